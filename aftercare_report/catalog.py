@@ -1,0 +1,169 @@
+"""Find, load and validate the framework and sets of country profiles.
+
+This is the one place that turns paths into typed objects: everything downstream receives a
+:class:`~aftercare_report.model.Framework` and validated :class:`~aftercare_report.model.Profile`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aftercare_report.errors import Finding, InputError, Severity, display_path
+from aftercare_report.loading import load_yaml
+from aftercare_report.model import Framework, Profile
+from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
+from aftercare_report.validation import (
+    DEFAULT_STALE_YEARS,
+    check_framework_refs,
+    check_profile_refs,
+    parse_model,
+    profile_warnings,
+)
+
+PROFILE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of validating a set of profiles.
+
+    Attributes:
+        profiles: The profiles that passed, in file-name order.
+        findings: Every error and warning, sorted by file and line.
+        files: How many files were read.
+    """
+
+    profiles: tuple[Profile, ...]
+    findings: tuple[Finding, ...] = field(default=())
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that fail validation."""
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Findings that fail only under ``--strict``."""
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+def load_framework(path: Path | None = None) -> Framework:
+    """Load and validate a framework file (the bundled one by default).
+
+    Args:
+        path: A team's own framework YAML, or None for the bundled one.
+
+    Raises:
+        InputError: With every problem found in the file.
+    """
+    doc = load_yaml(path or DEFAULT_FRAMEWORK)
+    framework, findings = parse_model(doc, Framework)
+    if framework is not None:
+        findings = check_framework_refs(doc, framework)
+    if findings or framework is None:
+        raise InputError(findings)
+    return framework
+
+
+def profile_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand files and folders into the profile files they name, folders sorted by name.
+
+    Args:
+        paths: Files and folders; empty means the bundled profiles.
+
+    Raises:
+        InputError: A path does not exist, or a folder holds no profile.
+    """
+    found: list[Path] = []
+    missing: list[Finding] = []
+    for path in paths or [bundled("profiles")]:
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix in PROFILE_SUFFIXES)
+            if not files:
+                missing.append(Finding(display_path(path), 0, 0, "", "no .yaml profiles here"))
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            missing.append(Finding(display_path(path), 0, 0, "", "no such file or folder"))
+    if missing:
+        raise InputError(missing)
+    return list(dict.fromkeys(found))
+
+
+def check_profiles(
+    paths: Sequence[Path], framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+) -> Checked:
+    """Validate profiles: each file alone, then the set (one file per country).
+
+    Args:
+        paths: Profile files or folders; empty means the bundled profiles.
+        framework: The framework the profiles must match.
+        stale_years: Sources this many years older than ``as_of`` are flagged.
+
+    Returns:
+        The valid profiles and all findings. Nothing is raised for invalid profiles.
+    """
+    files = profile_files(paths)
+    loaded: dict[Path, Profile] = {}
+    findings: list[Finding] = []
+    for path in files:
+        profile, found = _check_one(path, framework, stale_years)
+        findings.extend(found)
+        if profile is not None and not any(f.severity is Severity.ERROR for f in found):
+            loaded[path] = profile
+    findings.extend(_duplicates(loaded))
+    return Checked(tuple(loaded.values()), tuple(sorted(set(findings))), len(files))
+
+
+def _check_one(
+    path: Path, framework: Framework, stale_years: int
+) -> tuple[Profile | None, list[Finding]]:
+    try:
+        doc = load_yaml(path)
+    except InputError as exc:
+        return None, exc.findings
+    profile, findings = parse_model(doc, Profile)
+    findings += check_profile_refs(doc, framework)
+    if profile is None or findings:
+        return None, findings
+    profile = profile.with_slug(path.stem)
+    return profile, profile_warnings(doc, profile, framework, stale_years)
+
+
+def _duplicates(loaded: dict[Path, Profile]) -> list[Finding]:
+    # Two files for one country would put it twice in a comparison, with different data.
+    first: dict[str, Path] = {}
+    out = []
+    for path, profile in loaded.items():
+        for key in (profile.slug, profile.iso3, profile.country.casefold()):
+            other = first.setdefault(key, path)
+            if other != path:
+                msg = (
+                    f"{profile.country} ({profile.iso3}) is also profiled in {display_path(other)}"
+                )
+                out.append(Finding(display_path(path), 1, 1, "", msg, code="duplicate-country"))
+                break
+    return out
+
+
+def load_profiles(
+    paths: Sequence[Path], framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+) -> tuple[Profile, ...]:
+    """Load profiles for assessment and rendering; any error stops the run.
+
+    Args:
+        paths: Profile files or folders; empty means the bundled profiles.
+        framework: The framework the profiles must match.
+        stale_years: Sources this many years older than ``as_of`` are flagged.
+
+    Raises:
+        InputError: With every error in every file (warnings do not stop a build).
+    """
+    checked = check_profiles(paths, framework, stale_years)
+    if checked.errors:
+        raise InputError(checked.errors)
+    return checked.profiles

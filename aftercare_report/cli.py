@@ -1,0 +1,130 @@
+"""The ``aftercare-report`` command line: parse options, call the core, print.
+
+Commands import what they need inside their bodies, so ``--help`` and ``validate`` never pay for
+WeasyPrint (about half a second).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from aftercare_report import __version__
+from aftercare_report.errors import AftercareError
+
+FORMATS = ("text", "json", "github")
+
+
+class _Group(click.Group):
+    """A click group that turns the project's errors into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AftercareError as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            from aftercare_report import console
+
+            console.print_error(exc)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(
+                "Interrupted; finished files were kept, unfinished ones discarded.", err=True
+            )
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="aftercare-report")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
+def cli(debug: bool) -> None:
+    r"""Turn country profiles of survivor aftercare into policy briefs.
+
+    Profiles (YAML, one per country) are checked against a framework of aftercare components,
+    assessed for gaps and re-trafficking risk, and rendered as briefs.
+
+    \b
+    Examples:
+      aftercare-report validate                 # check the bundled profiles
+      aftercare-report validate profiles/ --strict --format github
+      aftercare-report schema > profile.schema.json
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for GitHub Actions annotations.",
+)
+@click.option(
+    "--stale-years",
+    type=click.IntRange(0, 100),
+    default=5,
+    show_default=True,
+    help="Warn about sources this many years older than a profile's as_of date.",
+)
+@click.option(
+    "--framework",
+    "framework_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A framework YAML of your own instead of the bundled one.",
+)
+def validate(
+    paths: tuple[Path, ...], strict: bool, fmt: str, stale_years: int, framework_path: Path | None
+) -> None:
+    r"""Check profiles for errors and evidence gaps.
+
+    PATHS are profile files or folders of them (default: the bundled profiles). Every problem is
+    reported as path:line:col: key: message, all of a file at once.
+
+    \b
+    Exit codes: 0 valid, 1 errors (or warnings with --strict), 2 usage error.
+
+    \b
+    Examples:
+      aftercare-report validate profiles/thailand.yaml
+      aftercare-report validate my-profiles/ --strict --stale-years 3
+    """
+    from aftercare_report import catalog, console
+
+    framework = catalog.load_framework(framework_path)
+    checked = catalog.check_profiles(list(paths), framework, stale_years)
+    console.print_findings(checked, fmt, strict=strict)
+    failed = checked.errors or (strict and checked.warnings)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option(
+    "--framework",
+    "framework_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Name the component and risk factor ids of this framework instead of the bundled one.",
+)
+def schema(framework_path: Path | None) -> None:
+    r"""Print the JSON Schema of profiles, for editor autocompletion.
+
+    \b
+    Point your editor at it with a first line in each profile:
+      # yaml-language-server: $schema=../schema/profile.schema.json
+    """
+    from aftercare_report import catalog
+    from aftercare_report import schema as schema_module
+
+    framework = catalog.load_framework(framework_path)
+    click.echo(schema_module.profile_schema_json(framework))
+
+
+def main() -> None:
+    """Run the command line (the ``aftercare-report`` entry point)."""
+    cli(prog_name="aftercare-report")

@@ -1,0 +1,87 @@
+"""The project's error types and the located findings they carry.
+
+Every problem the tool reports is a :class:`Finding` that knows where it is (file, line, column,
+key path) from the moment it is found; the CLI only formats findings and maps errors to exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How bad a finding is: errors fail validation, warnings only with ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One located problem in an input file.
+
+    Attributes:
+        path: The file, as the user named it.
+        line: 1-based line, or 0 when the problem concerns the whole file.
+        column: 1-based column, or 0 when unknown.
+        key: Dotted key path inside the document (``components.shelter.level``), or ``""``.
+        message: What is wrong, in words a profile author understands.
+        severity: Error or warning.
+        code: A stable short identifier for machines (``unknown-key``, ``stale-source``...).
+    """
+
+    path: str
+    line: int
+    column: int
+    key: str
+    message: str
+    severity: Severity = Severity.ERROR
+    code: str = "invalid"
+
+    def format(self) -> str:
+        """Return the finding as ``path:line:col: key: message``."""
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Return findings in reading order: by file, then line and column, without duplicates."""
+    return sorted(set(findings))
+
+
+class AftercareError(Exception):
+    """Base of every error the tool reports without a traceback.
+
+    Attributes:
+        exit_code: The process exit code the CLI uses for this error.
+    """
+
+    exit_code = 1
+
+
+class InputError(AftercareError):
+    """Invalid input (profile, framework, config): carries all findings of the failed files."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self.findings = sorted_findings(findings)
+        super().__init__("\n".join(f.format() for f in self.findings))
+
+
+class TemplateError(AftercareError):
+    """A template failed to load or render; the message names the template, line and profile."""
+
+
+class BuildError(AftercareError):
+    """Producing or writing an output failed."""
+
+
+def display_path(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it lies below it, for messages."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,289 @@
+"""Read YAML safely and remember where every value came from.
+
+Profiles and frameworks are untrusted (they arrive in pull requests), so loading refuses anything a
+plain data file does not need: custom tags (``!!python/...``), merge keys, duplicate keys, huge
+files, deep nesting and alias-expansion bombs. Each refusal is a located :class:`Finding`.
+
+The result is plain data (dicts, lists, scalars) plus a map from key paths to source positions, so
+later validation steps can say ``file:line:col`` for anything they find.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from aftercare_report.errors import Finding, InputError, display_path
+
+try:  # libyaml's C parser is about 10x faster; fall back only where it is not built.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest input accepted; a country profile is a few kB."""
+MAX_DEPTH = 32
+"""Deepest nesting accepted; profiles need about 5 levels."""
+MAX_NODES = 50_000
+"""Most values a document may expand to, counting every alias use (stops 'billion laughs')."""
+
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in a document: mapping keys and sequence indexes from the top."""
+
+Position = tuple[int, int]
+"""A 1-based (line, column)."""
+
+_TAG = "tag:yaml.org,2002:"
+_constructor = yaml.constructor.SafeConstructor()
+_SCALARS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    _TAG + "str": _constructor.construct_yaml_str,
+    _TAG + "int": _constructor.construct_yaml_int,
+    _TAG + "float": _constructor.construct_yaml_float,
+    _TAG + "bool": _constructor.construct_yaml_bool,
+    _TAG + "null": _constructor.construct_yaml_null,
+    _TAG + "timestamp": _constructor.construct_yaml_timestamp,
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML document with the position of each key and value.
+
+    Attributes:
+        path: The file it came from.
+        data: The top-level mapping, as plain Python data.
+        values: Position of the value at each key path (``()`` is the document itself).
+        keys: Position of the key token of each mapping entry.
+    """
+
+    path: Path
+    data: dict[str, Any]
+    values: dict[KeyPath, Position] = field(default_factory=dict)
+    keys: dict[KeyPath, Position] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The path as shown in messages."""
+        return display_path(self.path)
+
+    def position(self, path: KeyPath, *, of_key: bool = False) -> Position:
+        """Return the closest known position for ``path``.
+
+        Args:
+            path: Key path of the value in question. Missing trailing parts are walked back, so a
+                missing key is reported at its parent mapping.
+            of_key: Prefer the position of the key token over that of the value.
+
+        Returns:
+            A 1-based (line, column); (1, 1) when nothing along the path is known.
+        """
+        while True:
+            if of_key and path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def finding(self, path: KeyPath, message: str, *, of_key: bool = False, **kw: Any) -> Finding:
+        """Return a finding located at ``path`` in this document.
+
+        Args:
+            path: Key path the message is about.
+            message: What is wrong.
+            of_key: Point at the key token rather than the value.
+            **kw: ``severity`` and ``code`` for :class:`Finding`.
+        """
+        line, column = self.position(path, of_key=of_key)
+        return Finding(self.name, line, column, dotted(path), message, **kw)
+
+
+def dotted(path: KeyPath) -> str:
+    """Return a key path as ``components.shelter.sources[0]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_yaml(path: Path) -> Document:
+    """Read and parse one YAML file whose top level must be a mapping.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        The document with positions.
+
+    Raises:
+        InputError: The file is missing, too large, not UTF-8, empty, not valid YAML, uses a
+            refused feature, or its top level is not a mapping. All findings at once where the
+            parse got far enough to see several.
+    """
+    name = display_path(path)
+    text = _read_text(path, name)
+    _check_structure(text, name)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:  # e.g. a second document, an undefined alias
+        raise InputError([_syntax_finding(exc, name)]) from None
+    if root is None:
+        raise InputError([Finding(name, 1, 1, "", "file has no content", code="empty")])
+    builder = _Builder(name)
+    data = builder.build(root, ())
+    if builder.findings:
+        raise InputError(builder.findings)
+    if not isinstance(data, dict):
+        line, col = _pos(root.start_mark)
+        kind = type(data).__name__
+        msg = f"top level must be a mapping of keys to values, not a {kind}"
+        raise InputError([Finding(name, line, col, "", msg, code="not-mapping")])
+    return Document(path, data, builder.values, builder.keys)
+
+
+def _read_text(path: Path, name: str) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            msg = f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"
+            raise InputError([Finding(name, 0, 0, "", msg, code="too-large")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read: {exc.strerror}"
+        raise InputError([Finding(name, 0, 0, "", msg, code="io")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        msg = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise InputError([Finding(name, line, column, "", msg, code="encoding")]) from None
+    if not text.strip():
+        raise InputError([Finding(name, 0, 0, "", "file is empty", code="empty")])
+    return text
+
+
+def _check_structure(text: str, name: str) -> None:
+    """Check syntax and nesting depth with the event stream, before any tree is built.
+
+    The parser is iterative, so a document nested 100,000 levels deep is refused here rather than
+    overflowing the stack of a recursive composer.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, col = _pos(event.start_mark)
+                    msg = f"nested more than {MAX_DEPTH} levels deep; profiles need far fewer"
+                    raise InputError([Finding(name, line, col, "", msg, code="too-deep")])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise InputError([_syntax_finding(exc, name)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives a mark
+        raise InputError([Finding(name, 0, 0, "", f"invalid YAML: {exc}", code="syntax")]) from None
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, name: str) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _pos(mark) if mark else (0, 0)
+    words = ": ".join(part for part in (exc.context, exc.problem) if part)
+    if "expected a single document" in words or "but found another document" in words:
+        words = "more than one YAML document (---) in the file; a profile is one document"
+    return Finding(name, line, col, "", f"invalid YAML: {words}", code="syntax")
+
+
+def _pos(mark: Any) -> Position:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turn a composed node tree into plain data, recording positions and refusing what's unsafe."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[KeyPath, Position] = {}
+        self.keys: dict[KeyPath, Position] = {}
+        self.findings: list[Finding] = []
+        self.visited = 0
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            # Only aliases can make a small file this large: refuse before memory runs out.
+            self._fail(
+                node,
+                path,
+                f"expands to more than {MAX_NODES:,} values (aliases that expand each other)",
+            )
+            raise InputError(self.findings)
+        self.values[path] = _pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _TAG + "seq":
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.tag in _SCALARS:
+            return self._scalar(node, path)
+        self._refuse_tag(node, path)
+        return None
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
+            if key is None:
+                continue
+            line, col = _pos(key_node.start_mark)
+            if key in first_seen:
+                msg = (
+                    f"duplicate key '{key}' (first at line {first_seen[key]}); "
+                    "YAML would silently keep only the last one"
+                )
+                self.findings.append(self._at(line, col, (*path, key), msg, "duplicate-key"))
+                continue
+            first_seen[key] = line
+            self.keys[(*path, key)] = (line, col)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _key(self, node: yaml.Node, path: KeyPath) -> Any:
+        if node.tag == _TAG + "merge":
+            self._fail(node, path, "merge keys (<<) are not supported; write the keys out")
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALARS:
+            self._fail(node, path, "mapping keys must be plain words or numbers")
+            return None
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+        try:
+            value = _SCALARS[node.tag](node)
+        except (ValueError, OverflowError) as exc:
+            what = "date" if node.tag.endswith("timestamp") else node.tag.removeprefix(_TAG)
+            self._fail(node, path, f"'{node.value}' is not a valid {what}: {exc}", "bad-value")
+            return None
+        if isinstance(value, dt.datetime):
+            self._fail(node, path, f"'{node.value}': give a date (YYYY-MM-DD), not a time")
+            return None
+        return value
+
+    def _refuse_tag(self, node: yaml.Node, path: KeyPath) -> None:
+        tag = node.tag.replace(_TAG, "!!")
+        msg = f"YAML tag '{tag}' is not allowed: profiles are plain data, nothing is executed"
+        self._fail(node, path, msg, "refused-tag")
+
+    def _fail(self, node: yaml.Node, path: KeyPath, message: str, code: str = "refused") -> None:
+        line, col = _pos(node.start_mark)
+        self.findings.append(self._at(line, col, path, message, code))
+
+    def _at(self, line: int, col: int, path: KeyPath, message: str, code: str) -> Finding:
+        return Finding(self.name, line, col, dotted(path), message, code=code)

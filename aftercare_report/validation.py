@@ -1,0 +1,365 @@
+"""Check loaded documents against the models and against each other, finding every problem at once.
+
+Two passes over a document: the model pass (types, required and unknown keys, ranges) and the
+reference pass (source ids exist, components and risk factors match the framework). Both run on the
+raw data, so a file with a wrong type *and* a dangling source id reports both in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from aftercare_report.errors import Finding, Severity
+from aftercare_report.loading import Document, KeyPath, dotted
+from aftercare_report.model import UNKNOWN, Framework, Profile
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_STALE_YEARS = 5
+"""Sources older than this many years before a profile's ``as_of`` are flagged."""
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Finding]]:
+    """Validate a document against a model.
+
+    Args:
+        doc: The loaded document.
+        model: The pydantic model class its top level should match.
+
+    Returns:
+        The model instance (or None) and the located findings, one per problem.
+    """
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        schema = model.model_json_schema()
+        return None, [_finding(doc, err, schema) for err in _one_per_place(exc.errors())]
+
+
+def _one_per_place(errors: list[ErrorDetails]) -> Iterator[ErrorDetails]:
+    # A union (number | "unknown") fails once per member; the user needs one message per place.
+    merged: dict[tuple[Any, ...], ErrorDetails] = {}
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if not _is_union_branch(p))
+        if loc in merged:
+            first = merged[loc]
+            extra = _lower(err["msg"]).removeprefix("input should be ")
+            merged[loc] = {**first, "type": "union", "msg": f"{first['msg']} or {extra}"}
+        else:
+            merged[loc] = {**err, "loc": loc}
+    return iter(merged.values())
+
+
+def _is_union_branch(part: str | int) -> bool:
+    return isinstance(part, str) and (part in {"int", "float", "str", "bool"} or "[" in part)
+
+
+def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any]) -> Finding:
+    path: KeyPath = tuple(err["loc"])
+    kind, value = err["type"], err.get("input")
+    if kind == "missing":
+        msg = f"required key '{path[-1]}' is missing"
+        return doc.finding(path, msg, of_key=True, code="missing-key")
+    if kind == "extra_forbidden":
+        known = _allowed_keys(schema, path[:-1])
+        msg = f"unknown key '{path[-1]}'{did_you_mean(str(path[-1]), known)}"
+        return doc.finding(path, msg, of_key=True, code="unknown-key")
+    if kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ")
+        return doc.finding(path, f"{_show(value)} is not one of {expected.replace(chr(39), '')}")
+    return doc.finding(path, f"{_lower(err['msg'])} (got {_show(value)})")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return "nothing" if value is None else str(value).lower()
+
+
+def _lower(msg: str) -> str:
+    return msg[:1].lower() + msg[1:]
+
+
+def _allowed_keys(schema: dict[str, Any], path: KeyPath) -> list[str]:
+    """Walk the JSON Schema along ``path`` to list the keys allowed there (for did-you-mean)."""
+    defs = schema.get("$defs", {})
+    node: dict[str, Any] = schema
+    for part in (*path, None):
+        while "$ref" in node or "anyOf" in node:
+            if "$ref" in node:
+                node = defs[node["$ref"].rsplit("/", 1)[-1]]
+            else:
+                node = next((n for n in node["anyOf"] if "$ref" in n or "properties" in n), {})
+        if part is None:
+            break
+        if isinstance(part, int):
+            node = node.get("items", {})
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+        else:
+            node = node.get("additionalProperties", {})
+    return list(node.get("properties", {}))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest choice, or a list of choices if few.
+
+    Args:
+        word: The unknown word.
+        choices: The words allowed here.
+    """
+    options = sorted(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    if options and len(options) <= 12:
+        return f"; expected one of: {', '.join(options)}"
+    return ""
+
+
+def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
+    """Check a profile's ids against its framework and its own sources registry.
+
+    Works on the raw data, so it also runs when the model pass failed.
+
+    Args:
+        doc: The loaded profile.
+        framework: The framework the profile is assessed against.
+
+    Returns:
+        Errors for unknown or missing components and risk factors, and dangling source ids.
+    """
+    data = doc.data
+    findings = [
+        *_match_ids(doc, ("components",), framework.components, "component"),
+        *_match_ids(doc, ("risk_factors",), framework.risk_factors, "risk factor"),
+    ]
+    registry = data.get("sources")
+    known_sources = set(registry) if isinstance(registry, Mapping) else set()
+    for path, source_id in _source_refs(data, ()):
+        if isinstance(source_id, str) and source_id not in known_sources:
+            hint = did_you_mean(source_id, known_sources) if len(known_sources) else ""
+            msg = f"source '{source_id}' is not in the sources registry{hint}"
+            findings.append(doc.finding(path, msg, code="unknown-source"))
+    return findings
+
+
+def _match_ids(
+    doc: Document, path: tuple[str], expected: Mapping[str, Any], what: str
+) -> Iterator[Finding]:
+    section = doc.data.get(path[0])
+    if not isinstance(section, Mapping):
+        return
+    for key in section:
+        if key not in expected:
+            msg = f"'{key}' is not a {what} of the framework{did_you_mean(str(key), expected)}"
+            yield doc.finding((*path, key), msg, of_key=True, code=f"unknown-{what[:4]}")
+    for key in expected:
+        if key not in section:
+            msg = f"{what} '{key}' is missing (write `level: unknown` if there is no evidence)"
+            if what != "component":
+                msg = f"{what} '{key}' is missing (write `status: unknown` if there is no evidence)"
+            yield doc.finding(path, msg, of_key=True, code="missing-id")
+
+
+def _source_refs(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Any]]:
+    """Yield every item of every ``sources`` list in the document, with its path."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key == "sources" and isinstance(item, list):
+                yield from (((*path, key, i), ref) for i, ref in enumerate(item))
+            else:
+                yield from _source_refs(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _source_refs(item, (*path, i))
+
+
+@dataclass(frozen=True)
+class EvidenceGap:
+    """A hole in a valid profile's evidence: a warning for authors, a data gap in briefs.
+
+    Attributes:
+        code: ``unknown-level``, ``unsourced`` or ``stale-source``.
+        path: Key path of what it concerns.
+        message: One sentence, fit for a brief.
+    """
+
+    code: str
+    path: KeyPath
+    message: str
+
+    @property
+    def subject(self) -> str:
+        """The key path as dotted text."""
+        return dotted(self.path)
+
+
+def evidence_gaps(
+    profile: Profile, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+) -> list[EvidenceGap]:
+    """Find unknown levels, claims without a source, and sources too old for ``as_of``.
+
+    Args:
+        profile: A validated profile.
+        framework: Its framework, for component and risk names.
+        stale_years: Sources more than this many years older than ``as_of`` are stale.
+
+    Returns:
+        The gaps in document order.
+    """
+    out: list[EvidenceGap] = []
+    for cid, entry in profile.components.items():
+        name = framework.components[cid].name
+        if entry.level == UNKNOWN:
+            out.append(
+                EvidenceGap(
+                    "unknown-level",
+                    ("components", cid, "level"),
+                    f"The level of {name} is unknown: no source documents it.",
+                )
+            )
+        elif not entry.sources:
+            out.append(
+                EvidenceGap(
+                    "unsourced", ("components", cid), f"The level given for {name} has no source."
+                )
+            )
+    for rid, risk in profile.risk_factors.items():
+        if risk.status != UNKNOWN and not risk.sources:
+            msg = f"'{framework.risk_factors[rid].name}' is marked {risk.status} without a source."
+            out.append(EvidenceGap("unsourced", ("risk_factors", rid), msg))
+    for name, figure in profile.key_figures:
+        if figure.known and not figure.sources:
+            msg = f"The figure for {name.replace('_', ' ')} has no source."
+            out.append(EvidenceGap("unsourced", ("key_figures", name), msg))
+    for i, claim in enumerate(profile.claims):
+        if not claim.sources:
+            msg = f"The verdict on the claim '{claim.claim}' has no source."
+            out.append(EvidenceGap("unsourced", ("claims", i), msg))
+    for sid, source in profile.sources.items():
+        age = profile.as_of.year - source.year
+        if age > stale_years:
+            msg = (
+                f"Source '{source.title}' ({source.year}) is {age} years older than the "
+                f"profile's as-of date (limit {stale_years})."
+            )
+            out.append(EvidenceGap("stale-source", ("sources", sid, "year"), msg))
+    return out
+
+
+def profile_warnings(
+    doc: Document, profile: Profile, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+) -> list[Finding]:
+    """Return the warnings a valid profile deserves: gaps in its evidence rather than its format.
+
+    Args:
+        doc: The document, for positions.
+        profile: The validated profile.
+        framework: Its framework.
+        stale_years: Flag sources older than this many years before ``as_of``.
+
+    Returns:
+        Warnings for unknown levels, unsourced claims, stale and unused sources.
+    """
+    out = [
+        doc.finding(gap.path, gap.message, severity=Severity.WARNING, code=gap.code)
+        for gap in evidence_gaps(profile, framework, stale_years)
+    ]
+    used = {ref for _, ref in _source_refs(doc.data, ())}
+    for sid in profile.sources:
+        if sid not in used:
+            msg = "source is never cited"
+            out.append(
+                doc.finding(("sources", sid), msg, severity=Severity.WARNING, code="unused-source")
+            )
+    return out
+
+
+def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
+    """Check that a framework's internal references hold together.
+
+    Args:
+        doc: The loaded framework, for positions.
+        framework: The validated framework.
+
+    Returns:
+        Errors for dangling ids, bad levels or bands, duplicate recommendation ids and
+        placeholders other than those allowed.
+    """
+    out: list[Finding] = []
+    comps, bands = framework.components, [b.id for b in framework.index.bands]
+    if framework.index.bands[-1].min != 0:
+        out.append(doc.finding(("index", "bands"), "the last band must start at 0"))
+    if [b.min for b in framework.index.bands] != sorted(
+        (b.min for b in framework.index.bands), reverse=True
+    ):
+        out.append(doc.finding(("index", "bands"), "bands must be ordered best first"))
+    for i, cap in enumerate(framework.index.caps):
+        if cap.component not in comps:
+            out.append(
+                doc.finding(("index", "caps", i, "component"), _unknown(cap.component, comps))
+            )
+        if cap.band not in bands:
+            out.append(doc.finding(("index", "caps", i, "band"), _unknown(cap.band, bands)))
+    seen: set[str] = set()
+    for cid, comp in comps.items():
+        if sorted(comp.levels) != [0, 1, 2, 3, 4]:
+            out.append(doc.finding(("components", cid, "levels"), "describe each level 0-4"))
+        for i, rec in enumerate(comp.recommendations):
+            path: KeyPath = ("components", cid, "recommendations", i)
+            out.extend(_check_rec(doc, path, rec.id, rec.text, {"country"}, seen))
+    data_recs = framework.data_recommendations
+    for name in ("unknown_level", "no_re_trafficking_measure"):
+        rec = getattr(data_recs, name)
+        path = ("data_recommendations", name)
+        out.extend(_check_rec(doc, path, rec.id, rec.text, {"country", "component"}, seen))
+    for rid, risk in framework.risk_factors.items():
+        for i, cid in enumerate(risk.mitigated_by):
+            if cid not in comps:
+                out.append(
+                    doc.finding(("risk_factors", rid, "mitigated_by", i), _unknown(cid, comps))
+                )
+    for path, ref in _source_refs(doc.data, ()):
+        if ref not in framework.sources:
+            out.append(doc.finding(path, f"source '{ref}' is not in the sources registry"))
+    return out
+
+
+def _unknown(value: str, choices: Iterable[str]) -> str:
+    return f"'{value}' is not defined{did_you_mean(value, choices)}"
+
+
+def _check_rec(
+    doc: Document, path: KeyPath, rec_id: str, text: str, allowed: set[str], seen: set[str]
+) -> list[Finding]:
+    out = []
+    if rec_id in seen:
+        out.append(doc.finding((*path, "id"), f"recommendation id '{rec_id}' is used twice"))
+    seen.add(rec_id)
+    for name in _PLACEHOLDER.findall(text):
+        if name not in allowed:
+            msg = f"placeholder {{{name}}} is not allowed; use {', '.join(sorted(allowed))}"
+            out.append(doc.finding((*path, "text"), msg, code="placeholder"))
+    return out
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Replace ``{name}`` placeholders with plain values; nothing is evaluated.
+
+    Args:
+        text: A recommendation text from the framework.
+        values: The allowed placeholders and their values.
+    """
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)

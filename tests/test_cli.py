@@ -1,0 +1,146 @@
+"""The command line through click's CliRunner: exit codes, stdout and stderr apart."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aftercare_report import __version__
+from aftercare_report.cli import cli
+
+from .conftest import INVALID, VALID
+
+
+@pytest.fixture
+def run() -> object:
+    runner = CliRunner()
+
+    def invoke(*args: str) -> object:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_version_and_help(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+    result = run("--help")
+    assert result.exit_code == 0 and "validate" in result.stdout and "Examples" in result.stdout
+
+
+def test_validate_bundled_profiles_passes(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "5 files checked: 0 errors" in result.stdout
+    assert result.stderr == ""
+
+
+def test_validate_invalid_profile_exits_1_with_located_message(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", str(INVALID / "level-out-of-range.yaml"))
+    assert result.exit_code == 1
+    assert "level-out-of-range.yaml:12:12: components.identification.level: 7 is not one of" in (
+        result.stdout
+    )
+    assert "Traceback" not in result.output
+    assert "1 error" in result.stdout
+
+
+def test_validate_json_is_a_list_of_findings(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--format", "json", str(INVALID / "unknown-key.yaml"))
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    unknown = next(f for f in findings if f["code"] == "unknown-key")
+    assert unknown == {
+        "path": unknown["path"],
+        "line": 13,
+        "column": 5,
+        "key": "components.identification.evidnce",
+        "severity": "error",
+        "code": "unknown-key",
+        "message": "unknown key 'evidnce'; did you mean 'evidence'?",
+    }
+    assert unknown["path"].endswith("unknown-key.yaml")
+
+
+def test_validate_github_annotations(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--format", "github", str(INVALID / "level-out-of-range.yaml"))
+    assert result.exit_code == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("::error file=") and ",line=12,col=12," in first
+    assert first.endswith("::7 is not one of 0, 1, 2, 3, 4, unknown")
+
+
+def test_warnings_fail_only_with_strict(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("validate", str(VALID)).exit_code == 0
+    result = run("validate", "--strict", str(VALID))
+    assert result.exit_code == 1
+    assert "warning: The level of" in result.stdout
+
+
+def test_missing_path_is_a_clear_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 1
+    assert "nope.yaml: no such file or folder" in result.stderr
+    assert result.stdout == ""
+
+
+def test_usage_error_exits_2(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.stderr
+
+
+def test_broken_framework_exits_1_without_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    framework = tmp_path / "fw.yaml"
+    framework.write_text("schema_version: 1\nname: x\n")
+    result = run("validate", "--framework", str(framework))
+    assert result.exit_code == 1
+    assert "fw.yaml:1:1: id: required key 'id' is missing" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    framework = tmp_path / "fw.yaml"
+    framework.write_text("schema_version: 1\n")
+    result = CliRunner().invoke(cli, ["--debug", "validate", "--framework", str(framework)])
+    assert result.exit_code == 1 and result.exception is not None
+    assert type(result.exception).__name__ == "InputError"
+
+
+def test_schema_names_the_framework_components(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    components = schema["properties"]["components"]
+    assert "non_punishment" in components["properties"]
+    assert components["additionalProperties"] is False
+
+
+def test_checked_in_schema_matches_the_generated_one(run) -> None:  # type: ignore[no-untyped-def]
+    checked_in = Path(__file__).parent.parent / "schema" / "profile.schema.json"
+    assert checked_in.read_text() == run("schema").stdout, (
+        "run: aftercare-report schema > schema/profile.schema.json"
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate"], ["schema"]])
+def test_commands_without_pdf_do_not_import_weasyprint(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom aftercare_report.cli import cli\n"
+        f"try:\n    cli({args!r})\nexcept SystemExit:\n    pass\n"
+        "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_python_m_entry_point() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "aftercare_report", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and __version__ in done.stdout

@@ -1,0 +1,142 @@
+"""Every class of bad profile gets one clear, located message (fixtures in profiles/invalid/)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from aftercare_report import catalog
+from aftercare_report.errors import Severity
+from aftercare_report.loading import MAX_BYTES
+from aftercare_report.model import Framework
+
+from .conftest import INVALID, PROFILES, VALID
+
+# Fixtures that cannot carry a comment say here what they expect.
+EXPECT_BY_NAME = {
+    "empty.yaml": (0, 0, "file is empty"),
+    "not-utf8.yaml": (1, 14, "not valid UTF-8 (byte 0xe7)"),
+}
+FIXTURES = sorted(INVALID.glob("*.yaml"))
+
+
+def expectation(path: Path) -> tuple[int, int, str]:
+    if path.name in EXPECT_BY_NAME:
+        return EXPECT_BY_NAME[path.name]
+    match = re.match(r"# expect: (\d+):(\d+): (.*)", path.read_text().splitlines()[0])
+    assert match, f"{path.name} needs a '# expect: LINE:COL: message' first line"
+    return int(match[1]), int(match[2]), match[3]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_invalid_fixture_reports_its_message_at_its_line(path: Path, framework: Framework) -> None:
+    line, column, text = expectation(path)
+    checked = catalog.check_profiles([path], framework)
+    assert not checked.profiles
+    located = [(f.line, f.column, f.format()) for f in checked.errors]
+    assert any((ln, col) == (line, column) and text in msg for ln, col, msg in located), located
+
+
+def test_every_failure_class_has_a_fixture() -> None:
+    names = {p.stem for p in FIXTURES}
+    assert {
+        "syntax-error",
+        "duplicate-key",
+        "unknown-key",
+        "missing-key",
+        "wrong-type",
+        "level-out-of-range",
+        "impossible-date",
+        "unknown-source",
+        "unknown-component",
+        "unknown-risk-factor",
+        "empty",
+        "not-utf8",
+        "not-mapping",
+        "python-tag",
+        "alias-bomb",
+        "deep-nesting",
+    } <= names
+
+
+def test_python_tag_executes_nothing(framework: Framework, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    profile = tmp_path / "evil.yaml"
+    profile.write_text(f'country: !!python/object/apply:os.system ["touch {marker}"]\n')
+    checked = catalog.check_profiles([profile], framework)
+    assert checked.errors and not marker.exists()
+
+
+def test_oversized_file_is_refused_before_parsing(framework: Framework, tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("summary: " + "x" * (MAX_BYTES + 1) + "\n")
+    (finding,) = catalog.check_profiles([big], framework).errors
+    assert "the limit is" in finding.message
+
+
+def test_errors_of_a_file_come_all_at_once_sorted_by_line(
+    framework: Framework, tmp_path: Path
+) -> None:
+    text = VALID.read_text()
+    text = text.replace("iso3: TST", "iso3: tst").replace("    level: 3", "    level: 9", 1)
+    text = text.replace("sources: [budget-2024]", "sources: [nowhere]")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    errors = catalog.check_profiles([bad], framework).errors
+    assert [f.key for f in errors] == [
+        "iso3",
+        "components.identification.level",
+        "key_figures.services_budget.sources[0]",
+    ]
+    assert [f.line for f in errors] == sorted(f.line for f in errors)
+
+
+def test_two_files_for_one_country_is_an_error(framework: Framework) -> None:
+    checked = catalog.check_profiles([PROFILES / "duplicate-country"], framework)
+    (error,) = checked.errors
+    assert "also profiled in" in error.message
+
+
+def test_valid_profile_has_no_errors_and_warns_of_gaps(framework: Framework) -> None:
+    checked = catalog.check_profiles([VALID], framework)
+    assert not checked.errors
+    assert [(w.key, w.code) for w in checked.warnings] == [
+        ("components.unconditional.level", "unknown-level")
+    ]
+
+
+def test_warnings_for_unsourced_claims_and_stale_sources(
+    framework: Framework, tmp_path: Path
+) -> None:
+    text = VALID.read_text().replace("    year: 2023\n    url", "    year: 2010\n    url")
+    text = text.replace(
+        "    value: 120\n    year: 2023\n    sources: [report-2023]", "    value: 120"
+    )
+    path = tmp_path / "stale.yaml"
+    path.write_text(text)
+    warnings = catalog.check_profiles([path], framework, stale_years=5).warnings
+    assert {(w.key, w.code) for w in warnings} >= {
+        ("sources.report-2023.year", "stale-source"),
+        ("key_figures.victims_identified", "unsourced"),
+    }
+    assert all(w.severity is Severity.WARNING for w in warnings)
+
+
+def test_bundled_profiles_are_valid(framework: Framework) -> None:
+    checked = catalog.check_profiles([], framework)
+    assert not checked.errors, [f.format() for f in checked.errors]
+    assert {p.slug for p in checked.profiles} == {
+        "united-states",
+        "united-kingdom",
+        "thailand",
+        "india",
+        "nigeria",
+    }
+
+
+def test_every_bundled_level_has_evidence_and_a_source(framework: Framework) -> None:
+    for profile in catalog.load_profiles([], framework):
+        for cid, entry in profile.components.items():
+            assert entry.evidence.strip() and entry.sources, (profile.slug, cid)
