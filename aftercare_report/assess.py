@@ -287,11 +287,14 @@ def _data_gaps(profile: Profile, framework: Framework, stale_years: int) -> tupl
         DataGap(g.code, g.subject, g.message)
         for g in evidence_gaps(profile, framework, stale_years)
     ]
-    for rid, risk in profile.risk_factors.items():
-        if risk.status == UNKNOWN:
-            name = framework.risk_factors[rid].name
-            msg = f"Whether '{name}' affects survivors is not documented."
-            gaps.append(DataGap("unknown-risk", f"risk_factors.{rid}", msg))
+    unknown = [
+        framework.risk_factors[r].name
+        for r, f in profile.risk_factors.items()
+        if f.status == UNKNOWN
+    ]
+    if unknown:
+        msg = f"No source says whether these risks affect survivors: {'; '.join(unknown)}."
+        gaps.append(DataGap("unknown-risk", "risk_factors", msg))
     for name, figure in profile.key_figures:
         label = FIGURE_NAMES[name]
         if name == "re_trafficking_measure" and (not figure.known or figure.proxy):

@@ -18,6 +18,7 @@ from aftercare_report.validation import (
     DEFAULT_STALE_YEARS,
     check_framework_refs,
     check_profile_refs,
+    did_you_mean,
     parse_model,
     profile_warnings,
 )
@@ -167,3 +168,44 @@ def load_profiles(
     if checked.errors:
         raise InputError(checked.errors)
     return checked.profiles
+
+
+def select(
+    wanted: Sequence[str], available: Sequence[Profile], framework: Framework
+) -> tuple[Profile, ...]:
+    """Resolve country names, slugs, ISO3 codes or profile paths to profiles.
+
+    Args:
+        wanted: What the user typed: ``thailand``, ``THA``, ``Thailand`` or ``my/x.yaml``.
+        available: The loaded profile set to look names up in.
+        framework: For loading profiles given as paths.
+
+    Raises:
+        InputError: A name matches no profile (with a did-you-mean hint), or a path is invalid.
+    """
+    index: dict[str, Profile] = {}
+    for profile in available:
+        for key in (profile.slug, profile.iso3, profile.country):
+            index.setdefault(key.casefold(), profile)
+    chosen: list[Profile] = []
+    unknown: list[Finding] = []
+    for name in wanted:
+        path = Path(name)
+        if path.suffix in PROFILE_SUFFIXES or path.is_file():
+            chosen.extend(load_profiles([path], framework))
+        elif name.casefold() in index:
+            chosen.append(index[name.casefold()])
+        else:
+            hint = did_you_mean(name.casefold(), [p.slug for p in available])
+            unknown.append(Finding(name, 0, 0, "", f"no profile for this country{hint}"))
+    if unknown:
+        raise InputError(unknown)
+    return unique(chosen)
+
+
+def unique(profiles: Sequence[Profile]) -> tuple[Profile, ...]:
+    """Return profiles without repeats (by slug), keeping the first of each in order."""
+    return tuple(
+        {p.slug: p for p in reversed(profiles)}[slug]
+        for slug in dict.fromkeys(p.slug for p in profiles)
+    )

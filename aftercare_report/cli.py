@@ -6,14 +6,19 @@ WeasyPrint (about half a second).
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from aftercare_report import __version__
 from aftercare_report.errors import AftercareError
+
+if TYPE_CHECKING:
+    from aftercare_report.report import CountryReport
 
 FORMATS = ("text", "json", "github")
 
@@ -123,6 +128,136 @@ def schema(framework_path: Path | None) -> None:
 
     framework = catalog.load_framework(framework_path)
     click.echo(schema_module.profile_schema_json(framework))
+
+
+def _inputs(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options that choose the inputs: profile folders, framework, peers, staleness."""
+    options = [
+        click.option(
+            "--profiles",
+            "profile_dirs",
+            multiple=True,
+            type=click.Path(path_type=Path, exists=True),
+            help="Profile file or folder (repeatable). Default: the bundled profiles.",
+        ),
+        click.option(
+            "--framework",
+            "framework_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="A framework YAML of your own instead of the bundled one.",
+        ),
+        click.option(
+            "--peers",
+            help="Comma-separated countries to compare with. Default: every loaded profile.",
+        ),
+        click.option(
+            "--stale-years",
+            type=click.IntRange(0, 100),
+            default=5,
+            show_default=True,
+            help="Sources this many years older than as_of count as data gaps.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _analyse(
+    countries: Sequence[str],
+    profile_dirs: Sequence[Path],
+    framework_path: Path | None,
+    peers: str | None,
+    stale_years: int,
+) -> tuple[CountryReport, ...]:
+    from aftercare_report import report
+
+    return report.analyse_inputs(
+        countries,
+        list(profile_dirs),
+        framework_path,
+        peers.split(",") if peers else None,
+        stale_years=stale_years,
+    )
+
+
+@cli.command()
+@click.argument("country")
+@_inputs
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+@click.option("--top", default=5, show_default=True, help="Recommendations to show.")
+def gaps(
+    country: str,
+    profile_dirs: tuple[Path, ...],
+    framework_path: Path | None,
+    peers: str | None,
+    stale_years: int,
+    as_json: bool,
+    top: int,
+) -> None:
+    """Show where one country's aftercare falls short, and what to do first.
+
+    COUNTRY is a bundled country (slug, ISO3 code or name) or a path to a profile.
+
+    \b
+    Examples:
+      aftercare-report gaps thailand
+      aftercare-report gaps THA --peers united-kingdom,india
+      aftercare-report gaps my-profiles/nepal.yaml --json
+    """
+    from aftercare_report import console, report
+
+    (result,) = _analyse([country], profile_dirs, framework_path, peers, stale_years)
+    if as_json:
+        click.echo(json.dumps(report.report_json(result), indent=2, ensure_ascii=False))
+    else:
+        console.print_gaps(result, top=top)
+
+
+SORT_KEYS = ("index", "country", "as_of", "data_gaps")
+
+
+@cli.command("list")
+@_inputs
+@click.option(
+    "--sort",
+    type=click.Choice(SORT_KEYS),
+    default="index",
+    show_default=True,
+    help="Order of the rows (index: highest first).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+def list_(
+    profile_dirs: tuple[Path, ...],
+    framework_path: Path | None,
+    peers: str | None,
+    stale_years: int,
+    sort: str,
+    as_json: bool,
+) -> None:
+    """List the profiles with their index, band and largest gap.
+
+    \b
+    Examples:
+      aftercare-report list
+      aftercare-report list --sort country --json
+    """
+    from aftercare_report import console, report
+
+    rows = [
+        report.summary_row(r)
+        for r in _analyse([], profile_dirs, framework_path, peers, stale_years)
+    ]
+    descending = sort in ("index", "data_gaps")
+    rows.sort(
+        key=lambda r: (
+            (r[sort] is None, r[sort]) if not descending else (r[sort] is None, -(r[sort] or 0))
+        )
+    )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        console.print_list(rows)
 
 
 def main() -> None:

@@ -7,16 +7,22 @@ same code serves an analyst's terminal and a CI log.
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
+from aftercare_report.assess import Assessment
 from aftercare_report.catalog import Checked
 from aftercare_report.errors import AftercareError, Finding, InputError, Severity
+from aftercare_report.report import CountryReport
 
-# Findings are never wrapped: `path:line:col:` must stay on one line for editors to jump to it.
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Findings are never wrapped: `path:line:col:` must stay on one line for editors to jump to it.
+findings_out = Console(highlight=False, soft_wrap=True)
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
@@ -58,7 +64,7 @@ def print_findings(checked: Checked, fmt: str, *, strict: bool) -> None:
         stdout.out(_summary(checked, strict), highlight=False)
     else:
         for finding in checked.findings:
-            stdout.print(_styled(finding))
+            findings_out.print(_styled(finding))
         ok = not checked.errors and not (strict and checked.warnings)
         colour = "green" if ok else "bold red"
         stdout.print(f"[{colour}]{escape(_summary(checked, strict))}[/]")
@@ -110,3 +116,93 @@ def _escape_property(text: str) -> str:
 def plural(n: int, word: str) -> str:
     """Return ``"1 file"`` / ``"2 files"``."""
     return f"{n} {word}{'s' * (n != 1)}"
+
+
+HORIZON_LABELS = {"immediate": "immediate", "short_term": "1-2 years", "long_term": "longer term"}
+
+
+def print_gaps(report: CountryReport, *, top: int = 5) -> None:
+    """Print one country's assessment so that it fits one screen at 80 columns.
+
+    Args:
+        report: The country report.
+        top: How many recommendations to show.
+    """
+    a, profile = report.assessment, report.profile
+    value = f"{a.index.value:g}" if a.index.value is not None else "n/a"
+    stdout.print(
+        f"[bold]{escape(profile.country)}[/] — aftercare index [bold]{value}[/]/100, "
+        f"band [bold]{a.index.band}[/] ({escape(a.index.band_label)}) · as of {profile.as_of}"
+    )
+    rated = sum(c.level is not None for c in a.components)
+    stdout.print(
+        f"[dim]{rated} of {len(a.components)} components rated; peers: "
+        f"{escape(', '.join(a.peers) or 'none')}[/]"
+    )
+    for cap in a.index.caps:
+        stdout.print(
+            f"[red]Capped at {cap.band}[/] by {escape(cap.component)}: {escape(cap.reason.strip())}"
+        )
+    stdout.print(_component_table(a))
+    present = [r for r in a.risks if r.status == "present"]
+    if present:
+        stdout.print("[bold]Re-trafficking risks present[/]")
+        for risk in present:
+            weak = f" — weak: {', '.join(risk.weak_mitigators)}" if risk.weak_mitigators else ""
+            stdout.print(f"  • {escape(risk.name)}[dim]{escape(weak)}[/]")
+    stdout.print(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
+    for i, rec in enumerate(report.recommendations[:top], 1):
+        stdout.print(
+            f"  {i}. [{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {rec.actor} · "
+            f"{HORIZON_LABELS[rec.horizon]}\n     {escape(rec.text.strip())}"
+        )
+    stdout.print(f"[bold]What we do not know[/] ({len(a.data_gaps)})")
+    for gap in a.data_gaps:
+        stdout.print(f"  • {escape(gap.message)}")
+
+
+_PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
+
+
+def _component_table(a: Assessment) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("Component", overflow="fold", ratio=3)
+    table.add_column("Lvl", justify="right")
+    table.add_column("Tgt", justify="right")
+    table.add_column("Gap", justify="right")
+    table.add_column("Sev", justify="right")
+    table.add_column("Best peer", overflow="fold", ratio=2)
+    for c in a.components:
+        peer = f"{c.best_peer.country} ({c.best_peer.level})" if c.best_peer else "—"
+        level = "?" if c.level is None else str(c.level)
+        gap = "?" if c.gap is None else str(c.gap)
+        style = "bold red" if c.severity >= 2 else ("yellow" if c.gap else "")
+        table.add_row(
+            escape(c.name), level, str(c.target), gap, f"{c.severity:g}", escape(peer), style=style
+        )
+    return table
+
+
+def print_list(rows: list[dict[str, Any]]) -> None:
+    """Print the ``list`` table: one row per profile."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name, justify in (
+        ("Country", "left"),
+        ("Index", "right"),
+        ("Band", "center"),
+        ("As of", "left"),
+        ("Data gaps", "right"),
+        ("Largest gap", "left"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in rows:
+        index = "n/a" if row["index"] is None else f"{row['index']:g}"
+        table.add_row(
+            escape(row["country"]),
+            index,
+            row["band"],
+            row["as_of"],
+            str(row["data_gaps"]),
+            escape(row["largest_gap_name"] or "—"),
+        )
+    stdout.print(table)

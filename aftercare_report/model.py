@@ -29,6 +29,7 @@ _LIST = Field(strict=False)  # YAML gives lists; store them as tuples (frozen), 
 SourceIds = Annotated[tuple[Identifier, ...], _LIST]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 RiskStatus = Literal["present", "absent", "unknown"]
+SourceKind = Literal["report", "statistics", "study", "news", "law", "treaty"]
 Verdict = Literal["supported", "unsupported", "contradicted"]
 Actor = Literal["government", "parliament", "donors", "ngos", "service_providers", "international"]
 Horizon = Literal["immediate", "short_term", "long_term"]
@@ -45,6 +46,10 @@ class Source(_Model):
     publisher: Text = Field(description="Organisation that published it.")
     year: Year = Field(description="Year of publication.")
     url: str = Field(pattern=r"^https?://\S+$", description="Where a reader can find it.")
+    kind: SourceKind = Field(
+        default="report",
+        description="report, statistics, study, news, law or treaty (laws never go stale).",
+    )
 
 
 class ComponentEntry(_Model):
@@ -105,6 +110,10 @@ class Profile(_Model):
 
     schema_version: Literal[1] = Field(description="Format version; 1.")
     country: Text = Field(description="Country name as it should appear in briefs.")
+    country_in_text: str | None = Field(
+        default=None,
+        description="The name as it reads mid-sentence, when it differs: 'the United Kingdom'.",
+    )
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
     region: Text = Field(description="World region.")
     as_of: dt.date = Field(description="Date of the newest evidence used (YYYY-MM-DD).")
@@ -122,6 +131,11 @@ class Profile(_Model):
     sources: dict[Identifier, Source] = Field(description="Sources registry: id -> source.")
 
     _slug: str = PrivateAttr(default="")
+
+    @property
+    def name_in_text(self) -> str:
+        """The country's name as it reads inside a sentence ("in the United Kingdom")."""
+        return self.country_in_text or self.country
 
     @property
     def slug(self) -> str:

@@ -42,14 +42,14 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Finding]]
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         schema = model.model_json_schema()
-        return None, [_finding(doc, err, schema) for err in _one_per_place(exc.errors())]
+        return None, [_finding(doc, err, schema) for err in _one_per_place(exc.errors(), doc.data)]
 
 
-def _one_per_place(errors: list[ErrorDetails]) -> Iterator[ErrorDetails]:
+def _one_per_place(errors: list[ErrorDetails], data: Any) -> Iterator[ErrorDetails]:
     # A union (number | "unknown") fails once per member; the user needs one message per place.
     merged: dict[tuple[Any, ...], ErrorDetails] = {}
     for err in errors:
-        loc = tuple(p for p in err["loc"] if not _is_union_branch(p))
+        loc = _data_path(err["loc"], data)
         if loc in merged:
             first = merged[loc]
             extra = _lower(err["msg"]).removeprefix("input should be ")
@@ -59,19 +59,35 @@ def _one_per_place(errors: list[ErrorDetails]) -> Iterator[ErrorDetails]:
     return iter(merged.values())
 
 
-def _is_union_branch(part: str | int) -> bool:
-    return isinstance(part, str) and (part in {"int", "float", "str", "bool"} or "[" in part)
+def _data_path(loc: tuple[str | int, ...], data: Any) -> KeyPath:
+    """Drop the union-branch labels pydantic puts in ``loc`` ('int', "literal['unknown']")."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
+            node = node[part]
+        elif isinstance(part, str) and _UNION_BRANCH.match(part):
+            continue
+        else:
+            node = None
+        path.append(part)
+    return tuple(path)
+
+
+_UNION_BRANCH = re.compile(r"^(int|float|str|bool|[a-z-]+\[.*\])$")
 
 
 def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any]) -> Finding:
     path: KeyPath = tuple(err["loc"])
     kind, value = err["type"], err.get("input")
+    name = path[-1] if path else ""
     if kind == "missing":
-        msg = f"required key '{path[-1]}' is missing"
+        msg = f"required key '{name}' is missing"
         return doc.finding(path, msg, of_key=True, code="missing-key")
     if kind == "extra_forbidden":
         known = _allowed_keys(schema, path[:-1])
-        msg = f"unknown key '{path[-1]}'{did_you_mean(str(path[-1]), known)}"
+        msg = f"unknown key '{name}'{did_you_mean(str(name), known)}"
         return doc.finding(path, msg, of_key=True, code="unknown-key")
     if kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ")
@@ -227,7 +243,7 @@ def evidence_gaps(
                 EvidenceGap(
                     "unknown-level",
                     ("components", cid, "level"),
-                    f"The level of {name} is unknown: no source documents it.",
+                    f"The level of {name} is unknown: the sources checked do not document it.",
                 )
             )
         elif not entry.sources:
@@ -250,7 +266,7 @@ def evidence_gaps(
             out.append(EvidenceGap("unsourced", ("claims", i), msg))
     for sid, source in profile.sources.items():
         age = profile.as_of.year - source.year
-        if age > stale_years:
+        if age > stale_years and source.kind not in ("law", "treaty"):
             msg = (
                 f"Source '{source.title}' ({source.year}) is {age} years older than the "
                 f"profile's as-of date (limit {stale_years})."
