@@ -131,7 +131,7 @@ def _check_one(
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
         return None, findings
-    profile = profile.with_slug(path.stem)
+    profile = profile.with_slug(path.stem, path)
     return profile, profile_warnings(doc, profile, framework, stale_years)
 
 

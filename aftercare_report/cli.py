@@ -260,6 +260,143 @@ def list_(
         console.print_list(rows)
 
 
+def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options shared by ``build`` and ``compare``."""
+    options = [
+        click.option(
+            "--out",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=Path("out"),
+            show_default=True,
+            help="Folder to write the briefs to.",
+        ),
+        click.option(
+            "--format",
+            "formats",
+            default="html,pdf,json",
+            show_default=True,
+            help="Comma-separated output formats: html, pdf, json.",
+        ),
+        click.option(
+            "--templates",
+            "template_dirs",
+            multiple=True,
+            type=click.Path(path_type=Path, file_okay=False, exists=True),
+            help="Template folder searched before the defaults (repeatable).",
+        ),
+        click.option(
+            "--pdf-variant",
+            type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
+            default="pdf/ua-1",
+            show_default=True,
+            help="Tagged accessible PDF, or archival PDF/A-3b.",
+        ),
+        click.option(
+            "--strict", is_flag=True, help="Fail on rendering warnings (missing glyphs...)."
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(1, 64),
+            default=2,
+            show_default=True,
+            help="Processes rendering PDFs in parallel.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from aftercare_report.build import FORMATS
+
+    chosen = tuple(f.strip() for f in value.split(",") if f.strip())
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise click.BadParameter(
+            f"{', '.join(bad) or 'nothing'}: choose from {', '.join(FORMATS)}",
+            param_hint="--format",
+        )
+    return chosen
+
+
+def _run_build(
+    reports: Sequence[CountryReport],
+    *,
+    countries: bool,
+    out: Path,
+    formats: str,
+    template_dirs: tuple[Path, ...],
+    pdf_variant: str,
+    strict: bool,
+    jobs: int,
+) -> None:
+    from aftercare_report import build, console
+
+    chosen = _formats(formats)
+    briefs = build.plan(reports, countries=countries, comparative=True)
+    if not briefs:
+        raise click.UsageError("nothing to build: a comparison needs at least two countries")
+    options = build.BuildOptions(out, chosen, template_dirs, pdf_variant, strict, jobs)
+    steps = len(briefs) * (1 + ("pdf" in chosen))
+    with console.progress("Building briefs", steps) as advance:
+        result = build.build(briefs, options, advance)
+    console.print_written(result)
+
+
+@cli.command("build")
+@click.argument("countries", nargs=-1)
+@_inputs
+@_build_options
+def build_(
+    countries: tuple[str, ...],
+    profile_dirs: tuple[Path, ...],
+    framework_path: Path | None,
+    peers: str | None,
+    stale_years: int,
+    **options: Any,
+) -> None:
+    """Build country briefs and a comparative brief (HTML, PDF, JSON).
+
+    COUNTRIES are bundled countries (slug, ISO3 or name) or profile paths; default: every
+    profile. Each country gets a brief; two or more also get a comparative brief. Files are
+    written only when everything rendered, each atomically, so a failed build keeps old files.
+
+    \b
+    Examples:
+      aftercare-report build                       # all bundled briefs into ./out
+      aftercare-report build thailand india --format pdf
+      aftercare-report build --templates my-templates/ --out briefs/
+    """
+    reports = _analyse(countries, profile_dirs, framework_path, peers, stale_years)
+    _run_build(reports, countries=True, **options)
+
+
+@cli.command()
+@click.argument("countries", nargs=-1, required=True)
+@_inputs
+@_build_options
+def compare(
+    countries: tuple[str, ...],
+    profile_dirs: tuple[Path, ...],
+    framework_path: Path | None,
+    peers: str | None,
+    stale_years: int,
+    **options: Any,
+) -> None:
+    """Build only a comparative brief of two or more countries.
+
+    \b
+    Examples:
+      aftercare-report compare united-kingdom thailand india
+      aftercare-report compare GBR NGA --format pdf --out briefs/
+    """
+    if len(countries) < 2:
+        raise click.UsageError("compare needs at least two countries")
+    reports = _analyse(countries, profile_dirs, framework_path, peers, stale_years)
+    _run_build(reports, countries=False, **options)
+
+
 def main() -> None:
     """Run the command line (the ``aftercare-report`` entry point)."""
     cli(prog_name="aftercare-report")

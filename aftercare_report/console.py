@@ -7,16 +7,20 @@ same code serves an analyst's terminal and a CI log.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from aftercare_report.assess import Assessment
+from aftercare_report.build import BuildResult
 from aftercare_report.catalog import Checked
-from aftercare_report.errors import AftercareError, Finding, InputError, Severity
+from aftercare_report.errors import AftercareError, Finding, InputError, Severity, display_path
 from aftercare_report.report import CountryReport
 
 stdout = Console(highlight=False)
@@ -206,3 +210,40 @@ def print_list(rows: list[dict[str, Any]]) -> None:
             escape(row["largest_gap_name"] or "—"),
         )
     stdout.print(table)
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """Show a progress bar on standard error; yield a function that advances it one step."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+
+        def advance(step: str) -> None:
+            bar.update(task, advance=1, description=f"{label}: {escape(step)}")
+
+        yield advance
+
+
+def print_written(result: BuildResult) -> None:
+    """Print the table of files a build wrote, and its warnings."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("File", overflow="fold")
+    table.add_column("Pages", justify="right")
+    table.add_column("Size", justify="right")
+    for item in result.written:
+        pages = "" if item.pages is None else str(item.pages)
+        table.add_row(escape(display_path(item.path)), pages, _size(item.size))
+    stdout.print(table)
+    for warning in result.warnings:
+        stderr.print(f"[yellow]warning:[/] {escape(warning)}")
+    stdout.print(f"[green]Wrote {plural(len(result.written), 'file')}.[/]")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:,.1f} kB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"

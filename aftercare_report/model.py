@@ -9,6 +9,7 @@ one field (source ids that must exist, components that must match the framework)
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -131,6 +132,7 @@ class Profile(_Model):
     sources: dict[Identifier, Source] = Field(description="Sources registry: id -> source.")
 
     _slug: str = PrivateAttr(default="")
+    _path: Path | None = PrivateAttr(default=None)
 
     @property
     def name_in_text(self) -> str:
@@ -142,9 +144,14 @@ class Profile(_Model):
         """The profile's short name: its file name without ``.yaml``."""
         return self._slug
 
-    def with_slug(self, slug: str) -> Profile:
-        """Return this profile named ``slug`` (set once by the loader)."""
-        self._slug = slug
+    @property
+    def path(self) -> Path | None:
+        """The file the profile was loaded from, if any."""
+        return self._path
+
+    def with_slug(self, slug: str, path: Path | None = None) -> Profile:
+        """Return this profile named ``slug``, from ``path`` (set once by the loader)."""
+        self._slug, self._path = slug, path
         return self
 
 
