@@ -173,7 +173,7 @@ def build(
         progress(f"{brief.stem}: HTML")
     warnings: list[str] = []
     if "pdf" in options.formats:
-        requests = [_pdf_request(tpl, b, options.variant) for b in briefs]
+        requests = [pdf_request(tpl, b, options.variant) for b in briefs]
         for brief, result in zip(
             briefs, _make_pdfs(requests, options.workers, progress), strict=True
         ):
@@ -185,7 +185,14 @@ def build(
     return BuildResult(tuple(written), tuple(warnings))
 
 
-def _pdf_request(tpl: Templates, brief: Brief, variant: str) -> PdfRequest:
+def pdf_request(tpl: Templates, brief: Brief, variant: str) -> PdfRequest:
+    """Render a brief's HTML for print and gather what WeasyPrint needs to make its PDF.
+
+    Args:
+        tpl: The template search path.
+        brief: The brief.
+        variant: PDF variant.
+    """
     from aftercare_report.pdf import PdfRequest
 
     ctx = brief.context

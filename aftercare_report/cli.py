@@ -18,6 +18,7 @@ from aftercare_report import __version__
 from aftercare_report.errors import AftercareError
 
 if TYPE_CHECKING:
+    from aftercare_report.config import Project
     from aftercare_report.report import CountryReport
 
 FORMATS = ("text", "json", "github")
@@ -46,7 +47,14 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="aftercare-report")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
-def cli(debug: bool) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Project file (default: the nearest aftercare-report.toml upward from here).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
     r"""Turn country profiles of survivor aftercare into policy briefs.
 
     Profiles (YAML, one per country) are checked against a framework of aftercare components,
@@ -57,7 +65,12 @@ def cli(debug: bool) -> None:
       aftercare-report validate                 # check the bundled profiles
       aftercare-report validate profiles/ --strict --format github
       aftercare-report schema > profile.schema.json
+      aftercare-report build                    # all briefs into ./out
+
+    A project file, aftercare-report.toml (found upward from the working directory), sets a
+    team's profiles, templates, framework, brand, language and terminology.
     """
+    ctx.obj = config_path
 
 
 @cli.command()
@@ -74,9 +87,7 @@ def cli(debug: bool) -> None:
 @click.option(
     "--stale-years",
     type=click.IntRange(0, 100),
-    default=5,
-    show_default=True,
-    help="Warn about sources this many years older than a profile's as_of date.",
+    help="Warn about sources this many years older than a profile's as_of date [default: 5].",
 )
 @click.option(
     "--framework",
@@ -85,7 +96,11 @@ def cli(debug: bool) -> None:
     help="A framework YAML of your own instead of the bundled one.",
 )
 def validate(
-    paths: tuple[Path, ...], strict: bool, fmt: str, stale_years: int, framework_path: Path | None
+    paths: tuple[Path, ...],
+    strict: bool,
+    fmt: str,
+    stale_years: int | None,
+    framework_path: Path | None,
 ) -> None:
     r"""Check profiles for errors and evidence gaps.
 
@@ -102,8 +117,10 @@ def validate(
     """
     from aftercare_report import catalog, console
 
-    framework = catalog.load_framework(framework_path)
-    checked = catalog.check_profiles(list(paths), framework, stale_years)
+    project = _project()
+    framework = catalog.load_framework(framework_path or project.framework)
+    stale = project.stale_years if stale_years is None else stale_years
+    checked = catalog.check_profiles(list(paths or project.profiles), framework, stale)
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)
     sys.exit(1 if failed else 0)
@@ -153,9 +170,7 @@ def _inputs(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--stale-years",
             type=click.IntRange(0, 100),
-            default=5,
-            show_default=True,
-            help="Sources this many years older than as_of count as data gaps.",
+            help="Sources this many years older than as_of count as data gaps [default: 5].",
         ),
     ]
     for option in reversed(options):
@@ -163,21 +178,32 @@ def _inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _project() -> Project:
+    """Load the project file named by --config or found upward (defaults when there is none)."""
+    from aftercare_report import config
+
+    ctx = click.get_current_context()
+    path = ctx.find_root().obj or config.find_config(Path.cwd())
+    return config.load_project(path)
+
+
 def _analyse(
     countries: Sequence[str],
     profile_dirs: Sequence[Path],
     framework_path: Path | None,
     peers: str | None,
-    stale_years: int,
+    stale_years: int | None,
 ) -> tuple[CountryReport, ...]:
     from aftercare_report import report
 
+    project = _project()
     return report.analyse_inputs(
         countries,
-        list(profile_dirs),
-        framework_path,
+        list(profile_dirs or project.profiles),
+        framework_path or project.framework,
         peers.split(",") if peers else None,
-        stale_years=stale_years,
+        stale_years=project.stale_years if stale_years is None else stale_years,
+        terms=project.terms,
     )
 
 
@@ -191,7 +217,7 @@ def gaps(
     profile_dirs: tuple[Path, ...],
     framework_path: Path | None,
     peers: str | None,
-    stale_years: int,
+    stale_years: int | None,
     as_json: bool,
     top: int,
 ) -> None:
@@ -231,7 +257,7 @@ def list_(
     profile_dirs: tuple[Path, ...],
     framework_path: Path | None,
     peers: str | None,
-    stale_years: int,
+    stale_years: int | None,
     sort: str,
     as_json: bool,
 ) -> None:
@@ -266,9 +292,7 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--out",
             type=click.Path(path_type=Path, file_okay=False),
-            default=Path("out"),
-            show_default=True,
-            help="Folder to write the briefs to.",
+            help="Folder to write the briefs to [default: ./out, or the project's].",
         ),
         click.option(
             "--format",
@@ -324,7 +348,7 @@ def _run_build(
     reports: Sequence[CountryReport],
     *,
     countries: bool,
-    out: Path,
+    out: Path | None,
     formats: str,
     template_dirs: tuple[Path, ...],
     pdf_variant: str,
@@ -334,10 +358,19 @@ def _run_build(
     from aftercare_report import build, console
 
     chosen = _formats(formats)
-    briefs = build.plan(reports, countries=countries, comparative=True)
+    project = _project()
+    briefs = build.plan(
+        reports,
+        countries=countries,
+        comparative=True,
+        brand=project.brand,
+        terms=project.terms,
+        lang=project.language,
+    )
     if not briefs:
         raise click.UsageError("nothing to build: a comparison needs at least two countries")
-    options = build.BuildOptions(out, chosen, template_dirs, pdf_variant, strict, jobs)
+    folders = (*template_dirs, *project.templates)
+    options = build.BuildOptions(out or project.out, chosen, folders, pdf_variant, strict, jobs)
     steps = len(briefs) * (1 + ("pdf" in chosen))
     with console.progress("Building briefs", steps) as advance:
         result = build.build(briefs, options, advance)
@@ -353,7 +386,7 @@ def build_(
     profile_dirs: tuple[Path, ...],
     framework_path: Path | None,
     peers: str | None,
-    stale_years: int,
+    stale_years: int | None,
     **options: Any,
 ) -> None:
     """Build country briefs and a comparative brief (HTML, PDF, JSON).
@@ -381,7 +414,7 @@ def compare(
     profile_dirs: tuple[Path, ...],
     framework_path: Path | None,
     peers: str | None,
-    stale_years: int,
+    stale_years: int | None,
     **options: Any,
 ) -> None:
     """Build only a comparative brief of two or more countries.

@@ -149,20 +149,35 @@ def print_gaps(report: CountryReport, *, top: int = 5) -> None:
         )
     stdout.print(_component_table(a))
     present = [r for r in a.risks if r.status == "present"]
+    names = {c.id: c.name for c in a.components}
     if present:
         stdout.print("[bold]Re-trafficking risks present[/]")
+        rows = []
         for risk in present:
-            weak = f" — weak: {', '.join(risk.weak_mitigators)}" if risk.weak_mitigators else ""
-            stdout.print(f"  • {escape(risk.name)}[dim]{escape(weak)}[/]")
+            weak = ", ".join(names[c].lower() for c in risk.weak_mitigators)
+            rows.append(
+                f"{escape(risk.name)}" + (f"[dim] — weak: {escape(weak)}[/]" if weak else "")
+            )
+        stdout.print(_hanging(rows, "•"))
     stdout.print(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
-    for i, rec in enumerate(report.recommendations[:top], 1):
-        stdout.print(
-            f"  {i}. [{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {rec.actor} · "
-            f"{HORIZON_LABELS[rec.horizon]}\n     {escape(rec.text.strip())}"
-        )
+    rows = [
+        f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {rec.actor} · "
+        f"{HORIZON_LABELS[rec.horizon]}\n{escape(rec.text.strip())}"
+        for rec in report.recommendations[:top]
+    ]
+    stdout.print(_hanging(rows, None))
     stdout.print(f"[bold]What we do not know[/] ({len(a.data_gaps)})")
-    for gap in a.data_gaps:
-        stdout.print(f"  • {escape(gap.message)}")
+    stdout.print(_hanging([escape(g.message) for g in a.data_gaps], "•"))
+
+
+def _hanging(rows: list[str], bullet: str | None) -> Table:
+    """Lay out items with a hanging indent, so wrapped lines stay under their item."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for i, row in enumerate(rows, 1):
+        grid.add_row(f"  {bullet or f'{i}.'}", row)
+    return grid
 
 
 _PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
@@ -190,21 +205,30 @@ def _component_table(a: Assessment) -> Table:
 def print_list(rows: list[dict[str, Any]]) -> None:
     """Print the ``list`` table: one row per profile."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for name, justify in (
-        ("Country", "left"),
-        ("Index", "right"),
-        ("Band", "center"),
-        ("As of", "left"),
-        ("Data gaps", "right"),
-        ("Largest gap", "left"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    columns = {
+        "Country": "left",
+        "Index": "right",
+        "Band": "center",
+        "Rated": "right",
+        "As of": "left",
+        "Data\ngaps": "right",
+        "Largest gap": "left",
+    }
+    for name, justify in columns.items():
+        # Only the last column wraps, so short values never break mid-word at 80 columns.
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=name != "Largest gap",
+        )
     for row in rows:
         index = "n/a" if row["index"] is None else f"{row['index']:g}"
         table.add_row(
             escape(row["country"]),
             index,
             row["band"],
+            f"{row['rated']}/{row['components']}",
             row["as_of"],
             str(row["data_gaps"]),
             escape(row["largest_gap_name"] or "—"),

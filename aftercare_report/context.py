@@ -301,7 +301,6 @@ class MethodView:
         method: The index method in one line.
         bands: (id, minimum, label) triples, best first.
         caps: Cap reasons.
-        levels: The generic meaning of levels 0-4, from the first component's scale.
     """
 
     framework: str

@@ -95,7 +95,9 @@ def _component_rec(
             why += f", and {len(result.risks)} linked re-trafficking risk(s) are present"
     else:
         priority = "low"
-        why = f"{result.name} is at level {result.level}; this builds towards level 4"
+        why = f"{result.name} is at level {result.level}; " + (
+            "this builds towards level 4" if (result.level or 0) < 4 else "this keeps it at level 4"
+        )
     return Recommendation(
         id=rec.id,
         text=fill_placeholders(rec.text, {"country": country}),
@@ -154,11 +156,16 @@ def key_messages(
     country, total = _capital(profile.name_in_text), len(assessment.components)
     short = [c for c in assessment.components if c.gap]
     unknown = [c for c in assessment.components if c.level is None]
-    score = f"{index.value:g}/100" if index.value is not None else "no score"
-    first = (
-        f"{country} scores {score} on the aftercare index (band {index.band}, {index.band_label}); "
-        f"{len(short)} of {total} components fall short of the target level"
-    )
+    if index.value is None:
+        first = (
+            f"{country} cannot be scored on the aftercare index: no component level is documented"
+        )
+    else:
+        first = (
+            f"{country} scores {index.value:g}/100 on the aftercare index (band {index.band}, "
+            f"{index.band_label}); {len(short)} of {total} components fall short of the target "
+            "level"
+        )
     if unknown:
         first += f", and {len(unknown)} could not be rated for lack of evidence"
     messages = [first + "."]

@@ -175,6 +175,8 @@ def summary_row(report: CountryReport) -> dict[str, Any]:
         "index": a.index.value,
         "band": a.index.band,
         "as_of": report.profile.as_of.isoformat(),
+        "rated": sum(c.level is not None for c in a.components),
+        "components": len(a.components),
         "data_gaps": len(a.data_gaps),
         "largest_gap": top.id if top else None,
         "largest_gap_name": top.name if top else None,

@@ -1,0 +1,73 @@
+"""The project file: found upward, validated with locations, and applied to every command."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aftercare_report.cli import cli
+from aftercare_report.config import find_config, load_project
+from aftercare_report.errors import InputError
+
+from .conftest import VALID
+
+
+def test_found_upward_like_git(tmp_path: Path) -> None:
+    (tmp_path / "aftercare-report.toml").write_text("[project]\nout = 'briefs'\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) == tmp_path / "aftercare-report.toml"
+    assert load_project(find_config(deep)).out == tmp_path / "briefs"
+
+
+def test_defaults_without_a_project_file() -> None:
+    project = load_project(None)
+    assert project.profiles == () and project.terms["survivors"] == "survivors"
+
+
+def test_unknown_key_is_located_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "aftercare-report.toml"
+    path.write_text("[project]\nout = 'x'\n\n[brand]\norganisaton = 'Us'\n")
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    (finding,) = caught.value.findings
+    assert (finding.line, finding.key) == (5, "brand.organisaton")
+    assert "did you mean 'organisation'?" in finding.message
+
+
+def test_toml_syntax_error_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "aftercare-report.toml"
+    path.write_text("[project]\nout = \n")
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    assert caught.value.findings[0].line == 2
+
+
+def test_colour_that_could_inject_css_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "aftercare-report.toml"
+    path.write_text("[brand]\nprimary = 'red; } body { display: none'\n")
+    with pytest.raises(InputError, match="brand.primary"):
+        load_project(path)
+
+
+def test_project_profiles_and_terms_reach_the_commands(tmp_path: Path) -> None:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "testland.yaml").write_text(VALID.read_text())
+    (tmp_path / "aftercare-report.toml").write_text(
+        "[project]\nprofiles = ['profiles']\n\n[terms]\nre-trafficking = 're-exploitation'\n"
+    )
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(cli, ["gaps", "testland", "--json"])
+        listed = CliRunner().invoke(cli, ["list", "--json"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert any("re-exploitation" in m for m in data["key_messages"])
+    assert [row["slug"] for row in json.loads(listed.stdout)] == ["testland"]
