@@ -104,17 +104,17 @@ class IndexResult:
 
     Attributes:
         value: 0-100, rounded to one decimal; None when no level is known.
-        band: Band id after caps.
-        band_label: Its label.
-        uncapped_band: The band before caps.
+        band: Band id after caps; None when no level is known (not rated, never "Absent").
+        band_label: Its label, or "Not rated".
+        uncapped_band: The band before caps (None when not rated).
         caps: Caps that apply.
         coverage: Share of the total weight held by components with a known level (0-1).
     """
 
     value: float | None
-    band: str
+    band: str | None
     band_label: str
-    uncapped_band: str
+    uncapped_band: str | None
     caps: tuple[AppliedCap, ...]
     coverage: float
 
@@ -238,11 +238,11 @@ def _index(framework: Framework, components: tuple[ComponentResult, ...]) -> Ind
     known = [c for c in components if c.level is not None]
     total = sum(c.weight for c in components)
     weight = sum(c.weight for c in known)
-    value = round(sum(c.weight * (c.level or 0) for c in known) / weight * 25, 1) if known else None
+    if not known:
+        return IndexResult(None, None, "Not rated", None, (), 0.0)
+    value = round(sum(c.weight * (c.level or 0) for c in known) / weight * 25, 1)
     bands = framework.index.bands
-    uncapped = (
-        next(b for b in bands if value is not None and value >= b.min) if known else bands[-1]
-    )
+    uncapped = next(b for b in bands if value >= b.min)
     rank = {b.id: i for i, b in enumerate(bands)}
     levels = {c.id: c.level for c in components}
     caps = tuple(

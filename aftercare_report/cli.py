@@ -201,7 +201,7 @@ def _analyse(
         countries,
         list(profile_dirs or project.profiles),
         framework_path or project.framework,
-        peers.split(",") if peers else None,
+        [p.strip() for p in peers.split(",") if p.strip()] if peers else None,
         stale_years=project.stale_years if stale_years is None else stale_years,
         terms=project.terms,
     )

@@ -135,8 +135,8 @@ def print_gaps(report: CountryReport, *, top: int = 5) -> None:
     a, profile = report.assessment, report.profile
     value = f"{a.index.value:g}" if a.index.value is not None else "n/a"
     stdout.print(
-        f"[bold]{escape(profile.country)}[/] — aftercare index [bold]{value}[/]/100, "
-        f"band [bold]{a.index.band}[/] ({escape(a.index.band_label)}) · as of {profile.as_of}"
+        f"[bold]{escape(profile.country)}[/] — aftercare index [bold]{value}[/]/100, band "
+        f"[bold]{a.index.band or 'n/a'}[/] ({escape(a.index.band_label)}) · as of {profile.as_of}"
     )
     rated = sum(c.level is not None for c in a.components)
     stdout.print(
@@ -227,7 +227,7 @@ def print_list(rows: list[dict[str, Any]]) -> None:
         table.add_row(
             escape(row["country"]),
             index,
-            row["band"],
+            row["band"] or "n/a",
             f"{row['rated']}/{row['components']}",
             row["as_of"],
             str(row["data_gaps"]),

@@ -456,7 +456,7 @@ def _country_view(report: CountryReport, notes: _Notes) -> CountryView:
         summary=profile.summary.strip(),
         index="n/a" if a.index.value is None else f"{a.index.value:g}",
         index_value=a.index.value or 0.0,
-        band=a.index.band,
+        band=a.index.band or "n/a",
         band_label=a.index.band_label,
         caps=tuple(c.reason.strip() for c in a.index.caps),
         rated=sum(c.level is not None for c in a.components),

@@ -178,8 +178,9 @@ def key_messages(
             names = _join([assessment.framework.risk_factors[r].name.lower() for r in risky[:2]])
             line += f", where {names} raise the risk of {terms['re-trafficking']}"
         messages.append(line + ".")
-    if index.caps:
-        cap = index.caps[0]
+    lowering = [c for c in index.caps if c.band == index.band and index.band != index.uncapped_band]
+    if lowering:
+        cap = lowering[0]
         messages.append(f"The band is capped at {cap.band}: {cap.reason.strip()}")
     peer_line = _peer_message(top)
     if peer_line:

@@ -50,7 +50,7 @@ def test_toml_syntax_error_is_located(tmp_path: Path) -> None:
 def test_colour_that_could_inject_css_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "aftercare-report.toml"
     path.write_text("[brand]\nprimary = 'red; } body { display: none'\n")
-    with pytest.raises(InputError, match="brand.primary"):
+    with pytest.raises(InputError, match=r"brand\.primary"):
         load_project(path)
 
 
