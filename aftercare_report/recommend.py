@@ -40,7 +40,7 @@ class Recommendation:
         standard: The standard it comes from.
         gap: The component's gap (None for data recommendations).
         severity: The component's severity (0 for data recommendations).
-        why: The gap and evidence that justify it, in one sentence.
+        why: The gap, the linked risks and the evidence that justify it.
     """
 
     id: str
@@ -75,7 +75,8 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
         for rec in spec.recommendations:
             if result.level is not None and result.level < rec.when_level_below:
                 closes_gap = bool(result.gap) and rec.when_level_below <= result.target
-                picked.append((order, _component_rec(rec, result, country, closes_gap)))
+                risks = [assessment.framework.risk_factors[r].name.lower() for r in result.risks]
+                picked.append((order, _component_rec(rec, result, country, closes_gap, risks)))
     picked.extend((len(picked) + 100, rec) for rec in _data_recs(assessment))
 
     def key(item: tuple[int, Recommendation]) -> tuple[int, float, int, int]:
@@ -86,13 +87,18 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
 
 
 def _component_rec(
-    rec: RecommendationSpec, result: ComponentResult, country: str, closes_gap: bool
+    rec: RecommendationSpec,
+    result: ComponentResult,
+    country: str,
+    closes_gap: bool,
+    risks: list[str],
 ) -> Recommendation:
     if closes_gap:
         priority = "high" if result.severity >= HIGH_SEVERITY else "medium"
         why = f"{result.name} is at level {result.level} of a target of {result.target}"
-        if result.risks:
-            why += f", and {len(result.risks)} linked re-trafficking risk(s) are present"
+        if risks:
+            why += f", and {len(risks)} linked re-trafficking risk{'s' * (len(risks) > 1)} "
+            why += f"{'are' if len(risks) > 1 else 'is'} present ({_join(risks)})"
     else:
         priority = "low"
         why = f"{result.name} is at level {result.level}; " + (
@@ -108,7 +114,7 @@ def _component_rec(
         standard=rec.standard,
         gap=result.gap,
         severity=result.severity if closes_gap else 0.0,
-        why=why + ".",
+        why=f"{why}. Evidence: {result.evidence.strip()}",
     )
 
 
