@@ -13,18 +13,15 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from aftercare_report import manifest
 from aftercare_report.context import Brand, BriefContext, comparative_context, country_context
 from aftercare_report.errors import BuildError, display_path
 from aftercare_report.recommend import DEFAULT_TERMS
 from aftercare_report.report import CountryReport, report_json
 from aftercare_report.templating import Templates, render, stylesheet_text, templates
-
-if TYPE_CHECKING:
-    from aftercare_report.pdf import PdfRequest, PdfResult
 
 FORMATS = ("html", "pdf", "json")
 
@@ -51,6 +48,52 @@ class Brief:
 
 
 @dataclass(frozen=True)
+class PdfRequest:
+    """Everything needed to make one PDF, picklable for a worker process.
+
+    Attributes:
+        html: The rendered HTML.
+        stylesheets: (css text, folder it came from) pairs.
+        roots: Folders the fetcher may read.
+        title: Document title for metadata.
+        subject: Document subject (description) for metadata.
+        keywords: Keywords for metadata.
+        author: Organisation named as author.
+        date: The date written as created/modified (the data's ``as_of``, never the clock).
+        variant: ``pdf/ua-1`` or ``pdf/a-3b``.
+        attachments: (file name, bytes) pairs embedded in the PDF, e.g. the source profile.
+        lang: Document language.
+    """
+
+    html: str
+    stylesheets: tuple[tuple[str, Path], ...]
+    roots: tuple[Path, ...]
+    title: str
+    subject: str
+    keywords: tuple[str, ...]
+    author: str
+    date: dt.date
+    variant: str = "pdf/ua-1"
+    attachments: tuple[tuple[str, bytes], ...] = field(default=())
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A made PDF.
+
+    Attributes:
+        data: The PDF bytes.
+        pages: Page count.
+        warnings: WeasyPrint's warnings (missing glyphs, refused URLs, CSS it ignored).
+    """
+
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BuildOptions:
     """How to build.
 
@@ -61,6 +104,7 @@ class BuildOptions:
         variant: PDF variant (``pdf/ua-1`` or ``pdf/a-3b``).
         strict: Treat WeasyPrint warnings (missing glyphs, refused URLs) as errors.
         workers: Processes for PDF rendering.
+        reuse: Reuse PDFs whose inputs match the manifest (``--force`` turns it off).
     """
 
     out: Path
@@ -69,6 +113,7 @@ class BuildOptions:
     variant: str = "pdf/ua-1"
     strict: bool = False
     workers: int = 2
+    reuse: bool = True
 
 
 @dataclass(frozen=True)
@@ -80,12 +125,14 @@ class Written:
         format: ``html``, ``pdf`` or ``json``.
         pages: Page count for PDFs.
         size: Bytes.
+        unchanged: The file already had this content (it was not rewritten).
     """
 
     path: Path
     format: str
     pages: int | None
     size: int
+    unchanged: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +190,21 @@ def _subject(report: CountryReport) -> str:
     return display_path(path) if path else report.profile.slug
 
 
+def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:
+    """Return shard ``index`` (1-based) of ``count``: a deterministic split for CI matrices.
+
+    Briefs are dealt out in order of their file names, so every runner agrees on who builds
+    what without talking to the others.
+
+    Raises:
+        BuildError: ``index`` is not between 1 and ``count``.
+    """
+    if not 1 <= index <= count:
+        raise BuildError(f"shard {index}/{count}: K must be between 1 and N")
+    ordered = sorted(briefs, key=lambda b: b.stem)
+    return [b for i, b in enumerate(ordered) if i % count == index - 1]
+
+
 def build(
     briefs: Sequence[Brief],
     options: BuildOptions,
@@ -150,9 +212,13 @@ def build(
 ) -> BuildResult:
     """Render every brief in every format, then write all files atomically.
 
+    PDFs whose inputs match ``out/manifest.json`` and whose files are unchanged are reused, not
+    rendered again; files whose content is unchanged are not rewritten. The manifest is updated
+    last, keeping the entries of outputs other builds (or shards) made.
+
     Args:
         briefs: What to make (see :func:`plan`).
-        options: Formats, folders, PDF variant, strictness.
+        options: Formats, folders, PDF variant, strictness, reuse.
         progress: Called with a short description after each finished step.
 
     Raises:
@@ -160,29 +226,99 @@ def build(
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
     tpl = templates(options.template_dirs)
-    files: dict[Path, tuple[str, bytes, int | None]] = {}
+    old = manifest.read(options.out) if options.reuse else {}
+    outputs: list[_Output] = []
     for brief in briefs:
         if "html" in options.formats:
             html = render(
                 tpl, brief.template, brief.context, inline_css=True, subject=brief.subject
             )
-            files[options.out / f"{brief.stem}.html"] = ("html", html.encode(), None)
+            outputs.append(_Output(f"{brief.stem}.html", "html", html.encode()))
         if "json" in options.formats:
             text = json.dumps(brief.data, indent=2, ensure_ascii=False) + "\n"
-            files[options.out / f"{brief.stem}.json"] = ("json", text.encode(), None)
+            outputs.append(_Output(f"{brief.stem}.json", "json", text.encode()))
         progress(f"{brief.stem}: HTML")
-    warnings: list[str] = []
     if "pdf" in options.formats:
-        requests = [pdf_request(tpl, b, options.variant) for b in briefs]
-        for brief, result in zip(
-            briefs, _make_pdfs(requests, options.workers, progress), strict=True
-        ):
-            files[options.out / f"{brief.stem}.pdf"] = ("pdf", result.data, result.pages)
-            warnings.extend(f"{brief.stem}.pdf: {w}" for w in result.warnings)
+        outputs.extend(_pdfs(tpl, briefs, options, old, progress))
+    warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
     if options.strict and warnings:
         raise BuildError("warnings are errors with --strict:\n  " + "\n  ".join(warnings))
-    written = [write_atomic(path, data, fmt, pages) for path, (fmt, data, pages) in files.items()]
+    written = [_write(options.out, o, old.get(o.name)) for o in outputs]
+    entries = {n: e for n, e in old.items() if (options.out / n).is_file()}
+    entries.update({o.name: o.entry for o in outputs})
+    write_atomic(options.out / manifest.MANIFEST_NAME, manifest.render(entries), "json")
     return BuildResult(tuple(written), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class _Output:
+    """A rendered output; ``data`` is None when the file on disk is reused as it is."""
+
+    name: str
+    format: str
+    data: bytes | None
+    input: str = ""
+    pages: int | None = None
+    warnings: tuple[str, ...] = ()
+    reused_entry: manifest.Entry | None = None
+
+    @property
+    def entry(self) -> manifest.Entry:
+        if self.data is None:
+            assert self.reused_entry is not None
+            return self.reused_entry
+        digest = manifest.sha256(self.data)
+        return manifest.Entry(
+            self.format, self.input or digest, digest, len(self.data), self.pages, self.warnings
+        )
+
+
+def _pdfs(
+    tpl: Templates,
+    briefs: Sequence[Brief],
+    options: BuildOptions,
+    old: dict[str, manifest.Entry],
+    progress: Callable[[str], None],
+) -> list[_Output]:
+    requests = [pdf_request(tpl, b, options.variant) for b in briefs]
+    folders = manifest.folder_digest(tpl.folders)
+    keys = [manifest.pdf_input_key(r, folders) for r in requests]
+    names = [f"{b.stem}.pdf" for b in briefs]
+    todo = [
+        i
+        for i, (name, key) in enumerate(zip(names, keys, strict=True))
+        if not manifest.reusable(options.out, name, old.get(name), key)
+    ]
+    made = dict(
+        zip(todo, _make_pdfs([requests[i] for i in todo], options.workers, progress), strict=True)
+    )
+    outputs = []
+    for i, (name, key) in enumerate(zip(names, keys, strict=True)):
+        if i in made:
+            result = made[i]
+            outputs.append(_Output(name, "pdf", result.data, key, result.pages, result.warnings))
+        else:
+            entry = old[name]
+            progress(f"{name}: unchanged")
+            outputs.append(_Output(name, "pdf", None, key, entry.pages, entry.warnings, entry))
+    return outputs
+
+
+def _write(out: Path, output: _Output, previous: manifest.Entry | None) -> Written:
+    path = out / output.name
+    if output.data is None:
+        entry = output.entry
+        return Written(path, output.format, entry.pages, entry.size, unchanged=True)
+    unchanged = (
+        previous is not None
+        and previous.sha256 == manifest.sha256(output.data)
+        and path.is_file()
+        and path.read_bytes() == output.data
+    )
+    if unchanged:
+        # Same bytes: leave the file (and its modification time) alone for make-like tools.
+        return Written(path, output.format, output.pages, len(output.data), unchanged=True)
+    return write_atomic(path, output.data, output.format, output.pages)
 
 
 def pdf_request(tpl: Templates, brief: Brief, variant: str) -> PdfRequest:
@@ -193,8 +329,6 @@ def pdf_request(tpl: Templates, brief: Brief, variant: str) -> PdfRequest:
         brief: The brief.
         variant: PDF variant.
     """
-    from aftercare_report.pdf import PdfRequest
-
     ctx = brief.context
     html = render(tpl, brief.template, ctx, inline_css=False, subject=brief.subject)
     return PdfRequest(
@@ -215,6 +349,8 @@ def pdf_request(tpl: Templates, brief: Brief, variant: str) -> PdfRequest:
 def _make_pdfs(
     requests: list[PdfRequest], workers: int, progress: Callable[[str], None]
 ) -> list[PdfResult]:
+    if not requests:
+        return []  # everything reused: do not pay for importing WeasyPrint
     from aftercare_report.pdf import make_pdf
 
     if workers <= 1 or len(requests) <= 1:

@@ -7,6 +7,7 @@ WeasyPrint (about half a second).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -325,6 +326,16 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Processes rendering PDFs in parallel.",
         ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Render every PDF again, even if its inputs are unchanged.",
+        ),
+        click.option(
+            "--shard",
+            metavar="K/N",
+            help="Build only shard K of N (CI matrices); the manifest keeps other shards' entries.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -344,6 +355,13 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _shard(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)/(\d+)", value.strip())
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise click.BadParameter(f"{value!r}: write K/N with 1 <= K <= N", param_hint="--shard")
+    return int(match[1]), int(match[2])
+
+
 def _run_build(
     reports: Sequence[CountryReport],
     *,
@@ -354,6 +372,8 @@ def _run_build(
     pdf_variant: str,
     strict: bool,
     jobs: int,
+    force: bool,
+    shard: str | None,
 ) -> None:
     from aftercare_report import build, console
 
@@ -369,8 +389,12 @@ def _run_build(
     )
     if not briefs:
         raise click.UsageError("nothing to build: a comparison needs at least two countries")
+    if shard:
+        briefs = build.shard(briefs, *_shard(shard))
     folders = (*template_dirs, *project.templates)
-    options = build.BuildOptions(out or project.out, chosen, folders, pdf_variant, strict, jobs)
+    options = build.BuildOptions(
+        out or project.out, chosen, folders, pdf_variant, strict, jobs, reuse=not force
+    )
     steps = len(briefs) * (1 + ("pdf" in chosen))
     with console.progress("Building briefs", steps) as advance:
         result = build.build(briefs, options, advance)

@@ -260,13 +260,18 @@ def print_written(result: BuildResult) -> None:
     table.add_column("File", overflow="fold")
     table.add_column("Pages", justify="right")
     table.add_column("Size", justify="right")
+    table.add_column("")
     for item in result.written:
         pages = "" if item.pages is None else str(item.pages)
-        table.add_row(escape(display_path(item.path)), pages, _size(item.size))
+        note = "unchanged" if item.unchanged else "written"
+        table.add_row(escape(display_path(item.path)), pages, _size(item.size), note)
     stdout.print(table)
     for warning in result.warnings:
         stderr.print(f"[yellow]warning:[/] {escape(warning)}")
-    stdout.print(f"[green]Wrote {plural(len(result.written), 'file')}.[/]")
+    changed = sum(not w.unchanged for w in result.written)
+    same = len(result.written) - changed
+    tail = f", {same} unchanged" if same else ""
+    stdout.print(f"[green]Wrote {plural(changed, 'file')}{tail}.[/]")
 
 
 def _size(n: int) -> str:

@@ -16,7 +16,6 @@ import mimetypes
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,10 +23,8 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from aftercare_report.build import PdfRequest, PdfResult
 from aftercare_report.errors import BuildError
-
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
-"""Tagged, accessible PDF (default) and archival PDF/A-3b."""
 
 
 class ConfinedFetcher(URLFetcher):
@@ -50,52 +47,6 @@ class ConfinedFetcher(URLFetcher):
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
         self.refused.append(url)
         raise ValueError(f"refused to fetch {url}: only data: URLs and template files are allowed")
-
-
-@dataclass(frozen=True)
-class PdfRequest:
-    """Everything needed to make one PDF, picklable for a worker process.
-
-    Attributes:
-        html: The rendered HTML.
-        stylesheets: (css text, folder it came from) pairs.
-        roots: Folders the fetcher may read.
-        title: Document title for metadata.
-        subject: Document subject (description) for metadata.
-        keywords: Keywords for metadata.
-        author: Organisation named as author.
-        date: The date written as created/modified (the data's ``as_of``, never the clock).
-        variant: ``pdf/ua-1`` or ``pdf/a-3b``.
-        attachments: (file name, bytes) pairs embedded in the PDF, e.g. the source profile.
-        lang: Document language.
-    """
-
-    html: str
-    stylesheets: tuple[tuple[str, Path], ...]
-    roots: tuple[Path, ...]
-    title: str
-    subject: str
-    keywords: tuple[str, ...]
-    author: str
-    date: dt.date
-    variant: str = "pdf/ua-1"
-    attachments: tuple[tuple[str, bytes], ...] = field(default=())
-    lang: str = "en"
-
-
-@dataclass(frozen=True)
-class PdfResult:
-    """A made PDF.
-
-    Attributes:
-        data: The PDF bytes.
-        pages: Page count.
-        warnings: WeasyPrint's warnings (missing glyphs, refused URLs, CSS it ignored).
-    """
-
-    data: bytes
-    pages: int
-    warnings: tuple[str, ...]
 
 
 class _Collect(logging.Handler):
