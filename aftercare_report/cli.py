@@ -355,6 +355,12 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _pop_inputs(options: dict[str, Any]) -> dict[str, Any]:
+    """Take the options added by ``_inputs`` out of a command's keyword arguments."""
+    names = ("profile_dirs", "framework_path", "peers", "stale_years")
+    return {name: options.pop(name) for name in names}
+
+
 def _shard(value: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d+)/(\d+)", value.strip())
     if not match or not 1 <= int(match[1]) <= int(match[2]):
@@ -405,14 +411,7 @@ def _run_build(
 @click.argument("countries", nargs=-1)
 @_inputs
 @_build_options
-def build_(
-    countries: tuple[str, ...],
-    profile_dirs: tuple[Path, ...],
-    framework_path: Path | None,
-    peers: str | None,
-    stale_years: int | None,
-    **options: Any,
-) -> None:
+def build_(countries: tuple[str, ...], **options: Any) -> None:
     """Build country briefs and a comparative brief (HTML, PDF, JSON).
 
     COUNTRIES are bundled countries (slug, ISO3 or name) or profile paths; default: every
@@ -425,22 +424,14 @@ def build_(
       aftercare-report build thailand india --format pdf
       aftercare-report build --templates my-templates/ --out briefs/
     """
-    reports = _analyse(countries, profile_dirs, framework_path, peers, stale_years)
-    _run_build(reports, countries=True, **options)
+    _run_build(_analyse(countries, **_pop_inputs(options)), countries=True, **options)
 
 
 @cli.command()
 @click.argument("countries", nargs=-1, required=True)
 @_inputs
 @_build_options
-def compare(
-    countries: tuple[str, ...],
-    profile_dirs: tuple[Path, ...],
-    framework_path: Path | None,
-    peers: str | None,
-    stale_years: int | None,
-    **options: Any,
-) -> None:
+def compare(countries: tuple[str, ...], **options: Any) -> None:
     """Build only a comparative brief of two or more countries.
 
     \b
@@ -450,8 +441,7 @@ def compare(
     """
     if len(countries) < 2:
         raise click.UsageError("compare needs at least two countries")
-    reports = _analyse(countries, profile_dirs, framework_path, peers, stale_years)
-    _run_build(reports, countries=False, **options)
+    _run_build(_analyse(countries, **_pop_inputs(options)), countries=False, **options)
 
 
 def main() -> None:

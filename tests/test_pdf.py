@@ -1,0 +1,266 @@
+"""Slow end-to-end checks of the PDFs a user gets from `aftercare-report build`."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from aftercare_report import catalog, report
+from aftercare_report.cli import cli
+from aftercare_report.model import Framework
+
+from .conftest import PROFILES, TESTS
+
+pytestmark = pytest.mark.slow
+
+COUNTRIES = ("united-states", "united-kingdom", "thailand", "india", "nigeria")
+
+
+def build(*args: str) -> object:
+    return CliRunner().invoke(cli, ["build", *args], catch_exceptions=False)
+
+
+def words(text: str) -> str:
+    """Text with hyphenation and line breaks undone, for searching extracted PDF text."""
+    return re.sub(r"\s+", " ", text.replace("\u00ad", "").replace("-\n", "")).strip()
+
+
+def pdf_text(path: Path) -> str:
+    return words(" ".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages))
+
+
+@pytest.fixture(scope="module")
+def bundled_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    result = build("--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_build_writes_every_brief_in_every_format(bundled_out: Path) -> None:
+    for stem in (*COUNTRIES, "comparative"):
+        for ext in ("html", "pdf", "json"):
+            assert (bundled_out / f"{stem}.{ext}").stat().st_size > 1000, (stem, ext)
+    assert not list(bundled_out.glob(".*.tmp"))
+
+
+def test_pdf_text_has_key_messages_recommendations_and_sources(
+    bundled_out: Path, framework: Framework
+) -> None:
+    profiles = catalog.load_profiles([], framework)
+    for rep in report.analyse(profiles, framework):
+        text = pdf_text(bundled_out / f"{rep.profile.slug}.pdf")
+        for message in rep.key_messages:
+            assert words(message)[:60] in text, (rep.profile.slug, message)
+        for rec in rep.recommendations:
+            assert words(rec.text)[:60] in text, (rep.profile.slug, rec.id)
+        for source in rep.profile.sources.values():
+            assert words(source.title)[:40] in text, (rep.profile.slug, source.title)
+
+
+def test_page_counts_are_in_range(bundled_out: Path) -> None:
+    for stem in COUNTRIES:
+        pages = len(pypdf.PdfReader(bundled_out / f"{stem}.pdf").pages)
+        assert 3 <= pages <= 12, (stem, pages)
+    assert 3 <= len(pypdf.PdfReader(bundled_out / "comparative.pdf").pages) <= 16
+
+
+def _outline(reader: pypdf.PdfReader, items: list[object]) -> Iterator[tuple[str, int]]:
+    for item in items:
+        if isinstance(item, list):
+            yield from _outline(reader, item)
+        else:
+            yield item.title, reader.get_destination_page_number(item)  # type: ignore[attr-defined]
+
+
+def test_toc_page_numbers_match_where_the_headings_are(bundled_out: Path) -> None:
+    reader = pypdf.PdfReader(bundled_out / "thailand.pdf")
+    pages = [words(p.extract_text() or "") for p in reader.pages]
+    toc_page = next(i for i, t in enumerate(pages) if "Contents" in t)
+    checked = 0
+    for title, index in _outline(reader, reader.outline):
+        if title in pages[0] and index == 0:
+            continue  # the cover
+        assert words(title)[:30] in pages[index], (title, index + 1)
+        match = re.search(re.escape(words(title)) + r"[ .]*?(\d+)\b", pages[toc_page])
+        if match:
+            assert int(match[1]) == index + 1, (title, match[1], index + 1)
+            checked += 1
+    assert checked >= 5
+
+
+def test_pdf_metadata_and_attachment(bundled_out: Path) -> None:
+    reader = pypdf.PdfReader(bundled_out / "thailand.pdf")
+    meta = reader.metadata
+    assert meta is not None and meta.title == "Survivor aftercare in Thailand"
+    assert "Thailand" in (meta.get("/Keywords") or "")
+    assert meta.get("/CreationDate", "").startswith("D:20230615")
+    assert list(reader.attachments) == ["thailand.yaml"]
+    attached = reader.attachments["thailand.yaml"][0]
+    assert attached == (PROFILES.parent.parent / "profiles" / "thailand.yaml").read_bytes()
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged PDF (pdf/ua-1)
+
+
+def test_two_builds_are_byte_identical(bundled_out: Path, tmp_path: Path) -> None:
+    result = build("thailand", "india", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    for name in ("thailand.pdf", "thailand.html", "thailand.json", "india.pdf"):
+        assert (tmp_path / name).read_bytes() == (bundled_out / name).read_bytes(), name
+
+
+def test_failed_build_leaves_earlier_files_intact(tmp_path: Path) -> None:
+    assert build("thailand", "--out", str(tmp_path)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    broken = TESTS / "templates" / "broken"
+    result = CliRunner().invoke(
+        cli, ["build", "thailand", "--out", str(tmp_path), "--templates", str(broken)]
+    )
+    assert result.exit_code == 1
+    assert "country.html:3" in result.stderr and "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"root:x:0:0:leaked")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_hostile_template_gets_nothing_into_the_pdf(tmp_path: Path) -> None:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    templates = tmp_path / "templates"
+    shutil.copytree(TESTS / "templates" / "hostile", templates)
+    url = f"http://127.0.0.1:{server.server_port}"
+    page = templates / "country.html"
+    page.write_text(
+        page.read_text().replace(
+            "{{ super() }}",
+            f'<img src="{url}/tracker.png" alt="t"><link rel="attachment" href="{url}/a">\n'
+            "{{ super() }}",
+        )
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates", str(templates)],
+    )
+    server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert _Counter.hits == []
+    pdf = out / "thailand.pdf"
+    reader = pypdf.PdfReader(pdf)
+    assert list(reader.attachments) == ["thailand.yaml"]
+    raw = pdf.read_bytes()
+    assert b"root:x:0:0" not in raw
+    assert "refused to fetch file:///etc/passwd" in result.stderr
+    strict = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "thailand",
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+            "--templates",
+            str(templates),
+            "--strict",
+        ],
+    )
+    assert strict.exit_code == 1 and "refused to fetch" in strict.stderr
+
+
+def test_profile_text_stays_literal_in_the_pdf(tmp_path: Path) -> None:
+    result = build(
+        str(PROFILES / "hostile" / "testland.yaml"), "--format", "pdf", "--out", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    text = pdf_text(tmp_path / "testland.pdf")
+    assert "<script>alert('x')</script>" in text
+    assert "{{ 7*7 }}" in text and "{% include 'base.html' %}" in text
+
+
+def test_archival_variant(tmp_path: Path) -> None:
+    result = build(
+        "thailand", "--format", "pdf", "--pdf-variant", "pdf/a-3b", "--out", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(tmp_path / "thailand.pdf")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in xmp and b"3" in xmp
+
+
+def test_thai_and_devanagari_render_without_missing_glyphs(tmp_path: Path) -> None:
+    text = (
+        (PROFILES / "valid" / "testland.yaml")
+        .read_text()
+        .replace("  Testland funds shelters", "  ประเทศไทย และ भारत: Testland funds shelters")
+    )
+    profile = tmp_path / "scripts.yaml"
+    profile.write_text(text)
+    result = build(str(profile), "--format", "pdf", "--strict", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "ประเทศไทย" in pdf_text(tmp_path / "out" / "scripts.pdf")
+
+
+def test_unchanged_inputs_reuse_the_pdf_without_weasyprint(tmp_path: Path) -> None:
+    assert build("thailand", "--out", str(tmp_path)).exit_code == 0
+    pdf = tmp_path / "thailand.pdf"
+    before = pdf.stat().st_mtime_ns
+    code = (
+        "import sys\nfrom aftercare_report.cli import cli\n"
+        f"try:\n    cli(['build', 'thailand', '--out', {str(tmp_path)!r}])\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "assert 'weasyprint' not in sys.modules, 'weasyprint imported for a cached build'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "0 files, 3 unchanged" in done.stdout
+    assert pdf.stat().st_mtime_ns == before
+    forced = build("thailand", "--out", str(tmp_path), "--force")
+    assert forced.exit_code == 0 and "Wrote 3 files" in forced.stdout
+
+
+def test_a_changed_profile_is_rendered_again(tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    source = PROFILES / "valid" / "testland.yaml"
+    (profiles / "testland.yaml").write_text(source.read_text())
+    out = tmp_path / "out"
+    args = ["--profiles", str(profiles), "--format", "pdf", "--out", str(out)]
+    assert build(*args).exit_code == 0
+    (profiles / "testland.yaml").write_text(
+        source.read_text().replace("Testland funds shelters", "Testland now funds shelters")
+    )
+    result = build(*args)
+    assert result.exit_code == 0 and "Wrote 1 file." in result.stdout
+
+
+def test_shards_split_the_work_and_share_a_manifest(tmp_path: Path) -> None:
+    first = build("--format", "json", "--shard", "1/2", "--out", str(tmp_path))
+    second = build("--format", "json", "--shard", "2/2", "--out", str(tmp_path))
+    assert first.exit_code == 0 and second.exit_code == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert sorted(manifest["outputs"]) == sorted(f"{s}.json" for s in (*COUNTRIES, "comparative"))
+    bad = build("--shard", "3/2", "--out", str(tmp_path))
+    assert bad.exit_code == 2 and "K/N" in bad.stderr
