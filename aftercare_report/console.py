@@ -261,7 +261,7 @@ def print_written(result: BuildResult) -> None:
     table.add_column("Pages", justify="right")
     table.add_column("Size", justify="right")
     table.add_column("")
-    for item in result.written:
+    for item in sorted(result.written, key=lambda w: (w.path.stem == "comparative", w.path.name)):
         pages = "" if item.pages is None else str(item.pages)
         note = "unchanged" if item.unchanged else "written"
         table.add_row(escape(display_path(item.path)), pages, _size(item.size), note)
