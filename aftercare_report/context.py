@@ -7,13 +7,13 @@ already worded and sources are already numbered, so templates only lay things ou
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aftercare_report import __version__
-from aftercare_report.assess import ComponentResult
+from aftercare_report.assess import METHOD, ComponentResult
 from aftercare_report.model import Framework, KeyFigure, Profile
-from aftercare_report.recommend import DEFAULT_TERMS, HORIZONS
+from aftercare_report.recommend import DEFAULT_TERMS, HORIZONS, reword
 from aftercare_report.report import CountryReport
 
 ACTOR_LABELS = {
@@ -143,8 +143,11 @@ class RecommendationView:
         horizon: When (label).
         priority: high, medium or low.
         component: Component name, or "Evidence" for data recommendations.
+        component_id: Component id (the gap table row is ``#component-<id>``), or "".
         standard: The standard it comes from.
-        why: The gap and evidence that justify it.
+        why: The gap and linked risks that justify it.
+        evidence: The evidence behind the component's level ("" for data recommendations).
+        notes: Source note numbers of that evidence.
     """
 
     number: int
@@ -153,8 +156,11 @@ class RecommendationView:
     horizon: str
     priority: str
     component: str
+    component_id: str
     standard: str
     why: str
+    evidence: str
+    notes: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,7 @@ class CountryView:
         index_value: Index value as a number (0 when none), for charts.
         band: Band id after caps.
         band_label: Band label.
-        caps: Reasons the band is held down.
+        caps: Reasons a cap lowered the band (empty when no cap changed it).
         rated: Components with a known level.
         key_messages: Three to five sentences for page 1.
         components: One view per framework component.
@@ -232,6 +238,7 @@ class CountryView:
         data_gaps: Sentences: what we do not know.
         figures: Key figures.
         claims: Claims checked against evidence.
+        notes: Numbers of every source note this country's text cites, ascending.
     """
 
     slug: str
@@ -255,6 +262,7 @@ class CountryView:
     data_gaps: tuple[str, ...]
     figures: tuple[FigureView, ...]
     claims: tuple[ClaimView, ...]
+    notes: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -262,13 +270,17 @@ class MatrixRow:
     """One component across countries in a comparative brief.
 
     Attributes:
+        id: Component id.
         name: Component name.
+        target: The component's target level.
         cells: Level labels per country, in the order of ``BriefContext.countries``.
         levels: Levels per country (None for unknown), for colouring.
         shared_gap: Whether every country with a known level falls short of target.
     """
 
+    id: str
     name: str
+    target: int
     cells: tuple[str, ...]
     levels: tuple[int | None, ...]
     shared_gap: bool
@@ -279,13 +291,13 @@ class Comparison:
     """The comparative part of a brief.
 
     Attributes:
-        ranking: Countries by index, highest first, as (country, index, band) triples.
+        ranking: The countries by index, highest first (ties: by name); unrated ones last.
         matrix: Components by countries.
         shared_gaps: Sentences on gaps most countries share, with their numbers.
         conclusion: Paragraphs drawn from the data.
     """
 
-    ranking: tuple[tuple[str, str, str], ...]
+    ranking: tuple[CountryView, ...]
     matrix: tuple[MatrixRow, ...]
     shared_gaps: tuple[str, ...]
     conclusion: tuple[str, ...]
@@ -301,6 +313,7 @@ class MethodView:
         method: The index method in one line.
         bands: (id, minimum, label) triples, best first.
         caps: Cap reasons.
+        levels: What levels 0-4 mean in general, as (level, meaning) pairs.
     """
 
     framework: str
@@ -308,6 +321,7 @@ class MethodView:
     method: str
     bands: tuple[tuple[str, str, str], ...]
     caps: tuple[str, ...]
+    levels: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True)
@@ -364,7 +378,10 @@ class _Notes:
                     Note(number, sid, source.title, source.publisher, source.year, source.url)
                 )
             out.append(self.numbers[key])
-        return tuple(out)
+        return tuple(sorted(out))
+
+    def of(self, profile: Profile) -> tuple[int, ...]:
+        return tuple(sorted(n for (slug, _), n in self.numbers.items() if slug == profile.slug))
 
 
 def country_context(
@@ -379,12 +396,12 @@ def country_context(
         lang: Language code.
     """
     notes = _Notes()
-    view = _country_view(report, notes)
+    view = _country_view(report, notes, terms)
     framework = report.assessment.framework
     return BriefContext(
         kind="country",
-        title=f"Survivor aftercare in {report.profile.name_in_text}",
-        subtitle=f"Policy brief: gaps, {terms['re-trafficking']} risks and recommendations",
+        title=reword(f"Survivor aftercare in {report.profile.name_in_text}", terms),
+        subtitle=reword("Policy brief: gaps, re-trafficking risks and recommendations", terms),
         date=view.as_of,
         lang=lang,
         brand=brand,
@@ -392,7 +409,7 @@ def country_context(
         countries=(view,),
         comparison=None,
         notes=tuple(notes.notes),
-        method=_method(framework),
+        method=_method(framework, terms),
     )
 
 
@@ -411,12 +428,12 @@ def comparative_context(
         lang: Language code.
     """
     notes = _Notes()
-    views = tuple(_country_view(r, notes) for r in reports)
+    views = tuple(_country_view(r, notes, terms) for r in reports)
     framework = reports[0].assessment.framework
     names = ", ".join(v.country for v in views[:-1]) + " and " + views[-1].country
     return BriefContext(
         kind="comparative",
-        title="Survivor aftercare compared",
+        title=reword("Survivor aftercare compared", terms),
         subtitle=f"{names}: where aftercare stops, and what governments must fund",
         date=max(v.as_of for v in views),
         lang=lang,
@@ -425,28 +442,51 @@ def comparative_context(
         countries=views,
         comparison=_comparison(reports, views, terms),
         notes=tuple(notes.notes),
-        method=_method(framework),
+        method=_method(framework, terms),
     )
 
 
-def _country_view(report: CountryReport, notes: _Notes) -> CountryView:
+def _country_view(report: CountryReport, notes: _Notes, terms: Mapping[str, str]) -> CountryView:
     a, profile = report.assessment, report.profile
     fw = a.framework
-    components = tuple(_component_view(c, profile, fw, notes) for c in a.components)
+
+    def w(text: str) -> str:  # generated and framework text take the team's terms
+        return reword(text.strip(), terms)
+
+    components = tuple(_component_view(c, profile, fw, notes, w) for c in a.components)
+    by_id = {c.id: c for c in components}
     recs = tuple(
         RecommendationView(
             number=i,
-            text=r.text.strip(),
+            text=w(r.text),
             actor=ACTOR_LABELS[r.actor],
             horizon=HORIZON_LABELS[r.horizon],
             priority=r.priority,
-            component=fw.components[r.component].name if r.component else "Evidence",
+            component=by_id[r.component].name if r.component else "Evidence",
+            component_id=r.component or "",
             standard=r.standard,
-            why=r.why,
+            why=w(r.why),
+            evidence=r.evidence,
+            notes=by_id[r.component].notes if r.component else (),
         )
         for i, r in enumerate(report.recommendations, 1)
     )
     risks = sorted(a.risks, key=lambda r: ("present", "absent", "unknown").index(r.status))
+    risk_views = tuple(
+        RiskView(
+            w(r.name),
+            r.status,
+            r.evidence.strip(),
+            notes.cite(profile, r.sources),
+            tuple(by_id[c].name for c in r.weak_mitigators),
+        )
+        for r in risks
+    )
+    figures = tuple(_figure(name, f, profile, notes) for name, f in profile.key_figures)
+    claims = tuple(
+        ClaimView(c.claim.strip(), c.verdict, c.evidence.strip(), notes.cite(profile, c.sources))
+        for c in profile.claims
+    )
     return CountryView(
         slug=profile.slug,
         country=profile.country,
@@ -458,49 +498,36 @@ def _country_view(report: CountryReport, notes: _Notes) -> CountryView:
         index_value=a.index.value or 0.0,
         band=a.index.band or "n/a",
         band_label=a.index.band_label,
-        caps=tuple(c.reason.strip() for c in a.index.caps),
+        caps=tuple(w(c.reason) for c in a.index.caps if a.index.band != a.index.uncapped_band),
         rated=sum(c.level is not None for c in a.components),
         key_messages=report.key_messages,
         components=components,
-        top_gaps=tuple(c.name for c in a.top_gaps),
-        risks=tuple(
-            RiskView(
-                r.name,
-                r.status,
-                r.evidence.strip(),
-                notes.cite(profile, r.sources),
-                tuple(fw.components[c].name for c in r.weak_mitigators),
-            )
-            for r in risks
-        ),
+        top_gaps=tuple(by_id[c.id].name for c in a.top_gaps),
+        risks=risk_views,
         recommendations=recs,
         recommendation_groups=_groups(recs),
-        data_gaps=tuple(g.message for g in a.data_gaps),
-        figures=tuple(_figure(name, f, profile, notes) for name, f in profile.key_figures),
-        claims=tuple(
-            ClaimView(
-                c.claim.strip(), c.verdict, c.evidence.strip(), notes.cite(profile, c.sources)
-            )
-            for c in profile.claims
-        ),
+        data_gaps=tuple(w(g.message) for g in a.data_gaps),
+        figures=figures,
+        claims=claims,
+        notes=notes.of(profile),
     )
 
 
 def _component_view(
-    c: ComponentResult, profile: Profile, fw: Framework, notes: _Notes
+    c: ComponentResult, profile: Profile, fw: Framework, notes: _Notes, w: Callable[[str], str]
 ) -> ComponentView:
     peer = c.best_peer
     better = peer is not None and (c.level is None or peer.level > c.level)
     return ComponentView(
         id=c.id,
-        name=c.name,
+        name=w(c.name),
         level=c.level,
         level_label="unknown" if c.level is None else str(c.level),
-        level_text=c.level_text,
+        level_text=w(c.level_text),
         target=c.target,
         gap=c.gap,
         severity=c.severity,
-        risks=tuple(fw.risk_factors[r].name for r in c.risks),
+        risks=tuple(w(fw.risk_factors[r].name) for r in c.risks),
         best_peer=f"{peer.country} ({peer.level})" if peer and better else "",
         evidence=c.evidence.strip(),
         notes=notes.cite(profile, c.sources),
@@ -538,15 +565,14 @@ def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> Fi
     )
 
 
-def _method(fw: Framework) -> MethodView:
-    from aftercare_report.assess import METHOD
-
+def _method(fw: Framework, terms: Mapping[str, str]) -> MethodView:
     return MethodView(
         framework=f"{fw.name} {fw.version}",
-        description=fw.description.strip(),
+        description=reword(fw.description.strip(), terms),
         method=METHOD,
         bands=tuple((b.id, f"{b.min:g}", b.label) for b in fw.index.bands),
-        caps=tuple(c.reason.strip() for c in fw.index.caps),
+        caps=tuple(reword(c.reason.strip(), terms) for c in fw.index.caps),
+        levels=tuple((level, reword(text, terms)) for level, text in sorted(fw.levels.items())),
     )
 
 
@@ -554,69 +580,78 @@ def _comparison(
     reports: Sequence[CountryReport], views: tuple[CountryView, ...], terms: Mapping[str, str]
 ) -> Comparison:
     fw = reports[0].assessment.framework
-    ranked = sorted(views, key=lambda v: (-v.index_value, v.country))
+    ranked = sorted(views, key=lambda v: (v.index == "n/a", -v.index_value, v.country))
+    names = {c.id: c.name for c in views[0].components}
     matrix = []
     for cid, spec in fw.components.items():
         levels = tuple(r.assessment.component(cid).level for r in reports)
         known = [lvl for lvl in levels if lvl is not None]
-        shared = bool(known) and all(lvl < spec.target for lvl in known) and len(known) >= 2
+        shared = len(known) >= 2 and all(lvl < spec.target for lvl in known)
         cells = tuple("?" if lvl is None else str(lvl) for lvl in levels)
-        matrix.append(MatrixRow(spec.name, cells, levels, shared))
+        matrix.append(MatrixRow(cid, names[cid], spec.target, cells, levels, shared))
     return Comparison(
-        ranking=tuple((v.country, v.index, v.band) for v in ranked),
+        ranking=tuple(ranked),
         matrix=tuple(matrix),
-        shared_gaps=_shared_gap_lines(reports),
-        conclusion=_conclusion(reports, terms),
+        shared_gaps=tuple(reword(line, terms) for line in _shared_gap_lines(reports)),
+        conclusion=tuple(reword(line, terms) for line in _conclusion(reports)),
     )
 
 
-def _shared_gap_lines(reports: Sequence[CountryReport]) -> tuple[str, ...]:
+def _shared_gap_lines(reports: Sequence[CountryReport]) -> list[str]:
     fw = reports[0].assessment.framework
     lines = []
     for cid, spec in fw.components.items():
         results = [r.assessment.component(cid) for r in reports]
-        short = [r.profile.country for r, c in zip(reports, results, strict=True) if c.gap]
-        unknown = [
-            r.profile.country for r, c in zip(reports, results, strict=True) if c.level is None
-        ]
+        pairs = list(zip(reports, results, strict=True))
+        short = [r.profile.country for r, c in pairs if c.gap]
+        unknown = [r.profile.country for r, c in pairs if c.level is None]
         if len(short) >= 2:
-            line = (
-                f"{spec.name}: below target in {len(short)} of {len(reports)} countries "
-                f"({', '.join(short)})"
-            )
+            line = f"{spec.name}: below target in {len(short)} of {len(reports)} countries "
+            line += f"({_join(short)})"
             if unknown:
-                line += f"; unknown in {', '.join(unknown)}"
+                line += f"; unknown in {_join(unknown)}"
             lines.append(line + ".")
-    return tuple(lines)
+    return lines
 
 
-def _conclusion(reports: Sequence[CountryReport], terms: Mapping[str, str]) -> tuple[str, ...]:
+GOVERNMENT = ("government", "parliament")
+
+
+def _conclusion(reports: Sequence[CountryReport]) -> list[str]:
+    """Write the comparative conclusion from the data, each statement with its numbers."""
     fw = reports[0].assessment.framework
     n = len(reports)
-    # Components ranked by total severity across countries: the gaps that expose most survivors.
+    # The gaps that leave survivors most exposed: total severity across the countries.
     totals = {
         cid: sum(r.assessment.component(cid).severity for r in reports) for cid in fw.components
     }
     worst = sorted((cid for cid in totals if totals[cid] > 0), key=lambda c: (-totals[c], c))[:3]
     out = []
-    exposed = f"leave {terms['survivors']} most exposed to {terms['re-trafficking']}"
     if worst:
         parts = []
         for cid in worst:
             short = sum(1 for r in reports if r.assessment.component(cid).gap)
             name = fw.components[cid].name.lower()
             parts.append(f"{name} (short in {short} of {n}, total severity {totals[cid]:g})")
-        out.append(f"Across the {n} countries, the gaps that {exposed} are {_join(parts)}.")
-    funding_short = (
-        [r.profile.country for r in reports if r.assessment.component("funding").gap]
-        if "funding" in fw.components
-        else []
-    )
-    if funding_short:
         out.append(
-            f"Governments must fund aftercare beyond the shelter: funding, standards and survivor "
-            f"participation fall short of the target in {len(funding_short)} of {n} countries "
-            f"({', '.join(funding_short)})."
+            f"Across the {n} countries, the gaps that leave survivors most exposed to "
+            f"re-trafficking are {_join(parts)}."
+        )
+    # What governments must fund: where government action is recommended most often.
+    asked: dict[str, int] = {}
+    for r in reports:
+        for cid in {
+            rec.component
+            for rec in r.recommendations
+            if rec.component and rec.actor in GOVERNMENT and rec.priority != "low"
+        }:
+            asked[cid] = asked.get(cid, 0) + 1
+    common = sorted(asked, key=lambda c: (-asked[c], -totals[c], c))[:3]
+    if common:
+        listed = _join([f"{fw.components[c].name.lower()} ({asked[c]} of {n})" for c in common])
+        out.append(
+            f"Governments must fund and legislate first for {listed}: the components where "
+            "government action is recommended in the most countries."
         )
     no_measure = [
         r.profile.country
@@ -625,9 +660,8 @@ def _conclusion(reports: Sequence[CountryReport], terms: Mapping[str, str]) -> t
     ]
     if no_measure:
         out.append(
-            f"{len(no_measure)} of {n} countries have no official measure of "
-            f"{terms['re-trafficking']}, so no government can show that its aftercare keeps "
-            f"{terms['survivors']} safe after support ends."
+            f"{len(no_measure)} of {n} countries have no official measure of re-trafficking, so "
+            "no government can show that its aftercare keeps survivors safe after support ends."
         )
     unknown = sum(1 for r in reports for c in r.assessment.components if c.level is None)
     if unknown:
@@ -635,7 +669,7 @@ def _conclusion(reports: Sequence[CountryReport], terms: Mapping[str, str]) -> t
             f"{unknown} of {n * len(fw.components)} component ratings are unknown for lack of "
             "published evidence; the first step everywhere is to collect and publish it."
         )
-    return tuple(out)
+    return out
 
 
 def _join(items: list[str]) -> str:

@@ -237,6 +237,7 @@ class Framework(_Model):
     name: Text
     version: Text
     description: Text
+    levels: dict[KnownLevel, Text] = Field(description="What levels 0-4 mean in general.")
     sources: dict[Identifier, Source]
     index: IndexRules
     components: dict[Identifier, Component]

@@ -6,6 +6,7 @@ Recommendation texts come from the framework's library; the only thing filled in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,6 +27,30 @@ DEFAULT_TERMS: Mapping[str, str] = {
 """Words teams may change (e.g. ``survivors`` -> ``victims`` in legal briefs)."""
 
 
+def reword(text: str, terms: Mapping[str, str]) -> str:
+    """Put a team's terms in place of the default ones in generated text.
+
+    Apply it once, to text written with the default words (framework texts, generated
+    sentences), never to profile evidence: that quotes its sources. A capital at the start of a
+    word is kept ("Survivors" -> "Victims").
+
+    Args:
+        text: Generated text using the default terms.
+        terms: The team's terms, keyed by the default word.
+    """
+    changed = {k: v for k, v in terms.items() if DEFAULT_TERMS.get(k, v) != v}
+    if not changed:
+        return text
+    words = sorted(changed, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+    def swap(match: re.Match[str]) -> str:
+        new = changed[match[0].lower()]
+        return new[:1].upper() + new[1:] if match[0][:1].isupper() else new
+
+    return pattern.sub(swap, text)
+
+
 @dataclass(frozen=True)
 class Recommendation:
     """A recommendation selected for a country, with what justifies it.
@@ -40,7 +65,9 @@ class Recommendation:
         standard: The standard it comes from.
         gap: The component's gap (None for data recommendations).
         severity: The component's severity (0 for data recommendations).
-        why: The gap, the linked risks and the evidence that justify it.
+        why: The gap and the linked risks that justify it, in one sentence.
+        evidence: The profile's evidence for the component's level ("" for data
+            recommendations).
     """
 
     id: str
@@ -53,6 +80,7 @@ class Recommendation:
     gap: int | None
     severity: float
     why: str
+    evidence: str = ""
 
 
 def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
@@ -114,7 +142,8 @@ def _component_rec(
         standard=rec.standard,
         gap=result.gap,
         severity=result.severity if closes_gap else 0.0,
-        why=f"{why}. Evidence: {result.evidence.strip()}",
+        why=f"{why}.",
+        evidence=result.evidence.strip(),
     )
 
 
@@ -182,7 +211,7 @@ def key_messages(
         risky = sorted({r for c in top for r in c.risks})
         if risky:
             names = _join([assessment.framework.risk_factors[r].name.lower() for r in risky[:2]])
-            line += f", where {names} raise the risk of {terms['re-trafficking']}"
+            line += f", where {names} raise the risk of re-trafficking"
         messages.append(line + ".")
     lowering = [c for c in index.caps if c.band == index.band and index.band != index.uncapped_band]
     if lowering:
@@ -193,12 +222,12 @@ def key_messages(
         messages.append(peer_line)
     if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
         messages.append(
-            f"{country} has no official measure of {terms['re-trafficking']}, so nobody knows "
-            f"how many {terms['survivors']} are exploited again after support ends."
+            f"{country} has no official measure of re-trafficking, so nobody knows "
+            "how many survivors are exploited again after support ends."
         )
     if recs:
         messages.append(f"First step: {recs[0].text.strip()}")
-    return tuple(messages[:5])
+    return tuple(reword(m, terms) for m in messages[:5])
 
 
 def _peer_message(top: tuple[ComponentResult, ...]) -> str:

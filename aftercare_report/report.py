@@ -7,14 +7,20 @@ commands, JSON output and the briefs — so a country that appears in several br
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aftercare_report import catalog
 from aftercare_report.assess import METHOD, Assessment, assess
 from aftercare_report.model import Framework, Profile
-from aftercare_report.recommend import DEFAULT_TERMS, Recommendation, key_messages, recommendations
+from aftercare_report.recommend import (
+    DEFAULT_TERMS,
+    Recommendation,
+    key_messages,
+    recommendations,
+    reword,
+)
 from aftercare_report.validation import DEFAULT_STALE_YEARS
 
 JSON_SCHEMA_VERSION = 1
@@ -28,6 +34,7 @@ class CountryReport:
     assessment: Assessment
     recommendations: tuple[Recommendation, ...]
     key_messages: tuple[str, ...]
+    terms: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TERMS))
 
     @property
     def profile(self) -> Profile:
@@ -60,7 +67,8 @@ def analyse(
     for profile in profiles:
         assessment = assess(profile, framework, peer_set, stale_years=stale_years)
         recs = recommendations(assessment)
-        out.append(CountryReport(assessment, recs, key_messages(assessment, recs, terms)))
+        messages = key_messages(assessment, recs, terms)
+        out.append(CountryReport(assessment, recs, messages, dict(terms)))
     return tuple(out)
 
 
@@ -154,8 +162,13 @@ def report_json(report: CountryReport) -> dict[str, Any]:
             }
             for r in a.risks
         ],
-        "recommendations": [asdict(r) for r in report.recommendations],
-        "data_gaps": [asdict(g) for g in a.data_gaps],
+        "recommendations": [
+            {**asdict(r), "text": reword(r.text, report.terms), "why": reword(r.why, report.terms)}
+            for r in report.recommendations
+        ],
+        "data_gaps": [
+            {**asdict(g), "message": reword(g.message, report.terms)} for g in a.data_gaps
+        ],
         "key_messages": list(report.key_messages),
         "sources": {sid: s.model_dump() for sid, s in profile.sources.items()},
     }

@@ -237,24 +237,17 @@ def evidence_gaps(
     """
     out: list[EvidenceGap] = []
     for cid, entry in profile.components.items():
-        name = framework.components[cid].name
+        name = framework.components[cid].name.lower()
         if entry.level == UNKNOWN:
-            out.append(
-                EvidenceGap(
-                    "unknown-level",
-                    ("components", cid, "level"),
-                    f"The level of {name} is unknown: the sources checked do not document it.",
-                )
-            )
+            msg = f"The level of {name} is unknown: the sources checked do not document it."
+            out.append(EvidenceGap("unknown-level", ("components", cid, "level"), msg))
         elif not entry.sources:
-            out.append(
-                EvidenceGap(
-                    "unsourced", ("components", cid), f"The level given for {name} has no source."
-                )
-            )
+            msg = f"The level given for {name} has no source."
+            out.append(EvidenceGap("unsourced", ("components", cid), msg))
     for rid, risk in profile.risk_factors.items():
         if risk.status != UNKNOWN and not risk.sources:
-            msg = f"'{framework.risk_factors[rid].name}' is marked {risk.status} without a source."
+            name = framework.risk_factors[rid].name.lower()
+            msg = f"The risk of {name} is marked {risk.status} without a source."
             out.append(EvidenceGap("unsourced", ("risk_factors", rid), msg))
     for name, figure in profile.key_figures:
         if figure.known and not figure.sources:
@@ -262,13 +255,13 @@ def evidence_gaps(
             out.append(EvidenceGap("unsourced", ("key_figures", name), msg))
     for i, claim in enumerate(profile.claims):
         if not claim.sources:
-            msg = f"The verdict on the claim '{claim.claim}' has no source."
+            msg = f"The verdict on the claim “{claim.claim.strip()}” has no source."
             out.append(EvidenceGap("unsourced", ("claims", i), msg))
     for sid, source in profile.sources.items():
         age = profile.as_of.year - source.year
         if age > stale_years and source.kind not in ("law", "treaty"):
             msg = (
-                f"Source '{source.title}' ({source.year}) is {age} years older than the "
+                f"The source “{source.title}” ({source.year}) is {age} years older than the "
                 f"profile's as-of date (limit {stale_years})."
             )
             out.append(EvidenceGap("stale-source", ("sources", sid, "year"), msg))
@@ -329,6 +322,8 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
             )
         if cap.band not in bands:
             out.append(doc.finding(("index", "caps", i, "band"), _unknown(cap.band, bands)))
+    if sorted(framework.levels) != [0, 1, 2, 3, 4]:
+        out.append(doc.finding(("levels",), "describe each level 0-4"))
     seen: set[str] = set()
     for cid, comp in comps.items():
         if sorted(comp.levels) != [0, 1, 2, 3, 4]:

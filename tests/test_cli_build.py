@@ -1,0 +1,74 @@
+"""`build` and `compare` without PDFs (fast): what is written, exit codes, no WeasyPrint."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from aftercare_report.cli import cli
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_build_html_and_json(tmp_path: Path) -> None:
+    result = invoke("build", "thailand", "india", "--format", "html,json", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "comparative.html",
+        "comparative.json",
+        "india.html",
+        "india.json",
+        "manifest.json",
+        "thailand.html",
+        "thailand.json",
+    ]
+    assert "Wrote 6 files." in result.stdout
+    data = json.loads((tmp_path / "comparative.json").read_text())
+    assert [c["slug"] for c in data["countries"]] == ["thailand", "india"]
+
+
+def test_compare_builds_only_the_comparison(tmp_path: Path) -> None:
+    result = invoke("compare", "GBR", "Nigeria", "--format", "html", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["comparative.html", "manifest.json"]
+    html = (tmp_path / "comparative.html").read_text()
+    assert "United Kingdom" in html and "Nigeria" in html
+
+
+def test_compare_needs_two_countries(tmp_path: Path) -> None:
+    result = invoke("compare", "thailand", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "at least two countries" in result.stderr
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_bad_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("build", "--format", "html,docx", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "docx" in result.stderr
+
+
+def test_unknown_country_builds_nothing(tmp_path: Path) -> None:
+    result = invoke("build", "thailand", "atlantis", "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert "atlantis: no profile for this country" in result.stderr
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_html_only_build_does_not_import_weasyprint(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom aftercare_report.cli import cli\n"
+        f"args = ['build', 'thailand', '--format', 'html,json', '--out', {str(tmp_path)!r}]\n"
+        "try:\n    cli(args)\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "assert 'weasyprint' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,88 @@
+"""Rendering: profile text stays data, templates stay in their sandbox, errors say where."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from aftercare_report import catalog, context, report
+from aftercare_report.errors import TemplateError
+from aftercare_report.model import Framework
+from aftercare_report.templating import render, templates
+
+from .conftest import PROFILES, TESTS
+
+HOSTILE = PROFILES / "hostile" / "testland.yaml"
+
+
+def country_html(framework: Framework, path: Path, folders: tuple[Path, ...] = ()) -> str:
+    (profile,) = catalog.load_profiles([path], framework)
+    (rep,) = report.analyse([profile], framework)
+    ctx = context.country_context(rep, context.Brand())
+    return render(templates(folders), "country.html", ctx, inline_css=True, subject=str(path))
+
+
+def test_profile_text_is_escaped_never_evaluated(framework: Framework) -> None:
+    html = country_html(framework, HOSTILE)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html
+    assert "{% include &#39;base.html&#39; %}" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_html_is_self_contained_and_accessible(framework: Framework, testland) -> None:  # type: ignore[no-untyped-def]
+    html = country_html(framework, PROFILES / "valid" / "testland.yaml")
+    assert re.search(r'<html lang="en"', html)
+    assert "<style>" in html and 'rel="stylesheet"' not in html
+    assert html.count("<h1") == 1
+    assert "<th" in html and "<caption" in html
+    assert "Testland" in html
+
+
+def test_override_changes_one_block_and_keeps_the_rest(framework: Framework) -> None:
+    html = country_html(
+        framework, PROFILES / "valid" / "testland.yaml", (TESTS / "templates" / "override",)
+    )
+    assert "Prepared by the Testland Coalition." in html
+    assert "What we do not know" in html  # the rest of the default brief is still there
+
+
+def test_template_error_names_template_line_and_profile(framework: Framework) -> None:
+    with pytest.raises(TemplateError) as caught:
+        country_html(
+            framework, PROFILES / "valid" / "testland.yaml", (TESTS / "templates" / "broken",)
+        )
+    message = str(caught.value)
+    assert "templates/broken/country.html:3" in message
+    assert "no_such_field" in message
+    assert "testland.yaml" in message
+
+
+def test_sandbox_refuses_python_internals(framework: Framework, tmp_path: Path) -> None:
+    (tmp_path / "country.html").write_text("{{ brief.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateError) as caught:
+        country_html(framework, PROFILES / "valid" / "testland.yaml", (tmp_path,))
+    assert "country.html:1" in str(caught.value)
+
+
+def test_template_syntax_error_is_located(framework: Framework, tmp_path: Path) -> None:
+    (tmp_path / "country.html").write_text("<p>\n{% if brief.title %}\n<p>unclosed\n")
+    with pytest.raises(TemplateError) as caught:
+        country_html(framework, PROFILES / "valid" / "testland.yaml", (tmp_path,))
+    assert re.search(r"country\.html:\d+: .*(endif|end of template)", str(caught.value))
+
+
+def test_missing_template_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match="template folder not found"):
+        templates((tmp_path / "nope",))
+
+
+def test_stylesheet_cannot_close_the_style_element(framework: Framework, tmp_path: Path) -> None:
+    (tmp_path / "brief.css").write_text("body { color: red } </style><script>alert(1)</script>")
+    html = country_html(framework, PROFILES / "valid" / "testland.yaml", (tmp_path,))
+    # Inside <style> only "</style" ends the raw text; with "</" escaped the script stays inert.
+    assert html.count("</style>") == 1
+    assert "</style><script>" not in html
