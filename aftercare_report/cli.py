@@ -56,7 +56,7 @@ class _Group(click.Group):
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
-    r"""Turn country profiles of survivor aftercare into policy briefs.
+    """Turn country profiles of survivor aftercare into policy briefs.
 
     Profiles (YAML, one per country) are checked against a framework of aftercare components,
     assessed for gaps and re-trafficking risk, and rendered as briefs.
@@ -103,7 +103,7 @@ def validate(
     stale_years: int | None,
     framework_path: Path | None,
 ) -> None:
-    r"""Check profiles for errors and evidence gaps.
+    """Check profiles for errors and evidence gaps.
 
     PATHS are profile files or folders of them (default: the bundled profiles). Every problem is
     reported as path:line:col: key: message, all of a file at once.
@@ -135,7 +135,7 @@ def validate(
     help="Name the component and risk factor ids of this framework instead of the bundled one.",
 )
 def schema(framework_path: Path | None) -> None:
-    r"""Print the JSON Schema of profiles, for editor autocompletion.
+    """Print the JSON Schema of profiles, for editor autocompletion.
 
     \b
     Point your editor at it with a first line in each profile:

@@ -144,3 +144,15 @@ def test_python_m_entry_point() -> None:
         [sys.executable, "-m", "aftercare_report", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["validate"], ["gaps"], ["list"], ["build"], ["compare"], ["schema"]]
+)
+def test_help_keeps_examples_on_their_own_lines(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "\\b" not in result.stdout and "\b" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    if command != ["schema"]:
+        assert "\n  Examples:\n    aftercare-report " in result.stdout
