@@ -20,6 +20,7 @@ from rich.table import Table
 from aftercare_report.assess import Assessment
 from aftercare_report.build import BuildResult
 from aftercare_report.catalog import Checked
+from aftercare_report.context import ACTOR_LABELS
 from aftercare_report.errors import AftercareError, Finding, InputError, Severity, display_path
 from aftercare_report.report import CountryReport
 
@@ -143,13 +144,16 @@ def print_gaps(report: CountryReport, *, top: int = 5) -> None:
         f"[dim]{rated} of {len(a.components)} components rated; peers: "
         f"{escape(', '.join(a.peers) or 'none')}[/]"
     )
+    names = {c.id: c.name for c in a.components}
     for cap in a.index.caps:
+        # A cap that applies without lowering the band is still worth knowing: it binds next.
+        effect = "lowered to" if a.index.band != a.index.uncapped_band else "held at"
         stdout.print(
-            f"[red]Capped at {cap.band}[/] by {escape(cap.component)}: {escape(cap.reason.strip())}"
+            f"[red]Band {effect} {cap.band} or below[/] ({escape(names[cap.component].lower())}): "
+            f"{escape(cap.reason.strip())}"
         )
     stdout.print(_component_table(a))
     present = [r for r in a.risks if r.status == "present"]
-    names = {c.id: c.name for c in a.components}
     if present:
         stdout.print("[bold]Re-trafficking risks present[/]")
         rows = []
@@ -161,7 +165,7 @@ def print_gaps(report: CountryReport, *, top: int = 5) -> None:
         stdout.print(_hanging(rows, "•"))
     stdout.print(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
     rows = [
-        f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {rec.actor} · "
+        f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {ACTOR_LABELS[rec.actor]} · "
         f"{HORIZON_LABELS[rec.horizon]}\n{escape(rec.text.strip())}"
         for rec in report.recommendations[:top]
     ]
@@ -192,7 +196,8 @@ def _component_table(a: Assessment) -> Table:
     table.add_column("Sev", justify="right")
     table.add_column("Best peer", overflow="fold", ratio=2)
     for c in a.components:
-        peer = f"{c.best_peer.country} ({c.best_peer.level})" if c.best_peer else "—"
+        better = c.best_peer and (c.level is None or c.best_peer.level > c.level)
+        peer = f"{c.best_peer.country} ({c.best_peer.level})" if c.best_peer and better else "—"
         level = "?" if c.level is None else str(c.level)
         gap = "?" if c.gap is None else str(c.gap)
         style = "bold red" if c.severity >= 2 else ("yellow" if c.gap else "")

@@ -77,7 +77,7 @@ def test_gaps_prints_index_components_actions_and_unknowns() -> None:
     assert result.exit_code == 0, result.output
     out = plain(result)
     assert "Thailand — aftercare index 42.9/100, band C (Partial)" in out
-    assert "Capped at C by non_punishment" in out
+    assert "Band held at C or below (non-punishment of survivors)" in out
     assert re.search(r"Component\s+Lvl\s+Tgt\s+Gap\s+Sev\s+Best peer", out)
     assert "Non-punishment of survivors" in out
     assert "What to do first" in out and "What we do not know" in out
