@@ -87,7 +87,9 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
     """Select, justify and order the recommendations for an assessed country.
 
     A component's recommendation applies when the country's level is below its
-    ``when_level_below``. Priority is high for severe gaps, medium for other gaps and for missing
+    ``when_level_below`` and, while the component is still short of its target, when it helps
+    reach the target: steps beyond the target wait until the target is met, so a brief asks first
+    for what is missing. Priority is high for severe gaps, medium for other gaps and for missing
     evidence, low for steps beyond the target. Order: priority, severity, horizon, framework order.
 
     Args:
@@ -101,7 +103,7 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
     for order, result in enumerate(assessment.components):
         spec = assessment.framework.components[result.id]
         for rec in spec.recommendations:
-            if result.level is not None and result.level < rec.when_level_below:
+            if _applies(rec, result):
                 closes_gap = bool(result.gap) and rec.when_level_below <= result.target
                 risks = [assessment.framework.risk_factors[r].name.lower() for r in result.risks]
                 picked.append((order, _component_rec(rec, result, country, closes_gap, risks)))
@@ -112,6 +114,12 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
         return (PRIORITIES.index(rec.priority), -rec.severity, HORIZONS.index(rec.horizon), order)
 
     return tuple(rec for _, rec in sorted(picked, key=key))
+
+
+def _applies(rec: RecommendationSpec, result: ComponentResult) -> bool:
+    if result.level is None or result.level >= rec.when_level_below:
+        return False
+    return rec.when_level_below <= result.target or result.level >= result.target
 
 
 def _component_rec(

@@ -154,3 +154,18 @@ def test_why_of_a_step_beyond_level_4_is_not_circular(
     (rec,) = [r for r in recs if r.id == "social-survivor-feedback"]
     assert rec.priority == "low"
     assert "at level 4" in rec.why and "builds towards level 4" not in rec.why
+
+
+def test_below_target_a_brief_asks_first_for_what_is_missing(
+    testland: Profile, framework: Framework
+) -> None:
+    a = assess(testland, framework)
+    for rec in recommendations(a):
+        if rec.component is None:
+            continue
+        result = a.component(rec.component)
+        spec = next(
+            r for r in framework.components[rec.component].recommendations if r.id == rec.id
+        )
+        if result.gap:
+            assert spec.when_level_below <= result.target, (rec.id, result.level)
