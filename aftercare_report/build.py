@@ -226,7 +226,7 @@ def build(
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
     tpl = templates(options.template_dirs)
-    old = manifest.read(options.out) if options.reuse else {}
+    old = manifest.read(options.out)
     outputs: list[_Output] = []
     for brief in briefs:
         if "html" in options.formats:
@@ -287,7 +287,7 @@ def _pdfs(
     todo = [
         i
         for i, (name, key) in enumerate(zip(names, keys, strict=True))
-        if not manifest.reusable(options.out, name, old.get(name), key)
+        if not (options.reuse and manifest.reusable(options.out, name, old.get(name), key))
     ]
     made = dict(
         zip(todo, _make_pdfs([requests[i] for i in todo], options.workers, progress), strict=True)
@@ -360,12 +360,18 @@ def _make_pdfs(
             progress(f"{request.title}: PDF")
         return results
     # WeasyPrint is CPU-bound and not thread-parallel; each worker imports it once.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
         futures = [pool.submit(make_pdf, r) for r in requests]
         results = []
         for request, future in zip(requests, futures, strict=True):
             results.append(future.result())
             progress(f"{request.title}: PDF")
+    except BaseException:
+        # Ctrl-C or a failed PDF: drop the queued briefs instead of rendering them for nothing.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results
 
 

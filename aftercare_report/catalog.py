@@ -24,6 +24,8 @@ from aftercare_report.validation import (
 )
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
+RESERVED_SLUGS = frozenset({"comparative", "manifest"})
+"""File names a build writes for itself: a profile called so would overwrite them."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,9 @@ def check_profiles(
 def _check_one(
     path: Path, framework: Framework, stale_years: int
 ) -> tuple[Profile | None, list[Finding]]:
+    if path.stem in RESERVED_SLUGS:
+        msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
+        return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     try:
         doc = load_yaml(path)
     except InputError as exc:
@@ -131,7 +136,7 @@ def _check_one(
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
         return None, findings
-    profile = profile.with_slug(path.stem, path)
+    profile.set_origin(path.stem, path)
     return profile, profile_warnings(doc, profile, framework, stale_years)
 
 
@@ -201,6 +206,37 @@ def select(
     if unknown:
         raise InputError(unknown)
     return unique(chosen)
+
+
+def one_per_country(profiles: Sequence[Profile]) -> tuple[Profile, ...]:
+    """Return profiles with one per country (by ISO3 code), the first of each kept.
+
+    A draft given by path (``drafts/thailand.yaml``) replaces the bundled Thailand among the
+    peers instead of being compared with it.
+    """
+    seen: dict[str, Profile] = {}
+    for profile in profiles:
+        seen.setdefault(profile.iso3, profile)
+    return tuple(seen.values())
+
+
+def check_one_per_country(profiles: Sequence[Profile]) -> None:
+    """Refuse a selection that names one country twice (e.g. a draft and the bundled profile).
+
+    Raises:
+        InputError: Naming both profiles.
+    """
+    first: dict[str, Profile] = {}
+    findings = []
+    for profile in profiles:
+        other = first.setdefault(profile.iso3, profile)
+        if other is not profile:
+            where = display_path(profile.path) if profile.path else profile.slug
+            elsewhere = display_path(other.path) if other.path else other.slug
+            msg = f"{profile.country} ({profile.iso3}) is chosen twice: also {elsewhere}"
+            findings.append(Finding(where, 0, 0, "", msg, code="duplicate-country"))
+    if findings:
+        raise InputError(findings)
 
 
 def unique(profiles: Sequence[Profile]) -> tuple[Profile, ...]:

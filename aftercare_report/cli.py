@@ -39,10 +39,19 @@ class _Group(click.Group):
             console.print_error(exc)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo(
-                "Interrupted; finished files were kept, unfinished ones discarded.", err=True
-            )
+            click.echo("Interrupted: no output file was changed by the unfinished step.", err=True)
             ctx.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug of ours: one line, not a traceback, unless --debug
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in aftercare-report; rerun with --debug and report the traceback.",
+                err=True,
+            )
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -180,12 +189,16 @@ def _inputs(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _project() -> Project:
-    """Load the project file named by --config or found upward (defaults when there is none)."""
+    """Load the project file named by --config or found upward (defaults when there is none).
+
+    Loaded once per command: the root context keeps it.
+    """
     from aftercare_report import config
 
-    ctx = click.get_current_context()
-    path = ctx.find_root().obj or config.find_config(Path.cwd())
-    return config.load_project(path)
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, config.Project):
+        root.obj = config.load_project(root.obj or config.find_config(Path.cwd()))
+    return root.obj
 
 
 def _analyse(
@@ -241,7 +254,7 @@ def gaps(
         console.print_gaps(result, top=top)
 
 
-SORT_KEYS = ("index", "country", "as_of", "data_gaps")
+SORT_KEYS = ("index", "country", "as_of", "data_gaps")  # report.summary_rows sorts by these
 
 
 @cli.command("list")
@@ -251,7 +264,7 @@ SORT_KEYS = ("index", "country", "as_of", "data_gaps")
     type=click.Choice(SORT_KEYS),
     default="index",
     show_default=True,
-    help="Order of the rows (index: highest first).",
+    help="Order of the rows: index and data gaps highest first, as_of newest first.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 def list_(
@@ -271,16 +284,8 @@ def list_(
     """
     from aftercare_report import console, report
 
-    rows = [
-        report.summary_row(r)
-        for r in _analyse([], profile_dirs, framework_path, peers, stale_years)
-    ]
-    descending = sort in ("index", "data_gaps")
-    rows.sort(
-        key=lambda r: (
-            (r[sort] is None, r[sort]) if not descending else (r[sort] is None, -(r[sort] or 0))
-        )
-    )
+    reports = _analyse([], profile_dirs, framework_path, peers, stale_years)
+    rows = report.summary_rows(reports, sort)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -300,6 +305,7 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "formats",
             default="html,pdf,json",
             show_default=True,
+            callback=_formats,
             help="Comma-separated output formats: html, pdf, json.",
         ),
         click.option(
@@ -334,6 +340,7 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--shard",
             metavar="K/N",
+            callback=_shard,
             help="Build only shard K of N (CI matrices); the manifest keeps other shards' entries.",
         ),
     ]
@@ -342,15 +349,15 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _formats(value: str) -> tuple[str, ...]:
-    from aftercare_report.build import FORMATS
+OUTPUT_FORMATS = ("html", "pdf", "json")  # build.FORMATS, without importing build at start-up
 
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     chosen = tuple(f.strip() for f in value.split(",") if f.strip())
-    bad = [f for f in chosen if f not in FORMATS]
+    bad = [f for f in chosen if f not in OUTPUT_FORMATS]
     if bad or not chosen:
         raise click.BadParameter(
-            f"{', '.join(bad) or 'nothing'}: choose from {', '.join(FORMATS)}",
-            param_hint="--format",
+            f"{', '.join(bad) or 'nothing'}: choose from {', '.join(OUTPUT_FORMATS)}"
         )
     return chosen
 
@@ -361,10 +368,12 @@ def _pop_inputs(options: dict[str, Any]) -> dict[str, Any]:
     return {name: options.pop(name) for name in names}
 
 
-def _shard(value: str) -> tuple[int, int]:
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
     match = re.fullmatch(r"(\d+)/(\d+)", value.strip())
     if not match or not 1 <= int(match[1]) <= int(match[2]):
-        raise click.BadParameter(f"{value!r}: write K/N with 1 <= K <= N", param_hint="--shard")
+        raise click.BadParameter(f"{value!r}: write K/N with 1 <= K <= N")
     return int(match[1]), int(match[2])
 
 
@@ -373,17 +382,16 @@ def _run_build(
     *,
     countries: bool,
     out: Path | None,
-    formats: str,
+    formats: tuple[str, ...],
     template_dirs: tuple[Path, ...],
     pdf_variant: str,
     strict: bool,
     jobs: int,
     force: bool,
-    shard: str | None,
+    shard: tuple[int, int] | None,
 ) -> None:
     from aftercare_report import build, console
 
-    chosen = _formats(formats)
     project = _project()
     briefs = build.plan(
         reports,
@@ -396,12 +404,12 @@ def _run_build(
     if not briefs:
         raise click.UsageError("nothing to build: a comparison needs at least two countries")
     if shard:
-        briefs = build.shard(briefs, *_shard(shard))
+        briefs = build.shard(briefs, *shard)
     folders = (*template_dirs, *project.templates)
     options = build.BuildOptions(
-        out or project.out, chosen, folders, pdf_variant, strict, jobs, reuse=not force
+        out or project.out, formats, folders, pdf_variant, strict, jobs, reuse=not force
     )
-    steps = len(briefs) * (1 + ("pdf" in chosen))
+    steps = len(briefs) * (1 + ("pdf" in formats))
     with console.progress("Building briefs", steps) as advance:
         result = build.build(briefs, options, advance)
     console.print_written(result)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from aftercare_report.context import Brand
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.recommend import DEFAULT_TERMS
-from aftercare_report.validation import DEFAULT_STALE_YEARS, did_you_mean
+from aftercare_report.validation import DEFAULT_STALE_YEARS, describe, did_you_mean
 
 CONFIG_NAME = "aftercare-report.toml"
 
@@ -118,13 +118,41 @@ def load_project(path: Path | None) -> Project:
         data = ConfigFile.model_validate(raw)
     except ValidationError as exc:
         raise InputError([_finding(name, text, err) for err in exc.errors()]) from None
-    unknown_terms = set(data.terms) - set(DEFAULT_TERMS)
-    if unknown_terms:
-        term = sorted(unknown_terms)[0]
+    findings = [*_unknown_terms(name, text, data), *_outside(name, text, path.parent, data)]
+    if findings:
+        raise InputError(findings)
+    return Project(path, data)
+
+
+def _unknown_terms(name: str, text: str, data: ConfigFile) -> list[Finding]:
+    out = []
+    for term in sorted(set(data.terms) - set(DEFAULT_TERMS)):
         msg = f"unknown term '{term}'{did_you_mean(term, DEFAULT_TERMS)}"
         line = _line_of(text, term)
-        raise InputError([Finding(name, line, 1 if line else 0, f"terms.{term}", msg)])
-    return Project(path, data)
+        out.append(Finding(name, line, 1 if line else 0, f"terms.{term}", msg))
+    return out
+
+
+def _outside(name: str, text: str, base: Path, data: ConfigFile) -> list[Finding]:
+    """Paths must stay inside the project folder.
+
+    The project file arrives in pull requests like profiles do; ``templates = ["/"]`` would
+    otherwise open the whole machine to templates and to the PDF fetcher.
+    """
+    project = data.project
+    named = [("profiles", p) for p in project.profiles] + [
+        ("templates", t) for t in project.templates
+    ]
+    named += [("framework", project.framework)] if project.framework else []
+    named.append(("out", project.out))
+    out = []
+    root = base.resolve()
+    for key, value in named:
+        if Path(value).is_absolute() or not (base / value).resolve().is_relative_to(root):
+            line = _line_of(text, key)
+            msg = f"'{value}' is outside the project folder; use a path inside it"
+            out.append(Finding(name, line, 1 if line else 0, f"project.{key}", msg))
+    return out
 
 
 def _finding(name: str, text: str, err: Any) -> Finding:
@@ -139,7 +167,7 @@ def _finding(name: str, text: str, err: Any) -> Finding:
         allowed = list(getattr(parent, "model_fields", {}))
         message = f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed)}"
     else:
-        message = f"{err['msg'][:1].lower()}{err['msg'][1:]}"
+        message = describe(err)
     line = _line_of(text, loc[-1]) if loc else 0
     return Finding(name, line, 1 if line else 0, key, message)
 

@@ -20,7 +20,7 @@ from rich.table import Table
 from aftercare_report.assess import Assessment
 from aftercare_report.build import BuildResult
 from aftercare_report.catalog import Checked
-from aftercare_report.context import ACTOR_LABELS
+from aftercare_report.context import ACTOR_LABELS, HORIZON_LABELS
 from aftercare_report.errors import AftercareError, Finding, InputError, Severity, display_path
 from aftercare_report.report import CountryReport
 
@@ -38,9 +38,7 @@ def print_error(exc: AftercareError) -> None:
         for finding in exc.findings:
             stderr.print(_styled(finding))
         n = len(exc.findings)
-        stderr.print(
-            f"[bold red]error:[/] {n} problem{'s' * (n != 1)} in the input; nothing built."
-        )
+        stderr.print(f"[bold red]error:[/] {n} problem{'s' * (n != 1)} in the input.")
     else:
         stderr.print(f"[bold red]error:[/] {escape(str(exc))}")
 
@@ -121,9 +119,6 @@ def _escape_property(text: str) -> str:
 def plural(n: int, word: str) -> str:
     """Return ``"1 file"`` / ``"2 files"``."""
     return f"{n} {word}{'s' * (n != 1)}"
-
-
-HORIZON_LABELS = {"immediate": "immediate", "short_term": "1-2 years", "long_term": "longer term"}
 
 
 def print_gaps(report: CountryReport, *, top: int = 5) -> None:

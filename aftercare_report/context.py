@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aftercare_report import __version__
-from aftercare_report.assess import METHOD, ComponentResult
+from aftercare_report.assess import FIGURE_NAMES, METHOD, ComponentResult
 from aftercare_report.model import Framework, KeyFigure, Profile
-from aftercare_report.recommend import DEFAULT_TERMS, HORIZONS, reword
+from aftercare_report.recommend import DEFAULT_TERMS, HORIZONS, join_words, reword
 from aftercare_report.report import CountryReport
 
 ACTOR_LABELS = {
@@ -29,13 +29,7 @@ HORIZON_LABELS = {
     "short_term": "Within 1-2 years",
     "long_term": "Longer term",
 }
-FIGURE_LABELS = {
-    "victims_identified": "Victims identified",
-    "victims_assisted": "Victims assisted",
-    "shelters": "Shelters",
-    "services_budget": "Government budget for survivor services",
-    "re_trafficking_measure": "Measure of re-trafficking",
-}
+FIGURE_LABELS = {name: text[:1].upper() + text[1:] for name, text in FIGURE_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -607,9 +601,9 @@ def _shared_gap_lines(reports: Sequence[CountryReport]) -> list[str]:
         unknown = [r.profile.country for r, c in pairs if c.level is None]
         if len(short) >= 2:
             line = f"{spec.name}: below target in {len(short)} of {len(reports)} countries "
-            line += f"({_join(short)})"
+            line += f"({join_words(short)})"
             if unknown:
-                line += f"; unknown in {_join(unknown)}"
+                line += f"; unknown in {join_words(unknown)}"
             lines.append(line + ".")
     return lines
 
@@ -635,7 +629,7 @@ def _conclusion(reports: Sequence[CountryReport]) -> list[str]:
             parts.append(f"{name} (short in {short} of {n}, total severity {totals[cid]:g})")
         out.append(
             f"Across the {n} countries, the gaps that leave survivors most exposed to "
-            f"re-trafficking are {_join(parts)}."
+            f"re-trafficking are {join_words(parts)}."
         )
     # What governments must fund: where government action is recommended most often.
     asked: dict[str, int] = {}
@@ -648,7 +642,9 @@ def _conclusion(reports: Sequence[CountryReport]) -> list[str]:
             asked[cid] = asked.get(cid, 0) + 1
     common = sorted(asked, key=lambda c: (-asked[c], -totals[c], c))[:3]
     if common:
-        listed = _join([f"{fw.components[c].name.lower()} ({asked[c]} of {n})" for c in common])
+        listed = join_words(
+            [f"{fw.components[c].name.lower()} ({asked[c]} of {n})" for c in common]
+        )
         out.append(
             f"Governments must fund and legislate first for {listed}: the components where "
             "government action is recommended in the most countries."
@@ -670,7 +666,3 @@ def _conclusion(reports: Sequence[CountryReport]) -> list[str]:
             "published evidence; the first step everywhere is to collect and publish it."
         )
     return out
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -42,10 +42,22 @@ class Finding:
     code: str = "invalid"
 
     def format(self) -> str:
-        """Return the finding as ``path:line:col: key: message``."""
+        """Return the finding as ``path:line:col: key: message``, on one line.
+
+        Keys and values come from untrusted files: control characters are shown escaped so a
+        crafted key cannot start a new line that a CI log reads as a workflow command.
+        """
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
         key = f" {self.key}:" if self.key else ""
-        return f"{where}:{key} {self.message}"
+        return printable(f"{where}:{key} {self.message}")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with control characters escaped (``\\n``, ``\\x1b``), for one-line output."""
+    return "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -80,8 +92,11 @@ class BuildError(AftercareError):
 
 
 def display_path(path: Path) -> str:
-    """Return ``path`` relative to the working directory when it lies below it, for messages."""
+    """Return ``path`` relative to the working directory when it lies below it, for messages.
+
+    Symlinks are not followed: a message names the file as the user named it.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)

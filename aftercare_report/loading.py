@@ -11,6 +11,7 @@ later validation steps can say ``file:line:col`` for anything they find.
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,9 @@ MAX_DEPTH = 32
 """Deepest nesting accepted; profiles need about 5 levels."""
 MAX_NODES = 50_000
 """Most values a document may expand to, counting every alias use (stops 'billion laughs')."""
+MAX_EXPANDED = 4 * MAX_BYTES
+"""Most characters of text a document may expand to through aliases (one long anchored string
+reused many times would otherwise multiply every output built from it)."""
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits in a document: mapping keys and sequence indexes from the top."""
@@ -149,11 +153,15 @@ def load_yaml(path: Path) -> Document:
 
 def _read_text(path: Path, name: str) -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            msg = f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"
+        if not stat.S_ISREG(path.stat().st_mode):
+            msg = "not a regular file (a device, pipe or folder cannot be a profile)"
+            raise InputError([Finding(name, 0, 0, "", msg, code="not-file")])
+        with path.open("rb") as handle:
+            # Read one byte past the limit rather than trust st_size, which can change or lie.
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            msg = f"file is larger than the limit of {MAX_BYTES:,} bytes"
             raise InputError([Finding(name, 0, 0, "", msg, code="too-large")])
-        raw = path.read_bytes()
     except OSError as exc:
         msg = f"cannot read: {exc.strerror}"
         raise InputError([Finding(name, 0, 0, "", msg, code="io")]) from None
@@ -214,17 +222,20 @@ class _Builder:
         self.keys: dict[KeyPath, Position] = {}
         self.findings: list[Finding] = []
         self.visited = 0
+        self.characters = 0
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.visited += 1
+        if isinstance(node, yaml.ScalarNode):
+            self.characters += len(node.value)
+        # Only aliases can make a small file this large, wide or deep: refuse before the memory
+        # or the stack runs out. The event check saw the nesting of the text, not of aliases.
         if self.visited > MAX_NODES:
-            # Only aliases can make a small file this large: refuse before memory runs out.
-            self._fail(
-                node,
-                path,
-                f"expands to more than {MAX_NODES:,} values (aliases that expand each other)",
-            )
-            raise InputError(self.findings)
+            self._stop(node, path, f"expands to more than {MAX_NODES:,} values through aliases")
+        if self.characters > MAX_EXPANDED:
+            self._stop(node, path, f"expands to more than {MAX_EXPANDED:,} characters of text")
+        if len(path) > MAX_DEPTH:
+            self._stop(node, path, f"nested more than {MAX_DEPTH} levels deep through aliases")
         self.values[path] = _pos(node.start_mark)
         if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
             return self._mapping(node, path)
@@ -234,6 +245,10 @@ class _Builder:
             return self._scalar(node, path)
         self._refuse_tag(node, path)
         return None
+
+    def _stop(self, node: yaml.Node, path: KeyPath, message: str) -> None:
+        self._fail(node, path[:MAX_DEPTH], message, "too-large")
+        raise InputError(self.findings)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -262,7 +277,12 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALARS:
             self._fail(node, path, "mapping keys must be plain words or numbers")
             return None
-        return self._scalar(node, path)
+        key = self._scalar(node, path)
+        if key is None or isinstance(key, bool):
+            # `~:` or `yes:` as a key is a slip, never an intended name.
+            self._fail(node, path, f"'{node.value}' cannot be a key; quote it if it is a name")
+            return None
+        return key
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         try:

@@ -8,10 +8,12 @@ part — for PDFs whose inputs did not change and whose file is still the one re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,9 +61,35 @@ def folder_digest(folders: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+
+
+@functools.cache
+def rendering_stack() -> str:
+    """Fingerprint what renders PDFs besides our inputs: library versions and installed fonts.
+
+    Installing the Thai fonts or HarfBuzz subsetting changes a PDF without changing any input
+    file; without this, a cached PDF full of empty glyph boxes would be reused.
+    """
+    digest = hashlib.sha256(__version__.encode())
+    for package in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=none\0".encode())
+    for folder in FONT_FOLDERS:
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest.update(f"{path}\0{path.stat().st_size}\0".encode())
+    for library in sorted(Path("/usr/lib").glob("*/libharfbuzz-subset.so*")):
+        digest.update(str(library).encode())
+    return digest.hexdigest()
+
+
 def pdf_input_key(request: PdfRequest, folders_digest: str) -> str:
     """Hash everything a PDF depends on; absolute paths are left out so CI runners agree."""
-    digest = hashlib.sha256(f"{__version__}\0{request.variant}\0{folders_digest}\0".encode())
+    head = f"{rendering_stack()}\0{request.variant}\0{folders_digest}\0"
+    digest = hashlib.sha256(head.encode())
     digest.update(request.html.encode())
     for text, _ in request.stylesheets:
         digest.update(b"\0css\0" + text.encode())
@@ -88,8 +116,12 @@ def read(out: Path) -> dict[str, Entry]:
 
 
 def reusable(out: Path, name: str, entry: Entry | None, key: str) -> bool:
-    """Whether ``out/name`` was made from the same inputs and is still the file recorded."""
-    if entry is None or entry.input != key:
+    """Whether ``out/name`` was made from the same inputs and is still the file recorded.
+
+    A PDF that was rendered with warnings (missing glyphs, refused URLs) is always made again,
+    so its warnings are current rather than replayed from an old run.
+    """
+    if entry is None or entry.input != key or entry.warnings:
         return False
     try:
         return sha256((out / name).read_bytes()) == entry.sha256

@@ -12,7 +12,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
 """The profile and framework format version this release reads."""
@@ -20,11 +21,36 @@ SCHEMA_VERSION = 1
 UNKNOWN = "unknown"
 """The word for a value nobody has evidence for: first-class, never zero."""
 
-Level = Literal[0, 1, 2, 3, 4, "unknown"]
+MAX_TEXT = 4000
+"""Longest free text accepted in one field (an evidence sentence is a few hundred characters)."""
+
+_EXPECTED_LEVEL = "0, 1, 2, 3, 4 or 'unknown'"
+
+
+def _no_bool_or_float(value: object) -> object:
+    # Literal compares with ==, so True would pass as 1 and 3.0 as 3: refuse them by type.
+    if isinstance(value, bool | float):
+        raise PydanticCustomError(
+            "literal_error", "Input should be " + _EXPECTED_LEVEL, {"expected": _EXPECTED_LEVEL}
+        )
+    return value
+
+
+def _printable(value: str) -> str:
+    # Control characters would reach terminals and CI logs raw (escape codes, workflow commands).
+    bad = next((c for c in value if (ord(c) < 32 and c not in "\n\t") or ord(c) == 127), None)
+    if bad is not None:
+        raise PydanticCustomError(
+            "control_character", "Control character {char} is not allowed", {"char": repr(bad)}
+        )
+    return value
+
+
+Level = Annotated[Literal[0, 1, 2, 3, 4, "unknown"], BeforeValidator(_no_bool_or_float)]
 """A maturity level, 0 (nothing) to 4 (long-term, monitored), or ``unknown``."""
 
 KnownLevel = Annotated[int, Field(ge=0, le=4)]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_printable)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 _LIST = Field(strict=False)  # YAML gives lists; store them as tuples (frozen), items stay strict
 SourceIds = Annotated[tuple[Identifier, ...], _LIST]
@@ -149,10 +175,12 @@ class Profile(_Model):
         """The file the profile was loaded from, if any."""
         return self._path
 
-    def with_slug(self, slug: str, path: Path | None = None) -> Profile:
-        """Return this profile named ``slug``, from ``path`` (set once by the loader)."""
+    def set_origin(self, slug: str, path: Path | None = None) -> None:
+        """Record the file the profile came from (its slug is the file name).
+
+        Called once by the loader; the fields stay frozen, only this bookkeeping is set.
+        """
         self._slug, self._path = slug, path
-        return self
 
 
 class RecommendationText(_Model):
@@ -198,7 +226,7 @@ class RiskFactor(_Model):
 class Band(_Model):
     """A band of the aftercare index, e.g. ``C`` from 40."""
 
-    id: Text
+    id: str = Field(pattern=r"^[A-Za-z0-9+-]{1,8}$", description="Short band name, e.g. C.")
     min: float = Field(ge=0, le=100, strict=False)
     label: Text
 

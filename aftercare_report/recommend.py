@@ -134,7 +134,7 @@ def _component_rec(
         why = f"{result.name} is at level {result.level} of a target of {result.target}"
         if risks:
             why += f", and {len(risks)} linked re-trafficking risk{'s' * (len(risks) > 1)} "
-            why += f"{'are' if len(risks) > 1 else 'is'} present ({_join(risks)})"
+            why += f"{'are' if len(risks) > 1 else 'is'} present ({join_words(risks)})"
     else:
         priority = "low"
         why = f"{result.name} is at level {result.level}; " + (
@@ -161,7 +161,7 @@ def _data_recs(assessment: Assessment) -> list[Recommendation]:
     out = []
     unknown = [c.name for c in assessment.components if c.level is None]
     if unknown:
-        names = _join([n.lower() for n in unknown])
+        names = join_words([n.lower() for n in unknown])
         spec = library.unknown_level
         text = fill_placeholders(spec.text, {"country": country, "component": names})
         why = f"No source documents the level of {names}."
@@ -214,11 +214,13 @@ def key_messages(
     messages = [first + "."]
     top = assessment.top_gaps[:2]
     if top:
-        gaps = _join([f"{c.name.lower()} (level {c.level} of {c.target})" for c in top])
+        gaps = join_words([f"{c.name.lower()} (level {c.level} of {c.target})" for c in top])
         line = f"The most severe gaps are in {gaps}"
         risky = sorted({r for c in top for r in c.risks})
         if risky:
-            names = _join([assessment.framework.risk_factors[r].name.lower() for r in risky[:2]])
+            names = join_words(
+                [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
+            )
             line += f", where {names} raise the risk of re-trafficking"
         messages.append(line + ".")
     lowering = [c for c in index.caps if c.band == index.band and index.band != index.uncapped_band]
@@ -249,7 +251,8 @@ def _peer_message(top: tuple[ComponentResult, ...]) -> str:
     return ""
 
 
-def _join(items: list[str]) -> str:
+def join_words(items: list[str]) -> str:
+    """Join words as prose: ``a``, ``a and b``, ``a, b and c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 

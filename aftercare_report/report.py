@@ -98,11 +98,12 @@ def analyse_inputs(
     framework = catalog.load_framework(framework_path)
     loaded = catalog.load_profiles(profile_paths, framework, stale_years)
     chosen = catalog.select(countries, loaded, framework) if countries else loaded
+    catalog.check_one_per_country(chosen)
     peer_set = catalog.select(peers, loaded, framework) if peers else loaded
     return analyse(
         chosen,
         framework,
-        catalog.unique([*peer_set, *chosen]),
+        catalog.one_per_country([*chosen, *peer_set]),
         stale_years=stale_years,
         terms=terms,
     )
@@ -172,6 +173,30 @@ def report_json(report: CountryReport) -> dict[str, Any]:
         "key_messages": list(report.key_messages),
         "sources": {sid: s.model_dump() for sid, s in profile.sources.items()},
     }
+
+
+def summary_rows(reports: Sequence[CountryReport], sort: str = "index") -> list[dict[str, Any]]:
+    """Return the ``list`` rows, sorted.
+
+    Args:
+        reports: The countries.
+        sort: ``index`` or ``data_gaps`` (highest first), ``as_of`` (newest first) or
+            ``country`` (A-Z). Countries without a value come last; ties go by name.
+    """
+    rows = [summary_row(r) for r in reports]
+    if sort == "country":
+        return sorted(rows, key=lambda r: str(r["country"]).casefold())
+    by_name = sorted(rows, key=lambda r: str(r["country"]).casefold())
+    # Stable sorts: by name first, then by the key in descending order with missing values last.
+    return sorted(by_name, key=lambda r: (r[sort] is None, _descending(r[sort])))
+
+
+def _descending(value: Any) -> Any:
+    if value is None:
+        return 0
+    if isinstance(value, str):  # ISO dates: newest first
+        return tuple(-ord(c) for c in value)
+    return -value
 
 
 def summary_row(report: CountryReport) -> dict[str, Any]:

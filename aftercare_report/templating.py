@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,24 @@ from markupsafe import Markup
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import TemplateError, display_path
 from aftercare_report.resources import bundled
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A file loader that refuses templates whose real path leaves their folder.
+
+    Jinja already refuses ``..`` in template names, but follows symlinks: a pull request adding
+    ``passwd.html -> /etc/passwd`` could otherwise ``{% include %}`` any file on the runner.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Load ``template``, refusing it if its resolved path lies outside every folder."""
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
 
 
 @dataclass(frozen=True)
@@ -65,8 +83,8 @@ def templates(folders: Sequence[Path] = ()) -> Templates:
     search = (*(f.resolve() for f in folders), default.resolve())
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(default)}, delimiter=":"),
-            jinja2.FileSystemLoader(search),
+            jinja2.PrefixLoader({"default": ConfinedLoader(default)}, delimiter=":"),
+            ConfinedLoader(search),
         ]
     )
     env = SandboxedEnvironment(
@@ -105,9 +123,9 @@ def render(
         raise TemplateError(f"{where}: {exc.message} (rendering {subject})") from None
     except jinja2.TemplateNotFound as exc:
         tried = ", ".join(display_path(f) for f in tpl.folders)
-        raise TemplateError(
-            f"template '{exc.name}' not found in {tried} (rendering {subject})"
-        ) from None
+        where = _template_frame(exc, name)
+        msg = f"{where}: template '{exc.name}' not found in {tried} (rendering {subject})"
+        raise TemplateError(msg) from None
     except TemplateError:
         raise
     except Exception as exc:  # sandbox violations, undefined names, errors inside filters
@@ -134,7 +152,11 @@ def stylesheet_text(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path
     out = []
     for css in brief.stylesheets:
         path = tpl.find(css)
-        out.append((path.read_text(encoding="utf-8"), path.parent))
+        try:
+            out.append((path.read_text(encoding="utf-8"), path.parent))
+        except UnicodeDecodeError as exc:
+            where = f"{display_path(path)}: byte {exc.start}"
+            raise TemplateError(f"{where} is not valid UTF-8; save it as UTF-8") from None
     return out
 
 

@@ -52,11 +52,17 @@ def _one_per_place(errors: list[ErrorDetails], data: Any) -> Iterator[ErrorDetai
         loc = _data_path(err["loc"], data)
         if loc in merged:
             first = merged[loc]
-            extra = _lower(err["msg"]).removeprefix("input should be ")
-            merged[loc] = {**first, "type": "union", "msg": f"{first['msg']} or {extra}"}
+            options = [*first.get("ctx", {}).get("options", [_expected(first)]), _expected(err)]
+            merged[loc] = {**first, "type": "union", "ctx": {"options": options}}
         else:
             merged[loc] = {**err, "loc": loc}
     return iter(merged.values())
+
+
+def _expected(err: ErrorDetails) -> str:
+    if err["type"] == "literal_error":
+        return str(err.get("ctx", {}).get("expected", ""))
+    return _EXPECTED.get(err["type"], _lower(err["msg"]).removeprefix("input should be "))
 
 
 def _data_path(loc: tuple[str | int, ...], data: Any) -> KeyPath:
@@ -80,7 +86,7 @@ _UNION_BRANCH = re.compile(r"^(int|float|str|bool|[a-z-]+\[.*\])$")
 
 def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any]) -> Finding:
     path: KeyPath = tuple(err["loc"])
-    kind, value = err["type"], err.get("input")
+    kind = err["type"]
     name = path[-1] if path else ""
     if kind == "missing":
         msg = f"required key '{name}' is missing"
@@ -89,10 +95,45 @@ def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any]) -> Findin
         known = _allowed_keys(schema, path[:-1])
         msg = f"unknown key '{name}'{did_you_mean(str(name), known)}"
         return doc.finding(path, msg, of_key=True, code="unknown-key")
+    return doc.finding(path, describe(err))
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "date_type": "a date (YYYY-MM-DD)",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
+
+
+def describe(err: ErrorDetails) -> str:
+    """Say what is wrong with a value in a profile author's words, not pydantic's.
+
+    Args:
+        err: One pydantic error.
+    """
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx", {})
     if kind == "literal_error":
-        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ")
-        return doc.finding(path, f"{_show(value)} is not one of {expected.replace(chr(39), '')}")
-    return doc.finding(path, f"{_lower(err['msg'])} (got {_show(value)})")
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ").replace("'", "")
+        return f"{_show(value)} is not one of {expected}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_show(value)}"
+    if kind == "union":
+        options = list(dict.fromkeys(ctx["options"]))
+        if "a number" in options and "a whole number" in options:
+            options.remove("a whole number")
+        return f"expected {' or '.join(options)}, got {_show(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"{_show(value)} does not have the expected form ({ctx.get('pattern')})"
+    if kind == "string_too_short":
+        return "must not be empty"
+    return f"{_lower(err['msg'])} (got {_show(value)})"
 
 
 def _show(value: Any) -> str:

@@ -29,13 +29,19 @@ level_maps = st.fixed_dictionaries({cid: st.sampled_from(LEVELS) for cid in COMP
 # --- building modified profiles -------------------------------------------------------------
 
 
+def named(profile: Profile, slug: str) -> Profile:
+    """Return ``profile`` with its slug set, as the loader would."""
+    profile.set_origin(slug)
+    return profile
+
+
 def with_levels(profile: Profile, levels: Mapping[str, int | str]) -> Profile:
     """Return a copy of ``profile`` with some component levels replaced, slug kept."""
     components = {
         cid: entry.model_copy(update={"level": levels[cid]}) if cid in levels else entry
         for cid, entry in profile.components.items()
     }
-    return profile.model_copy(update={"components": components}).with_slug(profile.slug)
+    return named(profile.model_copy(update={"components": components}), profile.slug)
 
 
 def with_risks(profile: Profile, statuses: Mapping[str, str]) -> Profile:
@@ -44,20 +50,20 @@ def with_risks(profile: Profile, statuses: Mapping[str, str]) -> Profile:
         rid: entry.model_copy(update={"status": statuses[rid]}) if rid in statuses else entry
         for rid, entry in profile.risk_factors.items()
     }
-    return profile.model_copy(update={"risk_factors": risks}).with_slug(profile.slug)
+    return named(profile.model_copy(update={"risk_factors": risks}), profile.slug)
 
 
 def with_figure(profile: Profile, name: str, **update: object) -> Profile:
     """Return a copy of ``profile`` with one key figure changed, slug kept."""
     figure = getattr(profile.key_figures, name).model_copy(update=update)
     figures = profile.key_figures.model_copy(update={name: figure})
-    return profile.model_copy(update={"key_figures": figures}).with_slug(profile.slug)
+    return named(profile.model_copy(update={"key_figures": figures}), profile.slug)
 
 
 def other_country(profile: Profile, slug: str, country: str, **levels: int | str) -> Profile:
     """Return a peer country built from ``profile``: another slug and name, some levels changed."""
     renamed = profile.model_copy(update={"country": country, "iso3": slug[:3].upper()})
-    return with_levels(renamed.with_slug(slug), levels)
+    return with_levels(named(renamed, slug), levels)
 
 
 # --- properties -----------------------------------------------------------------------------

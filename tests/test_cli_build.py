@@ -72,3 +72,22 @@ def test_html_only_build_does_not_import_weasyprint(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_draft_replaces_its_country_among_the_peers(tmp_path: Path) -> None:
+    draft = tmp_path / "thailand-draft.yaml"
+    bundled = Path(__file__).resolve().parent.parent / "profiles" / "thailand.yaml"
+    draft.write_text(bundled.read_text())
+    result = invoke("gaps", str(draft), "--json")
+    assert result.exit_code == 0, result.output
+    assert "thailand" not in json.loads(result.stdout)["peers"]
+    twice = invoke("compare", str(draft), "thailand", "--out", str(tmp_path / "out"))
+    assert twice.exit_code == 1 and "chosen twice" in twice.stderr
+
+
+def test_profile_names_the_build_uses_are_refused(tmp_path: Path) -> None:
+    valid = Path(__file__).resolve().parent / "profiles" / "valid" / "testland.yaml"
+    (tmp_path / "comparative.yaml").write_text(valid.read_text())
+    result = invoke("validate", str(tmp_path / "comparative.yaml"))
+    assert result.exit_code == 1
+    assert "a name the build uses for its own outputs" in result.stdout

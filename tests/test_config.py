@@ -71,3 +71,24 @@ def test_project_profiles_and_terms_reach_the_commands(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert any("re-exploitation" in m for m in data["key_messages"])
     assert [row["slug"] for row in json.loads(listed.stdout)] == ["testland"]
+
+
+def test_paths_must_stay_inside_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "linked").symlink_to("/")
+    path = project / "aftercare-report.toml"
+    path.write_text(
+        "[project]\ntemplates = ['/', 'linked']\nprofiles = ['../elsewhere']\n\n"
+        "[terms]\nsurvivorz = 'x'\nvictim = 'y'\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    found = sorted((f.key, f.message.split(" is ")[-1][:14]) for f in caught.value.findings)
+    assert [k for k, _ in found] == [
+        "project.profiles",
+        "project.templates",
+        "project.templates",
+        "terms.survivorz",
+        "terms.victim",
+    ]

@@ -237,8 +237,19 @@ def test_unchanged_inputs_reuse_the_pdf_without_weasyprint(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert "0 files, 3 unchanged" in done.stdout
     assert pdf.stat().st_mtime_ns == before
+    # --force renders again; reproducible output means the same bytes, so nothing is rewritten.
+    pdf.unlink()
     forced = build("thailand", "--out", str(tmp_path), "--force")
-    assert forced.exit_code == 0 and "Wrote 3 files" in forced.stdout
+    assert forced.exit_code == 0 and "Wrote 1 file, 2 unchanged" in forced.stdout
+    assert pdf.is_file()
+
+
+def test_force_keeps_the_manifest_entries_of_other_shards(tmp_path: Path) -> None:
+    for shard in ("1/2", "2/2"):
+        assert build("--format", "json", "--shard", shard, "--out", str(tmp_path)).exit_code == 0
+    forced = build("--format", "json", "--shard", "1/2", "--force", "--out", str(tmp_path))
+    assert forced.exit_code == 0
+    assert len(json.loads((tmp_path / "manifest.json").read_text())["outputs"]) == 6
 
 
 def test_a_changed_profile_is_rendered_again(tmp_path: Path) -> None:
@@ -264,3 +275,46 @@ def test_shards_split_the_work_and_share_a_manifest(tmp_path: Path) -> None:
     assert sorted(manifest["outputs"]) == sorted(f"{s}.json" for s in (*COUNTRIES, "comparative"))
     bad = build("--shard", "3/2", "--out", str(tmp_path))
     assert bad.exit_code == 2 and "K/N" in bad.stderr
+
+
+def test_no_file_outside_the_templates_reaches_the_pdf_by_any_url(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"TOPSECRET-CI-TOKEN-42\n")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    jpeg = _tiny_jpeg()
+    (templates / "logo.jpg").write_bytes(jpeg)
+    (templates / "logo.jpg#").mkdir()  # so that "logo.jpg#/../" resolves on disk
+    (templates / "linked.png").symlink_to(secret)
+    (templates / "other.html").write_text("<p>a team's private template</p>")
+    (templates / "country.html").write_text(
+        '{% extends "default:country.html" %}{% block content %}'
+        '<img src="logo.jpg#/../../secret.txt" alt="a"><img src="linked.png" alt="b">'
+        '<img src="logo.jpg" alt="c">'
+        '<link rel="attachment" href="other.html"><a rel="attachment" href="logo.jpg">x</a>'
+        "{{ super() }}{% endblock %}"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates", str(templates)],
+    )
+    assert result.exit_code == 0, result.output
+    raw = (out / "thailand.pdf").read_bytes()
+    reader = pypdf.PdfReader(out / "thailand.pdf")
+    assert b"TOPSECRET" not in raw
+    for page in reader.pages:
+        for image in page.images:
+            assert b"TOPSECRET" not in image.data
+    assert list(reader.attachments) == ["thailand.yaml"]
+    assert "refused to fetch" in result.stderr
+
+
+def _tiny_jpeg() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "JPEG")
+    return buffer.getvalue()

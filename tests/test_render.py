@@ -86,3 +86,28 @@ def test_stylesheet_cannot_close_the_style_element(framework: Framework, tmp_pat
     # Inside <style> only "</style" ends the raw text; with "</" escaped the script stays inert.
     assert html.count("</style>") == 1
     assert "</style><script>" not in html
+
+
+def test_symlinked_template_cannot_include_files_outside_its_folder(
+    framework: Framework, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-CI-TOKEN")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "leak.html").symlink_to(secret)
+    (folder / "country.html").write_text(
+        '{% extends "default:country.html" %}{% block content %}'
+        '{% include "leak.html" %}{{ super() }}{% endblock %}'
+    )
+    with pytest.raises(TemplateError) as caught:
+        country_html(framework, PROFILES / "valid" / "testland.yaml", (folder,))
+    assert "template 'leak.html' not found" in str(caught.value)
+    assert "country.html:1" in str(caught.value)
+
+
+def test_missing_include_names_the_including_template(framework: Framework, tmp_path: Path) -> None:
+    (tmp_path / "country.html").write_text("<p>\n{% include 'nowhere.html' %}\n")
+    with pytest.raises(TemplateError) as caught:
+        country_html(framework, PROFILES / "valid" / "testland.yaml", (tmp_path,))
+    assert re.search(r"country\.html:2: template 'nowhere.html' not found", str(caught.value))

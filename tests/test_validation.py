@@ -73,7 +73,7 @@ def test_oversized_file_is_refused_before_parsing(framework: Framework, tmp_path
     big = tmp_path / "big.yaml"
     big.write_text("summary: " + "x" * (MAX_BYTES + 1) + "\n")
     (finding,) = catalog.check_profiles([big], framework).errors
-    assert "the limit is" in finding.message
+    assert "larger than the limit" in finding.message
 
 
 def test_errors_of_a_file_come_all_at_once_sorted_by_line(
@@ -140,3 +140,62 @@ def test_every_bundled_level_has_evidence_and_a_source(framework: Framework) -> 
     for profile in catalog.load_profiles([], framework):
         for cid, entry in profile.components.items():
             assert entry.evidence.strip() and entry.sources, (profile.slug, cid)
+
+
+def test_aliases_cannot_nest_deeper_than_the_limit(framework: Framework, tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x]"]
+    for i in range(1, 40):
+        lines.append(f"a{i}: &a{i} " + "[" * 20 + f"*a{i - 1}" + "]" * 20)
+    path = tmp_path / "deep-alias.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    (finding,) = catalog.check_profiles([path], framework).errors
+    assert "levels deep through aliases" in finding.message
+
+
+def test_aliases_cannot_multiply_text(framework: Framework, tmp_path: Path) -> None:
+    text = "summary: &s " + "x" * 200_000 + "\n" + "".join(f"k{i}: *s\n" for i in range(60))
+    path = tmp_path / "wide.yaml"
+    path.write_text(text)
+    (finding,) = catalog.check_profiles([path], framework).errors
+    assert "characters of text" in finding.message
+
+
+def test_a_device_is_not_read(framework: Framework, tmp_path: Path) -> None:
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    (finding,) = catalog.check_profiles([link], framework).errors
+    assert "not a regular file" in finding.message
+
+
+def test_null_and_boolean_keys_are_refused(framework: Framework, tmp_path: Path) -> None:
+    path = tmp_path / "keys.yaml"
+    path.write_text(VALID.read_text() + "~: dropped\nyes: dropped\n")
+    errors = catalog.check_profiles([path], framework).errors
+    assert sum("cannot be a key" in f.message for f in errors) == 2
+
+
+@pytest.mark.parametrize("value", ["true", "yes", "3.0"])
+def test_level_must_be_a_whole_number_not_a_boolean_or_float(
+    framework: Framework, tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "level.yaml"
+    path.write_text(VALID.read_text().replace("    level: 3", f"    level: {value}", 1))
+    (error,) = catalog.check_profiles([path], framework).errors
+    assert error.key == "components.identification.level"
+    assert "is not one of 0, 1, 2, 3, 4, unknown" in error.message
+
+
+def test_control_characters_are_refused_and_never_printed_raw(
+    framework: Framework, tmp_path: Path
+) -> None:
+    path = tmp_path / "control.yaml"
+    text = VALID.read_text().replace("country: Testland", 'country: "Test\\x1b[2Jland"')
+    text = text.replace(
+        "    evidence: Evidence for identification in Testland.",
+        '    "evid\\nence\\n::warning file=README.md::ok": x',
+    )
+    path.write_text(text)
+    errors = catalog.check_profiles([path], framework).errors
+    assert any(e.key == "country" and "control character" in e.message for e in errors)
+    for error in errors:
+        assert "\n" not in error.format() and "\x1b" not in error.format()
