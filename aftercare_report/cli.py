@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from aftercare_report.config import Project
     from aftercare_report.report import CountryReport
 
-FORMATS = ("text", "json", "github")
+FINDING_FORMATS = ("text", "json", "github")
 
 
 class _Group(click.Group):
@@ -89,7 +89,7 @@ def cli(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(FINDING_FORMATS),
     default="text",
     show_default=True,
     help="text for people, json for programs, github for GitHub Actions annotations.",

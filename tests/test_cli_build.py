@@ -91,3 +91,9 @@ def test_profile_names_the_build_uses_are_refused(tmp_path: Path) -> None:
     result = invoke("validate", str(tmp_path / "comparative.yaml"))
     assert result.exit_code == 1
     assert "a name the build uses for its own outputs" in result.stdout
+
+
+def test_cli_offers_exactly_the_formats_build_makes() -> None:
+    from aftercare_report import build, cli as cli_module
+
+    assert cli_module.OUTPUT_FORMATS == build.FORMATS
