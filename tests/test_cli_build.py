@@ -94,6 +94,7 @@ def test_profile_names_the_build_uses_are_refused(tmp_path: Path) -> None:
 
 
 def test_cli_offers_exactly_the_formats_build_makes() -> None:
-    from aftercare_report import build, cli as cli_module
+    from aftercare_report import build
+    from aftercare_report import cli as cli_module
 
     assert cli_module.OUTPUT_FORMATS == build.FORMATS
