@@ -6,7 +6,7 @@ This is the one place that turns paths into typed objects: everything downstream
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -214,10 +214,7 @@ def one_per_country(profiles: Sequence[Profile]) -> tuple[Profile, ...]:
     A draft given by path (``drafts/thailand.yaml``) replaces the bundled Thailand among the
     peers instead of being compared with it.
     """
-    seen: dict[str, Profile] = {}
-    for profile in profiles:
-        seen.setdefault(profile.iso3, profile)
-    return tuple(seen.values())
+    return _first_of_each(profiles, lambda p: p.iso3)
 
 
 def check_one_per_country(profiles: Sequence[Profile]) -> None:
@@ -241,7 +238,13 @@ def check_one_per_country(profiles: Sequence[Profile]) -> None:
 
 def unique(profiles: Sequence[Profile]) -> tuple[Profile, ...]:
     """Return profiles without repeats (by slug), keeping the first of each in order."""
-    return tuple(
-        {p.slug: p for p in reversed(profiles)}[slug]
-        for slug in dict.fromkeys(p.slug for p in profiles)
-    )
+    return _first_of_each(profiles, lambda p: p.slug)
+
+
+def _first_of_each(
+    profiles: Sequence[Profile], key: Callable[[Profile], str]
+) -> tuple[Profile, ...]:
+    seen: dict[str, Profile] = {}
+    for profile in profiles:
+        seen.setdefault(key(profile), profile)
+    return tuple(seen.values())
