@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+from aftercare_report import findings
+from aftercare_report.evidence import DEFAULT_STALE_YEARS, evidence_gaps
 from aftercare_report.model import UNKNOWN, Framework, Profile
-from aftercare_report.validation import DEFAULT_STALE_YEARS, evidence_gaps
 
 RISK_UPLIFT = 0.25
 """How much each present, linked risk factor raises a component's severity."""
@@ -119,6 +121,16 @@ class IndexResult:
     coverage: float
 
 
+DataGapKind = Literal[
+    "unknown-level",
+    "unknown-risk",
+    "unsourced",
+    "stale-source",
+    "missing-figure",
+    "no-re-trafficking-measure",
+]
+
+
 @dataclass(frozen=True)
 class DataGap:
     """Something the evidence does not tell us: itself a finding for advocates.
@@ -130,7 +142,7 @@ class DataGap:
         message: One sentence for the brief.
     """
 
-    kind: str
+    kind: DataGapKind
     subject: str
     message: str
 
@@ -293,18 +305,13 @@ def _data_gaps(profile: Profile, framework: Framework, stale_years: int) -> tupl
         if f.status == UNKNOWN
     ]
     if unknown:
-        msg = f"No source says whether these risks affect survivors: {'; '.join(unknown)}."
-        gaps.append(DataGap("unknown-risk", "risk_factors", msg))
+        gaps.append(DataGap("unknown-risk", "risk_factors", findings.unknown_risks(unknown)))
     for name, figure in profile.key_figures:
-        label = FIGURE_NAMES[name]
+        subject = f"key_figures.{name}"
         if name == "re_trafficking_measure" and (not figure.known or figure.proxy):
-            msg = "No official measure of re-trafficking exists" + (
-                ": only a proxy is available." if figure.known else "."
-            )
-            gaps.append(DataGap("no-re-trafficking-measure", f"key_figures.{name}", msg))
+            msg = findings.no_re_trafficking_measure(proxy=figure.known)
+            gaps.append(DataGap("no-re-trafficking-measure", subject, msg))
         elif not figure.known:
-            msg = f"No source gives the number of {label}."
-            if name == "services_budget":
-                msg = "No source gives the government budget for survivor services."
-            gaps.append(DataGap("missing-figure", f"key_figures.{name}", msg))
+            msg = findings.missing_figure(FIGURE_NAMES[name])
+            gaps.append(DataGap("missing-figure", subject, msg))
     return tuple(gaps)

@@ -1,4 +1,4 @@
-"""Build briefs: plan what to make, render it all, then write it all atomically.
+"""Make briefs: render every format, make PDFs in worker processes, then write atomically.
 
 Nothing is written until every brief has rendered, and each file is written to a temporary file in
 the target folder and renamed over the old one, so a failed build or Ctrl-C never leaves a
@@ -11,19 +11,20 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from aftercare_report import manifest
-from aftercare_report.context import Brand, BriefContext, comparative_context, country_context
+from aftercare_report.context import BriefContext
 from aftercare_report.errors import BuildError, display_path
-from aftercare_report.recommend import DEFAULT_TERMS
-from aftercare_report.report import CountryReport, report_json
+from aftercare_report.pdf import PdfRequest, PdfResult, PdfVariant
 from aftercare_report.templating import Templates, render, stylesheet_text, templates
 
-FORMATS = ("html", "pdf", "json")
+OutputFormat = Literal["html", "pdf", "json"]
+FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "json")
 
 
 @dataclass(frozen=True)
@@ -48,52 +49,6 @@ class Brief:
 
 
 @dataclass(frozen=True)
-class PdfRequest:
-    """Everything needed to make one PDF, picklable for a worker process.
-
-    Attributes:
-        html: The rendered HTML.
-        stylesheets: (css text, folder it came from) pairs.
-        roots: Folders the fetcher may read.
-        title: Document title for metadata.
-        subject: Document subject (description) for metadata.
-        keywords: Keywords for metadata.
-        author: Organisation named as author.
-        date: The date written as created/modified (the data's ``as_of``, never the clock).
-        variant: ``pdf/ua-1`` or ``pdf/a-3b``.
-        attachments: (file name, bytes) pairs embedded in the PDF, e.g. the source profile.
-        lang: Document language.
-    """
-
-    html: str
-    stylesheets: tuple[tuple[str, Path], ...]
-    roots: tuple[Path, ...]
-    title: str
-    subject: str
-    keywords: tuple[str, ...]
-    author: str
-    date: dt.date
-    variant: str = "pdf/ua-1"
-    attachments: tuple[tuple[str, bytes], ...] = field(default=())
-    lang: str = "en"
-
-
-@dataclass(frozen=True)
-class PdfResult:
-    """A made PDF.
-
-    Attributes:
-        data: The PDF bytes.
-        pages: Page count.
-        warnings: WeasyPrint's warnings (missing glyphs, refused URLs, CSS it ignored).
-    """
-
-    data: bytes
-    pages: int
-    warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class BuildOptions:
     """How to build.
 
@@ -108,9 +63,9 @@ class BuildOptions:
     """
 
     out: Path
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[OutputFormat, ...] = FORMATS
     template_dirs: tuple[Path, ...] = ()
-    variant: str = "pdf/ua-1"
+    variant: PdfVariant = "pdf/ua-1"
     strict: bool = False
     workers: int = 2
     reuse: bool = True
@@ -129,7 +84,7 @@ class Written:
     """
 
     path: Path
-    format: str
+    format: OutputFormat
     pages: int | None
     size: int
     unchanged: bool = False
@@ -141,53 +96,6 @@ class BuildResult:
 
     written: tuple[Written, ...]
     warnings: tuple[str, ...]
-
-
-def plan(
-    reports: Sequence[CountryReport],
-    *,
-    countries: bool = True,
-    comparative: bool = True,
-    brand: Brand | None = None,
-    terms: Mapping[str, str] = DEFAULT_TERMS,
-    lang: str = "en",
-) -> list[Brief]:
-    """List the briefs to make from assessed countries.
-
-    Args:
-        reports: The countries, each assessed once.
-        countries: Make one brief per country.
-        comparative: Make a comparative brief (needs two or more countries).
-        brand: The team's brand.
-        terms: Terminology.
-        lang: Language code.
-    """
-    brand = brand or Brand()
-    briefs = []
-    if countries:
-        for r in reports:
-            ctx = country_context(r, brand, terms, lang)
-            briefs.append(
-                Brief(r.profile.slug, "country.html", ctx, report_json(r), _yaml(r), _subject(r))
-            )
-    if comparative and len(reports) >= 2:
-        ctx = comparative_context(reports, brand, terms, lang)
-        data = {"countries": [report_json(r) for r in reports]}
-        attachments = tuple(a for r in reports for a in _yaml(r))
-        briefs.append(
-            Brief("comparative", "comparative.html", ctx, data, attachments, "comparison")
-        )
-    return briefs
-
-
-def _yaml(report: CountryReport) -> tuple[tuple[str, bytes], ...]:
-    path = report.profile.path
-    return ((path.name, path.read_bytes()),) if path else ()
-
-
-def _subject(report: CountryReport) -> str:
-    path = report.profile.path
-    return display_path(path) if path else report.profile.slug
 
 
 def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:
@@ -255,7 +163,7 @@ class _Output:
     """A rendered output; ``data`` is None when the file on disk is reused as it is."""
 
     name: str
-    format: str
+    format: OutputFormat
     data: bytes | None
     input: str = ""
     pages: int | None = None
@@ -321,7 +229,7 @@ def _write(out: Path, output: _Output, previous: manifest.Entry | None) -> Writt
     return write_atomic(path, output.data, output.format, output.pages)
 
 
-def pdf_request(tpl: Templates, brief: Brief, variant: str) -> PdfRequest:
+def pdf_request(tpl: Templates, brief: Brief, variant: PdfVariant) -> PdfRequest:
     """Render a brief's HTML for print and gather what WeasyPrint needs to make its PDF.
 
     Args:
@@ -351,7 +259,7 @@ def _make_pdfs(
 ) -> list[PdfResult]:
     if not requests:
         return []  # everything reused: do not pay for importing WeasyPrint
-    from aftercare_report.pdf import make_pdf
+    from aftercare_report.pdf_render import make_pdf
 
     if workers <= 1 or len(requests) <= 1:
         results = []
@@ -375,7 +283,9 @@ def _make_pdfs(
     return results
 
 
-def write_atomic(path: Path, data: bytes, fmt: str = "", pages: int | None = None) -> Written:
+def write_atomic(
+    path: Path, data: bytes, fmt: OutputFormat = "json", pages: int | None = None
+) -> Written:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     Args:

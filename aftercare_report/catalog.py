@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aftercare_report.errors import Finding, InputError, Severity, display_path
+from aftercare_report.evidence import DEFAULT_STALE_YEARS
 from aftercare_report.loading import load_yaml
-from aftercare_report.model import Framework, Profile
+from aftercare_report.model import Framework, Origin, Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.validation import (
-    DEFAULT_STALE_YEARS,
     check_framework_refs,
     check_profile_refs,
     did_you_mean,
@@ -132,11 +132,11 @@ def _check_one(
         doc = load_yaml(path)
     except InputError as exc:
         return None, exc.findings
-    profile, findings = parse_model(doc, Profile)
+    origin = Origin(path.stem, path, doc.source)
+    profile, findings = parse_model(doc, Profile, {"origin": origin})
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
         return None, findings
-    profile.set_origin(path.stem, path)
     return profile, profile_warnings(doc, profile, framework, stale_years)
 
 

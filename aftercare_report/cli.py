@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from aftercare_report.report import CountryReport
 
 FINDING_FORMATS = ("text", "json", "github")
+SORT_KEYS = ("index", "country", "as_of", "data_gaps")  # export.SORT_KEYS, without importing it
+OUTPUT_FORMATS = ("html", "pdf", "json")  # build.FORMATS, without importing build at start-up
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")  # pdf.PDF_VARIANTS
 
 
 class _Group(click.Group):
@@ -127,10 +130,9 @@ def validate(
     """
     from aftercare_report import catalog, console
 
-    project = _project()
-    framework = catalog.load_framework(framework_path or project.framework)
-    stale = project.stale_years if stale_years is None else stale_years
-    checked = catalog.check_profiles(list(paths or project.profiles), framework, stale)
+    project = _project(profiles=paths, framework=framework_path, stale_years=stale_years)
+    framework = catalog.load_framework(project.framework)
+    checked = catalog.check_profiles(project.profiles, framework, project.stale_years)
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)
     sys.exit(1 if failed else 0)
@@ -141,7 +143,7 @@ def validate(
     "--framework",
     "framework_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Name the component and risk factor ids of this framework instead of the bundled one.",
+    help="Name the ids of this framework instead of the project's (or the bundled one).",
 )
 def schema(framework_path: Path | None) -> None:
     """Print the JSON Schema of profiles, for editor autocompletion.
@@ -153,7 +155,7 @@ def schema(framework_path: Path | None) -> None:
     from aftercare_report import catalog
     from aftercare_report import schema as schema_module
 
-    framework = catalog.load_framework(framework_path)
+    framework = catalog.load_framework(_project(framework=framework_path).framework)
     click.echo(schema_module.profile_schema_json(framework))
 
 
@@ -188,37 +190,41 @@ def _inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _project() -> Project:
-    """Load the project file named by --config or found upward (defaults when there is none).
+def _project(**overrides: Any) -> Project:
+    """Return the project (named by --config, or found upward) with command-line overrides.
 
-    Loaded once per command: the root context keeps it.
+    Args:
+        **overrides: Options of the command; see :func:`config.with_overrides`.
     """
     from aftercare_report import config
 
     root = click.get_current_context().find_root()
-    if not isinstance(root.obj, config.Project):
+    if not isinstance(root.obj, config.Project):  # loaded once per command
         root.obj = config.load_project(root.obj or config.find_config(Path.cwd()))
-    return root.obj
+    return config.with_overrides(root.obj, **overrides)
 
 
-def _analyse(
-    countries: Sequence[str],
-    profile_dirs: Sequence[Path],
-    framework_path: Path | None,
-    peers: str | None,
-    stale_years: int | None,
-) -> tuple[CountryReport, ...]:
-    from aftercare_report import report
+def _input_overrides(options: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...] | None]:
+    """Take the options added by ``_inputs`` out of a command's keyword arguments.
 
-    project = _project()
-    return report.analyse_inputs(
-        countries,
-        list(profile_dirs or project.profiles),
-        framework_path or project.framework,
-        [p.strip() for p in peers.split(",") if p.strip()] if peers else None,
-        stale_years=project.stale_years if stale_years is None else stale_years,
-        terms=project.terms,
-    )
+    Returns:
+        The project overrides, and the peers named with ``--peers`` (None when not given).
+    """
+    peers = options.pop("peers")
+    overrides = {
+        "profiles": options.pop("profile_dirs"),
+        "framework": options.pop("framework_path"),
+        "stale_years": options.pop("stale_years"),
+    }
+    named = tuple(p.strip() for p in peers.split(",") if p.strip()) if peers else None
+    return overrides, named
+
+
+def _analyse(countries: Sequence[str], options: dict[str, Any]) -> tuple[CountryReport, ...]:
+    from aftercare_report import pipeline
+
+    overrides, peers = _input_overrides(options)
+    return pipeline.analyse(_project(**overrides), countries, peers)
 
 
 @cli.command()
@@ -226,15 +232,7 @@ def _analyse(
 @_inputs
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 @click.option("--top", default=5, show_default=True, help="Recommendations to show.")
-def gaps(
-    country: str,
-    profile_dirs: tuple[Path, ...],
-    framework_path: Path | None,
-    peers: str | None,
-    stale_years: int | None,
-    as_json: bool,
-    top: int,
-) -> None:
+def gaps(country: str, as_json: bool, top: int, **inputs: Any) -> None:
     """Show where one country's aftercare falls short, and what to do first.
 
     COUNTRY is a bundled country (slug, ISO3 code or name) or a path to a profile.
@@ -245,16 +243,14 @@ def gaps(
       aftercare-report gaps THA --peers united-kingdom,india
       aftercare-report gaps my-profiles/nepal.yaml --json
     """
-    from aftercare_report import console, report
+    from aftercare_report import console, export
 
-    (result,) = _analyse([country], profile_dirs, framework_path, peers, stale_years)
+    (result,) = _analyse([country], inputs)
+    terms = _project().terms
     if as_json:
-        click.echo(json.dumps(report.report_json(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(export.report_json(result, terms), indent=2, ensure_ascii=False))
     else:
-        console.print_gaps(result, top=top)
-
-
-SORT_KEYS = ("index", "country", "as_of", "data_gaps")  # report.summary_rows sorts by these
+        console.print_gaps(result, terms, top=top)
 
 
 @cli.command("list")
@@ -267,14 +263,7 @@ SORT_KEYS = ("index", "country", "as_of", "data_gaps")  # report.summary_rows so
     help="Order of the rows: index and data gaps highest first, as_of newest first.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
-def list_(
-    profile_dirs: tuple[Path, ...],
-    framework_path: Path | None,
-    peers: str | None,
-    stale_years: int | None,
-    sort: str,
-    as_json: bool,
-) -> None:
+def list_(sort: Any, as_json: bool, **inputs: Any) -> None:
     """List the profiles with their index, band and largest gap.
 
     \b
@@ -282,10 +271,9 @@ def list_(
       aftercare-report list
       aftercare-report list --sort country --json
     """
-    from aftercare_report import console, report
+    from aftercare_report import console, export
 
-    reports = _analyse([], profile_dirs, framework_path, peers, stale_years)
-    rows = report.summary_rows(reports, sort)
+    rows = export.summary_rows(_analyse([], inputs), sort)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -317,7 +305,8 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--pdf-variant",
-            type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
+            "variant",
+            type=click.Choice(PDF_VARIANTS),
             default="pdf/ua-1",
             show_default=True,
             help="Tagged accessible PDF, or archival PDF/A-3b.",
@@ -349,9 +338,6 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-OUTPUT_FORMATS = ("html", "pdf", "json")  # build.FORMATS, without importing build at start-up
-
-
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     chosen = tuple(f.strip() for f in value.split(",") if f.strip())
     bad = [f for f in chosen if f not in OUTPUT_FORMATS]
@@ -360,12 +346,6 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
             f"{', '.join(bad) or 'nothing'}: choose from {', '.join(OUTPUT_FORMATS)}"
         )
     return chosen
-
-
-def _pop_inputs(options: dict[str, Any]) -> dict[str, Any]:
-    """Take the options added by ``_inputs`` out of a command's keyword arguments."""
-    names = ("profile_dirs", "framework_path", "peers", "stale_years")
-    return {name: options.pop(name) for name in names}
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -377,41 +357,14 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     return int(match[1]), int(match[2])
 
 
-def _run_build(
-    reports: Sequence[CountryReport],
-    *,
-    countries: bool,
-    out: Path | None,
-    formats: tuple[str, ...],
-    template_dirs: tuple[Path, ...],
-    pdf_variant: str,
-    strict: bool,
-    jobs: int,
-    force: bool,
-    shard: tuple[int, int] | None,
-) -> None:
-    from aftercare_report import build, console
+def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[str, Any]) -> None:
+    from aftercare_report import console, pipeline
 
-    project = _project()
-    briefs = build.plan(
-        reports,
-        countries=countries,
-        comparative=True,
-        brand=project.brand,
-        terms=project.terms,
-        lang=project.language,
-    )
-    if not briefs:
-        raise click.UsageError("nothing to build: a comparison needs at least two countries")
-    if shard:
-        briefs = build.shard(briefs, *shard)
-    folders = (*template_dirs, *project.templates)
-    options = build.BuildOptions(
-        out or project.out, formats, folders, pdf_variant, strict, jobs, reuse=not force
-    )
-    steps = len(briefs) * (1 + ("pdf" in formats))
-    with console.progress("Building briefs", steps) as advance:
-        result = build.build(briefs, options, advance)
+    overrides, peers = _input_overrides(options)
+    templates, out = options.pop("template_dirs"), options.pop("out")
+    project = _project(**overrides, templates=templates, out=out)
+    request = pipeline.BuildRequest(countries, peers, country_briefs, **options)
+    result = pipeline.build(project, request, lambda n: console.progress("Building briefs", n))
     console.print_written(result)
 
 
@@ -432,7 +385,7 @@ def build_(countries: tuple[str, ...], **options: Any) -> None:
       aftercare-report build thailand india --format pdf
       aftercare-report build --templates my-templates/ --out briefs/
     """
-    _run_build(_analyse(countries, **_pop_inputs(options)), countries=True, **options)
+    _run_build(countries, True, options)
 
 
 @cli.command()
@@ -449,7 +402,7 @@ def compare(countries: tuple[str, ...], **options: Any) -> None:
     """
     if len(countries) < 2:
         raise click.UsageError("compare needs at least two countries")
-    _run_build(_analyse(countries, **_pop_inputs(options)), countries=False, **options)
+    _run_build(countries, False, options)
 
 
 def main() -> None:

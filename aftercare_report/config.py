@@ -9,17 +9,39 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aftercare_report.context import Brand
 from aftercare_report.errors import Finding, InputError, display_path
-from aftercare_report.recommend import DEFAULT_TERMS
-from aftercare_report.validation import DEFAULT_STALE_YEARS, describe, did_you_mean
+from aftercare_report.evidence import DEFAULT_STALE_YEARS
+from aftercare_report.terms import DEFAULT_TERMS
+from aftercare_report.validation import allowed_keys, describe, did_you_mean
 
 CONFIG_NAME = "aftercare-report.toml"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """How a team's briefs look and who signs them.
+
+    Attributes:
+        organisation: Publisher named on the cover and in PDF metadata.
+        logo: File name of a logo inside a template folder, or "" for none.
+        primary: Main colour (CSS colour) for headings and bars.
+        accent: Second colour for highlights.
+        font: CSS font-family list for body text.
+    """
+
+    organisation: str = "aftercare-report"
+    logo: str = ""
+    primary: str = "#1f4e79"
+    accent: str = "#c0504d"
+    font: str = "'DejaVu Sans', 'Loma', 'Lohit Devanagari', sans-serif"
+
 
 _COLOUR = r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|rgb\([0-9, .%]+\))$"
 
@@ -59,33 +81,79 @@ class ConfigFile(_Section):
     )
 
 
+@dataclass(frozen=True)
 class Project:
-    """The resolved project settings (bundled defaults where there is no project file).
+    """The resolved settings of a run: the project file's, with command-line overrides applied.
 
     Attributes:
-        path: The project file, or None.
-        profiles: Profile paths (empty means bundled).
-        templates: Template folders.
-        framework: Framework file, or None for bundled.
+        path: The project file, or None (bundled defaults).
+        profiles: Profile files or folders (empty means the bundled profiles).
+        templates: Template folders, searched before the bundled ones.
+        framework: Framework file, or None for the bundled one.
         out: Output folder.
         language: Language code.
-        stale_years: Staleness limit for sources.
+        stale_years: Sources this many years older than ``as_of`` are flagged.
         brand: The brand.
         terms: Terminology, defaults filled in.
     """
 
-    def __init__(self, path: Path | None = None, data: ConfigFile | None = None) -> None:
-        data = data or ConfigFile()
-        base = path.parent if path else Path.cwd()
-        self.path = path
-        self.profiles = tuple(base / p for p in data.project.profiles)
-        self.templates = tuple(base / t for t in data.project.templates)
-        self.framework = base / data.project.framework if data.project.framework else None
-        self.out = base / data.project.out if path else Path(data.project.out)
-        self.language = data.project.language
-        self.stale_years = data.project.stale_years
-        self.brand = Brand(**data.brand.model_dump())
-        self.terms = {**DEFAULT_TERMS, **data.terms}
+    path: Path | None = None
+    profiles: tuple[Path, ...] = ()
+    templates: tuple[Path, ...] = ()
+    framework: Path | None = None
+    out: Path = Path("out")
+    language: str = "en"
+    stale_years: int = DEFAULT_STALE_YEARS
+    brand: Brand = field(default_factory=Brand)
+    terms: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TERMS))
+
+
+def _project(path: Path, data: ConfigFile) -> Project:
+    base = path.parent
+    project = data.project
+    return Project(
+        path=path,
+        profiles=tuple(base / p for p in project.profiles),
+        templates=tuple(base / t for t in project.templates),
+        framework=base / project.framework if project.framework else None,
+        out=base / project.out,
+        language=project.language,
+        stale_years=project.stale_years,
+        brand=Brand(**data.brand.model_dump()),
+        terms={**DEFAULT_TERMS, **data.terms},
+    )
+
+
+def with_overrides(
+    project: Project,
+    *,
+    profiles: Sequence[Path] = (),
+    templates: Sequence[Path] = (),
+    framework: Path | None = None,
+    out: Path | None = None,
+    stale_years: int | None = None,
+) -> Project:
+    """Apply command-line options over the project's settings, in one place for every command.
+
+    Profile paths and a framework given on the command line replace the project's; template
+    folders given on the command line are searched before the project's.
+
+    Args:
+        project: The loaded project.
+        profiles: ``--profiles`` paths.
+        templates: ``--templates`` folders.
+        framework: ``--framework``.
+        out: ``--out``.
+        stale_years: ``--stale-years``.
+    """
+    return replace(
+        project,
+        profiles=tuple(profiles) or project.profiles,
+        templates=(*templates, *project.templates),
+        framework=framework or project.framework,
+        out=out or project.out,
+        stale_years=project.stale_years if stale_years is None else stale_years,
+    )
 
 
 def find_config(start: Path) -> Path | None:
@@ -97,12 +165,20 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_project(path: Path | None) -> Project:
-    """Load and validate a project file; None gives the defaults.
+def load_project(path: Path | None, **overrides: Any) -> Project:
+    """Load and validate a project file (None gives the defaults), then apply overrides.
+
+    Args:
+        path: The project file, or None.
+        **overrides: Command-line options; see :func:`with_overrides`.
 
     Raises:
         InputError: TOML syntax errors and invalid settings, all at once, with their lines.
     """
+    return with_overrides(_load(path), **overrides)
+
+
+def _load(path: Path | None) -> Project:
     if path is None:
         return Project()
     name = display_path(path)
@@ -121,7 +197,7 @@ def load_project(path: Path | None) -> Project:
     findings = [*_unknown_terms(name, text, data), *_outside(name, text, path.parent, data)]
     if findings:
         raise InputError(findings)
-    return Project(path, data)
+    return _project(path, data)
 
 
 def _unknown_terms(name: str, text: str, data: ConfigFile) -> list[Finding]:
@@ -156,20 +232,14 @@ def _outside(name: str, text: str, base: Path, data: ConfigFile) -> list[Finding
 
 
 def _finding(name: str, text: str, err: Any) -> Finding:
-    loc = [str(p) for p in err["loc"]]
-    key = ".".join(loc)
+    loc = tuple(str(p) for p in err["loc"])
     if err["type"] == "extra_forbidden":
-        parent: Any = ConfigFile
-        for part in loc[:-1]:
-            parent = (
-                parent.model_fields[part].annotation if hasattr(parent, "model_fields") else None
-            )
-        allowed = list(getattr(parent, "model_fields", {}))
+        allowed = allowed_keys(ConfigFile.model_json_schema(), loc[:-1])
         message = f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed)}"
     else:
         message = describe(err)
     line = _line_of(text, loc[-1]) if loc else 0
-    return Finding(name, line, 1 if line else 0, key, message)
+    return Finding(name, line, 1 if line else 0, ".".join(loc), message)
 
 
 def _line_of(text: str, key: str) -> int:

@@ -7,9 +7,9 @@ same code serves an analyst's terminal and a CI log.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -18,11 +18,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from aftercare_report.assess import Assessment
-from aftercare_report.build import BuildResult
-from aftercare_report.catalog import Checked
-from aftercare_report.context import ACTOR_LABELS, HORIZON_LABELS
 from aftercare_report.errors import AftercareError, Finding, InputError, Severity, display_path
-from aftercare_report.report import CountryReport
+from aftercare_report.labels import ACTOR_LABELS, HORIZON_LABELS
+from aftercare_report.terms import reword
+
+if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
+    from aftercare_report.build import BuildResult
+    from aftercare_report.catalog import Checked
+    from aftercare_report.export import SummaryRow
+    from aftercare_report.report import CountryReport
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -121,11 +125,12 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-def print_gaps(report: CountryReport, *, top: int = 5) -> None:
+def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5) -> None:
     """Print one country's assessment so that it fits one screen at 80 columns.
 
     Args:
         report: The country report.
+        terms: The team's terminology, applied to generated sentences.
         top: How many recommendations to show.
     """
     a, profile = report.assessment, report.profile
@@ -161,12 +166,12 @@ def print_gaps(report: CountryReport, *, top: int = 5) -> None:
     stdout.print(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
     rows = [
         f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {ACTOR_LABELS[rec.actor]} · "
-        f"{HORIZON_LABELS[rec.horizon]}\n{escape(rec.text.strip())}"
+        f"{HORIZON_LABELS[rec.horizon]}\n{escape(reword(rec.text.strip(), terms))}"
         for rec in report.recommendations[:top]
     ]
     stdout.print(_hanging(rows, None))
     stdout.print(f"[bold]What we do not know[/] ({len(a.data_gaps)})")
-    stdout.print(_hanging([escape(g.message) for g in a.data_gaps], "•"))
+    stdout.print(_hanging([escape(reword(g.message, terms)) for g in a.data_gaps], "•"))
 
 
 def _hanging(rows: list[str], bullet: str | None) -> Table:
@@ -202,7 +207,7 @@ def _component_table(a: Assessment) -> Table:
     return table
 
 
-def print_list(rows: list[dict[str, Any]]) -> None:
+def print_list(rows: Sequence[SummaryRow]) -> None:
     """Print the ``list`` table: one row per profile."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     columns = {

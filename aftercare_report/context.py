@@ -10,45 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from aftercare_report import __version__
+from aftercare_report import __version__, findings
 from aftercare_report.assess import FIGURE_NAMES, METHOD, ComponentResult
+from aftercare_report.config import Brand
+from aftercare_report.labels import ACTOR_LABELS, HORIZON_LABELS
 from aftercare_report.model import Framework, KeyFigure, Profile
-from aftercare_report.recommend import DEFAULT_TERMS, HORIZONS, join_words, reword
-from aftercare_report.report import CountryReport
+from aftercare_report.recommend import HORIZONS
+from aftercare_report.report import CountryReport, conclusion
+from aftercare_report.terms import DEFAULT_TERMS, reword
 
-ACTOR_LABELS = {
-    "government": "Government",
-    "parliament": "Parliament",
-    "donors": "Donors",
-    "ngos": "NGOs",
-    "service_providers": "Service providers",
-    "international": "International partners",
-}
-HORIZON_LABELS = {
-    "immediate": "Immediately",
-    "short_term": "Within 1-2 years",
-    "long_term": "Longer term",
-}
 FIGURE_LABELS = {name: text[:1].upper() + text[1:] for name, text in FIGURE_NAMES.items()}
-
-
-@dataclass(frozen=True)
-class Brand:
-    """How a team's briefs look and who signs them.
-
-    Attributes:
-        organisation: Publisher named on the cover and in PDF metadata.
-        logo: File name of a logo inside a template folder, or "" for none.
-        primary: Main colour (CSS colour) for headings and bars.
-        accent: Second colour for highlights.
-        font: CSS font-family list for body text.
-    """
-
-    organisation: str = "aftercare-report"
-    logo: str = ""
-    primary: str = "#1f4e79"
-    accent: str = "#c0504d"
-    font: str = "'DejaVu Sans', 'Loma', 'Lohit Devanagari', sans-serif"
 
 
 @dataclass(frozen=True)
@@ -494,7 +465,7 @@ def _country_view(report: CountryReport, notes: _Notes, terms: Mapping[str, str]
         band_label=a.index.band_label,
         caps=tuple(w(c.reason) for c in a.index.caps if a.index.band != a.index.uncapped_band),
         rated=sum(c.level is not None for c in a.components),
-        key_messages=report.key_messages,
+        key_messages=tuple(w(m) for m in report.key_messages),
         components=components,
         top_gaps=tuple(by_id[c.id].name for c in a.top_gaps),
         risks=risk_views,
@@ -586,83 +557,9 @@ def _comparison(
     return Comparison(
         ranking=tuple(ranked),
         matrix=tuple(matrix),
-        shared_gaps=tuple(reword(line, terms) for line in _shared_gap_lines(reports)),
-        conclusion=tuple(reword(line, terms) for line in _conclusion(reports)),
+        shared_gaps=tuple(
+            reword(line, terms)
+            for line in findings.shared_gap_lines([r.assessment for r in reports])
+        ),
+        conclusion=tuple(reword(line, terms) for line in conclusion(reports)),
     )
-
-
-def _shared_gap_lines(reports: Sequence[CountryReport]) -> list[str]:
-    fw = reports[0].assessment.framework
-    lines = []
-    for cid, spec in fw.components.items():
-        results = [r.assessment.component(cid) for r in reports]
-        pairs = list(zip(reports, results, strict=True))
-        short = [r.profile.country for r, c in pairs if c.gap]
-        unknown = [r.profile.country for r, c in pairs if c.level is None]
-        if len(short) >= 2:
-            line = f"{spec.name}: below target in {len(short)} of {len(reports)} countries "
-            line += f"({join_words(short)})"
-            if unknown:
-                line += f"; unknown in {join_words(unknown)}"
-            lines.append(line + ".")
-    return lines
-
-
-GOVERNMENT = ("government", "parliament")
-
-
-def _conclusion(reports: Sequence[CountryReport]) -> list[str]:
-    """Write the comparative conclusion from the data, each statement with its numbers."""
-    fw = reports[0].assessment.framework
-    n = len(reports)
-    # The gaps that leave survivors most exposed: total severity across the countries.
-    totals = {
-        cid: sum(r.assessment.component(cid).severity for r in reports) for cid in fw.components
-    }
-    worst = sorted((cid for cid in totals if totals[cid] > 0), key=lambda c: (-totals[c], c))[:3]
-    out = []
-    if worst:
-        parts = []
-        for cid in worst:
-            short = sum(1 for r in reports if r.assessment.component(cid).gap)
-            name = fw.components[cid].name.lower()
-            parts.append(f"{name} (short in {short} of {n}, total severity {totals[cid]:g})")
-        out.append(
-            f"Across the {n} countries, the gaps that leave survivors most exposed to "
-            f"re-trafficking are {join_words(parts)}."
-        )
-    # What governments must fund: where government action is recommended most often.
-    asked: dict[str, int] = {}
-    for r in reports:
-        for cid in {
-            rec.component
-            for rec in r.recommendations
-            if rec.component and rec.actor in GOVERNMENT and rec.priority != "low"
-        }:
-            asked[cid] = asked.get(cid, 0) + 1
-    common = sorted(asked, key=lambda c: (-asked[c], -totals[c], c))[:3]
-    if common:
-        listed = join_words(
-            [f"{fw.components[c].name.lower()} ({asked[c]} of {n})" for c in common]
-        )
-        out.append(
-            f"Governments must fund and legislate first for {listed}: the components where "
-            "government action is recommended in the most countries."
-        )
-    no_measure = [
-        r.profile.country
-        for r in reports
-        if any(g.kind == "no-re-trafficking-measure" for g in r.assessment.data_gaps)
-    ]
-    if no_measure:
-        out.append(
-            f"{len(no_measure)} of {n} countries have no official measure of re-trafficking, so "
-            "no government can show that its aftercare keeps survivors safe after support ends."
-        )
-    unknown = sum(1 for r in reports for c in r.assessment.components if c.level is None)
-    if unknown:
-        out.append(
-            f"{unknown} of {n * len(fw.components)} component ratings are unknown for lack of "
-            "published evidence; the first step everywhere is to collect and publish it."
-        )
-    return out

@@ -91,6 +91,12 @@ class BuildError(AftercareError):
     """Producing or writing an output failed."""
 
 
+class UsageError(AftercareError):
+    """The command asks for something that cannot be done (exit code 2, like a usage error)."""
+
+    exit_code = 2
+
+
 def display_path(path: Path) -> str:
     """Return ``path`` relative to the working directory when it lies below it, for messages.
 

@@ -63,12 +63,14 @@ class Document:
         data: The top-level mapping, as plain Python data.
         values: Position of the value at each key path (``()`` is the document itself).
         keys: Position of the key token of each mapping entry.
+        source: The bytes read, so later steps use exactly what was validated.
     """
 
     path: Path
     data: dict[str, Any]
     values: dict[KeyPath, Position] = field(default_factory=dict)
     keys: dict[KeyPath, Position] = field(default_factory=dict)
+    source: bytes = b""
 
     @property
     def name(self) -> str:
@@ -131,7 +133,8 @@ def load_yaml(path: Path) -> Document:
             parse got far enough to see several.
     """
     name = display_path(path)
-    text = _read_text(path, name)
+    raw = _read_bytes(path, name)
+    text = _decode(raw, name)
     _check_structure(text, name)
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -148,10 +151,10 @@ def load_yaml(path: Path) -> Document:
         kind = type(data).__name__
         msg = f"top level must be a mapping of keys to values, not a {kind}"
         raise InputError([Finding(name, line, col, "", msg, code="not-mapping")])
-    return Document(path, data, builder.values, builder.keys)
+    return Document(path, data, builder.values, builder.keys, raw)
 
 
-def _read_text(path: Path, name: str) -> str:
+def _read_bytes(path: Path, name: str) -> bytes:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             msg = "not a regular file (a device, pipe or folder cannot be a profile)"
@@ -165,6 +168,10 @@ def _read_text(path: Path, name: str) -> str:
     except OSError as exc:
         msg = f"cannot read: {exc.strerror}"
         raise InputError([Finding(name, 0, 0, "", msg, code="io")]) from None
+    return raw
+
+
+def _decode(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,12 +15,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aftercare_report import __version__
-
-if TYPE_CHECKING:
-    from aftercare_report.build import PdfRequest
+from aftercare_report.pdf import PdfRequest
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1

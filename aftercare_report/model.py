@@ -9,8 +9,9 @@ one field (source ids that must exist, components that must match the framework)
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
@@ -64,6 +65,21 @@ Horizon = Literal["immediate", "short_term", "long_term"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a profile came from, given to validation so the model is complete when made.
+
+    Attributes:
+        slug: The file name without ``.yaml``.
+        path: The file.
+        source: The bytes that were validated (what a PDF attaches, never re-read from disk).
+    """
+
+    slug: str
+    path: Path | None = None
+    source: bytes = b""
 
 
 class Source(_Model):
@@ -157,8 +173,15 @@ class Profile(_Model):
     )
     sources: dict[Identifier, Source] = Field(description="Sources registry: id -> source.")
 
-    _slug: str = PrivateAttr(default="")
-    _path: Path | None = PrivateAttr(default=None)
+    _origin: Origin = PrivateAttr(default=Origin(""))
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Take the origin from the validation context (``{"origin": Origin(...)}``).
+
+        Set while the model is made, so no one changes a frozen profile afterwards.
+        """
+        if isinstance(context, dict) and isinstance(context.get("origin"), Origin):
+            self._origin = context["origin"]
 
     @property
     def name_in_text(self) -> str:
@@ -168,19 +191,17 @@ class Profile(_Model):
     @property
     def slug(self) -> str:
         """The profile's short name: its file name without ``.yaml``."""
-        return self._slug
+        return self._origin.slug
 
     @property
     def path(self) -> Path | None:
         """The file the profile was loaded from, if any."""
-        return self._path
+        return self._origin.path
 
-    def set_origin(self, slug: str, path: Path | None = None) -> None:
-        """Record the file the profile came from (its slug is the file name).
-
-        Called once by the loader; the fields stay frozen, only this bookkeeping is set.
-        """
-        self._slug, self._path = slug, path
+    @property
+    def source(self) -> bytes:
+        """The exact bytes that were validated (empty for profiles made in code)."""
+        return self._origin.source
 
 
 class RecommendationText(_Model):

@@ -10,36 +10,35 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from aftercare_report.errors import Finding, Severity
-from aftercare_report.loading import Document, KeyPath, dotted
-from aftercare_report.model import UNKNOWN, Framework, Profile
+from aftercare_report.evidence import DEFAULT_STALE_YEARS, evidence_gaps
+from aftercare_report.findings import PLACEHOLDER
+from aftercare_report.loading import Document, KeyPath
+from aftercare_report.model import Framework, Profile
 
 M = TypeVar("M", bound=BaseModel)
 
-DEFAULT_STALE_YEARS = 5
-"""Sources older than this many years before a profile's ``as_of`` are flagged."""
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Finding]]:
+def parse_model(
+    doc: Document, model: type[M], context: dict[str, Any] | None = None
+) -> tuple[M | None, list[Finding]]:
     """Validate a document against a model.
 
     Args:
         doc: The loaded document.
         model: The pydantic model class its top level should match.
+        context: Validation context handed to the model (a profile's ``origin``).
 
     Returns:
         The model instance (or None) and the located findings, one per problem.
     """
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
         schema = model.model_json_schema()
         return None, [_finding(doc, err, schema) for err in _one_per_place(exc.errors(), doc.data)]
@@ -92,7 +91,7 @@ def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any]) -> Findin
         msg = f"required key '{name}' is missing"
         return doc.finding(path, msg, of_key=True, code="missing-key")
     if kind == "extra_forbidden":
-        known = _allowed_keys(schema, path[:-1])
+        known = allowed_keys(schema, path[:-1])
         msg = f"unknown key '{name}'{did_you_mean(str(name), known)}"
         return doc.finding(path, msg, of_key=True, code="unknown-key")
     return doc.finding(path, describe(err))
@@ -148,8 +147,13 @@ def _lower(msg: str) -> str:
     return msg[:1].lower() + msg[1:]
 
 
-def _allowed_keys(schema: dict[str, Any], path: KeyPath) -> list[str]:
-    """Walk the JSON Schema along ``path`` to list the keys allowed there (for did-you-mean)."""
+def allowed_keys(schema: dict[str, Any], path: KeyPath) -> list[str]:
+    """Walk the JSON Schema along ``path`` to list the keys allowed there (for did-you-mean).
+
+    Args:
+        schema: A model's JSON Schema.
+        path: Key path of the mapping whose keys are wanted.
+    """
     defs = schema.get("$defs", {})
     node: dict[str, Any] = schema
     for part in (*path, None):
@@ -243,72 +247,6 @@ def _source_refs(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Any]]:
             yield from _source_refs(item, (*path, i))
 
 
-@dataclass(frozen=True)
-class EvidenceGap:
-    """A hole in a valid profile's evidence: a warning for authors, a data gap in briefs.
-
-    Attributes:
-        code: ``unknown-level``, ``unsourced`` or ``stale-source``.
-        path: Key path of what it concerns.
-        message: One sentence, fit for a brief.
-    """
-
-    code: str
-    path: KeyPath
-    message: str
-
-    @property
-    def subject(self) -> str:
-        """The key path as dotted text."""
-        return dotted(self.path)
-
-
-def evidence_gaps(
-    profile: Profile, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
-) -> list[EvidenceGap]:
-    """Find unknown levels, claims without a source, and sources too old for ``as_of``.
-
-    Args:
-        profile: A validated profile.
-        framework: Its framework, for component and risk names.
-        stale_years: Sources more than this many years older than ``as_of`` are stale.
-
-    Returns:
-        The gaps in document order.
-    """
-    out: list[EvidenceGap] = []
-    for cid, entry in profile.components.items():
-        name = framework.components[cid].name.lower()
-        if entry.level == UNKNOWN:
-            msg = f"The level of {name} is unknown: the sources checked do not document it."
-            out.append(EvidenceGap("unknown-level", ("components", cid, "level"), msg))
-        elif not entry.sources:
-            msg = f"The level given for {name} has no source."
-            out.append(EvidenceGap("unsourced", ("components", cid), msg))
-    for rid, risk in profile.risk_factors.items():
-        if risk.status != UNKNOWN and not risk.sources:
-            name = framework.risk_factors[rid].name.lower()
-            msg = f"The risk of {name} is marked {risk.status} without a source."
-            out.append(EvidenceGap("unsourced", ("risk_factors", rid), msg))
-    for name, figure in profile.key_figures:
-        if figure.known and not figure.sources:
-            msg = f"The figure for {name.replace('_', ' ')} has no source."
-            out.append(EvidenceGap("unsourced", ("key_figures", name), msg))
-    for i, claim in enumerate(profile.claims):
-        if not claim.sources:
-            msg = f"The verdict on the claim “{claim.claim.strip()}” has no source."
-            out.append(EvidenceGap("unsourced", ("claims", i), msg))
-    for sid, source in profile.sources.items():
-        age = profile.as_of.year - source.year
-        if age > stale_years and source.kind not in ("law", "treaty"):
-            msg = (
-                f"The source “{source.title}” ({source.year}) is {age} years older than the "
-                f"profile's as-of date (limit {stale_years})."
-            )
-            out.append(EvidenceGap("stale-source", ("sources", sid, "year"), msg))
-    return out
-
-
 def profile_warnings(
     doc: Document, profile: Profile, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
 ) -> list[Finding]:
@@ -400,18 +338,8 @@ def _check_rec(
     if rec_id in seen:
         out.append(doc.finding((*path, "id"), f"recommendation id '{rec_id}' is used twice"))
     seen.add(rec_id)
-    for name in _PLACEHOLDER.findall(text):
+    for name in PLACEHOLDER.findall(text):
         if name not in allowed:
             msg = f"placeholder {{{name}}} is not allowed; use {', '.join(sorted(allowed))}"
             out.append(doc.finding((*path, "text"), msg, code="placeholder"))
     return out
-
-
-def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
-    """Replace ``{name}`` placeholders with plain values; nothing is evaluated.
-
-    Args:
-        text: A recommendation text from the framework.
-        values: The allowed placeholders and their values.
-    """
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)

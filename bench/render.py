@@ -43,13 +43,13 @@ def main() -> None:
 
     import weasyprint
 
-    from aftercare_report import build, catalog, report
-    from aftercare_report.pdf import make_pdf
+    from aftercare_report import build, pipeline
+    from aftercare_report.config import Project
+    from aftercare_report.pdf_render import make_pdf
     from aftercare_report.templating import templates
 
-    framework = catalog.load_framework()
-    reports = report.analyse(catalog.load_profiles([], framework), framework)
-    briefs = build.plan(reports)
+    project = Project()
+    briefs = pipeline.plan(pipeline.analyse(project), project)
     tpl = templates(())
     requests = [build.pdf_request(tpl, b, "pdf/ua-1") for b in briefs]
     n = len(requests)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from aftercare_report import catalog
 from aftercare_report.assess import RISK_UPLIFT, Assessment, assess
-from aftercare_report.model import UNKNOWN, Framework, Profile
+from aftercare_report.model import UNKNOWN, Framework, Origin, Profile
 from aftercare_report.report import CountryReport, analyse
 
 FW = catalog.load_framework()
@@ -31,8 +31,8 @@ level_maps = st.fixed_dictionaries({cid: st.sampled_from(LEVELS) for cid in COMP
 
 def named(profile: Profile, slug: str) -> Profile:
     """Return ``profile`` with its slug set, as the loader would."""
-    profile.set_origin(slug)
-    return profile
+    origin = Origin(slug, profile.path, profile.source)
+    return Profile.model_validate(profile.model_dump(), context={"origin": origin})
 
 
 def with_levels(profile: Profile, levels: Mapping[str, int | str]) -> Profile:

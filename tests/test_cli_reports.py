@@ -15,8 +15,9 @@ from rich.console import Console
 
 from aftercare_report import catalog, console
 from aftercare_report.cli import cli
+from aftercare_report.export import report_json
 from aftercare_report.model import Profile
-from aftercare_report.report import analyse, report_json
+from aftercare_report.report import analyse
 
 from .conftest import TESTS, VALID
 from .test_assess import COMPONENT_IDS, LEVELS, with_levels

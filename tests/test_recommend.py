@@ -8,19 +8,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aftercare_report import catalog
-from aftercare_report.assess import assess
+from aftercare_report.assess import Assessment, assess
+from aftercare_report.findings import key_messages as _key_messages
 from aftercare_report.model import UNKNOWN, Actor, Framework, Horizon, Profile
 from aftercare_report.recommend import (
     HIGH_SEVERITY,
     HORIZONS,
     PRIORITIES,
-    key_messages,
+    Recommendation,
     recommendations,
 )
+from aftercare_report.terms import reword
 
 from .test_assess import COMPONENT_IDS, LEVELS, with_levels, with_risks
 
 FW = catalog.load_framework()
+
+
+def key_messages(
+    a: Assessment, recs: tuple[Recommendation, ...], terms: dict[str, str] | None = None
+) -> tuple[str, ...]:
+    messages = _key_messages(a, recs[0].text if recs else None)
+    return tuple(reword(m, terms) for m in messages) if terms else messages
+
+
 FAST = settings(max_examples=50, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 ACTORS = set(get_args(Actor))
 

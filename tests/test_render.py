@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from aftercare_report import catalog, context, report
+from aftercare_report.config import Brand
 from aftercare_report.errors import TemplateError
 from aftercare_report.model import Framework
 from aftercare_report.templating import render, templates
@@ -20,7 +21,7 @@ HOSTILE = PROFILES / "hostile" / "testland.yaml"
 def country_html(framework: Framework, path: Path, folders: tuple[Path, ...] = ()) -> str:
     (profile,) = catalog.load_profiles([path], framework)
     (rep,) = report.analyse([profile], framework)
-    ctx = context.country_context(rep, context.Brand())
+    ctx = context.country_context(rep, Brand())
     return render(templates(folders), "country.html", ctx, inline_css=True, subject=str(path))
 
 

@@ -1,0 +1,192 @@
+"""HTML to PDF with WeasyPrint, confined to the template folders: the one module importing it.
+
+Imported only when a PDF is made (WeasyPrint takes about half a second to import). WeasyPrint's
+default fetcher reads any ``file://`` path and any URL, and ``rel="attachment"`` links embed what
+they fetch into the PDF; a hostile template could attach ``/etc/passwd``. The
+:class:`ConfinedFetcher` serves only ``data:`` URLs and files under the template folders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import mimetypes
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from aftercare_report.errors import BuildError
+from aftercare_report.pdf import PdfRequest, PdfResult
+
+VIRTUAL_ROOT = "/__aftercare_templates__/"
+"""Documents see template folders only under this made-up path, never where they really are."""
+
+
+def virtual_base(index: int) -> str:
+    """Return the base URL under which template folder number ``index`` is served."""
+    return f"file://{VIRTUAL_ROOT}{index}/"
+
+
+class ConfinedFetcher(URLFetcher):
+    """Fetch only ``data:`` URLs and files inside the template folders; record what is refused.
+
+    Documents address the folders through virtual URLs (``file:///__aftercare_templates__/0/x``)
+    that the fetcher maps back after resolving symlinks and ``..``. Real paths are never
+    handed to WeasyPrint: it reads local image files again by path when it writes the PDF, and
+    it names images after their URL, so real paths would both bypass this check and make the
+    PDF depend on where the checkout lives.
+    """
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols=("data", "file"))
+        self.roots = tuple(r.resolve() for r in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """Serve ``url`` if it is a ``data:`` URL or a file inside a template folder."""
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        found = self._template_file(url) if scheme == "file" else None
+        if found is None:
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}: only data: URLs and template files")
+        canonical, path = found
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(canonical, path.read_bytes(), {"Content-Type": mime})
+
+    def url_of(self, folder: Path) -> str:
+        """Return the virtual URL of a folder inside a template root (a stylesheet's base)."""
+        folder = folder.resolve()
+        for index, root in enumerate(self.roots):
+            if folder.is_relative_to(root):
+                relative = folder.relative_to(root).as_posix()
+                return virtual_base(index) + (quote(relative) + "/" if relative != "." else "")
+        raise BuildError(f"{folder}: a stylesheet must live in a template folder")
+
+    def _template_file(self, url: str) -> tuple[str, Path] | None:
+        parts = urlsplit(url)  # the query and #fragment are dropped, never part of the path
+        path = unquote(parts.path)
+        if parts.netloc or not path.startswith(VIRTUAL_ROOT):
+            return None
+        index, _, relative = path.removeprefix(VIRTUAL_ROOT).partition("/")
+        if not index.isdigit() or int(index) >= len(self.roots):
+            return None
+        root = self.roots[int(index)]
+        target = (root / relative).resolve()  # symlinks and .. resolved before the check
+        if not target.is_file() or not target.is_relative_to(root):
+            return None
+        return f"{virtual_base(int(index))}{quote(relative)}", target
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _source_date_epoch(seconds: int) -> Iterator[None]:
+    """Set ``SOURCE_DATE_EPOCH`` for one rendering, then put back what was there.
+
+    fontTools (used when harfbuzz-subset is missing) stamps fonts with the clock otherwise.
+    """
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+@contextmanager
+def _captured_warnings() -> Iterator[_Collect]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _only_source_attachments(document: Any) -> None:
+    """Drop files a template asked to attach: the PDF carries only the source profiles.
+
+    ``<link rel="attachment">`` and ``<a rel="attachment">`` would embed any template-folder
+    file (a team's other templates, say) into a PDF that is then published.
+    """
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+
+
+def make_pdf(request: PdfRequest) -> PdfResult:
+    """Render HTML to PDF bytes, reproducibly, with a confined fetcher.
+
+    Args:
+        request: The HTML, stylesheets, metadata and options.
+
+    Raises:
+        BuildError: WeasyPrint failed.
+    """
+    stamp = dt.datetime.combine(request.date, dt.time(12, 0), tzinfo=dt.UTC)
+    fetcher = ConfinedFetcher(request.roots)
+    with _captured_warnings() as log, _source_date_epoch(int(stamp.timestamp())):
+        try:
+            html = weasyprint.HTML(
+                string=request.html, base_url=virtual_base(0), url_fetcher=fetcher
+            )
+            css = [
+                weasyprint.CSS(string=text, base_url=fetcher.url_of(folder), url_fetcher=fetcher)
+                for text, folder in request.stylesheets
+            ]
+            document = html.render(stylesheets=css, pdf_variant=request.variant, pdf_tags=True)
+            _only_source_attachments(document)
+            meta = document.metadata
+            meta.title, meta.description = request.title, request.subject
+            meta.keywords, meta.authors = list(request.keywords), [request.author]
+            meta.created = meta.modified = stamp.isoformat()
+            meta.generator = "aftercare-report (WeasyPrint)"
+            meta.lang = request.lang
+            attachments = [
+                weasyprint.Attachment(
+                    file_obj=io.BytesIO(data),
+                    name=name,
+                    url_fetcher=fetcher,
+                    created=stamp,
+                    modified=stamp,
+                    relationship="Source",
+                    description="The country profile this brief was made from",
+                )
+                for name, data in request.attachments
+            ]
+            identifier = hashlib.sha256(request.html.encode()).hexdigest()[:32].encode()
+            data = document.write_pdf(
+                pdf_variant=request.variant,
+                pdf_identifier=identifier,
+                pdf_tags=True,
+                attachments=attachments,
+                uncompressed_pdf=False,
+            )
+        except Exception as exc:  # WeasyPrint raises many types; the message is what helps
+            reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise BuildError(f"PDF rendering failed for '{request.title}': {reason}") from exc
+    warnings = [*log.messages, *(f"refused to fetch {u}" for u in fetcher.refused)]
+    return PdfResult(data, len(document.pages), tuple(dict.fromkeys(warnings)))

@@ -1,0 +1,154 @@
+"""The whole build in one place, from profile files to brief files.
+
+Read :func:`build` top to bottom: load the project's inputs, validate them, assess each country
+once, give each brief its context and JSON, then render, make PDFs and write everything
+atomically. Each step is a call into the module that owns it; nothing here touches click or rich,
+so the command line and the tests drive the same pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from aftercare_report import catalog, context, export, report
+from aftercare_report.config import Project
+from aftercare_report.errors import UsageError, display_path
+from aftercare_report.pdf import PdfVariant
+from aftercare_report.report import CountryReport
+
+if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
+    from aftercare_report.build import Brief, BuildResult, OutputFormat
+
+
+class Progress(Protocol):
+    """Starts a progress display for ``total`` steps; the yielded function advances it."""
+
+    def __call__(self, total: int) -> AbstractContextManager[Callable[[str], None]]:
+        """Start showing progress of ``total`` steps."""
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What a ``build`` or ``compare`` command asks for, besides the project's settings.
+
+    Attributes:
+        countries: Names, slugs, ISO3 codes or profile paths; empty means every profile.
+        peers: Countries to compare with; None means every loaded profile.
+        country_briefs: Make one brief per country (``compare`` makes only the comparison).
+        formats: Output formats.
+        variant: PDF variant.
+        strict: Fail on rendering warnings.
+        jobs: Worker processes for PDFs.
+        force: Make every PDF again even when its inputs are unchanged.
+        shard: Build only shard K of N.
+    """
+
+    countries: tuple[str, ...] = ()
+    peers: tuple[str, ...] | None = None
+    country_briefs: bool = True
+    formats: tuple[OutputFormat, ...] = ("html", "pdf", "json")
+    variant: PdfVariant = "pdf/ua-1"
+    strict: bool = False
+    jobs: int = 2
+    force: bool = False
+    shard: tuple[int, int] | None = None
+
+
+def analyse(
+    project: Project, countries: Sequence[str] = (), peers: Sequence[str] | None = None
+) -> tuple[CountryReport, ...]:
+    """Load the project's framework and profiles, pick the countries, and assess each once.
+
+    Args:
+        project: Settings with command-line overrides applied.
+        countries: Names, slugs, ISO3 codes or profile paths; empty means every loaded profile.
+        peers: Countries to compare with; None means every loaded profile. The chosen
+            countries are always among each other's peers.
+
+    Raises:
+        InputError: Invalid profiles or framework, or a country that matches no profile.
+    """
+    framework = catalog.load_framework(project.framework)
+    loaded = catalog.load_profiles(project.profiles, framework, project.stale_years)
+    chosen = catalog.select(countries, loaded, framework) if countries else loaded
+    catalog.check_one_per_country(chosen)
+    peer_set = catalog.select(peers, loaded, framework) if peers else loaded
+    comparison = catalog.one_per_country([*chosen, *peer_set])
+    return report.analyse(chosen, framework, comparison, stale_years=project.stale_years)
+
+
+def plan(
+    reports: Sequence[CountryReport], project: Project, *, country_briefs: bool = True
+) -> list[Brief]:
+    """List the briefs to make: one per country if asked, and a comparison of two or more.
+
+    Args:
+        reports: The countries, each assessed once.
+        project: For the brand, terminology and language.
+        country_briefs: Make one brief per country.
+    """
+    from aftercare_report.build import Brief
+
+    brand, terms, lang = project.brand, project.terms, project.language
+    briefs = []
+    if country_briefs:
+        for r in reports:
+            ctx = context.country_context(r, brand, terms, lang)
+            data = export.report_json(r, terms)
+            briefs.append(Brief(r.profile.slug, "country.html", ctx, data, _source(r), _who(r)))
+    if len(reports) >= 2:
+        ctx = context.comparative_context(reports, brand, terms, lang)
+        data = export.comparative_json(reports, terms)
+        sources = tuple(a for r in reports for a in _source(r))
+        briefs.append(Brief("comparative", "comparative.html", ctx, data, sources, "comparison"))
+    return briefs
+
+
+def build(project: Project, request: BuildRequest, progress: Progress) -> BuildResult:
+    """Build briefs from profile files to files in the output folder.
+
+    Args:
+        project: Settings with command-line overrides applied.
+        request: The countries, formats and build options.
+        progress: Shows progress (the CLI's bar; tests may pass a no-op).
+
+    Raises:
+        InputError: Invalid inputs (nothing is written).
+        UsageError: Nothing to build (a comparison of fewer than two countries).
+        TemplateError: A template failed (nothing is written).
+        BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
+    """
+    from aftercare_report import build as make
+
+    reports = analyse(project, request.countries, request.peers)  # load, validate, assess
+    briefs = plan(reports, project, country_briefs=request.country_briefs)  # contexts, JSON
+    if not briefs:
+        raise UsageError("nothing to build: a comparison needs at least two countries")
+    if request.shard:
+        briefs = make.shard(briefs, *request.shard)
+    options = make.BuildOptions(
+        out=project.out,
+        formats=request.formats,
+        template_dirs=project.templates,
+        variant=request.variant,
+        strict=request.strict,
+        workers=request.jobs,
+        reuse=not request.force,
+    )
+    steps = len(briefs) * (1 + ("pdf" in request.formats))
+    with progress(steps) as advance:
+        return make.build(briefs, options, advance)  # render, make PDFs, write atomically
+
+
+def _source(r: CountryReport) -> tuple[tuple[str, bytes], ...]:
+    """The profile as validated, to attach to the PDF."""
+    path = r.profile.path
+    return ((path.name, r.profile.source),) if path else ()
+
+
+def _who(r: CountryReport) -> str:
+    path = r.profile.path
+    return display_path(path) if path else r.profile.slug

@@ -1,0 +1,122 @@
+"""The shape of the code: no import cycles, heavy libraries only where they belong."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import cli_in_subprocess
+
+PACKAGE = Path(__file__).resolve().parent.parent / "aftercare_report"
+SCRIPTS = PACKAGE.parent / "scripts"
+
+# Which modules may import these libraries (anything else is a layering mistake).
+ALLOWED = {
+    "click": {"cli"},
+    "rich": {"console"},
+    "jinja2": {"templating"},
+    "markupsafe": {"templating"},
+    "weasyprint": {"pdf_render"},
+}
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Modules imported when the file runs: `if TYPE_CHECKING:` blocks are left out."""
+    tree = ast.parse(path.read_text())
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(n) for child in node.body for n in ast.walk(child))
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            if node.module == "aftercare_report":
+                found.update(f"aftercare_report.{alias.name}" for alias in node.names)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = {}
+    for path in PACKAGE.glob("*.py"):
+        ours = {
+            name.removeprefix("aftercare_report.")
+            for name in _runtime_imports(path)
+            if name.startswith("aftercare_report.")
+        }
+        graph[path.stem] = {m for m in ours if (PACKAGE / f"{m}.py").exists()}
+    return graph
+
+
+def test_no_import_cycles() -> None:
+    graph = _graph()
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(module: str, trail: list[str]) -> None:
+        if state.get(module) == 2:
+            return
+        if state.get(module) == 1:
+            cycle = [*trail[trail.index(module) :], module]
+            raise AssertionError("import cycle: " + " -> ".join(cycle))
+        state[module] = 1
+        for dep in sorted(graph[module]):
+            visit(dep, [*trail, module])
+        state[module] = 2
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+@pytest.mark.parametrize("library", sorted(ALLOWED))
+def test_heavy_libraries_only_where_they_belong(library: str) -> None:
+    offenders = [
+        path.stem
+        for path in PACKAGE.glob("*.py")
+        if any(m == library or m.startswith(library + ".") for m in _runtime_imports(path))
+        and path.stem not in ALLOWED[library]
+    ]
+    assert not offenders, f"{library} imported by {offenders}"
+
+
+def test_pipeline_reads_the_build_in_one_function() -> None:
+    from aftercare_report import pipeline
+
+    source = Path(pipeline.__file__).read_text()
+    body = source[source.index("def build(") :]
+    steps = ["analyse(", "plan(", "make.shard(", "make.build("]
+    positions = [body.index(step) for step in steps]
+    assert positions == sorted(positions), "the build steps appear in pipeline order"
+
+
+@pytest.mark.parametrize(
+    "args", [["validate"], ["gaps", "thailand"], ["list"], ["schema"], ["--help"]]
+)
+def test_commands_without_briefs_import_neither_jinja_nor_weasyprint(args: list[str]) -> None:
+    check = "loaded = {'jinja2', 'weasyprint'} & set(sys.modules)\nassert not loaded, loaded"
+    done = cli_in_subprocess(args, check)
+    assert done.returncode == 0, done.stderr
+
+
+def test_readme_command_table_is_generated_from_help() -> None:
+    spec = importlib.util.spec_from_file_location("cli_reference", SCRIPTS / "cli_reference.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    readme = module.README.read_text(encoding="utf-8")
+    assert module.updated(readme) == readme, "run: python scripts/cli_reference.py"
+
+
+def test_pdf_rendering_leaves_the_environment_as_it_was(tmp_path: Path) -> None:
+    args = ["build", "thailand", "--format", "pdf", "--jobs", "1", "--out", str(tmp_path)]
+    check = "import os\nassert 'SOURCE_DATE_EPOCH' not in os.environ"
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    done = cli_in_subprocess(args, check, env)
+    assert done.returncode == 0, done.stderr
