@@ -3,13 +3,17 @@
 Pure and deterministic: the same profile, framework and peers always give the same
 :class:`Assessment`. The method is simple on purpose, so a reader can recompute every number:
 
-* gap = max(target - level, 0), for components whose level is known;
+* a component is *applicable* unless the profile marks it ``not_applicable`` or the framework
+  limits it to roles (origin, transit, destination) the country does not play;
+* gap = max(target - level, 0), for applicable components whose level is known;
 * severity = gap x weight x (1 + 0.25 x number of *present* risk factors the component mitigates);
-* index = weighted mean of the known levels x 25 (0-100), over the components with known levels;
-* band = the best band whose minimum the index reaches, then lowered by any cap that applies.
-
-Unknown levels are neither zero nor fine: they are left out of the index, reported as data gaps,
-and the share of weight they hold is given as the index's ``coverage``.
+* index = sum(weight x level) / sum(weight) x 25 over the applicable components, with an unknown
+  level counted as 0: evidence not found is not met (as the Global Slavery Index scores it), so
+  hiding evidence can never raise a score. Its range puts the unknowns at 0 and at 4;
+* a country is ranked only when its evidence covers the framework's ``rank_coverage`` (75%) of the
+  applicable weight; otherwise it is shown but not ranked;
+* band = the best band whose minimum the index reaches, then lowered by any cap that applies (an
+  unknown level counts as 0 for caps too).
 """
 
 from __future__ import annotations
@@ -20,27 +24,42 @@ from typing import Literal
 
 from aftercare_report import findings
 from aftercare_report.evidence import DEFAULT_STALE_YEARS, evidence_gaps
-from aftercare_report.model import UNKNOWN, Framework, Profile
+from aftercare_report.model import NOT_APPLICABLE, UNKNOWN, Framework, Profile
 
 RISK_UPLIFT = 0.25
 """How much each present, linked risk factor raises a component's severity."""
 
 METHOD = (
-    "index = sum(weight x level) / sum(weight) x 25 over components with a known level; "
+    "index = sum(weight x level) / sum(weight) x 25 over applicable components, an unknown level "
+    "counting as 0; range = the index with unknown levels at 0 and at 4; coverage = weight with a "
+    "known level / applicable weight, ranked only at 75% or more; "
     "gap = max(target - level, 0); "
     f"severity = gap x weight x (1 + {RISK_UPLIFT} x present risk factors it mitigates); "
-    "band = best band whose minimum the index reaches, lowered to a cap's band when the cap applies"
+    "band = best band whose minimum the index reaches, lowered to a cap's band when a cap applies "
+    "(an unknown level counts as 0 for caps)"
 )
 """The method in one line, carried into JSON so a reader can recompute the figures."""
+
+TIP_BANDS = {"Tier 1": ("D", "E"), "Tier 3": ("A", "B")}
+"""Bands that disagree strongly with a TIP tier (a Tier 1 country in D or E, Tier 3 in A or B)."""
 
 
 @dataclass(frozen=True)
 class Peer:
-    """The best level another country in the comparison reaches for a component."""
+    """Another country in the comparison that meets the target for a component.
+
+    Attributes:
+        slug: Its profile slug.
+        country: Its name.
+        level: Its level (at or above the target).
+        same_region: Whether it is in the same world region.
+        evidence: Its evidence for that level.
+    """
 
     slug: str
     country: str
     level: int
+    same_region: bool
     evidence: str
 
 
@@ -51,30 +70,42 @@ class ComponentResult:
     Attributes:
         id: Component id.
         name: Component name.
-        level: 0-4, or None when unknown.
+        applicable: False when the component does not apply to this country.
+        level: 0-4, or None when unknown or not applicable.
         target: The framework's target level.
-        gap: Levels missing to the target (None when the level is unknown).
+        gap: Levels missing to the target (None when unknown or not applicable).
         weight: The component's weight in the index.
-        severity: Gap weighted and raised by linked risks (0 when unknown or no gap).
+        severity: Gap weighted and raised by linked present risks (0 when no known gap).
         risks: Ids of present risk factors this component mitigates.
-        best_peer: The best other country in the comparison, if any has a known level.
-        evidence: The profile's evidence sentence.
+        continuity: Support over time (level 3 requires 12 months or more).
+        peer: A country in the comparison that meets the target (same region first), if any.
+        evidence: The profile's evidence sentence (the reason, when not applicable).
         sources: Source ids behind it.
         level_text: What the country's level means for this component (framework descriptor).
     """
 
     id: str
     name: str
+    applicable: bool
     level: int | None
     target: int
     gap: int | None
     weight: float
     severity: float
     risks: tuple[str, ...]
-    best_peer: Peer | None
+    continuity: bool
+    peer: Peer | None
     evidence: str
     sources: tuple[str, ...]
     level_text: str
+
+    @property
+    def unknown(self) -> bool:
+        """Whether the component applies but no source documents its level."""
+        return self.applicable and self.level is None
+
+
+RiskStatus = Literal["present", "absent", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +114,7 @@ class RiskResult:
 
     id: str
     name: str
-    status: str
+    status: RiskStatus
     evidence: str
     sources: tuple[str, ...]
     mitigated_by: tuple[str, ...]
@@ -92,10 +123,19 @@ class RiskResult:
 
 @dataclass(frozen=True)
 class AppliedCap:
-    """A cap that lowered (or would lower) the band."""
+    """A cap that lowered the band.
+
+    Attributes:
+        id: Cap id.
+        component: The component it rests on, or None for a risk cap.
+        risk: The risk factor it rests on, or None for a component cap.
+        band: The band it holds the country to.
+        reason: Why, in plain words.
+    """
 
     id: str
-    component: str
+    component: str | None
+    risk: str | None
     band: str
     reason: str
 
@@ -105,20 +145,27 @@ class IndexResult:
     """The aftercare index with everything needed to recompute it.
 
     Attributes:
-        value: 0-100, rounded to one decimal; None when no level is known.
-        band: Band id after caps; None when no level is known (not rated, never "Absent").
+        value: 0-100, rounded to one decimal, unknown levels counted as 0; None when no component
+            applies.
+        low: The index with unknown levels at 0 (equal to ``value``).
+        high: The index with unknown levels at 4.
+        coverage: Share of the applicable weight held by components with a known level (0-1).
+        ranked: Whether coverage reaches the framework's threshold for ranking.
+        band: Band id after caps; None when no component applies.
         band_label: Its label, or "Not rated".
-        uncapped_band: The band before caps (None when not rated).
-        caps: Caps that apply.
-        coverage: Share of the total weight held by components with a known level (0-1).
+        uncapped_band: The band before caps.
+        caps: Caps that lowered the band (a cap that applies without changing it is not listed).
     """
 
     value: float | None
+    low: float | None
+    high: float | None
+    coverage: float
+    ranked: bool
     band: str | None
     band_label: str
     uncapped_band: str | None
     caps: tuple[AppliedCap, ...]
-    coverage: float
 
 
 DataGapKind = Literal[
@@ -170,6 +217,22 @@ class Assessment:
         gaps = [c for c in self.components if c.gap]
         return tuple(sorted(gaps, key=lambda c: (-c.severity, -(c.gap or 0), order[c.id])))
 
+    @property
+    def rated(self) -> int:
+        """How many applicable components have a known level."""
+        return sum(c.level is not None for c in self.components)
+
+    @property
+    def applicable(self) -> int:
+        """How many components apply to the country."""
+        return sum(c.applicable for c in self.components)
+
+    @property
+    def anchor_disagrees(self) -> bool:
+        """Whether the band disagrees strongly with the TIP tier (a sign of missing evidence)."""
+        tier = self.profile.anchors.tip_tier.value
+        return self.index.band is not None and self.index.band in TIP_BANDS.get(tier, ())
+
 
 def assess(
     profile: Profile,
@@ -197,7 +260,7 @@ def assess(
     return Assessment(
         profile=profile,
         framework=framework,
-        index=_index(framework, components),
+        index=_index(framework, components, present),
         components=components,
         risks=_risks(profile, framework, components),
         data_gaps=_data_gaps(profile, framework, stale_years),
@@ -205,17 +268,26 @@ def assess(
     )
 
 
+def applies(profile: Profile, framework: Framework, cid: str) -> bool:
+    """Whether component ``cid`` applies to the country (its role, and the profile's word)."""
+    roles = framework.components[cid].roles
+    if roles and not set(roles) & set(profile.roles):
+        return False
+    return profile.components[cid].level != NOT_APPLICABLE
+
+
 def level_of(profile: Profile, cid: str) -> int | None:
-    """Return a profile's level for component ``cid``, or None when unknown."""
+    """Return a profile's level for component ``cid``; None when unknown or not applicable."""
     level = profile.components[cid].level
-    return None if level == UNKNOWN else int(level)
+    return None if level in (UNKNOWN, NOT_APPLICABLE) else int(level)
 
 
 def _component(
     profile: Profile, framework: Framework, cid: str, present: set[str], others: list[Profile]
 ) -> ComponentResult:
     spec, entry = framework.components[cid], profile.components[cid]
-    level = level_of(profile, cid)
+    applicable = applies(profile, framework, cid)
+    level = level_of(profile, cid) if applicable else None
     risks = tuple(
         r for r, f in framework.risk_factors.items() if r in present and cid in f.mitigated_by
     )
@@ -224,47 +296,79 @@ def _component(
     return ComponentResult(
         id=cid,
         name=spec.name,
+        applicable=applicable,
         level=level,
         target=spec.target,
         gap=gap,
         weight=spec.weight,
         severity=round(severity, 3),
-        risks=risks,
-        best_peer=_best_peer(cid, others),
+        risks=risks if applicable else (),
+        continuity=spec.continuity,
+        peer=_peer(profile, framework, cid, others) if gap else None,
         evidence=entry.evidence,
         sources=entry.sources,
         level_text=spec.levels[level] if level is not None else "",
     )
 
 
-def _best_peer(cid: str, others: list[Profile]) -> Peer | None:
-    known = [(lvl, p) for p in others if (lvl := level_of(p, cid)) is not None]
-    if not known:
+def _peer(profile: Profile, framework: Framework, cid: str, others: list[Profile]) -> Peer | None:
+    """A country that meets the target: the same region first, then the highest level, then A-Z.
+
+    A peer below the target cannot show that the gap can be closed, so none is given then.
+    """
+    target = framework.components[cid].target
+    met = [
+        (lvl, p)
+        for p in others
+        if applies(p, framework, cid) and (lvl := level_of(p, cid)) is not None and lvl >= target
+    ]
+    if not met:
         return None
-    # Highest level wins; among equals, the alphabetically first country, so output is stable.
-    level, best = min(known, key=lambda lp: (-lp[0], lp[1].country))
-    return Peer(best.slug, best.country, level, best.components[cid].evidence)
+    level, best = min(met, key=lambda lp: (lp[1].region != profile.region, -lp[0], lp[1].country))
+    same = best.region == profile.region
+    return Peer(best.slug, best.country, level, same, best.components[cid].evidence)
 
 
-def _index(framework: Framework, components: tuple[ComponentResult, ...]) -> IndexResult:
-    known = [c for c in components if c.level is not None]
-    total = sum(c.weight for c in components)
-    weight = sum(c.weight for c in known)
-    if not known:
-        return IndexResult(None, None, "Not rated", None, (), 0.0)
-    value = round(sum(c.weight * (c.level or 0) for c in known) / weight * 25, 1)
+def _index(
+    framework: Framework, components: tuple[ComponentResult, ...], present: set[str]
+) -> IndexResult:
+    applicable = [c for c in components if c.applicable]
+    total = sum(c.weight for c in applicable)
+    if not applicable:
+        return IndexResult(None, None, None, 0.0, False, None, "Not rated", None, ())
+    known = sum(c.weight for c in applicable if c.level is not None)
+    low = sum(c.weight * (c.level or 0) for c in applicable) / total * 25
+    high = sum(c.weight * (4 if c.level is None else c.level) for c in applicable) / total * 25
+    value = round(low, 1)
+    coverage = round(known / total, 3)
     bands = framework.index.bands
     uncapped = next(b for b in bands if value >= b.min)
     rank = {b.id: i for i, b in enumerate(bands)}
-    levels = {c.id: c.level for c in components}
-    caps = tuple(
-        AppliedCap(cap.id, cap.component, cap.band, cap.reason)
-        for cap in framework.index.caps
-        if (lvl := levels[cap.component]) is not None and lvl <= cap.level_at_most
-    )
+    caps = _caps_that_apply(framework, components, present)
     final = max([uncapped.id, *(c.band for c in caps)], key=lambda b: rank[b])
+    lowering = tuple(c for c in caps if rank[c.band] > rank[uncapped.id])
     label = next(b.label for b in bands if b.id == final)
-    return IndexResult(value, final, label, uncapped.id, caps, round(weight / total, 3))
+    ranked = coverage >= framework.index.rank_coverage
+    return IndexResult(
+        value, value, round(high, 1), coverage, ranked, final, label, uncapped.id, lowering
+    )
+
+
+def _caps_that_apply(
+    framework: Framework, components: tuple[ComponentResult, ...], present: set[str]
+) -> list[AppliedCap]:
+    by_id = {c.id: c for c in components}
+    out = []
+    for cap in framework.index.caps:
+        if cap.component is not None:
+            result = by_id[cap.component]
+            # An unknown level counts as 0, so hiding the evidence cannot lift a cap.
+            hit = result.applicable and (result.level or 0) <= (cap.level_at_most or 0)
+        else:
+            hit = cap.risk in present
+        if hit:
+            out.append(AppliedCap(cap.id, cap.component, cap.risk, cap.band, cap.reason.strip()))
+    return out
 
 
 def _risks(
@@ -298,6 +402,7 @@ def _data_gaps(profile: Profile, framework: Framework, stale_years: int) -> tupl
     gaps = [
         DataGap(g.code, g.subject, g.message)
         for g in evidence_gaps(profile, framework, stale_years)
+        if g.code != "unknown-level" or applies(profile, framework, str(g.path[1]))
     ]
     unknown = [
         framework.risk_factors[r].name

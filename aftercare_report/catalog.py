@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aftercare_report.errors import Finding, InputError, Severity, display_path
+from aftercare_report.assess import assess
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
-from aftercare_report.loading import load_yaml
+from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.validation import (
@@ -63,6 +64,9 @@ def load_framework(path: Path | None = None) -> Framework:
         InputError: With every problem found in the file.
     """
     doc = load_yaml(path or DEFAULT_FRAMEWORK)
+    if doc.data.get("schema_version") == 1:
+        msg = "this framework is in format 1; see 'Migrating profiles to format 2' in the README"
+        raise InputError([doc.finding(("schema_version",), msg, code="old-format")])
     framework, findings = parse_model(doc, Framework)
     if framework is not None:
         findings = check_framework_refs(doc, framework)
@@ -132,12 +136,49 @@ def _check_one(
         doc = load_yaml(path)
     except InputError as exc:
         return None, exc.findings
+    old = _old_format(doc)
+    if old:
+        return None, [old]
     origin = Origin(path.stem, path, doc.source)
     profile, findings = parse_model(doc, Profile, {"origin": origin})
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
         return None, findings
-    return profile, profile_warnings(doc, profile, framework, stale_years)
+    warnings = profile_warnings(doc, profile, framework, stale_years)
+    return profile, [*warnings, *_anchor_warning(doc, profile, framework)]
+
+
+MIGRATION = (
+    "this profile is in format 1; format 2 adds roles, institutions, instruments, anchors, "
+    "measures, timeline, `counts` on key figures and six components (children, privacy, consent, "
+    "timeliness, national_return, participation), and level 3 of accommodation, health and social "
+    "now needs support for 12 months or more. See 'Migrating profiles to format 2' in the README"
+)
+
+
+def _old_format(doc: Document) -> Finding | None:
+    """One clear message for a format-1 file instead of a wall of missing keys."""
+    if doc.data.get("schema_version") == 1:
+        return doc.finding(("schema_version",), MIGRATION, code="old-format")
+    return None
+
+
+def _anchor_warning(doc: Document, profile: Profile, framework: Framework) -> list[Finding]:
+    """Warn when the index band and the TIP tier disagree strongly: a sign of missing evidence.
+
+    A Tier 1 country in band D or E, or a Tier 3 country in band A or B, is how an index that
+    rewarded missing evidence would show itself.
+    """
+    a = assess(profile, framework)
+    if not a.anchor_disagrees:
+        return []
+    tier = profile.anchors.tip_tier
+    msg = (
+        f"band {a.index.band} disagrees with {tier.value} in the TIP report ({tier.year}); "
+        "check the levels and the unknowns, which count as not met"
+    )
+    path = ("anchors", "tip_tier", "value")
+    return [doc.finding(path, msg, severity=Severity.WARNING, code="anchor-disagrees")]
 
 
 def _duplicates(loaded: dict[Path, Profile]) -> list[Finding]:

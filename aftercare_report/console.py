@@ -19,7 +19,7 @@ from rich.table import Table
 
 from aftercare_report.assess import Assessment
 from aftercare_report.errors import AftercareError, Finding, InputError, Severity, display_path
-from aftercare_report.labels import ACTOR_LABELS, HORIZON_LABELS
+from aftercare_report.labels import HORIZON_LABELS
 from aftercare_report.terms import reword
 
 if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
@@ -134,28 +134,25 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
         top: How many recommendations to show.
     """
     a, profile = report.assessment, report.profile
-    value = f"{a.index.value:g}" if a.index.value is not None else "n/a"
+    stdout.print(f"[bold]{escape(profile.country)}[/] · as of {profile.as_of}")
+    stdout.print(escape(index_line(a)))
+    tip = profile.anchors.tip_tier
+    gsi = profile.anchors.gsi_government_response
     stdout.print(
-        f"[bold]{escape(profile.country)}[/] — aftercare index [bold]{value}[/]/100, band "
-        f"[bold]{a.index.band or 'n/a'}[/] ({escape(a.index.band_label)}) · as of {profile.as_of}"
-    )
-    rated = sum(c.level is not None for c in a.components)
-    stdout.print(
-        f"[dim]{rated} of {len(a.components)} components rated; peers: "
-        f"{escape(', '.join(a.peers) or 'none')}[/]"
+        f"[dim]TIP report: {escape(tip.value)}{f' ({tip.year})' if tip.year else ''} · "
+        f"Global Slavery Index: {escape(gsi.value.strip())}[/]"
     )
     names = {c.id: c.name for c in a.components}
+    risks = {r.id: r.name for r in a.risks}
     for cap in a.index.caps:
-        # A cap that applies without lowering the band is still worth knowing: it binds next.
-        effect = "lowered to" if a.index.band != a.index.uncapped_band else "held at"
+        on = names[cap.component] if cap.component else risks[cap.risk or ""]
         stdout.print(
-            f"[red]Band {effect} {cap.band} or below[/] ({escape(names[cap.component].lower())}): "
-            f"{escape(cap.reason.strip())}"
+            f"[red]Band lowered to {cap.band}[/] ({escape(on.lower())}): {escape(cap.reason)}"
         )
     stdout.print(_component_table(a))
     present = [r for r in a.risks if r.status == "present"]
     if present:
-        stdout.print("[bold]Re-trafficking risks present[/]")
+        stdout.print("[bold]Re-trafficking risks documented[/]")
         rows = []
         for risk in present:
             weak = ", ".join(names[c].lower() for c in risk.weak_mitigators)
@@ -163,15 +160,28 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
                 f"{escape(risk.name)}" + (f"[dim] — weak: {escape(weak)}[/]" if weak else "")
             )
         stdout.print(_hanging(rows, "•"))
+    headline = [r for r in report.recommendations if r.headline][:top]
     stdout.print(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
     rows = [
-        f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {ACTOR_LABELS[rec.actor]} · "
-        f"{HORIZON_LABELS[rec.horizon]}\n{escape(reword(rec.text.strip(), terms))}"
-        for rec in report.recommendations[:top]
+        f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {escape(rec.institution_name)} · "
+        f"{HORIZON_LABELS[rec.horizon]}\n{escape(reword(rec.text, terms))}"
+        f"\n[dim]In 12 months: {escape(rec.indicator)}[/]"
+        for rec in headline
     ]
     stdout.print(_hanging(rows, None))
     stdout.print(f"[bold]What we do not know[/] ({len(a.data_gaps)})")
     stdout.print(_hanging([escape(reword(g.message, terms)) for g in a.data_gaps], "•"))
+
+
+def index_line(a: Assessment) -> str:
+    """The index with its range, evidence coverage and whether it is ranked, in one line."""
+    index = a.index
+    if index.value is None:
+        return "Aftercare index: not rated (no component applies)"
+    spread = f"range {index.low:g}-{index.high:g}"
+    head = f"Aftercare index {index.value:g} ({spread}), band {index.band}"
+    cover = f"evidence covers {index.coverage:.0%} of the framework"
+    return f"{head} · {cover}" + ("" if index.ranked else " · not ranked")
 
 
 def _hanging(rows: list[str], bullet: str | None) -> Table:
@@ -194,12 +204,14 @@ def _component_table(a: Assessment) -> Table:
     table.add_column("Tgt", justify="right")
     table.add_column("Gap", justify="right")
     table.add_column("Sev", justify="right")
-    table.add_column("Best peer", overflow="fold", ratio=2)
+    table.add_column("Meets the target", overflow="fold", ratio=2)
     for c in a.components:
-        better = c.best_peer and (c.level is None or c.best_peer.level > c.level)
-        peer = f"{c.best_peer.country} ({c.best_peer.level})" if c.best_peer and better else "—"
-        level = "?" if c.level is None else str(c.level)
-        gap = "?" if c.gap is None else str(c.gap)
+        peer = f"{c.peer.country} ({c.peer.level})" if c.peer else "—"
+        if not c.applicable:
+            level = gap = "n/a"
+        else:
+            level = "?" if c.level is None else str(c.level)
+            gap = "?" if c.gap is None else str(c.gap)
         style = "bold red" if c.severity >= 2 else ("yellow" if c.gap else "")
         table.add_row(
             escape(c.name), level, str(c.target), gap, f"{c.severity:g}", escape(peer), style=style
@@ -208,15 +220,16 @@ def _component_table(a: Assessment) -> Table:
 
 
 def print_list(rows: Sequence[SummaryRow]) -> None:
-    """Print the ``list`` table: one row per profile."""
+    """Print the ``list`` table: one row per profile, ranked ones first."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     columns = {
+        "#": "right",
         "Country": "left",
         "Index": "right",
-        "Band": "center",
-        "Rated": "right",
+        "Range": "right",
+        "Cover": "right",
+        "TIP": "left",
         "As of": "left",
-        "Data\ngaps": "right",
         "Largest gap": "left",
     }
     for name, justify in columns.items():
@@ -228,17 +241,24 @@ def print_list(rows: Sequence[SummaryRow]) -> None:
             no_wrap=name != "Largest gap",
         )
     for row in rows:
-        index = "n/a" if row["index"] is None else f"{row['index']:g}"
+        low, high = row["range"]
         table.add_row(
+            "—" if row["rank"] is None else str(row["rank"]),
             escape(row["country"]),
-            index,
-            row["band"] or "n/a",
-            f"{row['rated']}/{row['components']}",
+            "n/a" if row["index"] is None else f"{row['index']:g}",
+            "" if low is None or high is None else f"{low:g}-{high:g}",
+            f"{row['coverage']:.0%}",
+            escape(row["tip_tier"].replace("Tier ", "T").replace(" Watch List", "WL")),
             row["as_of"],
-            str(row["data_gaps"]),
             escape(row["largest_gap_name"] or "—"),
         )
     stdout.print(table)
+    unranked = [r["country"] for r in rows if not r["ranked"]]
+    if unranked:
+        stdout.print(
+            f"[dim]Not ranked (evidence covers less than 75% of the framework): "
+            f"{escape(', '.join(unranked))}[/]"
+        )
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from aftercare_report import __version__, findings
 from aftercare_report.assess import FIGURE_NAMES, METHOD, ComponentResult
 from aftercare_report.config import Brand
-from aftercare_report.labels import ACTOR_LABELS, HORIZON_LABELS
+from aftercare_report.labels import HORIZON_LABELS
 from aftercare_report.model import Framework, KeyFigure, Profile
 from aftercare_report.recommend import HORIZONS
 from aftercare_report.report import CountryReport, conclusion
@@ -424,7 +424,7 @@ def _country_view(report: CountryReport, notes: _Notes, terms: Mapping[str, str]
         RecommendationView(
             number=i,
             text=w(r.text),
-            actor=ACTOR_LABELS[r.actor],
+            actor=r.institution_name,
             horizon=HORIZON_LABELS[r.horizon],
             priority=r.priority,
             component=by_id[r.component].name if r.component else "Evidence",
@@ -481,8 +481,8 @@ def _country_view(report: CountryReport, notes: _Notes, terms: Mapping[str, str]
 def _component_view(
     c: ComponentResult, profile: Profile, fw: Framework, notes: _Notes, w: Callable[[str], str]
 ) -> ComponentView:
-    peer = c.best_peer
-    better = peer is not None and (c.level is None or peer.level > c.level)
+    peer = c.peer
+    better = peer is not None
     return ComponentView(
         id=c.id,
         name=w(c.name),

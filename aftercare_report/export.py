@@ -14,7 +14,7 @@ from aftercare_report.assess import METHOD
 from aftercare_report.report import CountryReport
 from aftercare_report.terms import DEFAULT_TERMS, reword
 
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2
 """Version of the assessment JSON shape (documented in the README); bumped on breaking change."""
 
 SortKey = Literal["index", "country", "as_of", "data_gaps"]
@@ -26,8 +26,15 @@ class SummaryRow(TypedDict):
 
     slug: str
     country: str
+    rank: int | None
     index: float | None
+    range: tuple[float | None, float | None]
+    coverage: float
+    ranked: bool
     band: str | None
+    tip_tier: str
+    tip_year: int | None
+    gsi: str
     as_of: str
     rated: int
     components: int
@@ -44,37 +51,49 @@ def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS)
         terms: The team's terminology, applied to generated sentences.
 
     Returns:
-        Plain data with ``schema_version``, ``country``, ``index``, ``band``, ``components``,
-        ``risks``, ``recommendations``, ``data_gaps``, ``key_messages`` and the ``method``.
+        Plain data with ``schema_version``, ``country``, ``index`` (value, range, coverage,
+        ranked, band, caps), ``anchors``, ``components``, ``risks``, ``timeline``,
+        ``recommendations``, ``data_gaps``, ``key_messages``, ``claims`` and the ``method``.
     """
     a, profile = report.assessment, report.profile
+    index = a.index
     return {
         "schema_version": JSON_SCHEMA_VERSION,
         "slug": profile.slug,
         "country": profile.country,
         "iso3": profile.iso3,
+        "region": profile.region,
+        "roles": list(profile.roles),
         "as_of": profile.as_of.isoformat(),
         "framework": {"id": a.framework.id, "version": a.framework.version},
-        "index": a.index.value,
-        "band": a.index.band,
-        "band_label": a.index.band_label,
-        "uncapped_band": a.index.uncapped_band,
-        "caps": [asdict(c) for c in a.index.caps],
-        "coverage": a.index.coverage,
+        "index": {
+            "value": index.value,
+            "range": [index.low, index.high],
+            "coverage": index.coverage,
+            "ranked": index.ranked,
+            "band": index.band,
+            "band_label": index.band_label,
+            "uncapped_band": index.uncapped_band,
+            "caps": [asdict(c) for c in index.caps],
+        },
+        "anchors": {name: anchor.model_dump() for name, anchor in profile.anchors},
+        "anchor_disagrees": a.anchor_disagrees,
         "method": METHOD,
         "peers": list(a.peers),
         "components": [
             {
                 "id": c.id,
                 "name": c.name,
+                "applicable": c.applicable,
                 "level": c.level,
                 "target": c.target,
                 "gap": c.gap,
                 "weight": c.weight,
                 "severity": c.severity,
+                "continuity": c.continuity,
                 "risks": list(c.risks),
-                "best_peer": asdict(c.best_peer) if c.best_peer else None,
-                "evidence": c.evidence,
+                "peer": asdict(c.peer) if c.peer else None,
+                "evidence": c.evidence.strip(),
                 "sources": list(c.sources),
             }
             for c in a.components
@@ -84,19 +103,25 @@ def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS)
                 "id": r.id,
                 "name": r.name,
                 "status": r.status,
-                "evidence": r.evidence,
+                "evidence": r.evidence.strip(),
                 "sources": list(r.sources),
                 "mitigated_by": list(r.mitigated_by),
                 "weak_mitigators": list(r.weak_mitigators),
             }
             for r in a.risks
         ],
+        "measures": {name: m.model_dump() for name, m in profile.measures},
+        "timeline": {name: stage.model_dump() for name, stage in profile.timeline},
         "recommendations": [
             {**asdict(r), "text": reword(r.text, terms), "why": reword(r.why, terms)}
             for r in report.recommendations
         ],
         "data_gaps": [{**asdict(g), "message": reword(g.message, terms)} for g in a.data_gaps],
         "key_messages": [reword(m, terms) for m in report.key_messages],
+        "key_figures": {name: f.model_dump() for name, f in profile.key_figures},
+        "claims": [c.model_dump() for c in profile.claims],
+        "institutions": {name: i.model_dump() for name, i in profile.institutions},
+        "instruments": {name: i.model_dump() for name, i in profile.instruments.items()},
         "sources": {sid: s.model_dump() for sid, s in profile.sources.items()},
     }
 
@@ -116,11 +141,40 @@ def summary_rows(reports: Sequence[CountryReport], sort: SortKey = "index") -> l
         sort: ``index`` or ``data_gaps`` (highest first), ``as_of`` (newest first) or
             ``country`` (A-Z). Countries without a value come last; ties go by name.
     """
-    rows = sorted((summary_row(r) for r in reports), key=lambda r: r["country"].casefold())
+    ranks = ranking(reports)
+    rows = sorted(
+        (summary_row(r, ranks.get(r.profile.slug)) for r in reports),
+        key=lambda r: r["country"].casefold(),
+    )
     if sort == "country":
         return rows
+    if sort == "index":  # ranked countries by rank, then the unranked by index
+        return sorted(
+            rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, _descending(r["index"]))
+        )
     # Stable sorts: by name first, then by the key in descending order with missing values last.
     return sorted(rows, key=lambda r: (r[sort] is None, _descending(r[sort])))
+
+
+def ranking(reports: Sequence[CountryReport]) -> dict[str, int]:
+    """Rank the countries whose evidence covers enough of the framework, highest index first.
+
+    Countries below the coverage threshold are left out: a rank built on missing evidence would
+    mislead. Ties share a rank.
+
+    Returns:
+        Rank (1 = highest) by profile slug, for ranked countries only.
+    """
+    ranked = sorted(
+        (r for r in reports if r.assessment.index.ranked and r.assessment.index.value is not None),
+        key=lambda r: (-(r.assessment.index.value or 0.0), r.profile.country.casefold()),
+    )
+    out: dict[str, int] = {}
+    for position, r in enumerate(ranked, 1):
+        previous = ranked[position - 2] if position > 1 else None
+        tie = previous is not None and previous.assessment.index.value == r.assessment.index.value
+        out[r.profile.slug] = out[previous.profile.slug] if tie and previous else position
+    return out
 
 
 def _descending(value: str | float | None) -> tuple[float, ...]:
@@ -131,22 +185,30 @@ def _descending(value: str | float | None) -> tuple[float, ...]:
     return (-float(value),)
 
 
-def summary_row(report: CountryReport) -> SummaryRow:
+def summary_row(report: CountryReport, rank: int | None = None) -> SummaryRow:
     """Return one row of the ``list`` command: the country at a glance.
 
     Args:
         report: The country report.
+        rank: Its rank among the countries listed, or None when it is not ranked.
     """
-    a = report.assessment
+    a, anchors = report.assessment, report.profile.anchors
     top = a.top_gaps[0] if a.top_gaps else None
     return SummaryRow(
         slug=report.profile.slug,
         country=report.profile.country,
+        rank=rank,
         index=a.index.value,
+        range=(a.index.low, a.index.high),
+        coverage=a.index.coverage,
+        ranked=a.index.ranked,
         band=a.index.band,
+        tip_tier=anchors.tip_tier.value,
+        tip_year=anchors.tip_tier.year,
+        gsi=anchors.gsi_government_response.value.strip(),
         as_of=report.profile.as_of.isoformat(),
-        rated=sum(c.level is not None for c in a.components),
-        components=len(a.components),
+        rated=a.rated,
+        components=a.applicable,
         data_gaps=len(a.data_gaps),
         largest_gap=top.id if top else None,
         largest_gap_name=top.name if top else None,

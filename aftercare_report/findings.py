@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: the assessment imports this module for its sentences
-    from aftercare_report.assess import Assessment, ComponentResult
+    from aftercare_report.assess import Assessment
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 """A ``{name}`` placeholder in a framework text."""
@@ -67,10 +67,10 @@ def unsourced_claim(claim: str) -> str:
 
 
 def stale_source(title: str, year: int, age: int, limit: int) -> str:
-    """Say that a source is older than the staleness limit allows."""
+    """Say, plainly, that a source may be out of date."""
     return (
-        f"The source “{title}” ({year}) is {age} years older than the profile's as-of date "
-        f"(limit {limit})."
+        f"“{title}” dates from {year}, {age} years before the newest evidence in this profile; "
+        "newer evidence may exist."
     )
 
 
@@ -98,10 +98,9 @@ def no_re_trafficking_measure(proxy: bool) -> str:
 
 def why_close_gap(component: str, level: int, target: int, risks: Sequence[str]) -> str:
     """Say why a recommendation that closes a gap is made: the gap and the linked risks."""
-    why = f"{component} is at level {level} of a target of {target}"
+    why = f"{component} is at level {level} of the {target} every country should reach"
     if risks:
-        why += f", and {len(risks)} linked re-trafficking risk{'s' * (len(risks) > 1)} "
-        why += f"{'are' if len(risks) > 1 else 'is'} present ({join_words(risks)})"
+        why += f", and {join_words(risks)} {'is' if len(risks) == 1 else 'are'} documented here"
     return why + "."
 
 
@@ -111,9 +110,14 @@ def why_beyond_target(component: str, level: int) -> str:
     return f"{component} is at level {level}; {step}."
 
 
-def why_unknown_levels(components: str) -> str:
+def why_source_recommends() -> str:
+    """Say why a source's own recommendation is listed although the level is unknown."""
+    return "A source on this country recommends it; the level it concerns is not documented."
+
+
+def why_unknown(components: str) -> str:
     """Say why publishing evidence is recommended."""
-    return f"No source documents the level of {components}."
+    return f"No source documents {components}."
 
 
 def why_no_measure(country: str) -> str:
@@ -121,73 +125,135 @@ def why_no_measure(country: str) -> str:
     return f"{capital(country)} has no official measure of re-trafficking."
 
 
+def good_practice(standards: Sequence[str]) -> str:
+    """Name the standards a recommendation follows when none binds the country."""
+    if not standards:
+        return "International good practice"
+    return f"International good practice ({'; '.join(standards)})"
+
+
+def country_source_standard() -> str:
+    """The standard of a recommendation that a source makes for the country itself."""
+    return "Recommended for this country by the source cited"
+
+
+def the_government_of(country: str) -> str:
+    """Name a government when the profile names no institution."""
+    return f"the government of {country}"
+
+
 # --- key messages of a country brief ---------------------------------------------------------
 
+MEASURE_NAMES = {
+    "nrm": "a national referral mechanism",
+    "reflection_period": "a recovery and reflection period",
+    "non_punishment_provision": "a non-punishment provision",
+    "temporary_residence": "temporary residence for foreign survivors",
+    "permanent_residence_route": "a route to permanent residence",
+    "compensation_scheme": "a compensation scheme",
+    "services_budget_line": "a budget for survivor services",
+    "care_standards": "care standards",
+    "subsistence_support": "subsistence payments",
+    "move_on_support": "move-on support",
+    "guardianship": "guardians for child survivors",
+    "survivor_advisory_body": "a survivor advisory body",
+    "re_trafficking_data": "data on repeat referrals",
+    "open_shelters": "open shelters",
+    "returnee_reception": "reception for returning nationals",
+}
+"""How a key message names a measure in place."""
 
-def key_messages(assessment: Assessment, first_step: str | None) -> tuple[str, ...]:
-    """Write three to five key messages for the top of a brief, from the assessment alone.
+STAGE_NAMES = {
+    "identification": "identification",
+    "reflection": "the recovery period",
+    "decision": "the identification decision",
+    "move_on": "move-on",
+    "six_months": "six months",
+    "twelve_months": "twelve months",
+    "beyond": "three years and beyond",
+}
+
+
+def key_messages(assessment: Assessment) -> tuple[str, ...]:
+    """Write three to five key messages for the top of a brief, as plain findings.
+
+    What exists, where support stops, the gaps that leave survivors at risk, and whether anyone
+    measures re-trafficking; each sentence is drawn from the profile and its assessment.
 
     Args:
         assessment: The country's assessment.
-        first_step: The text of the most urgent recommendation, if any.
 
     Returns:
         The messages, most important first.
     """
-    profile, index = assessment.profile, assessment.index
-    country, total = capital(profile.name_in_text), len(assessment.components)
-    short = [c for c in assessment.components if c.gap]
-    unknown = [c for c in assessment.components if c.level is None]
-    if index.value is None:
-        first = (
-            f"{country} cannot be scored on the aftercare index: no component level is documented"
-        )
-    else:
-        first = (
-            f"{country} scores {index.value:g}/100 on the aftercare index (band {index.band}, "
-            f"{index.band_label}); {len(short)} of {total} components fall short of the target "
-            "level"
-        )
-    if unknown:
-        first += f", and {len(unknown)} could not be rated for lack of evidence"
-    messages = [first + "."]
-    top = assessment.top_gaps[:2]
+    profile = assessment.profile
+    country = capital(profile.name_in_text)
+    messages = [_what_exists(assessment), where_support_stops(assessment)]
+    top = [c for c in assessment.top_gaps if c.gap][:2]
     if top:
-        gaps = join_words([f"{c.name.lower()} (level {c.level} of {c.target})" for c in top])
-        line = f"The most severe gaps are in {gaps}"
+        line = f"The largest gaps are in {join_words([c.name.lower() for c in top])}"
         risky = sorted({r for c in top for r in c.risks})
         if risky:
-            names = join_words(
-                [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
+            names = [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
+            line += (
+                f", while {join_words(names)} {'is' if len(names) == 1 else 'are'} documented: "
+                "the conditions in which survivors are trafficked again"
             )
-            line += f", where {names} raise the risk of re-trafficking"
         messages.append(line + ".")
-    lowering = [c for c in index.caps if c.band == index.band and index.band != index.uncapped_band]
-    if lowering:
-        cap = lowering[0]
-        messages.append(f"The band is capped at {cap.band}: {cap.reason.strip()}")
-    peer_line = _peer_message(top)
-    if peer_line:
-        messages.append(peer_line)
     if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
         messages.append(
-            f"{country} has no official measure of re-trafficking, so nobody knows "
-            "how many survivors are exploited again after support ends."
+            f"{country} does not measure re-trafficking, so no one knows how many survivors are "
+            "exploited again after support ends."
         )
-    if first_step:
-        messages.append(f"First step: {first_step.strip()}")
-    return tuple(messages[:5])
+    unknown = [c.name.lower() for c in assessment.components if c.unknown]
+    if unknown:
+        messages.append(
+            f"No source documents {join_words(unknown[:3])}"
+            + (f" or {_parts(len(unknown) - 3)}" if len(unknown) > 3 else "")
+            + ": this brief counts them as not provided until evidence shows otherwise."
+        )
+    return tuple(m for m in messages if m)[:5]
 
 
-def _peer_message(top: Sequence[ComponentResult]) -> str:
-    for result in top:
-        peer = result.best_peer
-        if peer and result.level is not None and peer.level > result.level:
-            return (
-                f"{capital(peer.country)} reaches level {peer.level} in {result.name.lower()}, "
-                "showing the gap can be closed."
-            )
-    return ""
+def _parts(n: int) -> str:
+    return f"{n} other part{'s' * (n > 1)} of aftercare"
+
+
+def _what_exists(assessment: Assessment) -> str:
+    profile = assessment.profile
+    country = capital(profile.name_in_text)
+    in_place = [
+        MEASURE_NAMES[name] for name, entry in profile.measures if entry.status == "in_place"
+    ]
+    if not in_place:
+        return (
+            f"No source shows {profile.name_in_text} has any of the measures this brief looks for."
+        )
+    shown = in_place[:4]
+    more = len(in_place) - len(shown)
+    if more:
+        shown.append(f"{more} other measure{'s' * (more > 1)}")
+    return f"{country} has {join_words(shown)} in place."
+
+
+def where_support_stops(assessment: Assessment) -> str:
+    """Say whether support reaches 12 months after identification, from the country's timeline."""
+    year = assessment.profile.timeline.twelve_months
+    if year.status == "provided":
+        return "Support is documented as lasting 12 months or more after identification."
+    if year.status == "partial":
+        head = "At 12 months after identification only some survivors still have support: "
+    elif year.status == "not_provided":
+        head = "Support has stopped by 12 months after identification: "
+    else:
+        head = "No source shows support for survivors 12 months after identification: "
+    return head + _sentence(year.support)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    text = text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text
+    return text if text.endswith(".") else text + "."
 
 
 # --- the comparative brief -------------------------------------------------------------------
@@ -200,69 +266,105 @@ def shared_gap_lines(assessments: Sequence[Assessment]) -> list[str]:
     for cid, spec in fw.components.items():
         pairs = [(a.profile.country, a.component(cid)) for a in assessments]
         short = [country for country, c in pairs if c.gap]
-        unknown = [country for country, c in pairs if c.level is None]
+        unknown = [country for country, c in pairs if c.unknown]
         if len(short) >= 2:
-            line = f"{spec.name}: below target in {len(short)} of {len(assessments)} countries "
-            line += f"({join_words(short)})"
+            line = f"{spec.name}: below the standard in {len(short)} of {len(assessments)} "
+            line += f"countries ({join_words(short)})"
             if unknown:
-                line += f"; unknown in {join_words(unknown)}"
+                line += f"; not documented in {join_words(unknown)}"
             lines.append(line + ".")
     return lines
 
 
-def conclusion(
-    assessments: Sequence[Assessment], government_asks: Sequence[frozenset[str]]
-) -> list[str]:
-    """Write the comparative conclusion from the data, each statement with its numbers.
+def lead_finding(assessments: Sequence[Assessment]) -> str:
+    """The cross-country finding that opens a comparative brief: where support stops."""
+    n = len(assessments)
+    lasting = [
+        a.profile.country
+        for a in assessments
+        if a.profile.timeline.twelve_months.status == "provided"
+    ]
+    partial = [
+        a.profile.country
+        for a in assessments
+        if a.profile.timeline.twelve_months.status == "partial"
+    ]
+    if not lasting:
+        line = (
+            f"In none of the {n} countries is support documented as lasting 12 months for every "
+            "survivor"
+        )
+        if partial:
+            line += f"; in {join_words(partial)} only some survivors still have it then"
+        return line + "."
+    return (
+        f"Support lasting 12 months is documented in {len(lasting)} of {n} countries "
+        f"({join_words(lasting)})."
+    )
+
+
+def conclusion(assessments: Sequence[Assessment]) -> list[str]:
+    """Write the comparative conclusion from the data, in the form of the essay's.
+
+    What differs between the countries, what is missing everywhere, and what governments and
+    donors must invest in; every sentence is counted from the assessments.
 
     Args:
         assessments: The countries, in brief order.
-        government_asks: Per country, the components on which a government or legislature is
-            asked to act (recommendations that close a gap).
     """
     fw = assessments[0].framework
     n = len(assessments)
-    # The gaps that leave survivors most exposed: total severity across the countries.
-    totals = {cid: sum(a.component(cid).severity for a in assessments) for cid in fw.components}
-    worst = sorted((cid for cid in totals if totals[cid] > 0), key=lambda c: (-totals[c], c))[:3]
-    out = []
-    if worst:
-        parts = []
-        for cid in worst:
-            short = sum(1 for a in assessments if a.component(cid).gap)
-            name = fw.components[cid].name.lower()
-            parts.append(f"{name} (short in {short} of {n}, total severity {totals[cid]:g})")
+    out = [lead_finding(assessments)]
+    identified = [
+        a.profile.country for a in assessments if a.profile.measures.nrm.status == "in_place"
+    ]
+    if identified:
         out.append(
-            f"Across the {n} countries, the gaps that leave survivors most exposed to "
-            f"re-trafficking are {join_words(parts)}."
+            f"What differs is mostly at the front door: {len(identified)} of {n} countries "
+            f"({join_words(identified)}) have a national referral mechanism in law or policy, and "
+            "the support that follows identification ranges from weeks to a year."
         )
-    asked: dict[str, int] = {}
-    for components in government_asks:
-        for cid in components:
-            asked[cid] = asked.get(cid, 0) + 1
-    common = sorted(asked, key=lambda c: (-asked[c], -totals[c], c))[:3]
-    if common:
-        listed = join_words(
-            [f"{fw.components[c].name.lower()} ({asked[c]} of {n})" for c in common]
-        )
+    continuity = [cid for cid, spec in fw.components.items() if spec.continuity]
+    short = {
+        cid: [a.profile.country for a in assessments if a.component(cid).gap] for cid in continuity
+    }
+    missing = [fw.components[cid].name.lower() for cid in continuity if len(short[cid]) == n]
+    if missing:
         out.append(
-            f"Governments must fund and legislate first for {listed}: the components where "
-            "government action is recommended in the most countries."
+            f"What is missing everywhere is support that lasts: {join_words(missing)} fall short "
+            f"of the standard in all {n} countries, including support for at least 12 months."
         )
-    no_measure = [
+    else:
+        counts = [f"{fw.components[c].name.lower()} in {len(short[c])}" for c in continuity]
+        out.append(
+            "Support that lasts is the common gap: below the standard are "
+            f"{join_words(counts)} of the {n} countries."
+        )
+    measured = [
         a.profile.country
         for a in assessments
-        if any(g.kind == "no-re-trafficking-measure" for g in a.data_gaps)
+        if not any(g.kind == "no-re-trafficking-measure" for g in a.data_gaps)
     ]
-    if no_measure:
+    if not measured:
         out.append(
-            f"{len(no_measure)} of {n} countries have no official measure of re-trafficking, so "
-            "no government can show that its aftercare keeps survivors safe after support ends."
+            f"None of the {n} countries measures re-trafficking, so no government can show that "
+            "its aftercare keeps survivors safe after support ends."
         )
-    unknown = sum(1 for a in assessments for c in a.components if c.level is None)
-    if unknown:
+    else:
         out.append(
-            f"{unknown} of {n * len(fw.components)} component ratings are unknown for lack of "
-            "published evidence; the first step everywhere is to collect and publish it."
+            f"Only {join_words(measured)} {'has' if len(measured) == 1 else 'have'} any official "
+            "measure of re-trafficking, and it is a proxy at best."
+        )
+    out.append(
+        "Governments must therefore fund long-term aftercare, housing, health care and a named "
+        "caseworker for at least 12 months and for as long as needed, and measure re-trafficking; "
+        "donors must fund the NGO services that carry this work where public money does not "
+        "reach, on multi-year terms."
+    )
+    unranked = [a.profile.country for a in assessments if not a.index.ranked]
+    if unranked:
+        out.append(
+            f"The evidence for {join_words(unranked)} is too thin to rank "
+            f"{'it' if len(unranked) == 1 else 'them'}: publishing it is the first step."
         )
     return out

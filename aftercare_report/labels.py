@@ -1,21 +1,23 @@
-"""Labels for closed sets (actors, horizons) as briefs and the terminal show them."""
+"""Labels for closed sets (institution roles, horizons) as briefs and the terminal show them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aftercare_report.model import Actor, Horizon
+from aftercare_report.model import Horizon, Institution
 
-ACTOR_LABELS: Mapping[Actor, str] = {
+INSTITUTION_LABELS: Mapping[Institution, str] = {
+    "legislature": "Legislature",
     "government": "Government",
-    "parliament": "Parliament",
+    "lead_agency": "Lead agency",
+    "nrm_body": "Identification authority",
+    "justice": "Justice",
+    "immigration": "Immigration",
+    "child_protection": "Child protection",
     "donors": "Donors",
-    "ngos": "NGOs",
-    "service_providers": "Service providers",
-    "international": "International partners",
 }
 HORIZON_LABELS: Mapping[Horizon, str] = {
-    "immediate": "Immediately",
+    "immediate": "Now",
     "short_term": "Within 1-2 years",
     "long_term": "Longer term",
 }

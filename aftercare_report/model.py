@@ -16,16 +16,19 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
-SCHEMA_VERSION = 1
-"""The profile and framework format version this release reads."""
+SCHEMA_VERSION = 2
+"""The profile and framework format version this release reads (see the README on migrating)."""
 
 UNKNOWN = "unknown"
 """The word for a value nobody has evidence for: first-class, never zero."""
 
+NOT_APPLICABLE = "not_applicable"
+"""A component that does not apply to the country's role (neither a gap nor unknown)."""
+
 MAX_TEXT = 4000
 """Longest free text accepted in one field (an evidence sentence is a few hundred characters)."""
 
-_EXPECTED_LEVEL = "0, 1, 2, 3, 4 or 'unknown'"
+_EXPECTED_LEVEL = "0, 1, 2, 3, 4, 'unknown' or 'not_applicable'"
 
 
 def _no_bool_or_float(value: object) -> object:
@@ -47,8 +50,10 @@ def _printable(value: str) -> str:
     return value
 
 
-Level = Annotated[Literal[0, 1, 2, 3, 4, "unknown"], BeforeValidator(_no_bool_or_float)]
-"""A maturity level, 0 (nothing) to 4 (long-term, monitored), or ``unknown``."""
+Level = Annotated[
+    Literal[0, 1, 2, 3, 4, "unknown", "not_applicable"], BeforeValidator(_no_bool_or_float)
+]
+"""A maturity level, 0 (nothing) to 4 (long-term, monitored), ``unknown`` or ``not_applicable``."""
 
 KnownLevel = Annotated[int, Field(ge=0, le=4)]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_printable)]
@@ -58,9 +63,25 @@ SourceIds = Annotated[tuple[Identifier, ...], _LIST]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 RiskStatus = Literal["present", "absent", "unknown"]
 SourceKind = Literal["report", "statistics", "study", "news", "law", "treaty"]
-Verdict = Literal["supported", "unsupported", "contradicted"]
-Actor = Literal["government", "parliament", "donors", "ngos", "service_providers", "international"]
+Verdict = Literal["supported", "not_established", "unsupported", "contradicted"]
+"""supported; not established (no evidence either way); unsupported (the evidence points against
+it); contradicted (a source says the opposite)."""
+Institution = Literal[
+    "legislature",
+    "government",
+    "lead_agency",
+    "nrm_body",
+    "justice",
+    "immigration",
+    "child_protection",
+    "donors",
+]
+"""Who must act: a role a profile names with the country's own institution."""
 Horizon = Literal["immediate", "short_term", "long_term"]
+Role = Literal["origin", "transit", "destination"]
+MeasureStatus = Literal["in_place", "absent", "unknown"]
+StageStatus = Literal["provided", "partial", "not_provided", "unknown", "not_applicable"]
+TipTier = Literal["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "unknown"]
 
 
 class _Model(BaseModel):
@@ -98,8 +119,12 @@ class Source(_Model):
 class ComponentEntry(_Model):
     """A profile's finding for one framework component."""
 
-    level: Level = Field(description="0-4 on the framework's scale for this component, or unknown.")
-    evidence: Text = Field(description="One or two sentences: the facts behind the level.")
+    level: Level = Field(
+        description="0-4 on the framework's scale for this component, unknown, or not_applicable."
+    )
+    evidence: Text = Field(
+        description="One or two sentences: the facts behind the level (for not_applicable, why)."
+    )
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
 
@@ -115,6 +140,10 @@ class KeyFigure(_Model):
     """One country-level figure; ``unknown`` when no source gives it."""
 
     value: int | float | Literal["unknown"] = Field(description="A number, or unknown (never 0).")
+    counts: Text = Field(
+        description="What exactly is counted: 'potential victims referred', 'victims identified "
+        "(1,466 sex, 5,156 labour trafficking)'; figures of different kinds are not comparable."
+    )
     year: Year | None = Field(default=None, description="The year the figure covers.")
     unit: str | None = Field(default=None, description="Unit or currency code, e.g. USD.")
     proxy: bool = Field(default=False, description="True when only a proxy measure exists.")
@@ -143,15 +172,174 @@ class Claim(_Model):
     """A claim made elsewhere (e.g. in advocacy) checked against the evidence."""
 
     claim: Text = Field(description="The claim, paraphrased.")
-    verdict: Verdict = Field(description="supported, unsupported or contradicted.")
+    verdict: Verdict = Field(
+        description="supported, not_established (no evidence either way), unsupported (evidence "
+        "points against it) or contradicted."
+    )
     evidence: Text = Field(description="Why the verdict.")
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+class InstitutionEntry(_Model):
+    """The country's own name for an institution that recommendations address."""
+
+    name: Text = Field(description="The institution as the country names it, or unknown.")
+    note: Text | None = Field(default=None, description="Who else takes part, and how.")
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+class Institutions(_Model):
+    """Who must act, by role: every recommendation names one of these."""
+
+    legislature: InstitutionEntry = Field(description="The law-making body (Congress, Parliament).")
+    government: InstitutionEntry = Field(description="The executive as a whole.")
+    lead_agency: InstitutionEntry = Field(
+        description="The ministry or agency leading survivor protection and services."
+    )
+    nrm_body: InstitutionEntry = Field(description="Who makes identification decisions.")
+    justice: InstitutionEntry = Field(description="Prosecution, legal aid and compensation.")
+    immigration: InstitutionEntry = Field(description="Residence and return decisions.")
+    child_protection: InstitutionEntry = Field(description="Responsible for child survivors.")
+    donors: InstitutionEntry = Field(description="The donors that fund aftercare.")
+
+
+class Ratification(_Model):
+    """A country's commitment to an instrument of the framework's registry."""
+
+    since: Year | Literal["unknown"] = Field(description="Year of ratification or accession.")
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+class Law(_Model):
+    """A domestic law the profile relies on."""
+
+    title: Text
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+class Anchor(_Model):
+    """A familiar external rating printed beside the index."""
+
+    value: Text = Field(description="The rating as published, or unknown.")
+    year: Year | None = Field(default=None, description="The edition (report year).")
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+class TipAnchor(Anchor):
+    """The latest US TIP report tier."""
+
+    value: TipTier = Field(description="Tier 1, Tier 2, Tier 2 Watch List, Tier 3 or unknown.")
+
+
+class Anchors(_Model):
+    """External ratings: the TIP tier and the Global Slavery Index government response."""
+
+    tip_tier: TipAnchor
+    gsi_government_response: Anchor
+
+
+class MeasureEntry(_Model):
+    """Whether a measure exists: a recommendation never asks to create one that does."""
+
+    status: MeasureStatus = Field(description="in_place, absent or unknown.")
+    evidence: Text
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+class Measures(_Model):
+    """Measures already in place (or not), by the framework's measure ids."""
+
+    nrm: MeasureEntry = Field(description="A national referral mechanism in law or policy.")
+    reflection_period: MeasureEntry = Field(description="A recovery and reflection period.")
+    non_punishment_provision: MeasureEntry = Field(description="A non-punishment provision.")
+    temporary_residence: MeasureEntry = Field(
+        description="Temporary residence for foreign victims."
+    )
+    permanent_residence_route: MeasureEntry = Field(description="A route to permanent residence.")
+    compensation_scheme: MeasureEntry = Field(description="A state compensation scheme or fund.")
+    services_budget_line: MeasureEntry = Field(description="A budget line for survivor services.")
+    care_standards: MeasureEntry = Field(description="Minimum standards for care providers.")
+    subsistence_support: MeasureEntry = Field(description="Regular cash or subsistence support.")
+    move_on_support: MeasureEntry = Field(description="Support after the initial period ends.")
+    guardianship: MeasureEntry = Field(description="Guardians or advocates for child victims.")
+    survivor_advisory_body: MeasureEntry = Field(description="A body of survivors shaping policy.")
+    re_trafficking_data: MeasureEntry = Field(description="Official data on re-trafficking.")
+    open_shelters: MeasureEntry = Field(description="Shelters adult survivors may leave freely.")
+    returnee_reception: MeasureEntry = Field(description="Reception of returning nationals.")
+
+
+MeasureId = Literal[
+    "nrm",
+    "reflection_period",
+    "non_punishment_provision",
+    "temporary_residence",
+    "permanent_residence_route",
+    "compensation_scheme",
+    "services_budget_line",
+    "care_standards",
+    "subsistence_support",
+    "move_on_support",
+    "guardianship",
+    "survivor_advisory_body",
+    "re_trafficking_data",
+    "open_shelters",
+    "returnee_reception",
+]
+
+
+class Stage(_Model):
+    """One stage of "where support stops": what a survivor has at that point, and for how long."""
+
+    status: StageStatus = Field(
+        description="provided, partial, not_provided, unknown or not_applicable."
+    )
+    duration: Text = Field(
+        description="How long it lasts or takes, as the sources say; or unknown."
+    )
+    support: Text = Field(description="What support a survivor has at this stage.")
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+STAGES = (
+    "identification",
+    "reflection",
+    "decision",
+    "move_on",
+    "six_months",
+    "twelve_months",
+    "beyond",
+)
+"""The stages of the timeline, in the order a survivor meets them."""
+
+
+class Timeline(_Model):
+    """Where support stops for an adult survivor, stage by stage."""
+
+    identification: Stage = Field(description="From first contact to being recognised.")
+    reflection: Stage = Field(description="The recovery and reflection period.")
+    decision: Stage = Field(description="How long the formal identification decision takes.")
+    move_on: Stage = Field(description="What happens when initial support ends.")
+    six_months: Stage = Field(description="Support still available six months on.")
+    twelve_months: Stage = Field(description="Support still available twelve months on.")
+    beyond: Stage = Field(description="Support three years on and beyond.")
+
+
+class ProfileRecommendation(_Model):
+    """A recommendation a source makes for this country, ranked with the framework's own."""
+
+    id: Identifier
+    text: Text = Field(description="What to do, addressed to the institution, in plain words.")
+    component: Identifier = Field(description="The framework component it addresses.")
+    institution: Institution = Field(description="Who must act (a key of `institutions`).")
+    horizon: Horizon
+    indicator: Text = Field(description="What should be measurable within 12 months.")
+    sources: SourceIds = Field(min_length=1, description="The source that recommends it.")
 
 
 class Profile(_Model):
     """A country's survivor aftercare, as one YAML file under ``profiles/``."""
 
-    schema_version: Literal[1] = Field(description="Format version; 1.")
+    schema_version: Literal[2] = Field(description="Format version; 2.")
     country: Text = Field(description="Country name as it should appear in briefs.")
     country_in_text: str | None = Field(
         default=None,
@@ -159,8 +347,19 @@ class Profile(_Model):
     )
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
     region: Text = Field(description="World region.")
+    roles: Annotated[tuple[Role, ...], _LIST] = Field(
+        min_length=1, description="origin, transit and/or destination, as the sources show."
+    )
     as_of: dt.date = Field(description="Date of the newest evidence used (YYYY-MM-DD).")
     summary: Text = Field(description="Two or three sentences on the country's aftercare.")
+    institutions: Institutions
+    instruments: dict[Identifier, Ratification] = Field(
+        description="Instruments the country is bound by, by the framework's instrument ids."
+    )
+    laws: dict[Identifier, Law] = Field(default_factory=dict, description="Domestic laws cited.")
+    anchors: Anchors
+    measures: Measures
+    timeline: Timeline
     components: dict[str, ComponentEntry] = Field(
         description="One entry for every component of the framework, by component id."
     )
@@ -168,6 +367,9 @@ class Profile(_Model):
         description="One entry for every risk factor of the framework, by risk factor id."
     )
     key_figures: KeyFigures
+    recommendations: Annotated[tuple[ProfileRecommendation, ...], _LIST] = Field(
+        default=(), description="Recommendations sources make for this country."
+    )
     claims: Annotated[tuple[Claim, ...], _LIST] = Field(
         default=(), description="Claims checked against evidence."
     )
@@ -209,15 +411,29 @@ class RecommendationText(_Model):
 
     id: Identifier
     text: Text = Field(description="What to do. May contain {country} (and {component} for data).")
-    actor: Actor = Field(description="Who should act.")
+    institution: Institution = Field(
+        description="Who must act (a key of a profile's institutions)."
+    )
     horizon: Horizon = Field(description="immediate, short_term (1-2 years) or long_term.")
-    standard: Text = Field(description="The standard the recommendation comes from.")
+    indicator: Text = Field(description="What should be measurable within 12 months.")
+    standards: dict[Identifier, str] = Field(
+        default_factory=dict, description="Instrument id -> the article it rests on."
+    )
+    good_practice: Text | None = Field(
+        default=None, description="Good-practice standard cited when no binding instrument is."
+    )
 
 
 class Recommendation(RecommendationText):
     """A component's recommendation, selected when the country's level is low enough."""
 
     when_level_below: int = Field(ge=1, le=5, description="Recommended when level < this.")
+    creates: MeasureId | None = Field(
+        default=None, description="The measure it asks to create (dropped or reworded if in place)."
+    )
+    improve: Text | None = Field(
+        default=None, description="The text used instead when the measure is already in place."
+    )
 
 
 class Component(_Model):
@@ -230,6 +446,13 @@ class Component(_Model):
     levels: dict[KnownLevel, Text] = Field(description="What each level 0-4 means here.")
     standards: Annotated[tuple[Text, ...], _LIST] = Field(
         min_length=1, description="Articles it derives from."
+    )
+    continuity: bool = Field(
+        default=False,
+        description="Support over time (level 3 needs 12+ months); gaps with risks rank first.",
+    )
+    roles: Annotated[tuple[Role, ...], _LIST] = Field(
+        default=(), description="Applies only to countries with one of these roles (empty: all)."
     )
     recommendations: Annotated[tuple[Recommendation, ...], _LIST] = Field(min_length=1)
 
@@ -253,11 +476,14 @@ class Band(_Model):
 
 
 class Cap(_Model):
-    """A ceiling on the band when a critical component is weak."""
+    """A ceiling on the band when a critical component is weak or a critical risk is present."""
 
     id: Identifier
-    component: Identifier
-    level_at_most: KnownLevel
+    component: Identifier | None = Field(default=None, description="Capped on this component...")
+    level_at_most: KnownLevel | None = Field(default=None, description="...at or below this level.")
+    risk: Identifier | None = Field(
+        default=None, description="Or capped when this risk is present."
+    )
     band: Text
     reason: Text
 
@@ -265,6 +491,9 @@ class Cap(_Model):
 class IndexRules(_Model):
     """How the index maps to bands, and which caps apply."""
 
+    rank_coverage: float = Field(
+        default=0.75, ge=0, le=1, strict=False, description="Coverage needed to be ranked."
+    )
     bands: Annotated[tuple[Band, ...], _LIST] = Field(
         min_length=1, description="Best first; the last starts at 0."
     )
@@ -278,15 +507,25 @@ class DataRecommendations(_Model):
     no_re_trafficking_measure: RecommendationText
 
 
+class Instrument(_Model):
+    """An international instrument recommendations may cite."""
+
+    name: Text
+    short: Text = Field(description="How briefs cite it: 'Palermo Protocol'.")
+    binding: bool = Field(description="A treaty (true) or a political commitment (false).")
+    source: Identifier | None = Field(default=None, description="Its entry in the sources.")
+
+
 class Framework(_Model):
     """The aftercare framework: components, risk factors, scoring rules, recommendation library."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: Identifier
     name: Text
     version: Text
     description: Text
     levels: dict[KnownLevel, Text] = Field(description="What levels 0-4 mean in general.")
+    instruments: dict[Identifier, Instrument]
     sources: dict[Identifier, Source]
     index: IndexRules
     components: dict[Identifier, Component]

@@ -1,24 +1,47 @@
-"""Turn an assessment into prioritised recommendations.
+"""Turn an assessment into recommendations that fit the country, most urgent first.
 
-Recommendation texts come from the framework's library; the only thing filled in is a plain
-``{country}`` / ``{component}`` placeholder — no template code is ever evaluated from data.
+A recommendation is drawn from the framework's library, or from the profile's own (a source's
+recommendation for that country), and is made to fit:
+
+* it never asks to create a measure the profile records as in place: it asks to fix or extend it
+  (the library's ``improve`` text), or is dropped;
+* it names the country's own institution that must act;
+* its standard cites the instruments the country is bound by, or says plainly that it is
+  international good practice;
+* a gap in support that lasts (accommodation, health care, case management) where a linked
+  re-trafficking risk is documented ranks first.
+
+At most five distinct components lead as *headline* recommendations; the rest go to the annex.
+Texts are filled with plain ``{country}`` / ``{component}`` values; nothing is evaluated.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from aftercare_report import findings
 from aftercare_report.assess import Assessment, ComponentResult
-from aftercare_report.model import Actor, Horizon
-from aftercare_report.model import Recommendation as RecommendationSpec
+from aftercare_report.model import (
+    UNKNOWN,
+    Framework,
+    Horizon,
+    Institution,
+    InstitutionEntry,
+    Profile,
+    ProfileRecommendation,
+    RecommendationText,
+)
+from aftercare_report.model import Recommendation as LibraryRecommendation
 
 Priority = Literal["high", "medium", "low"]
+Origin = Literal["framework", "profile", "data"]
 PRIORITIES: tuple[Priority, ...] = ("high", "medium", "low")
 HORIZONS: tuple[Horizon, ...] = ("immediate", "short_term", "long_term")
 HIGH_SEVERITY = 2.0
 """Severity from which closing a gap is high priority (e.g. two levels short, or one with risks)."""
+HEADLINES = 5
+"""Most headline recommendations in a brief."""
 
 
 @dataclass(frozen=True)
@@ -26,121 +49,253 @@ class Recommendation:
     """A recommendation selected for a country, with what justifies it.
 
     Attributes:
-        id: The library id.
+        id: The library or profile id.
         text: What to do, with the country filled in.
-        actor: Who should act.
+        institution: The role that must act (``lead_agency``...).
+        institution_name: The country's own name for it (``Home Office``).
         horizon: ``immediate``, ``short_term`` or ``long_term``.
         priority: ``high``, ``medium`` or ``low``.
         component: The component it addresses, or None for data recommendations.
-        standard: The standard it comes from.
+        standard: The instruments and articles it rests on, or the good practice it follows.
+        binding: Whether ``standard`` cites an instrument the country is bound by.
+        indicator: What should be measurable within 12 months.
         gap: The component's gap (None for data recommendations).
-        severity: The component's severity (0 for data recommendations).
+        severity: The component's severity (0 unless it closes a gap).
         why: The gap and the linked risks that justify it, in one sentence.
-        evidence: The profile's evidence for the component's level ("" for data
-            recommendations).
+        evidence: The profile's evidence for the component's level ("" for data ones).
+        urgent_continuity: A gap in support over time with a documented linked risk.
+        headline: One of the (at most five) recommendations that lead the brief.
+        origin: ``framework``, ``profile`` (a source's recommendation) or ``data``.
+        sources: For a profile's own recommendation, the sources that make it.
     """
 
     id: str
     text: str
-    actor: Actor
+    institution: Institution
+    institution_name: str
     horizon: Horizon
     priority: Priority
     component: str | None
     standard: str
+    binding: bool
+    indicator: str
     gap: int | None
     severity: float
     why: str
     evidence: str = ""
+    urgent_continuity: bool = False
+    headline: bool = False
+    origin: Origin = "framework"
+    sources: tuple[str, ...] = ()
 
 
 def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
-    """Select, justify and order the recommendations for an assessed country.
+    """Select, fit, order and mark the headline recommendations for an assessed country.
 
-    A component's recommendation applies when the country's level is below its
-    ``when_level_below`` and, while the component is still short of its target, when it helps
-    reach the target: steps beyond the target wait until the target is met, so a brief asks first
-    for what is missing. Priority is high for severe gaps, medium for other gaps and for missing
-    evidence, low for steps beyond the target. Order: priority, severity, horizon, framework order.
+    A library recommendation applies when the country's level is below its ``when_level_below``
+    and, while the component is short of its target, only if it helps reach the target: steps
+    beyond the target wait until it is met. Priority: high for a severe gap or a gap in support
+    over time with a documented linked risk; medium for other gaps and missing evidence; low for
+    steps beyond the target. Order: priority, urgent continuity gaps first, severity, the
+    profile's own before the library's, then framework and library order.
 
     Args:
         assessment: The country's assessment.
 
     Returns:
-        Recommendations, one per library entry at most, most urgent first.
+        Recommendations, each text at most once, most urgent first; the first of up to five
+        distinct components are marked ``headline``.
     """
-    country = assessment.profile.name_in_text
     picked: list[tuple[int, Recommendation]] = []
-    for order, result in enumerate(assessment.components):
+    order = {c.id: i * 100 for i, c in enumerate(assessment.components)}
+    for rec in assessment.profile.recommendations:
+        picked.append((order.get(rec.component, 0), _profile_rec(assessment, rec)))
+    for result in assessment.components:
         spec = assessment.framework.components[result.id]
-        for rec in spec.recommendations:
-            if _applies(rec, result):
-                closes_gap = bool(result.gap) and rec.when_level_below <= result.target
-                risks = [assessment.framework.risk_factors[r].name.lower() for r in result.risks]
-                picked.append((order, _component_rec(rec, result, country, closes_gap, risks)))
-    picked.extend((len(picked) + 100, rec) for rec in _data_recs(assessment))
+        for i, lib in enumerate(spec.recommendations):
+            made = _library_rec(assessment, lib, result)
+            if made is not None:
+                picked.append((order[result.id] + i, made))
+    picked.extend((len(order) * 100, rec) for rec in _data_recs(assessment))
 
-    def key(item: tuple[int, Recommendation]) -> tuple[int, float, int, int]:
-        order, rec = item
-        return (PRIORITIES.index(rec.priority), -rec.severity, HORIZONS.index(rec.horizon), order)
+    def key(item: tuple[int, Recommendation]) -> tuple[int, bool, float, bool, int]:
+        position, rec = item
+        # Within a component, the library's own order holds (what closes the gap comes first).
+        return (
+            PRIORITIES.index(rec.priority),
+            not rec.urgent_continuity,
+            -rec.severity,
+            rec.origin != "profile",
+            position,
+        )
 
-    return tuple(rec for _, rec in sorted(picked, key=key))
+    ordered = [rec for _, rec in sorted(picked, key=key)]
+    unique = list({rec.text: rec for rec in reversed(ordered)}.values())[::-1]
+    return _mark_headlines(unique)
 
 
-def _applies(rec: RecommendationSpec, result: ComponentResult) -> bool:
+def _mark_headlines(recs: list[Recommendation]) -> tuple[Recommendation, ...]:
+    """Mark the first recommendation of each of the first five components (no low priority)."""
+    seen: set[str] = set()
+    out = []
+    for rec in recs:
+        subject = rec.component or rec.id
+        lead = rec.priority != "low" and subject not in seen and len(seen) < HEADLINES
+        if lead:
+            seen.add(subject)
+        out.append(replace(rec, headline=lead))
+    return tuple(out)
+
+
+def _applies(rec: LibraryRecommendation, result: ComponentResult) -> bool:
     if result.level is None or result.level >= rec.when_level_below:
         return False
     return rec.when_level_below <= result.target or result.level >= result.target
 
 
+def _library_rec(
+    assessment: Assessment, lib: LibraryRecommendation, result: ComponentResult
+) -> Recommendation | None:
+    if not _applies(lib, result):
+        return None
+    profile = assessment.profile
+    text = lib.text
+    if lib.creates is not None and getattr(profile.measures, lib.creates).status == "in_place":
+        if lib.improve is None:
+            return None  # it asks for what exists, and there is nothing to fix: say nothing
+        text = lib.improve
+    closes_gap = bool(result.gap) and lib.when_level_below <= result.target
+    return _component_rec(assessment, result, lib, text, closes_gap, origin="framework", sources=())
+
+
+def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommendation:
+    result = assessment.component(rec.component)
+    return _component_rec(
+        assessment, result, rec, rec.text, bool(result.gap), origin="profile", sources=rec.sources
+    )
+
+
 def _component_rec(
-    rec: RecommendationSpec,
+    assessment: Assessment,
     result: ComponentResult,
-    country: str,
+    spec: RecommendationText | ProfileRecommendation,
+    text: str,
     closes_gap: bool,
-    risks: list[str],
+    *,
+    origin: Origin,
+    sources: tuple[str, ...],
 ) -> Recommendation:
+    profile, framework = assessment.profile, assessment.framework
+    risks = [framework.risk_factors[r].name.lower() for r in result.risks]
+    urgent = closes_gap and result.continuity and bool(result.risks)
     level = result.level or 0
     if closes_gap:
-        priority: Priority = "high" if result.severity >= HIGH_SEVERITY else "medium"
+        high = result.severity >= HIGH_SEVERITY or urgent
+        priority: Priority = "high" if high else "medium"
         why = findings.why_close_gap(result.name, level, result.target, risks)
+    elif result.gap is None and origin == "profile":
+        priority, why = "medium", findings.why_source_recommends()
     else:
         priority = "low"
         why = findings.why_beyond_target(result.name, level)
+    if isinstance(spec, RecommendationText):
+        standard, binding = cite(spec, profile, framework)
+    else:
+        standard, binding = findings.country_source_standard(), False
     return Recommendation(
-        id=rec.id,
-        text=findings.fill_placeholders(rec.text, {"country": country}),
-        actor=rec.actor,
-        horizon=rec.horizon,
+        id=spec.id,
+        text=findings.fill_placeholders(text, {"country": profile.name_in_text}).strip(),
+        institution=spec.institution,
+        institution_name=institution_name(profile, spec.institution),
+        horizon=spec.horizon,
         priority=priority,
         component=result.id,
-        standard=rec.standard,
+        standard=standard,
+        binding=binding,
+        indicator=spec.indicator.strip(),
         gap=result.gap,
         severity=result.severity if closes_gap else 0.0,
         why=why,
         evidence=result.evidence.strip(),
+        urgent_continuity=urgent,
+        origin=origin,
+        sources=sources,
     )
+
+
+def institution_name(profile: Profile, role: Institution) -> str:
+    """Return the country's name for the institution in ``role``, or its government's."""
+    for candidate in (role, "government"):
+        entry: InstitutionEntry = getattr(profile.institutions, candidate)
+        if entry.name.strip() != UNKNOWN:
+            return entry.name.strip()
+    return findings.the_government_of(profile.name_in_text)
+
+
+def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tuple[str, bool]:
+    """Return the standard a recommendation cites for this country, and whether it binds it.
+
+    Instruments the country is bound by come first, in the framework's order; when none of the
+    recommendation's instruments binds the country, the standard is called good practice.
+
+    Args:
+        spec: The library recommendation.
+        profile: The country (its ``instruments``).
+        framework: For the instruments' short names and whether they are treaties.
+    """
+    bound = [
+        f"{framework.instruments[i].short} {spec.standards[i]}".strip()
+        for i in framework.instruments
+        if i in spec.standards and i in profile.instruments and framework.instruments[i].binding
+    ]
+    if bound:
+        return "; ".join(bound), True
+    others = [
+        f"{framework.instruments[i].short} {article}".strip()
+        for i, article in spec.standards.items()
+        if i in framework.instruments
+    ]
+    if spec.good_practice:
+        others.append(spec.good_practice)
+    return findings.good_practice(others), False
 
 
 def _data_recs(assessment: Assessment) -> list[Recommendation]:
     library = assessment.framework.data_recommendations
     country = assessment.profile.name_in_text
     out = []
-    unknown = [c.name for c in assessment.components if c.level is None]
+    unknown = [c.name for c in assessment.components if c.unknown]
     if unknown:
         names = findings.join_words([n.lower() for n in unknown])
-        spec = library.unknown_level
-        text = findings.fill_placeholders(spec.text, {"country": country, "component": names})
-        why = findings.why_unknown_levels(names)
-        out.append(_data_rec(spec.id, text, spec.actor, spec.horizon, spec.standard, why))
+        text = findings.fill_placeholders(
+            library.unknown_level.text, {"country": country, "component": names}
+        )
+        out.append(_data_rec(assessment, library.unknown_level, text, findings.why_unknown(names)))
     if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
         spec = library.no_re_trafficking_measure
         text = findings.fill_placeholders(spec.text, {"country": country, "component": ""})
-        why = findings.why_no_measure(country)
-        out.append(_data_rec(spec.id, text, spec.actor, spec.horizon, spec.standard, why))
+        out.append(_data_rec(assessment, spec, text, findings.why_no_measure(country)))
     return out
 
 
 def _data_rec(
-    rec_id: str, text: str, actor: Actor, horizon: Horizon, standard: str, why: str
+    assessment: Assessment, spec: RecommendationText, text: str, why: str
 ) -> Recommendation:
-    return Recommendation(rec_id, text, actor, horizon, "medium", None, standard, None, 0.0, why)
+    profile = assessment.profile
+    standard, binding = cite(spec, profile, assessment.framework)
+    return Recommendation(
+        id=spec.id,
+        text=text.strip(),
+        institution=spec.institution,
+        institution_name=institution_name(profile, spec.institution),
+        horizon=spec.horizon,
+        priority="medium",
+        component=None,
+        standard=standard,
+        binding=binding,
+        indicator=spec.indicator.strip(),
+        gap=None,
+        severity=0.0,
+        why=why,
+        origin="data",
+    )

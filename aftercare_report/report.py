@@ -15,9 +15,6 @@ from aftercare_report.evidence import DEFAULT_STALE_YEARS
 from aftercare_report.model import Framework, Profile
 from aftercare_report.recommend import Recommendation, recommendations
 
-GOVERNMENT = ("government", "parliament")
-"""Actors that count as governments in the comparative conclusion."""
-
 
 @dataclass(frozen=True)
 class CountryReport:
@@ -33,13 +30,9 @@ class CountryReport:
         return self.assessment.profile
 
     @property
-    def government_asks(self) -> frozenset[str]:
-        """Components on which a government or legislature is asked to close a gap."""
-        return frozenset(
-            rec.component
-            for rec in self.recommendations
-            if rec.component and rec.actor in GOVERNMENT and rec.priority != "low"
-        )
+    def headline(self) -> tuple[Recommendation, ...]:
+        """The (at most five) recommendations that lead the brief, in order."""
+        return tuple(r for r in self.recommendations if r.headline)
 
 
 def analyse(
@@ -65,13 +58,11 @@ def analyse(
     for profile in profiles:
         assessment = assess(profile, framework, peer_set, stale_years=stale_years)
         recs = recommendations(assessment)
-        messages = findings.key_messages(assessment, recs[0].text if recs else None)
+        messages = findings.key_messages(assessment)
         out.append(CountryReport(assessment, recs, messages))
     return tuple(out)
 
 
 def conclusion(reports: Sequence[CountryReport]) -> list[str]:
     """Write the comparative conclusion of several countries (default terms)."""
-    return findings.conclusion(
-        [r.assessment for r in reports], [r.government_asks for r in reports]
-    )
+    return findings.conclusion([r.assessment for r in reports])

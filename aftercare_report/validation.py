@@ -205,15 +205,40 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
     findings = [
         *_match_ids(doc, ("components",), framework.components, "component"),
         *_match_ids(doc, ("risk_factors",), framework.risk_factors, "risk factor"),
+        *_unknown_keys(doc, "instruments", framework.instruments, "instrument"),
     ]
+    recs = data.get("recommendations")
+    for i, rec in enumerate(recs if isinstance(recs, list) else []):
+        component = rec.get("component") if isinstance(rec, Mapping) else None
+        if isinstance(component, str) and component not in framework.components:
+            msg = f"'{component}' is not a component of the framework"
+            msg += did_you_mean(component, framework.components)
+            findings.append(doc.finding(("recommendations", i, "component"), msg))
     registry = data.get("sources")
     known_sources = set(registry) if isinstance(registry, Mapping) else set()
     for path, source_id in _source_refs(data, ()):
         if isinstance(source_id, str) and source_id not in known_sources:
-            hint = did_you_mean(source_id, known_sources) if len(known_sources) else ""
+            # Suggestions are for a handful of typos: past a few hundred candidates the
+            # comparison would grow with the square of the input, so none is offered.
+            small = 0 < len(known_sources) <= MAX_SUGGEST and len(source_id) <= 80
+            hint = did_you_mean(source_id, known_sources) if small else ""
             msg = f"source '{source_id}' is not in the sources registry{hint}"
             findings.append(doc.finding(path, msg, code="unknown-source"))
     return findings
+
+
+MAX_SUGGEST = 500
+"""Most candidates a did-you-mean hint compares against (keeps validation linear)."""
+
+
+def _unknown_keys(
+    doc: Document, section: str, expected: Mapping[str, Any], what: str
+) -> Iterator[Finding]:
+    found = doc.data.get(section)
+    for key in found if isinstance(found, Mapping) else ():
+        if key not in expected:
+            msg = f"'{key}' is not an {what} the framework knows{did_you_mean(str(key), expected)}"
+            yield doc.finding((section, key), msg, of_key=True, code=f"unknown-{what}")
 
 
 def _match_ids(
@@ -295,10 +320,7 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
     ):
         out.append(doc.finding(("index", "bands"), "bands must be ordered best first"))
     for i, cap in enumerate(framework.index.caps):
-        if cap.component not in comps:
-            out.append(
-                doc.finding(("index", "caps", i, "component"), _unknown(cap.component, comps))
-            )
+        out.extend(_check_cap(doc, framework, i))
         if cap.band not in bands:
             out.append(doc.finding(("index", "caps", i, "band"), _unknown(cap.band, bands)))
     if sorted(framework.levels) != [0, 1, 2, 3, 4]:
@@ -310,11 +332,22 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
         for i, rec in enumerate(comp.recommendations):
             path: KeyPath = ("components", cid, "recommendations", i)
             out.extend(_check_rec(doc, path, rec.id, rec.text, {"country"}, seen))
+            out.extend(_check_standards(doc, path, rec.standards, framework))
+            if rec.improve and rec.creates is None:
+                msg = "improve is used only when the measure named by creates is in place"
+                out.append(doc.finding((*path, "improve"), msg))
+            elif rec.improve:
+                out.extend(_check_rec(doc, (*path, "improve"), "", rec.improve, {"country"}, set()))
     data_recs = framework.data_recommendations
     for name in ("unknown_level", "no_re_trafficking_measure"):
         rec = getattr(data_recs, name)
         path = ("data_recommendations", name)
         out.extend(_check_rec(doc, path, rec.id, rec.text, {"country", "component"}, seen))
+        out.extend(_check_standards(doc, path, rec.standards, framework))
+    for iid, instrument in framework.instruments.items():
+        if instrument.source is not None and instrument.source not in framework.sources:
+            msg = f"source '{instrument.source}' is not in the sources registry"
+            out.append(doc.finding(("instruments", iid, "source"), msg))
     for rid, risk in framework.risk_factors.items():
         for i, cid in enumerate(risk.mitigated_by):
             if cid not in comps:
@@ -325,6 +358,31 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
         if ref not in framework.sources:
             out.append(doc.finding(path, f"source '{ref}' is not in the sources registry"))
     return out
+
+
+def _check_cap(doc: Document, framework: Framework, i: int) -> list[Finding]:
+    cap, path = framework.index.caps[i], ("index", "caps", i)
+    if (cap.component is None) == (cap.risk is None):
+        return [doc.finding(path, "a cap names either a component or a risk, not both or neither")]
+    if cap.component is not None:
+        if cap.level_at_most is None:
+            return [doc.finding(path, "a component cap needs level_at_most")]
+        if cap.component not in framework.components:
+            msg = _unknown(cap.component, framework.components)
+            return [doc.finding((*path, "component"), msg)]
+    if cap.risk is not None and cap.risk not in framework.risk_factors:
+        return [doc.finding((*path, "risk"), _unknown(cap.risk, framework.risk_factors))]
+    return []
+
+
+def _check_standards(
+    doc: Document, path: KeyPath, standards: Mapping[str, str], framework: Framework
+) -> list[Finding]:
+    return [
+        doc.finding((*path, "standards", iid), _unknown(iid, framework.instruments), of_key=True)
+        for iid in standards
+        if iid not in framework.instruments
+    ]
 
 
 def _unknown(value: str, choices: Iterable[str]) -> str:

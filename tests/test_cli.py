@@ -72,7 +72,7 @@ def test_validate_github_annotations(run) -> None:  # type: ignore[no-untyped-de
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith("::error file=") and ",line=12,col=12," in first
-    assert first.endswith("::7 is not one of 0, 1, 2, 3, 4, unknown")
+    assert first.endswith("::7 is not one of 0, 1, 2, 3, 4, unknown, not_applicable")
 
 
 def test_warnings_fail_only_with_strict(run) -> None:  # type: ignore[no-untyped-def]
@@ -97,11 +97,25 @@ def test_usage_error_exits_2(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_broken_framework_exits_1_without_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     framework = tmp_path / "fw.yaml"
-    framework.write_text("schema_version: 1\nname: x\n")
+    framework.write_text("schema_version: 2\nname: x\n")
     result = run("validate", "--framework", str(framework))
     assert result.exit_code == 1
     assert "fw.yaml:1:1: id: required key 'id' is missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_format_1_profile_gets_one_message_that_says_what_changed(
+    run,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text("schema_version: 1\ncountry: Oldland\niso3: OLD\ncomponents: {}\n")
+    result = run("validate", str(old))
+    assert result.exit_code == 1
+    (line, *_) = result.stdout.splitlines()
+    assert line.startswith(f"{old}:1:17: schema_version: this profile is in format 1")
+    assert "timeline" in line and "Migrating profiles to format 2" in line
+    assert "required key" not in result.stdout  # one message, not a wall of missing keys
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:

@@ -77,9 +77,10 @@ def test_gaps_prints_index_components_actions_and_unknowns() -> None:
     result = run("gaps", "thailand")
     assert result.exit_code == 0, result.output
     out = plain(result)
-    assert "Thailand — aftercare index 42.9/100, band C (Partial)" in out
-    assert "Band held at C or below (non-punishment of survivors)" in out
-    assert re.search(r"Component\s+Lvl\s+Tgt\s+Gap\s+Sev\s+Best peer", out)
+    assert "Aftercare index 40.1 (range 40.1-57.4), band C · evidence covers 83%" in out
+    assert "TIP report: Tier 2 (2025)" in out
+    assert "held at" not in out and "lowered" not in out  # no cap changed Thailand's band
+    assert re.search(r"Component\s+Lvl\s+Tgt\s+Gap\s+Sev\s+Meets the target", out)
     assert "Non-punishment of survivors" in out
     assert "What to do first" in out and "What we do not know" in out
     assert out.index("What to do first") < out.index("What we do not know")
@@ -102,26 +103,34 @@ def test_gaps_json_has_the_documented_shape() -> None:
         "schema_version",
         "country",
         "index",
-        "band",
+        "anchors",
         "components",
         "risks",
+        "timeline",
         "recommendations",
         "data_gaps",
         "key_messages",
     } <= set(data)
-    assert (data["schema_version"], data["country"], data["index"], data["band"]) == (
-        1,
-        "Thailand",
-        42.9,
-        "C",
-    )
+    assert (data["schema_version"], data["country"]) == (2, "Thailand")
+    assert data["index"] == {
+        "value": 40.1,
+        "range": [40.1, 57.4],
+        "coverage": 0.827,
+        "ranked": True,
+        "band": "C",
+        "band_label": "Partial",
+        "uncapped_band": "C",
+        "caps": [],
+    }
+    assert data["anchors"]["tip_tier"]["value"] == "Tier 2"
     assert [c["id"] for c in data["components"]] == COMPONENT_IDS
     for component in data["components"]:
-        assert {"id", "level", "target", "gap", "severity", "best_peer"} <= set(component)
+        assert {"id", "level", "target", "gap", "severity", "peer", "applicable"} <= set(component)
     recs = data["recommendations"]
-    assert recs
+    assert recs and 1 <= sum(r["headline"] for r in recs) <= 5
     for rec in recs:
-        assert {"text", "actor", "horizon", "priority", "component", "standard"} <= set(rec)
+        assert {"text", "institution", "institution_name", "horizon", "priority"} <= set(rec)
+        assert {"component", "standard", "binding", "indicator", "headline"} <= set(rec)
     assert data["risks"] and data["data_gaps"] and data["key_messages"]
     assert data["peers"] == [slug for slug in BUNDLED if slug != "thailand"]
 
@@ -143,7 +152,7 @@ def test_gaps_typo_suggests_the_country_on_stderr() -> None:
 def test_peers_narrow_the_comparison() -> None:
     data = run_json("gaps", "thailand", "--peers", "united-kingdom")
     assert data["peers"] == ["united-kingdom"]
-    peers = {c["best_peer"]["slug"] for c in data["components"] if c["best_peer"]}
+    peers = {c["peer"]["slug"] for c in data["components"] if c["peer"]}
     assert peers == {"united-kingdom"}
 
 
@@ -155,12 +164,12 @@ def test_peers_allow_a_space_after_the_comma() -> None:
 
 def test_gaps_accepts_a_profile_path(monkeypatch: pytest.MonkeyPatch) -> None:
     data = run_json("gaps", str(VALID))
-    assert (data["slug"], data["index"], data["band"]) == ("testland", 38.3, "D")
+    assert (data["slug"], data["index"]["value"], data["index"]["band"]) == ("testland", 33.6, "D")
     assert data["peers"] == BUNDLED
     monkeypatch.chdir(TESTS.parent)
     result = run("gaps", "tests/profiles/valid/testland.yaml")
     assert result.exit_code == 0, result.output
-    assert plain(result).startswith("Testland — aftercare index 38.3/100")
+    assert plain(result).startswith("Testland · as of 2024-06-30\nAftercare index 33.6")
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -175,12 +184,13 @@ def test_list_prints_one_row_per_profile(terminal: Any) -> None:
     # Long cells wrap onto indented continuation lines; a row starts at column 0.
     rows = [line for line in lines[rule + 1 :] if line and not line[0].isspace()]
     assert len(rows) == 5
-    assert [row.split("  ")[0] for row in rows] == [
-        "United Kingdom",
-        "India",
-        "Nigeria",
-        "United States",
-        "Thailand",
+    assert [row.split()[0] for row in rows] == ["1", "2", "3", "4", "5"]
+    assert [re.split(r"\s{2,}", row)[1:3] for row in rows] == [
+        ["United Kingdom", "46.9"],
+        ["United States", "46.3"],
+        ["Thailand", "40.1"],
+        ["Nigeria", "31.5"],
+        ["India", "30.9"],
     ]
     assert widest(result.stdout) <= 80
 
@@ -189,7 +199,8 @@ def test_list_json_is_sorted_by_index_descending() -> None:
     rows = run_json("list")
     assert isinstance(rows, list) and len(rows) == 5
     for row in rows:
-        assert {"slug", "country", "index"} <= set(row)
+        assert {"slug", "country", "rank", "index", "range", "coverage", "ranked"} <= set(row)
+        assert {"tip_tier", "gsi"} <= set(row)
     assert sorted(row["slug"] for row in rows) == BUNDLED
     indexes = [row["index"] for row in rows]
     assert indexes == sorted(indexes, reverse=True)

@@ -14,6 +14,7 @@ from aftercare_report.resources import DEFAULT_FRAMEWORK
 
 COMPONENTS = [
     "identification",
+    "timeliness",
     "reflection_period",
     "accommodation",
     "health",
@@ -21,19 +22,44 @@ COMPONENTS = [
     "unconditional",
     "non_punishment",
     "residence_return",
+    "national_return",
     "economic",
     "social",
     "safety",
     "funding",
+    "children",
+    "privacy",
+    "consent",
+    "participation",
 ]
 
 
-def test_bundled_framework_has_the_twelve_components_and_ten_risks(framework: Framework) -> None:
+def test_bundled_framework_has_eighteen_components_and_eleven_risks(framework: Framework) -> None:
     assert list(framework.components) == COMPONENTS
-    assert len(framework.risk_factors) == 10
+    assert len(framework.risk_factors) == 11
     for component in framework.components.values():
         assert sorted(component.levels) == [0, 1, 2, 3, 4]
         assert component.standards
+
+
+def test_long_term_support_is_inside_the_target(framework: Framework) -> None:
+    # Level 3 of accommodation, health and social care requires support for 12 months or more,
+    # so its absence is a gap at the target, not an aspiration beyond it.
+    for cid in ("accommodation", "health", "social"):
+        component = framework.components[cid]
+        assert component.continuity and component.target == 3
+        assert "12 months" in component.levels[3], cid
+    assert "Palermo Protocol Art. 9(1)(b)" in framework.components["safety"].standards
+
+
+def test_framework_texts_do_not_state_the_essays_claims_as_facts(framework: Framework) -> None:
+    text = " ".join(
+        [c.description for c in framework.components.values()]
+        + [r.description + r.evidence for r in framework.risk_factors.values()]
+    )
+    assert "for a roof, food and transport" not in text
+    assert "keep track of survivors" not in text
+    assert "2015/11/9" not in framework.sources["chab-dai-butterfly"].url
 
 
 def test_every_low_level_has_a_recommendation(framework: Framework) -> None:

@@ -1,39 +1,25 @@
-"""Recommendations and key messages derived from an assessment."""
+"""Recommendations that fit the country, and the key messages derived from an assessment."""
 
 from __future__ import annotations
 
 from typing import get_args
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aftercare_report import catalog
-from aftercare_report.assess import Assessment, assess
-from aftercare_report.findings import key_messages as _key_messages
-from aftercare_report.model import UNKNOWN, Actor, Framework, Horizon, Profile
-from aftercare_report.recommend import (
-    HIGH_SEVERITY,
-    HORIZONS,
-    PRIORITIES,
-    Recommendation,
-    recommendations,
-)
-from aftercare_report.terms import reword
+from aftercare_report.assess import assess
+from aftercare_report.findings import key_messages
+from aftercare_report.model import UNKNOWN, Framework, Horizon, Institution, Profile
+from aftercare_report.recommend import HEADLINES, PRIORITIES, recommendations
+from aftercare_report.report import CountryReport, analyse
 
-from .test_assess import COMPONENT_IDS, LEVELS, with_levels, with_risks
+from .test_assess import COMPONENT_IDS, LEVELS, named, with_levels, with_risks
 
 FW = catalog.load_framework()
-
-
-def key_messages(
-    a: Assessment, recs: tuple[Recommendation, ...], terms: dict[str, str] | None = None
-) -> tuple[str, ...]:
-    messages = _key_messages(a, recs[0].text if recs else None)
-    return tuple(reword(m, terms) for m in messages) if terms else messages
-
-
 FAST = settings(max_examples=50, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
-ACTORS = set(get_args(Actor))
+INSTITUTIONS = set(get_args(Institution))
 
 level_maps = st.fixed_dictionaries({cid: st.sampled_from(LEVELS) for cid in COMPONENT_IDS})
 risk_maps = st.fixed_dictionaries(
@@ -43,140 +29,172 @@ risk_maps = st.fixed_dictionaries(
 
 @FAST
 @given(level_maps, risk_maps)
-def test_every_recommendation_says_who_when_and_on_what_standard(
+def test_every_recommendation_names_who_when_what_to_measure_and_on_what_standard(
     testland: Profile, levels: dict[str, int | str], risks: dict[str, str]
 ) -> None:
     profile = with_risks(with_levels(testland, levels), risks)
-    a = assess(profile, FW)
-    recs = recommendations(a)
+    recs = recommendations(assess(profile, FW))
     for rec in recs:
-        assert rec.actor in ACTORS, rec.id
-        assert rec.horizon in HORIZONS and rec.horizon in get_args(Horizon), rec.id
-        assert rec.standard.strip(), rec.id
+        assert rec.institution in INSTITUTIONS and rec.institution_name.strip(), rec.id
+        assert rec.horizon in get_args(Horizon), rec.id
+        assert rec.standard.strip() and rec.indicator.strip(), rec.id
         assert rec.text.strip() and "{" not in rec.text, rec.id
-        assert rec.priority in PRIORITIES, rec.id
-        if rec.component is not None:
-            # Selected only for a known level below the library entry's threshold.
-            spec = next(r for r in FW.components[rec.component].recommendations if r.id == rec.id)
-            level = a.component(rec.component).level
-            assert level is not None and level < spec.when_level_below
-    # Most urgent first.
     ranks = [PRIORITIES.index(r.priority) for r in recs]
-    assert ranks == sorted(ranks)
-    assert len({r.id for r in recs}) == len(recs)
-    messages = key_messages(a, recs)
-    assert 1 <= len(messages) <= 5 and all(m.strip() for m in messages)
+    assert ranks == sorted(ranks)  # most urgent first
+    assert len({r.text for r in recs}) == len(recs)
+    headline = [r for r in recs if r.headline]
+    assert len(headline) <= HEADLINES
+    assert len({r.component or r.id for r in headline}) == len(headline)
+    assert all(r.priority != "low" for r in headline)
 
 
-def test_testland_recommendations_most_severe_first(
+def test_a_measure_in_place_is_never_asked_for_again(
     testland: Profile, framework: Framework
 ) -> None:
-    a = assess(testland, framework)
-    recs = recommendations(a)
-    # Social (level 0, severity 7.875) is the worst gap; its 12-month caseworker step comes first.
+    # Testland has an NRM in place (measures.nrm) and identification below the target.
+    a = assess(with_levels(testland, {"identification": 2}), framework)
+    texts = {r.id: r.text for r in recommendations(a)}
+    assert "Adopt a national referral mechanism" not in texts["identification-national-nrm"]
+    assert texts["identification-national-nrm"].startswith("Make Testland's national referral")
+    # Without it, the same library entry asks to create one.
+    absent = testland.measures.nrm.model_copy(update={"status": "absent"})
+    measures = testland.measures.model_copy(update={"nrm": absent})
+    bare = named(testland.model_copy(update={"measures": measures}), testland.slug)
+    texts = {
+        r.id: r.text
+        for r in recommendations(assess(with_levels(bare, {"identification": 2}), framework))
+    }
+    assert texts["identification-national-nrm"].startswith("Adopt a national referral mechanism")
+
+
+def test_standard_cites_what_binds_the_country_or_says_good_practice(
+    testland: Profile, framework: Framework
+) -> None:
+    recs = {r.id: r for r in recommendations(assess(testland, framework))}
+    # Testland is party to the Palermo Protocol only.
+    housing = recs["accommodation-twelve-months"]
+    assert housing.binding and housing.standard.startswith("Palermo Protocol Art. 6(3)(a)")
+    assert "CoE" not in housing.standard
+    punish = recs["non-punishment-legal-provision"]  # rests on the CoE Convention alone
+    assert not punish.binding
+    assert punish.standard.startswith("International good practice (CoE Convention Art. 26")
+
+
+def test_continuity_gap_with_a_documented_risk_leads_the_brief(
+    testland: Profile, framework: Framework
+) -> None:
+    # Social reintegration (0 of 3) with support ending abruptly documented: the first headline.
+    recs = recommendations(assess(testland, framework))
     first = recs[0]
-    assert (first.id, first.priority, first.component, first.severity) == (
-        "social-twelve-months-support",
-        "high",
-        "social",
-        7.875,
+    assert first.headline and first.priority == "high" and first.urgent_continuity
+    assert first.component == "social"
+    # The same gap with no linked risk documented is no longer urgent.
+    calm = with_risks(
+        testland,
+        dict.fromkeys(["economic_precarity", "support_ends_abruptly", "weak_transition"], "absent"),
     )
-    assert first.actor == "government" and first.horizon == "short_term"
-    assert "Testland" in first.text
-    assert "level 0 of a target of 3" in first.why and "3 linked" in first.why
-    for rec in recs:
-        if rec.component is None:
-            assert rec.priority == "medium" and rec.severity == 0
-        elif rec.priority != "low":
-            assert (rec.priority == "high") == (rec.severity >= HIGH_SEVERITY), rec.id
-    # Within a priority, severity never rises.
-    for priority in PRIORITIES:
-        severities = [r.severity for r in recs if r.priority == priority]
-        assert severities == sorted(severities, reverse=True)
+    social = [r for r in recommendations(assess(calm, framework)) if r.component == "social"]
+    assert social and not any(r.urgent_continuity for r in social)
 
 
-def test_steps_beyond_the_target_are_low_priority(testland: Profile, framework: Framework) -> None:
-    # Health is at its target (3): only the level-4 step is offered, as low priority.
-    recs = [r for r in recommendations(assess(testland, framework)) if r.component == "health"]
-    assert [(r.id, r.priority, r.severity) for r in recs] == [
-        ("health-long-term-mental-health", "low", 0.0)
-    ]
-
-
-def test_unknown_levels_get_a_data_recommendation_not_a_service_one(
+def test_a_profiles_own_recommendation_takes_part_with_its_source(
     testland: Profile, framework: Framework
 ) -> None:
     recs = recommendations(assess(testland, framework))
-    assert not [r for r in recs if r.component == "unconditional"]
-    (data,) = [r for r in recs if r.id == "data-unknown-level"]
-    assert "help not conditional on cooperation" in data.text
-    assert data.why == "No source documents the level of help not conditional on cooperation."
+    (own,) = [r for r in recs if r.origin == "profile"]
+    assert own.id == "testland-caseworker" and own.sources == ("report-2023",)
+    assert own.institution_name == "the Ministry of Care" and own.component == "social"
+    assert own.headline  # it addresses the most urgent gap, and the profile's own comes first
 
 
-def test_re_trafficking_measure_recommendation(testland: Profile, framework: Framework) -> None:
-    recs = recommendations(assess(testland, framework))
-    (rec,) = [r for r in recs if r.id == "data-re-trafficking-measure"]
-    assert rec.standard == "GSI Milestone 1" and rec.actor == "government"
-    assert rec.why == "Testland has no official measure of re-trafficking."
+def test_unknown_institution_falls_back_to_the_government(
+    testland: Profile, framework: Framework
+) -> None:
+    a = assess(with_levels(testland, {"children": 1}), framework)
+    (guardians,) = [r for r in recommendations(a) if r.id == "children-guardians"]
+    assert guardians.institution == "child_protection"  # named `unknown` in Testland
+    assert guardians.institution_name == "the Government of Testland"
 
 
-def test_key_messages_of_testland(testland: Profile, framework: Framework) -> None:
-    a = assess(testland, framework)
-    messages = key_messages(a, recommendations(a))
+def test_steps_beyond_the_target_wait_until_it_is_met(
+    testland: Profile, framework: Framework
+) -> None:
+    recs = {r.id: r for r in recommendations(assess(testland, framework))}
+    assert "identification-advocates-and-data" in recs  # identification is at the target (3)
+    assert recs["identification-advocates-and-data"].priority == "low"
+    assert "social-peer-networks" not in recs  # social is at 0: close the gap first
+
+
+# --- the bundled countries ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reports(bundled: dict[str, Profile], framework: Framework) -> dict[str, CountryReport]:
+    return {r.profile.slug: r for r in analyse(list(bundled.values()), framework)}
+
+
+def test_thailand_is_not_asked_to_create_what_it_has(reports: dict[str, CountryReport]) -> None:
+    texts = " ".join(r.text for r in reports["thailand"].recommendations).lower()
+    assert "adopt a national referral mechanism" not in texts  # adopted in March 2022
+    assert "enact a non-punishment provision" not in texts  # s.41 of the 2008 Act
+    assert "widen thailand's non-punishment provision" in texts
+
+
+def test_no_country_outside_the_coe_convention_is_told_it_binds_them(
+    reports: dict[str, CountryReport],
+) -> None:
+    for slug, report in reports.items():
+        party = "coe_cets197" in report.profile.instruments
+        for rec in report.recommendations:
+            if rec.binding and "CoE Convention" in rec.standard:
+                assert party, (slug, rec.id)
+        assert party == (slug == "united-kingdom")
+
+
+def test_five_first_steps_are_five_different_texts(reports: dict[str, CountryReport]) -> None:
+    firsts = [r.recommendations[0].text for r in reports.values()]
+    assert len(set(firsts)) == len(firsts) == 5
+
+
+def test_every_country_has_three_to_five_headlines_led_by_long_term_support(
+    reports: dict[str, CountryReport],
+) -> None:
+    for slug, report in reports.items():
+        headline = report.headline
+        assert 3 <= len(headline) <= 5, slug
+        assert headline[0].priority == "high", slug
+        assert headline[0].component in ("social", "accommodation", "health"), slug
+
+
+def test_us_recommendations_address_congress_not_parliament(
+    reports: dict[str, CountryReport],
+) -> None:
+    names = {r.institution_name for r in reports["united-states"].recommendations}
+    assert "Congress" in names and not any("Parliament" in n for n in names)
+
+
+def test_no_residence_permit_is_asked_of_a_country_where_it_does_not_apply(
+    reports: dict[str, CountryReport],
+) -> None:
+    for report in reports.values():
+        a = report.assessment
+        if not a.component("residence_return").applicable:
+            assert not [r for r in report.recommendations if r.component == "residence_return"]
+
+
+# --- key messages ---------------------------------------------------------------------------
+
+
+def test_key_messages_of_testland_say_what_exists_and_where_support_stops(
+    testland: Profile, framework: Framework
+) -> None:
+    messages = key_messages(assess(testland, framework))
     assert 3 <= len(messages) <= 5
-    assert messages[0].startswith("Testland scores 38.3/100 on the aftercare index (band D")
-    assert "9 of 12 components fall short" in messages[0]
-    assert "1 could not be rated" in messages[0]
-    assert "social reintegration and case management (level 0 of 3)" in messages[1]
-    assert any("no official measure of re-trafficking" in m for m in messages)
-
-
-def test_key_messages_use_the_teams_terms(testland: Profile, framework: Framework) -> None:
-    a = assess(testland, framework)
-    terms = {"survivor": "victim", "survivors": "victims", "re-trafficking": "re-exploitation"}
-    text = " ".join(key_messages(a, recommendations(a), terms))
-    assert "re-exploitation" in text and "how many victims" in text
-    assert "re-trafficking" not in text
-
-
-def test_no_cap_message_when_the_band_is_already_below_the_cap(
-    testland: Profile, framework: Framework
-) -> None:
-    a = assess(testland, framework)
-    assert (a.index.band, a.index.caps[0].band) == ("D", "C")
-    messages = key_messages(a, recommendations(a))
-    assert not any(m.startswith("The band is capped at C") for m in messages)
-
-
-def test_key_message_for_a_country_that_cannot_be_scored(
-    testland: Profile, framework: Framework
-) -> None:
-    a = assess(with_levels(testland, dict.fromkeys(COMPONENT_IDS, UNKNOWN)), framework)
-    first = key_messages(a, recommendations(a))[0]
-    assert "no score" not in first and "cannot be scored" in first
-    assert "12 could not be rated" in first
-
-
-def test_why_of_a_step_beyond_level_4_is_not_circular(
-    testland: Profile, framework: Framework
-) -> None:
-    top = with_levels(testland, dict.fromkeys(COMPONENT_IDS, 4))
-    recs = recommendations(assess(top, framework))
-    (rec,) = [r for r in recs if r.id == "social-survivor-feedback"]
-    assert rec.priority == "low"
-    assert "at level 4" in rec.why and "builds towards level 4" not in rec.why
-
-
-def test_below_target_a_brief_asks_first_for_what_is_missing(
-    testland: Profile, framework: Framework
-) -> None:
-    a = assess(testland, framework)
-    for rec in recommendations(a):
-        if rec.component is None:
-            continue
-        result = a.component(rec.component)
-        spec = next(
-            r for r in framework.components[rec.component].recommendations if r.id == rec.id
-        )
-        if result.gap:
-            assert spec.when_level_below <= result.target, (rec.id, result.level)
+    assert messages[0].startswith("Testland has a national referral mechanism")
+    assert messages[1] == (
+        "Support has stopped by 12 months after identification: no support after shelter exit."
+    )
+    assert any("does not measure re-trafficking" in m for m in messages)
+    text = " ".join(messages)
+    for jargon in ("band", "cap", "severity", "index", "best peer"):
+        assert jargon not in text.lower(), jargon

@@ -81,7 +81,7 @@ def test_errors_of_a_file_come_all_at_once_sorted_by_line(
 ) -> None:
     text = VALID.read_text()
     text = text.replace("iso3: TST", "iso3: tst").replace("    level: 3", "    level: 9", 1)
-    text = text.replace("sources: [budget-2024]", "sources: [nowhere]")
+    text = text.replace("    sources: [budget-2024]", "    sources: [nowhere]", 1)
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     errors = catalog.check_profiles([bad], framework).errors
@@ -103,7 +103,8 @@ def test_valid_profile_has_no_errors_and_warns_of_gaps(framework: Framework) -> 
     checked = catalog.check_profiles([VALID], framework)
     assert not checked.errors
     assert [(w.key, w.code) for w in checked.warnings] == [
-        ("components.unconditional.level", "unknown-level")
+        ("components.unconditional.level", "unknown-level"),
+        ("components.privacy.level", "unknown-level"),
     ]
 
 
@@ -199,3 +200,17 @@ def test_control_characters_are_refused_and_never_printed_raw(
     assert any(e.key == "country" and "control character" in e.message for e in errors)
     for error in errors:
         assert "\n" not in error.format() and "\x1b" not in error.format()
+
+
+def test_a_band_that_contradicts_the_tip_tier_is_a_warning(
+    framework: Framework, tmp_path: Path
+) -> None:
+    # Testland is in band D; as a Tier 1 country that would be a strong disagreement.
+    text = VALID.read_text().replace("tip_tier: {value: Tier 2,", "tip_tier: {value: Tier 1,")
+    path = tmp_path / "testland.yaml"
+    path.write_text(text)
+    checked = catalog.check_profiles([path], framework)
+    assert not checked.errors
+    (warning,) = [w for w in checked.warnings if w.code == "anchor-disagrees"]
+    assert warning.key == "anchors.tip_tier.value"
+    assert "band D disagrees with Tier 1 in the TIP report (2024)" in warning.message
