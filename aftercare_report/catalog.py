@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.assess import assess
+from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
 from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile

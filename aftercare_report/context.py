@@ -2,24 +2,51 @@
 
 Templates see only what is defined here: frozen dataclasses whose every field is documented (a
 test checks that ``docs/templates.md`` lists each one). Numbers are already rounded, labels are
-already worded and sources are already numbered, so templates only lay things out.
+already worded and sources are already numbered, so templates only lay things out. The team's
+terminology is applied here, once, to every generated or framework sentence; profile evidence is
+shown as its sources word it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from aftercare_report import __version__, findings
-from aftercare_report.assess import FIGURE_NAMES, METHOD, ComponentResult
+from aftercare_report.assess import FIGURE_NAMES, METHOD, Assessment, ComponentResult
 from aftercare_report.config import Brand
-from aftercare_report.labels import HORIZON_LABELS
-from aftercare_report.model import Framework, KeyFigure, Profile
-from aftercare_report.recommend import HORIZONS
+from aftercare_report.export import ranking
+from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS
+from aftercare_report.model import STAGES, Framework, Institution, KeyFigure, Profile
+from aftercare_report.recommend import Recommendation
 from aftercare_report.report import CountryReport, conclusion
 from aftercare_report.terms import DEFAULT_TERMS, reword
 
 FIGURE_LABELS = {name: text[:1].upper() + text[1:] for name, text in FIGURE_NAMES.items()}
+STAGE_LABELS = {
+    "identification": "Identification",
+    "reflection": "Recovery period",
+    "decision": "Decision",
+    "move_on": "Move-on",
+    "six_months": "6 months",
+    "twelve_months": "12 months",
+    "beyond": "3 years and beyond",
+}
+STATUS_LABELS = {
+    "provided": "Provided",
+    "partial": "Partial",
+    "not_provided": "Stops",
+    "unknown": "Not documented",
+    "not_applicable": "Does not apply",
+}
+VERDICT_LABELS = {
+    "supported": "Supported",
+    "not_established": "Not established",
+    "unsupported": "Unsupported",
+    "contradicted": "Contradicted",
+}
+RISK_LABELS = {"present": "Documented", "absent": "Not found", "unknown": "Not documented"}
 
 
 @dataclass(frozen=True)
@@ -44,35 +71,105 @@ class Note:
 
 
 @dataclass(frozen=True)
+class IndexView:
+    """The aftercare index as a brief shows it: with its range, coverage and rank, never alone.
+
+    Attributes:
+        value: The index, 0-100, as text ("40.1"); "n/a" when nothing applies.
+        number: The index as a number (0 when none), for charts.
+        low: The index with undocumented parts counted as not provided (equals ``value``).
+        high: The index if every undocumented part were fully provided.
+        coverage: "83%": the share of what we assess that the evidence covers.
+        ranked: Whether the evidence is enough to rank the country.
+        rank: Its rank among the countries of this brief set, or None when not ranked.
+        band: Band letter (A-E), for the annex.
+        band_label: Band meaning ("Partial"), for the annex.
+        lowered_by: Why the band was lowered, one plain sentence per reason (usually empty).
+    """
+
+    value: str
+    number: float
+    low: str
+    high: str
+    coverage: str
+    ranked: bool
+    rank: int | None
+    band: str
+    band_label: str
+    lowered_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnchorView:
+    """A familiar external rating shown beside the index.
+
+    Attributes:
+        name: "US TIP report" or "Global Slavery Index".
+        value: The rating as published ("Tier 2"), or "unknown".
+        year: The edition, or "".
+        notes: Source note numbers.
+    """
+
+    name: str
+    value: str
+    year: str
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StageView:
+    """One stage of "where support stops".
+
+    Attributes:
+        id: Stage id (``identification`` ... ``beyond``).
+        label: Stage name ("12 months").
+        status: provided, partial, not_provided, unknown or not_applicable (for styling).
+        status_label: The status in words ("Stops", "Not documented").
+        duration: How long it lasts or takes, as the sources say.
+        support: What a survivor has at this stage.
+        notes: Source note numbers.
+    """
+
+    id: str
+    label: str
+    status: str
+    status_label: str
+    duration: str
+    support: str
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class ComponentView:
-    """One component row of a country brief.
+    """One component row of the annex table.
 
     Attributes:
         id: Component id.
         name: Component name.
-        level: 0-4, or None when unknown.
-        level_label: ``"2"`` or ``"unknown"``.
+        applicable: False when the component does not apply to this country.
+        level: 0-4, or None when unknown or not applicable.
+        level_label: ``"2"``, ``"unknown"`` or ``"n/a"``.
         level_text: What the level means for this component.
         target: Target level.
-        gap: Levels short of target, or None when unknown.
-        severity: Weighted severity (see the methodology).
-        risks: Names of present risk factors this component mitigates.
-        best_peer: ``"United Kingdom (3)"`` or "" when no peer is better.
-        evidence: The evidence sentence.
+        gap: Levels short of target, or None.
+        priority_words: How pressing the gap is, in words ("2 levels short; 3 linked risks
+            documented"), or "".
+        peer: A country in the brief set that meets the target ("United Kingdom (3)"), or "".
+        evidence: The evidence sentence (the reason, when not applicable).
         notes: Numbers of the source notes behind it.
         standards: Articles and standards the component derives from.
     """
 
     id: str
     name: str
+    applicable: bool
     level: int | None
     level_label: str
     level_text: str
     target: int
     gap: int | None
-    severity: float
-    risks: tuple[str, ...]
-    best_peer: str
+    priority_words: str
+    peer: str
     evidence: str
     notes: tuple[int, ...]
     standards: tuple[str, ...]
@@ -84,7 +181,8 @@ class RiskView:
 
     Attributes:
         name: Risk factor name.
-        status: present, absent or unknown.
+        status: present, absent or unknown (for styling).
+        status_label: The status in words ("Documented").
         evidence: What the profile says.
         notes: Source note numbers.
         weak_mitigators: Names of components below target that should curb it.
@@ -92,6 +190,7 @@ class RiskView:
 
     name: str
     status: str
+    status_label: str
     evidence: str
     notes: tuple[int, ...]
     weak_mitigators: tuple[str, ...]
@@ -102,43 +201,34 @@ class RecommendationView:
     """A recommendation as the brief shows it.
 
     Attributes:
-        number: Its rank (1 = first).
+        number: Its number in the list it is printed in (1, 2, ... in reading order).
         text: What to do.
-        actor: Who (label).
+        institution: Who must act (the country's own institution).
         horizon: When (label).
         priority: high, medium or low.
         component: Component name, or "Evidence" for data recommendations.
-        component_id: Component id (the gap table row is ``#component-<id>``), or "".
-        standard: The standard it comes from.
+        component_id: Component id (the annex row is ``#component-<id>``), or "".
+        standard: The instruments it rests on, or "International good practice (...)".
+        binding: Whether the standard binds the country.
+        indicator: What should be measurable within 12 months.
         why: The gap and linked risks that justify it.
-        evidence: The evidence behind the component's level ("" for data recommendations).
-        notes: Source note numbers of that evidence.
+        notes: Source note numbers (the component's evidence, or the source recommending it).
+        headline: One of the (at most five) recommendations that lead the brief.
     """
 
     number: int
     text: str
-    actor: str
+    institution: str
     horizon: str
     priority: str
     component: str
     component_id: str
     standard: str
+    binding: bool
+    indicator: str
     why: str
-    evidence: str
     notes: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class RecommendationGroup:
-    """Recommendations for one actor, split by horizon.
-
-    Attributes:
-        actor: Actor label.
-        by_horizon: (horizon label, recommendations) pairs, soonest first, empty ones left out.
-    """
-
-    actor: str
-    by_horizon: tuple[tuple[str, tuple[RecommendationView, ...]], ...]
+    headline: bool
 
 
 @dataclass(frozen=True)
@@ -146,7 +236,8 @@ class FigureView:
     """A key figure.
 
     Attributes:
-        label: What is counted.
+        label: Which figure ("Victims identified").
+        counts: What exactly is counted (figures of different kinds do not compare).
         value: Formatted value, or "unknown".
         year: Year covered, or "".
         note: Caveats.
@@ -154,6 +245,7 @@ class FigureView:
     """
 
     label: str
+    counts: str
     value: str
     year: str
     note: str
@@ -166,14 +258,65 @@ class ClaimView:
 
     Attributes:
         claim: The claim.
-        verdict: supported, unsupported or contradicted.
+        verdict: supported, not_established, unsupported or contradicted (for styling).
+        verdict_label: The verdict in words ("Not established").
         evidence: Why.
         notes: Source note numbers.
     """
 
     claim: str
     verdict: str
+    verdict_label: str
     evidence: str
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A measure the brief looks for, and whether the country has it.
+
+    Attributes:
+        name: The measure ("a national referral mechanism").
+        status: in_place, absent or unknown (no recommendation asks to create one in place).
+        evidence: What the sources say of it.
+        notes: Source note numbers.
+    """
+
+    name: str
+    status: str
+    evidence: str
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class LawView:
+    """An instrument the country is bound by, or a domestic law the profile relies on.
+
+    Attributes:
+        name: Its name.
+        since: The year the country became bound (instruments), or "".
+        notes: Source note numbers.
+    """
+
+    name: str
+    since: str
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class InstitutionView:
+    """An institution that recommendations address.
+
+    Attributes:
+        role: Its role ("Lead agency").
+        name: Its name, as the country uses it.
+        note: Who else takes part, and how (or "").
+        notes: Source note numbers.
+    """
+
+    role: str
+    name: str
+    note: str
     notes: tuple[int, ...]
 
 
@@ -184,22 +327,25 @@ class CountryView:
     Attributes:
         slug: Short name (file name).
         country: Country name.
+        name_in_text: The name as it reads mid-sentence ("the United Kingdom").
         iso3: ISO3 code.
         region: World region.
+        roles: "origin, transit and destination" (as the sources show).
         as_of: Date of the newest evidence (ISO).
         summary: Profile summary.
-        index: Index value 0-100 as text, or "n/a".
-        index_value: Index value as a number (0 when none), for charts.
-        band: Band id after caps.
-        band_label: Band label.
-        caps: Reasons a cap lowered the band (empty when no cap changed it).
-        rated: Components with a known level.
-        key_messages: Three to five sentences for page 1.
-        components: One view per framework component.
-        top_gaps: Names of the most severe gaps, most severe first.
-        risks: All risk factors (present first).
-        recommendations: All recommendations, most urgent first.
-        recommendation_groups: The same, grouped by actor and horizon.
+        index: The index with its range, coverage and rank.
+        anchors: The TIP tier and the Global Slavery Index rating, as published.
+        key_messages: Three to five findings in plain words, for page 1.
+        timeline: Where support stops, stage by stage.
+        where_support_stops: One sentence: whether support reaches 12 months.
+        headline: The (at most five) recommendations that lead the brief, numbered 1..n.
+        closing: The closing paragraph of the main part.
+        measures: Every measure the brief looks for, those in place first.
+        bound_by: International instruments the country is bound by, then its domestic laws.
+        institutions: The institutions recommendations address.
+        components: One view per framework component (annex).
+        risks: All risk factors, documented ones first (annex).
+        recommendations: All recommendations, most urgent first, numbered 1..n (annex).
         data_gaps: Sentences: what we do not know.
         figures: Key figures.
         claims: Claims checked against evidence.
@@ -208,22 +354,25 @@ class CountryView:
 
     slug: str
     country: str
+    name_in_text: str
     iso3: str
     region: str
+    roles: str
     as_of: str
     summary: str
-    index: str
-    index_value: float
-    band: str
-    band_label: str
-    caps: tuple[str, ...]
-    rated: int
+    index: IndexView
+    anchors: tuple[AnchorView, ...]
     key_messages: tuple[str, ...]
+    timeline: tuple[StageView, ...]
+    where_support_stops: str
+    headline: tuple[RecommendationView, ...]
+    closing: str
+    measures: tuple[MeasureView, ...]
+    bound_by: tuple[LawView, ...]
+    institutions: tuple[InstitutionView, ...]
     components: tuple[ComponentView, ...]
-    top_gaps: tuple[str, ...]
     risks: tuple[RiskView, ...]
     recommendations: tuple[RecommendationView, ...]
-    recommendation_groups: tuple[RecommendationGroup, ...]
     data_gaps: tuple[str, ...]
     figures: tuple[FigureView, ...]
     claims: tuple[ClaimView, ...]
@@ -238,8 +387,9 @@ class MatrixRow:
         id: Component id.
         name: Component name.
         target: The component's target level.
-        cells: Level labels per country, in the order of ``BriefContext.countries``.
-        levels: Levels per country (None for unknown), for colouring.
+        cells: Level labels per country ("2", "?", "n/a"), in the order of
+            ``BriefContext.countries``.
+        levels: Levels per country (None for unknown or not applicable), for colouring.
         shared_gap: Whether every country with a known level falls short of target.
     """
 
@@ -252,17 +402,55 @@ class MatrixRow:
 
 
 @dataclass(frozen=True)
+class TimelineRow:
+    """One stage of "where support stops" across countries.
+
+    Attributes:
+        id: Stage id.
+        label: Stage name.
+        cells: Per country, in the order of ``BriefContext.countries``: the stage's view.
+    """
+
+    id: str
+    label: str
+    cells: tuple[StageView, ...]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One key figure across countries, each labelled by what it counts and its year.
+
+    Attributes:
+        label: Which figure.
+        cells: Per country, in the order of ``BriefContext.countries``.
+    """
+
+    label: str
+    cells: tuple[FigureView, ...]
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The comparative part of a brief.
 
     Attributes:
-        ranking: The countries by index, highest first (ties: by name); unrated ones last.
+        lead: The cross-country finding that opens the brief.
+        ranking: The ranked countries, highest index first.
+        unranked: Countries whose evidence is too thin to rank.
+        timeline: Where support stops, stage by stage, across countries.
+        figures: Key figures across countries.
+        vintages: "2022-2025": the years the key figures cover.
         matrix: Components by countries.
         shared_gaps: Sentences on gaps most countries share, with their numbers.
         conclusion: Paragraphs drawn from the data.
     """
 
+    lead: str
     ranking: tuple[CountryView, ...]
+    unranked: tuple[CountryView, ...]
+    timeline: tuple[TimelineRow, ...]
+    figures: tuple[FigureRow, ...]
+    vintages: str
     matrix: tuple[MatrixRow, ...]
     shared_gaps: tuple[str, ...]
     conclusion: tuple[str, ...]
@@ -270,7 +458,7 @@ class Comparison:
 
 @dataclass(frozen=True)
 class MethodView:
-    """The methodology appendix.
+    """The method section of the annex.
 
     Attributes:
         framework: Framework name and version.
@@ -279,6 +467,7 @@ class MethodView:
         bands: (id, minimum, label) triples, best first.
         caps: Cap reasons.
         levels: What levels 0-4 mean in general, as (level, meaning) pairs.
+        rank_coverage: "75%": the evidence needed to rank a country.
     """
 
     framework: str
@@ -287,6 +476,7 @@ class MethodView:
     bands: tuple[tuple[str, str, str], ...]
     caps: tuple[str, ...]
     levels: tuple[tuple[int, str], ...]
+    rank_coverage: str
 
 
 @dataclass(frozen=True)
@@ -304,7 +494,7 @@ class BriefContext:
         countries: The countries in the brief (one for a country brief).
         comparison: The comparison, for comparative briefs (None otherwise).
         notes: Source notes, numbered in order of first citation.
-        method: The methodology appendix.
+        method: The method section of the annex.
         generator: Tool name and version, for the colophon.
         stylesheets: CSS file names the templates link (resolved in the template folders).
     """
@@ -350,7 +540,11 @@ class _Notes:
 
 
 def country_context(
-    report: CountryReport, brand: Brand, terms: Mapping[str, str] = DEFAULT_TERMS, lang: str = "en"
+    report: CountryReport,
+    brand: Brand,
+    terms: Mapping[str, str] = DEFAULT_TERMS,
+    lang: str = "en",
+    ranks: Mapping[str, int] | None = None,
 ) -> BriefContext:
     """Build the context of a one-country brief.
 
@@ -359,14 +553,15 @@ def country_context(
         brand: The team's brand.
         terms: Terminology.
         lang: Language code.
+        ranks: Ranks of the countries in the brief set (see :func:`export.ranking`).
     """
     notes = _Notes()
-    view = _country_view(report, notes, terms)
+    view = _country_view(report, notes, terms, ranks or {})
     framework = report.assessment.framework
     return BriefContext(
         kind="country",
         title=reword(f"Survivor aftercare in {report.profile.name_in_text}", terms),
-        subtitle=reword("Policy brief: gaps, re-trafficking risks and recommendations", terms),
+        subtitle=reword("Where support stops, and what to fund first", terms),
         date=view.as_of,
         lang=lang,
         brand=brand,
@@ -387,19 +582,20 @@ def comparative_context(
     """Build the context of a comparative brief of two or more countries.
 
     Args:
-        reports: The countries' reports (order is kept in the matrix; ranking sorts by index).
+        reports: The countries' reports (order is kept in tables; the ranking sorts by index).
         brand: The team's brand.
         terms: Terminology.
         lang: Language code.
     """
     notes = _Notes()
-    views = tuple(_country_view(r, notes, terms) for r in reports)
+    ranks = ranking(reports)
+    views = tuple(_country_view(r, notes, terms, ranks) for r in reports)
     framework = reports[0].assessment.framework
     names = ", ".join(v.country for v in views[:-1]) + " and " + views[-1].country
     return BriefContext(
         kind="comparative",
         title=reword("Survivor aftercare compared", terms),
-        subtitle=f"{names}: where aftercare stops, and what governments must fund",
+        subtitle=f"{names}: where support stops, and what governments must fund",
         date=max(v.as_of for v in views),
         lang=lang,
         brand=brand,
@@ -411,106 +607,210 @@ def comparative_context(
     )
 
 
-def _country_view(report: CountryReport, notes: _Notes, terms: Mapping[str, str]) -> CountryView:
+def _country_view(
+    report: CountryReport, notes: _Notes, terms: Mapping[str, str], ranks: Mapping[str, int]
+) -> CountryView:
     a, profile = report.assessment, report.profile
-    fw = a.framework
 
     def w(text: str) -> str:  # generated and framework text take the team's terms
-        return reword(text.strip(), terms)
+        return reword(" ".join(text.split()), terms)
 
-    components = tuple(_component_view(c, profile, fw, notes, w) for c in a.components)
+    timeline = _timeline(profile, notes)
+    components = tuple(_component_view(c, profile, a.framework, notes, w) for c in a.components)
     by_id = {c.id: c for c in components}
-    recs = tuple(
-        RecommendationView(
-            number=i,
-            text=w(r.text),
-            actor=r.institution_name,
-            horizon=HORIZON_LABELS[r.horizon],
-            priority=r.priority,
-            component=by_id[r.component].name if r.component else "Evidence",
-            component_id=r.component or "",
-            standard=r.standard,
-            why=w(r.why),
-            evidence=r.evidence,
-            notes=by_id[r.component].notes if r.component else (),
-        )
-        for i, r in enumerate(report.recommendations, 1)
-    )
-    risks = sorted(a.risks, key=lambda r: ("present", "absent", "unknown").index(r.status))
-    risk_views = tuple(
-        RiskView(
-            w(r.name),
-            r.status,
-            r.evidence.strip(),
-            notes.cite(profile, r.sources),
-            tuple(by_id[c].name for c in r.weak_mitigators),
-        )
-        for r in risks
-    )
-    figures = tuple(_figure(name, f, profile, notes) for name, f in profile.key_figures)
-    claims = tuple(
-        ClaimView(c.claim.strip(), c.verdict, c.evidence.strip(), notes.cite(profile, c.sources))
-        for c in profile.claims
-    )
+    headline = [r for r in report.recommendations if r.headline]
+    others = [r for r in report.recommendations if not r.headline]
     return CountryView(
         slug=profile.slug,
         country=profile.country,
+        name_in_text=profile.name_in_text,
         iso3=profile.iso3,
         region=profile.region,
+        roles=findings.join_words(list(profile.roles)),
         as_of=profile.as_of.isoformat(),
-        summary=profile.summary.strip(),
-        index="n/a" if a.index.value is None else f"{a.index.value:g}",
-        index_value=a.index.value or 0.0,
-        band=a.index.band or "n/a",
-        band_label=a.index.band_label,
-        caps=tuple(w(c.reason) for c in a.index.caps if a.index.band != a.index.uncapped_band),
-        rated=sum(c.level is not None for c in a.components),
+        summary=" ".join(profile.summary.split()),
+        index=_index(a, ranks.get(profile.slug), w),
+        anchors=_anchors(profile, notes),
         key_messages=tuple(w(m) for m in report.key_messages),
+        timeline=timeline,
+        where_support_stops=w(findings.where_support_stops(a)),
+        headline=_recs(headline, profile, notes, by_id, w),
+        closing=w(findings.closing(a, headline)),
+        measures=tuple(
+            MeasureView(
+                findings.MEASURE_NAMES[name],
+                m.status,
+                w(m.evidence),
+                notes.cite(profile, m.sources),
+            )
+            for name, m in sorted(profile.measures, key=lambda nm: nm[1].status != "in_place")
+        ),
+        bound_by=_bound_by(profile, a.framework, notes),
+        institutions=tuple(
+            InstitutionView(
+                INSTITUTION_LABELS[cast(Institution, role)],
+                findings.capital(" ".join(entry.name.split())),
+                " ".join((entry.note or "").split()),
+                notes.cite(profile, entry.sources),
+            )
+            for role, entry in profile.institutions
+        ),
         components=components,
-        top_gaps=tuple(by_id[c.id].name for c in a.top_gaps),
-        risks=risk_views,
-        recommendations=recs,
-        recommendation_groups=_groups(recs),
+        risks=_risks(a, profile, notes, by_id, w),
+        recommendations=_recs([*headline, *others], profile, notes, by_id, w),
         data_gaps=tuple(w(g.message) for g in a.data_gaps),
-        figures=figures,
-        claims=claims,
+        figures=tuple(_figure(name, f, profile, notes) for name, f in profile.key_figures),
+        claims=tuple(
+            ClaimView(
+                w(c.claim),
+                c.verdict,
+                VERDICT_LABELS[c.verdict],
+                w(c.evidence),
+                notes.cite(profile, c.sources),
+            )
+            for c in profile.claims
+        ),
         notes=notes.of(profile),
     )
+
+
+def _index(a: Assessment, rank: int | None, w: Callable[[str], str]) -> IndexView:
+    index = a.index
+    shown = "n/a" if index.value is None else f"{index.value:g}"
+    return IndexView(
+        value=shown,
+        number=index.value or 0.0,
+        low=shown,
+        high="n/a" if index.high is None else f"{index.high:g}",
+        coverage=f"{index.coverage:.0%}",
+        ranked=index.ranked,
+        rank=rank if index.ranked else None,
+        band=index.band or "n/a",
+        band_label=index.band_label,
+        lowered_by=tuple(w(c.reason) for c in index.caps),
+    )
+
+
+def _bound_by(profile: Profile, fw: Framework, notes: _Notes) -> tuple[LawView, ...]:
+    instruments = [
+        LawView(
+            fw.instruments[iid].name if iid in fw.instruments else iid,
+            str(entry.since),
+            notes.cite(profile, entry.sources),
+        )
+        for iid, entry in profile.instruments.items()
+    ]
+    laws = [
+        LawView(" ".join(law.title.split()), "", notes.cite(profile, law.sources))
+        for law in profile.laws.values()
+    ]
+    return (*instruments, *laws)
+
+
+def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
+    tip, gsi = profile.anchors.tip_tier, profile.anchors.gsi_government_response
+    return (
+        AnchorView(
+            "US TIP report", tip.value, str(tip.year or ""), notes.cite(profile, tip.sources)
+        ),
+        AnchorView(
+            "Global Slavery Index",
+            " ".join(gsi.value.split()),
+            str(gsi.year or ""),
+            notes.cite(profile, gsi.sources),
+        ),
+    )
+
+
+def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
+    out = []
+    for stage_id in STAGES:
+        stage = getattr(profile.timeline, stage_id)
+        out.append(
+            StageView(
+                id=stage_id,
+                label=STAGE_LABELS[stage_id],
+                status=stage.status,
+                status_label=STATUS_LABELS[stage.status],
+                duration=" ".join(stage.duration.split()),
+                support=" ".join(stage.support.split()),
+                notes=notes.cite(profile, stage.sources),
+            )
+        )
+    return tuple(out)
 
 
 def _component_view(
     c: ComponentResult, profile: Profile, fw: Framework, notes: _Notes, w: Callable[[str], str]
 ) -> ComponentView:
-    peer = c.peer
-    better = peer is not None
+    label = "n/a" if not c.applicable else "unknown" if c.level is None else str(c.level)
     return ComponentView(
         id=c.id,
         name=w(c.name),
+        applicable=c.applicable,
         level=c.level,
-        level_label="unknown" if c.level is None else str(c.level),
+        level_label=label,
         level_text=w(c.level_text),
         target=c.target,
         gap=c.gap,
-        severity=c.severity,
-        risks=tuple(w(fw.risk_factors[r].name) for r in c.risks),
-        best_peer=f"{peer.country} ({peer.level})" if peer and better else "",
-        evidence=c.evidence.strip(),
+        priority_words=findings.gap_in_words(c.gap, len(c.risks)),
+        peer=f"{c.peer.country} ({c.peer.level})" if c.peer else "",
+        evidence=" ".join(c.evidence.split()),
         notes=notes.cite(profile, c.sources),
         standards=fw.components[c.id].standards,
     )
 
 
-def _groups(recs: tuple[RecommendationView, ...]) -> tuple[RecommendationGroup, ...]:
-    groups = []
-    for actor in dict.fromkeys(r.actor for r in recs):
-        mine = [r for r in recs if r.actor == actor]
-        by_horizon = tuple(
-            (label, tuple(r for r in mine if r.horizon == label))
-            for label in (HORIZON_LABELS[h] for h in HORIZONS)
-            if any(r.horizon == label for r in mine)
+def _risks(
+    a: Assessment,
+    profile: Profile,
+    notes: _Notes,
+    by_id: Mapping[str, ComponentView],
+    w: Callable[[str], str],
+) -> tuple[RiskView, ...]:
+    risks = sorted(a.risks, key=lambda r: ("present", "absent", "unknown").index(r.status))
+    return tuple(
+        RiskView(
+            w(r.name),
+            r.status,
+            RISK_LABELS[r.status],
+            " ".join(r.evidence.split()),
+            notes.cite(profile, r.sources),
+            tuple(by_id[c].name for c in r.weak_mitigators),
         )
-        groups.append(RecommendationGroup(actor, by_horizon))
-    return tuple(groups)
+        for r in risks
+    )
+
+
+def _recs(
+    recs: Sequence[Recommendation],
+    profile: Profile,
+    notes: _Notes,
+    by_id: Mapping[str, ComponentView],
+    w: Callable[[str], str],
+) -> tuple[RecommendationView, ...]:
+    out = []
+    for i, r in enumerate(recs, 1):
+        component = by_id[r.component] if r.component else None
+        cited = notes.cite(profile, r.sources) if r.sources else ()
+        out.append(
+            RecommendationView(
+                number=i,
+                text=w(r.text),
+                institution=findings.capital(r.institution_name),
+                horizon=HORIZON_LABELS[r.horizon],
+                priority=r.priority,
+                component=component.name if component else "Evidence",
+                component_id=r.component or "",
+                standard=r.standard,
+                binding=r.binding,
+                indicator=w(r.indicator),
+                why=w(r.why),
+                notes=cited or (component.notes if component else ()),
+                headline=r.headline,
+            )
+        )
+    return tuple(out)
 
 
 def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> FigureView:
@@ -523,9 +823,10 @@ def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> Fi
         value = "unknown"
     return FigureView(
         FIGURE_LABELS[name],
+        " ".join(figure.counts.split()),
         value,
         str(figure.year or ""),
-        (figure.note or "").strip(),
+        " ".join((figure.note or "").split()),
         notes.cite(profile, figure.sources),
     )
 
@@ -533,11 +834,12 @@ def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> Fi
 def _method(fw: Framework, terms: Mapping[str, str]) -> MethodView:
     return MethodView(
         framework=f"{fw.name} {fw.version}",
-        description=reword(fw.description.strip(), terms),
+        description=reword(" ".join(fw.description.split()), terms),
         method=METHOD,
         bands=tuple((b.id, f"{b.min:g}", b.label) for b in fw.index.bands),
-        caps=tuple(reword(c.reason.strip(), terms) for c in fw.index.caps),
+        caps=tuple(reword(" ".join(c.reason.split()), terms) for c in fw.index.caps),
         levels=tuple((level, reword(text, terms)) for level, text in sorted(fw.levels.items())),
+        rank_coverage=f"{fw.index.rank_coverage:.0%}",
     )
 
 
@@ -545,21 +847,39 @@ def _comparison(
     reports: Sequence[CountryReport], views: tuple[CountryView, ...], terms: Mapping[str, str]
 ) -> Comparison:
     fw = reports[0].assessment.framework
-    ranked = sorted(views, key=lambda v: (v.index == "n/a", -v.index_value, v.country))
-    names = {c.id: c.name for c in views[0].components}
+    ranked = sorted(
+        (v for v in views if v.index.rank is not None), key=lambda v: (v.index.rank, v.country)
+    )
     matrix = []
     for cid, spec in fw.components.items():
-        levels = tuple(r.assessment.component(cid).level for r in reports)
-        known = [lvl for lvl in levels if lvl is not None]
+        results = [r.assessment.component(cid) for r in reports]
+        levels = tuple(c.level for c in results)
+        known = [c.level for c in results if c.level is not None]
         shared = len(known) >= 2 and all(lvl < spec.target for lvl in known)
-        cells = tuple("?" if lvl is None else str(lvl) for lvl in levels)
-        matrix.append(MatrixRow(cid, names[cid], spec.target, cells, levels, shared))
+        cells = tuple(
+            "n/a" if not c.applicable else ("?" if c.level is None else str(c.level))
+            for c in results
+        )
+        name = reword(spec.name, terms)
+        matrix.append(MatrixRow(cid, name, spec.target, cells, levels, shared))
+    timeline = tuple(
+        TimelineRow(stage, STAGE_LABELS[stage], tuple(v.timeline[i] for v in views))
+        for i, stage in enumerate(STAGES)
+    )
+    figures = tuple(
+        FigureRow(views[0].figures[i].label, tuple(v.figures[i] for v in views))
+        for i in range(len(views[0].figures))
+    )
+    years = sorted({int(f.year) for v in views for f in v.figures if f.year})
+    assessments = [r.assessment for r in reports]
     return Comparison(
+        lead=reword(findings.lead_finding(assessments), terms),
         ranking=tuple(ranked),
+        unranked=tuple(v for v in views if v.index.rank is None),
+        timeline=timeline,
+        figures=figures,
+        vintages=f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years)),
         matrix=tuple(matrix),
-        shared_gaps=tuple(
-            reword(line, terms)
-            for line in findings.shared_gap_lines([r.assessment for r in reports])
-        ),
+        shared_gaps=tuple(reword(line, terms) for line in findings.shared_gap_lines(assessments)),
         conclusion=tuple(reword(line, terms) for line in conclusion(reports)),
     )

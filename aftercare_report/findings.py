@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: the assessment imports this module for its sentences
     from aftercare_report.assess import Assessment
+    from aftercare_report.recommend import Recommendation
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 """A ``{name}`` placeholder in a framework text."""
@@ -195,10 +196,7 @@ def key_messages(assessment: Assessment) -> tuple[str, ...]:
         risky = sorted({r for c in top for r in c.risks})
         if risky:
             names = [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
-            line += (
-                f", while {join_words(names)} {'is' if len(names) == 1 else 'are'} documented: "
-                "the conditions in which survivors are trafficked again"
-            )
+            line += f", where these risks of re-trafficking are documented: {'; '.join(names)}"
         messages.append(line + ".")
     if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
         messages.append(
@@ -256,6 +254,58 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
+def closing(assessment: Assessment, headline: Sequence[Recommendation]) -> str:
+    """Write the closing paragraph of a country brief's main part, from the assessment.
+
+    Args:
+        assessment: The country's assessment.
+        headline: The headline recommendations, in order.
+    """
+    profile = assessment.profile
+    country = capital(profile.name_in_text)
+    in_place = sum(1 for _, m in profile.measures if m.status == "in_place")
+    has = f"{country} has {in_place} of the {len(MEASURE_NAMES)} measures this brief looks for"
+    short = [c for c in assessment.components if c.continuity and c.gap]
+    if short:
+        names = join_words([c.name.lower() for c in short])
+        parts = [
+            f"{has}, but support does not last: {names} "
+            f"{'falls' if len(short) == 1 else 'fall'} short of what every country owes "
+            "survivors, including support for at least 12 months."
+        ]
+    else:
+        parts = [f"{has}."]
+    risks = sorted({r for c in short for r in c.risks})
+    if risks:
+        named = [assessment.framework.risk_factors[r].name.lower() for r in risks[:3]]
+        parts.append(
+            "Where support stops, survivors are left to face the risks of re-trafficking "
+            f"documented here: {'; '.join(named)}."
+        )
+    if headline:
+        steps = "step above is" if len(headline) == 1 else f"{len(headline)} steps above are"
+        parts.append(
+            f"The {steps} where to begin, and each can be checked within 12 months against its "
+            "indicator."
+        )
+    if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
+        parts.append(
+            f"Until {profile.name_in_text} measures re-trafficking, no one can show whether "
+            "its aftercare keeps survivors safe."
+        )
+    return " ".join(parts)
+
+
+def gap_in_words(gap: int | None, risks: int) -> str:
+    """Say how pressing a gap is without the arithmetic: levels short and linked risks."""
+    if not gap:
+        return ""
+    words = f"{gap} level{'s' * (gap > 1)} short"
+    if risks:
+        words += f"; {risks} linked risk{'s' * (risks > 1)} documented"
+    return words
+
+
 # --- the comparative brief -------------------------------------------------------------------
 
 
@@ -303,6 +353,14 @@ def lead_finding(assessments: Sequence[Assessment]) -> str:
     )
 
 
+def _in_text(a: Assessment) -> str:
+    return a.profile.name_in_text
+
+
+def _twelve(a: Assessment) -> str:
+    return a.profile.timeline.twelve_months.status
+
+
 def conclusion(assessments: Sequence[Assessment]) -> list[str]:
     """Write the comparative conclusion from the data, in the form of the essay's.
 
@@ -341,7 +399,7 @@ def conclusion(assessments: Sequence[Assessment]) -> list[str]:
             f"{join_words(counts)} of the {n} countries."
         )
     measured = [
-        a.profile.country
+        _in_text(a)
         for a in assessments
         if not any(g.kind == "no-re-trafficking-measure" for g in a.data_gaps)
     ]
@@ -355,13 +413,14 @@ def conclusion(assessments: Sequence[Assessment]) -> list[str]:
             f"Only {join_words(measured)} {'has' if len(measured) == 1 else 'have'} any official "
             "measure of re-trafficking, and it is a proxy at best."
         )
-    out.append(
-        "Governments must therefore fund long-term aftercare, housing, health care and a named "
-        "caseworker for at least 12 months and for as long as needed, and measure re-trafficking; "
-        "donors must fund the NGO services that carry this work where public money does not "
-        "reach, on multi-year terms."
-    )
-    unranked = [a.profile.country for a in assessments if not a.index.ranked]
+    if any(short.values()):
+        out.append(
+            "Governments must therefore fund long-term aftercare: housing, health care and a named "
+            "caseworker for at least 12 months and for as long as needed, and measure "
+            "re-trafficking; donors must fund the NGO services that carry this work where public "
+            "money does not reach, on multi-year terms."
+        )
+    unranked = [_in_text(a) for a in assessments if not a.index.ranked]
     if unranked:
         out.append(
             f"The evidence for {join_words(unranked)} is too thin to rank "

@@ -94,9 +94,10 @@ def plan(
 
     brand, terms, lang = project.brand, project.terms, project.language
     briefs = []
+    ranks = export.ranking(reports)
     if country_briefs:
         for r in reports:
-            ctx = context.country_context(r, brand, terms, lang)
+            ctx = context.country_context(r, brand, terms, lang, ranks)
             data = export.report_json(r, terms)
             briefs.append(Brief(r.profile.slug, "country.html", ctx, data, _source(r), _who(r)))
     if len(reports) >= 2:

@@ -117,7 +117,10 @@ def render(
     try:
         template = tpl.env.get_template(name)
         styles = Markup(stylesheet_block(tpl, brief)) if inline_css else Markup("")
-        return template.render(brief=brief, inline_styles=styles, logo_uri=logo_uri(tpl, brief))
+        medium = "screen" if inline_css else "print"
+        return template.render(
+            brief=brief, inline_styles=styles, logo_uri=logo_uri(tpl, brief), medium=medium
+        )
     except jinja2.TemplateSyntaxError as exc:
         where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else name
         raise TemplateError(f"{where}: {exc.message} (rendering {subject})") from None

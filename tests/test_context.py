@@ -48,3 +48,15 @@ def test_documented_fields_exist() -> None:
         names = {f.name for f in dataclasses.fields(cls)}
         listed = re.findall(r"^- `(\w+)`", _section(text, cls.__name__), re.M)
         assert set(listed) <= names, f"{cls.__name__}: {set(listed) - names} documented but absent"
+
+
+def test_context_reference_is_generated_from_the_code() -> None:
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "template_docs.py"
+    spec = importlib.util.spec_from_file_location("template_docs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = DOC.read_text()
+    assert module.updated(text) == text, "run: python scripts/template_docs.py"

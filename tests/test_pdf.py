@@ -63,7 +63,7 @@ def test_pdf_text_has_key_messages_recommendations_and_sources(
         for message in rep.key_messages:
             assert words(message)[:60] in text, (rep.profile.slug, message)
         for rec in rep.recommendations:
-            assert words(rec.text)[:60] in text, (rep.profile.slug, rec.id)
+            assert words(rec.text)[:50] in text, (rep.profile.slug, rec.id)
         for source in rep.profile.sources.values():
             assert words(source.title)[:40] in text, (rep.profile.slug, source.title)
 
@@ -71,8 +71,8 @@ def test_pdf_text_has_key_messages_recommendations_and_sources(
 def test_page_counts_are_in_range(bundled_out: Path) -> None:
     for stem in COUNTRIES:
         pages = len(pypdf.PdfReader(bundled_out / f"{stem}.pdf").pages)
-        assert 3 <= pages <= 12, (stem, pages)
-    assert 3 <= len(pypdf.PdfReader(bundled_out / "comparative.pdf").pages) <= 16
+        assert 3 <= pages <= 16, (stem, pages)
+    assert 4 <= len(pypdf.PdfReader(bundled_out / "comparative.pdf").pages) <= 20
 
 
 def _outline(reader: pypdf.PdfReader, items: list[object]) -> Iterator[tuple[str, int]]:
@@ -83,20 +83,22 @@ def _outline(reader: pypdf.PdfReader, items: list[object]) -> Iterator[tuple[str
             yield item.title, reader.get_destination_page_number(item)  # type: ignore[attr-defined]
 
 
-def test_toc_page_numbers_match_where_the_headings_are(bundled_out: Path) -> None:
+def test_bookmarks_point_at_the_pages_of_their_headings(bundled_out: Path) -> None:
+    # The PDF outline is the brief's table of contents: every entry lands on its heading.
     reader = pypdf.PdfReader(bundled_out / "thailand.pdf")
     pages = [words(p.extract_text() or "") for p in reader.pages]
-    toc_page = next(i for i, t in enumerate(pages) if "Contents" in t)
-    checked = 0
-    for title, index in _outline(reader, reader.outline):
-        if title in pages[0] and index == 0:
-            continue  # the cover
+    outline = list(_outline(reader, reader.outline))
+    titles = [title for title, _ in outline]
+    assert titles[:6] == [
+        "Survivor aftercare in Thailand",
+        "Key findings",
+        "Where support stops",
+        "What to do first",
+        "What this means",
+        "Annex: the evidence behind this brief",
+    ]
+    for title, index in outline:
         assert words(title)[:30] in pages[index], (title, index + 1)
-        match = re.search(re.escape(words(title)) + r"[ .]*?(\d+)\b", pages[toc_page])
-        if match:
-            assert int(match[1]) == index + 1, (title, match[1], index + 1)
-            checked += 1
-    assert checked >= 5
 
 
 def test_pdf_metadata_and_attachment(bundled_out: Path) -> None:
@@ -104,7 +106,7 @@ def test_pdf_metadata_and_attachment(bundled_out: Path) -> None:
     meta = reader.metadata
     assert meta is not None and meta.title == "Survivor aftercare in Thailand"
     assert "Thailand" in (meta.get("/Keywords") or "")
-    assert meta.get("/CreationDate", "").startswith("D:20230615")
+    assert meta.get("/CreationDate", "").startswith("D:20250929")
     assert list(reader.attachments) == ["thailand.yaml"]
     attached = reader.attachments["thailand.yaml"][0]
     assert attached == (PROFILES.parent.parent / "profiles" / "thailand.yaml").read_bytes()
@@ -281,7 +283,7 @@ def test_no_file_outside_the_templates_reaches_the_pdf_by_any_url(tmp_path: Path
     (templates / "linked.png").symlink_to(secret)
     (templates / "other.html").write_text("<p>a team's private template</p>")
     (templates / "country.html").write_text(
-        '{% extends "default:country.html" %}{% block content %}'
+        '{% extends "default:country.html" %}{% block closing %}'
         '<img src="logo.jpg#/../../secret.txt" alt="a"><img src="linked.png" alt="b">'
         '<img src="logo.jpg" alt="c">'
         '<link rel="attachment" href="other.html"><a rel="attachment" href="logo.jpg">x</a>'

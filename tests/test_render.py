@@ -98,7 +98,7 @@ def test_symlinked_template_cannot_include_files_outside_its_folder(
     folder.mkdir()
     (folder / "leak.html").symlink_to(secret)
     (folder / "country.html").write_text(
-        '{% extends "default:country.html" %}{% block content %}'
+        '{% extends "default:country.html" %}{% block closing %}'
         '{% include "leak.html" %}{{ super() }}{% endblock %}'
     )
     with pytest.raises(TemplateError) as caught:

@@ -1,0 +1,180 @@
+"""The brief a minister reads: a short main part in plain words, then an annex.
+
+Fast tests read the HTML brief (the same templates and context as the PDF); the slow ones read
+the PDF page by page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+
+import pypdf
+import pytest
+
+from aftercare_report import pipeline
+from aftercare_report.build import Brief
+from aftercare_report.config import Project
+from aftercare_report.model import STAGES
+from aftercare_report.templating import render, templates
+
+from .test_pdf import COUNTRIES, bundled_out, words  # noqa: F401  (bundled_out is a fixture)
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "thailand-main.txt"
+TOOL_SPEAK = re.compile(
+    r"\b(band|capped|caps?|best peer|severity|coverage|mitigat\w*|as-of|limit \d|score)\b", re.I
+)
+
+
+class _Text(HTMLParser):
+    """Collect the text inside the element with a given class, one line per block element."""
+
+    BLOCKS: ClassVar = {"p", "li", "h1", "h2", "h3", "tr", "th", "td", "caption", "section", "div"}
+    VOID: ClassVar = {"br", "wbr", "img", "meta", "link", "hr", "input", "col", "source"}
+
+    def __init__(self, css_class: str) -> None:
+        super().__init__()
+        self.css_class, self.depth, self.parts = css_class, 0, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in self.VOID:
+            return
+        if self.depth or self.css_class in classes:
+            self.depth += 1
+            if tag in self.BLOCKS:
+                self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
+        return "\n".join(line for line in lines if line)
+
+
+@pytest.fixture(scope="module")
+def briefs() -> dict[str, str]:
+    project = Project()
+    planned: list[Brief] = pipeline.plan(pipeline.analyse(project), project)
+    tpl = templates(())
+    return {
+        b.stem: render(tpl, b.template, b.context, inline_css=True, subject=b.stem) for b in planned
+    }
+
+
+def main_part(html: str) -> str:
+    parser = _Text("main-part")
+    parser.feed(html)
+    return parser.text()
+
+
+@pytest.mark.parametrize("stem", [*COUNTRIES, "comparative"])
+def test_the_main_part_speaks_plainly(briefs: dict[str, str], stem: str) -> None:
+    text = main_part(briefs[stem])
+    found = TOOL_SPEAK.findall(text)
+    assert not found, (stem, found)
+
+
+@pytest.mark.parametrize("stem", COUNTRIES)
+def test_headline_recommendations_are_numbered_in_reading_order(
+    briefs: dict[str, str], stem: str
+) -> None:
+    html = briefs[stem]
+    headline = html[html.index('id="what-to-do"') : html.index('id="closing"')]
+    numbers = [int(n) for n in re.findall(r'<li class="rec" value="(\d+)">', headline)]
+    assert numbers == list(range(1, len(numbers) + 1)) and 3 <= len(numbers) <= 5, numbers
+    assert headline.count("In 12 months, measure:") == len(numbers)
+    assert headline.count("Who:") == len(numbers)
+
+
+@pytest.mark.parametrize("stem", COUNTRIES)
+def test_the_timeline_lists_every_stage_with_a_duration_or_unknown(
+    briefs: dict[str, str], stem: str
+) -> None:
+    html = briefs[stem]
+    table = html[
+        html.index('class="timeline__table"') : html.index(
+            "</table>", html.index('class="timeline__table"')
+        )
+    ]
+    rows = re.findall(r'<tr class="stage stage--(\w+)">\s*<th scope="row">([^<]+)</th>', table)
+    assert [label for _, label in rows] == [
+        "Identification",
+        "Recovery period",
+        "Decision",
+        "Move-on",
+        "6 months",
+        "12 months",
+        "3 years and beyond",
+    ]
+    assert len(rows) == len(STAGES)
+    cells = re.findall(r"</td>\s*<td>([^<]*)</td>", table)
+    assert len(cells) == len(STAGES) and all(cell.strip() for cell in cells), cells
+
+
+def test_comparative_conclusion_is_drawn_from_the_countries_compared(
+    briefs: dict[str, str],
+) -> None:
+    html = briefs["comparative"]
+    section = html[html.index('id="conclusion"') :]
+    section = section[: section.index("</section>")]
+    text = re.sub(r"<[^>]+>", " ", section)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if s]
+    assert len(sentences) >= 4, sentences  # a heading and at least three sentences
+    compared = {"India", "Nigeria", "Thailand", "United Kingdom", "United States"}
+    named = set(
+        re.findall(
+            r"\b(India|Nigeria|Thailand|United Kingdom|United States|"
+            r"Cambodia|Philippines|Nepal|Moldova|Brazil)\b",
+            text,
+        )
+    )
+    assert named and named <= compared
+    assert "12 months" in text and "re-trafficking" in text
+
+
+def test_golden_main_part_of_the_thailand_brief(briefs: dict[str, str]) -> None:
+    # Update deliberately, and commit the diff: AFTERCARE_UPDATE_GOLDEN=1 pytest -k golden
+    text = main_part(briefs["thailand"]) + "\n"
+    if os.environ.get("AFTERCARE_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+# --- the PDF, page by page ------------------------------------------------------------------
+
+
+def _pages(path: Path) -> list[str]:
+    return [words(page.extract_text() or "") for page in pypdf.PdfReader(path).pages]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", COUNTRIES)
+def test_country_main_part_fits_two_pages_then_the_annex(bundled_out: Path, stem: str) -> None:  # noqa: F811
+    pages = _pages(bundled_out / f"{stem}.pdf")
+    annex = next(
+        i for i, text in enumerate(pages) if "Annex: the evidence behind this brief" in text
+    )
+    assert annex <= 2, f"{stem}: the annex starts on page {annex + 1}"
+    first_two = " ".join(pages[:2])
+    assert not TOOL_SPEAK.findall(first_two), TOOL_SPEAK.findall(first_two)
+    assert "What this means" in " ".join(pages[:annex])
+
+
+@pytest.mark.slow
+def test_comparative_main_part_fits_three_pages(bundled_out: Path) -> None:  # noqa: F811
+    pages = _pages(bundled_out / "comparative.pdf")
+    annex = next(
+        i for i, text in enumerate(pages) if "Annex: the evidence behind this brief" in text
+    )
+    assert annex <= 3, f"the annex starts on page {annex + 1}"
+    assert "Conclusion" in " ".join(pages[:annex])
