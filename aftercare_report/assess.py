@@ -390,7 +390,7 @@ def _risks(
 
 
 FIGURE_NAMES = {
-    "victims_identified": "victims identified",
+    "victims_identified": "victims identified or referred",
     "victims_assisted": "victims assisted",
     "shelters": "shelters",
     "services_budget": "government budget for survivor services",

@@ -160,7 +160,8 @@ def ranking(reports: Sequence[CountryReport]) -> dict[str, int]:
     """Rank the countries whose evidence covers enough of the framework, highest index first.
 
     Countries below the coverage threshold are left out: a rank built on missing evidence would
-    mislead. Ties share a rank.
+    mislead. Countries closer than :func:`separable` points share a rank: a difference smaller
+    than one level on one part of aftercare is not a difference the evidence can show.
 
     Returns:
         Rank (1 = highest) by profile slug, for ranked countries only.
@@ -169,12 +170,24 @@ def ranking(reports: Sequence[CountryReport]) -> dict[str, int]:
         (r for r in reports if r.assessment.index.ranked and r.assessment.index.value is not None),
         key=lambda r: (-(r.assessment.index.value or 0.0), r.profile.country.casefold()),
     )
+    if not ranked:
+        return {}
+    step = separable(ranked[0])
     out: dict[str, int] = {}
     for position, r in enumerate(ranked, 1):
         previous = ranked[position - 2] if position > 1 else None
-        tie = previous is not None and previous.assessment.index.value == r.assessment.index.value
-        out[r.profile.slug] = out[previous.profile.slug] if tie and previous else position
+        close = previous is not None and (
+            (previous.assessment.index.value or 0.0) - (r.assessment.index.value or 0.0) < step
+        )
+        out[r.profile.slug] = out[previous.profile.slug] if close and previous else position
     return out
+
+
+def separable(report: CountryReport) -> float:
+    """The smallest index difference that means something: one level on the lightest component."""
+    components = [c for c in report.assessment.components if c.applicable]
+    total = sum(c.weight for c in components)
+    return 25 * min(c.weight for c in components) / total if total else 0.0
 
 
 def _descending(value: str | float | None) -> tuple[float, ...]:

@@ -133,9 +133,9 @@ def good_practice(standards: Sequence[str]) -> str:
     return f"International good practice ({'; '.join(standards)})"
 
 
-def country_source_standard() -> str:
+def recommended_by(country: str, title: str, year: int) -> str:
     """The standard of a recommendation that a source makes for the country itself."""
-    return "Recommended for this country by the source cited"
+    return f"Recommended for {country} in “{' '.join(title.split())}” ({year})"
 
 
 def the_government_of(country: str) -> str:
@@ -198,23 +198,28 @@ def key_messages(assessment: Assessment) -> tuple[str, ...]:
             names = [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
             line += f", where these risks of re-trafficking are documented: {'; '.join(names)}"
         messages.append(line + ".")
+    proxy = profile.key_figures.re_trafficking_measure
     if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
-        messages.append(
-            f"{country} does not measure re-trafficking, so no one knows how many survivors are "
-            "exploited again after support ends."
-        )
+        if proxy.known:
+            unit = proxy.unit or ""
+            value = f"{proxy.value:,}{unit}" if isinstance(proxy.value, int | float) else ""
+            messages.append(
+                f"{country} does not measure re-trafficking; the only figure is a proxy "
+                f"({' '.join(proxy.counts.split())}: {value})."
+            )
+        else:
+            messages.append(
+                f"{country} does not measure re-trafficking, so no one knows how many survivors "
+                "are exploited again after support ends."
+            )
     unknown = [c.name.lower() for c in assessment.components if c.unknown]
     if unknown:
         messages.append(
-            f"No source documents {join_words(unknown[:3])}"
-            + (f" or {_parts(len(unknown) - 3)}" if len(unknown) > 3 else "")
-            + ": this brief counts them as not provided until evidence shows otherwise."
+            f"No source documents {join_words(unknown)}: this brief counts "
+            f"{'it' if len(unknown) == 1 else 'them'} as not provided until evidence shows "
+            "otherwise."
         )
     return tuple(m for m in messages if m)[:5]
-
-
-def _parts(n: int) -> str:
-    return f"{n} other part{'s' * (n > 1)} of aftercare"
 
 
 def _what_exists(assessment: Assessment) -> str:
@@ -227,11 +232,7 @@ def _what_exists(assessment: Assessment) -> str:
         return (
             f"No source shows {profile.name_in_text} has any of the measures this brief looks for."
         )
-    shown = in_place[:4]
-    more = len(in_place) - len(shown)
-    if more:
-        shown.append(f"{more} other measure{'s' * (more > 1)}")
-    return f"{country} has {join_words(shown)} in place."
+    return f"{country} has {join_words(in_place)} in place."
 
 
 def where_support_stops(assessment: Assessment) -> str:
@@ -263,18 +264,16 @@ def closing(assessment: Assessment, headline: Sequence[Recommendation]) -> str:
     """
     profile = assessment.profile
     country = capital(profile.name_in_text)
-    in_place = sum(1 for _, m in profile.measures if m.status == "in_place")
-    has = f"{country} has {in_place} of the {len(MEASURE_NAMES)} measures this brief looks for"
     short = [c for c in assessment.components if c.continuity and c.gap]
     if short:
         names = join_words([c.name.lower() for c in short])
         parts = [
-            f"{has}, but support does not last: {names} "
+            f"{country} has built parts of aftercare, but support does not last: {names} "
             f"{'falls' if len(short) == 1 else 'fall'} short of what every country owes "
             "survivors, including support for at least 12 months."
         ]
     else:
-        parts = [f"{has}."]
+        parts = [f"No gap in support that lasts is documented in {profile.name_in_text}."]
     risks = sorted({r for c in short for r in c.risks})
     if risks:
         named = [assessment.framework.risk_factors[r].name.lower() for r in risks[:3]]

@@ -79,7 +79,7 @@ Institution = Literal[
 """Who must act: a role a profile names with the country's own institution."""
 Horizon = Literal["immediate", "short_term", "long_term"]
 Role = Literal["origin", "transit", "destination"]
-MeasureStatus = Literal["in_place", "absent", "unknown"]
+MeasureStatus = Literal["in_place", "partial", "absent", "unknown"]
 StageStatus = Literal["provided", "partial", "not_provided", "unknown", "not_applicable"]
 TipTier = Literal["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "unknown"]
 
@@ -241,7 +241,10 @@ class Anchors(_Model):
 class MeasureEntry(_Model):
     """Whether a measure exists: a recommendation never asks to create one that does."""
 
-    status: MeasureStatus = Field(description="in_place, absent or unknown.")
+    status: MeasureStatus = Field(
+        description="in_place, partial (exists but limited, so it is fixed rather than created), "
+        "absent or unknown."
+    )
     evidence: Text
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 

@@ -64,6 +64,8 @@ class Recommendation:
         why: The gap and the linked risks that justify it, in one sentence.
         evidence: The profile's evidence for the component's level ("" for data ones).
         urgent_continuity: A gap in support over time with a documented linked risk.
+        measure: The measure it creates or improves, if any.
+        uncertain: It asks to create a measure no source says is absent; kept out of the headline.
         headline: One of the (at most five) recommendations that lead the brief.
         origin: ``framework``, ``profile`` (a source's recommendation) or ``data``.
         sources: For a profile's own recommendation, the sources that make it.
@@ -84,6 +86,8 @@ class Recommendation:
     why: str
     evidence: str = ""
     urgent_continuity: bool = False
+    measure: str | None = None
+    uncertain: bool = False
     headline: bool = False
     origin: Origin = "framework"
     sources: tuple[str, ...] = ()
@@ -118,14 +122,15 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
                 picked.append((order[result.id] + i, made))
     picked.extend((len(order) * 100, rec) for rec in _data_recs(assessment))
 
-    def key(item: tuple[int, Recommendation]) -> tuple[int, bool, float, bool, int]:
+    def key(item: tuple[int, Recommendation]) -> tuple[int, bool, bool, float, int]:
         position, rec = item
-        # Within a component, the library's own order holds (what closes the gap comes first).
+        # A source's own recommendation for the country comes before the library's generic ones;
+        # within a component, the library's order holds (what closes the gap comes first).
         return (
             PRIORITIES.index(rec.priority),
             not rec.urgent_continuity,
-            -rec.severity,
             rec.origin != "profile",
+            -rec.severity,
             position,
         )
 
@@ -135,14 +140,26 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
 
 
 def _mark_headlines(recs: list[Recommendation]) -> tuple[Recommendation, ...]:
-    """Mark the first recommendation of each of the first five components (no low priority)."""
+    """Mark the first recommendation of each of the first five components as headline.
+
+    Low priority and uncertain ones never lead, and two headlines never address one measure
+    (move-on support is one step, not two).
+    """
     seen: set[str] = set()
+    measures: set[str] = set()
     out = []
     for rec in recs:
         subject = rec.component or rec.id
-        lead = rec.priority != "low" and subject not in seen and len(seen) < HEADLINES
+        lead = (
+            rec.priority != "low"
+            and not rec.uncertain
+            and subject not in seen
+            and (rec.measure is None or rec.measure not in measures)
+            and len(seen) < HEADLINES
+        )
         if lead:
             seen.add(subject)
+            measures.update([rec.measure] if rec.measure else [])
         out.append(replace(rec, headline=lead))
     return tuple(out)
 
@@ -159,13 +176,18 @@ def _library_rec(
     if not _applies(lib, result):
         return None
     profile = assessment.profile
-    text = lib.text
-    if lib.creates is not None and getattr(profile.measures, lib.creates).status == "in_place":
-        if lib.improve is None:
-            return None  # it asks for what exists, and there is nothing to fix: say nothing
-        text = lib.improve
+    text, uncertain = lib.text, False
+    if lib.creates is not None:
+        status = getattr(profile.measures, lib.creates).status
+        if status in ("in_place", "partial"):
+            if lib.improve is None:
+                return None  # it asks for what exists, and there is nothing to fix: say nothing
+            text = lib.improve
+        # Asking a country to create what may exist would discredit the brief: annex only.
+        uncertain = status == "unknown"
     closes_gap = bool(result.gap) and lib.when_level_below <= result.target
-    return _component_rec(assessment, result, lib, text, closes_gap, origin="framework", sources=())
+    made = _component_rec(assessment, result, lib, text, closes_gap, origin="framework", sources=())
+    return replace(made, measure=lib.creates, uncertain=uncertain)
 
 
 def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommendation:
@@ -190,7 +212,9 @@ def _component_rec(
     urgent = closes_gap and result.continuity and bool(result.risks)
     level = result.level or 0
     if closes_gap:
-        high = result.severity >= HIGH_SEVERITY or urgent
+        # A source's own recommendation for the country on a documented gap leads, like a
+        # severe gap: it is what those who know the country ask for.
+        high = result.severity >= HIGH_SEVERITY or urgent or origin == "profile"
         priority: Priority = "high" if high else "medium"
         why = findings.why_close_gap(result.name, level, result.target, risks)
     elif result.gap is None and origin == "profile":
@@ -201,7 +225,9 @@ def _component_rec(
     if isinstance(spec, RecommendationText):
         standard, binding = cite(spec, profile, framework)
     else:
-        standard, binding = findings.country_source_standard(), False
+        source = profile.sources[spec.sources[0]]
+        standard = findings.recommended_by(profile.name_in_text, source.title, source.year)
+        binding = False
     return Recommendation(
         id=spec.id,
         text=findings.fill_placeholders(text, {"country": profile.name_in_text}).strip(),

@@ -382,3 +382,14 @@ def test_hiding_a_bundled_countrys_evidence_never_improves_its_rank(
     assert after.get(slug, worst) >= before.get(slug, worst)
     shown = assess(profile, framework).index.value
     assert shown is not None and (assess(changed, framework).index.value or 0) <= shown
+
+
+def test_countries_the_evidence_cannot_separate_share_a_rank(
+    reports: dict[str, CountryReport],
+) -> None:
+    # The UK (46.9) and the US (46.3) differ by less than one level on one part of aftercare
+    # (25 x 1.0 / 20.25 = 1.2 points): the data cannot order them, so they share a rank.
+    ranks = ranking(list(reports.values()))
+    assert ranks["united-kingdom"] == ranks["united-states"] == 1
+    assert ranks["thailand"] == 3
+    assert ranks["nigeria"] == ranks["india"] == 4
