@@ -50,8 +50,20 @@ class Checked:
 
     @property
     def warnings(self) -> list[Finding]:
-        """Findings that fail only under ``--strict``."""
+        """Likely mistakes: they fail only under ``--strict``."""
         return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def data_gaps(self) -> list[Finding]:
+        """Honest unknowns: reported, never failing a run."""
+        return [f for f in self.findings if f.severity is Severity.DATA_GAP]
+
+    def without(self, codes: frozenset[str]) -> Checked:
+        """Return the result with warnings and data gaps of these codes left out (errors stay)."""
+        kept = tuple(
+            f for f in self.findings if f.severity is Severity.ERROR or f.code not in codes
+        )
+        return Checked(self.profiles, kept, self.files)
 
 
 def load_framework(path: Path | None = None) -> Framework:

@@ -108,17 +108,25 @@ def cli(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="A framework YAML of your own instead of the bundled one.",
 )
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE",
+    help="Leave out warnings and data gaps with this code, e.g. stale-source (repeatable).",
+)
 def validate(
     paths: tuple[Path, ...],
     strict: bool,
     fmt: str,
     stale_years: int | None,
     framework_path: Path | None,
+    ignore: tuple[str, ...],
 ) -> None:
-    """Check profiles for errors and evidence gaps.
+    """Check profiles for errors, likely mistakes and data gaps.
 
     PATHS are profile files or folders of them (default: the bundled profiles). Every problem is
-    reported as path:line:col: key: message, all of a file at once.
+    reported as path:line:col: key: message, all of a file at once. Errors fail; warnings
+    (likely mistakes) fail with --strict; data gaps (honest unknowns) never fail.
 
     \b
     Exit codes: 0 valid, 1 errors (or warnings with --strict), 2 usage error.
@@ -126,13 +134,14 @@ def validate(
     \b
     Examples:
       aftercare-report validate profiles/thailand.yaml
-      aftercare-report validate my-profiles/ --strict --stale-years 3
+      aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
     from aftercare_report import catalog, console
 
     project = _project(profiles=paths, framework=framework_path, stale_years=stale_years)
     framework = catalog.load_framework(project.framework)
     checked = catalog.check_profiles(project.profiles, framework, project.stale_years)
+    checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)
     sys.exit(1 if failed else 0)

@@ -71,11 +71,20 @@ class BrandSection(_Section):
     font: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ,'\"-]+$")] = Brand.font
 
 
+class ValidateSection(_Section):
+    """``[validate]``: what ``validate`` reports."""
+
+    ignore: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z-]{0,40}$")], ...] = Field(
+        default=(), strict=False, max_length=50, description="Finding codes to leave out."
+    )
+
+
 class ConfigFile(_Section):
     """The whole project file."""
 
     project: ProjectSection = ProjectSection()
     brand: BrandSection = BrandSection()
+    validate_: ValidateSection = Field(default=ValidateSection(), alias="validate")
     terms: dict[str, Annotated[str, Field(min_length=1, max_length=40)]] = Field(
         default_factory=dict
     )
@@ -95,6 +104,7 @@ class Project:
         stale_years: Sources this many years older than ``as_of`` are flagged.
         brand: The brand.
         terms: Terminology, defaults filled in.
+        ignore: Codes of warnings and data gaps ``validate`` leaves out.
     """
 
     path: Path | None = None
@@ -106,6 +116,7 @@ class Project:
     stale_years: int = DEFAULT_STALE_YEARS
     brand: Brand = field(default_factory=Brand)
     terms: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TERMS))
+    ignore: frozenset[str] = frozenset()
 
 
 def _project(path: Path, data: ConfigFile) -> Project:
@@ -121,6 +132,7 @@ def _project(path: Path, data: ConfigFile) -> Project:
         stale_years=project.stale_years,
         brand=Brand(**data.brand.model_dump()),
         terms={**DEFAULT_TERMS, **data.terms},
+        ignore=frozenset(data.validate_.ignore),
     )
 
 

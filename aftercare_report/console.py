@@ -33,7 +33,7 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 # Findings are never wrapped: `path:line:col:` must stay on one line for editors to jump to it.
 findings_out = Console(highlight=False, soft_wrap=True)
 
-_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.DATA_GAP: "dim"}
 
 
 def print_error(exc: AftercareError) -> None:
@@ -49,9 +49,9 @@ def print_error(exc: AftercareError) -> None:
 
 def _styled(finding: Finding) -> str:
     text = escape(finding.format())
-    if finding.severity is Severity.WARNING:
+    if finding.severity is not Severity.ERROR:
         head, sep, tail = text.partition(f" {escape(finding.message)}")
-        text = f"{head} warning:{sep}{tail}" if sep else text
+        text = f"{head} {finding.severity}:{sep}{tail}" if sep else text
     return f"[{_STYLE[finding.severity]}]{text}[/]"
 
 
@@ -80,7 +80,7 @@ def print_findings(checked: Checked, fmt: str, *, strict: bool) -> None:
 def _summary(checked: Checked, strict: bool) -> str:
     errors, warnings = len(checked.errors), len(checked.warnings)
     head = f"{plural(checked.files, 'file')} checked: {plural(errors, 'error')}, "
-    head += plural(warnings, "warning")
+    head += f"{plural(warnings, 'warning')}, {plural(len(checked.data_gaps), 'data gap')}"
     if errors:
         return f"{head}. Fix the errors above."
     if warnings and strict:
@@ -102,7 +102,7 @@ def _as_dict(finding: Finding) -> dict[str, object]:
 
 def github_annotation(finding: Finding) -> str:
     """Return a GitHub Actions workflow command that annotates the finding's line in a diff."""
-    level = "error" if finding.severity is Severity.ERROR else "warning"
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(finding.severity, "notice")
     props = [f"file={_escape_property(finding.path)}"]
     if finding.line:
         props += [f"line={finding.line}", f"col={finding.column}"]

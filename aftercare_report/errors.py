@@ -13,10 +13,15 @@ from pathlib import Path
 
 
 class Severity(StrEnum):
-    """How bad a finding is: errors fail validation, warnings only with ``--strict``."""
+    """How bad a finding is.
+
+    Errors fail validation; warnings (likely mistakes) fail only with ``--strict``; data gaps are
+    honest unknowns (no source documents it) that the briefs report and never fail a run.
+    """
 
     ERROR = "error"
     WARNING = "warning"
+    DATA_GAP = "data-gap"
 
 
 @dataclass(frozen=True, order=True)

@@ -272,6 +272,14 @@ def _source_refs(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Any]]:
             yield from _source_refs(item, (*path, i))
 
 
+_SEVERITY = {
+    "unknown-level": Severity.DATA_GAP,
+    "stale-source": Severity.DATA_GAP,
+    "unsourced": Severity.WARNING,
+}
+"""An honest unknown is a data gap; a claim without a source is a likely mistake."""
+
+
 def profile_warnings(
     doc: Document, profile: Profile, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
 ) -> list[Finding]:
@@ -287,7 +295,7 @@ def profile_warnings(
         Warnings for unknown levels, unsourced claims, stale and unused sources.
     """
     out = [
-        doc.finding(gap.path, gap.message, severity=Severity.WARNING, code=gap.code)
+        doc.finding(gap.path, gap.message, severity=_SEVERITY[gap.code], code=gap.code)
         for gap in evidence_gaps(profile, framework, stale_years)
     ]
     used = {ref for _, ref in _source_refs(doc.data, ())}

@@ -75,11 +75,39 @@ def test_validate_github_annotations(run) -> None:  # type: ignore[no-untyped-de
     assert first.endswith("::7 is not one of 0, 1, 2, 3, 4, unknown, not_applicable")
 
 
-def test_warnings_fail_only_with_strict(run) -> None:  # type: ignore[no-untyped-def]
-    assert run("validate", str(VALID)).exit_code == 0
+def test_warnings_fail_only_with_strict_and_data_gaps_never(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    # Testland's unknown levels are honest data gaps: they never fail, even with --strict.
     result = run("validate", "--strict", str(VALID))
-    assert result.exit_code == 1
-    assert "warning: The level of" in result.stdout
+    assert result.exit_code == 0, result.stdout
+    assert "data-gap: The level of" in result.stdout
+    assert "0 errors, 0 warnings, 2 data gaps. All valid." in result.stdout
+    # A claim without a source is a likely mistake: a warning, which --strict fails.
+    text = VALID.read_text().replace(
+        "    evidence: No data on outcomes after shelter exit.\n    sources: [report-2023]",
+        "    evidence: No data on outcomes after shelter exit.\n    sources: []",
+    )
+    unsourced = tmp_path / "testland.yaml"
+    unsourced.write_text(text)
+    assert run("validate", str(unsourced)).exit_code == 0
+    strict = run("validate", "--strict", str(unsourced))
+    assert strict.exit_code == 1 and "warning: The verdict on the claim" in strict.stdout
+    ignored = run("validate", "--strict", "--ignore", "unsourced", str(unsourced))
+    assert ignored.exit_code == 0 and "0 warnings" in ignored.stdout
+
+
+def test_project_file_can_ignore_codes(run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "aftercare-report.toml").write_text("[validate]\nignore = ['unknown-level']\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", str(VALID))
+    assert result.exit_code == 0 and "0 data gaps" in result.stdout
+
+
+def test_bundled_profiles_pass_the_readme_ci_line(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--strict", "--format", "github")
+    assert result.exit_code == 0, result.stdout[-2000:]
+    assert "::notice file=" in result.stdout and "::error" not in result.stdout
 
 
 def test_missing_path_is_a_clear_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
