@@ -134,8 +134,31 @@ def check_profiles(
         findings.extend(found)
         if profile is not None and not any(f.severity is Severity.ERROR for f in found):
             loaded[path] = profile
+    findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
     return Checked(tuple(loaded.values()), tuple(sorted(set(findings))), len(files))
+
+
+def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
+    """Drop a bundled profile when a team's profile holds the same country; say so.
+
+    A team that includes the bundled profiles and profiles one of those countries itself means
+    its own version: comparing the two would put one country twice in a brief.
+    """
+    shipped = bundled("profiles").resolve()
+    mine = {
+        p.iso3: path for path, p in loaded.items() if not path.resolve().is_relative_to(shipped)
+    }
+    out = []
+    for path, profile in list(loaded.items()):
+        if path.resolve().is_relative_to(shipped) and profile.iso3 in mine:
+            del loaded[path]
+            team = mine[profile.iso3]
+            msg = f"replaces the bundled profile of {profile.country} ({profile.iso3})"
+            out.append(
+                Finding(display_path(team), 1, 1, "", msg, Severity.NOTE, "replaces-bundled")
+            )
+    return out
 
 
 def _check_one(

@@ -414,6 +414,175 @@ def compare(countries: tuple[str, ...], **options: Any) -> None:
     _run_build(countries, False, options)
 
 
+@cli.command()
+def paths() -> None:
+    """Show where the bundled templates, profiles, framework and schema are installed.
+
+    \b
+    Example:
+      aftercare-report paths
+    """
+    from aftercare_report import scaffold
+
+    found = scaffold.paths()
+    for name in ("templates", "profiles", "framework", "schema"):
+        click.echo(f"{name:<10} {getattr(found, name)}")
+
+
+def _country_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options that name a country for a new profile."""
+    options = [
+        click.option("--iso3", help="ISO 3166-1 alpha-3 code, e.g. KHM."),
+        click.option("--region", default="unknown", show_default=True, help="World region."),
+        click.option("--force", is_flag=True, help="Overwrite files that exist."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.argument("country")
+@_country_options
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the profile [default: the project's first profile folder, or ./profiles].",
+)
+def new(country: str, iso3: str | None, region: str, force: bool, folder: Path | None) -> None:
+    """Start a profile: every part present and unknown, with notes from the framework.
+
+    The skeleton validates at once (with data gaps only); replace each `unknown` with what the
+    sources say.
+
+    \b
+    Examples:
+      aftercare-report new Cambodia --iso3 KHM --region "South-East Asia"
+      aftercare-report new "Côte d'Ivoire" --iso3 CIV --to drafts/
+    """
+    import datetime as dt
+
+    from aftercare_report import catalog, scaffold
+
+    if not iso3:
+        raise click.UsageError("give the country's ISO3 code with --iso3, e.g. --iso3 KHM")
+    project = _project()
+    framework = catalog.load_framework(project.framework)
+    target = folder or next(
+        (p for p in project.profiles if p.is_dir() and p.name != "_bundled"), Path("profiles")
+    )
+    text = scaffold.profile_skeleton(framework, country, iso3.upper(), region, dt.date.today())
+    path = scaffold.write_new(target / f"{scaffold.slug_of(country)}.yaml", text, force=force)
+    click.echo(f"Wrote {errors_printable(str(path))}: now fill it in and run validate.")
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--organisation", default="Our organisation", show_default=True)
+@click.option("--country", help="Start a profile of this country too (with --iso3).")
+@_country_options
+def init(
+    folder: Path,
+    organisation: str,
+    country: str | None,
+    iso3: str | None,
+    region: str,
+    force: bool,
+) -> None:
+    """Start a team project that builds at once.
+
+    Writes the project file (profiles: yours and the bundled ones), a commented template
+    override, the JSON Schema for editors, a GitHub Actions workflow and a pre-commit hook.
+
+    \b
+    Examples:
+      aftercare-report init my-briefs --organisation "Our Coalition"
+      aftercare-report init . --country Cambodia --iso3 KHM --region "South-East Asia"
+    """
+    import datetime as dt
+
+    from aftercare_report import catalog, scaffold
+
+    if country and not iso3:
+        raise click.UsageError("give the country's ISO3 code with --iso3")
+    framework = catalog.load_framework(None)
+    first = (country, (iso3 or "").upper(), region) if country else None
+    written = scaffold.init_project(
+        folder,
+        framework,
+        organisation=organisation,
+        country=first,
+        today=dt.date.today(),
+        force=force,
+    )
+    for path in written:
+        click.echo(f"wrote {errors_printable(str(path))}")
+    click.echo(f"Ready: cd {errors_printable(str(folder))} && aftercare-report build")
+
+
+@cli.group()
+def templates() -> None:
+    """Copy the default templates to edit them in your project."""
+
+
+@templates.command("copy")
+@click.argument(
+    "name",
+    type=click.Choice(
+        ["country.html", "comparative.html", "base.html", "_macros.html", "brief.css"]
+    ),
+)
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Template folder [default: the project's first, or ./templates].",
+)
+@click.option("--force", is_flag=True, help="Overwrite a file that exists.")
+def templates_copy(name: str, folder: Path | None, force: bool) -> None:
+    """Copy a default template into your template folder, to edit.
+
+    Prefer extending the default and overriding one block (see docs/templates.md): a copy does
+    not receive later improvements of the default.
+
+    \b
+    Example:
+      aftercare-report templates copy brief.css
+    """
+    from aftercare_report import scaffold
+
+    project = _project()
+    target = folder or (project.templates[0] if project.templates else Path("templates"))
+    path = scaffold.copy_template(name, target, force=force)
+    click.echo(f"Wrote {errors_printable(str(path))}")
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script.
+
+    \b
+    Examples:
+      aftercare-report completion bash >> ~/.bashrc
+      aftercare-report completion fish > ~/.config/fish/completions/aftercare-report.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # click ships all three
+    source = completer(cli, {}, "aftercare-report", "_AFTERCARE_REPORT_COMPLETE").source()
+    click.echo(source)
+
+
+def errors_printable(text: str) -> str:
+    """Escape control characters in a line the CLI prints (see ``errors.printable``)."""
+    from aftercare_report.errors import printable
+
+    return printable(text)
+
+
 def main() -> None:
     """Run the command line (the ``aftercare-report`` entry point)."""
     cli(prog_name="aftercare-report")

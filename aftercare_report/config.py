@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
+from aftercare_report.resources import bundled
 from aftercare_report.terms import DEFAULT_TERMS
 from aftercare_report.validation import allowed_keys, describe, did_you_mean
 
@@ -53,7 +54,9 @@ class _Section(BaseModel):
 class ProjectSection(_Section):
     """``[project]``: where the inputs are and where outputs go."""
 
-    profiles: tuple[str, ...] = Field(default=(), strict=False, description="Profile paths.")
+    profiles: tuple[str, ...] = Field(
+        default=(), strict=False, description='Profile paths; "bundled" adds the bundled ones.'
+    )
     templates: tuple[str, ...] = Field(default=(), strict=False, description="Template folders.")
     framework: str | None = Field(default=None, description="A framework YAML of your own.")
     out: str = Field(default="out", description="Output folder.")
@@ -119,12 +122,16 @@ class Project:
     ignore: frozenset[str] = frozenset()
 
 
+BUNDLED = "bundled"
+"""In ``profiles``, the profiles shipped with the tool."""
+
+
 def _project(path: Path, data: ConfigFile) -> Project:
     base = path.parent
     project = data.project
     return Project(
         path=path,
-        profiles=tuple(base / p for p in project.profiles),
+        profiles=tuple(bundled("profiles") if p == BUNDLED else base / p for p in project.profiles),
         templates=tuple(base / t for t in project.templates),
         framework=base / project.framework if project.framework else None,
         out=base / project.out,
@@ -228,7 +235,7 @@ def _outside(name: str, text: str, base: Path, data: ConfigFile) -> list[Finding
     otherwise open the whole machine to templates and to the PDF fetcher.
     """
     project = data.project
-    named = [("profiles", p) for p in project.profiles] + [
+    named = [("profiles", p) for p in project.profiles if p != BUNDLED] + [
         ("templates", t) for t in project.templates
     ]
     named += [("framework", project.framework)] if project.framework else []

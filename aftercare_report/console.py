@@ -33,7 +33,12 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 # Findings are never wrapped: `path:line:col:` must stay on one line for editors to jump to it.
 findings_out = Console(highlight=False, soft_wrap=True)
 
-_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.DATA_GAP: "dim"}
+_STYLE = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.DATA_GAP: "dim",
+    Severity.NOTE: "cyan",
+}
 
 
 def print_error(exc: AftercareError) -> None:
@@ -219,6 +224,11 @@ def _component_table(a: Assessment) -> Table:
     return table
 
 
+def _tier(tier: str) -> str:
+    """A TIP tier in three characters: T1, T2, T2W, T3, or ? when unknown."""
+    return "?" if tier == "unknown" else tier.replace("Tier ", "T").replace(" Watch List", "W")
+
+
 def print_list(rows: Sequence[SummaryRow]) -> None:
     """Print the ``list`` table: one row per profile, ranked ones first."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
@@ -248,7 +258,7 @@ def print_list(rows: Sequence[SummaryRow]) -> None:
             "n/a" if row["index"] is None else f"{row['index']:g}",
             "" if low is None or high is None else f"{low:g}-{high:g}",
             f"{row['coverage']:.0%}",
-            escape(row["tip_tier"].replace("Tier ", "T").replace(" Watch List", "WL")),
+            escape(_tier(row["tip_tier"])),
             row["as_of"],
             escape(row["largest_gap_name"] or "—"),
         )

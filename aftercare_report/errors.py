@@ -16,12 +16,14 @@ class Severity(StrEnum):
     """How bad a finding is.
 
     Errors fail validation; warnings (likely mistakes) fail only with ``--strict``; data gaps are
-    honest unknowns (no source documents it) that the briefs report and never fail a run.
+    honest unknowns (no source documents it) that the briefs report and never fail a run; notes
+    say what the tool decided (a team profile replacing a bundled one).
     """
 
     ERROR = "error"
     WARNING = "warning"
     DATA_GAP = "data-gap"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)

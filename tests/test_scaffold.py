@@ -1,0 +1,113 @@
+"""Starting a team project, a profile or a template: files that validate and build at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from aftercare_report.cli import cli
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_init_then_build_compares_the_teams_country_with_a_bundled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "team"
+    result = run(
+        "init",
+        str(project),
+        "--organisation",
+        "Test Coalition",
+        "--country",
+        "Cambodia",
+        "--iso3",
+        "KHM",
+        "--region",
+        "South-East Asia",
+    )
+    assert result.exit_code == 0, result.output
+    for name in (
+        "aftercare-report.toml",
+        "templates/country.html",
+        "schema/profile.schema.json",
+        ".github/workflows/briefs.yml",
+        ".pre-commit-config.yaml",
+        "profiles/cambodia.yaml",
+    ):
+        assert (project / name).is_file(), name
+    monkeypatch.chdir(project)
+    checked = run("validate", "--strict")
+    assert checked.exit_code == 0, checked.output
+    assert "0 errors, 0 warnings" in checked.stdout
+    built = run("compare", "cambodia", "thailand", "--format", "json")
+    assert built.exit_code == 0, built.output
+    data = json.loads((project / "briefs" / "comparative.json").read_text())
+    assert [c["country"] for c in data["countries"]] == ["Cambodia", "Thailand"]
+    cambodia = data["countries"][0]
+    # An empty profile is honest: nothing documented, nothing ranked, nothing invented.
+    assert cambodia["index"]["value"] == 0 and not cambodia["index"]["ranked"]
+    assert (project / "briefs" / "comparative.json").read_text().count("Test Coalition") == 0
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    assert run("init", str(tmp_path)).exit_code == 0
+    again = run("init", str(tmp_path))
+    assert again.exit_code == 2 and "already exists; use --force" in again.stderr
+    assert run("init", str(tmp_path), "--force").exit_code == 0
+
+
+def test_new_profile_validates_with_data_gaps_only(tmp_path: Path) -> None:
+    result = run("new", "Côte d'Ivoire", "--iso3", "civ", "--to", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "cote-d-ivoire.yaml"
+    text = path.read_text()
+    assert 'country: "Côte d\'Ivoire"' in text and "iso3: CIV" in text
+    assert "# Child survivors; level 3:" in text  # the framework's words, as comments
+    checked = run("validate", "--strict", "--format", "json", str(path))
+    assert checked.exit_code == 0, checked.output
+    severities = {f["severity"] for f in json.loads(checked.stdout)}
+    assert severities == {"data-gap"}
+
+
+def test_new_needs_an_iso3_code(tmp_path: Path) -> None:
+    result = run("new", "Cambodia", "--to", str(tmp_path))
+    assert result.exit_code == 2 and "--iso3" in result.stderr
+
+
+def test_a_team_profile_replaces_the_bundled_one_and_validate_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "aftercare-report.toml").write_text("[project]\nprofiles = ['mine', 'bundled']\n")
+    (tmp_path / "mine").mkdir()
+    assert run("new", "Thailand", "--iso3", "THA", "--to", str(tmp_path / "mine")).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "mine/thailand.yaml:1:1: note: replaces the bundled profile of Thailand (THA)" in (
+        result.stdout
+    )
+    listed = json.loads(run("list", "--json").stdout)
+    thailand = [row for row in listed if row["slug"] == "thailand"]
+    assert len(thailand) == 1 and thailand[0]["coverage"] == 0  # the team's empty profile
+
+
+def test_templates_copy_and_paths(tmp_path: Path) -> None:
+    result = run("templates", "copy", "brief.css", "--to", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    copied = (tmp_path / "brief.css").read_text()
+    paths = dict(line.split(maxsplit=1) for line in run("paths").stdout.splitlines())
+    assert copied == (Path(paths["templates"]) / "brief.css").read_text()
+    assert Path(paths["framework"]).is_file() and Path(paths["profiles"]).is_dir()
+    assert run("templates", "copy", "nope.html").exit_code == 2
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell: str) -> None:
+    result = run("completion", shell)
+    assert result.exit_code == 0 and "_AFTERCARE_REPORT_COMPLETE" in result.stdout
