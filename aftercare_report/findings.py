@@ -328,16 +328,8 @@ def shared_gap_lines(assessments: Sequence[Assessment]) -> list[str]:
 def lead_finding(assessments: Sequence[Assessment]) -> str:
     """The cross-country finding that opens a comparative brief: where support stops."""
     n = len(assessments)
-    lasting = [
-        a.profile.country
-        for a in assessments
-        if a.profile.timeline.twelve_months.status == "provided"
-    ]
-    partial = [
-        a.profile.country
-        for a in assessments
-        if a.profile.timeline.twelve_months.status == "partial"
-    ]
+    lasting = [_in_text(a) for a in assessments if _twelve(a) == "provided"]
+    partial = [_in_text(a) for a in assessments if _twelve(a) == "partial"]
     if not lasting:
         line = (
             f"In none of the {n} countries is support documented as lasting 12 months for every "
@@ -372,19 +364,14 @@ def conclusion(assessments: Sequence[Assessment]) -> list[str]:
     fw = assessments[0].framework
     n = len(assessments)
     out = [lead_finding(assessments)]
-    identified = [
-        a.profile.country for a in assessments if a.profile.measures.nrm.status == "in_place"
-    ]
+    identified = [_in_text(a) for a in assessments if a.profile.measures.nrm.status == "in_place"]
     if identified:
         out.append(
             f"What differs is mostly at the front door: {len(identified)} of {n} countries "
-            f"({join_words(identified)}) have a national referral mechanism in law or policy, and "
-            "the support that follows identification ranges from weeks to a year."
+            f"({join_words(identified)}) have a national referral mechanism in law or policy."
         )
     continuity = [cid for cid, spec in fw.components.items() if spec.continuity]
-    short = {
-        cid: [a.profile.country for a in assessments if a.component(cid).gap] for cid in continuity
-    }
+    short = {cid: [_in_text(a) for a in assessments if a.component(cid).gap] for cid in continuity}
     missing = [fw.components[cid].name.lower() for cid in continuity if len(short[cid]) == n]
     if missing:
         out.append(
@@ -409,8 +396,8 @@ def conclusion(assessments: Sequence[Assessment]) -> list[str]:
         )
     else:
         out.append(
-            f"Only {join_words(measured)} {'has' if len(measured) == 1 else 'have'} any official "
-            "measure of re-trafficking, and it is a proxy at best."
+            f"Only {join_words(measured)} {'has' if len(measured) == 1 else 'have'} an official "
+            "measure of re-trafficking."
         )
     if any(short.values()):
         out.append(

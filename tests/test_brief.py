@@ -178,3 +178,13 @@ def test_comparative_main_part_fits_three_pages(bundled_out: Path) -> None:  # n
     )
     assert annex <= 3, f"the annex starts on page {annex + 1}"
     assert "Conclusion" in " ".join(pages[:annex])
+
+
+def test_comparative_lead_names_countries_as_they_read_in_a_sentence(
+    briefs: dict[str, str],
+) -> None:
+    html = briefs["comparative"]
+    lead = html[html.index('class="lead-finding__text"') :]
+    lead = lead[: lead.index("</p>")]
+    assert lead.count("United Kingdom") == lead.count("the United Kingdom")
+    assert "weeks to a year" not in html  # a claim no profile supports
