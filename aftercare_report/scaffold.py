@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.errors import UsageError, display_path
-from aftercare_report.model import STAGES, Framework, Measures
+from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
 
@@ -91,16 +91,7 @@ def profile_skeleton(
         f"  No evidence has been recorded in this profile of {_one_line(country)} yet.",
         "institutions:   # the country's own names for who must act",
     ]
-    for role in (
-        "legislature",
-        "government",
-        "lead_agency",
-        "nrm_body",
-        "justice",
-        "immigration",
-        "child_protection",
-        "donors",
-    ):
+    for role in Institutions.model_fields:
         lines.append(f"  {role}: {{name: unknown}}")
     lines += [
         "instruments:    # the framework's instruments the country is bound by, e.g.:",
@@ -129,13 +120,7 @@ def profile_skeleton(
         lines.append("    status: unknown")
         lines.append("    evidence: No source has been checked yet.")
     lines.append("key_figures:")
-    for name in (
-        "victims_identified",
-        "victims_assisted",
-        "shelters",
-        "services_budget",
-        "re_trafficking_measure",
-    ):
+    for name in KeyFigures.model_fields:
         lines.append(f"  {name}: {{value: unknown, counts: not yet researched}}")
     lines.append("sources: {}")
     return "\n".join(lines) + "\n"

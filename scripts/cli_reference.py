@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+import generated_section
 
 from aftercare_report.cli import cli
 
@@ -50,23 +51,8 @@ def table() -> str:
 
 def updated(readme: str) -> str:
     """Return the README text with the generated table between the markers."""
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    return f"{head}{START}\n{table()}\n{END}{tail}"
-
-
-def main() -> int:
-    """Rewrite the README's table, or with ``--check`` report whether it is current."""
-    text = README.read_text(encoding="utf-8")
-    new = updated(text)
-    if "--check" in sys.argv[1:]:
-        if new != text:
-            print("README.md: the command table is out of date; run scripts/cli_reference.py")
-            return 1
-        return 0
-    README.write_text(new, encoding="utf-8")
-    return 0
+    return generated_section.updated(readme, START, END, table())
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(generated_section.sync(README, START, END, table(), sys.argv[1:]))

@@ -13,6 +13,8 @@ import re
 import sys
 from pathlib import Path
 
+import generated_section
+
 from aftercare_report import config, context
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "templates.md"
@@ -73,23 +75,8 @@ def section() -> str:
 
 def updated(text: str) -> str:
     """Return the page with the generated reference between the markers."""
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    return f"{head}{START}\n\n{section()}\n\n{END}{tail}"
-
-
-def main() -> int:
-    """Rewrite the reference, or with ``--check`` report whether it is current."""
-    text = DOC.read_text(encoding="utf-8")
-    new = updated(text)
-    if "--check" in sys.argv[1:]:
-        if new != text:
-            print("docs/templates.md: the context reference is out of date")
-            return 1
-        return 0
-    DOC.write_text(new, encoding="utf-8")
-    return 0
+    return generated_section.updated(text, START, END, f"\n{section()}\n")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(generated_section.sync(DOC, START, END, f"\n{section()}\n", sys.argv[1:]))

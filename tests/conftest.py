@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,15 @@ def cli_in_subprocess(
         f"{check}\n"
     )
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+
+
+def load_script(name: str) -> types.ModuleType:
+    """Import a script from scripts/ (they import each other as top-level modules)."""
+    folder = TESTS.parent / "scripts"
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from aftercare_report import context
 
+from .conftest import load_script
+
 DOC = Path(__file__).resolve().parent.parent / "docs" / "templates.md"
 CLASSES = [
     cls
@@ -51,12 +53,6 @@ def test_documented_fields_exist() -> None:
 
 
 def test_context_reference_is_generated_from_the_code() -> None:
-    import importlib.util
-
-    path = Path(__file__).resolve().parent.parent / "scripts" / "template_docs.py"
-    spec = importlib.util.spec_from_file_location("template_docs", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("template_docs")
     text = DOC.read_text()
     assert module.updated(text) == text, "run: python scripts/template_docs.py"

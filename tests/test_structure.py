@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
 
-from .conftest import cli_in_subprocess
+from .conftest import cli_in_subprocess, load_script
 
 PACKAGE = Path(__file__).resolve().parent.parent / "aftercare_report"
 SCRIPTS = PACKAGE.parent / "scripts"
@@ -106,10 +105,7 @@ def test_commands_without_briefs_import_neither_jinja_nor_weasyprint(args: list[
 
 
 def test_readme_command_table_is_generated_from_help() -> None:
-    spec = importlib.util.spec_from_file_location("cli_reference", SCRIPTS / "cli_reference.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("cli_reference")
     readme = module.README.read_text(encoding="utf-8")
     assert module.updated(readme) == readme, "run: python scripts/cli_reference.py"
 
