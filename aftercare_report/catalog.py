@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.assess import assess
+from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
 from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile
@@ -123,7 +123,7 @@ def check_profiles(
         if profile is not None and not any(f.severity is Severity.ERROR for f in found):
             loaded[path] = profile
     findings.extend(_duplicates(loaded))
-    return Checked(tuple(loaded.values()), tuple(sorted(set(findings))), len(files))
+    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files))
 
 
 def _check_one(
