@@ -91,3 +91,17 @@ def test_the_switch_allows_scripts(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     html = (tmp_path / "out" / "thailand.html").read_text()
     assert "<script>ok()</script>" in html and "script-src 'unsafe-inline'" in html
+
+
+def test_a_javascript_link_never_reaches_the_pdf(tmp_path: Path) -> None:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "country.html").write_text(
+        '{% extends "default:country.html" %}{% block content %}'
+        '<a href="javascript:alert(1)">click</a>{{ super() }}{% endblock %}'
+    )
+    args = ["build", "thailand", "--format", "pdf", "--templates", str(folder)]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "javascript: link in <a href> is refused" in result.stderr
+    assert not (tmp_path / "out" / "thailand.pdf").exists()
