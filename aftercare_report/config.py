@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aftercare_report.confine import Refused, read_regular
+from aftercare_report.confine import Refused, read_regular, secret_risk
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
 from aftercare_report.limits import MAX_LINE, MAX_TERMS, PROJECT_FILE_BYTES, Limits
@@ -189,7 +189,8 @@ def with_overrides(
         stale_years: ``--stale-years``.
 
     Raises:
-        InputError: The output folder is the project folder or holds inputs.
+        InputError: A template folder could expose secrets, or the output folder is the project
+            folder or holds inputs.
     """
     merged = replace(
         project,
@@ -199,8 +200,32 @@ def with_overrides(
         out=out or project.out,
         stale_years=project.stale_years if stale_years is None else stale_years,
     )
+    check_template_folders(merged)
     check_out(merged)
     return merged
+
+
+def check_template_folders(project: Project) -> None:
+    """Refuse template folders that could expose secrets, saying why (see ``secret_risk``).
+
+    Checked when the project loads, so ``templates = ["."]`` fails before any command runs.
+
+    Raises:
+        InputError: Naming the folder and what it holds.
+    """
+    findings = []
+    for folder in project.templates:
+        risk = secret_risk(folder, project.root, CONFIG_NAME)
+        if risk:
+            where = display_path(project.path) if project.path else display_path(folder)
+            msg = (
+                f"'{display_path(folder)}' cannot be a template folder: {risk}; templates can "
+                "read every file in their folders, so keep only templates, styles, fonts and "
+                "images there"
+            )
+            findings.append(Finding(where, 0, 0, "project.templates", msg, code="template-secrets"))
+    if findings:
+        raise InputError(findings)
 
 
 def find_config(start: Path) -> Path | None:
@@ -243,9 +268,15 @@ def check_out(project: Project) -> None:
     inputs += [("templates", t) for t in project.templates]
     inputs += [("the framework", project.framework)] if project.framework else []
     for what, path in inputs:
-        if path is not None and (out == path.resolve() or path.resolve().is_relative_to(out)):
+        if path is None:
+            continue
+        real = path.resolve()
+        # Outputs inside a template folder would be readable by templates and change its hash.
+        around = what == "templates" and out.is_relative_to(real)
+        if out == real or real.is_relative_to(out) or around:
             where = display_path(project.path) if project.path else display_path(project.out)
-            msg = f"output folder '{display_path(project.out)}' would hold {what} ({path})"
+            relation = "would be inside" if around and out != real else "would hold"
+            msg = f"output folder '{display_path(project.out)}' {relation} {what} ({path})"
             raise InputError([Finding(where, 0, 0, "project.out", msg, code="out-holds-input")])
 
 

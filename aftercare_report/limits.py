@@ -75,5 +75,7 @@ MAX_SUGGEST = 500
 """Most candidates a did-you-mean hint compares against."""
 MAX_HINTS = 20
 """Most did-you-mean hints given per file: past that, one more hint helps nobody."""
+MAX_FINDINGS = 1000
+"""Most findings of one kind reported per file; one more finding counts the rest."""
 MAX_HINT_WORD = 80
 """Longest unknown word a did-you-mean hint is sought for."""

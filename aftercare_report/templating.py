@@ -26,6 +26,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from aftercare_report.config import CONFIG_NAME
 from aftercare_report.confine import Refused, hidden, inside, read_inside, read_regular, secret_risk
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import TemplateError, display_path
@@ -246,8 +247,6 @@ def templates(folders: Sequence[Path] = (), project_root: Path | None = None) ->
     Raises:
         TemplateError: A folder does not exist, or could expose secrets (the message says why).
     """
-    from aftercare_report.config import CONFIG_NAME
-
     for folder in folders:
         if not folder.is_dir():
             raise TemplateError(f"{display_path(folder)}: template folder not found")

@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails
 from aftercare_report.errors import Finding, Severity
 from aftercare_report.evidence import DEFAULT_STALE_YEARS, evidence_gaps
 from aftercare_report.findings import PLACEHOLDER
-from aftercare_report.limits import MAX_HINT_WORD, MAX_HINTS, MAX_SUGGEST
+from aftercare_report.limits import MAX_FINDINGS, MAX_HINT_WORD, MAX_HINTS, MAX_SUGGEST
 from aftercare_report.loading import Document, KeyPath
 from aftercare_report.model import Framework, Profile
 
@@ -43,8 +43,17 @@ def parse_model(
         return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
         schema, hints = _schema(model), Hints()
-        errors = _one_per_place(exc.errors(), doc.data)
-        return None, [_finding(doc, err, schema, hints) for err in errors]
+        errors = list(_one_per_place(exc.errors(), doc.data))
+        shown = [_finding(doc, err, schema, hints) for err in errors[:MAX_FINDINGS]]
+        return None, shown + _more(doc, len(errors) - len(shown), "problems with the data")
+
+
+def _more(doc: Document, rest: int, what: str) -> list[Finding]:
+    """One finding standing for the ``rest`` past ``MAX_FINDINGS`` (nobody reads 20,000)."""
+    if rest <= 0:
+        return []
+    msg = f"and {rest:,} more {what} past the first {MAX_FINDINGS:,}; fix these first"
+    return [doc.finding((), msg, code="too-many")]
 
 
 @functools.cache
@@ -249,12 +258,16 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
             findings.append(doc.finding(("recommendations", i, "component"), msg))
     registry = data.get("sources")
     known_sources = set(registry) if isinstance(registry, Mapping) else set()
-    for path, source_id in _source_refs(data, ()):
-        if isinstance(source_id, str) and source_id not in known_sources:
-            hint = hints.did_you_mean(source_id, known_sources) if known_sources else ""
-            msg = f"source '{source_id}' is not in the sources registry{hint}"
-            findings.append(doc.finding(path, msg, code="unknown-source"))
-    return findings
+    unknown = [
+        (path, ref)
+        for path, ref in _source_refs(data, ())
+        if isinstance(ref, str) and ref not in known_sources
+    ]
+    for path, source_id in unknown[:MAX_FINDINGS]:
+        hint = hints.did_you_mean(source_id, known_sources) if known_sources else ""
+        msg = f"source '{source_id}' is not in the sources registry{hint}"
+        findings.append(doc.finding(path, msg, code="unknown-source"))
+    return findings + _more(doc, len(unknown) - MAX_FINDINGS, "unknown source ids")
 
 
 def _unknown_keys(

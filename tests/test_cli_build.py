@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from aftercare_report.cli import cli
@@ -132,6 +133,7 @@ def test_a_newline_in_a_file_name_forges_no_ci_command(tmp_path: Path) -> None:
     assert "t\\n:" in result.output  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_a_runaway_template_is_stopped_and_named(tmp_path: Path) -> None:
     templates = tmp_path / "tpl"
     templates.mkdir()

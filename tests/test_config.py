@@ -106,10 +106,11 @@ def _project_file(tmp_path: Path, text: str) -> Path:
         ("[project]\nout = '.'\n", "the project folder"),
         ("[project]\nprofiles = ['briefs/p']\nout = 'briefs'\n", "profiles"),
         ("[project]\ntemplates = ['t/x']\nout = 't'\n", "templates"),
+        ("[project]\ntemplates = ['t']\nout = 't/out'\n", "be inside templates"),
     ],
 )
 def test_out_may_not_hold_inputs(tmp_path: Path, text: str, holds: str) -> None:
-    with pytest.raises(InputError, match=f"would hold {holds}"):
+    with pytest.raises(InputError, match=f"would (hold )?{holds}"):
         load_project(_project_file(tmp_path, text))
 
 

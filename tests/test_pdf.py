@@ -163,33 +163,37 @@ def test_hostile_template_gets_nothing_into_the_pdf(tmp_path: Path) -> None:
         )
     )
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates", str(templates)],
-    )
+    args = ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates"]
+    result = CliRunner().invoke(cli, [*args, str(templates)])
     server.shutdown()
-    assert result.exit_code == 0, result.output
+    # Refused before any PDF is made: file: links and remote loads are active content.
+    assert result.exit_code == 1
+    assert "file: link in <img src> is refused" in result.stderr
+    assert f"remote resource <img src={url}/tracker.png> is refused" in result.stderr
     assert _Counter.hits == []
-    pdf = out / "thailand.pdf"
-    reader = pypdf.PdfReader(pdf)
-    assert list(reader.attachments) == ["thailand.yaml"]
-    raw = pdf.read_bytes()
-    assert b"root:x:0:0" not in raw
-    assert "refused to fetch file:///etc/passwd" in result.stderr
-    strict = CliRunner().invoke(
-        cli,
-        [
-            "build",
-            "thailand",
-            "--format",
-            "pdf",
-            "--out",
-            str(out),
-            "--templates",
-            str(templates),
-            "--strict",
-        ],
+    assert not (out / "thailand.pdf").exists()
+
+
+def test_relative_paths_out_of_the_templates_reach_nothing(tmp_path: Path) -> None:
+    # What passes the scan (relative links) still meets the confined fetcher.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "country.html").write_text(
+        '{% extends "default:country.html" %}{% block content %}'
+        '<img src="../../../../../../etc/hostname" alt="y">'
+        '<a rel="attachment" href="../../../../../../etc/passwd">passwd</a>'
+        '<link rel="attachment" href="../../../../../../etc/passwd">'
+        "{{ super() }}{% endblock %}"
     )
+    out = tmp_path / "out"
+    args = ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates"]
+    result = CliRunner().invoke(cli, [*args, str(templates)])
+    assert result.exit_code == 0, result.output
+    pdf = out / "thailand.pdf"
+    assert list(pypdf.PdfReader(pdf).attachments) == ["thailand.yaml"]
+    assert b"root:x:0:0" not in pdf.read_bytes()
+    assert "refused to fetch" in result.stderr
+    strict = CliRunner().invoke(cli, [*args, str(templates), "--strict"])
     assert strict.exit_code == 1 and "refused to fetch" in strict.stderr
 
 

@@ -129,7 +129,7 @@ def check_project(text: str) -> None:
             load_project(path)
 
 
-@FAST
+@settings(max_examples=30, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(
         st.sampled_from(SECTIONS),
@@ -220,7 +220,7 @@ def _render_fuzz(text: str, ctx: object) -> str:
     return render(templates((_FOLDER,)), "country.html", ctx, inline_css=False, subject="fuzz")  # type: ignore[arg-type]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=25))
 def test_random_templates_fail_only_with_template_errors(parts: list[str]) -> None:
     task = Task(_render_fuzz, ("".join(parts), _country_context()), "fuzz", 2, "[limits] x")

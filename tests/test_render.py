@@ -139,6 +139,7 @@ def test_the_project_folder_cannot_be_a_template_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
     assert "cannot be a template folder: it is or contains the project folder" in result.stderr
+    assert "aftercare-report.toml: project.templates:" in result.stderr
     assert "SECRET-TOKEN" not in result.output
     assert not out.exists() or "SECRET-TOKEN" not in "".join(p.read_text() for p in out.iterdir())
 

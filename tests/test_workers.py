@@ -65,6 +65,7 @@ def test_the_tasks_own_error_reaches_the_caller() -> None:
     assert not multiprocessing.active_children()  # the sleeping one was killed, not awaited
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_every_worker() -> None:
     import signal
     import threading
