@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from aftercare_report.confine import Refused, read_regular, secret_risk
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
 from aftercare_report.limits import MAX_LINE, MAX_TERMS, PROJECT_FILE_BYTES, Limits
-from aftercare_report.model import Line
+from aftercare_report.model import Line, one_line
 from aftercare_report.terms import DEFAULT_TERMS
 from aftercare_report.validation import Hints, allowed_keys, describe
 
@@ -75,7 +75,9 @@ class BrandSection(_Section):
     """``[brand]``: the organisation and look of the briefs."""
 
     organisation: Line = Field(default=Brand.organisation)
-    logo: str = Field(default="", max_length=MAX_LINE, description="Image in a template folder.")
+    logo: Annotated[str, AfterValidator(one_line)] = Field(
+        default="", max_length=MAX_LINE, description="Image in a template folder."
+    )
     primary: Annotated[str, Field(pattern=_COLOUR, max_length=40)] = Brand.primary
     accent: Annotated[str, Field(pattern=_COLOUR, max_length=40)] = Brand.accent
     font: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ,'\"-]+$", max_length=MAX_LINE)] = Brand.font
@@ -107,7 +109,8 @@ class ConfigFile(_Section):
     limits: LimitsSection = LimitsSection()
     security: SecuritySection = SecuritySection()
     terms: dict[
-        Annotated[str, Field(max_length=40)], Annotated[str, Field(min_length=1, max_length=40)]
+        Annotated[str, Field(max_length=40)],
+        Annotated[str, Field(min_length=1, max_length=40), AfterValidator(one_line)],
     ] = Field(default_factory=dict, max_length=MAX_TERMS)
 
 

@@ -52,7 +52,8 @@ def _printable(value: str) -> str:
     return value
 
 
-def _one_line(value: str) -> str:
+def one_line(value: str) -> str:
+    """Refuse any control character, newlines included (a validator for one-line fields)."""
     # A name is printed on one line of a terminal or CI log: a newline there could start a
     # line that GitHub Actions reads as a workflow command (`::error::`).
     bad = next((c for c in value if not c.isprintable()), None)
@@ -72,7 +73,7 @@ Level = Annotated[
 
 KnownLevel = Annotated[int, Field(ge=0, le=4)]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_printable)]
-Line = Annotated[str, Field(min_length=1, max_length=MAX_LINE), AfterValidator(_one_line)]
+Line = Annotated[str, Field(min_length=1, max_length=MAX_LINE), AfterValidator(one_line)]
 """One line of text: a name, a unit, an organisation (no newline or control character)."""
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 _LIST = Field(strict=False)  # YAML gives lists; store them as tuples (frozen), items stay strict
@@ -126,7 +127,7 @@ class Source(_Model):
     title: Text = Field(description="Title of the report, law or study.")
     publisher: Text = Field(description="Organisation that published it.")
     year: Year = Field(description="Year of publication.")
-    url: str = Field(
+    url: Annotated[str, AfterValidator(one_line)] = Field(
         pattern=r"^https?://\S+$", max_length=MAX_URL, description="Where a reader can find it."
     )
     kind: SourceKind = Field(

@@ -348,3 +348,15 @@ def test_a_registry_has_a_count_limit(framework: Framework, tmp_path: Path) -> N
     )
     errors = catalog.check_profiles([path], framework).errors
     assert any(e.key == "sources" and "at most" in e.message for e in errors), errors
+
+
+def test_an_escape_code_in_a_url_is_refused(framework: Framework, tmp_path: Path) -> None:
+    path = tmp_path / "url.yaml"
+    text = VALID.read_text().replace(
+        "    url: https://example.org/budget-2024", '    url: "https://example.org/\\x1b[2J"'
+    )
+    path.write_text(text)
+    errors = catalog.check_profiles([path], framework).errors
+    assert any(
+        e.key == "sources.budget-2024.url" and "control character" in e.message for e in errors
+    )
