@@ -162,14 +162,22 @@ def build(
     warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
     if options.strict and warnings:
         raise BuildError("warnings are errors with --strict: " + "; ".join(warnings))
-    with manifest.locked(options.out):
-        manifest.remove_stale_temps(options.out)
-        written = [_write(options.out, o, old.get(o.name)) for o in outputs]
-        # Read again under the lock: a build that finished meanwhile added its entries.
-        entries = manifest.kept(options.out, manifest.read(options.out))
-        entries.update({o.name: o.entry for o in outputs})
-        write_atomic(options.out / manifest.MANIFEST_NAME, manifest.render(entries), "json")
+    written = _write_all(options.out, outputs, old)
     return BuildResult(tuple(written), tuple(warnings))
+
+
+def _write_all(
+    out: Path, outputs: Sequence[_Output], old: dict[str, manifest.Entry]
+) -> list[Written]:
+    """Write the outputs and the manifest while holding the folder's lock."""
+    with manifest.locked(out):
+        manifest.remove_stale_temps(out)
+        written = [_write(out, o, old.get(o.name)) for o in outputs]
+        # Read again under the lock: a build that finished meanwhile added its entries.
+        entries = manifest.kept(out, manifest.read(out))
+        entries.update({o.name: o.entry for o in outputs})
+        write_atomic(out / manifest.MANIFEST_NAME, manifest.render(entries), "json")
+    return written
 
 
 def _render_all(
@@ -192,10 +200,11 @@ def _render_all(
     pages = run_all(
         tasks, workers=options.workers, memory_bytes=limits.memory_bytes, progress=progress
     )
-    for brief, rendered in zip(briefs, pages, strict=True):
-        for html in rendered:
-            if html is not None:
-                _check_inert(html, brief, options.allow_scripts)
+    for brief, (html, printed) in zip(briefs, pages, strict=True):
+        if html is not None:
+            _check_inert(html, brief, options.allow_scripts)
+        if printed is not None:  # a PDF is never given scripts: readers may run them
+            _check_inert(printed, brief, allow_scripts=False)
     return pages
 
 
@@ -219,20 +228,18 @@ def render_brief(
         TemplateError: Naming the template file and line, and the subject.
     """
     tpl = _templates(folders, project_root)
-    out: list[str | None] = []
-    for inline_css, wanted in zip((True, False), want, strict=True):
-        html = None
-        if wanted:
-            html = render(
-                tpl,
-                brief.template,
-                brief.context,
-                inline_css=inline_css,
-                subject=brief.subject,
-                max_chars=max_chars,
-            )
-        out.append(html)
-    return out[0], out[1]
+
+    def one(inline_css: bool) -> str:
+        return render(
+            tpl,
+            brief.template,
+            brief.context,
+            inline_css=inline_css,
+            subject=brief.subject,
+            max_chars=max_chars,
+        )
+
+    return (one(True) if want[0] else None), (one(False) if want[1] else None)
 
 
 @functools.lru_cache(maxsize=8)

@@ -105,3 +105,13 @@ def test_a_javascript_link_never_reaches_the_pdf(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "javascript: link in <a href> is refused" in result.stderr
     assert not (tmp_path / "out" / "thailand.pdf").exists()
+
+
+def test_the_switch_never_lets_scripts_into_the_pdf(tmp_path: Path) -> None:
+    result = build(tmp_path, '<a href="javascript:x()">x</a>', "[security]\nallow_scripts = true\n")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    project = tmp_path / "project" / "aftercare-report.toml"
+    args = ["--config", str(project), "build", "thailand", "--format", "pdf"]
+    args += ["--templates", str(tmp_path / "tpl"), "--out", str(tmp_path / "out")]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 1 and "javascript: link" in refused.stderr
