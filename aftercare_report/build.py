@@ -1,27 +1,33 @@
 """Make briefs: render every format, make PDFs in worker processes, then write atomically.
 
+Templates render and PDFs are made in worker processes under time and memory limits (see
+:mod:`aftercare_report.workers`); the HTML is checked to be inert before anything is written.
 Nothing is written until every brief has rendered, and each file is written to a temporary file in
 the target folder and renamed over the old one, so a failed build or Ctrl-C never leaves a
-truncated file or loses the previous one. PDFs, the slow part, render in a process pool.
+truncated file or loses the previous one. Writing holds the folder's lock, so concurrent builds
+and shards lose no manifest entry; temp files of a killed build are removed by the next one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from aftercare_report import manifest
+from aftercare_report import inert, manifest
 from aftercare_report.context import BriefContext
-from aftercare_report.errors import BuildError, display_path
+from aftercare_report.errors import BuildError, TemplateError, display_path
+from aftercare_report.limits import Limits
 from aftercare_report.pdf import PdfRequest, PdfResult, PdfVariant
 from aftercare_report.templating import Templates, render, stylesheet_text, templates
+from aftercare_report.workers import Task, run_all
 
 OutputFormat = Literal["html", "pdf", "json"]
 FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "json")
@@ -58,8 +64,11 @@ class BuildOptions:
         template_dirs: The team's template folders.
         variant: PDF variant (``pdf/ua-1`` or ``pdf/a-3b``).
         strict: Treat WeasyPrint warnings (missing glyphs, refused URLs) as errors.
-        workers: Processes for PDF rendering.
+        workers: Processes for rendering and PDFs.
         reuse: Reuse PDFs whose inputs match the manifest (``--force`` turns it off).
+        project_root: The project folder, which no template folder may hold.
+        limits: Time, memory and output limits of the workers.
+        allow_scripts: Let templates put scripts into briefs (``[security] allow_scripts``).
     """
 
     out: Path
@@ -69,6 +78,9 @@ class BuildOptions:
     strict: bool = False
     workers: int = 2
     reuse: bool = True
+    project_root: Path | None = None
+    limits: Limits = dataclasses.field(default_factory=Limits)
+    allow_scripts: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,29 +145,117 @@ def build(
         TemplateError: A template failed (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
-    tpl = templates(options.template_dirs)
+    tpl = templates(options.template_dirs, options.project_root)
     old = manifest.read(options.out)
+    pages = _render_all(briefs, options, progress)
     outputs: list[_Output] = []
-    for brief in briefs:
-        if "html" in options.formats:
-            html = render(
-                tpl, brief.template, brief.context, inline_css=True, subject=brief.subject
-            )
+    for brief, (html, _) in zip(briefs, pages, strict=True):
+        if html is not None:
+            html = inert.with_csp(html, allow_scripts=options.allow_scripts)
             outputs.append(_Output(f"{brief.stem}.html", "html", html.encode()))
         if "json" in options.formats:
             text = json.dumps(brief.data, indent=2, ensure_ascii=False) + "\n"
             outputs.append(_Output(f"{brief.stem}.json", "json", text.encode()))
-        progress(f"{brief.stem}: HTML")
     if "pdf" in options.formats:
-        outputs.extend(_pdfs(tpl, briefs, options, old, progress))
+        printed = [p for _, p in pages if p is not None]
+        outputs.extend(_pdfs(tpl, briefs, printed, options, old, progress))
     warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
     if options.strict and warnings:
-        raise BuildError("warnings are errors with --strict:\n  " + "\n  ".join(warnings))
-    written = [_write(options.out, o, old.get(o.name)) for o in outputs]
-    entries = {n: e for n, e in old.items() if (options.out / n).is_file()}
-    entries.update({o.name: o.entry for o in outputs})
-    write_atomic(options.out / manifest.MANIFEST_NAME, manifest.render(entries), "json")
+        raise BuildError("warnings are errors with --strict: " + "; ".join(warnings))
+    written = _write_all(options.out, outputs, old)
     return BuildResult(tuple(written), tuple(warnings))
+
+
+def _write_all(
+    out: Path, outputs: Sequence[_Output], old: dict[str, manifest.Entry]
+) -> list[Written]:
+    """Write the outputs and the manifest while holding the folder's lock."""
+    with manifest.locked(out):
+        manifest.remove_stale_temps(out)
+        written = [_write(out, o, old.get(o.name)) for o in outputs]
+        # Read again under the lock: a build that finished meanwhile added its entries.
+        entries = manifest.kept(out, manifest.read(out))
+        entries.update({o.name: o.entry for o in outputs})
+        write_atomic(out / manifest.MANIFEST_NAME, manifest.render(entries), "json")
+    return written
+
+
+def _render_all(
+    briefs: Sequence[Brief], options: BuildOptions, progress: Callable[[str], None]
+) -> list[tuple[str | None, str | None]]:
+    """Render each brief's HTML (self-contained) and print HTML (for the PDF) in workers."""
+    limits = options.limits
+    want = ("html" in options.formats, "pdf" in options.formats)
+    tasks = [
+        Task(
+            render_brief,
+            (options.template_dirs, options.project_root, b, want, limits.html_chars),
+            f"{b.template}: rendering {b.subject}",
+            limits.render_seconds,
+            "[limits] render_seconds",
+            f"{b.stem}: HTML",
+        )
+        for b in briefs
+    ]
+    pages = run_all(
+        tasks, workers=options.workers, memory_bytes=limits.memory_bytes, progress=progress
+    )
+    for brief, (html, printed) in zip(briefs, pages, strict=True):
+        if html is not None:
+            _check_inert(html, brief, options.allow_scripts)
+        if printed is not None:  # a PDF is never given scripts: readers may run them
+            _check_inert(printed, brief, allow_scripts=False)
+    return pages
+
+
+def render_brief(
+    folders: tuple[Path, ...],
+    project_root: Path | None,
+    brief: Brief,
+    want: tuple[bool, bool],
+    max_chars: int,
+) -> tuple[str | None, str | None]:
+    """Render a brief's self-contained HTML and its print HTML, as asked (runs in a worker).
+
+    Args:
+        folders: The team's template folders.
+        project_root: The project folder.
+        brief: The brief.
+        want: Whether to render (the HTML brief, the print HTML for the PDF).
+        max_chars: Longest HTML accepted.
+
+    Raises:
+        TemplateError: Naming the template file and line, and the subject.
+    """
+    tpl = _templates(folders, project_root)
+
+    def one(inline_css: bool) -> str:
+        return render(
+            tpl,
+            brief.template,
+            brief.context,
+            inline_css=inline_css,
+            subject=brief.subject,
+            max_chars=max_chars,
+        )
+
+    return (one(True) if want[0] else None), (one(False) if want[1] else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _templates(folders: tuple[Path, ...], project_root: Path | None) -> Templates:
+    return templates(folders, project_root)  # once per worker, not once per brief
+
+
+def _check_inert(html: str, brief: Brief, allow_scripts: bool) -> None:
+    found = inert.problems(html, allow_scripts=allow_scripts)
+    if found:
+        raise TemplateError(
+            f"{brief.template}: active content in the brief of {brief.subject}: "
+            + "; ".join(found[:5])
+            + ". Briefs are published: templates may not run scripts or load remote files "
+            "([security] allow_scripts = true in the project file allows scripts)"
+        )
 
 
 @dataclass(frozen=True)
@@ -176,19 +276,23 @@ class _Output:
             assert self.reused_entry is not None
             return self.reused_entry
         digest = manifest.sha256(self.data)
-        return manifest.Entry(
+        entry = manifest.Entry(
             self.format, self.input or digest, digest, len(self.data), self.pages, self.warnings
         )
+        return dataclasses.replace(entry, seal=manifest.seal(self.name, entry))
 
 
 def _pdfs(
     tpl: Templates,
     briefs: Sequence[Brief],
+    printed: Sequence[str],
     options: BuildOptions,
     old: dict[str, manifest.Entry],
     progress: Callable[[str], None],
 ) -> list[_Output]:
-    requests = [pdf_request(tpl, b, options.variant) for b in briefs]
+    requests = [
+        pdf_request(tpl, b, options.variant, html) for b, html in zip(briefs, printed, strict=True)
+    ]
     folders = manifest.folder_digest(tpl.folders)
     keys = [manifest.pdf_input_key(r, folders) for r in requests]
     names = [f"{b.stem}.pdf" for b in briefs]
@@ -197,9 +301,8 @@ def _pdfs(
         for i, (name, key) in enumerate(zip(names, keys, strict=True))
         if not (options.reuse and manifest.reusable(options.out, name, old.get(name), key))
     ]
-    made = dict(
-        zip(todo, _make_pdfs([requests[i] for i in todo], options.workers, progress), strict=True)
-    )
+    chosen = [(requests[i], briefs[i].subject) for i in todo]
+    made = dict(zip(todo, _make_pdfs(chosen, options, progress), strict=True))
     outputs = []
     for i, (name, key) in enumerate(zip(names, keys, strict=True)):
         if i in made:
@@ -220,8 +323,7 @@ def _write(out: Path, output: _Output, previous: manifest.Entry | None) -> Writt
     unchanged = (
         previous is not None
         and previous.sha256 == manifest.sha256(output.data)
-        and path.is_file()
-        and path.read_bytes() == output.data
+        and manifest.on_disk(out, output.name) == output.data
     )
     if unchanged:
         # Same bytes: leave the file (and its modification time) alone for make-like tools.
@@ -229,16 +331,16 @@ def _write(out: Path, output: _Output, previous: manifest.Entry | None) -> Writt
     return write_atomic(path, output.data, output.format, output.pages)
 
 
-def pdf_request(tpl: Templates, brief: Brief, variant: PdfVariant) -> PdfRequest:
-    """Render a brief's HTML for print and gather what WeasyPrint needs to make its PDF.
+def pdf_request(tpl: Templates, brief: Brief, variant: PdfVariant, html: str) -> PdfRequest:
+    """Gather what WeasyPrint needs to make a brief's PDF from its print HTML.
 
     Args:
         tpl: The template search path.
         brief: The brief.
         variant: PDF variant.
+        html: The brief rendered for print (``inline_css=False``).
     """
     ctx = brief.context
-    html = render(tpl, brief.template, ctx, inline_css=False, subject=brief.subject)
     return PdfRequest(
         html=html,
         stylesheets=tuple(stylesheet_text(tpl, ctx)),
@@ -255,32 +357,28 @@ def pdf_request(tpl: Templates, brief: Brief, variant: PdfVariant) -> PdfRequest
 
 
 def _make_pdfs(
-    requests: list[PdfRequest], workers: int, progress: Callable[[str], None]
+    requests: list[tuple[PdfRequest, str]], options: BuildOptions, progress: Callable[[str], None]
 ) -> list[PdfResult]:
     if not requests:
         return []  # everything reused: do not pay for importing WeasyPrint
+    # Imported here, once, before the workers fork: each starts with WeasyPrint loaded.
     from aftercare_report.pdf_render import make_pdf
 
-    if workers <= 1 or len(requests) <= 1:
-        results = []
-        for request in requests:
-            results.append(make_pdf(request))
-            progress(f"{request.title}: PDF")
-        return results
-    # WeasyPrint is CPU-bound and not thread-parallel; each worker imports it once.
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        futures = [pool.submit(make_pdf, r) for r in requests]
-        results = []
-        for request, future in zip(requests, futures, strict=True):
-            results.append(future.result())
-            progress(f"{request.title}: PDF")
-    except BaseException:
-        # Ctrl-C or a failed PDF: drop the queued briefs instead of rendering them for nothing.
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return results
+    limits = options.limits
+    tasks = [
+        Task(
+            make_pdf,
+            (request,),
+            f"the PDF of {subject}",
+            limits.pdf_seconds,
+            "[limits] pdf_seconds",
+            f"{request.title}: PDF",
+        )
+        for request, subject in requests
+    ]
+    return run_all(
+        tasks, workers=options.workers, memory_bytes=limits.memory_bytes, progress=progress
+    )
 
 
 def write_atomic(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aftercare_report.assess import assess
-from aftercare_report.errors import Finding, InputError, Severity, display_path
+from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
 from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile
@@ -136,7 +136,7 @@ def check_profiles(
             loaded[path] = profile
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
-    return Checked(tuple(loaded.values()), tuple(sorted(set(findings))), len(files))
+    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files))
 
 
 def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:

@@ -49,8 +49,10 @@ class _Group(click.Group):
         except Exception as exc:  # a bug of ours: one line, not a traceback, unless --debug
             if ctx.find_root().params.get("debug"):
                 raise
+            from aftercare_report.errors import printable
+
             click.echo(
-                f"internal error: {type(exc).__name__}: {exc}\n"
+                f"internal error: {type(exc).__name__}: {printable(str(exc))}\n"
                 "This is a bug in aftercare-report; rerun with --debug and report the traceback.",
                 err=True,
             )
@@ -585,4 +587,7 @@ def errors_printable(text: str) -> str:
 
 def main() -> None:
     """Run the command line (the ``aftercare-report`` entry point)."""
+    from aftercare_report.workers import stop_on_sigterm
+
+    stop_on_sigterm()
     cli(prog_name="aftercare-report")

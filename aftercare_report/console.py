@@ -13,12 +13,19 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from aftercare_report.assess import Assessment
-from aftercare_report.errors import AftercareError, Finding, InputError, Severity, display_path
+from aftercare_report.errors import (
+    AftercareError,
+    Finding,
+    InputError,
+    Severity,
+    display_path,
+    printable,
+)
 from aftercare_report.labels import HORIZON_LABELS
 from aftercare_report.terms import reword
 
@@ -39,6 +46,17 @@ _STYLE = {
     Severity.DATA_GAP: "dim",
     Severity.NOTE: "cyan",
 }
+
+
+def escape(text: str) -> str:
+    """Make untrusted text safe to print: one rule for every line the tool prints.
+
+    Control characters and newlines are shown escaped (``\\n``), as in findings, so a country
+    name cannot start a new line; ``::`` is split with a zero-width space, so a line that wraps
+    in a narrow CI log cannot start with a GitHub Actions command (``::error::``); and rich
+    markup is escaped, so ``[red]`` prints as written.
+    """
+    return _markup_escape(printable(text).replace("::", ":\u200b:"))
 
 
 def print_error(exc: AftercareError) -> None:

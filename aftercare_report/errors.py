@@ -69,7 +69,13 @@ def printable(text: str) -> str:
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Return findings in reading order: by file, then line and column, without duplicates."""
-    return sorted(set(findings))
+    # A key of plain tuples sorts in C; the dataclass's own ordering is ten times slower, which
+    # shows with a file of 20,000 findings.
+    return sorted(set(findings), key=_reading_order)
+
+
+def _reading_order(f: Finding) -> tuple[str, int, int, str, str, str, str]:
+    return (f.path, f.line, f.column, f.key, f.message, f.severity.value, f.code)
 
 
 class AftercareError(Exception):

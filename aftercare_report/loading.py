@@ -11,7 +11,7 @@ later validation steps can say ``file:line:col`` for anything they find.
 from __future__ import annotations
 
 import datetime as dt
-import stat
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from aftercare_report.confine import Refused, read_inside
 from aftercare_report.errors import Finding, InputError, display_path
 
 try:  # libyaml's C parser is about 10x faster; fall back only where it is not built.
@@ -72,9 +73,9 @@ class Document:
     keys: dict[KeyPath, Position] = field(default_factory=dict)
     source: bytes = b""
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
-        """The path as shown in messages."""
+        """The path as shown in messages (worked out once: a file may have 20,000 findings)."""
         return display_path(self.path)
 
     def position(self, path: KeyPath, *, of_key: bool = False) -> Position:
@@ -155,20 +156,16 @@ def load_yaml(path: Path) -> Document:
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
+    """Read a file that resolves inside its own folder, regular, at most ``MAX_BYTES``.
+
+    A symlinked profile is read only if it points into the folder it is listed in: a pull
+    request could otherwise add ``thailand.yaml -> /proc/self/environ`` and have the runner's
+    environment attached to the PDF.
+    """
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            msg = "not a regular file (a device, pipe or folder cannot be a profile)"
-            raise InputError([Finding(name, 0, 0, "", msg, code="not-file")])
-        with path.open("rb") as handle:
-            # Read one byte past the limit rather than trust st_size, which can change or lie.
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            msg = f"file is larger than the limit of {MAX_BYTES:,} bytes"
-            raise InputError([Finding(name, 0, 0, "", msg, code="too-large")])
-    except OSError as exc:
-        msg = f"cannot read: {exc.strerror}"
-        raise InputError([Finding(name, 0, 0, "", msg, code="io")]) from None
-    return raw
+        return read_inside(path, path.absolute().parent, MAX_BYTES)
+    except Refused as exc:
+        raise InputError([Finding(name, 0, 0, "", f"not read: {exc}", code="not-file")]) from None
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -285,8 +282,8 @@ class _Builder:
             self._fail(node, path, "mapping keys must be plain words or numbers")
             return None
         key = self._scalar(node, path)
-        if key is None or isinstance(key, bool):
-            # `~:` or `yes:` as a key is a slip, never an intended name.
+        if key is None or isinstance(key, bool | float | dt.date):
+            # `~:`, `yes:`, `1.5:` or a date as a key is a slip, never an intended name.
             self._fail(node, path, f"'{node.value}' cannot be a key; quote it if it is a name")
             return None
         return key
@@ -294,9 +291,14 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         try:
             value = _SCALARS[node.tag](node)
-        except (ValueError, OverflowError) as exc:
+        except (ValueError, OverflowError, LookupError, AttributeError, TypeError) as exc:
+            # PyYAML's constructors fail on explicit tags with odd values in many ways:
+            # `!!bool maybe` (KeyError), `!!int ""` (IndexError), a bad `!!timestamp`
+            # (AttributeError). Each is the author's slip, never our bug.
             what = "date" if node.tag.endswith("timestamp") else node.tag.removeprefix(_TAG)
-            self._fail(node, path, f"'{node.value}' is not a valid {what}: {exc}", "bad-value")
+            reason = f": {exc}" if isinstance(exc, ValueError | OverflowError) else ""
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            self._fail(node, path, f"'{shown}' is not a valid {what}{reason}", "bad-value")
             return None
         if isinstance(value, dt.datetime):
             self._fail(node, path, f"'{node.value}': give a date (YYYY-MM-DD), not a time")

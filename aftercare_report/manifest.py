@@ -8,20 +8,33 @@ part — for PDFs whose inputs did not change and whose file is still the one re
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
+import os
+import re
+import secrets
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from aftercare_report import __version__
+from aftercare_report.confine import Refused, folder_files, hidden, inside, read_regular
+from aftercare_report.limits import ASSET_BYTES, OUTPUT_BYTES
 from aftercare_report.pdf import PdfRequest
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+KEY_VARIABLE = "AFTERCARE_REPORT_CACHE_KEY"
+"""A secret that seals manifest entries; CI sets it from its secrets so runners share a cache."""
+TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+"""Names :func:`build.write_atomic` gives its temporary files (``.thailand.pdf.x1y2z3_4.tmp``)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,7 @@ class Entry:
         size: Bytes.
         pages: Page count (PDF only).
         warnings: Rendering warnings (PDF only), kept so ``--strict`` sees them on reuse.
+        seal: A keyed hash of name, input and output hashes (see :func:`seal`).
     """
 
     format: str
@@ -43,6 +57,44 @@ class Entry:
     size: int
     pages: int | None = None
     warnings: tuple[str, ...] = ()
+    seal: str = ""
+
+
+def seal(name: str, entry: Entry) -> str:
+    """Return the keyed hash that makes an entry trustworthy for reuse.
+
+    The output folder may come from a cache or a pull request: anyone can replace
+    ``thailand.pdf`` and write its SHA-256 into the manifest. A seal under a key they do not
+    hold (``AFTERCARE_REPORT_CACHE_KEY``, or a random key kept in the user's cache folder)
+    cannot be forged, so a forged entry is simply made again.
+    """
+    message = f"{name}\0{entry.format}\0{entry.input}\0{entry.sha256}\0{entry.size}"
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _key() -> bytes:
+    given = os.environ.get(KEY_VARIABLE)
+    if given:
+        return given.encode()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "aftercare-report" / "manifest.key"
+    try:
+        return read_regular(path, 1024)
+    except Refused:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+    except OSError:
+        try:  # another build created it first
+            return read_regular(path, 1024)
+        except Refused:
+            pass  # no writable cache folder: seals last for this run only
+    return key
 
 
 def sha256(data: bytes) -> str:
@@ -51,12 +103,32 @@ def sha256(data: bytes) -> str:
 
 
 def folder_digest(folders: Iterable[Path]) -> str:
-    """Hash every file under the template folders (CSS may pull fonts or images from them)."""
+    """Hash every file under the template folders (CSS may pull fonts or images from them).
+
+    Symlinks are not followed out of their folder, hidden files are left out, and special
+    files (FIFOs, devices) are never opened: none of them can reach a brief, and reading
+    ``/proc/kmsg`` would hang the build. Each is hashed by its kind instead of its content.
+    """
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+        for path in folder_files(folder):
+            relative = path.relative_to(folder)
+            if not hidden(relative):
+                digest.update(str(relative).encode() + b"\0" + _content(path, folder) + b"\0")
     return digest.hexdigest()
+
+
+def _content(path: Path, folder: Path) -> bytes:
+    try:
+        real = inside(path, folder)
+        mode = real.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return b"<folder>"
+        if not stat.S_ISREG(mode):
+            return b"<special file>"
+        return hashlib.sha256(read_regular(real, ASSET_BYTES)).digest()
+    except (Refused, OSError) as exc:
+        return f"<refused: {exc}>".encode()
 
 
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
@@ -99,16 +171,20 @@ def pdf_input_key(request: PdfRequest, folders_digest: str) -> str:
 
 
 def read(out: Path) -> dict[str, Entry]:
-    """Return the manifest of an output folder; empty when there is none or it is unreadable."""
+    """Return the manifest of an output folder; empty when there is none or it is unreadable.
+
+    Only a regular file of bounded size is read, never through a symlink (a manifest linked to
+    ``/dev/zero`` would eat memory, a FIFO would hang the build).
+    """
     try:
-        raw = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        raw = json.loads(read_regular(out / MANIFEST_NAME, OUTPUT_BYTES).decode("utf-8"))
         if raw.get("schema_version") != MANIFEST_VERSION:
             return {}
         return {
             name: Entry(**{**fields, "warnings": tuple(fields.get("warnings", ()))})
             for name, fields in raw["outputs"].items()
         }
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (Refused, ValueError, TypeError, KeyError, AttributeError):
         # A damaged manifest only costs a full rebuild; it must never stop one.
         return {}
 
@@ -116,15 +192,71 @@ def read(out: Path) -> dict[str, Entry]:
 def reusable(out: Path, name: str, entry: Entry | None, key: str) -> bool:
     """Whether ``out/name`` was made from the same inputs and is still the file recorded.
 
-    A PDF that was rendered with warnings (missing glyphs, refused URLs) is always made again,
-    so its warnings are current rather than replayed from an old run.
+    All three must hold: the entry's input hash is the one just computed, its seal is ours
+    (see :func:`seal`), and the file on disk - a regular file, not a symlink - has the recorded
+    hash. A PDF that was rendered with warnings (missing glyphs, refused URLs) is always made
+    again, so its warnings are current rather than replayed from an old run.
     """
     if entry is None or entry.input != key or entry.warnings:
         return False
-    try:
-        return sha256((out / name).read_bytes()) == entry.sha256
-    except OSError:
+    if not hmac.compare_digest(entry.seal, seal(name, entry)):
         return False
+    try:
+        return sha256(read_regular(out / name, OUTPUT_BYTES)) == entry.sha256
+    except Refused:
+        return False
+
+
+def on_disk(out: Path, name: str) -> bytes | None:
+    """Return the bytes of ``out/name`` if it is a regular file (never a symlink), else None."""
+    try:
+        return read_regular(out / name, OUTPUT_BYTES)
+    except Refused:
+        return None
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock: one build at a time writes files and the manifest.
+
+    The lock is taken on the folder itself, so no lock file is left among the outputs (and
+    none can be deleted under a waiting build).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def remove_stale_temps(out: Path) -> list[Path]:
+    """Delete temporary files a killed build left in ``out`` (call with the lock held).
+
+    Only names of our own pattern are touched, and only regular files or symlinks (unlinking
+    never follows them); with the lock held no other build is writing.
+    """
+    removed = []
+    for path in out.iterdir():
+        if TEMP_FILE.match(path.name):
+            mode = path.lstat().st_mode
+            if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def kept(out: Path, entries: dict[str, Entry]) -> dict[str, Entry]:
+    """Return the entries whose files still exist as regular files in ``out``."""
+    out_entries = {}
+    for name, entry in entries.items():
+        try:
+            if Path(name).name == name and stat.S_ISREG((out / name).lstat().st_mode):
+                out_entries[name] = entry
+        except OSError:
+            continue
+    return out_entries
 
 
 def render(entries: dict[str, Entry]) -> bytes:

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
+from aftercare_report.limits import MAX_ITEMS, MAX_LINE, MAX_REFS, MAX_SOURCES, MAX_URL
+
 SCHEMA_VERSION = 2
 """The profile and framework format version this release reads (see the README on migrating)."""
 
@@ -50,6 +52,20 @@ def _printable(value: str) -> str:
     return value
 
 
+def one_line(value: str) -> str:
+    """Refuse any control character, newlines included (a validator for one-line fields)."""
+    # A name is printed on one line of a terminal or CI log: a newline there could start a
+    # line that GitHub Actions reads as a workflow command (`::error::`).
+    bad = next((c for c in value if not c.isprintable()), None)
+    if bad is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "Control character {char} is not allowed in a one-line field",
+            {"char": repr(bad)},
+        )
+    return value
+
+
 Level = Annotated[
     Literal[0, 1, 2, 3, 4, "unknown", "not_applicable"], BeforeValidator(_no_bool_or_float)
 ]
@@ -57,9 +73,11 @@ Level = Annotated[
 
 KnownLevel = Annotated[int, Field(ge=0, le=4)]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_printable)]
+Line = Annotated[str, Field(min_length=1, max_length=MAX_LINE), AfterValidator(one_line)]
+"""One line of text: a name, a unit, an organisation (no newline or control character)."""
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 _LIST = Field(strict=False)  # YAML gives lists; store them as tuples (frozen), items stay strict
-SourceIds = Annotated[tuple[Identifier, ...], _LIST]
+SourceIds = Annotated[tuple[Identifier, ...], _LIST, Field(max_length=MAX_REFS)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 RiskStatus = Literal["present", "absent", "unknown"]
 SourceKind = Literal["report", "statistics", "study", "news", "law", "treaty"]
@@ -109,7 +127,9 @@ class Source(_Model):
     title: Text = Field(description="Title of the report, law or study.")
     publisher: Text = Field(description="Organisation that published it.")
     year: Year = Field(description="Year of publication.")
-    url: str = Field(pattern=r"^https?://\S+$", description="Where a reader can find it.")
+    url: Annotated[str, AfterValidator(one_line)] = Field(
+        pattern=r"^https?://\S+$", max_length=MAX_URL, description="Where a reader can find it."
+    )
     kind: SourceKind = Field(
         default="report",
         description="report, statistics, study, news, law or treaty (laws never go stale).",
@@ -145,9 +165,9 @@ class KeyFigure(_Model):
         "(1,466 sex, 5,156 labour trafficking)'; figures of different kinds are not comparable."
     )
     year: Year | None = Field(default=None, description="The year the figure covers.")
-    unit: str | None = Field(default=None, description="Unit or currency code, e.g. USD.")
+    unit: Line | None = Field(default=None, description="Unit or currency code, e.g. USD.")
     proxy: bool = Field(default=False, description="True when only a proxy measure exists.")
-    note: str | None = Field(default=None, description="What is counted, and its limits.")
+    note: Text | None = Field(default=None, description="What is counted, and its limits.")
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
     @property
@@ -343,13 +363,13 @@ class Profile(_Model):
     """A country's survivor aftercare, as one YAML file under ``profiles/``."""
 
     schema_version: Literal[2] = Field(description="Format version; 2.")
-    country: Text = Field(description="Country name as it should appear in briefs.")
-    country_in_text: str | None = Field(
+    country: Line = Field(description="Country name as it should appear in briefs.")
+    country_in_text: Line | None = Field(
         default=None,
         description="The name as it reads mid-sentence, when it differs: 'the United Kingdom'.",
     )
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
-    region: Text = Field(description="World region.")
+    region: Line = Field(description="World region.")
     roles: Annotated[tuple[Role, ...], _LIST] = Field(
         min_length=1, description="origin, transit and/or destination, as the sources show."
     )
@@ -357,9 +377,12 @@ class Profile(_Model):
     summary: Text = Field(description="Two or three sentences on the country's aftercare.")
     institutions: Institutions
     instruments: dict[Identifier, Ratification] = Field(
-        description="Instruments the country is bound by, by the framework's instrument ids."
+        max_length=MAX_ITEMS,
+        description="Instruments the country is bound by, by the framework's instrument ids.",
     )
-    laws: dict[Identifier, Law] = Field(default_factory=dict, description="Domestic laws cited.")
+    laws: dict[Identifier, Law] = Field(
+        default_factory=dict, max_length=MAX_ITEMS, description="Domestic laws cited."
+    )
     anchors: Anchors
     measures: Measures
     timeline: Timeline
@@ -371,12 +394,16 @@ class Profile(_Model):
     )
     key_figures: KeyFigures
     recommendations: Annotated[tuple[ProfileRecommendation, ...], _LIST] = Field(
-        default=(), description="Recommendations sources make for this country."
+        default=(),
+        max_length=MAX_ITEMS,
+        description="Recommendations sources make for this country.",
     )
     claims: Annotated[tuple[Claim, ...], _LIST] = Field(
-        default=(), description="Claims checked against evidence."
+        default=(), max_length=MAX_ITEMS, description="Claims checked against evidence."
     )
-    sources: dict[Identifier, Source] = Field(description="Sources registry: id -> source.")
+    sources: dict[Identifier, Source] = Field(
+        max_length=MAX_SOURCES, description="Sources registry: id -> source."
+    )
 
     _origin: Origin = PrivateAttr(default=Origin(""))
 

@@ -23,7 +23,9 @@ from urllib.parse import quote, unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from aftercare_report.confine import Refused, hidden, inside, read_regular
 from aftercare_report.errors import BuildError
+from aftercare_report.limits import ASSET_BYTES
 from aftercare_report.pdf import PdfRequest, PdfResult
 
 VIRTUAL_ROOT = "/__aftercare_templates__/"
@@ -37,6 +39,8 @@ def virtual_base(index: int) -> str:
 
 class ConfinedFetcher(URLFetcher):
     """Fetch only ``data:`` URLs and files inside the template folders; record what is refused.
+
+    Hidden files are never served, and only regular files up to ``ASSET_BYTES`` are read.
 
     Documents address the folders through virtual URLs (``file:///__aftercare_templates__/0/x``)
     that the fetcher maps back after resolving symlinks and ``..``. Real paths are never
@@ -60,8 +64,13 @@ class ConfinedFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"refused to fetch {url}: only data: URLs and template files")
         canonical, path = found
+        try:
+            data = read_regular(path, ASSET_BYTES)
+        except Refused as exc:
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}: {exc}") from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(canonical, path.read_bytes(), {"Content-Type": mime})
+        return URLFetcherResponse(canonical, data, {"Content-Type": mime})
 
     def url_of(self, folder: Path) -> str:
         """Return the virtual URL of a folder inside a template root (a stylesheet's base)."""
@@ -81,8 +90,13 @@ class ConfinedFetcher(URLFetcher):
         if not index.isdigit() or int(index) >= len(self.roots):
             return None
         root = self.roots[int(index)]
-        target = (root / relative).resolve()  # symlinks and .. resolved before the check
-        if not target.is_file() or not target.is_relative_to(root):
+        if hidden(relative):  # .git/config, .env: never served, whatever the folder holds
+            return None
+        try:
+            target = inside(root / relative, root)  # symlinks and .. resolved before the check
+        except Refused:
+            return None
+        if not target.is_file():
             return None
         return f"{virtual_base(int(index))}{quote(relative)}", target
 

@@ -41,7 +41,7 @@ class BuildRequest:
         formats: Output formats.
         variant: PDF variant.
         strict: Fail on rendering warnings.
-        jobs: Worker processes for PDFs.
+        jobs: Worker processes for rendering and PDFs.
         force: Make every PDF again even when its inputs are unchanged.
         shard: Build only shard K of N.
     """
@@ -138,6 +138,9 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         strict=request.strict,
         workers=request.jobs,
         reuse=not request.force,
+        project_root=project.root,
+        limits=project.limits,
+        allow_scripts=project.allow_scripts,
     )
     steps = len(briefs) * (1 + ("pdf" in request.formats))
     with progress(steps) as advance:

@@ -9,36 +9,186 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import os
+import re
+import string
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn
 
 import jinja2
+import jinja2.filters
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from aftercare_report.config import CONFIG_NAME
+from aftercare_report.confine import Refused, hidden, inside, read_inside, read_regular, secret_risk
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import TemplateError, display_path
+from aftercare_report.limits import (
+    ASSET_BYTES,
+    MAX_POWER_BITS,
+    MAX_SEQUENCE,
+    MAX_WIDTH,
+    MB,
+    TEMPLATE_BYTES,
+    Limits,
+)
 from aftercare_report.resources import bundled
 
 
-class ConfinedLoader(jinja2.FileSystemLoader):
-    """A file loader that refuses templates whose real path leaves their folder.
+class RefusedTemplate(jinja2.TemplateError):
+    """A template file exists but may not be loaded; the message says why.
 
-    Jinja already refuses ``..`` in template names, but follows symlinks: a pull request adding
-    ``passwd.html -> /etc/passwd`` could otherwise ``{% include %}`` any file on the runner.
+    Not a ``TemplateNotFound``: Jinja's choice loader would swallow that and try the next folder,
+    and the reason would be lost.
     """
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"template '{name}' refused: {reason}")
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Load templates only from inside their folders, never hidden ones, never special files.
+
+    Jinja's file loader refuses ``..`` but follows symlinks and reads before anyone checks: a
+    pull request adding ``passwd.html -> /etc/passwd`` or including ``.git/config`` could
+    otherwise print any file on the runner into a published brief. Here the path is resolved
+    and confined first, and only a regular file of bounded size is read.
+    """
+
+    def __init__(self, folders: Path | Sequence[Path]) -> None:
+        self.folders = (folders,) if isinstance(folders, Path) else tuple(folders)
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        """Load ``template``, refusing it if its resolved path lies outside every folder."""
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
-            raise jinja2.TemplateNotFound(template)
-        return source, filename, uptodate
+        """Return the source of ``template`` from the first folder that has it."""
+        pieces = split_template_path(template)  # refuses ".." with TemplateNotFound
+        if hidden(Path(*pieces)):
+            raise RefusedTemplate(template, "hidden files and folders are never templates")
+        for folder in self.folders:
+            candidate = folder.joinpath(*pieces)
+            if not os.path.lexists(candidate):
+                continue
+            try:
+                data = read_inside(candidate, folder, TEMPLATE_BYTES)
+                source = data.decode("utf-8")
+            except Refused as exc:
+                raise RefusedTemplate(template, str(exc)) from None
+            except UnicodeDecodeError:
+                raise RefusedTemplate(template, "it is not valid UTF-8") from None
+            return source, str(candidate), lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also refusing the expressions that exhaust time or memory.
+
+    The stock sandbox blocks Python internals and ranges over 100,000 items, but
+    ``'x' * 10**10``, ``10 ** (10**10)``, ``'%999999999d' % 1`` and ``'x'|center(10**9)``
+    each run for minutes or take gigabytes before any limit of the worker process applies.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.globals.pop("lipsum", None)  # lipsum(n=10**9) makes text without bound
+        self.filters.update(center=_center, format=_format, indent=_indent)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """Check an intercepted operator's operands before running it."""
+        if operator == "*":
+            _check_repeat(left, right)
+        elif operator == "**":
+            _check_power(left, right)
+        elif operator == "%" and isinstance(left, str):
+            _check_printf(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Check calls of padding string methods and ``str.format`` before running them."""
+        _check_call(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _refuse(message: str) -> NoReturn:
+    raise SecurityError(message)
+
+
+def _check_repeat(left: Any, right: Any) -> None:
+    for seq, n in ((left, right), (right, left)):
+        sized = isinstance(seq, str | list | tuple | bytes) and isinstance(n, int)
+        if sized and len(seq) * n > MAX_SEQUENCE:
+            _refuse(f"repetition making {len(seq) * n:,} items is over {MAX_SEQUENCE:,}")
+
+
+def _check_power(left: Any, right: Any) -> None:
+    ints = isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0
+    if ints and right * abs(left).bit_length() > MAX_POWER_BITS:
+        _refuse(f"power too large: the result would pass {MAX_POWER_BITS} bits")
+
+
+_PRINTF = re.compile(r"%[#0 +\-]*(\*|\d+)?(?:\.(\*|\d+))?")
+_DIGITS = re.compile(r"\d+")
+
+
+def _check_printf(text: str) -> None:
+    for match in _PRINTF.finditer(text):
+        for width in match.groups():
+            if width == "*" or (width and int(width) > MAX_WIDTH):
+                _refuse(f"format width '{match[0]}' is over {MAX_WIDTH}")
+
+
+def _check_spec(text: str) -> None:
+    for _, _, spec, _ in string.Formatter().parse(text):
+        if spec and ("{" in spec or any(int(d) > MAX_WIDTH for d in _DIGITS.findall(spec))):
+            _refuse(f"format spec '{spec}' is wider than {MAX_WIDTH}")
+
+
+def _check_width(width: Any) -> None:
+    if isinstance(width, int) and width > MAX_WIDTH:
+        _refuse(f"width {width} is over {MAX_WIDTH}")
+    if isinstance(width, str) and len(width) > MAX_WIDTH:
+        _refuse(f"indent of {len(width):,} characters is over {MAX_WIDTH}")
+
+
+_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"})
+
+
+def _check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    method = getattr(obj, "__wrapped__", obj)  # the sandbox wraps str.format at access
+    if getattr(method, "__name__", "") not in _PADDING:
+        return
+    owner = getattr(method, "__self__", None)
+    if not isinstance(owner, str):
+        return
+    if method.__name__ in ("format", "format_map"):
+        _check_spec(owner)
+    else:
+        for value in (*args, *kwargs.values()):
+            _check_width(value)
+
+
+def _center(value: Any, width: int = 80) -> str:
+    _check_width(width)
+    return jinja2.filters.do_center(value, width)
+
+
+def _format(value: Any, *args: Any, **kwargs: Any) -> str:
+    _check_printf(str(value))
+    return jinja2.filters.do_format(value, *args, **kwargs)
+
+
+def _indent(value: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    _check_width(width)
+    return jinja2.filters.do_indent(value, width, first, blank)
 
 
 @dataclass(frozen=True)
@@ -56,38 +206,66 @@ class Templates:
     def find(self, name: str) -> Path:
         """Return the first file called ``name`` along the search path (for CSS and images).
 
+        The path is resolved and must be a file inside its folder, never a hidden one.
+
         Raises:
-            TemplateError: No folder has it; the message lists the folders tried.
+            TemplateError: No folder has it (the message lists the folders tried), or the file
+                found may not be used (the message says why).
         """
+        if hidden(name) or Path(name).is_absolute() or ".." in Path(name).parts:
+            raise TemplateError(f"{name}: hidden files and paths leaving a folder are refused")
         for folder in self.folders:
-            candidate = (folder / name).resolve()
-            if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
-                return candidate
+            candidate = folder / name
+            if os.path.lexists(candidate):
+                try:
+                    return confined(candidate, folder)
+                except Refused as exc:
+                    raise TemplateError(f"{display_path(candidate)}: refused: {exc}") from None
         tried = ", ".join(display_path(f) for f in self.folders)
         raise TemplateError(f"{name}: not found in the template folders ({tried})")
 
 
-def templates(folders: Sequence[Path] = ()) -> Templates:
+def confined(path: Path, folder: Path) -> Path:
+    """Return ``path`` resolved, if it is a regular file inside ``folder``.
+
+    Raises:
+        Refused: It leads outside, or is not a regular file.
+    """
+    real = inside(path, folder)
+    if not real.is_file():
+        raise Refused("it is not a regular file")
+    return real
+
+
+def templates(folders: Sequence[Path] = (), project_root: Path | None = None) -> Templates:
     """Create the template search path: ``folders`` first, then the bundled templates.
 
     Args:
         folders: A team's template folders, most specific first.
+        project_root: The folder of the project file: no template folder may hold it.
 
     Raises:
-        TemplateError: A folder does not exist.
+        TemplateError: A folder does not exist, or could expose secrets (the message says why).
     """
     for folder in folders:
         if not folder.is_dir():
             raise TemplateError(f"{display_path(folder)}: template folder not found")
+        risk = secret_risk(folder, project_root, CONFIG_NAME)
+        if risk:
+            raise TemplateError(
+                f"{display_path(folder)}: cannot be a template folder: {risk}; templates can "
+                "read every file in their folders, so keep only templates, styles, fonts and "
+                "images there"
+            )
     default = bundled("templates")
     search = (*(f.resolve() for f in folders), default.resolve())
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.PrefixLoader({"default": ConfinedLoader(default)}, delimiter=":"),
+            jinja2.PrefixLoader({"default": ConfinedLoader(default.resolve())}, delimiter=":"),
             ConfinedLoader(search),
         ]
     )
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -99,7 +277,13 @@ def templates(folders: Sequence[Path] = ()) -> Templates:
 
 
 def render(
-    tpl: Templates, name: str, brief: BriefContext, *, inline_css: bool, subject: str
+    tpl: Templates,
+    name: str,
+    brief: BriefContext,
+    *,
+    inline_css: bool,
+    subject: str,
+    max_chars: int = Limits().html_chars,
 ) -> str:
     """Render one brief template to an HTML string.
 
@@ -110,6 +294,7 @@ def render(
         inline_css: Inline the stylesheets (self-contained HTML) or leave them out (for PDF,
             where WeasyPrint receives them directly).
         subject: What is being rendered, for error messages (``profiles/thailand.yaml``).
+        max_chars: Longest HTML accepted; rendering stops as soon as it is passed.
 
     Raises:
         TemplateError: Naming the template file and line, and the subject.
@@ -117,10 +302,10 @@ def render(
     try:
         template = tpl.env.get_template(name)
         styles = Markup(stylesheet_block(tpl, brief)) if inline_css else Markup("")
+        logo = logo_uri(tpl, brief)
         medium = "screen" if inline_css else "print"
-        return template.render(
-            brief=brief, inline_styles=styles, logo_uri=logo_uri(tpl, brief), medium=medium
-        )
+        chunks = template.generate(brief=brief, inline_styles=styles, logo_uri=logo, medium=medium)
+        return _bounded(chunks, max_chars, name, subject)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else name
         raise TemplateError(f"{where}: {exc.message} (rendering {subject})") from None
@@ -129,10 +314,21 @@ def render(
         where = _template_frame(exc, name)
         msg = f"{where}: template '{exc.name}' not found in {tried} (rendering {subject})"
         raise TemplateError(msg) from None
-    except TemplateError:
-        raise
+    except (TemplateError, MemoryError):
+        raise  # a memory error is the worker's to report, with its limit
     except Exception as exc:  # sandbox violations, undefined names, errors inside filters
         raise TemplateError(f"{_template_frame(exc, name)}: {exc} (rendering {subject})") from None
+
+
+def _bounded(chunks: Iterator[str], max_chars: int, name: str, subject: str) -> str:
+    out, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > max_chars:
+            msg = f"{name}: the HTML passed the limit of {max_chars // MB:,} MB ([limits] html_mb)"
+            raise TemplateError(f"{msg} (rendering {subject})")
+        out.append(chunk)
+    return "".join(out)
 
 
 def _template_frame(exc: BaseException, name: str) -> str:
@@ -156,7 +352,7 @@ def stylesheet_text(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path
     for css in brief.stylesheets:
         path = tpl.find(css)
         try:
-            out.append((path.read_text(encoding="utf-8"), path.parent))
+            out.append((_read(path, TEMPLATE_BYTES).decode("utf-8"), path.parent))
         except UnicodeDecodeError as exc:
             where = f"{display_path(path)}: byte {exc.start}"
             raise TemplateError(f"{where} is not valid UTF-8; save it as UTF-8") from None
@@ -180,4 +376,11 @@ def logo_uri(tpl: Templates, brief: BriefContext) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if not mime.startswith("image/"):
         raise TemplateError(f"{brief.brand.logo}: the logo must be an image, not {mime}")
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return f"data:{mime};base64,{base64.b64encode(_read(path, ASSET_BYTES)).decode('ascii')}"
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    try:
+        return read_regular(path, max_bytes)
+    except Refused as exc:
+        raise TemplateError(f"{display_path(path)}: refused: {exc}") from None

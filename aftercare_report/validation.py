@@ -8,6 +8,7 @@ raw data, so a file with a wrong type *and* a dangling source id reports both in
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from pydantic_core import ErrorDetails
 from aftercare_report.errors import Finding, Severity
 from aftercare_report.evidence import DEFAULT_STALE_YEARS, evidence_gaps
 from aftercare_report.findings import PLACEHOLDER
+from aftercare_report.limits import MAX_FINDINGS, MAX_HINT_WORD, MAX_HINTS, MAX_SUGGEST
 from aftercare_report.loading import Document, KeyPath
 from aftercare_report.model import Framework, Profile
 
@@ -40,8 +42,23 @@ def parse_model(
     try:
         return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
-        schema = model.model_json_schema()
-        return None, [_finding(doc, err, schema) for err in _one_per_place(exc.errors(), doc.data)]
+        schema, hints = _schema(model), Hints()
+        errors = list(_one_per_place(exc.errors(), doc.data))
+        shown = [_finding(doc, err, schema, hints) for err in errors[:MAX_FINDINGS]]
+        return None, shown + _more(doc, len(errors) - len(shown), "problems with the data")
+
+
+def _more(doc: Document, rest: int, what: str) -> list[Finding]:
+    """One finding standing for the ``rest`` past ``MAX_FINDINGS`` (nobody reads 20,000)."""
+    if rest <= 0:
+        return []
+    msg = f"and {rest:,} more {what} past the first {MAX_FINDINGS:,}; fix these first"
+    return [doc.finding((), msg, code="too-many")]
+
+
+@functools.cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
 
 
 def _one_per_place(errors: list[ErrorDetails], data: Any) -> Iterator[ErrorDetails]:
@@ -83,7 +100,7 @@ def _data_path(loc: tuple[str | int, ...], data: Any) -> KeyPath:
 _UNION_BRANCH = re.compile(r"^(int|float|str|bool|[a-z-]+\[.*\])$")
 
 
-def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any]) -> Finding:
+def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any], hints: Hints) -> Finding:
     path: KeyPath = tuple(err["loc"])
     kind = err["type"]
     name = path[-1] if path else ""
@@ -92,7 +109,7 @@ def _finding(doc: Document, err: ErrorDetails, schema: dict[str, Any]) -> Findin
         return doc.finding(path, msg, of_key=True, code="missing-key")
     if kind == "extra_forbidden":
         known = allowed_keys(schema, path[:-1])
-        msg = f"unknown key '{name}'{did_you_mean(str(name), known)}"
+        msg = f"unknown key '{name}'{hints.did_you_mean(str(name), known)}"
         return doc.finding(path, msg, of_key=True, code="unknown-key")
     return doc.finding(path, describe(err))
 
@@ -176,17 +193,41 @@ def allowed_keys(schema: dict[str, Any], path: KeyPath) -> list[str]:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the closest choice, or a list of choices if few.
 
+    Bounded: no hint for a word longer than ``MAX_HINT_WORD`` or among more than
+    ``MAX_SUGGEST`` choices, so one call costs at most a fixed amount of work.
+
     Args:
         word: The unknown word.
         choices: The words allowed here.
     """
-    options = sorted(choices)
+    options = list(choices)
+    if len(word) > MAX_HINT_WORD or len(options) > MAX_SUGGEST:
+        return ""
+    options.sort()
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"; did you mean '{close[0]}'?"
     if options and len(options) <= 12:
         return f"; expected one of: {', '.join(options)}"
     return ""
+
+
+class Hints:
+    """Did-you-mean hints with a budget: at most ``MAX_HINTS`` per file.
+
+    Each hint compares one word with up to ``MAX_SUGGEST`` others; 20,000 unknown ids each
+    compared with 20,000 known ones ran for minutes. A person fixes the first few typos first.
+    """
+
+    def __init__(self) -> None:
+        self.left = MAX_HINTS
+
+    def did_you_mean(self, word: str, choices: Iterable[str]) -> str:
+        """Like :func:`did_you_mean`, while the budget lasts; then ``""``."""
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        return did_you_mean(word, choices)
 
 
 def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
@@ -202,54 +243,54 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
         Errors for unknown or missing components and risk factors, and dangling source ids.
     """
     data = doc.data
+    hints = Hints()
     findings = [
-        *_match_ids(doc, ("components",), framework.components, "component"),
-        *_match_ids(doc, ("risk_factors",), framework.risk_factors, "risk factor"),
-        *_unknown_keys(doc, "instruments", framework.instruments, "instrument"),
+        *_match_ids(doc, ("components",), framework.components, "component", hints),
+        *_match_ids(doc, ("risk_factors",), framework.risk_factors, "risk factor", hints),
+        *_unknown_keys(doc, "instruments", framework.instruments, "instrument", hints),
     ]
     recs = data.get("recommendations")
     for i, rec in enumerate(recs if isinstance(recs, list) else []):
         component = rec.get("component") if isinstance(rec, Mapping) else None
         if isinstance(component, str) and component not in framework.components:
             msg = f"'{component}' is not a component of the framework"
-            msg += did_you_mean(component, framework.components)
+            msg += hints.did_you_mean(component, framework.components)
             findings.append(doc.finding(("recommendations", i, "component"), msg))
     registry = data.get("sources")
     known_sources = set(registry) if isinstance(registry, Mapping) else set()
-    for path, source_id in _source_refs(data, ()):
-        if isinstance(source_id, str) and source_id not in known_sources:
-            # Suggestions are for a handful of typos: past a few hundred candidates the
-            # comparison would grow with the square of the input, so none is offered.
-            small = 0 < len(known_sources) <= MAX_SUGGEST and len(source_id) <= 80
-            hint = did_you_mean(source_id, known_sources) if small else ""
-            msg = f"source '{source_id}' is not in the sources registry{hint}"
-            findings.append(doc.finding(path, msg, code="unknown-source"))
-    return findings
-
-
-MAX_SUGGEST = 500
-"""Most candidates a did-you-mean hint compares against (keeps validation linear)."""
+    unknown = [
+        (path, ref)
+        for path, ref in _source_refs(data, ())
+        if isinstance(ref, str) and ref not in known_sources
+    ]
+    for path, source_id in unknown[:MAX_FINDINGS]:
+        hint = hints.did_you_mean(source_id, known_sources) if known_sources else ""
+        msg = f"source '{source_id}' is not in the sources registry{hint}"
+        findings.append(doc.finding(path, msg, code="unknown-source"))
+    return findings + _more(doc, len(unknown) - MAX_FINDINGS, "unknown source ids")
 
 
 def _unknown_keys(
-    doc: Document, section: str, expected: Mapping[str, Any], what: str
+    doc: Document, section: str, expected: Mapping[str, Any], what: str, hints: Hints
 ) -> Iterator[Finding]:
     found = doc.data.get(section)
     for key in found if isinstance(found, Mapping) else ():
         if key not in expected:
-            msg = f"'{key}' is not an {what} the framework knows{did_you_mean(str(key), expected)}"
+            hint = hints.did_you_mean(str(key), expected)
+            msg = f"'{key}' is not an {what} the framework knows{hint}"
             yield doc.finding((section, key), msg, of_key=True, code=f"unknown-{what}")
 
 
 def _match_ids(
-    doc: Document, path: tuple[str], expected: Mapping[str, Any], what: str
+    doc: Document, path: tuple[str], expected: Mapping[str, Any], what: str, hints: Hints
 ) -> Iterator[Finding]:
     section = doc.data.get(path[0])
     if not isinstance(section, Mapping):
         return
     for key in section:
         if key not in expected:
-            msg = f"'{key}' is not a {what} of the framework{did_you_mean(str(key), expected)}"
+            hint = hints.did_you_mean(str(key), expected)
+            msg = f"'{key}' is not a {what} of the framework{hint}"
             yield doc.finding((*path, key), msg, of_key=True, code=f"unknown-{what[:4]}")
     for key in expected:
         if key not in section:

@@ -46,12 +46,17 @@ def main() -> None:
     from aftercare_report import build, pipeline
     from aftercare_report.config import Project
     from aftercare_report.pdf_render import make_pdf
-    from aftercare_report.templating import templates
+    from aftercare_report.templating import render, templates
 
     project = Project()
     briefs = pipeline.plan(pipeline.analyse(project), project)
     tpl = templates(())
-    requests = [build.pdf_request(tpl, b, "pdf/ua-1") for b in briefs]
+    printed = [
+        render(tpl, b.template, b.context, inline_css=False, subject=b.subject) for b in briefs
+    ]
+    requests = [
+        build.pdf_request(tpl, b, "pdf/ua-1", h) for b, h in zip(briefs, printed, strict=True)
+    ]
     n = len(requests)
 
     def bare() -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from aftercare_report.cli import cli
@@ -98,3 +99,54 @@ def test_cli_offers_exactly_the_formats_build_makes() -> None:
     from aftercare_report import cli as cli_module
 
     assert cli_module.OUTPUT_FORMATS == build.FORMATS
+
+
+def _no_forged_command(output: str) -> None:
+    for line in output.splitlines():
+        assert not line.lstrip().startswith("::"), line
+
+
+def test_a_newline_in_a_country_forges_no_ci_command(tmp_path: Path) -> None:
+    valid = Path(__file__).resolve().parent / "profiles" / "valid" / "testland.yaml"
+    path = tmp_path / "testland.yaml"
+    path.write_text(valid.read_text().replace("country: Testland", 'country: "T\\n::error::x"'))
+    for args in (
+        ["gaps", str(path)],
+        ["list", "--profiles", str(tmp_path)],
+        ["validate", str(path)],
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 1  # type: ignore[attr-defined]
+        _no_forged_command(result.output)  # type: ignore[attr-defined]
+        assert "T\\n:" in result.output  # type: ignore[attr-defined]
+
+
+def test_a_newline_in_a_file_name_forges_no_ci_command(tmp_path: Path) -> None:
+    valid = Path(__file__).resolve().parent / "profiles" / "valid" / "testland.yaml"
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "t\n::error::x.yaml").write_text(valid.read_text())
+    out = tmp_path / "out"
+    result = invoke("build", "--profiles", str(folder), "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    _no_forged_command(result.output)  # type: ignore[attr-defined]
+    assert "t\\n:" in result.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_a_runaway_template_is_stopped_and_named(tmp_path: Path) -> None:
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "country.html").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "aftercare-report.toml").write_text("[limits]\nrender_seconds = 1\n")
+    args = ["--config", str(project / "aftercare-report.toml"), "build", "thailand"]
+    args += ["--format", "html", "--templates", str(templates), "--out", str(tmp_path / "out")]
+    result = invoke(*args)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    message = result.stderr  # type: ignore[attr-defined]
+    assert "country.html: rendering profiles/thailand.yaml: stopped after 1 s" in message
+    assert "render_seconds" in message

@@ -92,3 +92,80 @@ def test_paths_must_stay_inside_the_project(tmp_path: Path) -> None:
         "terms.survivorz",
         "terms.victim",
     ]
+
+
+def _project_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "aftercare-report.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        ("[project]\nout = '.'\n", "the project folder"),
+        ("[project]\nprofiles = ['briefs/p']\nout = 'briefs'\n", "profiles"),
+        ("[project]\ntemplates = ['t/x']\nout = 't'\n", "templates"),
+        ("[project]\ntemplates = ['t']\nout = 't/out'\n", "be inside templates"),
+    ],
+)
+def test_out_may_not_hold_inputs(tmp_path: Path, text: str, holds: str) -> None:
+    with pytest.raises(InputError, match=f"would (hold )?{holds}"):
+        load_project(_project_file(tmp_path, text))
+
+
+def test_out_from_the_command_line_is_checked_too(tmp_path: Path) -> None:
+    path = _project_file(tmp_path, "[project]\nout = 'briefs'\n")
+    with pytest.raises(InputError, match="would hold the project folder"):
+        load_project(path, out=tmp_path)
+
+
+def test_deeply_nested_toml_is_a_located_finding(tmp_path: Path) -> None:
+    path = _project_file(tmp_path, "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    assert "nested too deeply" in caught.value.findings[0].message
+
+
+def test_project_file_has_a_size_limit(tmp_path: Path) -> None:
+    path = _project_file(tmp_path, "# " + "x" * 300_000 + "\n")
+    with pytest.raises(InputError, match="larger than the limit"):
+        load_project(path)
+
+
+def test_many_unknown_terms_are_reported_quickly(tmp_path: Path) -> None:
+    import time
+
+    terms = "".join(f"t{i} = 'x'\n" for i in range(20_000))
+    path = _project_file(tmp_path, "[terms]\n" + terms)
+    start = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    assert time.perf_counter() - start < 2
+    (finding,) = caught.value.findings
+    assert finding.key == "terms" and "at most 100" in finding.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'organisation = "Us\\n::error::x"',
+        "organisation = '" + "x" * 300 + "'",
+        "font = '" + "a" * 300 + "'",
+    ],
+)
+def test_brand_text_has_limits(tmp_path: Path, line: str) -> None:
+    path = _project_file(tmp_path, f"[brand]\n{line}\n")
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    assert caught.value.findings[0].line == 2
+
+
+def test_limits_and_security_sections(tmp_path: Path) -> None:
+    path = _project_file(
+        tmp_path,
+        "[limits]\nrender_seconds = 5\nmemory_mb = 1024\n\n[security]\nallow_scripts = true\n",
+    )
+    project = load_project(path)
+    assert project.limits.render_seconds == 5 and project.limits.memory_mb == 1024
+    assert project.allow_scripts

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import json
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -160,33 +165,37 @@ def test_hostile_template_gets_nothing_into_the_pdf(tmp_path: Path) -> None:
         )
     )
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates", str(templates)],
-    )
+    args = ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates"]
+    result = CliRunner().invoke(cli, [*args, str(templates)])
     server.shutdown()
-    assert result.exit_code == 0, result.output
+    # Refused before any PDF is made: file: links and remote loads are active content.
+    assert result.exit_code == 1
+    assert "file: link in <img src> is refused" in result.stderr
+    assert f"remote resource <img src={url}/tracker.png> is refused" in result.stderr
     assert _Counter.hits == []
-    pdf = out / "thailand.pdf"
-    reader = pypdf.PdfReader(pdf)
-    assert list(reader.attachments) == ["thailand.yaml"]
-    raw = pdf.read_bytes()
-    assert b"root:x:0:0" not in raw
-    assert "refused to fetch file:///etc/passwd" in result.stderr
-    strict = CliRunner().invoke(
-        cli,
-        [
-            "build",
-            "thailand",
-            "--format",
-            "pdf",
-            "--out",
-            str(out),
-            "--templates",
-            str(templates),
-            "--strict",
-        ],
+    assert not (out / "thailand.pdf").exists()
+
+
+def test_relative_paths_out_of_the_templates_reach_nothing(tmp_path: Path) -> None:
+    # What passes the scan (relative links) still meets the confined fetcher.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "country.html").write_text(
+        '{% extends "default:country.html" %}{% block closing %}'
+        '<img src="../../../../../../etc/hostname" alt="y">'
+        '<a rel="attachment" href="../../../../../../etc/passwd">passwd</a>'
+        '<link rel="attachment" href="../../../../../../etc/passwd">'
+        "{{ super() }}{% endblock %}"
     )
+    out = tmp_path / "out"
+    args = ["build", "thailand", "--format", "pdf", "--out", str(out), "--templates"]
+    result = CliRunner().invoke(cli, [*args, str(templates)])
+    assert result.exit_code == 0, result.output
+    pdf = out / "thailand.pdf"
+    assert list(pypdf.PdfReader(pdf).attachments) == ["thailand.yaml"]
+    assert b"root:x:0:0" not in pdf.read_bytes()
+    assert "refused to fetch" in result.stderr
+    strict = CliRunner().invoke(cli, [*args, str(templates), "--strict"])
     assert strict.exit_code == 1 and "refused to fetch" in strict.stderr
 
 
@@ -313,3 +322,102 @@ def _tiny_jpeg() -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def test_a_forged_pdf_with_a_fixed_manifest_is_made_again(tmp_path: Path) -> None:
+    assert build("thailand", "--format", "pdf", "--out", str(tmp_path)).exit_code == 0
+    pdf = tmp_path / "thailand.pdf"
+    real = pdf.read_bytes()
+    forged = real + b"%forged: another PDF in its place\n"
+    pdf.write_bytes(forged)
+    data = json.loads((tmp_path / "manifest.json").read_text())
+    entry = data["outputs"]["thailand.pdf"]
+    entry["sha256"], entry["size"] = hashlib.sha256(forged).hexdigest(), len(forged)
+    (tmp_path / "manifest.json").write_text(json.dumps(data))
+    result = build("thailand", "--format", "pdf", "--strict", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 file." in result.stdout
+    assert pdf.read_bytes() == real
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _start_pdf_build(out: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    args = [sys.executable, "-m", "aftercare_report", "build", "--format", "pdf"]
+    process = subprocess.Popen([*args, "--jobs", "2", "--force", "--out", str(out)])
+    deadline = time.monotonic() + 60
+    while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert len(workers) >= 2, "the build started no workers"
+    return process, workers
+
+
+def _gone(pids: list[int], seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(_alive(p) for p in pids)
+
+
+def test_sigterm_stops_the_build_and_its_workers(tmp_path: Path) -> None:
+    process, workers = _start_pdf_build(tmp_path)
+    start = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(10) == 130
+    assert time.monotonic() - start < 5
+    assert _gone(workers)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_sigkill_leaves_no_worker_and_the_next_build_cleans_up(tmp_path: Path) -> None:
+    process, workers = _start_pdf_build(tmp_path)
+    (tmp_path / ".thailand.pdf.abc12345.tmp").write_bytes(b"half a pdf")  # as if killed mid-write
+    process.kill()
+    process.wait(10)
+    assert _gone(workers), "workers outlived their killed parent"
+    result = build("thailand", "--format", "json", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_two_builds_at_once_lose_no_manifest_entry(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "aftercare_report", "build", "--format", "html,json"]
+    runs = [
+        subprocess.Popen([*args, country, "--out", str(tmp_path)], stdout=subprocess.DEVNULL)
+        for country in ("thailand", "india", "nigeria")
+    ]
+    assert [r.wait(120) for r in runs] == [0, 0, 0]
+    outputs = json.loads((tmp_path / "manifest.json").read_text())["outputs"]
+    assert {f"{c}.{f}" for c in ("thailand", "india", "nigeria") for f in ("html", "json")} <= set(
+        outputs
+    )
+
+
+def test_the_fetcher_serves_no_hidden_special_or_outside_file(tmp_path: Path) -> None:
+    import os
+
+    from aftercare_report.pdf_render import ConfinedFetcher, virtual_base
+
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / ".env").write_text("TOKEN=SECRET")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("SECRET")
+    os.mkfifo(tmp_path / "pipe.png")
+    (tmp_path / "environ.png").symlink_to("/proc/self/environ")
+    fetcher = ConfinedFetcher([tmp_path])
+    assert fetcher.fetch(virtual_base(0) + "logo.png").read() == b"\x89PNG"
+    for name in (".env", ".git/config", "pipe.png", "environ.png", "sub/../.env"):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(virtual_base(0) + name)

@@ -103,7 +103,8 @@ def test_symlinked_template_cannot_include_files_outside_its_folder(
     )
     with pytest.raises(TemplateError) as caught:
         country_html(framework, PROFILES / "valid" / "testland.yaml", (folder,))
-    assert "template 'leak.html' not found" in str(caught.value)
+    assert "template 'leak.html' refused: it leads outside" in str(caught.value)
+    assert "TOPSECRET" not in str(caught.value)
     assert "country.html:1" in str(caught.value)
 
 
@@ -112,3 +113,106 @@ def test_missing_include_names_the_including_template(framework: Framework, tmp_
     with pytest.raises(TemplateError) as caught:
         country_html(framework, PROFILES / "valid" / "testland.yaml", (tmp_path,))
     assert re.search(r"country\.html:2: template 'nowhere.html' not found", str(caught.value))
+
+
+def write_project_with_git(root: Path) -> None:
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text(
+        "[http]\nextraheader = AUTHORIZATION: basic SECRET-TOKEN\n"
+    )
+    (root / "aftercare-report.toml").write_text('[project]\ntemplates = ["."]\n')
+    (root / "country.html").write_text(
+        '{% extends "default:country.html" %}{% block closing %}'
+        '{% include ".git/config" %}{% endblock %}'
+    )
+
+
+def test_the_project_folder_cannot_be_a_template_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aftercare_report.cli import cli
+
+    write_project_with_git(tmp_path)
+    out = tmp_path.parent / f"{tmp_path.name}-out"
+    config = str(tmp_path / "aftercare-report.toml")
+    args = ["--config", config, "build", "thailand", "--format", "html", "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "cannot be a template folder: it is or contains the project folder" in result.stderr
+    assert "aftercare-report.toml: project.templates:" in result.stderr
+    assert "SECRET-TOKEN" not in result.output
+    assert not out.exists() or "SECRET-TOKEN" not in "".join(p.read_text() for p in out.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        (".git/config", "holds .git"),
+        (".env", "hidden file"),
+        ("aftercare-report.toml", "project file"),
+    ],
+)
+def test_template_folders_holding_secrets_are_refused(
+    tmp_path: Path, extra: str, reason: str
+) -> None:
+    (tmp_path / extra).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / extra).write_text("SECRET")
+    with pytest.raises(TemplateError, match=reason):
+        templates((tmp_path,))
+
+
+def test_hidden_templates_are_never_loaded(framework: Framework, tmp_path: Path) -> None:
+    (tmp_path / "country.html").write_text('{% include ".secret.html" %}')
+    tpl = templates((tmp_path,))
+    (tmp_path / ".secret.html").write_text("SECRET")  # appears after the folder was checked
+    with pytest.raises(TemplateError) as caught:
+        (profile,) = catalog.load_profiles([PROFILES / "valid" / "testland.yaml"], framework)
+        (rep,) = report.analyse([profile], framework)
+        ctx = context.country_context(rep, Brand())
+        render(tpl, "country.html", ctx, inline_css=False, subject="testland")
+    assert "hidden files and folders are never templates" in str(caught.value)
+    assert "SECRET" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("expression", "refusal"),
+    [
+        ("{{ 'x' * 10**10 }}", "repetition"),
+        ("{{ [0] * 10**9 }}", "repetition"),
+        ("{{ 10**(10**10) }}", "power"),
+        ("{{ '%999999999d' % 1 }}", "format width"),
+        ("{{ '%*d' % (10**9, 1) }}", "format width"),
+        ("{{ '%999999999d'|format(1) }}", "format width"),
+        ("{{ '{:>999999999}'.format(1) }}", "format spec"),
+        ("{{ 'x'|center(10**9) }}", "width"),
+        ("{{ 'x'.rjust(10**9) }}", "width"),
+        ("{{ 'x'|indent(10**9) }}", "width"),
+        ("{{ range(10**9)|list }}", "Range too big"),
+        ("{{ lipsum(10**9) }}", "lipsum"),
+    ],
+)
+def test_sandbox_refuses_time_and_memory_bombs(
+    framework: Framework, tmp_path: Path, expression: str, refusal: str
+) -> None:
+    (tmp_path / "country.html").write_text(f"<p>\n{expression}\n")
+    with pytest.raises(TemplateError, match=refusal) as caught:
+        country_html(framework, PROFILES / "valid" / "testland.yaml", (tmp_path,))
+    assert "country.html:2" in str(caught.value)
+
+
+def test_html_output_has_a_size_limit(framework: Framework, tmp_path: Path) -> None:
+    (tmp_path / "country.html").write_text(
+        "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}"
+    )
+    (profile,) = catalog.load_profiles([PROFILES / "valid" / "testland.yaml"], framework)
+    (rep,) = report.analyse([profile], framework)
+    ctx = context.country_context(rep, Brand())
+    with pytest.raises(TemplateError, match="limit of 1 MB"):
+        render(
+            templates((tmp_path,)),
+            "country.html",
+            ctx,
+            inline_css=False,
+            subject="t",
+            max_chars=1024 * 1024,
+        )

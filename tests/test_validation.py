@@ -167,7 +167,7 @@ def test_a_device_is_not_read(framework: Framework, tmp_path: Path) -> None:
     link = tmp_path / "zero.yaml"
     link.symlink_to("/dev/zero")
     (finding,) = catalog.check_profiles([link], framework).errors
-    assert "not a regular file" in finding.message
+    assert "leads outside the folder" in finding.message
 
 
 def test_null_and_boolean_keys_are_refused(framework: Framework, tmp_path: Path) -> None:
@@ -216,3 +216,149 @@ def test_a_band_that_contradicts_the_tip_tier_is_a_warning(
     (warning,) = [w for w in checked.warnings if w.code == "anchor-disagrees"]
     assert warning.key == "anchors.tip_tier.value"
     assert "band D disagrees with Tier 1 in the TIP report (2024)" in warning.message
+
+
+def test_a_fifo_is_refused_without_blocking(framework: Framework, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (finding,) = catalog.check_profiles([tmp_path / "pipe.yaml"], framework).errors
+    assert "not a regular file" in finding.message
+
+
+@pytest.mark.parametrize("target", ["/proc/self/environ", "../secret.yaml"])
+def test_a_symlinked_profile_must_stay_in_its_folder(
+    framework: Framework, tmp_path: Path, target: str
+) -> None:
+    (tmp_path / "secret.yaml").write_text(VALID.read_text())
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "testland.yaml").symlink_to(target)
+    (finding,) = catalog.check_profiles([folder], framework).errors
+    assert "leads outside the folder" in finding.message
+
+
+LOADER_CASES = {
+    "bad-timestamp": "as_of: !!timestamp 2024-13-45x",
+    "bool-maybe": "as_of: !!bool maybe",
+    "empty-int": 'as_of: !!int ""',
+    "dash-int": 'as_of: !!int "-"',
+    "empty-float": 'as_of: !!float ""',
+}
+
+
+@pytest.mark.parametrize("line", LOADER_CASES.values(), ids=LOADER_CASES.keys())
+def test_odd_explicit_tags_are_located_findings(
+    framework: Framework, tmp_path: Path, line: str
+) -> None:
+    key = line.split(":")[0]
+    text = "\n".join(
+        line if ln.startswith(f"{key}:") else ln for ln in VALID.read_text().splitlines()
+    )
+    path = tmp_path / "tagged.yaml"
+    path.write_text(text + "\n")
+    errors = catalog.check_profiles([path], framework).errors
+    assert errors and all(e.line > 0 for e in errors), errors
+    assert any("is not a valid" in e.message for e in errors)
+
+
+def test_a_float_key_in_sources_is_located(framework: Framework, tmp_path: Path) -> None:
+    path = tmp_path / "floatkey.yaml"
+    text = VALID.read_text().replace("  budget-2024:", "  1.5:")
+    path.write_text(text)
+    errors = catalog.check_profiles([path], framework).errors
+    assert any("'1.5' cannot be a key" in e.message and e.line > 0 for e in errors), errors
+
+
+def test_a_folder_reports_every_bad_file(framework: Framework, tmp_path: Path) -> None:
+    for name, line in LOADER_CASES.items():
+        key = line.split(":")[0]
+        text = "\n".join(
+            line if ln.startswith(f"{key}:") else ln for ln in VALID.read_text().splitlines()
+        )
+        (tmp_path / f"{name}.yaml").write_text(text + "\n")
+    checked = catalog.check_profiles([tmp_path], framework)
+    assert {Path(f.path).stem for f in checked.errors} == set(LOADER_CASES)
+
+
+def test_twenty_thousand_unknown_ids_validate_in_linear_time(
+    framework: Framework, tmp_path: Path
+) -> None:
+    import time
+
+    registry = "".join(f"  src-{i}: x\n" for i in range(20_000))
+    refs = "".join(f"    - unknown-{i}\n" for i in range(20_000))
+    text = VALID.read_text().replace(
+        "    sources: [report-2023]\n  reflection_period:",
+        "    sources:\n" + refs + "  reflection_period:",
+        1,
+    )
+    text = text.replace("sources:\n  report-2023:", "sources:\n" + registry + "  report-2023:")
+    path = tmp_path / "big.yaml"
+    path.write_text(text)
+    start = time.perf_counter()
+    errors = catalog.check_profiles([path], framework).errors
+    elapsed = time.perf_counter() - start
+    assert sum(e.code == "unknown-source" for e in errors) == 1000
+    assert any("and 19,000 more unknown source ids" in e.message for e in errors)
+    assert elapsed < 2, f"{elapsed:.2f} s"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("country: Testland", 'country: "Test\\nland"', "country"),
+        (
+            "country: Testland",
+            "country: Testland\ncountry_in_text: " + "x" * 300,
+            "country_in_text",
+        ),
+        (
+            "    url: https://example.org/budget-2024",
+            "    url: https://e.org/" + "x" * 3000,
+            "sources.budget-2024.url",
+        ),
+        ("    unit: USD", '    unit: "US\\x07D"', "key_figures.services_budget.unit"),
+        (
+            "    note: No official measure exists.",
+            '    note: "' + "y" * 5000 + '"',
+            "key_figures.re_trafficking_measure.note",
+        ),
+    ],
+)
+def test_text_fields_have_length_and_character_limits(
+    framework: Framework, tmp_path: Path, old: str, new: str, key: str
+) -> None:
+    path = tmp_path / "limits.yaml"
+    path.write_text(VALID.read_text().replace(old, new, 1))
+    errors = catalog.check_profiles([path], framework).errors
+    assert any(e.key == key and e.line > 0 for e in errors), errors
+
+
+def test_a_registry_has_a_count_limit(framework: Framework, tmp_path: Path) -> None:
+    from aftercare_report.limits import MAX_SOURCES
+
+    extra = "".join(
+        f"  s{i}:\n    title: T\n    publisher: P\n    year: 2020\n    url: https://e.org/\n"
+        for i in range(MAX_SOURCES + 1)
+    )
+    path = tmp_path / "many.yaml"
+    path.write_text(
+        VALID.read_text().replace(
+            "sources:\n  report-2023:", "sources:\n" + extra + "  report-2023:"
+        )
+    )
+    errors = catalog.check_profiles([path], framework).errors
+    assert any(e.key == "sources" and "at most" in e.message for e in errors), errors
+
+
+def test_an_escape_code_in_a_url_is_refused(framework: Framework, tmp_path: Path) -> None:
+    path = tmp_path / "url.yaml"
+    text = VALID.read_text().replace(
+        "    url: https://example.org/budget-2024", '    url: "https://example.org/\\x1b[2J"'
+    )
+    path.write_text(text)
+    errors = catalog.check_profiles([path], framework).errors
+    assert any(
+        e.key == "sources.budget-2024.url" and "control character" in e.message for e in errors
+    )

@@ -1,0 +1,81 @@
+"""Every bound on untrusted work in one place: time, memory, output and input sizes.
+
+Profiles, templates and the project file arrive in pull requests and CI builds them with secrets
+nearby, so each step that reads or runs them has a limit. The defaults fit the bundled briefs many
+times over (a country brief renders in under a millisecond to about 100 kB of HTML and makes a
+7-page PDF in about a second); a team changes the run-time ones in ``[limits]`` of the project
+file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Run-time limits of a build, settable in ``[limits]`` of the project file.
+
+    Attributes:
+        render_seconds: Wall-clock time one brief's templates may take to render.
+        pdf_seconds: Wall-clock time one PDF may take to make.
+        memory_mb: Address space of each worker process (rendering and PDF making).
+        html_mb: Largest HTML a template may produce.
+    """
+
+    render_seconds: float = 30.0
+    pdf_seconds: float = 300.0
+    memory_mb: int = 3072
+    html_mb: int = 20
+
+    @property
+    def memory_bytes(self) -> int:
+        """``memory_mb`` in bytes, for ``setrlimit``."""
+        return self.memory_mb * MB
+
+    @property
+    def html_chars(self) -> int:
+        """``html_mb`` as a number of characters (at least one byte each)."""
+        return self.html_mb * MB
+
+
+PROJECT_FILE_BYTES = 256 * 1024
+"""Largest project file read; a real one is under 2 kB."""
+TEMPLATE_BYTES = 2 * MB
+"""Largest template or stylesheet read."""
+ASSET_BYTES = 10 * MB
+"""Largest image or font a brief may use (the logo, files fetched for the PDF)."""
+OUTPUT_BYTES = 200 * MB
+"""Largest output or manifest read back to compare hashes (a 55-page PDF is about 1 MB)."""
+TEMPLATE_FOLDER_FILES = 2000
+"""Most files a template folder may hold (it is walked to check and hash it)."""
+
+MAX_SEQUENCE = 1_000_000
+"""Longest string or list a template may make by repetition (``'x' * n``)."""
+MAX_POWER_BITS = 4096
+"""Largest integer, in bits, a template may make with ``**``."""
+MAX_WIDTH = 1000
+"""Widest padding a template may ask of ``center``, ``format``, ``indent`` and the like."""
+
+MAX_LINE = 200
+"""Longest one-line field (a country name, a unit, an organisation, a font list)."""
+MAX_URL = 2000
+"""Longest URL accepted in a sources registry."""
+MAX_SOURCES = 300
+"""Most sources one registry may list (a bundled profile lists about 30)."""
+MAX_ITEMS = 100
+"""Most entries in a profile's other lists and mappings (claims, laws, recommendations...)."""
+MAX_REFS = 50
+"""Most source ids one claim may cite."""
+MAX_TERMS = 100
+"""Most entries in ``[terms]``."""
+MAX_SUGGEST = 500
+"""Most candidates a did-you-mean hint compares against."""
+MAX_HINTS = 20
+"""Most did-you-mean hints given per file: past that, one more hint helps nobody."""
+MAX_FINDINGS = 1000
+"""Most findings of one kind reported per file; one more finding counts the rest."""
+MAX_HINT_WORD = 80
+"""Longest unknown word a did-you-mean hint is sought for."""

@@ -1,0 +1,238 @@
+"""Run untrusted work in worker processes that a wall clock and a memory limit can stop.
+
+Rendering a team's templates and making PDFs run code a pull request controls. A worker
+process gets an address-space limit (``RLIMIT_AS``) when it starts and each task a wall-clock
+deadline the parent enforces: a task that passes it, or a worker that dies, stops the whole
+build with a message naming what was being made, and every worker is killed. Ctrl-C and SIGTERM
+(see :func:`stop_on_sigterm`) do the same. A worker also dies on its own if the parent does
+(``PR_SET_PDEATHSIG``) and when it has used more CPU time than its task may take
+(``RLIMIT_CPU``), so no worker outlives a killed build.
+
+Workers are forked: they start in milliseconds with everything the parent imported, and the
+tasks need not be importable by name.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from types import FrameType
+from typing import Any, Generic, TypeVar
+
+from aftercare_report.errors import AftercareError, BuildError
+
+T = TypeVar("T")
+
+_PR_SET_PDEATHSIG = 1
+_POLL = 0.2
+_CPU_MARGIN = 5
+"""Seconds of CPU time a task may use beyond its wall-clock limit before the kernel stops it
+(the parent normally stops it first; this only matters when the parent is gone)."""
+
+
+@dataclass(frozen=True)
+class Task(Generic[T]):
+    """One piece of untrusted work.
+
+    Attributes:
+        run: What to call in the worker; raises :class:`AftercareError` for expected failures.
+        args: Its arguments.
+        subject: What is being made, for messages (``rendering profiles/thailand.yaml``).
+        seconds: Wall-clock limit.
+        limit_name: The setting that raises the limit (``[limits] pdf_seconds``).
+        done: Shown in the progress display when the task has finished.
+    """
+
+    run: Callable[..., T]
+    args: tuple[Any, ...]
+    subject: str
+    seconds: float
+    limit_name: str
+    done: str = ""
+
+
+def run_all(
+    tasks: Sequence[Task[T]],
+    *,
+    workers: int,
+    memory_bytes: int,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[T]:
+    """Run tasks in up to ``workers`` processes and return their results in order.
+
+    Args:
+        tasks: The work.
+        workers: Most processes at once.
+        memory_bytes: Address-space limit of each worker.
+        progress: Called with a task's ``done`` text when it finishes.
+
+    Raises:
+        AftercareError: The first task's own error, or a :class:`BuildError` naming the task
+            that passed its time limit, ran out of memory or whose worker died. Every worker
+            is stopped before this returns or raises, also on KeyboardInterrupt.
+    """
+    if not tasks:
+        return []
+    pool = _Pool(min(workers, len(tasks)), memory_bytes)
+    try:
+        return pool.run(tasks, progress)
+    finally:
+        pool.close()
+
+
+class _Pool:
+    def __init__(self, size: int, memory_bytes: int) -> None:
+        self.size = size
+        self.memory_bytes = memory_bytes
+        self.workers: list[_Worker] = []
+
+    def run(self, tasks: Sequence[Task[T]], progress: Callable[[str], None]) -> list[T]:
+        results: dict[int, T] = {}
+        pending = deque(range(len(tasks)))
+        busy: dict[Connection, tuple[_Worker, int, float]] = {}
+        idle: list[_Worker] = []
+        while pending or busy:
+            while pending and (idle or len(self.workers) < self.size):
+                worker = idle.pop() if idle else self._start()
+                index = pending.popleft()
+                task = tasks[index]
+                worker.conn.send((task.run, task.args, task.seconds))
+                busy[worker.conn] = (worker, index, time.monotonic() + task.seconds)
+            deadline = min(end for _, _, end in busy.values())
+            # Wake up often: a Ctrl-C or SIGTERM delivered to another thread (the progress
+            # display's) only runs its handler here when this thread next runs Python code.
+            timeout = min(_POLL, max(0.0, deadline - time.monotonic()))
+            ready = wait(list(busy), timeout=timeout)
+            for conn in ready:
+                worker, index, _ = busy.pop(conn)  # type: ignore[call-overload]
+                results[index] = _outcome(worker, tasks[index], self.memory_bytes)
+                idle.append(worker)
+                progress(tasks[index].done)
+            now = time.monotonic()
+            for _, index, end in busy.values():
+                if now >= end:
+                    task = tasks[index]
+                    raise BuildError(
+                        f"{task.subject}: stopped after {task.seconds:g} s, its time limit "
+                        f"({task.limit_name} in the project file raises it)"
+                    )
+        return [results[i] for i in range(len(tasks))]
+
+    def _start(self) -> _Worker:
+        context = multiprocessing.get_context("fork")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_serve, args=(child, self.memory_bytes, os.getpid()), daemon=True
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    def close(self) -> None:
+        # Kill, not ask: a worker may be deep in a runaway task, and the caller is done with
+        # all of them (finished, failed or interrupted).
+        for worker in self.workers:
+            worker.conn.close()
+            if worker.process.is_alive():
+                worker.process.kill()
+        for worker in self.workers:
+            worker.process.join()
+
+
+@dataclass(frozen=True)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+
+def _outcome(worker: _Worker, task: Task[T], memory_bytes: int) -> T:
+    try:
+        kind, value = worker.conn.recv()
+    except (EOFError, OSError):
+        worker.process.join(1)
+        code = worker.process.exitcode
+        why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        msg = f"{task.subject}: the worker process stopped ({why}); it may have run out of time"
+        raise BuildError(f"{msg} or memory") from None
+    if kind == "ok":
+        return value  # type: ignore[no-any-return]
+    if kind == "error":
+        raise value
+    if kind == "memory":
+        mb = memory_bytes // (1024 * 1024)
+        raise BuildError(
+            f"{task.subject}: ran out of memory at the limit of {mb:,} MB "
+            "([limits] memory_mb in the project file raises it)"
+        )
+    raise BuildError(f"{task.subject}: failed in the worker: {value}")
+
+
+def _serve(conn: Connection, memory_bytes: int, parent: int) -> None:
+    """Worker main loop: limit this process, then run tasks until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        run, args, seconds = job
+        _limit_cpu(seconds)
+        try:
+            reply: tuple[str, Any] = ("ok", run(*args))
+        except AftercareError as exc:
+            reply = ("error", exc)
+        except MemoryError:
+            reply = ("memory", None)
+        except Exception as exc:
+            reply = ("crash", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("memory", None))
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the CPU limit still ends orphans
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _limit_cpu(seconds: float) -> None:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(spent + seconds + _CPU_MARGIN)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM stop the tool like Ctrl-C: workers killed, no file half-written.
+
+    CI runners and ``timeout`` send SIGTERM; by default Python dies at once, leaving workers
+    running and temp files behind.
+    """
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)

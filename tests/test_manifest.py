@@ -1,0 +1,107 @@
+"""The manifest is a cache, not an authority: forged, linked or special files are never reused."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aftercare_report import manifest
+from aftercare_report.cli import cli
+
+
+def sealed(name: str, data: bytes, key: str = "inputs") -> manifest.Entry:
+    entry = manifest.Entry("pdf", key, manifest.sha256(data), len(data), 3)
+    return dataclasses.replace(entry, seal=manifest.seal(name, entry))
+
+
+def test_an_entry_we_made_is_reused(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF real")
+    assert manifest.reusable(tmp_path, "a.pdf", sealed("a.pdf", b"%PDF real"), "inputs")
+
+
+def test_a_forged_file_with_its_hash_in_the_manifest_is_not_reused(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF forged")
+    real = sealed("a.pdf", b"%PDF real")
+    forged = dataclasses.replace(real, sha256=manifest.sha256(b"%PDF forged"), size=11)
+    assert not manifest.reusable(tmp_path, "a.pdf", forged, "inputs")
+
+
+def test_other_inputs_are_not_reused(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF real")
+    assert not manifest.reusable(tmp_path, "a.pdf", sealed("a.pdf", b"%PDF real"), "changed")
+
+
+def test_a_symlinked_output_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "real.pdf").write_bytes(b"%PDF real")
+    (tmp_path / "a.pdf").symlink_to(tmp_path / "real.pdf")
+    assert not manifest.reusable(tmp_path, "a.pdf", sealed("a.pdf", b"%PDF real"), "inputs")
+
+
+def test_a_fifo_output_or_manifest_does_not_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "a.pdf")
+    os.mkfifo(tmp_path / manifest.MANIFEST_NAME)
+    start = time.monotonic()
+    assert not manifest.reusable(tmp_path, "a.pdf", sealed("a.pdf", b"x"), "inputs")
+    assert manifest.read(tmp_path) == {}
+    assert time.monotonic() - start < 1
+
+
+def test_a_manifest_linked_to_dev_zero_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / manifest.MANIFEST_NAME).symlink_to("/dev/zero")
+    assert manifest.read(tmp_path) == {}
+
+
+def test_folder_digest_never_reads_special_or_outside_files(tmp_path: Path) -> None:
+    (tmp_path / "brief.css").write_text("p {}")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "kmsg").symlink_to("/proc/kmsg")
+    (tmp_path / "secret").symlink_to("/etc/hostname")
+    start = time.monotonic()
+    first = manifest.folder_digest([tmp_path])
+    assert time.monotonic() - start < 1
+    (tmp_path / "brief.css").write_text("p { color: red }")
+    assert manifest.folder_digest([tmp_path]) != first
+
+
+def run_build(out: Path, *countries: str) -> object:
+    args = ["build", *countries, "--format", "html,json", "--out", str(out)]
+    return CliRunner().invoke(cli, args)
+
+
+def test_stale_temp_files_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    stale = tmp_path / ".thailand.pdf.k2x9_q1z.tmp"
+    stale.write_bytes(b"x" * 1000)
+    ours_not = tmp_path / ".notes.tmp"
+    ours_not.write_text("keep")
+    result = run_build(tmp_path, "thailand")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert not stale.exists() and ours_not.exists()
+
+
+def test_the_manifest_is_read_again_under_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another build that finished while this one rendered must keep its entries.
+    assert run_build(tmp_path, "thailand").exit_code == 0  # type: ignore[attr-defined]
+    real_read = manifest.read
+    calls = []
+
+    def read_then_race(out: Path) -> dict[str, manifest.Entry]:
+        calls.append(out)
+        if len(calls) == 1:  # the first read, before rendering; then india.json appears
+            entries = real_read(out)
+            assert run_build(tmp_path, "india").exit_code == 0  # type: ignore[attr-defined]
+            return entries
+        return real_read(out)
+
+    monkeypatch.setattr(manifest, "read", read_then_race)
+    assert run_build(tmp_path, "thailand").exit_code == 0  # type: ignore[attr-defined]
+    monkeypatch.undo()
+    entries = real_read(tmp_path)
+    assert {"thailand.json", "india.json", "thailand.html", "india.html"} <= set(entries)
