@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from aftercare_report import colours
 from aftercare_report.confine import Refused, read_regular, secret_risk
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.evidence import DEFAULT_STALE_YEARS
@@ -47,7 +48,7 @@ class Brand:
     font: str = "'DejaVu Sans', 'Loma', 'Lohit Devanagari', sans-serif"
 
 
-_COLOUR = r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|rgb\([0-9, .%]+\))$"
+_COLOUR = r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|(rgb|rgba|hsl|hsla)\([0-9, .%]+\))$"
 
 
 class _Section(BaseModel):
@@ -329,10 +330,20 @@ def _load(path: Path | None) -> Project:
     findings = [
         *_unknown_terms(name, lines, data, hints),
         *_outside(name, lines, path.parent, data),
+        *_brand_colours(name, lines, data),
     ]
     if findings:
         raise InputError(findings)
     return _project(path, data)
+
+
+def _brand_colours(name: str, lines: dict[str, int], data: ConfigFile) -> list[Finding]:
+    """Brand colours must be real CSS colours that keep text readable (WCAG AA)."""
+    out = []
+    for key, message in colours.problems(data.brand.primary, data.brand.accent):
+        line = lines.get(key, 0)
+        out.append(Finding(name, line, 1 if line else 0, f"brand.{key}", message))
+    return out
 
 
 def _unknown_terms(

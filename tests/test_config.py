@@ -169,3 +169,31 @@ def test_limits_and_security_sections(tmp_path: Path) -> None:
     project = load_project(path)
     assert project.limits.render_seconds == 5 and project.limits.memory_mb == 1024
     assert project.allow_scripts
+
+
+@pytest.mark.parametrize(
+    ("brand", "message"),
+    [
+        ("primary = 'gren'", "'gren' is not a CSS colour"),
+        ("primary = '#7fb3d5'", "contrast of 2.3:1 with white, below 4.5:1"),
+        ("accent = '#ffee00'", "contrast of 1.2:1 with white, below 3:1"),
+        ("primary = 'rgba(0, 0, 0, 0.2)'", "is transparent"),
+    ],
+)
+def test_brand_colours_are_real_and_readable(tmp_path: Path, brand: str, message: str) -> None:
+    path = tmp_path / "aftercare-report.toml"
+    path.write_text(f"[brand]\n{brand}\n")
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    (finding,) = caught.value.findings
+    assert finding.line == 2 and finding.key.startswith("brand.") and message in finding.message
+
+
+def test_a_failing_colour_comes_with_one_that_passes(tmp_path: Path) -> None:
+    from aftercare_report import colours
+
+    ((_, message),) = colours.problems("#7fb3d5", "#c0504d")
+    suggested = message.rsplit("try ", 1)[1]
+    parsed = colours.parse(suggested)
+    assert parsed is not None and colours.contrast(parsed, colours.WHITE) >= 4.5
+    assert colours.problems("navy", "#c0504d") == []

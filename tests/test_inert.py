@@ -107,6 +107,7 @@ def test_a_javascript_link_never_reaches_the_pdf(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "thailand.pdf").exists()
 
 
+@pytest.mark.slow
 def test_the_switch_never_lets_scripts_into_the_pdf(tmp_path: Path) -> None:
     result = build(tmp_path, '<a href="javascript:x()">x</a>', "[security]\nallow_scripts = true\n")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]

@@ -110,6 +110,7 @@ def test_readme_command_table_is_generated_from_help() -> None:
     assert module.updated(readme) == readme, "run: python scripts/cli_reference.py"
 
 
+@pytest.mark.slow
 def test_pdf_rendering_leaves_the_environment_as_it_was(tmp_path: Path) -> None:
     args = ["build", "thailand", "--format", "pdf", "--jobs", "1", "--out", str(tmp_path)]
     check = "import os\nassert 'SOURCE_DATE_EPOCH' not in os.environ"
