@@ -62,6 +62,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="aftercare-report")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 @click.option(
     "--config",
     "config_path",
@@ -69,7 +70,7 @@ class _Group(click.Group):
     help="Project file (default: the nearest aftercare-report.toml upward from here).",
 )
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
+def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) -> None:
     """Turn country profiles of survivor aftercare into policy briefs.
 
     Profiles (YAML, one per country) are checked against a framework of aftercare components,
@@ -291,6 +292,15 @@ def list_(sort: Any, as_json: bool, **inputs: Any) -> None:
         console.print_list(rows)
 
 
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+
+
+def _name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _NAME.match(value) or value == "manifest":
+        raise click.BadParameter(f"{value!r}: lower-case letters, digits, - and _; not 'manifest'")
+    return value
+
+
 def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options shared by ``build`` and ``compare``."""
     options = [
@@ -338,6 +348,21 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Render every PDF again, even if its inputs are unchanged.",
         ),
         click.option(
+            "--paper",
+            type=click.Choice(["a4", "letter"]),
+            help="Page size of the PDF [default: a4, or the project's [brand] paper].",
+        ),
+        click.option(
+            "--name",
+            default="comparative",
+            show_default=True,
+            callback=_name,
+            help="File name of the comparative brief (without extension).",
+        ),
+        click.option(
+            "--open", "open_result", is_flag=True, help="Open the brief in a viewer when done."
+        ),
+        click.option(
             "--shard",
             metavar="K/N",
             callback=_shard,
@@ -373,10 +398,26 @@ def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[s
 
     overrides, peers = _input_overrides(options)
     templates, out = options.pop("template_dirs"), options.pop("out")
-    project = _project(**overrides, templates=templates, out=out)
+    open_result, paper = options.pop("open_result"), options.pop("paper")
+    project = _project(**overrides, templates=templates, out=out, paper=paper)
     request = pipeline.BuildRequest(countries, peers, country_briefs, **options)
-    result = pipeline.build(project, request, lambda n: console.progress("Building briefs", n))
-    console.print_written(result)
+    quiet = click.get_current_context().find_root().params.get("quiet", False)
+    show = console.no_progress if quiet else console.progress
+    result = pipeline.build(project, request, lambda n: show("Building briefs", n))
+    if not quiet:
+        console.print_written(result, last=request.name)
+    if open_result:
+        _open(result, request.name if not country_briefs else None)
+
+
+def _open(result: Any, prefer: str | None) -> None:
+    """Open the brief just built (the comparative one for ``compare``), HTML first, then PDF."""
+    files = sorted(result.written, key=lambda w: (w.format != "html", w.format != "pdf"))
+    chosen = [
+        w for w in files if w.format in ("html", "pdf") and (not prefer or w.path.stem == prefer)
+    ]
+    if chosen:
+        click.launch(str(chosen[0].path))
 
 
 @cli.command("build")
@@ -583,6 +624,32 @@ def errors_printable(text: str) -> str:
     from aftercare_report.errors import printable
 
     return printable(text)
+
+
+def _late_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """Accept --config after the command name too (``aftercare-report build --config x.toml``)."""
+    if value is not None:  # the later --config wins, as with other repeated options
+        ctx.find_root().obj = value
+
+
+def _add_late_config(group: click.Group) -> None:
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _add_late_config(command)
+        elif not any(p.name == "late_config" for p in command.params):
+            command.params.append(
+                click.Option(
+                    ["--config", "late_config"],
+                    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_late_config,
+                    help="Project file (also accepted before the command).",
+                )
+            )
+
+
+_add_late_config(cli)
 
 
 def main() -> None:

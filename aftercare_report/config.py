@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,6 +29,10 @@ from aftercare_report.validation import Hints, allowed_keys, describe
 CONFIG_NAME = "aftercare-report.toml"
 
 
+Paper = Literal["a4", "letter"]
+"""Page sizes the brief layout is made for."""
+
+
 @dataclass(frozen=True)
 class Brand:
     """How a team's briefs look and who signs them.
@@ -39,6 +43,7 @@ class Brand:
         primary: Main colour (CSS colour) for headings and bars.
         accent: Second colour for highlights.
         font: CSS font-family list for body text.
+        paper: ``a4`` or ``letter``: the page size of the PDF.
     """
 
     organisation: str = "aftercare-report"
@@ -46,6 +51,7 @@ class Brand:
     primary: str = "#1f4e79"
     accent: str = "#c0504d"
     font: str = "'DejaVu Sans', 'Loma', 'Lohit Devanagari', sans-serif"
+    paper: Paper = "a4"
 
 
 _COLOUR = r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|(rgb|rgba|hsl|hsla)\([0-9, .%]+\))$"
@@ -86,6 +92,7 @@ class BrandSection(_Section):
     primary: Annotated[str, Field(pattern=_COLOUR, max_length=40)] = Brand.primary
     accent: Annotated[str, Field(pattern=_COLOUR, max_length=40)] = Brand.accent
     font: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ,'\"-]+$", max_length=MAX_LINE)] = Brand.font
+    paper: Paper = Field(default=Brand.paper, description="a4 or letter.")
 
 
 class LimitsSection(_Section):
@@ -197,6 +204,7 @@ def with_overrides(
     framework: Path | None = None,
     out: Path | None = None,
     stale_years: int | None = None,
+    paper: Paper | None = None,
 ) -> Project:
     """Apply command-line options over the project's settings, in one place for every command.
 
@@ -211,6 +219,7 @@ def with_overrides(
         framework: ``--framework``.
         out: ``--out``.
         stale_years: ``--stale-years``.
+        paper: ``--paper``.
 
     Raises:
         InputError: A template folder could expose secrets, or the output folder is the project
@@ -223,6 +232,7 @@ def with_overrides(
         framework=framework or project.framework,
         out=out or project.out,
         stale_years=project.stale_years if stale_years is None else stale_years,
+        brand=replace(project.brand, paper=paper) if paper else project.brand,
     )
     check_template_folders(merged)
     check_out(merged)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape as _markup_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -157,11 +157,11 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
         top: How many recommendations to show.
     """
     a, profile = report.assessment, report.profile
-    stdout.print(f"[bold]{escape(profile.country)}[/] · as of {profile.as_of}")
-    stdout.print(escape(index_line(a)))
+    print_table(f"[bold]{escape(profile.country)}[/] · as of {profile.as_of}")
+    print_table(escape(index_line(a)))
     tip = profile.anchors.tip_tier
     gsi = profile.anchors.gsi_government_response
-    stdout.print(
+    print_table(
         f"[dim]TIP report: {escape(tip.value)}{f' ({tip.year})' if tip.year else ''} · "
         f"Global Slavery Index: {escape(gsi.value.strip())}[/]"
     )
@@ -169,31 +169,31 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
     risks = {r.id: r.name for r in a.risks}
     for cap in a.index.caps:
         on = names[cap.component] if cap.component else risks[cap.risk or ""]
-        stdout.print(
+        print_table(
             f"[red]Band lowered to {cap.band}[/] ({escape(on.lower())}): {escape(cap.reason)}"
         )
-    stdout.print(_component_table(a))
+    print_table(_component_table(a))
     present = [r for r in a.risks if r.status == "present"]
     if present:
-        stdout.print("[bold]Re-trafficking risks documented[/]")
+        print_table("[bold]Re-trafficking risks documented[/]")
         rows = []
         for risk in present:
             weak = ", ".join(names[c].lower() for c in risk.weak_mitigators)
             rows.append(
                 f"{escape(risk.name)}" + (f"[dim] — weak: {escape(weak)}[/]" if weak else "")
             )
-        stdout.print(_hanging(rows, "•"))
+        print_table(_hanging(rows, "•"))
     headline = [r for r in report.recommendations if r.headline][:top]
-    stdout.print(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
+    print_table(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
     rows = [
         f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {escape(rec.institution_name)} · "
         f"{HORIZON_LABELS[rec.horizon]}\n{escape(reword(rec.text, terms))}"
         f"\n[dim]In 12 months: {escape(rec.indicator)}[/]"
         for rec in headline
     ]
-    stdout.print(_hanging(rows, None))
-    stdout.print(f"[bold]What we do not know[/] ({len(a.data_gaps)})")
-    stdout.print(_hanging([escape(reword(g.message, terms)) for g in a.data_gaps], "•"))
+    print_table(_hanging(rows, None))
+    print_table(f"[bold]What we do not know[/] ({len(a.data_gaps)})")
+    print_table(_hanging([escape(reword(g.message, terms)) for g in a.data_gaps], "•"))
 
 
 def index_line(a: Assessment) -> str:
@@ -205,6 +205,16 @@ def index_line(a: Assessment) -> str:
     head = f"Aftercare index {index.value:g} ({spread}), band {index.band}"
     cover = f"evidence covers {index.coverage:.0%} of the framework"
     return f"{head} · {cover}" + ("" if index.ranked else " · not ranked")
+
+
+def print_table(table: RenderableType) -> None:
+    """Print a table or text; piped into a file or program, without the padding at line ends."""
+    if stdout.is_terminal:
+        stdout.print(table)
+        return
+    with stdout.capture() as captured:
+        stdout.print(table)
+    stdout.out("\n".join(line.rstrip() for line in captured.get().splitlines()), highlight=False)
 
 
 def _hanging(rows: list[str], bullet: str | None) -> Table:
@@ -280,13 +290,19 @@ def print_list(rows: Sequence[SummaryRow]) -> None:
             row["as_of"],
             escape(row["largest_gap_name"] or "—"),
         )
-    stdout.print(table)
+    print_table(table)
     unranked = [r["country"] for r in rows if not r["ranked"]]
     if unranked:
         stdout.print(
             f"[dim]Not ranked (evidence covers less than 75% of the framework): "
             f"{escape(', '.join(unranked))}[/]"
         )
+
+
+@contextmanager
+def no_progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """Show nothing (``--quiet``); yield a function that ignores each step."""
+    yield lambda _step: None
 
 
 @contextmanager
@@ -307,18 +323,23 @@ def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def print_written(result: BuildResult) -> None:
-    """Print the table of files a build wrote, and its warnings."""
+def print_written(result: BuildResult, last: str = "comparative") -> None:
+    """Print the table of files a build wrote, and its warnings.
+
+    Args:
+        result: What the build wrote.
+        last: The comparative brief's file name, listed after the country briefs.
+    """
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("File", overflow="fold")
     table.add_column("Pages", justify="right")
     table.add_column("Size", justify="right")
     table.add_column("")
-    for item in sorted(result.written, key=lambda w: (w.path.stem == "comparative", w.path.name)):
+    for item in sorted(result.written, key=lambda w: (w.path.stem == last, w.path.name)):
         pages = "" if item.pages is None else str(item.pages)
         note = "unchanged" if item.unchanged else "written"
         table.add_row(escape(display_path(item.path)), pages, _size(item.size), note)
-    stdout.print(table)
+    print_table(table)
     for warning in result.warnings:
         stderr.print(f"[yellow]warning:[/] {escape(warning)}")
     changed = sum(not w.unchanged for w in result.written)

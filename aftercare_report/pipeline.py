@@ -44,6 +44,7 @@ class BuildRequest:
         jobs: Worker processes for rendering and PDFs.
         force: Make every PDF again even when its inputs are unchanged.
         shard: Build only shard K of N.
+        name: File name of the comparative brief, without extension.
     """
 
     countries: tuple[str, ...] = ()
@@ -55,6 +56,7 @@ class BuildRequest:
     jobs: int = 2
     force: bool = False
     shard: tuple[int, int] | None = None
+    name: str = "comparative"
 
 
 def analyse(
@@ -81,7 +83,11 @@ def analyse(
 
 
 def plan(
-    reports: Sequence[CountryReport], project: Project, *, country_briefs: bool = True
+    reports: Sequence[CountryReport],
+    project: Project,
+    *,
+    country_briefs: bool = True,
+    name: str = "comparative",
 ) -> list[Brief]:
     """List the briefs to make: one per country if asked, and a comparison of two or more.
 
@@ -89,8 +95,15 @@ def plan(
         reports: The countries, each assessed once.
         project: For the brand, terminology and language.
         country_briefs: Make one brief per country.
+        name: File name of the comparative brief.
+
+    Raises:
+        UsageError: ``name`` is the file name of a country brief in this build.
     """
     from aftercare_report.build import Brief
+
+    if country_briefs and name in {r.profile.slug for r in reports}:
+        raise UsageError(f"--name {name}: a country brief has that name; choose another")
 
     brand, terms, lang = project.brand, project.terms, project.language
     briefs = []
@@ -104,7 +117,7 @@ def plan(
         ctx = context.comparative_context(reports, brand, terms, lang)
         data = export.comparative_json(reports, terms)
         sources = tuple(a for r in reports for a in _source(r))
-        briefs.append(Brief("comparative", "comparative.html", ctx, data, sources, "comparison"))
+        briefs.append(Brief(name, "comparative.html", ctx, data, sources, "comparison"))
     return briefs
 
 
@@ -125,7 +138,7 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
     from aftercare_report import build as make
 
     reports = analyse(project, request.countries, request.peers)  # load, validate, assess
-    briefs = plan(reports, project, country_briefs=request.country_briefs)  # contexts, JSON
+    briefs = plan(reports, project, country_briefs=request.country_briefs, name=request.name)
     if not briefs:
         raise UsageError("nothing to build: a comparison needs at least two countries")
     if request.shard:

@@ -188,3 +188,20 @@ def test_comparative_lead_names_countries_as_they_read_in_a_sentence(
     lead = lead[: lead.index("</p>")]
     assert lead.count("United Kingdom") == lead.count("the United Kingdom")
     assert "weeks to a year" not in html  # a claim no profile supports
+
+
+@pytest.mark.slow
+def test_letter_paper_keeps_the_main_part_on_two_pages(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aftercare_report.cli import cli
+
+    args = ["build", "united-kingdom", "--format", "pdf", "--paper", "letter"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(tmp_path / "united-kingdom.pdf")
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(width), round(height)) == (612, 792)  # US Letter, in points
+    pages = _pages(tmp_path / "united-kingdom.pdf")
+    annex = next(i for i, t in enumerate(pages) if "Annex: the evidence behind this brief" in t)
+    assert annex <= 2
