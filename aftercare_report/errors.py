@@ -88,6 +88,10 @@ class InputError(AftercareError):
         self.findings = sorted_findings(findings)
         super().__init__("\n".join(f.format() for f in self.findings))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Finding]]]:
+        # Rebuilt from its findings, not its message, when it comes back from a worker process.
+        return (InputError, (self.findings,))
+
 
 class TemplateError(AftercareError):
     """A template failed to load or render; the message names the template, line and profile."""
