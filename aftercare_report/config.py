@@ -7,6 +7,7 @@ project file the bundled profiles and templates are used.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -392,7 +393,7 @@ def _outside(name: str, lines: dict[str, int], base: Path, data: ConfigFile) -> 
 def _finding(name: str, lines: dict[str, int], err: Any, hints: Hints) -> Finding:
     loc = tuple(str(p) for p in err["loc"])
     if err["type"] == "extra_forbidden":
-        allowed = allowed_keys(_SCHEMA, loc[:-1])
+        allowed = allowed_keys(_schema(), loc[:-1])
         message = f"unknown key '{loc[-1]}'{hints.did_you_mean(loc[-1], allowed)}"
     else:
         message = describe(err)
@@ -400,7 +401,11 @@ def _finding(name: str, lines: dict[str, int], err: Any, hints: Hints) -> Findin
     return Finding(name, line, 1 if line else 0, ".".join(loc), message)
 
 
-_SCHEMA = ConfigFile.model_json_schema()
+@functools.cache
+def _schema() -> dict[str, Any]:
+    return ConfigFile.model_json_schema()
+
+
 _ASSIGNMENT = re.compile(r"^\s*(?:\[+\s*([^\]]+?)\s*\]+|[\"']?([^\"'=\s]+)[\"']?\s*=)", re.M)
 
 

@@ -9,6 +9,7 @@ is read, never more than its limit.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -56,7 +57,7 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        reason = "it is a symlink" if exc.errno == 40 else (exc.strerror or str(exc))
+        reason = "it is a symlink" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
         raise Refused(reason) from None
     try:
         mode = os.fstat(fd).st_mode

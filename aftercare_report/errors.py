@@ -6,6 +6,7 @@ key path) from the moment it is found; the CLI only formats findings and maps er
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -60,11 +61,24 @@ class Finding:
 
 
 def printable(text: str) -> str:
-    """Return ``text`` with control characters escaped (``\\n``, ``\\x1b``), for one-line output."""
-    return "".join(
-        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
-        for c in text
-    )
+    """Return ``text`` with control characters escaped (``\\n``, ``\\x1b``), for one-line output.
+
+    The one rule for every line the tool prints: what could break the line, drive the terminal
+    or reorder the text is shown escaped; letters of every script, joiners and no-break spaces
+    are printed as they are.
+    """
+    return "".join(c.encode("unicode_escape").decode("ascii") if unsafe(c) else c for c in text)
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def unsafe(char: str) -> bool:
+    """Whether a character may not be printed as it is.
+
+    Control characters, line and paragraph separators, lone surrogates and bidi overrides.
+    """
+    return unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_CONTROLS
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -94,6 +108,10 @@ class InputError(AftercareError):
     def __init__(self, findings: Iterable[Finding]) -> None:
         self.findings = sorted_findings(findings)
         super().__init__("\n".join(f.format() for f in self.findings))
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Finding]]]:
+        # Rebuilt from its findings, not its message, when it comes back from a worker process.
+        return (InputError, (self.findings,))
 
 
 class TemplateError(AftercareError):

@@ -26,8 +26,8 @@ class Limits:
     """
 
     render_seconds: float = 30.0
-    pdf_seconds: float = 300.0
-    memory_mb: int = 3072
+    pdf_seconds: float = 120.0
+    memory_mb: int = 2048
     html_mb: int = 20
 
     @property

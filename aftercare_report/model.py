@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
+from aftercare_report.errors import unsafe
 from aftercare_report.limits import MAX_ITEMS, MAX_LINE, MAX_REFS, MAX_SOURCES, MAX_URL
 
 SCHEMA_VERSION = 2
@@ -53,10 +54,14 @@ def _printable(value: str) -> str:
 
 
 def one_line(value: str) -> str:
-    """Refuse any control character, newlines included (a validator for one-line fields)."""
-    # A name is printed on one line of a terminal or CI log: a newline there could start a
-    # line that GitHub Actions reads as a workflow command (`::error::`).
-    bad = next((c for c in value if not c.isprintable()), None)
+    """Refuse control characters, line breaks and bidi overrides (a validator for one-line fields).
+
+    A name is printed on one line of a terminal or CI log: a newline there could start a line
+    that GitHub Actions reads as a workflow command (``::error::``), and a bidi override could
+    make it read backwards. Joiners and no-break spaces, which real names in many scripts use,
+    are allowed.
+    """
+    bad = next((c for c in value if unsafe(c)), None)
     if bad is not None:
         raise PydanticCustomError(
             "control_character",

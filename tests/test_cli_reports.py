@@ -231,3 +231,13 @@ def test_same_input_gives_byte_identical_json(
     (report, *_) = analyse(profiles, FW)
     assert json.dumps(report_json(report)) == json.dumps(report_json(report)) == first[0]
     assert dumps() == first
+
+
+def test_printed_lines_escape_controls_but_keep_every_script() -> None:
+    from aftercare_report.errors import printable
+
+    assert printable("T\n::error::x\x1b[2J\u202e") == "T\\n::error::x\\x1b[2J\\u202e"
+    assert (
+        printable("क्\u200dष Côte\u00a0d'Ivoire ประเทศไทย")
+        == "क्\u200dष Côte\u00a0d'Ivoire ประเทศไทย"
+    )

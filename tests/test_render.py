@@ -216,3 +216,26 @@ def test_html_output_has_a_size_limit(framework: Framework, tmp_path: Path) -> N
             subject="t",
             max_chars=1024 * 1024,
         )
+
+
+def test_an_oversized_logo_is_refused_with_its_limit(framework: Framework, tmp_path: Path) -> None:
+    from aftercare_report.limits import ASSET_BYTES
+
+    with (tmp_path / "logo.png").open("wb") as logo:
+        logo.truncate(ASSET_BYTES + 1)  # sparse: a 10 MB file costs no disk
+    (profile,) = catalog.load_profiles([PROFILES / "valid" / "testland.yaml"], framework)
+    (rep,) = report.analyse([profile], framework)
+    ctx = context.country_context(rep, Brand(logo="logo.png"))
+    with pytest.raises(TemplateError, match=r"logo\.png: refused: it is larger than the limit"):
+        render(templates((tmp_path,)), "country.html", ctx, inline_css=True, subject="t")
+
+
+def test_a_fifo_template_is_refused_without_being_read(
+    framework: Framework, tmp_path: Path
+) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.html")  # opening it for reading would block forever
+    (tmp_path / "country.html").write_text('{% include "pipe.html" %}')
+    with pytest.raises(TemplateError, match=r"template 'pipe\.html' refused: it is not a regular"):
+        country_html(framework, PROFILES / "valid" / "testland.yaml", (tmp_path,))

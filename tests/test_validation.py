@@ -281,12 +281,14 @@ def test_a_folder_reports_every_bad_file(framework: Framework, tmp_path: Path) -
     assert {Path(f.path).stem for f in checked.errors} == set(LOADER_CASES)
 
 
+@pytest.mark.parametrize("registry_size", [20_000, 400])
 def test_twenty_thousand_unknown_ids_validate_in_linear_time(
-    framework: Framework, tmp_path: Path
+    framework: Framework, tmp_path: Path, registry_size: int
 ) -> None:
+    # 20k ids against 400 sources took 24 s (a hint per id); against 20k sources, 2.8 s.
     import time
 
-    registry = "".join(f"  src-{i}: x\n" for i in range(20_000))
+    registry = "".join(f"  src-{i}: x\n" for i in range(registry_size))
     refs = "".join(f"    - unknown-{i}\n" for i in range(20_000))
     text = VALID.read_text().replace(
         "    sources: [report-2023]\n  reflection_period:",
