@@ -816,7 +816,8 @@ def _recs(
 def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> FigureView:
     if figure.known:
         value = f"{figure.value:,}" if isinstance(figure.value, int) else f"{figure.value:,.2f}"
-        value = f"{value} {figure.unit}" if figure.unit else value
+        if figure.unit:
+            value = f"{value}%" if figure.unit == "%" else f"{value} {figure.unit}"
         if figure.proxy:
             value += " (proxy)"
     else:
