@@ -98,10 +98,11 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
 
     A library recommendation applies when the country's level is below its ``when_level_below``
     and, while the component is short of its target, only if it helps reach the target: steps
-    beyond the target wait until it is met. Priority: high for a severe gap or a gap in support
-    over time with a documented linked risk; medium for other gaps and missing evidence; low for
-    steps beyond the target. Order: priority, urgent continuity gaps first, severity, the
-    profile's own before the library's, then framework and library order.
+    beyond the target wait until it is met. Priority: high for a severe gap, a gap in support
+    over time with a documented linked risk, or a source's own recommendation on a gap; medium
+    for other gaps and missing evidence; low for steps beyond the target. Order: priority,
+    urgent continuity gaps first, the profile's own, then those resting on a binding instrument,
+    severity, then framework and library order.
 
     Args:
         assessment: The country's assessment.
@@ -122,14 +123,16 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
                 picked.append((order[result.id] + i, made))
     picked.extend((len(order) * 100, rec) for rec in _data_recs(assessment))
 
-    def key(item: tuple[int, Recommendation]) -> tuple[int, bool, bool, float, int]:
+    def key(item: tuple[int, Recommendation]) -> tuple[int, bool, bool, bool, float, int]:
         position, rec = item
-        # A source's own recommendation for the country comes before the library's generic ones;
-        # within a component, the library's order holds (what closes the gap comes first).
+        # A source's own recommendation for the country comes before the library's generic
+        # ones, and what the country's own treaties require before good practice; within a
+        # component, the library's order holds (what closes the gap comes first).
         return (
             PRIORITIES.index(rec.priority),
             not rec.urgent_continuity,
             rec.origin != "profile",
+            not rec.binding and rec.origin != "profile",
             -rec.severity,
             position,
         )
