@@ -50,7 +50,8 @@ RELOAD_JS = """\
 """
 
 _STEM = re.compile(r"^/([a-z0-9][a-z0-9_-]{0,79})\.(html|pdf)$")
-_DEBOUNCE_MS = 300  # an editor's save is a burst of events; one rebuild, and still feels live
+_DEBOUNCE_MS = 300  # an editor's save is a burst of events: one rebuild, and still feels live
+_WAKE_MS = 200  # the watcher reports "no change" this often, so the first report means it runs
 _KEEPALIVE = 15.0  # seconds between SSE comments: a closed tab is noticed when a write fails
 
 
@@ -232,30 +233,44 @@ def serve(
     load()  # a project file that does not load is an error at once, not a page
     with tempfile.TemporaryDirectory(prefix="aftercare-serve-") as tmp:
         preview = Preview(load, Path(tmp), options, name)
-        _report_build(preview.rebuild(), report)
-        server = _server(preview, options)
-        thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
-        thread.start()
-        host, port = str(server.server_address[0]), server.server_address[1]
-        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-        (ready or report)(f"Serving the briefs on {url} (Ctrl-C stops)")
+        server: ThreadingHTTPServer | None = None
         try:
             while True:
                 targets = watched(preview.project or load())
                 for changes in watchfiles.watch(
-                    *_folders(targets), watch_filter=_relevant(targets)
+                    *_folders(targets),
+                    watch_filter=_relevant(targets),
+                    debounce=_DEBOUNCE_MS,
+                    rust_timeout=_WAKE_MS,
+                    yield_on_timeout=True,
                 ):
-                    names = sorted({display_path(Path(p)) for _, p in changes})
-                    report(f"changed: {', '.join(names[:5])}; rebuilding")
-                    _report_build(preview.rebuild(), report)
-                    if preview.project and watched(preview.project) != targets:
-                        break  # the project file named other inputs: watch those
+                    if server is None:  # the watcher runs now: no later change goes unseen
+                        _report_build(preview.rebuild(), report)
+                        server = _start(preview, options, ready or report)
+                    elif changes:
+                        names = sorted({display_path(Path(p)) for _, p in changes})
+                        report(f"changed: {', '.join(names[:5])}; rebuilding")
+                        _report_build(preview.rebuild(), report)
+                        if preview.project and watched(preview.project) != targets:
+                            break  # the project file named other inputs: watch those
         except KeyboardInterrupt:
             report("Stopped.")
         finally:
             preview.close()
-            server.shutdown()
-            server.server_close()
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+
+
+def _start(
+    preview: Preview, options: ServeOptions, ready: Callable[[str], None]
+) -> ThreadingHTTPServer:
+    server = _server(preview, options)
+    threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
+    host, port = str(server.server_address[0]), server.server_address[1]
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    ready(f"Serving the briefs on {url} (Ctrl-C stops)")
+    return server
 
 
 def _folders(targets: Iterable[Path]) -> list[Path]:
