@@ -119,3 +119,17 @@ def test_a_stylesheet_url_leaving_its_folder_is_refused(project: Path, tmp_path:
         "a { b: url(data:x); c: url('https://x/y.png') }", folder, folder, "x"
     )
     assert css == "a { b: url(data:x); c: url('https://x/y.png') }"
+
+
+@pytest.mark.slow
+def test_a_missing_image_in_the_pdf_is_named_once_as_the_team_wrote_it(project: Path) -> None:
+    template = (
+        '{% extends "default:country.html" %}\n{% block closing %}'
+        '<img src="extra/missing.png" alt="">{% endblock %}\n'
+    )
+    code, err = build(project, template, "--format", "pdf", "--jobs", "1")
+    assert code == 0, err  # a warning for the PDF alone; --strict fails on it
+    assert err.count("not found: templates/extra/missing.png") == 1, err
+    assert "__aftercare_templates__" not in err
+    code, err = build(project, template, "--format", "pdf", "--jobs", "1", "--strict")
+    assert code == 1 and err.count("not found: templates/extra/missing.png") == 1, err
