@@ -26,6 +26,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from aftercare_report import inert
 from aftercare_report.confine import Refused, read_inside
@@ -284,7 +285,8 @@ def _report_build(error: str | None, report: Callable[[str], None]) -> None:
 
 
 def _server(preview: Preview, options: ServeOptions) -> ThreadingHTTPServer:
-    handler = type("Handler", (_Handler,), {"preview": preview})
+    attributes = {"preview": preview, "loopback": is_loopback(options.host)}
+    handler = type("Handler", (_Handler,), attributes)
     server_class = _Server6 if ":" in options.host else _Server
     return server_class((options.host.strip("[]"), options.port), handler)
 
@@ -301,10 +303,14 @@ class _Handler(BaseHTTPRequestHandler):
     """Answers GET for the index, the briefs, the reload script and the event stream."""
 
     preview: Preview
+    loopback: bool
     server_version = "aftercare-report-serve"
 
     def do_GET(self) -> None:
         """Route a GET request."""
+        if not self._host_allowed():
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain", b"unknown host name\n")
+            return
         path, _, query = self.path.partition("?")
         if path == "/__reload.js":
             self._send(HTTPStatus.OK, "text/javascript", RELOAD_JS.encode())
@@ -320,6 +326,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._brief(match[1], match[2])
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+
+    def _host_allowed(self) -> bool:
+        # On loopback, only names of this machine: a web page elsewhere could otherwise point a
+        # name of its own at 127.0.0.1 (DNS rebinding) and read the briefs from its scripts.
+        if not self.loopback:
+            return True
+        try:
+            name = urlsplit("//" + self.headers.get("Host", "")).hostname or ""
+        except ValueError:
+            return False
+        return name in ("127.0.0.1", "localhost", "::1")
 
     def _brief(self, stem: str, kind: str) -> None:
         if kind == "pdf":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -14,6 +15,7 @@ def test_a_profile_change_appears_in_the_served_page(tmp_path: Path) -> None:
     profile = make_project(tmp_path)
     with serving(tmp_path) as url:
         _served_pages_allow_only_our_reload_script(url)
+        _only_this_machines_names_are_answered(url)  # no DNS rebinding
         status, index = fetch(url)
         assert status == 200
         assert 'href="/testland.html"' in index and 'href="/testland.pdf"' in index
@@ -61,3 +63,13 @@ def test_loopback_addresses() -> None:
     assert serve.is_loopback("127.0.0.1") and serve.is_loopback("::1")
     assert serve.is_loopback("localhost")
     assert not serve.is_loopback("0.0.0.0") and not serve.is_loopback("192.168.1.4")
+
+
+def _only_this_machines_names_are_answered(url: str) -> None:
+    for host, status in [("attacker.example", 421), ("localhost:1", 200), ("[::1]:8", 200)]:
+        request = urllib.request.Request(url, headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == status
+        except urllib.error.HTTPError as exc:
+            assert exc.code == status, host

@@ -20,6 +20,8 @@ ALLOWED = {
     "jinja2": {"templating"},
     "markupsafe": {"templating"},
     "weasyprint": {"pdf_render"},
+    "watchfiles": {"serve"},
+    "http.server": {"serve"},
 }
 
 
