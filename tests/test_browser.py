@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from aftercare_report import serve
 from aftercare_report.cli import cli
 
 from .serving import SUMMARY, make_project, serving
@@ -94,7 +95,11 @@ def test_axe_finds_no_serious_or_critical_violations(browser: Any, briefs: list[
     browser.get("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main>")
     assert [v["rule"] for v in _serious(browser, axe)] == ["image-alt"]
     found = {}
-    for brief in briefs:
+    pages = briefs[0].parent / "serve"
+    pages.mkdir(exist_ok=True)  # what `serve` shows besides briefs: its index and a failed build
+    (pages / "index.html").write_text(serve.index_page(["testland"], 1))
+    (pages / "error.html").write_text(serve.error_page("profiles/x.yaml:3:1: <bad>", 1))
+    for brief in [*briefs, pages / "index.html", pages / "error.html"]:
         browser.get(brief.as_uri())
         bad = _serious(browser, axe)
         if bad:
