@@ -21,6 +21,7 @@ import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -170,16 +171,8 @@ class Preview:
         return pipeline.build(replace(project, out=self.out), request, _no_progress)
 
 
-def _no_progress(total: int) -> _NoProgress:
-    return _NoProgress()
-
-
-class _NoProgress:
-    def __enter__(self) -> Callable[[str], None]:
-        return lambda _: None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+def _no_progress(total: int) -> AbstractContextManager[Callable[[str], None]]:
+    return nullcontext(lambda _: None)  # the terminal shows builds, not steps
 
 
 def watched(project: Project) -> tuple[Path, ...]:

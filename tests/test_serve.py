@@ -6,6 +6,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from aftercare_report import inert, serve
 
 from .serving import SUMMARY, eventually, fetch, make_project, serving
@@ -73,3 +75,15 @@ def _only_this_machines_names_are_answered(url: str) -> None:
                 assert response.status == status
         except urllib.error.HTTPError as exc:
             assert exc.code == status, host
+
+
+@pytest.mark.slow
+def test_a_pdf_link_makes_the_pdf_when_opened(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    with serving(tmp_path, "--jobs", "1") as url:
+        status, _ = fetch(url)
+        assert status == 200
+        pdf = urllib.request.urlopen(url + "testland.pdf", timeout=120)
+        with pdf:
+            assert pdf.headers["Content-Type"] == "application/pdf"
+            assert pdf.read(5) == b"%PDF-"
