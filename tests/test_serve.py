@@ -13,9 +13,10 @@ from aftercare_report import inert, serve
 from .serving import SUMMARY, eventually, fetch, make_project, serving
 
 
-def test_a_profile_change_appears_in_the_served_page(tmp_path: Path) -> None:
+def test_a_profile_change_appears_in_the_served_page_and_an_error_too(tmp_path: Path) -> None:
+    # One server for the whole story: starting one costs about a second of the fast set.
     profile = make_project(tmp_path)
-    with serving(tmp_path) as url:
+    with serving(tmp_path, "--jobs", "1") as url:
         _served_pages_allow_only_our_reload_script(url)
         _only_this_machines_names_are_answered(url)  # no DNS rebinding
         status, index = fetch(url)
@@ -23,22 +24,19 @@ def test_a_profile_change_appears_in_the_served_page(tmp_path: Path) -> None:
         assert 'href="/testland.html"' in index and 'href="/testland.pdf"' in index
         status, page = fetch(url + "testland.html")
         assert status == 200 and SUMMARY in page
-        profile.write_text(profile.read_text().replace(SUMMARY, "Testland now keeps cases open."))
+        text = profile.read_text().replace(SUMMARY, "Testland now keeps cases open.")
+        profile.write_text(text)
         eventually(lambda: "Testland now keeps cases open." in fetch(url + "testland.html")[1])
-    assert not list(tmp_path.glob("out*")), "serve writes nothing into the project"
 
-
-def test_a_failed_build_shows_its_error_with_file_and_line_in_the_page(tmp_path: Path) -> None:
-    profile = make_project(tmp_path)
-    with serving(tmp_path) as url:
-        text = profile.read_text()
-        profile.write_text(text.replace("level: 3", "level: 7 <b>", 1))
+        profile.write_text(text.replace("level: 3", "level: 7 <b>", 1))  # a failed build
         eventually(lambda: fetch(url + "testland.html")[0] == 500)
         page = fetch(url + "testland.html")[1]
         assert "profiles/testland.yaml:11:12: components.identification.level" in page
         assert "&lt;b&gt;" in page and "<b>" not in page  # escaped
+        assert fetch(url)[0] == 500  # every page shows it
         profile.write_text(text)
         eventually(lambda: fetch(url + "testland.html")[0] == 200)
+    assert not list(tmp_path.glob("out*")), "serve writes nothing into the project"
 
 
 def _served_pages_allow_only_our_reload_script(url: str) -> None:

@@ -21,7 +21,6 @@ ALLOWED = {
     "markupsafe": {"templating"},
     "weasyprint": {"pdf_render"},
     "watchfiles": {"serve"},
-    "http.server": {"serve"},
 }
 
 
