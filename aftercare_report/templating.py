@@ -233,13 +233,14 @@ def check_inheritance(tpl: Templates, name: str) -> None:
     """
     if name in tpl.checked:
         return
-    first, seen = name, []
+    first, seen = name, list[str]()
     while True:
         source, filename = _source(tpl, name)
         if Path(filename).is_relative_to(tpl.folders[-1]):
             break  # the bundled defaults are sound (their tests say so); parsing them is slow
         if filename in seen:
-            raise TemplateError(f"{display_path(Path(filename))}: extends itself")
+            chain = " -> ".join(display_path(Path(f)) for f in [*seen, filename])
+            raise TemplateError(f"{chain}: templates that extend each other in a loop")
         seen.append(filename)
         tree = tpl.env.parse(source, name, filename)
         parent = _parent(tree)

@@ -133,3 +133,14 @@ def test_a_missing_image_in_the_pdf_is_named_once_as_the_team_wrote_it(project: 
     assert "__aftercare_templates__" not in err
     code, err = build(project, template, "--format", "pdf", "--jobs", "1", "--strict")
     assert code == 1 and err.count("not found: templates/extra/missing.png") == 1, err
+
+
+def test_templates_extending_each_other_in_a_loop_are_named(project: Path) -> None:
+    (project / "templates").mkdir()
+    (project / "templates" / "base.html").write_text('{% extends "country.html" %}\n')
+    code, err = build(project, '{% extends "base.html" %}\n')
+    assert code == 1
+    assert err.strip() == (
+        "error: templates/country.html -> templates/base.html -> templates/country.html: "
+        f"templates that extend each other in a loop {SUBJECT}"
+    )
