@@ -300,12 +300,26 @@ def _blocks_of_chain(tpl: Templates, name: str) -> set[str]:
     for _ in range(20):  # a chain this deep is a loop; the render reports it
         template = tpl.env.get_template(name)
         found.update(template.blocks)
-        source, filename = _source(tpl, name)
-        parent = _parent(tpl.env.parse(source, name, filename))
+        parent = _parent_name(tpl, name)
         if parent is None:
             break
-        name = parent[0]
+        name = parent
     return found
+
+
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_EXTENDS = re.compile(r"""\{%-?\s*extends\s+(["'])([^"']+)\1""")
+
+
+def _parent_name(tpl: Templates, name: str) -> str | None:
+    source, filename = _source(tpl, name)
+    if Path(filename).is_relative_to(tpl.folders[-1]):
+        # A bundled template extends plainly, if at all: a pattern finds it in microseconds,
+        # where parsing takes tens of milliseconds.
+        match = _EXTENDS.search(_COMMENT.sub("", source))
+        return match[2] if match else None
+    parent = _parent(tpl.env.parse(source, name, filename))
+    return parent[0] if parent else None
 
 
 @dataclass(frozen=True)
