@@ -458,6 +458,70 @@ def compare(countries: tuple[str, ...], **options: Any) -> None:
 
 
 @cli.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine)."
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port."
+)
+@click.option("--pdf", is_flag=True, help="Make PDFs with every rebuild (default: when opened).")
+@click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Template folder searched before the defaults (repeatable).",
+)
+@click.option(
+    "--profiles",
+    "profile_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="Profile file or folder (repeatable). Default: the project's or the bundled ones.",
+)
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
+def serve(
+    host: str,
+    port: int,
+    pdf: bool,
+    template_dirs: tuple[Path, ...],
+    profile_dirs: tuple[Path, ...],
+    jobs: int,
+) -> None:
+    """Preview the briefs in a browser; rebuild and reload on every change.
+
+    Builds the HTML briefs into a temporary folder, serves them with an index page (each brief's
+    PDF is made when its link is opened), and watches the profiles, templates, framework and
+    project file. Open pages reload after each build; a failed build shows its error in the page.
+
+    \b
+    Examples:
+      aftercare-report serve                     # then open http://127.0.0.1:8000/
+      aftercare-report serve --port 8080 --templates my-templates/
+    """
+    from aftercare_report import config
+    from aftercare_report import serve as serving
+
+    if not serving.is_loopback(host):
+        click.echo(
+            f"warning: listening on {errors_printable(host)}: anyone who can reach this "
+            "machine can read the briefs (the default, 127.0.0.1, is this machine only)",
+            err=True,
+        )
+    root = click.get_current_context().find_root()
+    path = root.obj if isinstance(root.obj, Path) else config.find_config(Path.cwd())
+
+    def load() -> Project:
+        return config.load_project(path, profiles=profile_dirs, templates=template_dirs)
+
+    def report(line: str) -> None:
+        click.echo("\n".join(errors_printable(part) for part in line.splitlines()), err=True)
+
+    options = serving.ServeOptions(host=host, port=port, pdf=pdf, jobs=jobs)
+    serving.serve(load, options, report)
+
+
+@cli.command()
 def paths() -> None:
     """Show where the bundled templates, profiles, framework and schema are installed.
 

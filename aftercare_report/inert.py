@@ -40,10 +40,15 @@ def problems(html: str, *, allow_scripts: bool = False) -> list[str]:
     return scanner.found
 
 
+def csp_meta(*, allow_scripts: bool = False) -> str:
+    """Return the ``<meta>`` element that carries a brief's Content-Security-Policy."""
+    policy = CSP_WITH_SCRIPTS if allow_scripts else CSP
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+
+
 def with_csp(html: str, *, allow_scripts: bool = False) -> str:
     """Put the Content-Security-Policy first in the ``<head>`` (or first in the document)."""
-    policy = CSP_WITH_SCRIPTS if allow_scripts else CSP
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    meta = csp_meta(allow_scripts=allow_scripts)
     head = re.search(r"<head\b[^>]*>", html, re.IGNORECASE)
     at = head.end() if head else 0
     return f"{html[:at]}\n{meta}{html[at:]}" if head else f"{meta}\n{html}"

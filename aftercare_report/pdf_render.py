@@ -17,14 +17,14 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote, unquote, urlsplit
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from aftercare_report.confine import Refused, hidden, inside, read_regular
-from aftercare_report.errors import BuildError
+from aftercare_report.errors import BuildError, display_path
 from aftercare_report.limits import ASSET_BYTES
 from aftercare_report.pdf import PdfRequest, PdfResult
 
@@ -52,7 +52,8 @@ class ConfinedFetcher(URLFetcher):
     def __init__(self, roots: Sequence[Path]) -> None:
         super().__init__(allowed_protocols=("data", "file"))
         self.roots = tuple(r.resolve() for r in roots)
-        self.refused: list[str] = []
+        self.refused: dict[str, str] = {}
+        """What was not served: the URL asked for, and the message for the person who wrote it."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         """Serve ``url`` if it is a ``data:`` URL or a file inside a template folder."""
@@ -60,17 +61,21 @@ class ConfinedFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         found = self._template_file(url) if scheme == "file" else None
+        if isinstance(found, str):
+            self._refuse(url, found)
         if found is None:
-            self.refused.append(url)
-            raise ValueError(f"refused to fetch {url}: only data: URLs and template files")
+            self._refuse(url, f"refused to fetch {url}: only data: URLs and template files")
         canonical, path = found
         try:
             data = read_regular(path, ASSET_BYTES)
         except Refused as exc:
-            self.refused.append(url)
-            raise ValueError(f"refused to fetch {url}: {exc}") from None
+            self._refuse(url, f"refused to fetch {display_path(path)}: {exc}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(canonical, data, {"Content-Type": mime})
+
+    def _refuse(self, url: str, message: str) -> NoReturn:
+        self.refused[url] = message
+        raise ValueError(message)
 
     def url_of(self, folder: Path) -> str:
         """Return the virtual URL of a folder inside a template root (a stylesheet's base)."""
@@ -81,7 +86,8 @@ class ConfinedFetcher(URLFetcher):
                 return virtual_base(index) + (quote(relative) + "/" if relative != "." else "")
         raise BuildError(f"{folder}: a stylesheet must live in a template folder")
 
-    def _template_file(self, url: str) -> tuple[str, Path] | None:
+    def _template_file(self, url: str) -> tuple[str, Path] | str | None:
+        """The canonical URL and file a virtual URL names; a message if it names no file."""
         parts = urlsplit(url)  # the query and #fragment are dropped, never part of the path
         path = unquote(parts.path)
         if parts.netloc or not path.startswith(VIRTUAL_ROOT):
@@ -96,6 +102,8 @@ class ConfinedFetcher(URLFetcher):
             target = inside(root / relative, root)  # symlinks and .. resolved before the check
         except Refused:
             return None
+        if not os.path.lexists(root / relative):
+            return f"not found: {display_path(root / relative)}"  # the path the team wrote
         if not target.is_file():
             return None
         return f"{virtual_base(int(index))}{quote(relative)}", target
@@ -202,5 +210,8 @@ def make_pdf(request: PdfRequest) -> PdfResult:
         except Exception as exc:  # WeasyPrint raises many types; the message is what helps
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             raise BuildError(f"PDF rendering failed for '{request.title}': {reason}") from exc
-    warnings = [*log.messages, *(f"refused to fetch {u}" for u in fetcher.refused)]
+    # WeasyPrint logs each refused file again under its internal URL: the fetcher's message
+    # names the file as the team wrote it, once.
+    logged = [m for m in log.messages if not any(u in m for u in fetcher.refused)]
+    warnings = [*logged, *fetcher.refused.values()]
     return PdfResult(data, len(document.pages), tuple(dict.fromkeys(warnings)))

@@ -8,6 +8,8 @@ only ever enters as escaped data: ``{{ 7*7 }}`` in a profile prints as written.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import difflib
 import mimetypes
 import os
 import re
@@ -20,12 +22,15 @@ from typing import Any, NoReturn
 
 import jinja2
 import jinja2.filters
+from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import missing
 from markupsafe import Markup
 
+from aftercare_report import assets
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.confine import Refused, hidden, inside, read_inside, read_regular, secret_risk
 from aftercare_report.context import BriefContext
@@ -191,6 +196,132 @@ def _indent(value: Any, width: int | str = 4, first: bool = False, blank: bool =
     return jinja2.filters.do_indent(value, width, first, blank)
 
 
+class HintedUndefined(jinja2.StrictUndefined):
+    """Strict undefined values whose error names the context's class and the closest field.
+
+    Jinja's own message names the internal class (``'aftercare_report.context.CountryView
+    object' has no attribute 'sumary'``) and suggests nothing; the context classes are the
+    documented contract, so their fields are what a misspelt name most likely meant.
+    """
+
+    @property
+    def _undefined_message(self) -> str:
+        owner, name = self._undefined_obj, self._undefined_name
+        if owner is missing or not isinstance(name, str):
+            return super()._undefined_message
+        if not dataclasses.is_dataclass(owner) or isinstance(owner, type):
+            return super()._undefined_message
+        fields = [f.name for f in dataclasses.fields(owner)]
+        close = difflib.get_close_matches(name, fields, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; see docs/templates.md"
+        return f"{type(owner).__name__} has no field '{name}'{hint}"
+
+
+def check_inheritance(tpl: Templates, name: str) -> None:
+    """Refuse overrides whose blocks the parent lacks, and templates that extend themselves.
+
+    A block the parent does not define is never shown: ``{% block key_mesages %}`` would drop
+    the team's text without a word. ``{% extends "country.html" %}`` in a team's own
+    ``country.html`` finds itself first on the search path and recurses without end.
+
+    Args:
+        tpl: The template search path.
+        name: The template to check, with each template it extends.
+
+    Raises:
+        TemplateError: Naming the template file and line, with a did-you-mean or a hint.
+    """
+    if name in tpl.checked:
+        return
+    first, seen = name, list[str]()
+    while True:
+        source, filename = _source(tpl, name)
+        if Path(filename).is_relative_to(tpl.folders[-1]):
+            break  # the bundled defaults are sound (their tests say so); parsing them is slow
+        if filename in seen:
+            chain = " -> ".join(display_path(Path(f)) for f in [*seen, filename])
+            raise TemplateError(f"{chain}: templates that extend each other in a loop")
+        seen.append(filename)
+        tree = tpl.env.parse(source, name, filename)
+        parent = _parent(tree)
+        if parent is None:
+            break
+        where = f"{display_path(Path(filename))}:{parent[1]}"
+        if _source(tpl, parent[0])[1] == filename:
+            raise TemplateError(
+                f"{where}: {name} extends itself; write "
+                f'{{% extends "default:{parent[0]}" %}} to extend the bundled {parent[0]}'
+            )
+        _check_blocks(tpl, tree, filename, parent[0])
+        name = parent[0]
+    tpl.checked.add(first)
+
+
+def _source(tpl: Templates, name: str) -> tuple[str, str]:
+    assert tpl.env.loader is not None
+    source, filename, _ = tpl.env.loader.get_source(tpl.env, name)
+    return source, filename or name
+
+
+def _parent(tree: nodes.Template) -> tuple[str, int] | None:
+    """The name and line of the template this one extends, if it names one plainly."""
+    for node in tree.find_all(nodes.Extends):
+        if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+            return node.template.value, node.lineno
+    return None
+
+
+def _check_blocks(tpl: Templates, tree: nodes.Template, filename: str, parent: str) -> None:
+    known = _blocks_of_chain(tpl, parent)
+    for block in _outer_blocks(tree):
+        if block.name not in known:
+            close = difflib.get_close_matches(block.name, sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise TemplateError(
+                f"{display_path(Path(filename))}:{block.lineno}: block '{block.name}' is not "
+                f"defined in {parent}, so its content would never show{hint}"
+            )
+
+
+def _outer_blocks(node: nodes.Node) -> list[nodes.Block]:
+    """Blocks not inside another block: those must override one of the parent's.
+
+    A block nested in an override is new, and shown where it stands; a child may override it.
+    """
+    found = []
+    for child in node.iter_child_nodes():
+        found.extend([child] if isinstance(child, nodes.Block) else _outer_blocks(child))
+    return found
+
+
+def _blocks_of_chain(tpl: Templates, name: str) -> set[str]:
+    """Every block a template and the templates it extends define."""
+    found: set[str] = set()
+    for _ in range(20):  # a chain this deep is a loop; the render reports it
+        template = tpl.env.get_template(name)
+        found.update(template.blocks)
+        parent = _parent_name(tpl, name)
+        if parent is None:
+            break
+        name = parent
+    return found
+
+
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_EXTENDS = re.compile(r"""\{%-?\s*extends\s+(["'])([^"']+)\1""")
+
+
+def _parent_name(tpl: Templates, name: str) -> str | None:
+    source, filename = _source(tpl, name)
+    if Path(filename).is_relative_to(tpl.folders[-1]):
+        # A bundled template extends plainly, if at all: a pattern finds it in microseconds,
+        # where parsing takes tens of milliseconds.
+        match = _EXTENDS.search(_COMMENT.sub("", source))
+        return match[2] if match else None
+    parent = _parent(tpl.env.parse(source, name, filename))
+    return parent[0] if parent else None
+
+
 @dataclass(frozen=True)
 class Templates:
     """A template search path and the sandboxed environment that reads it.
@@ -198,10 +329,13 @@ class Templates:
     Attributes:
         folders: The team's folders, in order, then the bundled defaults last.
         env: The Jinja environment.
+        checked: Templates whose inheritance :func:`check_inheritance` found sound (parsing
+            takes tens of milliseconds; the files do not change during a build).
     """
 
     folders: tuple[Path, ...]
     env: SandboxedEnvironment
+    checked: set[str] = dataclasses.field(default_factory=set, compare=False, repr=False)
 
     def find(self, name: str) -> Path:
         """Return the first file called ``name`` along the search path (for CSS and images).
@@ -268,7 +402,7 @@ def templates(folders: Sequence[Path] = (), project_root: Path | None = None) ->
     env = BoundedSandbox(
         loader=loader,
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=HintedUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -300,12 +434,17 @@ def render(
         TemplateError: Naming the template file and line, and the subject.
     """
     try:
+        check_inheritance(tpl, name)
         template = tpl.env.get_template(name)
         styles = Markup(stylesheet_block(tpl, brief)) if inline_css else Markup("")
         logo = logo_uri(tpl, brief)
         medium = "screen" if inline_css else "print"
         chunks = template.generate(brief=brief, inline_styles=styles, logo_uri=logo, medium=medium)
-        return _bounded(chunks, max_chars, name, subject)
+        html = _bounded(chunks, max_chars, name, subject)
+        if inline_css:  # the HTML brief is one file; the PDF maker fetches its own files
+            html = assets.inline_images(html, tpl.folders[0], name)
+            _bounded(iter([html]), max_chars, name, subject)
+        return html
     except jinja2.TemplateSyntaxError as exc:
         where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else name
         raise TemplateError(f"{where}: {exc.message} (rendering {subject})") from None
@@ -314,7 +453,11 @@ def render(
         where = _template_frame(exc, name)
         msg = f"{where}: template '{exc.name}' not found in {tried} (rendering {subject})"
         raise TemplateError(msg) from None
-    except (TemplateError, MemoryError):
+    except TemplateError as exc:
+        if "(rendering " in str(exc):
+            raise
+        raise TemplateError(f"{exc} (rendering {subject})") from None
+    except MemoryError:
         raise  # a memory error is the worker's to report, with its limit
     except Exception as exc:  # sandbox violations, undefined names, errors inside filters
         raise TemplateError(f"{_template_frame(exc, name)}: {exc} (rendering {subject})") from None
@@ -348,11 +491,15 @@ def stylesheet_text(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path
         tpl: The template search path.
         brief: The context (its ``stylesheets`` names the files).
     """
+    return [(text, path.parent) for text, path in _stylesheets(tpl, brief)]
+
+
+def _stylesheets(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path]]:
     out = []
     for css in brief.stylesheets:
         path = tpl.find(css)
         try:
-            out.append((_read(path, TEMPLATE_BYTES).decode("utf-8"), path.parent))
+            out.append((_read(path, TEMPLATE_BYTES).decode("utf-8"), path))
         except UnicodeDecodeError as exc:
             where = f"{display_path(path)}: byte {exc.start}"
             raise TemplateError(f"{where} is not valid UTF-8; save it as UTF-8") from None
@@ -362,9 +509,14 @@ def stylesheet_text(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path
 def stylesheet_block(tpl: Templates, brief: BriefContext) -> str:
     """Return the stylesheets as one ``<style>`` element for self-contained HTML.
 
-    ``</`` is escaped so a stylesheet can never close the element and inject markup.
+    Images and fonts they name with ``url()`` are inlined as data URIs. ``</`` is escaped so a
+    stylesheet can never close the element and inject markup.
     """
-    css = "\n".join(text for text, _ in stylesheet_text(tpl, brief))
+    texts = []
+    for text, path in _stylesheets(tpl, brief):
+        root = next(f for f in tpl.folders if path.is_relative_to(f))  # find() confined it
+        texts.append(assets.inline_css_urls(text, path.parent, root, display_path(path)))
+    css = "\n".join(texts)
     return "<style>\n" + css.replace("</", "<\\/") + "\n</style>"
 
 

@@ -20,6 +20,7 @@ ALLOWED = {
     "jinja2": {"templating"},
     "markupsafe": {"templating"},
     "weasyprint": {"pdf_render"},
+    "watchfiles": {"serve"},
 }
 
 

@@ -1,0 +1,435 @@
+"""Preview briefs live: build into a temporary folder, serve it on localhost, rebuild on change.
+
+:func:`serve` builds the project's HTML briefs with the ordinary pipeline into a temporary folder,
+serves them with the standard library's ``ThreadingHTTPServer``, watches the profiles, templates,
+framework and project file with ``watchfiles``, and rebuilds when one changes (the pipeline
+renders HTML in milliseconds and its manifest reuses every PDF whose inputs did not change).
+
+Open pages reload by themselves: served pages (never the files on disk) load ``/__reload.js``,
+which listens to ``/__events`` (Server-Sent Events) and reloads when a build finishes. Built briefs
+carry a policy that forbids every script; served pages get the same policy as an HTTP header
+instead, allowing scripts from this origin only, so the one script that runs is ours. When a
+build fails, every page shows the error (escaped, with its file and line) until a build succeeds.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import socket
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from aftercare_report import inert
+from aftercare_report.confine import Refused, read_inside
+from aftercare_report.errors import AftercareError, display_path, printable
+from aftercare_report.limits import OUTPUT_BYTES
+from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
+
+if TYPE_CHECKING:
+    from aftercare_report.build import BuildResult, OutputFormat
+    from aftercare_report.config import Project
+
+SERVED_CSP = inert.CSP + "; script-src 'self'; connect-src 'self'"
+"""The policy of a served page: the brief's own, plus scripts and events from this server."""
+
+RELOAD_JS = """\
+// aftercare-report serve: reload this page when a build finishes (never part of a brief).
+(() => {
+  const since = new URL(document.currentScript.src).searchParams.get("since") || "0";
+  const events = new EventSource("/__events?since=" + encodeURIComponent(since));
+  events.addEventListener("reload", () => { events.close(); location.reload(); });
+})();
+"""
+
+_STEM = re.compile(r"^/([a-z0-9][a-z0-9_-]{0,79})\.(html|pdf)$")
+_DEBOUNCE_MS = 300  # an editor's save is a burst of events: one rebuild, and still feels live
+_WAKE_MS = 200  # the watcher reports "no change" this often, so the first report means it runs
+_KEEPALIVE = 15.0  # seconds between SSE comments: a closed tab is noticed when a write fails
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How to serve.
+
+    Attributes:
+        host: Address to bind; loopback unless the user asks otherwise.
+        port: TCP port (0 picks a free one).
+        pdf: Build PDFs with every rebuild, not only when one is asked for.
+        jobs: Worker processes for rendering and PDFs.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    pdf: bool = False
+    jobs: int = 2
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (``127.0.0.1``, ``::1``, ``localhost``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Preview:
+    """The latest build of a project in a folder of its own, and what pages need to know of it.
+
+    Builds run one at a time (a change and a PDF asked for at once wait for each other).
+    Pages wait on :attr:`changed` for the generation to move on.
+    """
+
+    def __init__(
+        self, load: Callable[[], Project], out: Path, options: ServeOptions, name: str
+    ) -> None:
+        self._load = load
+        self.out = out
+        self.options = options
+        self.name = name
+        self.changed = threading.Condition()
+        self.generation = 0
+        self.stems: tuple[str, ...] = ()
+        self.error: str | None = None
+        self.project: Project | None = None
+        self.closing = False
+        self._building = threading.Lock()
+
+    def rebuild(self) -> str | None:
+        """Load the project again and build its briefs; return the error message, if any."""
+        formats: tuple[OutputFormat, ...] = ("html", "pdf") if self.options.pdf else ("html",)
+        stems, error = self.stems, None
+        try:
+            with self._building:
+                self.project = self._load()
+                result = self._build(self.project, formats, country_briefs=True, countries=())
+            stems = tuple(sorted({w.path.stem for w in result.written if w.format == "html"}))
+        except AftercareError as exc:
+            error = str(exc)
+        with self.changed:
+            self.stems, self.error = stems, error
+            self.generation += 1
+            self.changed.notify_all()
+        return error
+
+    def pdf(self, stem: str) -> bytes:
+        """Return a brief's PDF, made now unless the manifest says the one on disk is current.
+
+        Raises:
+            AftercareError: The PDF could not be made.
+        """
+        with self._building:
+            project = self.project or self._load()
+            comparative = stem == self.name
+            countries = () if comparative else (stem,)
+            self._build(project, ("pdf",), country_briefs=not comparative, countries=countries)
+        try:
+            return read_inside(self.out / f"{stem}.pdf", self.out, OUTPUT_BYTES)
+        except Refused as exc:
+            raise AftercareError(f"{stem}.pdf: {exc}") from None
+
+    def wait(self, since: int, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for a generation after ``since``; return the latest."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation > since or self.closing, timeout)
+            return self.generation
+
+    def close(self) -> None:
+        """Let every waiting page go."""
+        with self.changed:
+            self.closing = True
+            self.changed.notify_all()
+
+    def _build(
+        self,
+        project: Project,
+        formats: tuple[OutputFormat, ...],
+        *,
+        country_briefs: bool,
+        countries: tuple[str, ...],
+    ) -> BuildResult:
+        from aftercare_report import pipeline
+
+        request = pipeline.BuildRequest(
+            countries=countries,
+            country_briefs=country_briefs,
+            formats=formats,
+            jobs=self.options.jobs,
+            name=self.name,
+        )
+        return pipeline.build(replace(project, out=self.out), request, _no_progress)
+
+
+def _no_progress(total: int) -> AbstractContextManager[Callable[[str], None]]:
+    return nullcontext(lambda _: None)  # the terminal shows builds, not steps
+
+
+def watched(project: Project) -> tuple[Path, ...]:
+    """Return the files and folders a build of ``project`` reads: what to watch."""
+    paths = [
+        *(project.profiles or (bundled("profiles"),)),
+        *project.templates,
+        project.framework or DEFAULT_FRAMEWORK,
+    ]
+    if project.path:
+        paths.append(project.path)
+    return tuple(dict.fromkeys(p.resolve() for p in paths))
+
+
+def _relevant(targets: Iterable[Path]) -> Callable[[object, str], bool]:
+    """A watchfiles filter: changes to the watched files or inside the watched folders."""
+    chosen = tuple(targets)
+
+    def accept(change: object, path: str) -> bool:
+        changed = Path(path)
+        if any(part.startswith(".") for part in changed.parts[-1:]):
+            return False  # editors' swap and backup files (.x.swp, .#x), our own temp files
+        return any(changed == t or changed.is_relative_to(t) for t in chosen)
+
+    return accept
+
+
+def serve(
+    load: Callable[[], Project],
+    options: ServeOptions,
+    report: Callable[[str], None],
+    *,
+    name: str = "comparative",
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Build, serve and rebuild on every change until Ctrl-C.
+
+    Args:
+        load: Loads the project with the command line's overrides (again after each change,
+            so edits of the project file count).
+        options: Address, port, PDFs, workers.
+        report: Prints one line to the terminal.
+        name: File name of the comparative brief.
+        ready: Called with the server's URL once it listens (default: ``report`` it).
+
+    Raises:
+        AftercareError: The project cannot be loaded at the start.
+        OSError: The address cannot be bound (the port is in use, say).
+    """
+    import watchfiles
+
+    load()  # a project file that does not load is an error at once, not a page
+    with tempfile.TemporaryDirectory(prefix="aftercare-serve-") as tmp:
+        preview = Preview(load, Path(tmp), options, name)
+        server: ThreadingHTTPServer | None = None
+        try:
+            while True:
+                targets = watched(preview.project or load())
+                for changes in watchfiles.watch(
+                    *_folders(targets),
+                    watch_filter=_relevant(targets),
+                    debounce=_DEBOUNCE_MS,
+                    rust_timeout=_WAKE_MS,
+                    yield_on_timeout=True,
+                ):
+                    if server is None:  # the watcher runs now: no later change goes unseen
+                        _report_build(preview.rebuild(), report)
+                        server = _start(preview, options, ready or report)
+                    elif changes:
+                        names = sorted({display_path(Path(p)) for _, p in changes})
+                        report(f"changed: {', '.join(names[:5])}; rebuilding")
+                        _report_build(preview.rebuild(), report)
+                        if preview.project and watched(preview.project) != targets:
+                            break  # the project file named other inputs: watch those
+        except KeyboardInterrupt:
+            report("Stopped.")
+        finally:
+            preview.close()
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+
+
+def _start(
+    preview: Preview, options: ServeOptions, ready: Callable[[str], None]
+) -> ThreadingHTTPServer:
+    server = _server(preview, options)
+    threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
+    host, port = str(server.server_address[0]), server.server_address[1]
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    ready(f"Serving the briefs on {url} (Ctrl-C stops)")
+    return server
+
+
+def _folders(targets: Iterable[Path]) -> list[Path]:
+    # Watch the folder of a watched file: editors save by writing a new file and renaming it
+    # over the old one, which ends a watch on the file itself.
+    return sorted({t if t.is_dir() else t.parent for t in targets})
+
+
+def _report_build(error: str | None, report: Callable[[str], None]) -> None:
+    report(f"build failed:\n{error}" if error else "built")
+
+
+def _server(preview: Preview, options: ServeOptions) -> ThreadingHTTPServer:
+    attributes = {"preview": preview, "loopback": is_loopback(options.host)}
+    handler = type("Handler", (_Handler,), attributes)
+    server_class = _Server6 if ":" in options.host else _Server
+    return server_class((options.host.strip("[]"), options.port), handler)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream never holds up Ctrl-C
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers GET for the index, the briefs, the reload script and the event stream."""
+
+    preview: Preview
+    loopback: bool
+    server_version = "aftercare-report-serve"
+
+    def do_GET(self) -> None:
+        """Route a GET request."""
+        if not self._host_allowed():
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain", b"unknown host name\n")
+            return
+        path, _, query = self.path.partition("?")
+        if path == "/__reload.js":
+            self._send(HTTPStatus.OK, "text/javascript", RELOAD_JS.encode())
+        elif path == "/__events":
+            self._events(_since(query))
+        elif self.preview.error is not None and (path == "/" or path.endswith(".html")):
+            page = error_page(self.preview.error, self.preview.generation)
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
+        elif path in ("/", "/index.html"):
+            page = index_page(self.preview.stems, self.preview.generation)
+            self._send(HTTPStatus.OK, "text/html", page.encode())
+        elif (match := _STEM.match(path)) and match[1] in self.preview.stems:
+            self._brief(match[1], match[2])
+        else:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+
+    def _host_allowed(self) -> bool:
+        # On loopback, only names of this machine: a web page elsewhere could otherwise point a
+        # name of its own at 127.0.0.1 (DNS rebinding) and read the briefs from its scripts.
+        if not self.loopback:
+            return True
+        try:
+            name = urlsplit("//" + self.headers.get("Host", "")).hostname or ""
+        except ValueError:
+            return False
+        return name in ("127.0.0.1", "localhost", "::1")
+
+    def _brief(self, stem: str, kind: str) -> None:
+        if kind == "pdf":
+            try:
+                data = self.preview.pdf(stem)
+            except AftercareError as exc:
+                page = error_page(str(exc), self.preview.generation)
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
+                return
+            self._send(HTTPStatus.OK, "application/pdf", data)
+            return
+        generation = self.preview.generation
+        try:
+            built = read_inside(self.preview.out / f"{stem}.html", self.preview.out, OUTPUT_BYTES)
+        except Refused:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+            return
+        self._send(HTTPStatus.OK, "text/html", served_page(built.decode(), generation).encode())
+
+    def _events(self, since: int) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            while not self.preview.closing:
+                latest = self.preview.wait(since, _KEEPALIVE)
+                if latest > since:
+                    self.wfile.write(f"event: reload\ndata: {latest}\n\n".encode())
+                    self.wfile.flush()
+                    return
+                self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the page was closed or reloaded
+
+    def _send(self, status: HTTPStatus, mime: str, body: bytes) -> None:
+        self.send_response(status)
+        charset = "; charset=utf-8" if mime.startswith("text/") else ""
+        self.send_header("Content-Type", mime + charset)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", SERVED_CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the terminal for builds and errors, not one line per request."""
+
+
+def _since(query: str) -> int:
+    match = re.search(r"(?:^|&)since=(\d{1,12})(?:&|$)", query)
+    return int(match[1]) if match else 0
+
+
+def served_page(built: str, generation: int) -> str:
+    """Return a built brief as served: its own policy swapped for the header, reload added.
+
+    The ``<meta>`` policy of the brief forbids every script and would apply on top of the
+    header's, so it is taken out of the served copy only; the file on disk keeps it.
+    """
+    for allow_scripts in (False, True):
+        built = built.replace(inert.csp_meta(allow_scripts=allow_scripts), "", 1)
+    script = f'<script src="/__reload.js?since={generation}"></script>\n'
+    end = built.lower().rfind("</body>")
+    return built[:end] + script + built[end:] if end >= 0 else built + script
+
+
+def index_page(stems: Iterable[str], generation: int) -> str:
+    """Return the page that links every brief, HTML and PDF."""
+    items = "\n".join(
+        f'<li><a href="/{s}.html">{s}</a> (<a href="/{s}.pdf">PDF of {s}</a>)</li>' for s in stems
+    )
+    body = f"<h1>Briefs</h1>\n<ul>\n{items}\n</ul>" if items else "<h1>No briefs yet</h1>"
+    return _page("Briefs — aftercare-report serve", body, generation)
+
+
+def error_page(message: str, generation: int) -> str:
+    """Return the page shown while the latest build fails: the error, escaped, line by line."""
+    text = html.escape(printable_lines(message))
+    body = (
+        "<h1>The build failed</h1>\n<p>Fix the file named below and save: this page reloads "
+        f"when the next build succeeds.</p>\n<pre>{text}</pre>"
+    )
+    return _page("Build failed — aftercare-report serve", body, generation)
+
+
+def printable_lines(message: str) -> str:
+    """Escape control characters in each line of a message, keeping the line breaks."""
+    return "\n".join(printable(line) for line in message.splitlines())
+
+
+def _page(title: str, body: str, generation: int) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>body{font-family:sans-serif;margin:2rem auto;max-width:50rem;padding:0 1rem}"
+        "pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem;border-left:4px solid #b00}"
+        "</style>\n</head>\n<body>\n<main>\n"
+        f"{body}\n</main>\n"
+        f'<script src="/__reload.js?since={generation}"></script>\n</body>\n</html>\n'
+    )

@@ -1,0 +1,122 @@
+"""In a real browser: `serve` reloads the open brief after an edit, and axe-core finds no serious
+or critical accessibility violation in the HTML briefs.
+
+Headless Chromium (Debian's ``chromium`` and ``chromium-driver``) through Selenium, and axe-core
+from npm in ``.cache/node_modules``: scripts/bootstrap installs all three. Where one is missing
+the tests are skipped on a workstation, and fail in CI (``CI=true``), which must run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from aftercare_report import serve
+from aftercare_report.cli import cli
+
+from .serving import SUMMARY, make_project, serving
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / ".cache" / "node_modules" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _unavailable(reason: str) -> None:
+    message = f"{reason}; run scripts/bootstrap"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)  # CI must run the browser tests, never skip them quietly
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _unavailable("selenium is not installed")
+    for path in (CHROMIUM, DRIVER):
+        if not Path(path).is_file():
+            _unavailable(f"{path} is missing (Debian packages chromium, chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.add_argument("--window-size=1200,900")
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=DRIVER))
+    driver.set_script_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_the_open_brief_reloads_after_a_profile_edit(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    profile = make_project(tmp_path)
+    with serving(tmp_path) as url:
+        browser.get(url + "testland.html")
+        assert SUMMARY in browser.find_element(By.TAG_NAME, "body").text
+        browser.execute_script("window.notReloaded = true")  # gone once the page reloads
+        profile.write_text(profile.read_text().replace(SUMMARY, "Testland keeps cases open."))
+        WebDriverWait(browser, 30).until(
+            lambda b: "Testland keeps cases open." in b.find_element(By.TAG_NAME, "body").text
+        )
+        assert browser.execute_script("return window.notReloaded") is None
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == [], "the reload script runs within the served page's policy"
+
+
+@pytest.fixture(scope="module")
+def briefs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("briefs")
+    result = CliRunner().invoke(cli, ["build", "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return sorted(out.glob("*.html"))
+
+
+def test_axe_finds_no_serious_or_critical_violations(browser: Any, briefs: list[Path]) -> None:
+    if not AXE.is_file():
+        _unavailable(f"axe-core is missing at {AXE} (npm install --prefix .cache/node_modules)")
+    axe = AXE.read_text(encoding="utf-8")
+    # The harness itself finds what it should: an image without alt text is critical.
+    browser.get("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main>")
+    assert [v["rule"] for v in _serious(browser, axe)] == ["image-alt"]
+    found = {}
+    pages = briefs[0].parent / "serve"
+    pages.mkdir(exist_ok=True)  # what `serve` shows besides briefs: its index and a failed build
+    (pages / "index.html").write_text(serve.index_page(["testland"], 1))
+    (pages / "error.html").write_text(serve.error_page("profiles/x.yaml:3:1: <bad>", 1))
+    for brief in [*briefs, pages / "index.html", pages / "error.html"]:
+        browser.get(brief.as_uri())
+        bad = _serious(browser, axe)
+        if bad:
+            found[brief.name] = bad
+    assert len(briefs) == 6 and not found, json.dumps(found, indent=2)
+
+
+def _serious(browser: Any, axe: str) -> list[dict[str, Any]]:
+    """Run axe-core on the open page; return its serious and critical violations."""
+    browser.execute_script(axe)  # by the driver: the brief's own policy forbids every script
+    results = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(done, e => done(String(e)));"
+    )
+    assert isinstance(results, dict), results
+    return [
+        {"rule": v["id"], "help": v["help"], "where": [n["target"] for n in v["nodes"][:3]]}
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -1,0 +1,87 @@
+"""`serve`: briefs built into a temporary folder, served on loopback, rebuilt on change."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from aftercare_report import inert, serve
+
+from .serving import SUMMARY, eventually, fetch, make_project, serving
+
+
+def test_a_profile_change_appears_in_the_served_page_and_an_error_too(tmp_path: Path) -> None:
+    # One server for the whole story: starting one costs about a second of the fast set.
+    profile = make_project(tmp_path)
+    with serving(tmp_path, "--jobs", "1") as url:
+        _served_pages_allow_only_our_reload_script(url)
+        _only_this_machines_names_are_answered(url)  # no DNS rebinding
+        status, index = fetch(url)
+        assert status == 200
+        assert 'href="/testland.html"' in index and 'href="/testland.pdf"' in index
+        status, page = fetch(url + "testland.html")
+        assert status == 200 and SUMMARY in page
+        text = profile.read_text().replace(SUMMARY, "Testland now keeps cases open.")
+        profile.write_text(text)
+        eventually(lambda: "Testland now keeps cases open." in fetch(url + "testland.html")[1])
+
+        profile.write_text(text.replace("level: 3", "level: 7 <b>", 1))  # a failed build
+        eventually(lambda: fetch(url + "testland.html")[0] == 500)
+        page = fetch(url + "testland.html")[1]
+        assert "profiles/testland.yaml:11:12: components.identification.level" in page
+        assert "&lt;b&gt;" in page and "<b>" not in page  # escaped
+        assert fetch(url)[0] == 500  # every page shows it
+        profile.write_text(text)
+        eventually(lambda: fetch(url + "testland.html")[0] == 200)
+    assert not list(tmp_path.glob("out*")), "serve writes nothing into the project"
+
+
+def _served_pages_allow_only_our_reload_script(url: str) -> None:
+    with urllib.request.urlopen(url + "testland.html", timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+        page = response.read().decode()
+    assert policy == inert.CSP + "; script-src 'self'; connect-src 'self'"
+    assert '<script src="/__reload.js?since=' in page
+    assert inert.csp_meta() not in page  # it would forbid the script on top of the header
+    status, script = fetch(url + "__reload.js")
+    assert status == 200 and "EventSource" in script
+    assert fetch(url + "../aftercare-report.toml")[0] == 404
+    assert fetch(url + "manifest.json")[0] == 404
+
+
+def test_served_page_swaps_the_policy_and_adds_the_script_only_in_memory() -> None:
+    built = inert.with_csp("<html><head></head><body><p>x</p></body></html>")
+    served = serve.served_page(built, 3)
+    assert inert.csp_meta() in built and inert.csp_meta() not in served
+    assert served.endswith('<script src="/__reload.js?since=3"></script>\n</body></html>')
+
+
+def test_loopback_addresses() -> None:
+    assert serve.is_loopback("127.0.0.1") and serve.is_loopback("::1")
+    assert serve.is_loopback("localhost")
+    assert not serve.is_loopback("0.0.0.0") and not serve.is_loopback("192.168.1.4")
+
+
+def _only_this_machines_names_are_answered(url: str) -> None:
+    for host, status in [("attacker.example", 421), ("localhost:1", 200), ("[::1]:8", 200)]:
+        request = urllib.request.Request(url, headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == status
+        except urllib.error.HTTPError as exc:
+            assert exc.code == status, host
+
+
+@pytest.mark.slow
+def test_a_pdf_link_makes_the_pdf_when_opened(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    with serving(tmp_path, "--jobs", "1") as url:
+        status, _ = fetch(url)
+        assert status == 200
+        pdf = urllib.request.urlopen(url + "testland.pdf", timeout=120)
+        with pdf:
+            assert pdf.headers["Content-Type"] == "application/pdf"
+            assert pdf.read(5) == b"%PDF-"
