@@ -17,7 +17,6 @@ from rich.markup import escape as _markup_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from aftercare_report.assess import Assessment
 from aftercare_report.errors import (
     AftercareError,
     Finding,
@@ -30,6 +29,7 @@ from aftercare_report.labels import HORIZON_LABELS
 from aftercare_report.terms import reword
 
 if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
+    from aftercare_report.assess import Assessment  # and a no-op build not the model
     from aftercare_report.build import BuildResult
     from aftercare_report.catalog import Checked
     from aftercare_report.export import SummaryRow
