@@ -337,14 +337,17 @@ def print_written(result: BuildResult, last: str = "comparative") -> None:
     table.add_column("")
     for item in sorted(result.written, key=lambda w: (w.path.stem == last, w.path.name)):
         pages = "" if item.pages is None else str(item.pages)
-        note = "unchanged" if item.unchanged else "written"
-        table.add_row(escape(display_path(item.path)), pages, _size(item.size), note)
+        note = "removed" if item.removed else "unchanged" if item.unchanged else "written"
+        size = "" if item.removed else _size(item.size)
+        table.add_row(escape(display_path(item.path)), pages, size, note)
     print_table(table)
     for warning in result.warnings:
         stderr.print(f"[yellow]warning:[/] {escape(warning)}")
-    changed = sum(not w.unchanged for w in result.written)
-    same = len(result.written) - changed
+    removed = sum(w.removed for w in result.written)
+    changed = sum(not (w.unchanged or w.removed) for w in result.written)
+    same = len(result.written) - changed - removed
     tail = f", {same} unchanged" if same else ""
+    tail += f", removed {plural(removed, 'file')} of briefs no longer built" if removed else ""
     stdout.print(f"[green]Wrote {plural(changed, 'file')}{tail}.[/]")
 
 

@@ -108,6 +108,8 @@ def test_clean_removes_only_what_the_manifest_proves_we_wrote(tmp_path: Path) ->
     assert (out / "india.html").exists()  # a shard removes nothing it was not asked to build
     result = CliRunner().invoke(cli, [*config, "build", *HTML_JSON, "--clean"])
     assert result.exit_code == 0, result.output
+    # india and the comparison (one country is left), nigeria.html; not the edited nigeria.json
+    assert "removed 5 files of briefs no longer built" in result.output
     left = sorted(p.name for p in out.iterdir())
     assert left == ["manifest.json", "nigeria.json", "notes.html", "thailand.html", "thailand.json"]
     assert "india.html" not in json.loads((out / "manifest.json").read_text())["outputs"]
