@@ -20,18 +20,16 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import cast
 
 from aftercare_report import inert, manifest
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import BuildError, TemplateError, display_path
 from aftercare_report.limits import Limits
+from aftercare_report.outputs import FORMATS, BuildResult, OutputFormat, Written
 from aftercare_report.pdf import PdfRequest, PdfResult, PdfVariant
 from aftercare_report.templating import Templates, render, stylesheet_text, templates
 from aftercare_report.workers import Pool, Task
-
-OutputFormat = Literal["html", "pdf", "json"]
-FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "json")
 
 
 @dataclass(frozen=True)
@@ -88,35 +86,6 @@ class BuildOptions:
     allow_scripts: bool = False
     clean: frozenset[str] | None = None
     inputs: str = ""
-
-
-@dataclass(frozen=True)
-class Written:
-    """A file the build wrote.
-
-    Attributes:
-        path: Where.
-        format: ``html``, ``pdf`` or ``json``.
-        pages: Page count for PDFs.
-        size: Bytes.
-        unchanged: The file already had this content (it was not rewritten).
-        removed: ``--clean`` deleted the file: its brief is no longer built.
-    """
-
-    path: Path
-    format: OutputFormat
-    pages: int | None
-    size: int
-    unchanged: bool = False
-    removed: bool = False
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build wrote, and what WeasyPrint warned about."""
-
-    written: tuple[Written, ...]
-    warnings: tuple[str, ...]
 
 
 def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:

@@ -25,14 +25,14 @@ from aftercare_report.errors import (
     display_path,
     printable,
 )
-from aftercare_report.labels import HORIZON_LABELS
 from aftercare_report.terms import reword
 
 if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
     from aftercare_report.assess import Assessment  # and a no-op build not the model
-    from aftercare_report.build import BuildResult
     from aftercare_report.catalog import Checked
     from aftercare_report.export import SummaryRow
+    from aftercare_report.model import Horizon
+    from aftercare_report.outputs import BuildResult
     from aftercare_report.report import CountryReport
 
 stdout = Console(highlight=False)
@@ -187,7 +187,7 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
     print_table(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
     rows = [
         f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {escape(rec.institution_name)} · "
-        f"{HORIZON_LABELS[rec.horizon]}\n{escape(reword(rec.text, terms))}"
+        f"{_horizon(rec.horizon)}\n{escape(reword(rec.text, terms))}"
         f"\n[dim]In 12 months: {escape(rec.indicator)}[/]"
         for rec in headline
     ]
@@ -349,6 +349,12 @@ def print_written(result: BuildResult, last: str = "comparative") -> None:
     tail = f", {same} unchanged" if same else ""
     tail += f", removed {plural(removed, 'file')} of briefs no longer built" if removed else ""
     stdout.print(f"[green]Wrote {plural(changed, 'file')}{tail}.[/]")
+
+
+def _horizon(horizon: Horizon) -> str:
+    from aftercare_report.labels import HORIZON_LABELS  # it imports the model; few commands need it
+
+    return HORIZON_LABELS[horizon]
 
 
 def _size(n: int) -> str:

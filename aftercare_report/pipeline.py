@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
-from aftercare_report import catalog, context, export, inputs, manifest, report
+from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
 from aftercare_report.errors import UsageError, display_path
 from aftercare_report.pdf import PdfVariant
-from aftercare_report.report import CountryReport
 
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
-    from aftercare_report.build import Brief, BuildResult, OutputFormat
+    from aftercare_report.build import Brief
+    from aftercare_report.outputs import BuildResult, OutputFormat
+    from aftercare_report.report import CountryReport
 
 
 class Progress(Protocol):
@@ -78,6 +79,9 @@ def analyse(
     Raises:
         InputError: Invalid profiles or framework, or a country that matches no profile.
     """
+    # Imported here, not at the top: an unchanged build stops before it needs the model.
+    from aftercare_report import catalog, report
+
     framework = catalog.load_framework(project.framework)
     loaded = catalog.load_profiles(project.profiles, framework, project.stale_years)
     chosen = catalog.select(countries, loaded, framework) if countries else loaded
@@ -105,6 +109,7 @@ def plan(
     Raises:
         UsageError: ``name`` is the file name of a country brief in this build.
     """
+    from aftercare_report import context, export
     from aftercare_report.build import Brief
 
     if country_briefs and name in {r.profile.slug for r in reports}:
@@ -140,6 +145,11 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         TemplateError: A template failed (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
+    digest = _digest(project, request)
+    if not request.force:
+        done = _unchanged(project.out, digest, request)
+        if done is not None:
+            return done  # nothing read, rendered or started: every output checked on disk
     from aftercare_report import build as make
 
     options = make.BuildOptions(
@@ -153,12 +163,8 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         project_root=project.root,
         limits=project.limits,
         allow_scripts=project.allow_scripts,
-        inputs=_digest(project, request),
+        inputs=digest,
     )
-    if not request.force:
-        done = _unchanged(options.out, options.inputs, request)
-        if done is not None:
-            return done  # nothing read, rendered or started: every output checked on disk
     # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
     with make.start_workers(options) as pool:
         reports = analyse(project, request.countries, request.peers)  # load, validate, assess
@@ -182,7 +188,7 @@ def _digest(project: Project, request: BuildRequest) -> str:
 
 def _unchanged(out: Path, digest: str, request: BuildRequest) -> BuildResult | None:
     """The outputs of an earlier build with the same inputs, if every file is still as written."""
-    from aftercare_report.build import BuildResult, Written
+    from aftercare_report.outputs import BuildResult, Written
 
     found = manifest.up_to_date(out, digest)
     if found is None:
