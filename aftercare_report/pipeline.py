@@ -1,9 +1,10 @@
 """The whole build in one place, from profile files to brief files.
 
-Read :func:`build` top to bottom: load the project's inputs, validate them, assess each country
-once, give each brief its context and JSON, then render, make PDFs and write everything
-atomically. Each step is a call into the module that owns it; nothing here touches click or rich,
-so the command line and the tests drive the same pipeline.
+Read :func:`build` top to bottom: stop at once if the outputs of these very inputs are on disk;
+otherwise start the workers, load the project's inputs, validate them, assess each country once,
+give each brief its context and JSON, then render, make PDFs and write everything atomically.
+Each step is a call into the module that owns it; nothing here touches click or rich, so the
+command line and the tests drive the same pipeline.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import TYPE_CHECKING, Protocol, cast
 from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
 from aftercare_report.errors import UsageError, display_path
+from aftercare_report.outputs import BuildResult, OutputFormat, Written
 from aftercare_report.pdf import PdfVariant
 
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
     from aftercare_report.build import Brief
-    from aftercare_report.outputs import BuildResult, OutputFormat
     from aftercare_report.report import CountryReport
 
 
@@ -188,8 +189,6 @@ def _digest(project: Project, request: BuildRequest) -> str:
 
 def _unchanged(out: Path, digest: str, request: BuildRequest) -> BuildResult | None:
     """The outputs of an earlier build with the same inputs, if every file is still as written."""
-    from aftercare_report.outputs import BuildResult, Written
-
     found = manifest.up_to_date(out, digest)
     if found is None:
         return None
@@ -198,7 +197,7 @@ def _unchanged(out: Path, digest: str, request: BuildRequest) -> BuildResult | N
         if manifest.removable(out, manifest.read(out), stems):
             return None  # stale outputs to remove: the full path does it under the lock
     written = (
-        Written(out / name, cast("OutputFormat", e.format), e.pages, e.size, unchanged=True)
+        Written(out / name, cast(OutputFormat, e.format), e.pages, e.size, unchanged=True)
         for name, e in found.items()
     )
     return BuildResult(tuple(written), ())
