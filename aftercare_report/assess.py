@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aftercare_report import findings
-from aftercare_report.evidence import DEFAULT_STALE_YEARS, evidence_gaps
+from aftercare_report.evidence import evidence_gaps
+from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.model import NOT_APPLICABLE, UNKNOWN, Framework, Profile
 
 RISK_UPLIFT = 0.25

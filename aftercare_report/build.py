@@ -14,23 +14,22 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import cast
 
 from aftercare_report import inert, manifest
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import BuildError, TemplateError, display_path
 from aftercare_report.limits import Limits
+from aftercare_report.outputs import FORMATS, BuildResult, OutputFormat, Written
 from aftercare_report.pdf import PdfRequest, PdfResult, PdfVariant
 from aftercare_report.templating import Templates, render, stylesheet_text, templates
-from aftercare_report.workers import Task, run_all
-
-OutputFormat = Literal["html", "pdf", "json"]
-FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "json")
+from aftercare_report.workers import Pool, Task
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,10 @@ class BuildOptions:
         project_root: The project folder, which no template folder may hold.
         limits: Time, memory and output limits of the workers.
         allow_scripts: Let templates put scripts into briefs (``[security] allow_scripts``).
+        clean: File stems of every brief planned (before sharding): outputs the manifest
+            records for other stems are removed (``--clean``). None removes nothing.
+        inputs: Digest of every input of this build (see :mod:`aftercare_report.inputs`),
+            recorded so an unchanged build can stop early; empty records nothing.
     """
 
     out: Path
@@ -81,33 +84,8 @@ class BuildOptions:
     project_root: Path | None = None
     limits: Limits = dataclasses.field(default_factory=Limits)
     allow_scripts: bool = False
-
-
-@dataclass(frozen=True)
-class Written:
-    """A file the build wrote.
-
-    Attributes:
-        path: Where.
-        format: ``html``, ``pdf`` or ``json``.
-        pages: Page count for PDFs.
-        size: Bytes.
-        unchanged: The file already had this content (it was not rewritten).
-    """
-
-    path: Path
-    format: OutputFormat
-    pages: int | None
-    size: int
-    unchanged: bool = False
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build wrote, and what WeasyPrint warned about."""
-
-    written: tuple[Written, ...]
-    warnings: tuple[str, ...]
+    clean: frozenset[str] | None = None
+    inputs: str = ""
 
 
 def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:
@@ -125,10 +103,28 @@ def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:
     return [b for i, b in enumerate(ordered) if i % count == index - 1]
 
 
+def start_workers(options: BuildOptions, most: int | None = None) -> Pool:
+    """Fork the build's workers now; when PDFs are wanted each imports WeasyPrint at once.
+
+    The pipeline calls this before it loads and assesses anything, so the WeasyPrint import
+    (about half a second) runs on the other core meanwhile, and never in the parent.
+
+    Args:
+        options: Worker count, memory limit and formats.
+        most: Fewer workers than ``options.workers`` when there is less work.
+    """
+    size = min(options.workers, most) if most else options.workers
+    warm = _import_renderer if "pdf" in options.formats else None
+    pool = Pool(size, options.limits.memory_bytes, warm)
+    pool.start()
+    return pool
+
+
 def build(
     briefs: Sequence[Brief],
     options: BuildOptions,
     progress: Callable[[str], None] = lambda _: None,
+    pool: Pool | None = None,
 ) -> BuildResult:
     """Render every brief in every format, then write all files atomically.
 
@@ -140,72 +136,147 @@ def build(
         briefs: What to make (see :func:`plan`).
         options: Formats, folders, PDF variant, strictness, reuse.
         progress: Called with a short description after each finished step.
+        pool: Workers already started (see :func:`start_workers`); None starts and stops its own.
 
     Raises:
         TemplateError: A template failed (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
+    if pool is None:
+        with start_workers(options, len(briefs)) as own:
+            return build(briefs, options, progress, own)
     tpl = templates(options.template_dirs, options.project_root)
     old = manifest.read(options.out)
-    pages = _render_all(briefs, options, progress)
+    pages, pdfs = _make_all(tpl, briefs, options, old, pool, progress)
     outputs: list[_Output] = []
-    for brief, (html, _) in zip(briefs, pages, strict=True):
+    for brief, html in zip(briefs, pages, strict=True):
         if html is not None:
             html = inert.with_csp(html, allow_scripts=options.allow_scripts)
             outputs.append(_Output(f"{brief.stem}.html", "html", html.encode()))
         if "json" in options.formats:
             text = json.dumps(brief.data, indent=2, ensure_ascii=False) + "\n"
             outputs.append(_Output(f"{brief.stem}.json", "json", text.encode()))
-    if "pdf" in options.formats:
-        printed = [p for _, p in pages if p is not None]
-        outputs.extend(_pdfs(tpl, briefs, printed, options, old, progress))
+    outputs.extend(pdfs[i] for i in sorted(pdfs))
     warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
     if options.strict and warnings:
         raise BuildError("warnings are errors with --strict: " + "; ".join(warnings))
-    written = _write_all(options.out, outputs, old)
+    written = _write_all(options.out, outputs, old, options)
     return BuildResult(tuple(written), tuple(warnings))
 
 
 def _write_all(
-    out: Path, outputs: Sequence[_Output], old: dict[str, manifest.Entry]
+    out: Path, outputs: Sequence[_Output], old: dict[str, manifest.Entry], options: BuildOptions
 ) -> list[Written]:
     """Write the outputs and the manifest while holding the folder's lock."""
     with manifest.locked(out):
         manifest.remove_stale_temps(out)
         written = [_write(out, o, old.get(o.name)) for o in outputs]
         # Read again under the lock: a build that finished meanwhile added its entries.
-        entries = manifest.kept(out, manifest.read(out))
+        current = manifest.read(out)
+        if options.clean is not None:
+            written.extend(_clean(out, current, options.clean))
+        entries = manifest.kept(out, current)
         entries.update({o.name: o.entry for o in outputs})
-        write_atomic(out / manifest.MANIFEST_NAME, manifest.render(entries), "json")
+        builds = manifest.read_builds(out)
+        if options.inputs:
+            builds[options.inputs] = {o.name: o.entry.sha256 for o in outputs}
+        write_atomic(out / manifest.MANIFEST_NAME, manifest.render(entries, builds), "json")
     return written
 
 
-def _render_all(
-    briefs: Sequence[Brief], options: BuildOptions, progress: Callable[[str], None]
-) -> list[tuple[str | None, str | None]]:
-    """Render each brief's HTML (self-contained) and print HTML (for the PDF) in workers."""
+def _clean(out: Path, entries: dict[str, manifest.Entry], stems: frozenset[str]) -> list[Written]:
+    """Delete the files of briefs no longer planned that the manifest proves we wrote."""
+    removed = []
+    for name in manifest.removable(out, entries, stems):
+        try:
+            (out / name).unlink()
+        except OSError as exc:
+            raise BuildError(f"{display_path(out / name)}: cannot remove: {exc.strerror}") from None
+        fmt = cast(OutputFormat, entries[name].format)
+        removed.append(Written(out / name, fmt, entries[name].pages, 0, removed=True))
+    return removed
+
+
+def _weight(brief: Brief) -> tuple[int, int]:
+    """How much a brief will cost to lay out, roughly: countries covered, then profile bytes."""
+    return len(brief.context.countries), sum(len(data) for _, data in brief.attachments)
+
+
+def _make_all(
+    tpl: Templates,
+    briefs: Sequence[Brief],
+    options: BuildOptions,
+    old: dict[str, manifest.Entry],
+    pool: Pool,
+    progress: Callable[[str], None],
+) -> tuple[list[str | None], dict[int, _Output]]:
+    """Render every brief's HTML in the workers, and hand each PDF over as soon as its HTML exists.
+
+    HTML goes first (it takes milliseconds and unlocks a PDF), the biggest brief before the
+    others; PDFs are queued longest HTML first, so the workers finish together.
+    """
     limits = options.limits
     want = ("html" in options.formats, "pdf" in options.formats)
-    tasks = [
-        Task(
+    order = sorted(range(len(briefs)), key=lambda i: _weight(briefs[i]), reverse=True)
+    for i in order:
+        b = briefs[i]
+        args = (options.template_dirs, options.project_root, b, want, limits.html_chars)
+        task = Task(
             render_brief,
-            (options.template_dirs, options.project_root, b, want, limits.html_chars),
+            args,
             f"{b.template}: rendering {b.subject}",
             limits.render_seconds,
             "[limits] render_seconds",
             f"{b.stem}: HTML",
         )
-        for b in briefs
-    ]
-    pages = run_all(
-        tasks, workers=options.workers, memory_bytes=limits.memory_bytes, progress=progress
-    )
-    for brief, (html, printed) in zip(briefs, pages, strict=True):
+        pool.submit(("html", i, ""), task, priority=-math.inf)
+    folders = manifest.folder_digest(tpl.folders) if want[1] else ""
+    pages: dict[int, str | None] = {}
+    pdfs: dict[int, _Output] = {}
+    for (kind, i, key), result in pool.completed(progress):
+        brief = briefs[i]
+        name = f"{brief.stem}.pdf"
+        if kind == "pdf":
+            pdfs[i] = _Output(name, "pdf", result.data, key, result.pages, result.warnings)
+            continue
+        html, printed = result
         if html is not None:
             _check_inert(html, brief, options.allow_scripts)
-        if printed is not None:  # a PDF is never given scripts: readers may run them
-            _check_inert(printed, brief, allow_scripts=False)
-    return pages
+        pages[i] = html
+        if printed is None:
+            continue
+        _check_inert(printed, brief, allow_scripts=False)  # a PDF is never given scripts
+        request = pdf_request(tpl, brief, options.variant, printed)
+        key = manifest.pdf_input_key(request, folders)
+        entry = old.get(name)
+        if entry and options.reuse and manifest.reusable(options.out, name, entry, key):
+            progress(f"{name}: unchanged")
+            pdfs[i] = _Output(name, "pdf", None, key, entry.pages, entry.warnings, entry)
+        else:
+            pool.submit(("pdf", i, key), _pdf_task(request, brief.subject, limits), -len(printed))
+    return [pages[i] for i in range(len(briefs))], pdfs
+
+
+def _pdf_task(request: PdfRequest, subject: str, limits: Limits) -> Task[PdfResult]:
+    return Task(
+        _pdf_in_worker,
+        (request,),
+        f"the PDF of {subject}",
+        limits.pdf_seconds,
+        "[limits] pdf_seconds",
+        f"{request.title}: PDF",
+    )
+
+
+def _pdf_in_worker(request: PdfRequest) -> PdfResult:
+    """Make a PDF (runs in a worker, where WeasyPrint is imported; the parent never is)."""
+    from aftercare_report.pdf_render import make_pdf
+
+    return make_pdf(request)
+
+
+def _import_renderer() -> None:
+    import aftercare_report.pdf_render  # noqa: F401 - the import is the warm-up
 
 
 def render_brief(
@@ -282,39 +353,6 @@ class _Output:
         return dataclasses.replace(entry, seal=manifest.seal(self.name, entry))
 
 
-def _pdfs(
-    tpl: Templates,
-    briefs: Sequence[Brief],
-    printed: Sequence[str],
-    options: BuildOptions,
-    old: dict[str, manifest.Entry],
-    progress: Callable[[str], None],
-) -> list[_Output]:
-    requests = [
-        pdf_request(tpl, b, options.variant, html) for b, html in zip(briefs, printed, strict=True)
-    ]
-    folders = manifest.folder_digest(tpl.folders)
-    keys = [manifest.pdf_input_key(r, folders) for r in requests]
-    names = [f"{b.stem}.pdf" for b in briefs]
-    todo = [
-        i
-        for i, (name, key) in enumerate(zip(names, keys, strict=True))
-        if not (options.reuse and manifest.reusable(options.out, name, old.get(name), key))
-    ]
-    chosen = [(requests[i], briefs[i].subject) for i in todo]
-    made = dict(zip(todo, _make_pdfs(chosen, options, progress), strict=True))
-    outputs = []
-    for i, (name, key) in enumerate(zip(names, keys, strict=True)):
-        if i in made:
-            result = made[i]
-            outputs.append(_Output(name, "pdf", result.data, key, result.pages, result.warnings))
-        else:
-            entry = old[name]
-            progress(f"{name}: unchanged")
-            outputs.append(_Output(name, "pdf", None, key, entry.pages, entry.warnings, entry))
-    return outputs
-
-
 def _write(out: Path, output: _Output, previous: manifest.Entry | None) -> Written:
     path = out / output.name
     if output.data is None:
@@ -353,31 +391,6 @@ def pdf_request(tpl: Templates, brief: Brief, variant: PdfVariant, html: str) ->
         variant=variant,
         attachments=brief.attachments,
         lang=ctx.lang,
-    )
-
-
-def _make_pdfs(
-    requests: list[tuple[PdfRequest, str]], options: BuildOptions, progress: Callable[[str], None]
-) -> list[PdfResult]:
-    if not requests:
-        return []  # everything reused: do not pay for importing WeasyPrint
-    # Imported here, once, before the workers fork: each starts with WeasyPrint loaded.
-    from aftercare_report.pdf_render import make_pdf
-
-    limits = options.limits
-    tasks = [
-        Task(
-            make_pdf,
-            (request,),
-            f"the PDF of {subject}",
-            limits.pdf_seconds,
-            "[limits] pdf_seconds",
-            f"{request.title}: PDF",
-        )
-        for request, subject in requests
-    ]
-    return run_all(
-        tasks, workers=options.workers, memory_bytes=limits.memory_bytes, progress=progress
     )
 
 

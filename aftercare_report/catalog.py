@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
-from aftercare_report.evidence import DEFAULT_STALE_YEARS
+from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled

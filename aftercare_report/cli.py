@@ -368,6 +368,12 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
             callback=_shard,
             help="Build only shard K of N (CI matrices); the manifest keeps other shards' entries.",
         ),
+        click.option(
+            "--clean",
+            is_flag=True,
+            help="Remove outputs of briefs no longer built (profiles deleted): only files the "
+            "manifest records as written by this tool; a shard removes nothing.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)

@@ -17,7 +17,6 @@ from rich.markup import escape as _markup_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from aftercare_report.assess import Assessment
 from aftercare_report.errors import (
     AftercareError,
     Finding,
@@ -26,13 +25,14 @@ from aftercare_report.errors import (
     display_path,
     printable,
 )
-from aftercare_report.labels import HORIZON_LABELS
 from aftercare_report.terms import reword
 
 if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
-    from aftercare_report.build import BuildResult
+    from aftercare_report.assess import Assessment  # and a no-op build not the model
     from aftercare_report.catalog import Checked
     from aftercare_report.export import SummaryRow
+    from aftercare_report.model import Horizon
+    from aftercare_report.outputs import BuildResult
     from aftercare_report.report import CountryReport
 
 stdout = Console(highlight=False)
@@ -187,7 +187,7 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
     print_table(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
     rows = [
         f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {escape(rec.institution_name)} · "
-        f"{HORIZON_LABELS[rec.horizon]}\n{escape(reword(rec.text, terms))}"
+        f"{_horizon(rec.horizon)}\n{escape(reword(rec.text, terms))}"
         f"\n[dim]In 12 months: {escape(rec.indicator)}[/]"
         for rec in headline
     ]
@@ -337,15 +337,24 @@ def print_written(result: BuildResult, last: str = "comparative") -> None:
     table.add_column("")
     for item in sorted(result.written, key=lambda w: (w.path.stem == last, w.path.name)):
         pages = "" if item.pages is None else str(item.pages)
-        note = "unchanged" if item.unchanged else "written"
-        table.add_row(escape(display_path(item.path)), pages, _size(item.size), note)
+        note = "removed" if item.removed else "unchanged" if item.unchanged else "written"
+        size = "" if item.removed else _size(item.size)
+        table.add_row(escape(display_path(item.path)), pages, size, note)
     print_table(table)
     for warning in result.warnings:
         stderr.print(f"[yellow]warning:[/] {escape(warning)}")
-    changed = sum(not w.unchanged for w in result.written)
-    same = len(result.written) - changed
+    removed = sum(w.removed for w in result.written)
+    changed = sum(not (w.unchanged or w.removed) for w in result.written)
+    same = len(result.written) - changed - removed
     tail = f", {same} unchanged" if same else ""
+    tail += f", removed {plural(removed, 'file')} of briefs no longer built" if removed else ""
     stdout.print(f"[green]Wrote {plural(changed, 'file')}{tail}.[/]")
+
+
+def _horizon(horizon: Horizon) -> str:
+    from aftercare_report.labels import HORIZON_LABELS  # it imports the model; few commands need it
+
+    return HORIZON_LABELS[horizon]
 
 
 def _size(n: int) -> str:

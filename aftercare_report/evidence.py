@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aftercare_report import findings
+from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import KeyPath, dotted
 from aftercare_report.model import UNKNOWN, Framework, Profile
-
-DEFAULT_STALE_YEARS = 5
-"""Sources older than this many years before a profile's ``as_of`` are flagged."""
 
 EvidenceGapCode = Literal["unknown-level", "unsourced", "stale-source"]
 

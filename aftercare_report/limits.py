@@ -41,6 +41,11 @@ class Limits:
         return self.html_mb * MB
 
 
+DEFAULT_STALE_YEARS = 5
+"""Sources older than this many years before a profile's ``as_of`` are flagged (a bound on
+the age of evidence; here, not in :mod:`aftercare_report.evidence`, so the project settings can
+name it without importing the profile model)."""
+
 PROJECT_FILE_BYTES = 256 * 1024
 """Largest project file read; a real one is under 2 kB."""
 TEMPLATE_BYTES = 2 * MB

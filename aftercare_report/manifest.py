@@ -207,6 +207,84 @@ def reusable(out: Path, name: str, entry: Entry | None, key: str) -> bool:
         return False
 
 
+def _ours(out: Path, name: str, entry: Entry) -> bool:
+    """Whether ``out/name`` is, byte for byte, the file a sealed entry says we wrote."""
+    if Path(name).name != name or name == MANIFEST_NAME or f".{entry.format}" != Path(name).suffix:
+        return False
+    if not hmac.compare_digest(entry.seal, seal(name, entry)):
+        return False
+    try:
+        return sha256(read_regular(out / name, OUTPUT_BYTES)) == entry.sha256
+    except Refused:
+        return False
+
+
+def removable(out: Path, entries: dict[str, Entry], stems: frozenset[str]) -> list[str]:
+    """Return outputs of briefs no longer planned that ``--clean`` may delete.
+
+    Only files the manifest proves we wrote: a sealed entry, a regular file (never a symlink)
+    whose bytes are the ones recorded. A file someone edited, replaced or added by hand stays.
+
+    Args:
+        out: The output folder.
+        entries: The manifest's entries.
+        stems: File stems of every brief the build plans.
+    """
+    return sorted(
+        name
+        for name, entry in entries.items()
+        if Path(name).stem not in stems and _ours(out, name, entry)
+    )
+
+
+def seal_build(digest: str, outputs: dict[str, str]) -> str:
+    """Return the keyed hash of a build record: its input digest and each output's hash."""
+    message = digest + "".join(f"\0{name}\0{outputs[name]}" for name in sorted(outputs))
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def read_builds(out: Path) -> dict[str, dict[str, str]]:
+    """Return the manifest's build records: input digest -> {output name: its SHA-256}."""
+    try:
+        raw = json.loads(read_regular(out / MANIFEST_NAME, OUTPUT_BYTES).decode("utf-8"))
+        if raw.get("schema_version") != MANIFEST_VERSION:
+            return {}
+        builds = raw.get("builds", {})
+        return {
+            digest: dict(record["outputs"])
+            for digest, record in builds.items()
+            if hmac.compare_digest(record["seal"], seal_build(digest, dict(record["outputs"])))
+        }
+    except (Refused, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def up_to_date(out: Path, digest: str) -> dict[str, Entry] | None:
+    """Return the outputs of an earlier build with these very inputs, if all are still on disk.
+
+    Every output the sealed record names must be a sealed manifest entry with the same hash,
+    and the file on disk must have those bytes (it is read and hashed: a file edited by hand
+    is made again). PDFs rendered with warnings never count, so their warnings stay current.
+
+    Args:
+        out: The output folder.
+        digest: The digest of every input of the build (see :mod:`aftercare_report.inputs`).
+    """
+    record = read_builds(out).get(digest)
+    if not record:
+        return None
+    entries = read(out)
+    found = {}
+    for name, expected in record.items():
+        entry = entries.get(name)
+        if entry is None or entry.sha256 != expected or entry.warnings:
+            return None
+        if not _ours(out, name, entry):
+            return None
+        found[name] = entry
+    return found
+
+
 def on_disk(out: Path, name: str) -> bytes | None:
     """Return the bytes of ``out/name`` if it is a regular file (never a symlink), else None."""
     try:
@@ -259,11 +337,23 @@ def kept(out: Path, entries: dict[str, Entry]) -> dict[str, Entry]:
     return out_entries
 
 
-def render(entries: dict[str, Entry]) -> bytes:
-    """Return the manifest JSON, keys sorted, so it is reproducible too."""
+def render(entries: dict[str, Entry], builds: dict[str, dict[str, str]] | None = None) -> bytes:
+    """Return the manifest JSON, keys sorted, so it is reproducible too.
+
+    Build records whose outputs have since changed are dropped: they could never match again.
+    """
+    current = {
+        digest: outputs
+        for digest, outputs in (builds or {}).items()
+        if all(name in entries and entries[name].sha256 == h for name, h in outputs.items())
+    }
     body: dict[str, Any] = {
         "schema_version": MANIFEST_VERSION,
         "generator": f"aftercare-report {__version__}",
         "outputs": {name: asdict(entries[name]) for name in sorted(entries)},
+        "builds": {
+            digest: {"outputs": current[digest], "seal": seal_build(digest, current[digest])}
+            for digest in sorted(current)
+        },
     }
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode()

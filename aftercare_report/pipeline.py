@@ -1,26 +1,30 @@
 """The whole build in one place, from profile files to brief files.
 
-Read :func:`build` top to bottom: load the project's inputs, validate them, assess each country
-once, give each brief its context and JSON, then render, make PDFs and write everything
-atomically. Each step is a call into the module that owns it; nothing here touches click or rich,
-so the command line and the tests drive the same pipeline.
+Read :func:`build` top to bottom: stop at once if the outputs of these very inputs are on disk;
+otherwise start the workers, load the project's inputs, validate them, assess each country once,
+give each brief its context and JSON, then render, make PDFs and write everything atomically.
+Each step is a call into the module that owns it; nothing here touches click or rich, so the
+command line and the tests drive the same pipeline.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
 
-from aftercare_report import catalog, context, export, report
+from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
 from aftercare_report.errors import UsageError, display_path
+from aftercare_report.outputs import BuildResult, OutputFormat, Written
 from aftercare_report.pdf import PdfVariant
-from aftercare_report.report import CountryReport
 
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
-    from aftercare_report.build import Brief, BuildResult, OutputFormat
+    from aftercare_report.build import Brief
+    from aftercare_report.report import CountryReport
 
 
 class Progress(Protocol):
@@ -45,6 +49,8 @@ class BuildRequest:
         force: Make every PDF again even when its inputs are unchanged.
         shard: Build only shard K of N.
         name: File name of the comparative brief, without extension.
+        clean: Remove outputs of briefs no longer planned (only files the manifest proves
+            this tool wrote; a shard removes nothing, as it plans only its share).
     """
 
     countries: tuple[str, ...] = ()
@@ -57,6 +63,7 @@ class BuildRequest:
     force: bool = False
     shard: tuple[int, int] | None = None
     name: str = "comparative"
+    clean: bool = False
 
 
 def analyse(
@@ -73,6 +80,9 @@ def analyse(
     Raises:
         InputError: Invalid profiles or framework, or a country that matches no profile.
     """
+    # Imported here, not at the top: an unchanged build stops before it needs the model.
+    from aftercare_report import catalog, report
+
     framework = catalog.load_framework(project.framework)
     loaded = catalog.load_profiles(project.profiles, framework, project.stale_years)
     chosen = catalog.select(countries, loaded, framework) if countries else loaded
@@ -100,6 +110,7 @@ def plan(
     Raises:
         UsageError: ``name`` is the file name of a country brief in this build.
     """
+    from aftercare_report import context, export
     from aftercare_report.build import Brief
 
     if country_briefs and name in {r.profile.slug for r in reports}:
@@ -135,14 +146,13 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         TemplateError: A template failed (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
+    digest = _digest(project, request)
+    if not request.force:
+        done = _unchanged(project.out, digest, request)
+        if done is not None:
+            return done  # nothing read, rendered or started: every output checked on disk
     from aftercare_report import build as make
 
-    reports = analyse(project, request.countries, request.peers)  # load, validate, assess
-    briefs = plan(reports, project, country_briefs=request.country_briefs, name=request.name)
-    if not briefs:
-        raise UsageError("nothing to build: a comparison needs at least two countries")
-    if request.shard:
-        briefs = make.shard(briefs, *request.shard)
     options = make.BuildOptions(
         out=project.out,
         formats=request.formats,
@@ -154,10 +164,43 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         project_root=project.root,
         limits=project.limits,
         allow_scripts=project.allow_scripts,
+        inputs=digest,
     )
-    steps = len(briefs) * (1 + ("pdf" in request.formats))
-    with progress(steps) as advance:
-        return make.build(briefs, options, advance)  # render, make PDFs, write atomically
+    # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
+    with make.start_workers(options) as pool:
+        reports = analyse(project, request.countries, request.peers)  # load, validate, assess
+        briefs = plan(reports, project, country_briefs=request.country_briefs, name=request.name)
+        if not briefs:
+            raise UsageError("nothing to build: a comparison needs at least two countries")
+        if request.clean and not request.shard:
+            options = dataclasses.replace(options, clean=frozenset(b.stem for b in briefs))
+        if request.shard:
+            briefs = make.shard(briefs, *request.shard)
+        steps = len(briefs) * (1 + ("pdf" in request.formats))
+        with progress(steps) as advance:
+            return make.build(briefs, options, advance, pool)  # render, make PDFs, write
+
+
+def _digest(project: Project, request: BuildRequest) -> str:
+    """Digest every input of the build; options that change no output are left out."""
+    settings = dataclasses.replace(request, jobs=1, force=False, clean=False)
+    return inputs.digest(project, repr(settings), (*request.countries, *(request.peers or ())))
+
+
+def _unchanged(out: Path, digest: str, request: BuildRequest) -> BuildResult | None:
+    """The outputs of an earlier build with the same inputs, if every file is still as written."""
+    found = manifest.up_to_date(out, digest)
+    if found is None:
+        return None
+    if request.clean and not request.shard:
+        stems = frozenset(Path(name).stem for name in found)
+        if manifest.removable(out, manifest.read(out), stems):
+            return None  # stale outputs to remove: the full path does it under the lock
+    written = (
+        Written(out / name, cast(OutputFormat, e.format), e.pages, e.size, unchanged=True)
+        for name, e in found.items()
+    )
+    return BuildResult(tuple(written), ())
 
 
 def _source(r: CountryReport) -> tuple[tuple[str, bytes], ...]:

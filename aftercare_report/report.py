@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from aftercare_report import findings
 from aftercare_report.assess import Assessment, assess
-from aftercare_report.evidence import DEFAULT_STALE_YEARS
+from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.model import Framework, Profile
 from aftercare_report.recommend import Recommendation, recommendations
 

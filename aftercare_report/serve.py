@@ -36,7 +36,7 @@ from aftercare_report.limits import OUTPUT_BYTES
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 if TYPE_CHECKING:
-    from aftercare_report.build import BuildResult, OutputFormat
+    from aftercare_report.outputs import BuildResult, OutputFormat
     from aftercare_report.config import Project
 
 SERVED_CSP = inert.CSP + "; script-src 'self'; connect-src 'self'"

@@ -17,9 +17,15 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from aftercare_report.errors import Finding, Severity
-from aftercare_report.evidence import DEFAULT_STALE_YEARS, evidence_gaps
+from aftercare_report.evidence import evidence_gaps
 from aftercare_report.findings import PLACEHOLDER
-from aftercare_report.limits import MAX_FINDINGS, MAX_HINT_WORD, MAX_HINTS, MAX_SUGGEST
+from aftercare_report.limits import (
+    DEFAULT_STALE_YEARS,
+    MAX_FINDINGS,
+    MAX_HINT_WORD,
+    MAX_HINTS,
+    MAX_SUGGEST,
+)
 from aftercare_report.loading import Document, KeyPath
 from aftercare_report.model import Framework, Profile
 

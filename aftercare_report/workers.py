@@ -14,14 +14,15 @@ tasks need not be importable by name.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import heapq
 import multiprocessing
 import os
 import resource
 import signal
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -82,56 +83,100 @@ def run_all(
     """
     if not tasks:
         return []
-    pool = _Pool(min(workers, len(tasks)), memory_bytes)
-    try:
-        return pool.run(tasks, progress)
-    finally:
-        pool.close()
+    with Pool(min(workers, len(tasks)), memory_bytes) as pool:
+        for index, task in enumerate(tasks):
+            pool.submit(index, task)
+        results = dict(pool.completed(progress))
+    return [results[i] for i in range(len(tasks))]
 
 
-class _Pool:
-    def __init__(self, size: int, memory_bytes: int) -> None:
-        self.size = size
+class Pool:
+    """Worker processes that take tasks as they come, most urgent first.
+
+    A build starts its pool before it loads and assesses anything, so the workers fork and
+    import WeasyPrint (``warm``) on the other core meanwhile; each brief's PDF is then handed
+    over the moment its HTML exists. Use it as a context manager: leaving it kills every worker.
+
+    Args:
+        size: Number of worker processes.
+        memory_bytes: Address-space limit of each worker.
+        warm: Called in each worker once, before its first task (an import, say).
+    """
+
+    def __init__(
+        self, size: int, memory_bytes: int, warm: Callable[[], None] | None = None
+    ) -> None:
+        self.size = max(1, size)
         self.memory_bytes = memory_bytes
+        self.warm = warm
         self.workers: list[_Worker] = []
+        self.idle: list[_Worker] = []
+        self.queue: list[tuple[float, int, object, Task[Any]]] = []
+        self.busy: dict[Connection, tuple[_Worker, object, Task[Any], float]] = {}
+        self._order = 0
 
-    def run(self, tasks: Sequence[Task[T]], progress: Callable[[str], None]) -> list[T]:
-        results: dict[int, T] = {}
-        pending = deque(range(len(tasks)))
-        busy: dict[Connection, tuple[_Worker, int, float]] = {}
-        idle: list[_Worker] = []
-        while pending or busy:
-            while pending and (idle or len(self.workers) < self.size):
-                worker = idle.pop() if idle else self._start()
-                index = pending.popleft()
-                task = tasks[index]
-                worker.conn.send((task.run, task.args, task.seconds))
-                busy[worker.conn] = (worker, index, time.monotonic() + task.seconds)
-            deadline = min(end for _, _, end in busy.values())
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Fork every worker now, rather than when the first task arrives."""
+        while len(self.workers) < self.size:
+            self.idle.append(self._start())
+
+    def submit(self, key: object, task: Task[Any], priority: float = 0.0) -> None:
+        """Queue ``task``; lower ``priority`` runs first, ties in order of submission."""
+        self._order += 1
+        heapq.heappush(self.queue, (priority, self._order, key, task))
+
+    def completed(
+        self, progress: Callable[[str], None] = lambda _: None
+    ) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(key, result)`` as tasks finish, until none is queued or running.
+
+        The caller may :meth:`submit` more tasks between two results (a PDF once its HTML
+        is back); they are picked up at once.
+
+        Raises:
+            AftercareError: As :func:`run_all`.
+        """
+        while self.queue or self.busy:
+            self._dispatch()
+            deadline = min(end for _, _, _, end in self.busy.values())
             # Wake up often: a Ctrl-C or SIGTERM delivered to another thread (the progress
             # display's) only runs its handler here when this thread next runs Python code.
             timeout = min(_POLL, max(0.0, deadline - time.monotonic()))
-            ready = wait(list(busy), timeout=timeout)
-            for conn in ready:
-                worker, index, _ = busy.pop(conn)  # type: ignore[call-overload]
-                results[index] = _outcome(worker, tasks[index], self.memory_bytes)
-                idle.append(worker)
-                progress(tasks[index].done)
-            now = time.monotonic()
-            for _, index, end in busy.values():
-                if now >= end:
-                    task = tasks[index]
-                    raise BuildError(
-                        f"{task.subject}: stopped after {task.seconds:g} s, its time limit "
-                        f"({task.limit_name} in the project file raises it)"
-                    )
-        return [results[i] for i in range(len(tasks))]
+            for conn in wait(list(self.busy), timeout=timeout):
+                worker, key, task, _ = self.busy.pop(conn)  # type: ignore[call-overload]
+                result = _outcome(worker, task, self.memory_bytes)
+                self.idle.append(worker)
+                progress(task.done)
+                yield key, result
+            self._check_deadlines()
+
+    def _dispatch(self) -> None:
+        while self.queue and (self.idle or len(self.workers) < self.size):
+            worker = self.idle.pop() if self.idle else self._start()
+            _, _, key, task = heapq.heappop(self.queue)
+            worker.conn.send((task.run, task.args, task.seconds))
+            self.busy[worker.conn] = (worker, key, task, time.monotonic() + task.seconds)
+
+    def _check_deadlines(self) -> None:
+        now = time.monotonic()
+        for _, _, task, end in self.busy.values():
+            if now >= end:
+                raise BuildError(
+                    f"{task.subject}: stopped after {task.seconds:g} s, its time limit "
+                    f"({task.limit_name} in the project file raises it)"
+                )
 
     def _start(self) -> _Worker:
         context = multiprocessing.get_context("fork")
         parent, child = context.Pipe()
         process = context.Process(
-            target=_serve, args=(child, self.memory_bytes, os.getpid()), daemon=True
+            target=_serve, args=(child, self.memory_bytes, os.getpid(), self.warm), daemon=True
         )
         process.start()
         child.close()
@@ -140,14 +185,18 @@ class _Pool:
         return worker
 
     def close(self) -> None:
+        """Kill every worker and wait for it (finished, failed or interrupted)."""
         # Kill, not ask: a worker may be deep in a runaway task, and the caller is done with
-        # all of them (finished, failed or interrupted).
+        # all of them.
         for worker in self.workers:
             worker.conn.close()
             if worker.process.is_alive():
                 worker.process.kill()
         for worker in self.workers:
             worker.process.join()
+        self.workers.clear()
+        self.idle.clear()
+        self.busy.clear()
 
 
 @dataclass(frozen=True)
@@ -178,12 +227,18 @@ def _outcome(worker: _Worker, task: Task[T], memory_bytes: int) -> T:
     raise BuildError(f"{task.subject}: failed in the worker: {value}")
 
 
-def _serve(conn: Connection, memory_bytes: int, parent: int) -> None:
-    """Worker main loop: limit this process, then run tasks until the pipe closes."""
+def _serve(
+    conn: Connection, memory_bytes: int, parent: int, warm: Callable[[], None] | None = None
+) -> None:
+    """Worker main loop: limit this process, warm up, then run tasks until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if warm is not None:
+        # A failed warm-up is not fatal: the first task meets the same failure and reports it.
+        with contextlib.suppress(Exception):
+            warm()
     while True:
         try:
             job = conn.recv()

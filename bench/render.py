@@ -1,9 +1,22 @@
-"""Benchmark: aftercare-report's build against bare WeasyPrint on the same HTML, and start-up.
+"""Benchmark: every figure of issue 13, each as a ratio against a baseline measured in this run.
 
-Prints seconds per brief for (a) the tool's serial PDF path, (b) bare WeasyPrint rendering the
-very same HTML and CSS, (c) the tool's parallel build; the overhead ratios; and the start-up time
-of `aftercare-report --help` against importing click, jinja2, yaml and rich. All baselines are
-measured in the same run, so the ratios hold on a noisy machine. Run:
+Rows (best of ``--repeat`` runs each; a noisy machine moves both sides of a ratio alike):
+
+Each ratio's two sides are measured in turn (A, B, A, B...), brief by brief for the PDF step.
+
+- the tool's PDF step (the confined fetcher, tags, metadata, one forked worker under its time
+  and memory limits) against bare WeasyPrint on the same HTML, CSS and PDF variant;
+- seconds per page of bare WeasyPrint on one core, and per brief for the 7-page Thailand brief;
+- ``build --jobs 2`` against ``--jobs 1`` (the whole command: load, assess, render, PDFs, write);
+- the tool with two jobs against the ``weasyprint`` command per brief, two at a time, on the very
+  same HTML (the floor of any pandoc-to-WeasyPrint pipeline);
+- a no-op rebuild against the full build it follows;
+- ``aftercare-report --help`` against importing click, jinja2, yaml and rich;
+- a scale row: 12 and 60 generated profiles through ``validate``, ``list``, an HTML+JSON build
+  and its no-op rebuild (60 against 12 should cost x5 when the cost is linear).
+
+Commands run in fresh interpreters with the bytecode cache allowed (as an installed tool runs,
+even where ``PYTHONDONTWRITEBYTECODE`` is set for the shell). Run:
 
     .venv/bin/python bench/render.py [--repeat 3]
 """
@@ -11,14 +24,24 @@ measured in the same run, so the ratios hold on a noisy machine. Run:
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+EXE = [sys.executable, "-m", "aftercare_report"]
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["AFTERCARE_REPORT_CACHE_KEY"] = "bench"  # seals do not depend on a user's cache folder
 
-def best_of(repeat: int, func) -> float:  # type: ignore[no-untyped-def]
+
+def best_of(repeat: int, func: Callable[[], object]) -> float:
+    """Smallest wall-clock time of ``repeat`` calls: the least disturbed by other load."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -27,26 +50,52 @@ def best_of(repeat: int, func) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
-def startup(repeat: int) -> tuple[float, float]:
-    def run(args: list[str]) -> None:
-        subprocess.run(args, check=True, capture_output=True)
+def paired(
+    repeat: int, first: Callable[[], object], second: Callable[[], object]
+) -> tuple[float, float]:
+    """Best times of two things measured in turn (A, B, A, B...), so load hits both alike."""
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(best_of(1, first))
+        b.append(best_of(1, second))
+    return min(a), min(b)
 
-    exe = [sys.executable, "-m", "aftercare_report", "--help"]
-    base = [sys.executable, "-c", "import click, jinja2, yaml, rich"]
-    return best_of(repeat, lambda: run(exe)), best_of(repeat, lambda: run(base))
+
+def run(args: Sequence[str]) -> None:
+    subprocess.run(list(args), check=True, capture_output=True, env=ENV)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+def tool(*args: str) -> None:
+    run([*EXE, "-q", *args])
 
+
+class Table:
+    """Rows of figure, baseline, ratio, target and whether it is met."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, label: str, figure: str, ratio: str, target: str, met: bool | None) -> None:
+        verdict = "-" if met is None else ("met" if met else "NOT met")
+        self.rows.append((label, figure, ratio, target, verdict))
+
+    def print(self) -> None:
+        head = ("figure", "measured", "ratio", "target", "")
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(5)]
+        for row in [head, *self.rows]:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def pdf_rows(table: Table, repeat: int) -> int:
+    """PDF step against bare WeasyPrint, and WeasyPrint's own speed per page."""
     import weasyprint
 
     from aftercare_report import build, pipeline
     from aftercare_report.config import Project
+    from aftercare_report.limits import Limits
     from aftercare_report.pdf_render import make_pdf
     from aftercare_report.templating import render, templates
+    from aftercare_report.workers import Task, run_all
 
     project = Project()
     briefs = pipeline.plan(pipeline.analyse(project), project)
@@ -57,42 +106,200 @@ def main() -> None:
     requests = [
         build.pdf_request(tpl, b, "pdf/ua-1", h) for b, h in zip(briefs, printed, strict=True)
     ]
-    n = len(requests)
+    pages = [make_pdf(r).pages for r in requests]
 
-    def bare() -> None:
-        for r in requests:
-            css = [weasyprint.CSS(string=text) for text, _ in r.stylesheets]
-            weasyprint.HTML(string=r.html, base_url=str(r.roots[0])).write_pdf(stylesheets=css)
+    def bare(chosen: Sequence[object]) -> None:
+        for r in chosen:
+            css = [weasyprint.CSS(string=text) for text, _ in r.stylesheets]  # type: ignore[attr-defined]
+            html = weasyprint.HTML(string=r.html, base_url=str(r.roots[0]))  # type: ignore[attr-defined]
+            html.write_pdf(stylesheets=css, pdf_variant="pdf/ua-1", pdf_tags=True)
 
-    def tool_serial() -> None:
-        for r in requests:
-            make_pdf(r)
+    limits = Limits()
 
-    def tool_build(workers: int) -> None:
-        with tempfile.TemporaryDirectory() as out:
-            build.build(briefs, build.BuildOptions(Path(out), ("pdf",), workers=workers))
+    def tool_step(chosen: Sequence[object]) -> None:
+        tasks = [Task(make_pdf, (r,), "bench", limits.pdf_seconds, "x") for r in chosen]
+        run_all(tasks, workers=1, memory_bytes=limits.memory_bytes)
 
-    pages = sum(make_pdf(r).pages for r in requests)
-    t_bare = best_of(args.repeat, bare)
-    t_serial = best_of(args.repeat, tool_serial)
-    t_build1 = best_of(args.repeat, lambda: tool_build(1))
-    t_build2 = best_of(args.repeat, lambda: tool_build(2))
-    t_help, t_imports = startup(max(args.repeat, 5))
-
-    print(f"{n} briefs, {pages} PDF pages, best of {args.repeat}")
-
-    def row(label: str, seconds: float, extra: str = "") -> None:
-        ratio = f"x{seconds / t_bare:.2f} of bare" if label != "bare WeasyPrint" else ""
-        print(f"{label:<34}{seconds / n:6.3f} s/brief  {ratio}{extra}")
-
-    row("bare WeasyPrint", t_bare)
-    row("make_pdf (fetcher, tags, metadata)", t_serial)
-    row("build, 1 worker (HTML+PDF+write)", t_build1)
-    row("build, 2 workers", t_build2, f"  (speed-up x{t_build1 / t_build2:.2f})")
-    print(
-        f"start-up: --help {t_help * 1000:.0f} ms, imports alone {t_imports * 1000:.0f} ms, "
-        f"ratio x{t_help / t_imports:.2f}"
+    # Brief by brief, in turn: a burst of load elsewhere then costs both sides alike.
+    t_bare = t_tool = 0.0
+    for r in requests:
+        b, t = paired(repeat, lambda r=r: bare([r]), lambda r=r: tool_step([r]))
+        t_bare, t_tool = t_bare + b, t_tool + t
+    ratio = t_tool / t_bare
+    table.add(
+        "PDF step (1 worker, limits) vs bare WeasyPrint",
+        f"{t_tool:.2f} s vs {t_bare:.2f} s",
+        f"x{ratio:.3f}",
+        "<= x1.05",
+        ratio <= 1.05,
     )
+    total = sum(pages)
+    table.add(
+        "bare WeasyPrint, pages per second, 1 core",
+        f"{total / t_bare:.2f} pages/s ({total} pages)",
+        "",
+        "",
+        None,
+    )
+    index = next(i for i, b in enumerate(briefs) if b.stem == "thailand")
+    t_one = best_of(repeat, lambda: bare([requests[index]]))
+    table.add(
+        f"Thailand brief ({pages[index]} pages), bare WeasyPrint, 1 core",
+        f"{t_one:.2f} s",
+        f"{t_one / pages[index] * 7:.2f} s per 7 pages",
+        "<= 0.5 s per 7 pages",
+        t_one / pages[index] * 7 <= 0.5,
+    )
+    return total
+
+
+def write_html(folder: Path) -> list[tuple[Path, Path]]:
+    """The print HTML of every bundled brief and its stylesheet, as files for the CLI."""
+    from aftercare_report import pipeline
+    from aftercare_report.config import Project
+    from aftercare_report.templating import render, stylesheet_text, templates
+
+    project = Project()
+    tpl = templates(())
+    files = []
+    for brief in pipeline.plan(pipeline.analyse(project), project):
+        html = render(tpl, brief.template, brief.context, inline_css=False, subject=brief.subject)
+        page = folder / f"{brief.stem}.html"
+        page.write_text(html)
+        css = folder / f"{brief.stem}.css"
+        css.write_text("\n".join(text for text, _ in stylesheet_text(tpl, brief.context)))
+        files.append((page, css))
+    return files
+
+
+def build_rows(table: Table, repeat: int, pages: int) -> None:
+    """Whole builds: 2 jobs vs 1, vs the weasyprint command, and the no-op rebuild."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+
+        def full(jobs: int) -> None:
+            tool("build", "--force", "--jobs", str(jobs), "--out", str(out))
+
+        t1, t2 = paired(repeat, lambda: full(1), lambda: full(2))
+        table.add(
+            "build --jobs 2 vs --jobs 1, 6 briefs",
+            f"{t2:.2f} s vs {t1:.2f} s",
+            f"x{t1 / t2:.2f}",
+            ">= x1.85",
+            t1 / t2 >= 1.85,
+        )
+        table.add(
+            "build --jobs 2, pages per second per core",
+            f"{pages / t2 / 2:.2f} pages/s",
+            "",
+            "",
+            None,
+        )
+        cli = str(Path(sys.executable).parent / "weasyprint")
+        files = write_html(Path(tmp))
+
+        def one(page: Path, css: Path) -> None:
+            run([cli, "--pdf-variant", "pdf/ua-1", "-s", str(css), str(page), f"{page}.pdf"])
+
+        def weasy() -> None:
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda f: one(*f), files))
+
+        t_cli, t2b = paired(repeat, weasy, lambda: full(2))
+        table.add(
+            "build --jobs 2 vs weasyprint CLI, 2 at a time",
+            f"{t2b:.2f} s vs {t_cli:.2f} s",
+            f"x{t_cli / t2b:.2f} faster",
+            ">= x2 faster",
+            t_cli / t2b >= 2,
+        )
+        full(2)
+        t_noop = best_of(max(repeat, 5), lambda: tool("build", "--out", str(out)))
+        t_full = min(t2, t2b)
+        table.add(
+            "no-op rebuild vs full build (2 jobs)",
+            f"{t_noop:.3f} s vs {t_full:.2f} s",
+            f"{t_noop / t_full:.1%}",
+            "<= 2%",
+            t_noop / t_full <= 0.02,
+        )
+
+
+def startup_row(table: Table, repeat: int) -> None:
+    imports = [sys.executable, "-c", "import click, jinja2, yaml, rich"]
+    t_help, t_imports = paired(max(repeat, 7), lambda: tool("--help"), lambda: run(imports))
+    table.add(
+        "--help vs import click, jinja2, yaml, rich",
+        f"{t_help * 1000:.0f} ms vs {t_imports * 1000:.0f} ms",
+        f"x{t_help / t_imports:.2f}",
+        "<= x1.0",
+        t_help / t_imports <= 1.0,
+    )
+
+
+def generate(folder: Path, count: int) -> Path:
+    """``count`` profiles made from the bundled ones, each with its own country, code and slug."""
+    from aftercare_report.resources import bundled
+
+    sources = sorted(bundled("profiles").glob("*.yaml"))
+    folder.mkdir(parents=True)
+    for n in range(count):
+        text = sources[n % len(sources)].read_text(encoding="utf-8")
+        code = "X" + chr(ord("A") + n // 26) + chr(ord("A") + n % 26)
+        text = re.sub(r"(?m)^country: .*$", f"country: Benchland {code}", text, count=1)
+        text = re.sub(r"(?m)^iso3: .*$", f"iso3: {code}", text, count=1)
+        (folder / f"benchland-{code.lower()}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def scale_steps(profiles: str, out: str) -> dict[str, Callable[[], None]]:
+    """The commands of the scale rows, on one folder of profiles."""
+    build = ["build", "--profiles", profiles, "--format", "html,json", "--out", out]
+    return {
+        "validate": lambda: run([*EXE, "validate", profiles]),
+        "list": lambda: tool("list", "--profiles", profiles),
+        "build HTML+JSON": lambda: tool(*build, "--force"),
+        "no-op rebuild": lambda: tool(*build),
+    }
+
+
+def scale_rows(table: Table, repeat: int) -> None:
+    """Each command at 12 and 60 profiles: x5 the work should cost about x5 the time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        times: dict[int, dict[str, float]] = {}
+        for count in (12, 60):
+            profiles = str(generate(Path(tmp) / f"p{count}", count))
+            steps = scale_steps(profiles, str(Path(tmp) / f"out{count}"))
+            times[count] = {name: best_of(repeat, step) for name, step in steps.items()}
+        for name in times[60]:
+            small, big = times[12][name], times[60][name]
+            table.add(
+                f"scale: {name}, 60 vs 12 profiles",
+                f"{big:.2f} s vs {small:.2f} s",
+                f"x{big / small:.2f}",
+                "<= x5 (linear)",
+                big / small <= 5.5,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-scale", action="store_true", help="Leave out the scale rows.")
+    args = parser.parse_args()
+    cpu = platform.processor() or platform.machine()
+    print(
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, best of {args.repeat}"
+    )
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the machine)")
+    table = Table()
+    pages = pdf_rows(table, args.repeat)
+    build_rows(table, args.repeat, pages)
+    startup_row(table, args.repeat)
+    if not args.skip_scale:
+        scale_rows(table, args.repeat)
+    table.print()
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

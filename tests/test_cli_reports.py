@@ -23,7 +23,7 @@ from .conftest import TESTS, VALID
 from .test_assess import COMPONENT_IDS, LEVELS, with_levels
 
 FW = catalog.load_framework()
-FAST = settings(max_examples=50, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=20, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 BUNDLED = ["india", "nigeria", "thailand", "united-kingdom", "united-states"]
 

@@ -21,7 +21,7 @@ from .conftest import VALID
 
 VALID_TEXT = VALID.read_text()
 FW = catalog.load_framework()
-FAST = settings(max_examples=60, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=40, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check_text(text: str | bytes) -> None:

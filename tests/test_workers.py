@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aftercare_report.errors import BuildError, TemplateError
-from aftercare_report.workers import Task, run_all
+from aftercare_report.workers import Pool, Task, run_all
 
 
 def _sleep(seconds: float) -> str:
@@ -75,3 +75,16 @@ def test_ctrl_c_stops_every_worker() -> None:
     with pytest.raises(KeyboardInterrupt):
         run_all([task(_sleep, 30), task(_sleep, 30)], workers=2, memory_bytes=2**32)
     assert not multiprocessing.active_children()
+
+
+def test_a_pool_runs_the_most_urgent_task_first_and_takes_tasks_while_running() -> None:
+    with Pool(1, 2**32) as pool:
+        pool.start()  # forked before any task exists, as a build does before loading
+        pool.submit("late", task(_sleep, 0.0), priority=5)
+        pool.submit("first", task(_sleep, 0.0), priority=-1)
+        order = []
+        for key, _ in pool.completed():
+            order.append(key)
+            if key == "first":
+                pool.submit("added", task(_sleep, 0.0), priority=0)
+    assert order == ["first", "added", "late"]

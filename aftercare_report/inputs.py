@@ -1,0 +1,91 @@
+"""The digest of everything a build reads, so an unchanged build can check its outputs and stop.
+
+A build records this digest in the manifest with the hash of each file it wrote. The next build
+with the same digest only hashes those files on disk and returns: no profile is parsed, no
+template rendered, no worker started, WeasyPrint never imported.
+
+Correctness comes first, so the digest is deliberately wide: every byte of the project file, of
+each profile file (and every file in a profile folder), of profiles named on the command line,
+of the framework, of every file in the template folders (the team's and the bundled ones), of
+the tool's own package, the rendering stack (library versions, fonts), and the settings and
+options of the run. A change anywhere costs one full build (whose PDFs may still be reused
+one by one), never a stale brief.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from aftercare_report import manifest
+from aftercare_report.config import Project
+from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(project: Project, options: str, named: Sequence[str]) -> str:
+    """Return the hex digest of every input of a build.
+
+    Args:
+        project: Settings with command-line overrides applied (all of them are hashed).
+        options: The build's options as text (countries, formats, variant, shard...).
+        named: Countries and peers as given: those naming files or folders are read too.
+    """
+    hasher = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        hasher.update(f"{label}\0{len(data)}\0".encode() + data)
+
+    add("project", repr(project).encode())
+    add("options", options.encode())
+    if project.path is not None:
+        add("project-file", _read(project.path))
+    add("framework", _read(project.framework or DEFAULT_FRAMEWORK))
+    profile_paths = project.profiles or (bundled("profiles"),)
+    for path in _files([*profile_paths, *(Path(n) for n in named)]):
+        add(f"profile {path}", _read(path))
+    add("templates", manifest.folder_digest([*project.templates, bundled("templates")]).encode())
+    add("tool", _tool_digest().encode())
+    add("stack", manifest.rendering_stack().encode())
+    return hasher.hexdigest()
+
+
+def _files(paths: Iterable[Path]) -> list[Path]:
+    """Files and the files directly inside folders (as profile folders are read), in order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if not p.is_dir()))
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+    return found
+
+
+def _read(path: Path) -> bytes:
+    """The file's SHA-256, or why it cannot be read (the full build then reports it).
+
+    Symlinks are followed (a profile may be a link), but only regular files are opened: a
+    FIFO would hang the check.
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return b"<not a regular file>"
+        hasher = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                hasher.update(chunk)
+        return hasher.digest()
+    except OSError as exc:
+        return f"<unreadable: {exc.strerror}>".encode()
+
+
+def _tool_digest() -> str:
+    """Hash the tool's own files: a changed line of code must not reuse old outputs."""
+    hasher = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            hasher.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + _read(path))
+    return hasher.hexdigest()

@@ -1,0 +1,85 @@
+"""The resolved settings of a run, and the brand: plain frozen dataclasses.
+
+Apart from :mod:`aftercare_report.config` (which finds the project file and applies
+command-line options) and :mod:`aftercare_report.project_file` (which validates the file), so
+both can build them without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from aftercare_report.limits import DEFAULT_STALE_YEARS, Limits
+from aftercare_report.terms import DEFAULT_TERMS
+
+CONFIG_NAME = "aftercare-report.toml"
+
+
+Paper = Literal["a4", "letter"]
+"""Page sizes the brief layout is made for."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """How a team's briefs look and who signs them.
+
+    Attributes:
+        organisation: Publisher named on the cover and in PDF metadata.
+        logo: File name of a logo inside a template folder, or "" for none.
+        primary: Main colour (CSS colour) for headings and bars.
+        accent: Second colour for highlights.
+        font: CSS font-family list for body text.
+        paper: ``a4`` or ``letter``: the page size of the PDF.
+    """
+
+    organisation: str = "aftercare-report"
+    logo: str = ""
+    primary: str = "#1f4e79"
+    accent: str = "#c0504d"
+    font: str = "'DejaVu Sans', 'Loma', 'Lohit Devanagari', sans-serif"
+    paper: Paper = "a4"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The resolved settings of a run: the project file's, with command-line overrides applied.
+
+    Attributes:
+        path: The project file, or None (bundled defaults).
+        profiles: Profile files or folders (empty means the bundled profiles).
+        templates: Template folders, searched before the bundled ones.
+        framework: Framework file, or None for the bundled one.
+        out: Output folder.
+        language: Language code.
+        stale_years: Sources this many years older than ``as_of`` are flagged.
+        brand: The brand.
+        terms: Terminology, defaults filled in.
+        ignore: Codes of warnings and data gaps ``validate`` leaves out.
+        limits: Time, memory and output limits of rendering and PDF making.
+        allow_scripts: Templates may put scripts in briefs (``[security] allow_scripts``).
+    """
+
+    path: Path | None = None
+    profiles: tuple[Path, ...] = ()
+    templates: tuple[Path, ...] = ()
+    framework: Path | None = None
+    out: Path = Path("out")
+    language: str = "en"
+    stale_years: int = DEFAULT_STALE_YEARS
+    brand: Brand = field(default_factory=Brand)
+    terms: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TERMS))
+    ignore: frozenset[str] = frozenset()
+    limits: Limits = field(default_factory=Limits)
+    allow_scripts: bool = False
+
+    @property
+    def root(self) -> Path | None:
+        """The project folder (of the project file), or None without a project file."""
+        return self.path.parent if self.path else None
+
+
+BUNDLED = "bundled"
+"""In ``profiles``, the profiles shipped with the tool."""

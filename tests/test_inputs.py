@@ -1,0 +1,155 @@
+"""An unchanged build checks its outputs and stops; any changed input builds again; --clean."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aftercare_report import catalog, pipeline
+from aftercare_report.cli import cli
+from aftercare_report.config import Project, load_project
+from aftercare_report.errors import AftercareError
+from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
+
+from .conftest import cli_in_subprocess
+
+HTML_JSON = ("--format", "html,json")
+
+
+def build(*args: str) -> str:
+    result = CliRunner().invoke(cli, ["build", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@contextlib.contextmanager
+def _no_bar(total: int) -> Iterator[Callable[[str], None]]:
+    yield lambda _: None
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise AssertionError("profiles were loaded")
+
+
+def test_an_unchanged_build_loads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = Project(out=tmp_path)
+    request = pipeline.BuildRequest(("thailand",), formats=("html", "json"))
+    first = pipeline.build(project, request, _no_bar)
+    monkeypatch.setattr(catalog, "load_profiles", _fail)
+    again = pipeline.build(project, request, _no_bar)
+    assert [w.path for w in again.written] == [w.path for w in first.written]
+    assert all(w.unchanged for w in again.written)
+
+
+def test_an_unchanged_build_starts_no_worker(tmp_path: Path) -> None:
+    args = ["build", "thailand", "--format", "html,json", "--out", str(tmp_path)]
+    assert cli_in_subprocess(args).returncode == 0
+    check = "import multiprocessing\nassert not multiprocessing.active_children()"
+    check += "\nassert 'weasyprint' not in sys.modules"
+    done = cli_in_subprocess(args, check)
+    assert done.returncode == 0, done.stderr
+    assert "0 files, 2 unchanged" in done.stdout
+
+
+def test_an_output_edited_on_disk_is_made_again(tmp_path: Path) -> None:
+    build("thailand", *HTML_JSON, "--out", str(tmp_path))
+    page = tmp_path / "thailand.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</body>", b"<p>edited</p></body>"))
+    assert "Wrote 1 file, 1 unchanged" in build("thailand", *HTML_JSON, "--out", str(tmp_path))
+    assert page.read_bytes() == original
+
+
+def test_a_forged_build_record_is_not_trusted(tmp_path: Path) -> None:
+    build("thailand", *HTML_JSON, "--out", str(tmp_path))
+    path = tmp_path / "manifest.json"
+    data = json.loads(path.read_text())
+    for record in data["builds"].values():
+        record["seal"] = "0" * 64
+    path.write_text(json.dumps(data))
+    assert pipeline.manifest.read_builds(tmp_path) == {}
+
+
+def _team(tmp_path: Path, names: tuple[str, ...]) -> Path:
+    """A project with copies of some bundled profiles, its framework and a template folder."""
+    root = tmp_path / "team"
+    (root / "profiles").mkdir(parents=True)
+    for name in names:
+        shutil.copy(bundled("profiles") / f"{name}.yaml", root / "profiles")
+    shutil.copy(DEFAULT_FRAMEWORK, root / "framework.yaml")
+    (root / "tpl").mkdir()
+    shutil.copy(bundled("templates") / "brief.css", root / "tpl" / "brief.css")
+    (root / "aftercare-report.toml").write_text(
+        "[project]\nprofiles = ['profiles']\nframework = 'framework.yaml'\n"
+        "templates = ['tpl']\nout = 'out'\n"
+    )
+    return root
+
+
+def test_clean_removes_only_what_the_manifest_proves_we_wrote(tmp_path: Path) -> None:
+    root = _team(tmp_path, ("thailand", "india", "nigeria"))
+    config = ["--config", str(root / "aftercare-report.toml")]
+    out = root / "out"
+    CliRunner().invoke(cli, [*config, "build", *HTML_JSON], catch_exceptions=False)
+    (out / "notes.html").write_text("mine")  # a file the tool never wrote
+    (out / "nigeria.json").write_text("{}")  # an output edited by hand
+    (root / "profiles" / "india.yaml").unlink()
+    (root / "profiles" / "nigeria.yaml").unlink()
+    sharded = CliRunner().invoke(cli, [*config, "build", *HTML_JSON, "--clean", "--shard", "1/2"])
+    assert sharded.exit_code == 0, sharded.output
+    assert (out / "india.html").exists()  # a shard removes nothing it was not asked to build
+    result = CliRunner().invoke(cli, [*config, "build", *HTML_JSON, "--clean"])
+    assert result.exit_code == 0, result.output
+    # india and the comparison (one country is left), nigeria.html; not the edited nigeria.json
+    assert "removed 5 files of briefs no longer built" in result.output
+    left = sorted(p.name for p in out.iterdir())
+    assert left == ["manifest.json", "nigeria.json", "notes.html", "thailand.html", "thailand.json"]
+    assert "india.html" not in json.loads((out / "manifest.json").read_text())["outputs"]
+
+
+INPUTS = ("profiles/thailand.yaml", "profiles/india.yaml", "framework.yaml", "tpl/brief.css")
+
+
+def _outcome(config: Path) -> dict[str, bytes] | str:
+    """The outputs of a build (manifest left out), or the kind of error it stopped with."""
+    try:
+        project = load_project(config)
+        pipeline.build(project, pipeline.BuildRequest(formats=("html", "json"), jobs=1), _no_bar)
+    except AftercareError as exc:
+        return type(exc).__name__
+    out = config.parent / "out"
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != "manifest.json"}
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    target=st.sampled_from([*INPUTS, "aftercare-report.toml"]),
+    where=st.floats(0, 1, exclude_max=True),
+    byte=st.integers(0, 255),
+)
+def test_any_changed_byte_builds_what_depends_on_it(
+    tmp_path_factory: pytest.TempPathFactory, target: str, where: float, byte: int
+) -> None:
+    root = _team(tmp_path_factory.mktemp("p"), ("thailand", "india"))
+    config = root / "aftercare-report.toml"
+    _outcome(config)  # the earlier build whose manifest the rebuild may trust
+    path = root / target
+    data = bytearray(path.read_bytes())
+    at = int(where * len(data))
+    data[at] = byte if data[at] != byte else (byte + 1) % 256
+    path.write_bytes(bytes(data))
+    rebuilt = _outcome(config)
+    clean = root.parent / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("out"))
+    assert rebuilt == _outcome(clean / "aftercare-report.toml")
