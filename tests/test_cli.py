@@ -170,17 +170,6 @@ def test_checked_in_schema_matches_the_generated_one(run) -> None:  # type: igno
     )
 
 
-@pytest.mark.parametrize("args", [["--help"], ["validate"], ["schema"]])
-def test_commands_without_pdf_do_not_import_weasyprint(args: list[str]) -> None:
-    code = (
-        "import sys\nfrom aftercare_report.cli import cli\n"
-        f"try:\n    cli({args!r})\nexcept SystemExit:\n    pass\n"
-        "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
 def test_python_m_entry_point() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "aftercare_report", "--version"], capture_output=True, text=True

@@ -93,6 +93,7 @@ def test_the_switch_allows_scripts(tmp_path: Path) -> None:
     assert "<script>ok()</script>" in html and "script-src 'unsafe-inline'" in html
 
 
+@pytest.mark.slow
 def test_a_javascript_link_never_reaches_the_pdf(tmp_path: Path) -> None:
     folder = tmp_path / "tpl"
     folder.mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from pathlib import Path
 
@@ -24,7 +25,8 @@ ALLOWED = {
 }
 
 
-def _runtime_imports(path: Path) -> set[str]:
+@functools.cache
+def _runtime_imports(path: Path) -> frozenset[str]:
     """Modules imported when the file runs: `if TYPE_CHECKING:` blocks are left out."""
     tree = ast.parse(path.read_text())
     skipped: set[int] = set()
@@ -41,7 +43,7 @@ def _runtime_imports(path: Path) -> set[str]:
             found.add(node.module)
             if node.module == "aftercare_report":
                 found.update(f"aftercare_report.{alias.name}" for alias in node.names)
-    return found
+    return frozenset(found)
 
 
 def _graph() -> dict[str, set[str]]:
