@@ -36,8 +36,8 @@ from aftercare_report.limits import OUTPUT_BYTES
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 if TYPE_CHECKING:
-    from aftercare_report.outputs import BuildResult, OutputFormat
     from aftercare_report.config import Project
+    from aftercare_report.outputs import BuildResult, OutputFormat
 
 SERVED_CSP = inert.CSP + "; script-src 'self'; connect-src 'self'"
 """The policy of a served page: the brief's own, plus scripts and events from this server."""
