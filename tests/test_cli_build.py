@@ -63,6 +63,7 @@ def test_unknown_country_builds_nothing(tmp_path: Path) -> None:
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_html_only_build_does_not_import_weasyprint(tmp_path: Path) -> None:
     code = (
         "import sys\nfrom aftercare_report.cli import cli\n"

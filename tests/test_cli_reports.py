@@ -217,6 +217,7 @@ def test_list_sort_country_is_alphabetical() -> None:
 # --- JSON is reproducible -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FAST
 @given(st.fixed_dictionaries({cid: st.sampled_from(LEVELS) for cid in COMPONENT_IDS}))
 def test_same_input_gives_byte_identical_json(

@@ -49,6 +49,7 @@ def test_an_unchanged_build_loads_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     assert all(w.unchanged for w in again.written)
 
 
+@pytest.mark.slow
 def test_an_unchanged_build_starts_no_worker(tmp_path: Path) -> None:
     args = ["build", "thailand", "--format", "html,json", "--out", str(tmp_path)]
     assert cli_in_subprocess(args).returncode == 0
@@ -94,6 +95,7 @@ def _team(tmp_path: Path, names: tuple[str, ...]) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_clean_removes_only_what_the_manifest_proves_we_wrote(tmp_path: Path) -> None:
     root = _team(tmp_path, ("thailand", "india", "nigeria"))
     config = ["--config", str(root / "aftercare-report.toml")]

@@ -8,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from .conftest import VALID
 
 VALID_TEXT = VALID.read_text()
 FW = catalog.load_framework()
-FAST = settings(max_examples=40, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=25, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check_text(text: str | bytes) -> None:
@@ -92,6 +93,7 @@ def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[list[object]]:
 PATHS = _paths(yaml.safe_load(VALID_TEXT))
 
 
+@pytest.mark.slow
 @FAST
 @given(st.sampled_from(PATHS), documents)
 def test_value_mutations_of_a_valid_profile(path: list[object], value: object) -> None:

@@ -13,6 +13,7 @@ from aftercare_report import inert, serve
 from .serving import SUMMARY, eventually, fetch, make_project, serving
 
 
+@pytest.mark.slow
 def test_a_profile_change_appears_in_the_served_page_and_an_error_too(tmp_path: Path) -> None:
     # One server for the whole story: starting one costs about a second of the fast set.
     profile = make_project(tmp_path)
