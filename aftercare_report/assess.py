@@ -327,7 +327,9 @@ def _peer(profile: Profile, framework: Framework, cid: str, others: list[Profile
         return None
     level, best = min(met, key=lambda lp: (lp[1].region != profile.region, -lp[0], lp[1].country))
     same = best.region == profile.region
-    return Peer(best.slug, best.country, level, same, best.components[cid].evidence)
+    return Peer(
+        best.slug, findings.country_names(best)["name"], level, same, best.components[cid].evidence
+    )
 
 
 def _index(
@@ -390,15 +392,6 @@ def _risks(
     )
 
 
-FIGURE_NAMES = {
-    "victims_identified": "victims identified or referred",
-    "victims_assisted": "victims assisted",
-    "shelters": "shelters",
-    "services_budget": "government budget for survivor services",
-    "re_trafficking_measure": "re-trafficking measure",
-}
-
-
 def _data_gaps(profile: Profile, framework: Framework, stale_years: int) -> tuple[DataGap, ...]:
     gaps = [
         DataGap(g.code, g.subject, g.message)
@@ -418,6 +411,6 @@ def _data_gaps(profile: Profile, framework: Framework, stale_years: int) -> tupl
             msg = findings.no_re_trafficking_measure(proxy=figure.known)
             gaps.append(DataGap("no-re-trafficking-measure", subject, msg))
         elif not figure.known:
-            msg = findings.missing_figure(FIGURE_NAMES[name])
+            msg = findings.missing_figure(name)
             gaps.append(DataGap("missing-figure", subject, msg))
     return tuple(gaps)

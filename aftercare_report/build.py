@@ -25,6 +25,7 @@ from typing import cast
 from aftercare_report import inert, manifest
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import BuildError, TemplateError, display_path
+from aftercare_report.i18n import ENGLISH, Language, using
 from aftercare_report.limits import Limits
 from aftercare_report.outputs import FORMATS, BuildResult, OutputFormat, Written
 from aftercare_report.pdf import PdfRequest, PdfResult, PdfVariant
@@ -43,6 +44,7 @@ class Brief:
         data: The JSON output.
         attachments: Files embedded in the PDF (the source profiles).
         subject: What is rendered, for error messages.
+        language: The language its words are written in (the worker renders in it).
     """
 
     stem: str
@@ -51,6 +53,7 @@ class Brief:
     data: object
     attachments: tuple[tuple[str, bytes], ...]
     subject: str
+    language: Language = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -310,7 +313,8 @@ def render_brief(
             max_chars=max_chars,
         )
 
-    return (one(True) if want[0] else None), (one(False) if want[1] else None)
+    with using(brief.language):
+        return (one(True) if want[0] else None), (one(False) if want[1] else None)
 
 
 @functools.lru_cache(maxsize=8)

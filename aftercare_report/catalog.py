@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aftercare_report import overlay
 from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.limits import DEFAULT_STALE_YEARS
@@ -66,14 +67,19 @@ class Checked:
         return Checked(self.profiles, kept, self.files)
 
 
-def load_framework(path: Path | None = None) -> Framework:
-    """Load and validate a framework file (the bundled one by default).
+def load_framework(
+    path: Path | None = None, language: str = "en", translations: Path | None = None
+) -> Framework:
+    """Load and validate a framework file (the bundled one by default), in a language.
 
     Args:
         path: A team's own framework YAML, or None for the bundled one.
+        language: The language of its texts: other than English, its overlay gives them.
+        translations: The project's ``translations`` folder, searched first for an overlay.
 
     Raises:
-        InputError: With every problem found in the file.
+        InputError: With every problem found in the file or its overlay; no overlay for the
+            language.
     """
     doc = load_yaml(path or DEFAULT_FRAMEWORK)
     if doc.data.get("schema_version") == 1:
@@ -82,6 +88,26 @@ def load_framework(path: Path | None = None) -> Framework:
     framework, findings = parse_model(doc, Framework)
     if framework is not None:
         findings = check_framework_refs(doc, framework)
+    if findings or framework is None:
+        raise InputError(findings)
+    if language.split("-")[0] == "en":
+        return framework
+    return _translated(doc, language, translations)
+
+
+def _translated(doc: Document, language: str, translations: Path | None) -> Framework:
+    """The framework with the texts of its overlay for ``language`` (validated whole)."""
+    found = overlay.overlay_path(doc.path, language, translations)
+    if found is None:
+        where = display_path(translations / f"framework.{language}.yaml") if translations else ""
+        msg = (
+            f"no {language} translation of this framework: add {where or 'one'} "
+            f"(aftercare-report translations init {language})"
+        )
+        raise InputError([Finding(doc.name, 0, 0, "", msg, code="no-overlay")])
+    data = overlay.apply(doc, overlay.load(found))
+    merged = Document(found, data, {}, {}, doc.source)
+    framework, findings = parse_model(merged, Framework)
     if findings or framework is None:
         raise InputError(findings)
     return framework
@@ -114,7 +140,10 @@ def profile_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def check_profiles(
-    paths: Sequence[Path], framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+    paths: Sequence[Path],
+    framework: Framework,
+    stale_years: int = DEFAULT_STALE_YEARS,
+    language: str = "en",
 ) -> Checked:
     """Validate profiles: each file alone, then the set (one file per country).
 
@@ -122,6 +151,8 @@ def check_profiles(
         paths: Profile files or folders; empty means the bundled profiles.
         framework: The framework the profiles must match.
         stale_years: Sources this many years older than ``as_of`` are flagged.
+        language: The language briefs are written in (notes on evidence in another language,
+            and on country names the profile does not give in it).
 
     Returns:
         The valid profiles and all findings. Nothing is raised for invalid profiles.
@@ -130,7 +161,7 @@ def check_profiles(
     loaded: dict[Path, Profile] = {}
     findings: list[Finding] = []
     for path in files:
-        profile, found = _check_one(path, framework, stale_years)
+        profile, found = _check_one(path, framework, stale_years, language)
         findings.extend(found)
         if profile is not None and not any(f.severity is Severity.ERROR for f in found):
             loaded[path] = profile
@@ -162,7 +193,7 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
 
 
 def _check_one(
-    path: Path, framework: Framework, stale_years: int
+    path: Path, framework: Framework, stale_years: int, language: str = "en"
 ) -> tuple[Profile | None, list[Finding]]:
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
@@ -180,7 +211,34 @@ def _check_one(
     if profile is None or findings:
         return None, findings
     warnings = profile_warnings(doc, profile, framework, stale_years)
-    return profile, [*warnings, *_anchor_warning(doc, profile, framework)]
+    notes = _language_notes(doc, profile, language)
+    return profile, [*warnings, *_anchor_warning(doc, profile, framework), *notes]
+
+
+def _language_notes(doc: Document, profile: Profile, language: str) -> list[Finding]:
+    """Note evidence a brief in ``language`` quotes in another language, and missing names.
+
+    A profile without the country's forms in the brief's language gets a warning: the
+    preposition and article a country takes cannot be worked out from its name.
+    """
+    brief, own = language.split("-")[0], profile.language.split("-")[0]
+    out = []
+    if own != brief:
+        msg = (
+            f"the evidence is in '{profile.language}' and briefs are in '{language}': it is quoted "
+            f'as written and tagged lang="{profile.language}" for screen readers and PDF/UA'
+        )
+        out.append(
+            doc.finding(("language",), msg, severity=Severity.NOTE, code="evidence-language")
+        )
+    if brief != "en" and language not in profile.names and brief not in profile.names:
+        msg = (
+            f"no names.{brief}: a brief in '{language}' names the country from Unicode CLDR with "
+            f"the most common preposition, which some countries do not take; give names.{brief} "
+            "with name, in_text, in_country and of_country"
+        )
+        out.append(doc.finding(("names",), msg, severity=Severity.WARNING, code="country-names"))
+    return out
 
 
 MIGRATION = (

@@ -89,6 +89,16 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
     ctx.obj = config_path
 
 
+def _language(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--language`` (the briefs' language) to a command."""
+    return click.option(
+        "--language",
+        metavar="CODE",
+        help="Language of the briefs: en, fr, es, or one the project translates "
+        "[default: the project's, or en].",
+    )(func)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
@@ -117,6 +127,7 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
     metavar="CODE",
     help="Leave out warnings and data gaps with this code, e.g. stale-source (repeatable).",
 )
+@_language
 def validate(
     paths: tuple[Path, ...],
     strict: bool,
@@ -124,6 +135,7 @@ def validate(
     stale_years: int | None,
     framework_path: Path | None,
     ignore: tuple[str, ...],
+    language: str | None,
 ) -> None:
     """Check profiles for errors, likely mistakes and data gaps.
 
@@ -141,9 +153,13 @@ def validate(
     """
     from aftercare_report import catalog, console
 
-    project = _project(profiles=paths, framework=framework_path, stale_years=stale_years)
+    project = _project(
+        profiles=paths, framework=framework_path, stale_years=stale_years, language=language
+    )
     framework = catalog.load_framework(project.framework)
-    checked = catalog.check_profiles(project.profiles, framework, project.stale_years)
+    checked = catalog.check_profiles(
+        project.profiles, framework, project.stale_years, project.language
+    )
     checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)
@@ -227,21 +243,25 @@ def _input_overrides(options: dict[str, Any]) -> tuple[dict[str, Any], tuple[str
         "profiles": options.pop("profile_dirs"),
         "framework": options.pop("framework_path"),
         "stale_years": options.pop("stale_years"),
+        "language": options.pop("language", None),
     }
     named = tuple(p.strip() for p in peers.split(",") if p.strip()) if peers else None
     return overrides, named
 
 
 def _analyse(countries: Sequence[str], options: dict[str, Any]) -> tuple[CountryReport, ...]:
-    from aftercare_report import pipeline
+    from aftercare_report import i18n, pipeline
 
     overrides, peers = _input_overrides(options)
-    return pipeline.analyse(_project(**overrides), countries, peers)
+    project = _project(**overrides)
+    with i18n.using(pipeline.language(project)):
+        return pipeline.analyse(project, countries, peers)
 
 
 @cli.command()
 @click.argument("country")
 @_inputs
+@_language
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 @click.option("--top", default=5, show_default=True, help="Recommendations to show.")
 def gaps(country: str, as_json: bool, top: int, **inputs: Any) -> None:
@@ -255,14 +275,16 @@ def gaps(country: str, as_json: bool, top: int, **inputs: Any) -> None:
       aftercare-report gaps THA --peers united-kingdom,india
       aftercare-report gaps my-profiles/nepal.yaml --json
     """
-    from aftercare_report import console, export
+    from aftercare_report import console, export, i18n, pipeline
 
-    (result,) = _analyse([country], inputs)
-    terms = _project().terms
-    if as_json:
-        click.echo(json.dumps(export.report_json(result, terms), indent=2, ensure_ascii=False))
-    else:
-        console.print_gaps(result, terms, top=top)
+    overrides, peers = _input_overrides(inputs)
+    project = _project(**overrides)
+    with i18n.using(pipeline.language(project)):
+        (result,) = pipeline.analyse(project, [country], peers)
+        if as_json:
+            click.echo(json.dumps(export.report_json(result), indent=2, ensure_ascii=False))
+        else:
+            console.print_gaps(result, top=top)
 
 
 @cli.command("list")
@@ -429,6 +451,7 @@ def _open(result: Any, prefer: str | None) -> None:
 @cli.command("build")
 @click.argument("countries", nargs=-1)
 @_inputs
+@_language
 @_build_options
 def build_(countries: tuple[str, ...], **options: Any) -> None:
     """Build country briefs and a comparative brief (HTML, PDF, JSON).
@@ -449,6 +472,7 @@ def build_(countries: tuple[str, ...], **options: Any) -> None:
 @cli.command()
 @click.argument("countries", nargs=-1, required=True)
 @_inputs
+@_language
 @_build_options
 def compare(countries: tuple[str, ...], **options: Any) -> None:
     """Build only a comparative brief of two or more countries.
@@ -669,6 +693,87 @@ def templates_copy(name: str, folder: Path | None, force: bool) -> None:
     target = folder or (project.templates[0] if project.templates else Path("templates"))
     path = scaffold.copy_template(name, target, force=force)
     click.echo(f"Wrote {errors_printable(str(path))}")
+
+
+@cli.group()
+def translations() -> None:
+    """Write briefs in a language of your own: init, update and check its catalog."""
+
+
+def _translations_folder() -> Path:
+    from aftercare_report import config
+
+    folder = config.translations_folder(_project())
+    if folder is None:
+        raise click.UsageError(
+            "translations live in a project: run 'aftercare-report init' first (or --config)"
+        )
+    return folder
+
+
+@translations.command("init")
+@click.argument("language")
+def translations_init(language: str) -> None:
+    """Start translating the briefs into LANGUAGE (a code: de, pt-BR, sw).
+
+    Writes translations/LANGUAGE.po (every message the briefs use) and
+    translations/framework.LANGUAGE.yaml (every text of the framework), next to the project
+    file. For a language the tool ships (fr, es) they start from its translation, to adapt.
+
+    \b
+    Example:
+      aftercare-report translations init pt-BR
+    """
+    from aftercare_report import translations as team
+
+    project = _project()
+    for path in team.init(language, _translations_folder(), project.framework):
+        click.echo(f"wrote {errors_printable(str(path))}")
+    click.echo(f"Translate them, then: aftercare-report translations check {language}")
+
+
+@translations.command("update")
+@click.argument("language")
+def translations_update(language: str) -> None:
+    """Add the messages a newer version of the tool writes to your LANGUAGE catalog.
+
+    New messages come in untranslated and changed ones marked fuzzy; 'check' lists both.
+    """
+    from aftercare_report import translations as team
+
+    path = team.update(language, _translations_folder())
+    click.echo(f"updated {errors_printable(str(path))}")
+
+
+@translations.command("check")
+@click.argument("language")
+def translations_check(language: str) -> None:
+    """Check a translation: untranslated and fuzzy messages, placeholders that do not match.
+
+    Checks your catalog (or the tool's, for a language it ships) and the framework overlay.
+    Exit codes: 0 complete, 1 problems (each printed as path:line: message).
+    """
+    from aftercare_report import config, console
+    from aftercare_report import translations as team
+    from aftercare_report.errors import display_path as shown
+
+    project = _project()
+    reports = team.check(language, config.translations_folder(project), project.framework)
+    if not reports:
+        raise click.UsageError(
+            f"no catalog for '{language}': run 'aftercare-report translations init {language}'"
+        )
+    problems = False
+    for report in reports:
+        for finding in report.findings:
+            console.print_finding(finding)
+        problems = problems or bool(report.findings)
+        done = report.total - report.untranslated - report.fuzzy
+        click.echo(
+            f"{errors_printable(shown(report.catalog))}: {done} of {report.total} texts "
+            f"translated, {report.fuzzy} fuzzy, {len(report.findings)} problems"
+        )
+    sys.exit(1 if problems else 0)
 
 
 @cli.command()

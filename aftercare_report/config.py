@@ -31,6 +31,7 @@ __all__ = [
     "check_template_folders",
     "find_config",
     "load_project",
+    "translations_folder",
     "with_overrides",
 ]
 
@@ -44,6 +45,7 @@ def with_overrides(
     out: Path | None = None,
     stale_years: int | None = None,
     paper: Paper | None = None,
+    language: str | None = None,
 ) -> Project:
     """Apply command-line options over the project's settings, in one place for every command.
 
@@ -59,6 +61,7 @@ def with_overrides(
         out: ``--out``.
         stale_years: ``--stale-years``.
         paper: ``--paper``.
+        language: ``--language``.
 
     Raises:
         InputError: A template folder could expose secrets, or the output folder is the project
@@ -72,6 +75,7 @@ def with_overrides(
         out=out or project.out,
         stale_years=project.stale_years if stale_years is None else stale_years,
         brand=replace(project.brand, paper=paper) if paper else project.brand,
+        language=language or project.language,
     )
     check_template_folders(merged)
     check_out(merged)
@@ -159,3 +163,12 @@ def _load(path: Path | None) -> Project:
     from aftercare_report import project_file
 
     return project_file.parse(path)
+
+
+TRANSLATIONS = "translations"
+"""The project's folder of catalogs (``<lang>.po``) and framework overlays."""
+
+
+def translations_folder(project: Project) -> Path | None:
+    """The project's ``translations`` folder (beside the project file), or None without one."""
+    return project.root / TRANSLATIONS if project.root else None

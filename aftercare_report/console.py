@@ -7,7 +7,7 @@ same code serves an analyst's terminal and a CI log.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ from aftercare_report.errors import (
     display_path,
     printable,
 )
-from aftercare_report.terms import reword
+from aftercare_report.i18n import current
 
 if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
     from aftercare_report.assess import Assessment  # and a no-op build not the model
@@ -76,6 +76,11 @@ def _styled(finding: Finding) -> str:
         head, sep, tail = text.partition(f" {escape(finding.message)}")
         text = f"{head} {finding.severity}:{sep}{tail}" if sep else text
     return f"[{_STYLE[finding.severity]}]{text}[/]"
+
+
+def print_finding(finding: Finding) -> None:
+    """Print one finding as ``path:line:col: key: severity: message``."""
+    findings_out.print(_styled(finding))
 
 
 def print_findings(checked: Checked, fmt: str, *, strict: bool) -> None:
@@ -148,14 +153,17 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5) -> None:
+def print_gaps(report: CountryReport, *, top: int = 5) -> None:
     """Print one country's assessment so that it fits one screen at 80 columns.
+
+    Labels are English (the terminal's language); findings and recommendations are in the
+    current language, with the team's terms.
 
     Args:
         report: The country report.
-        terms: The team's terminology, applied to generated sentences.
         top: How many recommendations to show.
     """
+    fill = current().fill
     a, profile = report.assessment, report.profile
     print_table(f"[bold]{escape(profile.country)}[/] · as of {profile.as_of}")
     print_table(escape(index_line(a)))
@@ -165,12 +173,12 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
         f"[dim]TIP report: {escape(tip.value)}{f' ({tip.year})' if tip.year else ''} · "
         f"Global Slavery Index: {escape(gsi.value.strip())}[/]"
     )
-    names = {c.id: c.name for c in a.components}
-    risks = {r.id: r.name for r in a.risks}
+    names = {c.id: fill(c.name) for c in a.components}
+    risks = {r.id: fill(r.name) for r in a.risks}
     for cap in a.index.caps:
         on = names[cap.component] if cap.component else risks[cap.risk or ""]
         print_table(
-            f"[red]Band lowered to {cap.band}[/] ({escape(on.lower())}): {escape(cap.reason)}"
+            f"[red]Band lowered to {cap.band}[/] ({escape(on.lower())}): {escape(fill(cap.reason))}"
         )
     print_table(_component_table(a))
     present = [r for r in a.risks if r.status == "present"]
@@ -180,20 +188,20 @@ def print_gaps(report: CountryReport, terms: Mapping[str, str], *, top: int = 5)
         for risk in present:
             weak = ", ".join(names[c].lower() for c in risk.weak_mitigators)
             rows.append(
-                f"{escape(risk.name)}" + (f"[dim] — weak: {escape(weak)}[/]" if weak else "")
+                f"{escape(fill(risk.name))}" + (f"[dim] — weak: {escape(weak)}[/]" if weak else "")
             )
         print_table(_hanging(rows, "•"))
     headline = [r for r in report.recommendations if r.headline][:top]
     print_table(f"[bold]What to do first[/] ({len(report.recommendations)} in all)")
     rows = [
         f"[{_PRIORITY_STYLE[rec.priority]}]{rec.priority}[/] · {escape(rec.institution_name)} · "
-        f"{_horizon(rec.horizon)}\n{escape(reword(rec.text, terms))}"
+        f"{_horizon(rec.horizon)}\n{escape(fill(rec.text))}"
         f"\n[dim]In 12 months: {escape(rec.indicator)}[/]"
         for rec in headline
     ]
     print_table(_hanging(rows, None))
     print_table(f"[bold]What we do not know[/] ({len(a.data_gaps)})")
-    print_table(_hanging([escape(reword(g.message, terms)) for g in a.data_gaps], "•"))
+    print_table(_hanging([escape(fill(g.message)) for g in a.data_gaps], "•"))
 
 
 def index_line(a: Assessment) -> str:
@@ -247,7 +255,13 @@ def _component_table(a: Assessment) -> Table:
             gap = "?" if c.gap is None else str(c.gap)
         style = "bold red" if c.severity >= 2 else ("yellow" if c.gap else "")
         table.add_row(
-            escape(c.name), level, str(c.target), gap, f"{c.severity:g}", escape(peer), style=style
+            escape(current().fill(c.name)),
+            level,
+            str(c.target),
+            gap,
+            f"{c.severity:g}",
+            escape(peer),
+            style=style,
         )
     return table
 

@@ -3,8 +3,9 @@
 Templates see only what is defined here: frozen dataclasses whose every field is documented (a
 test checks that ``docs/templates.md`` lists each one). Numbers are already rounded, labels are
 already worded and sources are already numbered, so templates only lay things out. The team's
-terminology is applied here, once, to every generated or framework sentence; profile evidence is
-shown as its sources word it.
+terms fill the placeholders of every generated or framework sentence; profile evidence is
+shown as its sources word it, tagged with its own language when that differs from the brief's.
+Every label and generated sentence is written in the current language (:mod:`i18n`).
 """
 
 from __future__ import annotations
@@ -14,39 +15,42 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aftercare_report import __version__, findings
-from aftercare_report.assess import FIGURE_NAMES, METHOD, Assessment, ComponentResult
+from aftercare_report.assess import METHOD, Assessment, ComponentResult
 from aftercare_report.config import Brand
 from aftercare_report.export import ranking
-from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS
+from aftercare_report.i18n import N_, _, current, pgettext
+from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS, ROLE_LABELS
 from aftercare_report.model import STAGES, Framework, Institution, KeyFigure, Profile
 from aftercare_report.recommend import Recommendation
 from aftercare_report.report import CountryReport, conclusion
-from aftercare_report.terms import DEFAULT_TERMS, reword
 
-FIGURE_LABELS = {name: text[:1].upper() + text[1:] for name, text in FIGURE_NAMES.items()}
 STAGE_LABELS = {
-    "identification": "Identification",
-    "reflection": "Recovery period",
-    "decision": "Decision",
-    "move_on": "Move-on",
-    "six_months": "6 months",
-    "twelve_months": "12 months",
-    "beyond": "3 years and beyond",
+    "identification": N_("Identification"),
+    "reflection": N_("Recovery period"),
+    "decision": N_("Decision"),
+    "move_on": N_("Move-on"),
+    "six_months": N_("6 months"),
+    "twelve_months": N_("12 months"),
+    "beyond": N_("3 years and beyond"),
 }
 STATUS_LABELS = {
-    "provided": "Provided",
-    "partial": "Partial",
-    "not_provided": "Stops",
-    "unknown": "Not documented",
-    "not_applicable": "Does not apply",
+    "provided": N_("Provided"),
+    "partial": N_("Partial"),
+    "not_provided": N_("Stops"),
+    "unknown": N_("Not documented"),
+    "not_applicable": N_("Does not apply"),
 }
 VERDICT_LABELS = {
-    "supported": "Supported",
-    "not_established": "Not established",
-    "unsupported": "Unsupported",
-    "contradicted": "Contradicted",
+    "supported": N_("Supported"),
+    "not_established": N_("Not established"),
+    "unsupported": N_("Unsupported"),
+    "contradicted": N_("Contradicted"),
 }
-RISK_LABELS = {"present": "Documented", "absent": "Not found", "unknown": "Not documented"}
+RISK_LABELS = {
+    "present": N_("Documented"),
+    "absent": N_("Not found"),
+    "unknown": N_("Not documented"),
+}
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,8 @@ class RecommendationView:
         why: The gap and linked risks that justify it.
         notes: Source note numbers (the component's evidence, or the source recommending it).
         headline: One of the (at most five) recommendations that lead the brief.
+        text_lang: Language of ``text`` and ``indicator``: the brief's, or the profile's for a
+            recommendation a source makes (quoted as written).
     """
 
     number: int
@@ -229,6 +235,7 @@ class RecommendationView:
     why: str
     notes: tuple[int, ...]
     headline: bool
+    text_lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -238,10 +245,11 @@ class FigureView:
     Attributes:
         label: Which figure ("Victims identified").
         counts: What exactly is counted (figures of different kinds do not compare).
-        value: Formatted value, or "unknown".
+        value: Formatted value, or "unknown" in the brief's language.
         year: Year covered, or "".
         note: Caveats.
         notes: Source note numbers.
+        known: Whether a source gives the figure.
     """
 
     label: str
@@ -250,6 +258,7 @@ class FigureView:
     year: str
     note: str
     notes: tuple[int, ...]
+    known: bool = True
 
 
 @dataclass(frozen=True)
@@ -326,8 +335,12 @@ class CountryView:
 
     Attributes:
         slug: Short name (file name).
-        country: Country name.
+        country: Country name, in the brief's language.
         name_in_text: The name as it reads mid-sentence ("the United Kingdom").
+        in_country: "in <country>" ("in the United Kingdom", "au Royaume-Uni").
+        of_country: "of <country>" ("of the United Kingdom", "du Royaume-Uni").
+        evidence_lang: Language of the profile's evidence (summary, support, evidence,
+            institution names): tag it with ``lang`` when it differs from ``brief.lang``.
         iso3: ISO3 code.
         region: World region.
         roles: "origin, transit and destination" (as the sources show).
@@ -355,6 +368,9 @@ class CountryView:
     slug: str
     country: str
     name_in_text: str
+    in_country: str
+    of_country: str
+    evidence_lang: str
     iso3: str
     region: str
     roles: str
@@ -490,7 +506,8 @@ class BriefContext:
         date: Publication date (the newest ``as_of`` among the countries), ISO.
         lang: Language code of the text (``en``).
         brand: The team's brand.
-        terms: Terminology (``survivor``, ``survivors``, ``re-trafficking``).
+        terms: The team's terms in the brief's language, by form (``survivor``, ``survivors``,
+            ``survivor_attr``, ``victim``, ``victims``, ``re_trafficking``).
         countries: The countries in the brief (one for a country brief).
         comparison: The comparison, for comparative briefs (None otherwise).
         notes: Source notes, numbered in order of first citation.
@@ -540,80 +557,75 @@ class _Notes:
 
 
 def country_context(
-    report: CountryReport,
-    brand: Brand,
-    terms: Mapping[str, str] = DEFAULT_TERMS,
-    lang: str = "en",
-    ranks: Mapping[str, int] | None = None,
+    report: CountryReport, brand: Brand, ranks: Mapping[str, int] | None = None
 ) -> BriefContext:
-    """Build the context of a one-country brief.
+    """Build the context of a one-country brief, in the current language.
 
     Args:
         report: The country's assessment, recommendations and key messages.
         brand: The team's brand.
-        terms: Terminology.
-        lang: Language code.
         ranks: Ranks of the countries in the brief set (see :func:`export.ranking`).
     """
     notes = _Notes()
-    view = _country_view(report, notes, terms, ranks or {})
+    view = _country_view(report, notes, ranks or {})
     framework = report.assessment.framework
     return BriefContext(
         kind="country",
-        title=reword(f"Survivor aftercare in {report.profile.name_in_text}", terms),
-        subtitle=reword("Where support stops, and what to fund first", terms),
+        title=_("Aftercare for %(survivors)s %(in_country)s", in_country=view.in_country),
+        subtitle=_("Where support stops, and what to fund first"),
         date=view.as_of,
-        lang=lang,
+        lang=current().code,
         brand=brand,
-        terms=dict(terms),
+        terms=_terms(),
         countries=(view,),
         comparison=None,
         notes=tuple(notes.notes),
-        method=_method(framework, terms),
+        method=_method(framework),
     )
 
 
-def comparative_context(
-    reports: Sequence[CountryReport],
-    brand: Brand,
-    terms: Mapping[str, str] = DEFAULT_TERMS,
-    lang: str = "en",
-) -> BriefContext:
-    """Build the context of a comparative brief of two or more countries.
+def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> BriefContext:
+    """Build the context of a comparative brief of two or more countries, in the current language.
 
     Args:
         reports: The countries' reports (order is kept in tables; the ranking sorts by index).
         brand: The team's brand.
-        terms: Terminology.
-        lang: Language code.
     """
     notes = _Notes()
     ranks = ranking(reports)
-    views = tuple(_country_view(r, notes, terms, ranks) for r in reports)
+    views = tuple(_country_view(r, notes, ranks) for r in reports)
     framework = reports[0].assessment.framework
-    names = ", ".join(v.country for v in views[:-1]) + " and " + views[-1].country
     return BriefContext(
         kind="comparative",
-        title=reword("Survivor aftercare compared", terms),
-        subtitle=f"{names}: where support stops, and what governments must fund",
+        title=_("Aftercare for %(survivors)s compared"),
+        subtitle=_(
+            "%(countries)s: where support stops, and what governments must fund",
+            countries=findings.join_words([v.country for v in views]),
+        ),
         date=max(v.as_of for v in views),
-        lang=lang,
+        lang=current().code,
         brand=brand,
-        terms=dict(terms),
+        terms=_terms(),
         countries=views,
-        comparison=_comparison(reports, views, terms),
+        comparison=_comparison(reports, views),
         notes=tuple(notes.notes),
-        method=_method(framework, terms),
+        method=_method(framework),
     )
 
 
-def _country_view(
-    report: CountryReport, notes: _Notes, terms: Mapping[str, str], ranks: Mapping[str, int]
-) -> CountryView:
-    a, profile = report.assessment, report.profile
+def _terms() -> dict[str, str]:
+    forms = dict(current().forms)
+    forms["re-trafficking"] = forms["re_trafficking"]  # the key team templates used before 0.2
+    return forms
 
-    def w(text: str) -> str:  # generated and framework text take the team's terms
-        return reword(" ".join(text.split()), terms)
+
+def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]) -> CountryView:
+    a, profile = report.assessment, report.profile
+    names = findings.country_names(profile)
+    language = current()
+
+    def w(text: str) -> str:  # generated and framework text: terms and names fill placeholders
+        return language.fill(" ".join(text.split()), **names)
 
     timeline = _timeline(profile, notes)
     components = tuple(_component_view(c, profile, a.framework, notes, w) for c in a.components)
@@ -622,11 +634,14 @@ def _country_view(
     others = [r for r in report.recommendations if not r.headline]
     return CountryView(
         slug=profile.slug,
-        country=profile.country,
-        name_in_text=profile.name_in_text,
+        country=names["name"],
+        name_in_text=names["country"],
+        in_country=names["in_country"],
+        of_country=names["of_country"],
+        evidence_lang=profile.language,
         iso3=profile.iso3,
         region=profile.region,
-        roles=findings.join_words(list(profile.roles)),
+        roles=findings.join_words([_(ROLE_LABELS[role]) for role in profile.roles]),
         as_of=profile.as_of.isoformat(),
         summary=" ".join(profile.summary.split()),
         index=_index(a, ranks.get(profile.slug), w),
@@ -638,9 +653,9 @@ def _country_view(
         closing=w(findings.closing(a, headline)),
         measures=tuple(
             MeasureView(
-                findings.MEASURE_NAMES[name],
+                findings.measure_name(name),
                 m.status,
-                w(m.evidence),
+                " ".join(m.evidence.split()),
                 notes.cite(profile, m.sources),
             )
             for name, m in sorted(profile.measures, key=lambda nm: nm[1].status != "in_place")
@@ -648,7 +663,7 @@ def _country_view(
         bound_by=_bound_by(profile, a.framework, notes),
         institutions=tuple(
             InstitutionView(
-                INSTITUTION_LABELS[cast(Institution, role)],
+                _(INSTITUTION_LABELS[cast(Institution, role)]),
                 findings.capital(" ".join(entry.name.split())),
                 " ".join((entry.note or "").split()),
                 notes.cite(profile, entry.sources),
@@ -662,10 +677,10 @@ def _country_view(
         figures=tuple(_figure(name, f, profile, notes) for name, f in profile.key_figures),
         claims=tuple(
             ClaimView(
-                w(c.claim),
+                " ".join(c.claim.split()),
                 c.verdict,
-                VERDICT_LABELS[c.verdict],
-                w(c.evidence),
+                _(VERDICT_LABELS[c.verdict]),
+                " ".join(c.evidence.split()),
                 notes.cite(profile, c.sources),
             )
             for c in profile.claims
@@ -676,13 +691,14 @@ def _country_view(
 
 def _index(a: Assessment, rank: int | None, w: Callable[[str], str]) -> IndexView:
     index = a.index
-    shown = "n/a" if index.value is None else f"{index.value:g}"
+    number = current().number
+    shown = "n/a" if index.value is None else number(index.value)  # "n/a": templates test it
     return IndexView(
         value=shown,
         number=index.value or 0.0,
         low=shown,
-        high="n/a" if index.high is None else f"{index.high:g}",
-        coverage=f"{index.coverage:.0%}",
+        high="n/a" if index.high is None else number(index.high),
+        coverage=current().percent(index.coverage, 0),
         ranked=index.ranked,
         rank=rank if index.ranked else None,
         band=index.band or "n/a",
@@ -711,10 +727,10 @@ def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
     tip, gsi = profile.anchors.tip_tier, profile.anchors.gsi_government_response
     return (
         AnchorView(
-            "US TIP report", tip.value, str(tip.year or ""), notes.cite(profile, tip.sources)
+            _("US TIP report"), tip.value, str(tip.year or ""), notes.cite(profile, tip.sources)
         ),
         AnchorView(
-            "Global Slavery Index",
+            _("Global Slavery Index"),
             " ".join(gsi.value.split()),
             str(gsi.year or ""),
             notes.cite(profile, gsi.sources),
@@ -729,9 +745,9 @@ def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
         out.append(
             StageView(
                 id=stage_id,
-                label=STAGE_LABELS[stage_id],
+                label=_(STAGE_LABELS[stage_id]),
                 status=stage.status,
-                status_label=STATUS_LABELS[stage.status],
+                status_label=_(STATUS_LABELS[stage.status]),
                 duration=" ".join(stage.duration.split()),
                 support=" ".join(stage.support.split()),
                 notes=notes.cite(profile, stage.sources),
@@ -743,7 +759,13 @@ def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
 def _component_view(
     c: ComponentResult, profile: Profile, fw: Framework, notes: _Notes, w: Callable[[str], str]
 ) -> ComponentView:
-    label = "n/a" if not c.applicable else "unknown" if c.level is None else str(c.level)
+    label = (
+        pgettext("level", "n/a")
+        if not c.applicable
+        else pgettext("level", "unknown")
+        if c.level is None
+        else str(c.level)
+    )
     return ComponentView(
         id=c.id,
         name=w(c.name),
@@ -754,7 +776,9 @@ def _component_view(
         target=c.target,
         gap=c.gap,
         priority_words=findings.gap_in_words(c.gap, len(c.risks)),
-        peer=f"{c.peer.country} ({c.peer.level})" if c.peer else "",
+        peer=_("%(country)s (%(level)s)", country=c.peer.country, level=c.peer.level)
+        if c.peer
+        else "",
         evidence=" ".join(c.evidence.split()),
         notes=notes.cite(profile, c.sources),
         standards=fw.components[c.id].standards,
@@ -773,7 +797,7 @@ def _risks(
         RiskView(
             w(r.name),
             r.status,
-            RISK_LABELS[r.status],
+            _(RISK_LABELS[r.status]),
             " ".join(r.evidence.split()),
             notes.cite(profile, r.sources),
             tuple(by_id[c].name for c in r.weak_mitigators),
@@ -798,9 +822,9 @@ def _recs(
                 number=i,
                 text=w(r.text),
                 institution=findings.capital(r.institution_name),
-                horizon=HORIZON_LABELS[r.horizon],
+                horizon=_(HORIZON_LABELS[r.horizon]),
                 priority=r.priority,
-                component=component.name if component else "Evidence",
+                component=component.name if component else _("Evidence"),
                 component_id=r.component or "",
                 standard=r.standard,
                 binding=r.binding,
@@ -808,46 +832,56 @@ def _recs(
                 why=w(r.why),
                 notes=cited or (component.notes if component else ()),
                 headline=r.headline,
+                text_lang=profile.language if r.origin == "profile" else current().code,
             )
         )
     return tuple(out)
 
 
 def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> FigureView:
-    if figure.known:
-        value = f"{figure.value:,}" if isinstance(figure.value, int) else f"{figure.value:,.2f}"
-        if figure.unit:
-            value = f"{value}%" if figure.unit == "%" else f"{value} {figure.unit}"
+    language = current()
+    if figure.known and isinstance(figure.value, int | float):
+        number = figure.value if isinstance(figure.value, int) else round(figure.value, 2)
+        value = language.number(number)
+        if figure.unit == "%":
+            value = language.percent(figure.value / 100)
+        elif figure.unit:
+            value = _("%(value)s %(unit)s", value=value, unit=figure.unit)
         if figure.proxy:
-            value += " (proxy)"
+            value = _("%(value)s (proxy)", value=value)
     else:
-        value = "unknown"
+        value = pgettext("figure", "unknown")
     return FigureView(
-        FIGURE_LABELS[name],
+        findings.capital(findings.figure_name(name)),
         " ".join(figure.counts.split()),
         value,
         str(figure.year or ""),
         " ".join((figure.note or "").split()),
         notes.cite(profile, figure.sources),
+        known=figure.known,
     )
 
 
-def _method(fw: Framework, terms: Mapping[str, str]) -> MethodView:
+def _method(fw: Framework) -> MethodView:
+    language = current()
+
+    def w(text: str) -> str:
+        return language.fill(" ".join(text.split()))
+
     return MethodView(
         framework=f"{fw.name} {fw.version}",
-        description=reword(" ".join(fw.description.split()), terms),
+        description=w(fw.description),
         method=METHOD,
-        bands=tuple((b.id, f"{b.min:g}", b.label) for b in fw.index.bands),
-        caps=tuple(reword(" ".join(c.reason.split()), terms) for c in fw.index.caps),
-        levels=tuple((level, reword(text, terms)) for level, text in sorted(fw.levels.items())),
-        rank_coverage=f"{fw.index.rank_coverage:.0%}",
+        bands=tuple((b.id, language.number(b.min), b.label) for b in fw.index.bands),
+        caps=tuple(w(c.reason) for c in fw.index.caps),
+        levels=tuple((level, w(text)) for level, text in sorted(fw.levels.items())),
+        rank_coverage=language.percent(fw.index.rank_coverage, 0),
     )
 
 
-def _comparison(
-    reports: Sequence[CountryReport], views: tuple[CountryView, ...], terms: Mapping[str, str]
-) -> Comparison:
+def _comparison(reports: Sequence[CountryReport], views: tuple[CountryView, ...]) -> Comparison:
     fw = reports[0].assessment.framework
+    language = current()
     ranked = sorted(
         (v for v in views if v.index.rank is not None), key=lambda v: (v.index.rank, v.country)
     )
@@ -858,13 +892,15 @@ def _comparison(
         known = [c.level for c in results if c.level is not None]
         shared = len(known) >= 2 and all(lvl < spec.target for lvl in known)
         cells = tuple(
-            "n/a" if not c.applicable else ("?" if c.level is None else str(c.level))
+            pgettext("level", "n/a")
+            if not c.applicable
+            else ("?" if c.level is None else str(c.level))
             for c in results
         )
-        name = reword(spec.name, terms)
+        name = language.fill(" ".join(spec.name.split()))
         matrix.append(MatrixRow(cid, name, spec.target, cells, levels, shared))
     timeline = tuple(
-        TimelineRow(stage, STAGE_LABELS[stage], tuple(v.timeline[i] for v in views))
+        TimelineRow(stage, _(STAGE_LABELS[stage]), tuple(v.timeline[i] for v in views))
         for i, stage in enumerate(STAGES)
     )
     figures = tuple(
@@ -874,13 +910,13 @@ def _comparison(
     years = sorted({int(f.year) for v in views for f in v.figures if f.year})
     assessments = [r.assessment for r in reports]
     return Comparison(
-        lead=reword(findings.lead_finding(assessments), terms),
+        lead=language.fill(findings.lead_finding(assessments)),
         ranking=tuple(ranked),
         unranked=tuple(v for v in views if v.index.rank is None),
         timeline=timeline,
         figures=figures,
         vintages=f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years)),
         matrix=tuple(matrix),
-        shared_gaps=tuple(reword(line, terms) for line in findings.shared_gap_lines(assessments)),
-        conclusion=tuple(reword(line, terms) for line in conclusion(reports)),
+        shared_gaps=tuple(language.fill(line) for line in findings.shared_gap_lines(assessments)),
+        conclusion=tuple(language.fill(line) for line in conclusion(reports)),
     )

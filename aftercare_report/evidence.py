@@ -66,7 +66,7 @@ def evidence_gaps(
             out.append(EvidenceGap("unsourced", ("risk_factors", rid), msg))
     for name, figure in profile.key_figures:
         if figure.known and not figure.sources:
-            msg = findings.unsourced_figure(name.replace("_", " "))
+            msg = findings.unsourced_figure(findings.figure_name(name))
             out.append(EvidenceGap("unsourced", ("key_figures", name), msg))
     for i, claim in enumerate(profile.claims):
         if not claim.sources:

@@ -6,13 +6,13 @@ dictionaries keep the code and the documentation honest about every key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any, Literal, TypedDict
 
 from aftercare_report.assess import METHOD
+from aftercare_report.i18n import current
 from aftercare_report.report import CountryReport
-from aftercare_report.terms import DEFAULT_TERMS, reword
 
 JSON_SCHEMA_VERSION = 2
 """Version of the assessment JSON shape (documented in the README); bumped on breaking change."""
@@ -43,12 +43,14 @@ class SummaryRow(TypedDict):
     largest_gap_name: str | None
 
 
-def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS) -> dict[str, Any]:
+def report_json(report: CountryReport) -> dict[str, Any]:
     """Return the documented JSON shape of one country's assessment.
+
+    Generated sentences and framework names are in the current language (``language``), with
+    the team's terms; profile evidence is as the profile words it (``evidence_language``).
 
     Args:
         report: The country report.
-        terms: The team's terminology, applied to generated sentences.
 
     Returns:
         Plain data with ``schema_version``, ``country``, ``index`` (value, range, coverage,
@@ -57,8 +59,11 @@ def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS)
     """
     a, profile = report.assessment, report.profile
     index = a.index
+    fill = current().fill
     return {
         "schema_version": JSON_SCHEMA_VERSION,
+        "language": current().code,
+        "evidence_language": profile.language,
         "slug": profile.slug,
         "country": profile.country,
         "iso3": profile.iso3,
@@ -83,7 +88,7 @@ def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS)
         "components": [
             {
                 "id": c.id,
-                "name": c.name,
+                "name": fill(c.name),
                 "applicable": c.applicable,
                 "level": c.level,
                 "target": c.target,
@@ -101,7 +106,7 @@ def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS)
         "risks": [
             {
                 "id": r.id,
-                "name": r.name,
+                "name": fill(r.name),
                 "status": r.status,
                 "evidence": r.evidence.strip(),
                 "sources": list(r.sources),
@@ -113,11 +118,10 @@ def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS)
         "measures": {name: m.model_dump() for name, m in profile.measures},
         "timeline": {name: stage.model_dump() for name, stage in profile.timeline},
         "recommendations": [
-            {**asdict(r), "text": reword(r.text, terms), "why": reword(r.why, terms)}
-            for r in report.recommendations
+            {**asdict(r), "text": fill(r.text), "why": fill(r.why)} for r in report.recommendations
         ],
-        "data_gaps": [{**asdict(g), "message": reword(g.message, terms)} for g in a.data_gaps],
-        "key_messages": [reword(m, terms) for m in report.key_messages],
+        "data_gaps": [{**asdict(g), "message": fill(g.message)} for g in a.data_gaps],
+        "key_messages": [fill(m) for m in report.key_messages],
         "key_figures": {name: f.model_dump() for name, f in profile.key_figures},
         "claims": [c.model_dump() for c in profile.claims],
         "institutions": {name: i.model_dump() for name, i in profile.institutions},
@@ -126,11 +130,9 @@ def report_json(report: CountryReport, terms: Mapping[str, str] = DEFAULT_TERMS)
     }
 
 
-def comparative_json(
-    reports: Sequence[CountryReport], terms: Mapping[str, str] = DEFAULT_TERMS
-) -> dict[str, Any]:
+def comparative_json(reports: Sequence[CountryReport]) -> dict[str, Any]:
     """Return the JSON of a comparative brief: each country's assessment."""
-    return {"countries": [report_json(r, terms) for r in reports]}
+    return {"countries": [report_json(r) for r in reports]}
 
 
 def summary_rows(reports: Sequence[CountryReport], sort: SortKey = "index") -> list[SummaryRow]:

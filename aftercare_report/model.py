@@ -364,6 +364,23 @@ class ProfileRecommendation(_Model):
     sources: SourceIds = Field(min_length=1, description="The source that recommends it.")
 
 
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$", max_length=20)]
+"""A language code: ``en``, ``fr``, ``es-MX``."""
+
+
+class CountryNames(_Model):
+    """How a country is named in one language, in every form a sentence needs.
+
+    All four are given together: the preposition and article a country takes ("au Cambodge",
+    "en Thaïlande") cannot be worked out from its name.
+    """
+
+    name: Line = Field(description="As a heading shows it: 'Thaïlande'.")
+    in_text: Line = Field(description="Mid-sentence, with any article: 'la Thaïlande'.")
+    in_country: Line = Field(description="'in <country>': 'en Thaïlande'.")
+    of_country: Line = Field(description="'of <country>': 'de la Thaïlande'.")
+
+
 class Profile(_Model):
     """A country's survivor aftercare, as one YAML file under ``profiles/``."""
 
@@ -374,6 +391,14 @@ class Profile(_Model):
         description="The name as it reads mid-sentence, when it differs: 'the United Kingdom'.",
     )
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
+    language: LanguageCode = Field(
+        default="en", description="The language the profile's evidence is written in."
+    )
+    names: dict[LanguageCode, CountryNames] = Field(
+        default_factory=dict,
+        max_length=MAX_ITEMS,
+        description="The country's name in other languages, by language code.",
+    )
     region: Line = Field(description="World region.")
     roles: Annotated[tuple[Role, ...], _LIST] = Field(
         min_length=1, description="origin, transit and/or destination, as the sources show."

@@ -24,6 +24,7 @@ from aftercare_report.pdf import PdfVariant
 
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
     from aftercare_report.build import Brief
+    from aftercare_report.i18n import Language
     from aftercare_report.report import CountryReport
 
 
@@ -66,10 +67,29 @@ class BuildRequest:
     clean: bool = False
 
 
+def language(project: Project) -> Language:
+    """The language of the project's briefs, with the team's catalogs and terms, checked.
+
+    Raises:
+        InputError: A language the briefs cannot be written in completely (see
+            :func:`translations.usable`).
+    """
+    from aftercare_report import config, i18n, translations
+
+    folder = config.translations_folder(project)
+    chosen = i18n.resolve(project.language, project.terms, folder)
+    where = display_path(project.path) if project.path else "--language"
+    translations.usable(chosen, folder, project.framework, where)
+    return chosen
+
+
 def analyse(
     project: Project, countries: Sequence[str] = (), peers: Sequence[str] | None = None
 ) -> tuple[CountryReport, ...]:
     """Load the project's framework and profiles, pick the countries, and assess each once.
+
+    Sentences are written in the current language (see :func:`language` and ``i18n.using``);
+    the framework's texts in the project's.
 
     Args:
         project: Settings with command-line overrides applied.
@@ -81,9 +101,10 @@ def analyse(
         InputError: Invalid profiles or framework, or a country that matches no profile.
     """
     # Imported here, not at the top: an unchanged build stops before it needs the model.
-    from aftercare_report import catalog, report
+    from aftercare_report import catalog, config, report
 
-    framework = catalog.load_framework(project.framework)
+    folder = config.translations_folder(project)
+    framework = catalog.load_framework(project.framework, project.language, folder)
     loaded = catalog.load_profiles(project.profiles, framework, project.stale_years)
     chosen = catalog.select(countries, loaded, framework) if countries else loaded
     catalog.check_one_per_country(chosen)
@@ -112,23 +133,25 @@ def plan(
     """
     from aftercare_report import context, export
     from aftercare_report.build import Brief
+    from aftercare_report.i18n import current
 
     if country_briefs and name in {r.profile.slug for r in reports}:
         raise UsageError(f"--name {name}: a country brief has that name; choose another")
 
-    brand, terms, lang = project.brand, project.terms, project.language
+    brand, lang = project.brand, current()
     briefs = []
     ranks = export.ranking(reports)
     if country_briefs:
         for r in reports:
-            ctx = context.country_context(r, brand, terms, lang, ranks)
-            data = export.report_json(r, terms)
-            briefs.append(Brief(r.profile.slug, "country.html", ctx, data, _source(r), _who(r)))
+            ctx = context.country_context(r, brand, ranks)
+            data = export.report_json(r)
+            stem, who = r.profile.slug, _who(r)
+            briefs.append(Brief(stem, "country.html", ctx, data, _source(r), who, lang))
     if len(reports) >= 2:
-        ctx = context.comparative_context(reports, brand, terms, lang)
-        data = export.comparative_json(reports, terms)
+        ctx = context.comparative_context(reports, brand)
+        data = export.comparative_json(reports)
         sources = tuple(a for r in reports for a in _source(r))
-        briefs.append(Brief(name, "comparative.html", ctx, data, sources, "comparison"))
+        briefs.append(Brief(name, "comparative.html", ctx, data, sources, "comparison", lang))
     return briefs
 
 
@@ -166,8 +189,10 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         allow_scripts=project.allow_scripts,
         inputs=digest,
     )
+    from aftercare_report.i18n import using
+
     # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
-    with make.start_workers(options) as pool:
+    with make.start_workers(options) as pool, using(language(project)):
         reports = analyse(project, request.countries, request.peers)  # load, validate, assess
         briefs = plan(reports, project, country_briefs=request.country_briefs, name=request.name)
         if not briefs:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from aftercare_report import colours
+from aftercare_report import terms as terminology
 from aftercare_report.confine import Refused, read_regular
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.limits import (
@@ -27,7 +28,6 @@ from aftercare_report.limits import (
 from aftercare_report.model import Line, one_line
 from aftercare_report.resources import bundled
 from aftercare_report.settings import BUNDLED, Brand, Paper, Project
-from aftercare_report.terms import DEFAULT_TERMS
 from aftercare_report.validation import Hints, allowed_keys, describe
 
 _COLOUR = r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|(rgb|rgba|hsl|hsla)\([0-9, .%]+\))$"
@@ -97,6 +97,10 @@ class ValidateSection(_Section):
     )
 
 
+_Term = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(one_line)]
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+
+
 class ConfigFile(_Section):
     """The whole project file."""
 
@@ -107,8 +111,12 @@ class ConfigFile(_Section):
     security: SecuritySection = SecuritySection()
     terms: dict[
         Annotated[str, Field(max_length=40)],
-        Annotated[str, Field(min_length=1, max_length=40), AfterValidator(one_line)],
-    ] = Field(default_factory=dict, max_length=MAX_TERMS)
+        _Term | dict[Annotated[str, Field(max_length=40)], _Term],
+    ] = Field(
+        default_factory=dict,
+        max_length=MAX_TERMS,
+        description="Forms of the terms for the project's language; [terms.<lang>] per language.",
+    )
 
 
 def _project(path: Path, data: ConfigFile) -> Project:
@@ -123,7 +131,7 @@ def _project(path: Path, data: ConfigFile) -> Project:
         language=project.language,
         stale_years=project.stale_years,
         brand=Brand(**data.brand.model_dump()),
-        terms={**DEFAULT_TERMS, **data.terms},
+        terms=_terms_by_language(data),
         ignore=frozenset(data.validate_.ignore),
         limits=Limits(**data.limits.model_dump()),
         allow_scripts=data.security.allow_scripts,
@@ -175,14 +183,37 @@ def _brand_colours(name: str, lines: dict[str, int], data: ConfigFile) -> list[F
     return out
 
 
+def _terms_by_language(data: ConfigFile) -> dict[str, dict[str, str]]:
+    """The forms each language's briefs use: ``[terms]`` is the project's language."""
+    out: dict[str, dict[str, str]] = {}
+    plain = {k: v for k, v in data.terms.items() if isinstance(v, str)}
+    if plain:
+        out[data.project.language] = terminology.normalise(plain)
+    for key, value in data.terms.items():
+        if isinstance(value, dict):
+            out[key] = {**out.get(key, {}), **terminology.normalise(value)}
+    return out
+
+
 def _unknown_terms(
     name: str, lines: dict[str, int], data: ConfigFile, hints: Hints
 ) -> list[Finding]:
     out = []
-    for term in sorted(set(data.terms) - set(DEFAULT_TERMS)):
-        msg = f"unknown term '{term}'{hints.did_you_mean(term, DEFAULT_TERMS)}"
-        line = lines.get(term, 0)
-        out.append(Finding(name, line, 1 if line else 0, f"terms.{term}", msg))
+    known = [*terminology.TERM_KEYS, *terminology.ALIASES]
+    plain = {k: v for k, v in data.terms.items() if isinstance(v, str)}
+    tables = {k: v for k, v in data.terms.items() if isinstance(v, dict)}
+    for table, forms in [("", plain), *tables.items()]:
+        prefix = f"terms.{table}." if table else "terms."
+        if table and not _LANGUAGE.match(table):
+            line = lines.get(f"terms.{table}", 0)
+            msg = f"[terms.{table}]: not a language code (fr, es, pt-BR)"
+            out.append(Finding(name, line, 1 if line else 0, f"terms.{table}", msg))
+            continue
+        for key, message in terminology.problems(forms):
+            if message.startswith("unknown term"):
+                message += hints.did_you_mean(key, known)
+            line = lines.get(key, 0) or lines.get(f"terms.{table}", 0)
+            out.append(Finding(name, line, 1 if line else 0, prefix + key, message))
     return out
 
 

@@ -229,11 +229,11 @@ def _component_rec(
         standard, binding = cite(spec, profile, framework)
     else:
         source = profile.sources[spec.sources[0]]
-        standard = findings.recommended_by(profile.name_in_text, source.title, source.year)
+        standard = findings.recommended_by(profile, source.title, source.year)
         binding = False
     return Recommendation(
         id=spec.id,
-        text=findings.fill_placeholders(text, {"country": profile.name_in_text}).strip(),
+        text=findings.fill_placeholders(text, findings.country_names(profile)).strip(),
         institution=spec.institution,
         institution_name=institution_name(profile, spec.institution),
         horizon=spec.horizon,
@@ -241,7 +241,9 @@ def _component_rec(
         component=result.id,
         standard=standard,
         binding=binding,
-        indicator=spec.indicator.strip(),
+        indicator=findings.fill_placeholders(
+            spec.indicator, findings.country_names(profile)
+        ).strip(),
         gap=result.gap,
         severity=result.severity if closes_gap else 0.0,
         why=why,
@@ -258,7 +260,7 @@ def institution_name(profile: Profile, role: Institution) -> str:
         entry: InstitutionEntry = getattr(profile.institutions, candidate)
         if entry.name.strip() != UNKNOWN:
             return entry.name.strip()
-    return findings.the_government_of(profile.name_in_text)
+    return findings.the_government_of(profile)
 
 
 def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tuple[str, bool]:
@@ -291,19 +293,20 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
 
 def _data_recs(assessment: Assessment) -> list[Recommendation]:
     library = assessment.framework.data_recommendations
-    country = assessment.profile.name_in_text
+    country = findings.country_names(assessment.profile)
     out = []
     unknown = [c.name for c in assessment.components if c.unknown]
     if unknown:
         names = findings.join_words([n.lower() for n in unknown])
         text = findings.fill_placeholders(
-            library.unknown_level.text, {"country": country, "component": names}
+            library.unknown_level.text, {**country, "component": names}
         )
         out.append(_data_rec(assessment, library.unknown_level, text, findings.why_unknown(names)))
     if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
         spec = library.no_re_trafficking_measure
-        text = findings.fill_placeholders(spec.text, {"country": country, "component": ""})
-        out.append(_data_rec(assessment, spec, text, findings.why_no_measure(country)))
+        text = findings.fill_placeholders(spec.text, {**country, "component": ""})
+        why = findings.why_no_measure(assessment.profile)
+        out.append(_data_rec(assessment, spec, text, why))
     return out
 
 
@@ -322,7 +325,9 @@ def _data_rec(
         component=None,
         standard=standard,
         binding=binding,
-        indicator=spec.indicator.strip(),
+        indicator=findings.fill_placeholders(
+            spec.indicator, findings.country_names(profile)
+        ).strip(),
         gap=None,
         severity=0.0,
         why=why,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.errors import UsageError, display_path
+from aftercare_report.i18n import current
 from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
@@ -127,7 +128,8 @@ def profile_skeleton(
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line of framework text, terms filled in (``{survivors}`` -> ``survivors``)."""
+    return current().fill(" ".join(text.split()))
 
 
 def _quote(text: str) -> str:

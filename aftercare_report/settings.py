@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Literal
 
 from aftercare_report.limits import DEFAULT_STALE_YEARS, Limits
-from aftercare_report.terms import DEFAULT_TERMS
 
 CONFIG_NAME = "aftercare-report.toml"
 
@@ -56,7 +55,7 @@ class Project:
         language: Language code.
         stale_years: Sources this many years older than ``as_of`` are flagged.
         brand: The brand.
-        terms: Terminology, defaults filled in.
+        terms: The team's terms by language code, each a mapping of forms (only those changed).
         ignore: Codes of warnings and data gaps ``validate`` leaves out.
         limits: Time, memory and output limits of rendering and PDF making.
         allow_scripts: Templates may put scripts in briefs (``[security] allow_scripts``).
@@ -70,7 +69,7 @@ class Project:
     language: str = "en"
     stale_years: int = DEFAULT_STALE_YEARS
     brand: Brand = field(default_factory=Brand)
-    terms: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TERMS))
+    terms: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
     limits: Limits = field(default_factory=Limits)
     allow_scripts: bool = False

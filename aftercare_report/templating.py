@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from aftercare_report import assets
+from aftercare_report import assets, i18n_templates
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.confine import Refused, hidden, inside, read_inside, read_regular, secret_risk
 from aftercare_report.context import BriefContext
@@ -406,7 +406,18 @@ def templates(folders: Sequence[Path] = (), project_root: Path | None = None) ->
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Jinja's i18n extension formats each message with its named values and escapes them;
+    # the functions it wraps translate into the language of the brief being rendered (set by
+    # the worker) and put in the team's terms.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n_templates.gettext,
+        i18n_templates.ngettext,
+        newstyle=True,
+        pgettext=i18n_templates.pgettext,
+    )
+    env.globals["long_date"] = i18n_templates.long_date
     return Templates(search, env)
 
 

@@ -1,40 +1,74 @@
-"""Terminology: the words a team may change in generated text (``survivors`` -> ``victims``).
+"""The team's terminology: which words briefs use for the people they are about.
 
-Applied once, where text leaves the tool (the brief context, the JSON export and the terminal),
-to text written with the default words: framework texts and generated sentences, never profile
-evidence, which quotes its sources.
+A term is a set of forms, not a word to replace: ``survivor``, ``survivors`` and
+``survivor_attr`` (the form before a noun, "survivor services"), ``victim`` and ``victims`` (the
+legal category), ``re_trafficking``. Messages and framework texts use the form they need as a
+placeholder, so "people with lived experience" reads correctly everywhere. A team that changes a
+term gives all of its forms, per language (``[terms]`` for the project's language, ``[terms.fr]``
+for French).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-DEFAULT_TERMS: Mapping[str, str] = {
+TERM_FORMS: Mapping[str, tuple[str, ...]] = {
+    "survivor": ("survivor", "survivors", "survivor_attr"),
+    "victim": ("victim", "victims"),
+    "re_trafficking": ("re_trafficking",),
+}
+"""Each term and its forms: a team that changes a term gives every form of it."""
+
+TERM_KEYS: tuple[str, ...] = tuple(k for forms in TERM_FORMS.values() for k in forms)
+"""Placeholders that are terms (``%(survivors)s`` in messages, ``{survivors}`` in frameworks)."""
+
+FORM_HELP: Mapping[str, str] = {
+    "survivor": "the singular noun (a survivor)",
+    "survivors": "the plural noun (survivors)",
+    "survivor_attr": "the form before a noun (survivor services)",
+    "victim": "the legal category, singular (a victim of trafficking)",
+    "victims": "the legal category, plural (victims of trafficking)",
+    "re_trafficking": "the noun (re-trafficking)",
+}
+"""What each form of a term is, for messages and the project file documentation."""
+
+ENGLISH_TERMS: Mapping[str, str] = {
     "survivor": "survivor",
     "survivors": "survivors",
-    "re-trafficking": "re-trafficking",
+    "survivor_attr": "survivor",
+    "victim": "victim",
+    "victims": "victims",
+    "re_trafficking": "re-trafficking",
 }
-"""Words teams may change (e.g. ``survivors`` -> ``victims`` in legal briefs)."""
+"""The default terms in English; other languages' defaults are in their catalogs."""
+
+ALIASES: Mapping[str, str] = {"re-trafficking": "re_trafficking"}
+"""Keys earlier versions accepted, and the form each now names."""
 
 
-def reword(text: str, terms: Mapping[str, str]) -> str:
-    """Put a team's terms in place of the default ones in generated text.
-
-    A capital at the start of a word is kept ("Survivors" -> "Victims").
+def problems(forms: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Check one language's terms: known forms, and every form of a term that is changed.
 
     Args:
-        text: Generated text using the default terms.
-        terms: The team's terms, keyed by the default word.
+        forms: Form key -> text, as the project file gives them (aliases allowed).
+
+    Returns:
+        (key, message) for each problem, in the order of the file's keys.
     """
-    changed = {k: v for k, v in terms.items() if DEFAULT_TERMS.get(k, v) != v}
-    if not changed:
-        return text
-    words = sorted(changed, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    out = []
+    given = {ALIASES.get(k, k) for k in forms}
+    for key in forms:
+        if ALIASES.get(key, key) not in TERM_KEYS:
+            out.append((key, f"unknown term '{key}'"))
+    for term, keys in TERM_FORMS.items():
+        missing = [k for k in keys if k not in given]
+        if missing and len(missing) < len(keys):
+            first = next(k for k in forms if ALIASES.get(k, k) in keys)
+            needed = "; ".join(f"{k} ({FORM_HELP[k]})" for k in missing)
+            out.append((first, f"the term '{term}' needs all its forms: add {needed}"))
+    return out
 
-    def swap(match: re.Match[str]) -> str:
-        new = changed[match[0].lower()]
-        return new[:1].upper() + new[1:] if match[0][:1].isupper() else new
 
-    return pattern.sub(swap, text)
+def normalise(forms: Mapping[str, str]) -> dict[str, str]:
+    """The forms under their current keys (``re-trafficking`` -> ``re_trafficking``)."""
+    return {ALIASES.get(k, k): " ".join(v.split()) for k, v in forms.items()}

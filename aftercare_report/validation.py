@@ -28,6 +28,7 @@ from aftercare_report.limits import (
 )
 from aftercare_report.loading import Document, KeyPath
 from aftercare_report.model import Framework, Profile
+from aftercare_report.overlay import PLACEHOLDERS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -386,18 +387,20 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
             out.append(doc.finding(("components", cid, "levels"), "describe each level 0-4"))
         for i, rec in enumerate(comp.recommendations):
             path: KeyPath = ("components", cid, "recommendations", i)
-            out.extend(_check_rec(doc, path, rec.id, rec.text, {"country"}, seen))
+            out.extend(_check_rec(doc, path, rec.id, rec.text, _TEXT_PLACEHOLDERS, seen))
             out.extend(_check_standards(doc, path, rec.standards, framework))
             if rec.improve and rec.creates is None:
                 msg = "improve is used only when the measure named by creates is in place"
                 out.append(doc.finding((*path, "improve"), msg))
             elif rec.improve:
-                out.extend(_check_rec(doc, (*path, "improve"), "", rec.improve, {"country"}, set()))
+                out.extend(
+                    _check_rec(doc, (*path, "improve"), "", rec.improve, _TEXT_PLACEHOLDERS, set())
+                )
     data_recs = framework.data_recommendations
     for name in ("unknown_level", "no_re_trafficking_measure"):
         rec = getattr(data_recs, name)
         path = ("data_recommendations", name)
-        out.extend(_check_rec(doc, path, rec.id, rec.text, {"country", "component"}, seen))
+        out.extend(_check_rec(doc, path, rec.id, rec.text, set(PLACEHOLDERS), seen))
         out.extend(_check_standards(doc, path, rec.standards, framework))
     for iid, instrument in framework.instruments.items():
         if instrument.source is not None and instrument.source not in framework.sources:
@@ -444,6 +447,10 @@ def _unknown(value: str, choices: Iterable[str]) -> str:
     return f"'{value}' is not defined{did_you_mean(value, choices)}"
 
 
+_TEXT_PLACEHOLDERS = set(PLACEHOLDERS) - {"component"}
+"""What a recommendation text may use: the country's forms and the terms."""
+
+
 def _check_rec(
     doc: Document, path: KeyPath, rec_id: str, text: str, allowed: set[str], seen: set[str]
 ) -> list[Finding]:
@@ -453,6 +460,7 @@ def _check_rec(
     seen.add(rec_id)
     for name in PLACEHOLDER.findall(text):
         if name not in allowed:
-            msg = f"placeholder {{{name}}} is not allowed; use {', '.join(sorted(allowed))}"
+            shown = ", ".join(f"{{{n}}}" for n in sorted(allowed) if not n[:1].isupper())
+            msg = f"placeholder {{{name}}} is not allowed; use {shown}"
             out.append(doc.finding((*path, "text"), msg, code="placeholder"))
     return out

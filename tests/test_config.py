@@ -26,7 +26,7 @@ def test_found_upward_like_git(tmp_path: Path) -> None:
 
 def test_defaults_without_a_project_file() -> None:
     project = load_project(None)
-    assert project.profiles == () and project.terms["survivors"] == "survivors"
+    assert project.profiles == () and project.terms == {} and project.language == "en"
 
 
 def test_unknown_key_is_located_with_a_hint(tmp_path: Path) -> None:

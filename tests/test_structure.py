@@ -19,7 +19,7 @@ ALLOWED = {
     "click": {"cli"},
     "rich": {"console"},
     "jinja2": {"templating"},
-    "markupsafe": {"templating"},
+    "markupsafe": {"templating", "i18n_templates"},
     "weasyprint": {"pdf_render"},
     "watchfiles": {"serve"},
 }

@@ -1,0 +1,308 @@
+"""The language of a brief: translated messages, the team's terms, and names, dates and numbers.
+
+Every word the tool writes goes through :func:`_` or :func:`ngettext` with named placeholders
+(``%(country)s``), so a translator sees whole sentences and plural forms (Babel's catalogs and
+CLDR plural rules), never fragments. The language of the text being written is the one made
+current with :func:`using`: the pipeline sets it for a build, the workers for the brief they
+render, so code that writes sentences needs no language argument.
+
+Terms (``survivors``, ``re-trafficking``) are placeholders in messages and framework texts, filled
+from the team's terms for the language, in the form the sentence needs: singular, plural or the
+form used before a noun. Nothing is replaced word by word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext as _gettext
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+from aftercare_report.terms import ENGLISH_TERMS, FORM_HELP, TERM_KEYS
+
+if TYPE_CHECKING:  # the catalog machinery is imported when a catalog is read, not by `validate`
+    from babel.messages.catalog import Catalog
+
+DOMAIN = "aftercare_report"
+"""The gettext domain of the tool's messages."""
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+"""The catalogs shipped with the tool: ``<lang>/LC_MESSAGES/aftercare_report.po``."""
+
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
+"""Every message the tool writes, extracted from the code and the bundled templates."""
+
+SOURCE_LANGUAGE = "en"
+"""The language messages are written in."""
+
+TERM_CONTEXT = "term"
+"""The message context of a term's default form in a catalog (``msgctxt "term"``)."""
+
+TERM_MESSAGES: Mapping[str, str] = {key: f"{key}: {FORM_HELP[key]}" for key in TERM_KEYS}
+"""The message of each form in a catalog: its translation is the language's default form."""
+
+_PERCENT_NAMED = re.compile(r"%\((\w+)\)s")
+_BRACED = re.compile(r"\{(\w+)\}")
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; translate it where it is used."""
+    return message
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language to write in: its catalogs, its terms, and where its framework overlay is.
+
+    Plain data, so a brief carries its language to the worker that renders it; the catalogs are
+    read once per process.
+
+    Attributes:
+        code: The language code (``en``, ``fr``, ``es-MX``).
+        catalogs: Team catalogs (``.po``), searched before the tool's own.
+        terms: The team's terms for this language, by form; missing forms come from the catalog.
+    """
+
+    code: str = SOURCE_LANGUAGE
+    catalogs: tuple[Path, ...] = ()
+    terms: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def locale(self) -> Locale:
+        """Babel's locale: names, dates, numbers and list rules (English uses en_GB's forms)."""
+        return _locale(self.code)
+
+    @property
+    def translations(self) -> _gettext.NullTranslations:
+        """The messages of this language: team catalogs first, then the tool's."""
+        return _translations(self.code, self.catalogs)
+
+    @functools.cached_property
+    def forms(self) -> dict[str, str]:
+        """Every form of every term: the team's, or the catalog's default."""
+        out = {}
+        for key in TERM_KEYS:
+            default = self.translations.pgettext(TERM_CONTEXT, TERM_MESSAGES[key])
+            if default == TERM_MESSAGES[key]:  # not translated: the English form
+                default = ENGLISH_TERMS[key]
+            out[key] = self.terms.get(key) or default
+        return out
+
+    @property
+    def rtl(self) -> bool:
+        """Whether the language is written right to left."""
+        return self.locale.character_order == "right-to-left"
+
+    def gettext(self, message: str, /, **values: object) -> str:
+        """Translate ``message`` and fill its ``%(name)s`` placeholders (terms included)."""
+        return self._format(self.translations.gettext(message), values)
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """Translate a message with plural forms for ``n`` (``%(num)s`` is ``n``)."""
+        values.setdefault("num", self.number(n))
+        return self._format(self.translations.ngettext(singular, plural, n), values)
+
+    def pgettext(self, context: str, message: str, /, **values: object) -> str:
+        """Translate ``message`` in ``context`` (a short label that could mean two things)."""
+        return self._format(self.translations.pgettext(context, message), values)
+
+    def fill(self, text: str, /, **values: str) -> str:
+        """Fill ``{name}`` placeholders of a framework text: the values given, then terms.
+
+        Nothing is evaluated; an unknown placeholder is left as it is (validation reports it).
+        """
+        forms = _Values(self.forms)
+        filled = {
+            k: _BRACED.sub(lambda m: str(forms.get(m[1], m[0])), v) for k, v in values.items()
+        }
+        table = _Values({**self.forms, **filled})  # a value may hold terms: a component's name
+        return _BRACED.sub(lambda m: str(table.get(m[1], m[0])), text)
+
+    def _format(self, text: str, values: Mapping[str, object]) -> str:
+        return text % _Values({**self.forms, **values})
+
+    def term(self, key: str) -> str:
+        """One form of a term (``survivors``), or with a capital (``Survivors``)."""
+        return str(_Values(self.forms)[key])
+
+    def date(self, day: dt.date | str) -> str:
+        """A date as this language writes it in full (``27 novembre 2026``)."""
+        from babel.dates import format_date
+
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day)
+        return format_date(day, "long", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        """A number with this language's separators (``14 000``, ``40,1``)."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, share: float, places: int | None = None) -> str:
+        """A share (0.75, 0.006) as a percentage (``75 %``, ``0,6 %`` in French).
+
+        Args:
+            share: The share, 1.0 being 100%.
+            places: Decimal places to round to; None keeps the digits given.
+        """
+        from babel.numbers import format_percent
+
+        if places is not None:
+            share = round(share * 100, places) / 100
+        return format_percent(share, locale=self.locale, decimal_quantization=False)
+
+    def join(self, items: Sequence[str]) -> str:
+        """Join words as prose: ``a, b and c`` / ``a, b et c`` / ``a, b y c``."""
+        from babel.lists import format_list
+
+        return format_list(list(items), locale=self.locale) if items else ""
+
+    def territory(self, iso3: str) -> str | None:
+        """The name of a country in this language, from its ISO 3166-1 alpha-3 code."""
+        codes = get_global("territory_aliases").get(iso3.upper(), [])
+        return self.locale.territories.get(codes[0]) if codes else None
+
+
+class _Values(dict[str, object]):
+    """Placeholder values; ``Survivors`` is ``survivors`` with a capital."""
+
+    def __missing__(self, key: str) -> object:
+        lower = key[:1].lower() + key[1:]
+        if key[:1].isupper() and lower in self:
+            text = str(self[lower])
+            return text[:1].upper() + text[1:]
+        raise KeyError(key)
+
+    def get(self, key: str, default: object = None) -> object:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+ENGLISH = Language()
+"""English with the default terms."""
+
+_current: ContextVar[Language] = ContextVar("language", default=ENGLISH)
+
+
+def current() -> Language:
+    """The language text is being written in now."""
+    return _current.get()
+
+
+@contextmanager
+def using(language: Language) -> Iterator[Language]:
+    """Write in ``language`` inside the block (the build's, or a brief's in a worker)."""
+    token = _current.set(language)
+    try:
+        yield language
+    finally:
+        _current.reset(token)
+
+
+def _(message: str, /, **values: object) -> str:
+    """Translate ``message`` into the current language and fill its placeholders."""
+    return current().gettext(message, **values)
+
+
+def pgettext(context: str, message: str, /, **values: object) -> str:
+    """Translate ``message`` in ``context`` into the current language."""
+    return current().pgettext(context, message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
+    """Translate a message with plural forms into the current language."""
+    return current().ngettext(singular, plural, n, **values)
+
+
+def shipped() -> tuple[str, ...]:
+    """The languages the tool ships complete: English and those with a catalog."""
+    found = sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())
+    return (SOURCE_LANGUAGE, *found)
+
+
+def catalog_path(language: str, folder: Path = LOCALE_DIR) -> Path:
+    """Where the catalog of ``language`` lives under ``folder``."""
+    return folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(path: Path, language: str | None = None) -> Catalog:
+    """Read a ``.po`` catalog (Babel's parser: plural forms, fuzzy flags, line numbers)."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as fh:
+        return read_po(fh, locale=language, domain=DOMAIN, abort_invalid=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    name = "en_GB" if code == SOURCE_LANGUAGE else code.replace("-", "_")
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(code.split("-")[0])
+
+
+@functools.lru_cache(maxsize=16)
+def _translations(code: str, catalogs: tuple[Path, ...]) -> _gettext.NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    base = code.split("-")[0]
+    found = [p for p in catalogs if p.is_file()]
+    found += [p for p in (catalog_path(code), catalog_path(base)) if p.is_file()]
+    translations: _gettext.NullTranslations = _gettext.NullTranslations()
+    for path in reversed(list(dict.fromkeys(found))):  # the first found is asked first
+        buffer = io.BytesIO()
+        write_mo(buffer, read_catalog(path, base))  # fuzzy entries are left out
+        buffer.seek(0)
+        layer = Translations(buffer, domain=DOMAIN)
+        layer.add_fallback(translations)
+        translations = layer
+    return translations
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``%(name)s`` placeholders of a message."""
+    return set(_PERCENT_NAMED.findall(text))
+
+
+def braced(text: str) -> set[str]:
+    """The ``{name}`` placeholders of a framework text."""
+    return set(_BRACED.findall(text))
+
+
+def resolve(code: str, terms: Mapping[str, Mapping[str, str]], folder: Path | None) -> Language:
+    """The language to write in: its code, the team's catalogs and the team's terms for it.
+
+    Args:
+        code: The language code (``fr``, ``es-MX``).
+        terms: The team's terms by language code (a base language's apply to its variants).
+        folder: The project's ``translations`` folder, if any.
+    """
+    base = code.split("-")[0]
+    forms = {**terms.get(base, {}), **terms.get(code, {})}
+    names = dict.fromkeys((code, base))
+    catalogs = tuple(folder / f"{name}.po" for name in names) if folder else ()
+    return Language(code, catalogs, forms)
+
+
+def known_locale(code: str) -> bool:
+    """Whether Babel has locale data (names, dates, plural rules) for ``code``."""
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True

@@ -1,0 +1,293 @@
+"""A team's own language: catalogs and framework overlays in the project's ``translations`` folder.
+
+``translations init LANG`` starts ``translations/LANG.po`` from the tool's message template (or
+from the tool's own translation, for a language it ships) and ``translations/framework.LANG.yaml``
+with every framework text to translate; ``update`` brings a catalog up to date with a newer tool;
+``check`` reports what is untranslated, fuzzy or has placeholders that do not match. A build in a
+language refuses to start until its catalog and overlay are complete, so no brief is handed over
+half in English.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from aftercare_report import i18n, overlay
+from aftercare_report.errors import Finding, InputError, display_path
+from aftercare_report.i18n import Language
+from aftercare_report.loading import load_yaml
+from aftercare_report.resources import DEFAULT_FRAMEWORK
+
+RTL_MESSAGE = (
+    "{name} is written right to left, which the brief layout does not support yet: tables, "
+    "lists, the chart and page numbers would read in the wrong order. Build the briefs in a "
+    "left-to-right language"
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``translations check`` found.
+
+    Attributes:
+        catalog: The catalog checked.
+        total: Messages in the tool's template.
+        untranslated: Messages with no translation.
+        fuzzy: Messages marked fuzzy (a guess to review; not used in briefs).
+        findings: One finding per problem, with its line.
+    """
+
+    catalog: Path
+    total: int
+    untranslated: int
+    fuzzy: int
+    findings: tuple[Finding, ...]
+
+
+def template() -> Catalog:
+    """The tool's message template: every message it writes, in English."""
+    return i18n.read_catalog(i18n.TEMPLATE)
+
+
+def init(language: str, folder: Path, framework: Path | None = None) -> list[Path]:
+    """Start a team's translation into ``language`` in ``folder``.
+
+    Args:
+        language: The language code.
+        folder: The project's ``translations`` folder (created if missing).
+        framework: The team's framework file, or None for the bundled one.
+
+    Returns:
+        The files written.
+
+    Raises:
+        InputError: Not a language Babel knows, written right to left, or files already there.
+    """
+    _check_code(language)
+    po, yaml_path = folder / f"{language}.po", folder / f"framework.{language}.yaml"
+    there = [p for p in (po, yaml_path) if p.exists()]
+    if there:
+        names = ", ".join(display_path(p) for p in there)
+        message = f"already there: {names}; use 'translations update {language}' to refresh"
+        raise InputError([Finding(display_path(there[0]), 0, 0, "", message)])
+    folder.mkdir(parents=True, exist_ok=True)
+    shipped = i18n.catalog_path(language)
+    catalog = (
+        i18n.read_catalog(shipped, language) if shipped.is_file() else Catalog(locale=language)
+    )
+    catalog.update(template(), no_fuzzy_matching=True)
+    _write_catalog(catalog, po)
+    source = framework or DEFAULT_FRAMEWORK
+    shipped_overlay = overlay.overlay_path(source, language, None)
+    if shipped_overlay:
+        yaml_path.write_bytes(shipped_overlay.read_bytes())
+    else:
+        yaml_path.write_text(skeleton(source, language), encoding="utf-8")
+    return [po, yaml_path]
+
+
+def update(language: str, folder: Path) -> Path:
+    """Bring the team's catalog up to date with the tool's messages (new ones untranslated).
+
+    Raises:
+        InputError: There is no catalog for ``language`` in ``folder``.
+    """
+    po = _team_catalog(language, folder)
+    catalog = i18n.read_catalog(po, language)
+    catalog.update(template(), no_fuzzy_matching=False)  # a changed message comes back fuzzy
+    _write_catalog(catalog, po)
+    return po
+
+
+def check(language: str, folder: Path | None, framework: Path | None = None) -> list[Report]:
+    """Check the catalogs and framework overlay a build in ``language`` would use.
+
+    Args:
+        language: The language code.
+        folder: The project's ``translations`` folder, or None (the tool's own catalogs).
+        framework: The team's framework file, or None for the bundled one.
+
+    Returns:
+        One report per catalog (the team's, and the tool's when it ships the language).
+
+    Raises:
+        InputError: The framework overlay has problems (each at its line).
+    """
+    po = folder / f"{language}.po" if folder else None
+    paths = [p for p in (po, i18n.catalog_path(language)) if p and p.is_file()]
+    reports = [check_catalog(p, language) for p in paths[:1]]  # the first one found is used
+    source = framework or DEFAULT_FRAMEWORK
+    found = overlay.overlay_path(source, language, folder)
+    if language.split("-")[0] != i18n.SOURCE_LANGUAGE and found:
+        reports.append(check_overlay(source, found))
+    return reports
+
+
+def check_overlay(framework: Path, path: Path) -> Report:
+    """Check a framework overlay: every text present, no unknown ids or placeholders."""
+    doc = load_yaml(framework)
+    total = sum(1 for _ in overlay.texts(doc.data))
+    try:
+        overlay.apply(doc, overlay.load(path))
+    except InputError as exc:
+        missing = sum(1 for f in exc.findings if f.code == "untranslated")
+        return Report(path, total, missing, 0, tuple(exc.findings))
+    return Report(path, total, 0, 0, ())
+
+
+def check_catalog(path: Path, language: str) -> Report:
+    """Count what is untranslated or fuzzy in a catalog, and check its placeholders.
+
+    A message of the tool's template that the catalog lacks counts as untranslated; each
+    translation must use only placeholders its message has (Babel's python-format check), so a
+    misspelt ``%(contry)s`` fails here, not in a brief.
+    """
+    catalog = i18n.read_catalog(path, language)
+    name = display_path(path)
+    findings: list[Finding] = []
+    untranslated = fuzzy = 0
+    wanted = template()
+    for message in wanted:
+        if not message.id:
+            continue
+        found = catalog.get(message.id, message.context)
+        line = found.lineno if found else 0
+        text = _first(message.id)
+        if found is None or not _translated(found.string):
+            untranslated += 1
+            findings.append(_finding(name, line, f"untranslated: “{text}”", "untranslated"))
+        elif found.fuzzy:
+            fuzzy += 1
+            findings.append(_finding(name, line, f"fuzzy (review it): “{text}”", "fuzzy"))
+    for message, errors in catalog.check():
+        for error in errors:
+            text = _first(message.id)
+            findings.append(_finding(name, message.lineno, f"“{text}”: {error}", "placeholder"))
+    total = sum(1 for m in wanted if m.id)
+    return Report(path, total, untranslated, fuzzy, tuple(findings))
+
+
+def usable(
+    language: Language, folder: Path | None, framework: Path | None, where: str = "--language"
+) -> None:
+    """Refuse to build in a language the briefs cannot be written in completely.
+
+    Args:
+        language: The language of the build.
+        folder: The project's ``translations`` folder, if any.
+        framework: The team's framework file, or None for the bundled one.
+        where: What named the language, for messages (the project file or ``--language``).
+
+    Raises:
+        InputError: Unknown or right-to-left language, no catalog, or an incomplete team catalog.
+    """
+    code = language.code
+    _check_code(code, where)
+    if code.split("-")[0] == i18n.SOURCE_LANGUAGE:
+        return
+    team = [p for p in language.catalogs if p.is_file()]
+    shipped = any(i18n.catalog_path(c).is_file() for c in (code, code.split("-")[0]))
+    if not team and not shipped:
+        message = (
+            f"no translation into {_name(code)} ({code}): run 'aftercare-report translations "
+            f"init {code}' and translate the files it writes (shipped: "
+            f"{', '.join(i18n.shipped())})"
+        )
+        raise InputError([Finding(where, 0, 0, "", message, code="no-catalog")])
+    if team and not shipped:
+        report = check_catalog(team[0], code)
+        missing = report.untranslated + report.fuzzy
+        if missing:
+            message = (
+                f"{missing} of {report.total} messages are not translated into {_name(code)}: "
+                f"run 'aftercare-report translations check {code}'"
+            )
+            name = display_path(team[0])
+            raise InputError([Finding(name, 0, 0, "", message, code="untranslated")])
+
+
+def _check_code(code: str, where: str = "--language") -> None:
+    if not i18n.known_locale(code):
+        message = f"'{code}' is not a language code Babel knows (e.g. fr, es, pt-BR)"
+        raise InputError([Finding(where, 0, 0, "", message, code="unknown-language")])
+    language = Language(code)
+    if language.rtl:
+        message = RTL_MESSAGE.format(name=_name(code))
+        raise InputError([Finding(where, 0, 0, "", message, code="right-to-left")])
+
+
+def _name(code: str) -> str:
+    """The language's English name (``French``)."""
+    from babel import Locale
+
+    try:
+        return str(Locale.parse(code.replace("-", "_")).get_display_name("en"))
+    except ValueError:
+        return code
+
+
+def _team_catalog(language: str, folder: Path) -> Path:
+    po = folder / f"{language}.po"
+    if not po.is_file():
+        message = f"no catalog here: run 'aftercare-report translations init {language}' first"
+        raise InputError([Finding(display_path(po), 0, 0, "", message)])
+    return po
+
+
+def _write_catalog(catalog: Catalog, path: Path) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=False, omit_header=False)
+    path.write_bytes(buffer.getvalue())
+
+
+def _translated(string: Any) -> bool:
+    if isinstance(string, tuple | list):
+        return all(bool(s) for s in string)
+    return bool(string)
+
+
+def _first(msgid: Any) -> str:
+    text = msgid[0] if isinstance(msgid, tuple | list) else msgid
+    text = " ".join(str(text).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _finding(name: str, line: int | None, message: str, code: str) -> Finding:
+    return Finding(name, line or 0, 1 if line else 0, "", message, code=code)
+
+
+def skeleton(framework: Path, language: str) -> str:
+    """A framework overlay to fill in: every text empty, the English above it as a comment."""
+    data = load_yaml(framework).data
+    tree: dict[Any, Any] = {}
+    for target, source in overlay.texts(data):
+        node = tree
+        for part in source[:-1]:
+            node = node.setdefault(part, {})
+        node[source[-1]] = " ".join(str(overlay.value_at(data, target)).split())
+    head = [
+        f"# The framework's texts in {_name(language)}: translate each one, keeping any",
+        "# {placeholder} (see README, 'Briefs in your language').",
+        f"language: {language}",
+        f"framework: {data.get('id', '')}",
+        f'version: "{data.get("version", "")}"',
+    ]
+    return "\n".join([*head, *_emit(tree, 0)]) + "\n"
+
+
+def _emit(tree: dict[Any, Any], depth: int) -> Iterator[str]:
+    pad = "  " * depth
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            yield f"{pad}{key}:"
+            yield from _emit(value, depth + 1)
+        else:
+            yield f"{pad}# {value}"
+            yield f'{pad}{key}: ""'
