@@ -64,6 +64,7 @@ class Note:
         publisher: Who published it.
         year: Year of publication.
         url: Where to find it.
+        lang: Language the title and publisher are written in (the profile's).
     """
 
     number: int
@@ -72,6 +73,7 @@ class Note:
     publisher: str
     year: int
     url: str
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -547,7 +549,15 @@ class _Notes:
                 self.numbers[key] = len(self.notes) + 1
                 number = self.numbers[key]
                 self.notes.append(
-                    Note(number, sid, source.title, source.publisher, source.year, source.url)
+                    Note(
+                        number,
+                        sid,
+                        source.title,
+                        source.publisher,
+                        source.year,
+                        source.url,
+                        profile.language,
+                    )
                 )
             out.append(self.numbers[key])
         return tuple(sorted(out))

@@ -39,6 +39,11 @@ def join_words(items: Sequence[str]) -> str:
     return current().join(items)
 
 
+def semicolons(items: Sequence[str]) -> str:
+    """Join items that may hold commas, with the language's semicolon (`` ; `` in French)."""
+    return pgettext("list separator", "; ").join(items)
+
+
 def capital(name: str) -> str:
     """Capitalise a name that opens a sentence ("the United Kingdom" -> "The United Kingdom")."""
     return name[:1].upper() + name[1:]
@@ -134,7 +139,7 @@ def unknown_risks(risks: Sequence[str]) -> str:
     """Say which risk factors no source speaks to."""
     return _(
         "No source says whether these risks affect %(survivors)s: %(risks)s.",
-        risks="; ".join(risks),
+        risks=semicolons(risks),
     )
 
 
@@ -233,7 +238,7 @@ def good_practice(standards: Sequence[str]) -> str:
     """Name the standards a recommendation follows when none binds the country."""
     if not standards:
         return _("International good practice")
-    return _("International good practice (%(standards)s)", standards="; ".join(standards))
+    return _("International good practice (%(standards)s)", standards=semicolons(standards))
 
 
 def recommended_by(profile: Profile, title: str, year: int) -> str:
@@ -304,7 +309,7 @@ def key_messages(assessment: Assessment) -> tuple[str, ...]:
                     "The largest gaps are in %(gaps)s, where these risks of %(re_trafficking)s "
                     "are documented: %(risks)s.",
                     gaps=gaps,
-                    risks="; ".join(named),
+                    risks=semicolons(named),
                 )
             )
         else:
@@ -456,7 +461,7 @@ def closing(assessment: Assessment, headline: Sequence[Recommendation]) -> str:
             _(
                 "Where support stops, %(survivors)s are left to face the risks of "
                 "%(re_trafficking)s documented here: %(risks)s.",
-                risks="; ".join(named),
+                risks=semicolons(named),
             )
         )
     if headline:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
-from aftercare_report.i18n import current
+from aftercare_report.i18n import N_, current
+
+PAGE_NUMBERS = N_("Page %(page)s of %(pages)s")
+"""The running footer of a PDF page; the placeholders become CSS page counters."""
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 
@@ -34,6 +37,23 @@ def pgettext(context: str, message: str) -> str:
 def long_date(iso: str) -> str:
     """An ISO date written out in the current language (``27 novembre 2026``)."""
     return current().date(iso) if iso else ""
+
+
+def page_numbers() -> Markup:
+    """The CSS ``content`` of the page-number footer, in the current language.
+
+    ``"Page " counter(page) " of " counter(pages)``: the words are CSS strings (escaped, so a
+    translation cannot end the rule or the style element), the placeholders counters.
+    """
+    text = current().translations.gettext(PAGE_NUMBERS)
+    parts = []
+    for piece in re.split(r"(%\((?:page|pages)\)s)", text):
+        if piece in ("%(page)s", "%(pages)s"):
+            parts.append(f"counter({piece[2:-2]})")
+        elif piece:
+            escaped = "".join(c if c.isalnum() or c in " .,:-" else f"\\{ord(c):x} " for c in piece)
+            parts.append(f'"{escaped}"')
+    return Markup(" ".join(parts) or '""')
 
 
 def _with_terms(text: str) -> str:

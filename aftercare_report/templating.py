@@ -418,6 +418,7 @@ def templates(folders: Sequence[Path] = (), project_root: Path | None = None) ->
         pgettext=i18n_templates.pgettext,
     )
     env.globals["long_date"] = i18n_templates.long_date
+    env.globals["page_numbers"] = i18n_templates.page_numbers
     return Templates(search, env)
 
 
