@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote, unquote, urlsplit
 
+import pydyf  # type: ignore[import-untyped]
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -27,6 +28,37 @@ from aftercare_report.confine import Refused, hidden, inside, read_regular
 from aftercare_report.errors import BuildError, display_path
 from aftercare_report.limits import ASSET_BYTES
 from aftercare_report.pdf import PdfRequest, PdfResult
+
+
+def _tag_languages() -> None:
+    """Give each tagged PDF structure element the language of its HTML element.
+
+    WeasyPrint 70 writes the document's language (``/Lang`` in the catalog) but not that of a
+    passage tagged ``lang="en"`` in a French brief, so screen readers would read the quoted
+    English evidence with French rules (PDF/UA 7.2). Its tag builder is wrapped here to copy
+    ``lang`` onto the structure element it makes; WeasyPrint is pinned below 71, and a test
+    reads the tags back, so a change of this private function fails loudly rather than quietly.
+    """
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "tags_language", False):
+        return
+
+    def with_language(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
+        element = getattr(box, "element", None)
+        tag = getattr(element, "tag", "")
+        lang = element.get("lang") if element is not None and tag != "html" else None
+        for node in build(box, parent, pdf, *args):
+            if lang and "Lang" not in node:
+                node["Lang"] = pydyf.String(lang)
+            yield node
+
+    with_language.tags_language = True  # type: ignore[attr-defined]
+    tags._build_box_tree = with_language
+
+
+_tag_languages()
 
 VIRTUAL_ROOT = "/__aftercare_templates__/"
 """Documents see template folders only under this made-up path, never where they really are."""

@@ -378,3 +378,35 @@ def test_validate_notes_evidence_in_another_language_and_missing_names(tmp_path:
     assert "briefs are in 'fr'" in result.output and "no names.fr" in result.output
     bundled = CliRunner().invoke(cli, ["validate", "--language", "fr"])
     assert "no names.fr" not in bundled.output  # the bundled profiles name themselves in French
+
+
+# --- the PDF carries the languages -----------------------------------------------------------
+
+
+def _struct_languages(path: Path) -> tuple[str, set[str]]:
+    """The document's language, and the languages its structure elements are tagged with."""
+    import pypdf
+
+    root = pypdf.PdfReader(path).trailer["/Root"]
+    found: set[str] = set()
+    todo = [root["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop().get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            todo.extend(node)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if "/Lang" in node:
+                found.add(str(node["/Lang"]))
+            if "/K" in node:
+                todo.append(node["/K"])
+    return str(root["/Lang"]), found
+
+
+@pytest.mark.slow
+def test_pdf_tags_the_brief_and_the_quoted_evidence_with_their_languages(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", "thailand", "--language", "fr", "--format", "pdf", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    document, passages = _struct_languages(tmp_path / "thailand.pdf")
+    assert document == "fr" and passages == {"en"}
