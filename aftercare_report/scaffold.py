@@ -184,9 +184,15 @@ organisation = "{organisation}"
 # primary = "#1f4e79"           # dark enough for white text (4.5:1)
 # accent = "#c0504d"
 
-# [terms]                       # the words briefs use for the people they are about
+# [terms]                       # the words briefs use; change a term with all its forms
+# survivor = "survivor"
 # survivors = "survivors"
-# re-trafficking = "re-trafficking"
+# survivor_attr = "survivor"    # before a noun: "survivor services"
+# victim = "victim"             # the legal category
+# victims = "victims"
+# re_trafficking = "re-trafficking"
+# [terms.fr]                    # per language, for briefs in French (language = "fr")
+# survivors = "personnes survivantes"
 
 # [validate]
 # ignore = ["stale-source"]     # codes of warnings or data gaps to leave out
