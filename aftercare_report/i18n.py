@@ -18,6 +18,7 @@ import functools
 import gettext as _gettext
 import io
 import re
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -85,7 +86,9 @@ class Language:
     @property
     def translations(self) -> _gettext.NullTranslations:
         """The messages of this language: team catalogs first, then the tool's."""
-        return _translations(self.code, self.catalogs)
+        base = self.code.split("-")[0]
+        candidates = (*self.catalogs, catalog_path(self.code), catalog_path(base))
+        return _translations(base, tuple(_versions(candidates)))
 
     @functools.cached_property
     def forms(self) -> dict[str, str]:
@@ -255,16 +258,31 @@ def _locale(code: str) -> Locale:
         return Locale.parse(code.split("-")[0])
 
 
+def _versions(paths: Sequence[Path]) -> Iterator[tuple[Path, int, int]]:
+    """Each existing catalog once, with its modification time and size."""
+    for path in dict.fromkeys(paths):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            yield path, info.st_mtime_ns, info.st_size
+
+
 @functools.lru_cache(maxsize=16)
-def _translations(code: str, catalogs: tuple[Path, ...]) -> _gettext.NullTranslations:
+def _translations(
+    base: str, catalogs: tuple[tuple[Path, int, int], ...]
+) -> _gettext.NullTranslations:
+    """The catalogs layered, the first asked first.
+
+    Cached by file and version, so a catalog edited while ``serve`` runs (or between two builds
+    in one process) is read again.
+    """
     from babel.messages.mofile import write_mo
     from babel.support import Translations
 
-    base = code.split("-")[0]
-    found = [p for p in catalogs if p.is_file()]
-    found += [p for p in (catalog_path(code), catalog_path(base)) if p.is_file()]
     translations: _gettext.NullTranslations = _gettext.NullTranslations()
-    for path in reversed(list(dict.fromkeys(found))):  # the first found is asked first
+    for path, _, _ in reversed(catalogs):
         buffer = io.BytesIO()
         write_mo(buffer, read_catalog(path, base))  # fuzzy entries are left out
         buffer.seek(0)

@@ -6,7 +6,8 @@ template rendered, no worker started, WeasyPrint never imported.
 
 Correctness comes first, so the digest is deliberately wide: every byte of the project file, of
 each profile file (and every file in a profile folder), of profiles named on the command line,
-of the framework, of every file in the template folders (the team's and the bundled ones), of
+of the framework and its translations (the team's catalogs and overlays), of every file in the
+template folders (the team's and the bundled ones), of
 the tool's own package, the rendering stack (library versions, fonts), and the settings and
 options of the run. A change anywhere costs one full build (whose PDFs may still be reused
 one by one), never a stale brief.
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from aftercare_report import manifest
-from aftercare_report.config import Project
+from aftercare_report.config import TRANSLATIONS, Project
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -43,7 +44,12 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
     add("options", options.encode())
     if project.path is not None:
         add("project-file", _read(project.path))
-    add("framework", _read(project.framework or DEFAULT_FRAMEWORK))
+    framework = project.framework or DEFAULT_FRAMEWORK
+    add("framework", _read(framework))
+    # The team's catalogs and framework overlays, and overlays beside a framework of its own.
+    overlays = sorted(framework.parent.glob(f"{framework.stem}.*.yaml"))
+    for path in _files([*([project.root / TRANSLATIONS] if project.root else []), *overlays]):
+        add(f"translation {path}", _read(path))
     profile_paths = project.profiles or (bundled("profiles"),)
     for path in _files([*profile_paths, *(Path(n) for n in named)]):
         add(f"profile {path}", _read(path))

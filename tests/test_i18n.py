@@ -8,6 +8,7 @@ French, and the profile's English evidence tagged as English for screen readers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -95,7 +96,9 @@ def render_all(project: Project, countries: tuple[str, ...] = ()) -> dict[str, s
 
 @pytest.fixture(scope="module")
 def shipped_briefs() -> dict[str, dict[str, str]]:
-    return {lang: render_all(Project(language=lang)) for lang in SHIPPED}
+    """Thailand, the United Kingdom and their comparison, in each shipped language."""
+    pair = ("thailand", "united-kingdom")
+    return {lang: render_all(Project(language=lang), pair) for lang in (*SHIPPED, "en")}
 
 
 # --- the shipped catalogs and overlays are complete ------------------------------------------
@@ -125,6 +128,7 @@ def test_shipped_framework_overlay_gives_every_text(language: str) -> None:
 # --- no English left in a French or Spanish brief --------------------------------------------
 
 
+@functools.cache
 def _english_fragments() -> list[str]:
     """Runs of three or more words from every English message and framework text."""
     texts: list[str] = []
@@ -183,12 +187,12 @@ def test_evidence_in_another_language_is_tagged_with_its_own(
     assert 'lang="en"' in html
     # The English evidence is tagged, so what remains untagged is French: the whole English
     # brief's text is not in it.
-    english = brief_text(render_all(Project(), ("thailand",))["thailand"])
+    english = brief_text(shipped_briefs["en"]["thailand"])
     assert "shelter" in english and "shelter" not in brief_text(html).lower()
 
 
-def test_english_brief_tags_nothing_as_foreign() -> None:
-    html = render_all(Project(), ("thailand",))["thailand"]
+def test_english_brief_tags_nothing_as_foreign(shipped_briefs: dict[str, dict[str, str]]) -> None:
+    html = shipped_briefs["en"]["thailand"]
     assert '<html lang="en">' in html and html.count(' lang="') == 1
 
 
@@ -332,6 +336,12 @@ def test_a_team_adds_its_own_language_end_to_end(tmp_path: Path) -> None:
     assert "DE Identification and referral" in html  # the framework overlay
     as_of = load_yaml(VALID).data["as_of"]
     assert format_date(as_of, "long", locale="de") in html
+    # A changed translation is a changed input: the next build does not reuse the brief.
+    po = folder / "de.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('"DE Key findings"', '"DE Befunde"'))
+    again = run.invoke(cli, [*args, "build", "--format", "html", "--out", str(tmp_path / "o")])
+    assert again.exit_code == 0, again.output
+    assert "DE Befunde" in (tmp_path / "o" / "testland.html").read_text(encoding="utf-8")
 
 
 def test_a_misspelt_placeholder_in_a_team_catalog_is_reported_with_its_line(
