@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 from urllib.parse import quote, unquote, urlsplit
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from aftercare_report.confine import Refused, hidden, inside, read_regular
@@ -175,11 +176,21 @@ def make_pdf(request: PdfRequest) -> PdfResult:
             html = weasyprint.HTML(
                 string=request.html, base_url=virtual_base(0), url_fetcher=fetcher
             )
+            # @font-face rules are read only through a FontConfiguration shared by every
+            # stylesheet and the rendering; without one, team fonts are silently left out.
+            fonts = FontConfiguration()
             css = [
-                weasyprint.CSS(string=text, base_url=fetcher.url_of(folder), url_fetcher=fetcher)
+                weasyprint.CSS(
+                    string=text,
+                    base_url=fetcher.url_of(folder),
+                    url_fetcher=fetcher,
+                    font_config=fonts,
+                )
                 for text, folder in request.stylesheets
             ]
-            document = html.render(stylesheets=css, pdf_variant=request.variant, pdf_tags=True)
+            document = html.render(
+                stylesheets=css, font_config=fonts, pdf_variant=request.variant, pdf_tags=True
+            )
             _only_source_attachments(document)
             meta = document.metadata
             meta.title, meta.description = request.title, request.subject
