@@ -226,7 +226,7 @@ jobs:
           python-version: "3.11"
       - run: >-
           sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0
-          libharfbuzz-subset0 fonts-noto-core
+          libharfbuzz-subset0 fontconfig fonts-noto-core
       - run: pip install "$AFTERCARE_REPORT"
       - run: aftercare-report validate --strict --format github
       - run: aftercare-report build

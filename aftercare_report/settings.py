@@ -22,6 +22,18 @@ Paper = Literal["a4", "letter"]
 """Page sizes the brief layout is made for."""
 
 
+DEFAULT_FONT = (
+    "'DejaVu Sans','Noto Sans','Noto Sans Thai','Noto Sans Khmer','Noto Sans Lao',"
+    "'Noto Sans Myanmar','Noto Sans Devanagari','Noto Sans Bengali','Noto Sans Ethiopic',"
+    "'Noto Sans Arabic',sans-serif"
+)
+"""Body text in DejaVu Sans (Noto Sans where it is missing), then a Noto font for each script
+DejaVu lacks, all from Debian's ``fonts-noto-core``: naming them picks one font per script
+rather than whichever fontconfig falls back to. No space after the commas: WeasyPrint 70 splits
+an SVG ``font-family`` (the chart's) at commas and strips quotes but not spaces, so after
+``", "`` it finds only the first family."""
+
+
 @dataclass(frozen=True)
 class Brand:
     """How a team's briefs look and who signs them.
@@ -39,7 +51,7 @@ class Brand:
     logo: str = ""
     primary: str = "#1f4e79"
     accent: str = "#c0504d"
-    font: str = "'DejaVu Sans', 'Loma', 'Lohit Devanagari', sans-serif"
+    font: str = DEFAULT_FONT
     paper: Paper = "a4"
 
 
