@@ -10,8 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aftercare_report import script_coverage
 from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
+from aftercare_report.fonts import Coverage
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile
@@ -114,7 +116,11 @@ def profile_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def check_profiles(
-    paths: Sequence[Path], framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+    paths: Sequence[Path],
+    framework: Framework,
+    stale_years: int = DEFAULT_STALE_YEARS,
+    *,
+    fonts: Coverage | None = None,
 ) -> Checked:
     """Validate profiles: each file alone, then the set (one file per country).
 
@@ -122,6 +128,8 @@ def check_profiles(
         paths: Profile files or folders; empty means the bundled profiles.
         framework: The framework the profiles must match.
         stale_years: Sources this many years older than ``as_of`` are flagged.
+        fonts: What the available fonts cover: the valid profiles' text must be covered (see
+            :mod:`aftercare_report.script_coverage`); None checks no fonts.
 
     Returns:
         The valid profiles and all findings. Nothing is raised for invalid profiles.
@@ -136,6 +144,8 @@ def check_profiles(
             loaded[path] = profile
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
+    if fonts is not None:
+        findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
     return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files))
 
 

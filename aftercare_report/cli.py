@@ -129,7 +129,8 @@ def validate(
 
     PATHS are profile files or folders of them (default: the bundled profiles). Every problem is
     reported as path:line:col: key: message, all of a file at once. Errors fail; warnings
-    (likely mistakes) fail with --strict; data gaps (honest unknowns) never fail.
+    (likely mistakes) fail with --strict; data gaps (honest unknowns) never fail. Text that no
+    installed font (or font of [brand] fonts) covers is an error, once per script.
 
     \b
     Exit codes: 0 valid, 1 errors (or warnings with --strict), 2 usage error.
@@ -139,11 +140,14 @@ def validate(
       aftercare-report validate profiles/thailand.yaml
       aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
-    from aftercare_report import catalog, console
+    from aftercare_report import catalog, console, fonts
 
     project = _project(profiles=paths, framework=framework_path, stale_years=stale_years)
     framework = catalog.load_framework(project.framework)
-    checked = catalog.check_profiles(project.profiles, framework, project.stale_years)
+    coverage = fonts.available(project)
+    checked = catalog.check_profiles(
+        project.profiles, framework, project.stale_years, fonts=coverage
+    )
     checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)

@@ -181,6 +181,8 @@ organisation = "{organisation}"
 # logo = "logo.png"             # an image in the templates folder
 # primary = "#1f4e79"           # dark enough for white text (4.5:1)
 # accent = "#c0504d"
+# fonts = ["fonts/NotoSansKhmer-Regular.ttf"]   # font files in the templates folder,
+#                                              # embedded in every brief
 
 # [terms]                       # the words briefs use for the people they are about
 # survivors = "survivors"

@@ -35,6 +35,23 @@ an SVG ``font-family`` (the chart's) at commas and strips quotes but not spaces,
 
 
 @dataclass(frozen=True)
+class TeamFont:
+    """A font file a team ships in a template folder (``[brand] fonts``), embedded in briefs.
+
+    Attributes:
+        file: Path of the font, relative to a template folder, as the project file names it.
+        family: CSS family name: given in the project file, or read from the font.
+        weight: CSS ``font-weight`` read from the font (``700``), or ``""`` for a variable font.
+        style: CSS ``font-style`` read from the font: ``normal``, ``italic`` or ``oblique``.
+    """
+
+    file: str
+    family: str
+    weight: str = "400"
+    style: str = "normal"
+
+
+@dataclass(frozen=True)
 class Brand:
     """How a team's briefs look and who signs them.
 
@@ -43,8 +60,9 @@ class Brand:
         logo: File name of a logo inside a template folder, or "" for none.
         primary: Main colour (CSS colour) for headings and bars.
         accent: Second colour for highlights.
-        font: CSS font-family list for body text.
+        font: CSS font-family list for body text; the families of ``fonts`` come first.
         paper: ``a4`` or ``letter``: the page size of the PDF.
+        fonts: The team's own font files, declared with ``@font-face`` for every brief.
     """
 
     organisation: str = "aftercare-report"
@@ -53,6 +71,7 @@ class Brand:
     accent: str = "#c0504d"
     font: str = DEFAULT_FONT
     paper: Paper = "a4"
+    fonts: tuple[TeamFont, ...] = ()
 
 
 @dataclass(frozen=True)
