@@ -337,7 +337,10 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Tagged accessible PDF, or archival PDF/A-3b.",
         ),
         click.option(
-            "--strict", is_flag=True, help="Fail on rendering warnings (missing glyphs...)."
+            "--strict",
+            is_flag=True,
+            help="Fail on rendering warnings too (refused files, CSS left out); text no font "
+            "covers fails every build.",
         ),
         click.option(
             "--jobs",

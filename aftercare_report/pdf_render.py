@@ -14,6 +14,7 @@ import io
 import logging
 import mimetypes
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,9 @@ from aftercare_report.pdf import PdfRequest, PdfResult
 
 VIRTUAL_ROOT = "/__aftercare_templates__/"
 """Documents see template folders only under this made-up path, never where they really are."""
+
+_NOTDEF = re.compile(r"^\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]{4,6})\)$", re.DOTALL)
+"""WeasyPrint's warning for a character no font has, one per character drawn (70.0's words)."""
 
 
 def virtual_base(index: int) -> str:
@@ -224,5 +228,7 @@ def make_pdf(request: PdfRequest) -> PdfResult:
     # WeasyPrint logs each refused file again under its internal URL: the fetcher's message
     # names the file as the team wrote it, once.
     logged = [m for m in log.messages if not any(u in m for u in fetcher.refused)]
-    warnings = [*logged, *fetcher.refused.values()]
-    return PdfResult(data, len(document.pages), tuple(dict.fromkeys(warnings)))
+    missing = [chr(int(m[1], 16)) for m in map(_NOTDEF.search, logged) if m]
+    warnings = [*(m for m in logged if not _NOTDEF.search(m)), *fetcher.refused.values()]
+    pages = len(document.pages)
+    return PdfResult(data, pages, tuple(dict.fromkeys(warnings)), tuple(dict.fromkeys(missing)))

@@ -45,7 +45,7 @@ class BuildRequest:
         country_briefs: Make one brief per country (``compare`` makes only the comparison).
         formats: Output formats.
         variant: PDF variant.
-        strict: Fail on rendering warnings.
+        strict: Fail on rendering warnings (missing glyphs fail every build).
         jobs: Worker processes for rendering and PDFs.
         force: Make every PDF again even when its inputs are unchanged.
         shard: Build only shard K of N.
