@@ -82,11 +82,16 @@ def fontless_script() -> tuple[str, str]:
     machine with more fonts.
     """
     for script, text in FONTLESS.items():
-        query = ":charset=" + " ".join(f"{ord(c):x}" for c in text)
-        found = subprocess.run(["fc-list", query, "family"], capture_output=True, text=True)
-        if found.returncode == 0 and not found.stdout.strip():
+        if not any(_some_font_has(char) for char in text):
             return script, text
     pytest.skip(f"every installed font set covers one of {', '.join(FONTLESS)}")
+
+
+def _some_font_has(char: str) -> bool:
+    found = subprocess.run(
+        ["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True
+    )
+    return found.returncode != 0 or bool(found.stdout.strip())
 
 
 def make_font(path: Path, family: str, text: str) -> Path:
