@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from aftercare_report import inert, manifest
+from aftercare_report import inert, manifest, script_coverage
 from aftercare_report.context import BriefContext
-from aftercare_report.errors import BuildError, TemplateError, display_path
+from aftercare_report.errors import BuildError, Finding, InputError, TemplateError, display_path
 from aftercare_report.i18n import ENGLISH, Language, using
 from aftercare_report.limits import Limits
 from aftercare_report.outputs import FORMATS, BuildResult, OutputFormat, Written
@@ -65,7 +65,8 @@ class BuildOptions:
         formats: Any of ``html``, ``pdf``, ``json``.
         template_dirs: The team's template folders.
         variant: PDF variant (``pdf/ua-1`` or ``pdf/a-3b``).
-        strict: Treat WeasyPrint warnings (missing glyphs, refused URLs) as errors.
+        strict: Treat WeasyPrint warnings (refused URLs, ignored CSS) as errors; missing
+            glyphs are errors in every build.
         workers: Processes for rendering and PDFs.
         reuse: Reuse PDFs whose inputs match the manifest (``--force`` turns it off).
         project_root: The project folder, which no template folder may hold.
@@ -143,6 +144,7 @@ def build(
 
     Raises:
         TemplateError: A template failed (nothing is written).
+        InputError: Text no font has was drawn as empty boxes in a PDF (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
     if pool is None:
@@ -160,11 +162,36 @@ def build(
             text = json.dumps(brief.data, indent=2, ensure_ascii=False) + "\n"
             outputs.append(_Output(f"{brief.stem}.json", "json", text.encode()))
     outputs.extend(pdfs[i] for i in sorted(pdfs))
+    _check_glyphs(outputs)
     warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
     if options.strict and warnings:
         raise BuildError("warnings are errors with --strict: " + "; ".join(warnings))
     written = _write_all(options.out, outputs, old, options)
     return BuildResult(tuple(written), tuple(warnings))
+
+
+def _check_glyphs(outputs: Sequence[_Output]) -> None:
+    """Fail on text drawn as empty boxes, with one line per brief naming the scripts.
+
+    The check before rendering covers profile text; this catches the rest (template and
+    framework text, a font fontconfig listed that Pango did not use), in every build, not
+    only with ``--strict``.
+
+    Raises:
+        InputError: One finding per PDF with characters no font had (nothing is written).
+    """
+    found = [
+        Finding(o.name, 0, 0, "", _empty_boxes(o.missing_glyphs), code="missing-glyphs")
+        for o in outputs
+        if o.missing_glyphs
+    ]
+    if found:
+        raise InputError(found)
+
+
+def _empty_boxes(chars: Sequence[str]) -> str:
+    described = script_coverage.describe(chars)
+    return f"no font has {described}, drawn as empty boxes: {script_coverage.FIX}"
 
 
 def _write_all(
@@ -240,7 +267,15 @@ def _make_all(
         brief = briefs[i]
         name = f"{brief.stem}.pdf"
         if kind == "pdf":
-            pdfs[i] = _Output(name, "pdf", result.data, key, result.pages, result.warnings)
+            pdfs[i] = _Output(
+                name,
+                "pdf",
+                result.data,
+                key,
+                result.pages,
+                result.warnings,
+                missing_glyphs=result.missing_glyphs,
+            )
             continue
         html, printed = result
         if html is not None:
@@ -344,6 +379,7 @@ class _Output:
     pages: int | None = None
     warnings: tuple[str, ...] = ()
     reused_entry: manifest.Entry | None = None
+    missing_glyphs: tuple[str, ...] = ()
 
     @property
     def entry(self) -> manifest.Entry:

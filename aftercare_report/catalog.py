@@ -10,9 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aftercare_report import overlay
+from aftercare_report import overlay, script_coverage
 from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
+from aftercare_report.fonts import Coverage
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile
@@ -144,6 +145,8 @@ def check_profiles(
     framework: Framework,
     stale_years: int = DEFAULT_STALE_YEARS,
     language: str = "en",
+    *,
+    fonts: Coverage | None = None,
 ) -> Checked:
     """Validate profiles: each file alone, then the set (one file per country).
 
@@ -153,6 +156,8 @@ def check_profiles(
         stale_years: Sources this many years older than ``as_of`` are flagged.
         language: The language briefs are written in (notes on evidence in another language,
             and on country names the profile does not give in it).
+        fonts: What the available fonts cover: the valid profiles' text must be covered (see
+            :mod:`aftercare_report.script_coverage`); None checks no fonts.
 
     Returns:
         The valid profiles and all findings. Nothing is raised for invalid profiles.
@@ -167,6 +172,8 @@ def check_profiles(
             loaded[path] = profile
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
+    if fonts is not None:
+        findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
     return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files))
 
 

@@ -141,7 +141,8 @@ def validate(
 
     PATHS are profile files or folders of them (default: the bundled profiles). Every problem is
     reported as path:line:col: key: message, all of a file at once. Errors fail; warnings
-    (likely mistakes) fail with --strict; data gaps (honest unknowns) never fail.
+    (likely mistakes) fail with --strict; data gaps (honest unknowns) never fail. Text that no
+    installed font (or font of [brand] fonts) covers is an error, once per script.
 
     \b
     Exit codes: 0 valid, 1 errors (or warnings with --strict), 2 usage error.
@@ -151,14 +152,15 @@ def validate(
       aftercare-report validate profiles/thailand.yaml
       aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
-    from aftercare_report import catalog, console
+    from aftercare_report import catalog, console, fonts
 
     project = _project(
         profiles=paths, framework=framework_path, stale_years=stale_years, language=language
     )
     framework = catalog.load_framework(project.framework)
+    coverage = fonts.available(project)
     checked = catalog.check_profiles(
-        project.profiles, framework, project.stale_years, project.language
+        project.profiles, framework, project.stale_years, project.language, fonts=coverage
     )
     checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)
@@ -355,7 +357,10 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Tagged accessible PDF, or archival PDF/A-3b.",
         ),
         click.option(
-            "--strict", is_flag=True, help="Fail on rendering warnings (missing glyphs...)."
+            "--strict",
+            is_flag=True,
+            help="Fail on rendering warnings too (refused files, CSS left out); text no font "
+            "covers fails every build.",
         ),
         click.option(
             "--jobs",

@@ -76,6 +76,8 @@ MAX_REFS = 50
 """Most source ids one claim may cite."""
 MAX_TERMS = 100
 """Most entries in ``[terms]``."""
+MAX_TEAM_FONTS = 20
+"""Most font files in ``[brand] fonts`` (a family in four styles for a few scripts)."""
 MAX_SUGGEST = 500
 """Most candidates a did-you-mean hint compares against."""
 MAX_HINTS = 20

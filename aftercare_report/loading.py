@@ -133,8 +133,19 @@ def load_yaml(path: Path) -> Document:
             refused feature, or its top level is not a mapping. All findings at once where the
             parse got far enough to see several.
     """
+    return parse_yaml(_read_bytes(path, display_path(path)), path)
+
+
+def parse_yaml(raw: bytes, path: Path) -> Document:
+    """Parse YAML bytes already read from ``path`` (see :func:`load_yaml`).
+
+    Later steps that need positions in a file validated earlier parse the very bytes that were
+    validated (a profile's ``source``), not the file again.
+
+    Raises:
+        InputError: As :func:`load_yaml`, except for reading.
+    """
     name = display_path(path)
-    raw = _read_bytes(path, name)
     text = _decode(raw, name)
     _check_structure(text, name)
     try:

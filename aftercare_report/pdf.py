@@ -53,9 +53,12 @@ class PdfResult:
     Attributes:
         data: The PDF bytes.
         pages: Page count.
-        warnings: WeasyPrint's warnings (missing glyphs, refused URLs, CSS it ignored).
+        warnings: WeasyPrint's warnings (refused URLs, CSS it ignored).
+        missing_glyphs: Characters drawn as empty boxes because no font had them, in order
+            (WeasyPrint warns once per character; a build fails on any).
     """
 
     data: bytes
     pages: int
     warnings: tuple[str, ...]
+    missing_glyphs: tuple[str, ...] = ()

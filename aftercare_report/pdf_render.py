@@ -14,6 +14,7 @@ import io
 import logging
 import mimetypes
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pydyf  # type: ignore[import-untyped]
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from aftercare_report.confine import Refused, hidden, inside, read_regular
@@ -62,6 +64,9 @@ _tag_languages()
 
 VIRTUAL_ROOT = "/__aftercare_templates__/"
 """Documents see template folders only under this made-up path, never where they really are."""
+
+_NOTDEF = re.compile(r"^\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]{4,6})\)$", re.DOTALL)
+"""WeasyPrint's warning for a character no font has, one per character drawn (70.0's words)."""
 
 
 def virtual_base(index: int) -> str:
@@ -207,11 +212,21 @@ def make_pdf(request: PdfRequest) -> PdfResult:
             html = weasyprint.HTML(
                 string=request.html, base_url=virtual_base(0), url_fetcher=fetcher
             )
+            # @font-face rules are read only through a FontConfiguration shared by every
+            # stylesheet and the rendering; without one, team fonts are silently left out.
+            fonts = FontConfiguration()
             css = [
-                weasyprint.CSS(string=text, base_url=fetcher.url_of(folder), url_fetcher=fetcher)
+                weasyprint.CSS(
+                    string=text,
+                    base_url=fetcher.url_of(folder),
+                    url_fetcher=fetcher,
+                    font_config=fonts,
+                )
                 for text, folder in request.stylesheets
             ]
-            document = html.render(stylesheets=css, pdf_variant=request.variant, pdf_tags=True)
+            document = html.render(
+                stylesheets=css, font_config=fonts, pdf_variant=request.variant, pdf_tags=True
+            )
             _only_source_attachments(document)
             meta = document.metadata
             meta.title, meta.description = request.title, request.subject
@@ -245,5 +260,7 @@ def make_pdf(request: PdfRequest) -> PdfResult:
     # WeasyPrint logs each refused file again under its internal URL: the fetcher's message
     # names the file as the team wrote it, once.
     logged = [m for m in log.messages if not any(u in m for u in fetcher.refused)]
-    warnings = [*logged, *fetcher.refused.values()]
-    return PdfResult(data, len(document.pages), tuple(dict.fromkeys(warnings)))
+    missing = [chr(int(m[1], 16)) for m in map(_NOTDEF.search, logged) if m]
+    warnings = [*(m for m in logged if not _NOTDEF.search(m)), *fetcher.refused.values()]
+    pages = len(document.pages)
+    return PdfResult(data, pages, tuple(dict.fromkeys(warnings)), tuple(dict.fromkeys(missing)))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
 from aftercare_report.errors import UsageError, display_path
+from aftercare_report.fonts import Coverage, available
 from aftercare_report.outputs import BuildResult, OutputFormat, Written
 from aftercare_report.pdf import PdfVariant
 
@@ -45,7 +46,7 @@ class BuildRequest:
         country_briefs: Make one brief per country (``compare`` makes only the comparison).
         formats: Output formats.
         variant: PDF variant.
-        strict: Fail on rendering warnings.
+        strict: Fail on rendering warnings (missing glyphs fail every build).
         jobs: Worker processes for rendering and PDFs.
         force: Make every PDF again even when its inputs are unchanged.
         shard: Build only shard K of N.
@@ -84,7 +85,11 @@ def language(project: Project) -> Language:
 
 
 def analyse(
-    project: Project, countries: Sequence[str] = (), peers: Sequence[str] | None = None
+    project: Project,
+    countries: Sequence[str] = (),
+    peers: Sequence[str] | None = None,
+    *,
+    fonts: Coverage | None = None,
 ) -> tuple[CountryReport, ...]:
     """Load the project's framework and profiles, pick the countries, and assess each once.
 
@@ -96,12 +101,15 @@ def analyse(
         countries: Names, slugs, ISO3 codes or profile paths; empty means every loaded profile.
         peers: Countries to compare with; None means every loaded profile. The chosen
             countries are always among each other's peers.
+        fonts: What the available fonts cover, when briefs will be rendered: the text of every
+            country in them must be covered. None checks no fonts (``gaps``, ``list``).
 
     Raises:
-        InputError: Invalid profiles or framework, or a country that matches no profile.
+        InputError: Invalid profiles or framework, a country that matches no profile, or text
+            no font covers (one finding per script).
     """
     # Imported here, not at the top: an unchanged build stops before it needs the model.
-    from aftercare_report import catalog, config, report
+    from aftercare_report import catalog, config, report, script_coverage
 
     folder = config.translations_folder(project)
     framework = catalog.load_framework(project.framework, project.language, folder)
@@ -110,6 +118,8 @@ def analyse(
     catalog.check_one_per_country(chosen)
     peer_set = catalog.select(peers, loaded, framework) if peers else loaded
     comparison = catalog.one_per_country([*chosen, *peer_set])
+    if fonts is not None:
+        script_coverage.require(catalog.unique([*chosen, *comparison]), fonts)
     return report.analyse(chosen, framework, comparison, stale_years=project.stale_years)
 
 
@@ -164,7 +174,8 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         progress: Shows progress (the CLI's bar; tests may pass a no-op).
 
     Raises:
-        InputError: Invalid inputs (nothing is written).
+        InputError: Invalid inputs, or text no font covers, found before rendering or in a
+            PDF (nothing is written).
         UsageError: Nothing to build (a comparison of fewer than two countries).
         TemplateError: A template failed (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
@@ -193,7 +204,8 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
 
     # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
     with make.start_workers(options) as pool, using(language(project)):
-        reports = analyse(project, request.countries, request.peers)  # load, validate, assess
+        # Load, validate, check that fonts cover the text, assess: all before anything renders.
+        reports = analyse(project, request.countries, request.peers, fonts=available(project))
         briefs = plan(reports, project, country_briefs=request.country_briefs, name=request.name)
         if not briefs:
             raise UsageError("nothing to build: a comparison needs at least two countries")

@@ -12,22 +12,26 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aftercare_report import colours
 from aftercare_report import terms as terminology
 from aftercare_report.confine import Refused, read_regular
 from aftercare_report.errors import Finding, InputError, display_path
+from aftercare_report.fonts import FAMILY, FontError, font_stack
+from aftercare_report.fonts import locate as locate_font
+from aftercare_report.fonts import query as query_font
 from aftercare_report.limits import (
     DEFAULT_STALE_YEARS,
     MAX_LINE,
+    MAX_TEAM_FONTS,
     MAX_TERMS,
     PROJECT_FILE_BYTES,
     Limits,
 )
 from aftercare_report.model import Line, one_line
 from aftercare_report.resources import bundled
-from aftercare_report.settings import BUNDLED, Brand, Paper, Project
+from aftercare_report.settings import BUNDLED, Brand, Paper, Project, TeamFont
 from aftercare_report.validation import Hints, allowed_keys, describe
 
 _COLOUR = r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|(rgb|rgba|hsl|hsla)\([0-9, .%]+\))$"
@@ -58,6 +62,23 @@ class ProjectSection(_Section):
     stale_years: int = Field(default=DEFAULT_STALE_YEARS, ge=0, le=100)
 
 
+class FontEntry(_Section):
+    """A font of ``[brand] fonts``: ``"fonts/x.ttf"``, or ``{ file = ..., family = ... }``."""
+
+    file: _Path = Field(description="Font file, relative to a template folder.")
+    family: Annotated[str, Field(pattern=f"{FAMILY.pattern}|^$")] = Field(
+        default="",
+        description="CSS family name to declare it under (letters, digits, spaces, - and _); "
+        "by default the font's own.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: object) -> object:
+        # A plain string names the file: one shape to validate, one place for its errors.
+        return {"file": value} if isinstance(value, str) else value
+
+
 class BrandSection(_Section):
     """``[brand]``: the organisation and look of the briefs."""
 
@@ -69,6 +90,13 @@ class BrandSection(_Section):
     accent: Annotated[str, Field(pattern=_COLOUR, max_length=40)] = Brand.accent
     font: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ,'\"-]+$", max_length=MAX_LINE)] = Brand.font
     paper: Paper = Field(default=Brand.paper, description="a4 or letter.")
+    fonts: tuple[FontEntry, ...] = Field(
+        default=(),
+        strict=False,
+        max_length=MAX_TEAM_FONTS,
+        description="Font files in the template folders, embedded in every brief and put first "
+        "in the font stack; a file name, or {file, family} to choose the family name.",
+    )
 
 
 class LimitsSection(_Section):
@@ -119,9 +147,11 @@ class ConfigFile(_Section):
     )
 
 
-def _project(path: Path, data: ConfigFile) -> Project:
+def _project(path: Path, data: ConfigFile, fonts: tuple[TeamFont, ...]) -> Project:
     base = path.parent
     project = data.project
+    brand = data.brand.model_dump(exclude={"fonts"})
+    brand.update(fonts=fonts, font=font_stack(data.brand.font, fonts))
     return Project(
         path=path,
         profiles=tuple(bundled("profiles") if p == BUNDLED else base / p for p in project.profiles),
@@ -130,7 +160,7 @@ def _project(path: Path, data: ConfigFile) -> Project:
         out=base / project.out,
         language=project.language,
         stale_years=project.stale_years,
-        brand=Brand(**data.brand.model_dump()),
+        brand=Brand(**brand),
         terms=_terms_by_language(data),
         ignore=frozenset(data.validate_.ignore),
         limits=Limits(**data.limits.model_dump()),
@@ -169,9 +199,43 @@ def parse(path: Path) -> Project:
         *_outside(name, lines, path.parent, data),
         *_brand_colours(name, lines, data),
     ]
+    fonts, problems = _team_fonts(name, lines, path.parent, data) if not findings else ((), [])
+    findings += problems
     if findings:
         raise InputError(findings)
-    return _project(path, data)
+    return _project(path, data, fonts)
+
+
+def _team_fonts(
+    name: str, lines: dict[str, int], base: Path, data: ConfigFile
+) -> tuple[tuple[TeamFont, ...], list[Finding]]:
+    """Find each font of ``[brand] fonts`` in the project's template folders and read it.
+
+    Run only once the template folders are known to be inside the project folder. The family,
+    weight and style come from the font (fontconfig reads it), unless a family is given.
+    """
+    folders = [base / t for t in data.project.templates]
+    line = lines.get("fonts", 0)
+    found, problems = [], []
+    for entry in data.brand.fonts:
+        file, family = entry.file, entry.family
+        try:
+            font = query_font(locate_font(file, folders))
+        except FontError as exc:
+            problems.append(
+                Finding(name, line, 1 if line else 0, "brand.fonts", f"'{file}': {exc}")
+            )
+            continue
+        family = family or font.family
+        if not FAMILY.match(family):
+            msg = (
+                f"'{file}': its family name {family!r} is not safe to write into CSS; give one: "
+                f'{{ file = "{file}", family = "Team Sans" }}'
+            )
+            problems.append(Finding(name, line, 1 if line else 0, "brand.fonts", msg))
+            continue
+        found.append(TeamFont(file, family, font.weight, font.style))
+    return tuple(found), problems
 
 
 def _brand_colours(name: str, lines: dict[str, int], data: ConfigFile) -> list[Finding]:
@@ -246,7 +310,8 @@ def _finding(name: str, lines: dict[str, int], err: Any, hints: Hints) -> Findin
         message = f"unknown key '{loc[-1]}'{hints.did_you_mean(loc[-1], allowed)}"
     else:
         message = describe(err)
-    line = lines.get(loc[-1], 0) if loc else 0
+    # The innermost key a line is known for: keys inside inline tables and arrays have none.
+    line = next((lines[part] for part in reversed(loc) if part in lines), 0)
     return Finding(name, line, 1 if line else 0, ".".join(loc), message)
 
 

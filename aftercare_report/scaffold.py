@@ -183,6 +183,8 @@ organisation = "{organisation}"
 # logo = "logo.png"             # an image in the templates folder
 # primary = "#1f4e79"           # dark enough for white text (4.5:1)
 # accent = "#c0504d"
+# fonts = ["fonts/NotoSansKhmer-Regular.ttf"]   # font files in the templates folder,
+#                                              # embedded in every brief
 
 # [terms]                       # the words briefs use; change a term with all its forms
 # survivor = "survivor"
@@ -234,7 +236,7 @@ jobs:
           python-version: "3.11"
       - run: >-
           sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0
-          libharfbuzz-subset0 fonts-noto-core
+          libharfbuzz-subset0 fontconfig fonts-noto-core
       - run: pip install "$AFTERCARE_REPORT"
       - run: aftercare-report validate --strict --format github
       - run: aftercare-report build

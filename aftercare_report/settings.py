@@ -21,6 +21,35 @@ Paper = Literal["a4", "letter"]
 """Page sizes the brief layout is made for."""
 
 
+DEFAULT_FONT = (
+    "'DejaVu Sans','Noto Sans','Noto Sans Thai','Noto Sans Khmer','Noto Sans Lao',"
+    "'Noto Sans Myanmar','Noto Sans Devanagari','Noto Sans Bengali','Noto Sans Ethiopic',"
+    "'Noto Sans Arabic',sans-serif"
+)
+"""Body text in DejaVu Sans (Noto Sans where it is missing), then a Noto font for each script
+DejaVu lacks, all from Debian's ``fonts-noto-core``: naming them picks one font per script
+rather than whichever fontconfig falls back to. No space after the commas: WeasyPrint 70 splits
+an SVG ``font-family`` (the chart's) at commas and strips quotes but not spaces, so after
+``", "`` it finds only the first family."""
+
+
+@dataclass(frozen=True)
+class TeamFont:
+    """A font file a team ships in a template folder (``[brand] fonts``), embedded in briefs.
+
+    Attributes:
+        file: Path of the font, relative to a template folder, as the project file names it.
+        family: CSS family name: given in the project file, or read from the font.
+        weight: CSS ``font-weight`` read from the font (``700``), or ``""`` for a variable font.
+        style: CSS ``font-style`` read from the font: ``normal``, ``italic`` or ``oblique``.
+    """
+
+    file: str
+    family: str
+    weight: str = "400"
+    style: str = "normal"
+
+
 @dataclass(frozen=True)
 class Brand:
     """How a team's briefs look and who signs them.
@@ -30,16 +59,18 @@ class Brand:
         logo: File name of a logo inside a template folder, or "" for none.
         primary: Main colour (CSS colour) for headings and bars.
         accent: Second colour for highlights.
-        font: CSS font-family list for body text.
+        font: CSS font-family list for body text; the families of ``fonts`` come first.
         paper: ``a4`` or ``letter``: the page size of the PDF.
+        fonts: The team's own font files, declared with ``@font-face`` for every brief.
     """
 
     organisation: str = "aftercare-report"
     logo: str = ""
     primary: str = "#1f4e79"
     accent: str = "#c0504d"
-    font: str = "'DejaVu Sans', 'Loma', 'Lohit Devanagari', sans-serif"
+    font: str = DEFAULT_FONT
     paper: Paper = "a4"
+    fonts: tuple[TeamFont, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from aftercare_report import assets, i18n_templates
+from aftercare_report import assets, fonts, i18n_templates
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.confine import Refused, hidden, inside, read_inside, read_regular, secret_risk
 from aftercare_report.context import BriefContext
@@ -497,13 +497,36 @@ def _template_frame(exc: BaseException, name: str) -> str:
 
 
 def stylesheet_text(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path]]:
-    """Return each stylesheet's text and the folder it came from.
+    """Return each stylesheet's text and the folder its URLs are relative to.
+
+    The ``@font-face`` rules of the team's fonts come first (see :func:`font_faces`).
 
     Args:
         tpl: The template search path.
-        brief: The context (its ``stylesheets`` names the files).
+        brief: The context (its ``stylesheets`` names the files, its brand the fonts).
     """
-    return [(text, path.parent) for text, path in _stylesheets(tpl, brief)]
+    return [*font_faces(tpl, brief), *((t, path.parent) for t, path in _stylesheets(tpl, brief))]
+
+
+def font_faces(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path]]:
+    """Return an ``@font-face`` rule for each team font, with the template folder it is in.
+
+    The URL is relative to that folder: the PDF maker fetches the font through its confined
+    fetcher and embeds it, and the HTML brief inlines it as a ``data:`` URI. The page
+    furniture (running header and footer) gets the brand's font stack too, so it is set in
+    the team's fonts as the body is, not in whatever font fontconfig falls back to.
+
+    Raises:
+        TemplateError: A font is missing or refused (the message names it).
+    """
+    out = []
+    for font in brief.brand.fonts:
+        path = tpl.find(font.file)
+        root = next(f for f in tpl.folders if path.is_relative_to(f))  # find() confined it
+        out.append((fonts.font_face(font, path.relative_to(root).as_posix()), root))
+    if out:
+        out.append((f"@page {{ font-family: {brief.brand.font}; }}\n", out[0][1]))
+    return out
 
 
 def _stylesheets(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path]]:
@@ -524,7 +547,10 @@ def stylesheet_block(tpl: Templates, brief: BriefContext) -> str:
     Images and fonts they name with ``url()`` are inlined as data URIs. ``</`` is escaped so a
     stylesheet can never close the element and inject markup.
     """
-    texts = []
+    texts = [
+        assets.inline_css_urls(css, root, root, "[brand] fonts")
+        for css, root in font_faces(tpl, brief)
+    ]
     for text, path in _stylesheets(tpl, brief):
         root = next(f for f in tpl.folders if path.is_relative_to(f))  # find() confined it
         texts.append(assets.inline_css_urls(text, path.parent, root, display_path(path)))

@@ -61,3 +61,68 @@ def load_script(name: str) -> types.ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+SCRIPTS = PROFILES / "scripts" / "testland.yaml"
+"""Testland with Khmer, Thai, Devanagari and Bengali text (see the file's first lines)."""
+
+FONTLESS = {
+    "Toto": "\U0001e290\U0001e291\U0001e292",
+    "Vithkuqi": "\U00010570\U00010571\U00010572",
+    "Tangsa": "\U00016a70\U00016a71\U00016a72",
+    "Old Uyghur": "\U00010f70\U00010f71\U00010f72",
+}
+"""Recent scripts (Unicode 14) that fonts-noto-core of Debian 12 has no font for."""
+
+
+def fontless_script() -> tuple[str, str]:
+    """Return a script no installed font covers, and text in it; skip the test if none is left.
+
+    Asks fontconfig itself, so the test says what it depends on rather than failing on a
+    machine with more fonts.
+    """
+    for script, text in FONTLESS.items():
+        if not any(_some_font_has(char) for char in text):
+            return script, text
+    pytest.skip(f"every installed font set covers one of {', '.join(FONTLESS)}")
+
+
+def _some_font_has(char: str) -> bool:
+    found = subprocess.run(
+        ["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True
+    )
+    return found.returncode != 0 or bool(found.stdout.strip())
+
+
+def make_font(path: Path, family: str, text: str) -> Path:
+    """Write a small TrueType font with a box glyph for each character of ``text`` and space.
+
+    Args:
+        path: The font file to write.
+        family: Its family name.
+        text: The characters it covers.
+    """
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    pen = TTGlyphPen(None)
+    pen.moveTo((100, 0))
+    pen.lineTo((100, 700))
+    pen.lineTo((500, 700))
+    pen.lineTo((500, 0))
+    pen.closePath()
+    box = pen.glyph()
+    chars = {ord(c): f"u{ord(c):04X}" for c in dict.fromkeys(" " + text)}
+    names = [".notdef", *chars.values()]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap(chars)
+    builder.setupGlyf(dict.fromkeys(names, box))
+    builder.setupHorizontalMetrics(dict.fromkeys(names, (600, 100)))
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": family, "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    builder.setupPost()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    builder.save(str(path))
+    return path
