@@ -86,9 +86,17 @@ class Language:
     @property
     def translations(self) -> _gettext.NullTranslations:
         """The messages of this language: team catalogs first, then the tool's."""
+        return _translations(self.code.split("-")[0], self._catalog_versions)
+
+    @functools.cached_property
+    def _catalog_versions(self) -> tuple[tuple[Path, int, int], ...]:
+        """The catalogs to read, with their versions, looked up once per language object.
+
+        A build makes a new one, so a sentence costs a dictionary lookup, not a ``stat``.
+        """
         base = self.code.split("-")[0]
         candidates = (*self.catalogs, catalog_path(self.code), catalog_path(base))
-        return _translations(base, tuple(_versions(candidates)))
+        return tuple(_versions(candidates))
 
     @functools.cached_property
     def forms(self) -> dict[str, str]:

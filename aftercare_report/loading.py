@@ -140,11 +140,25 @@ def parse_yaml(raw: bytes, path: Path) -> Document:
     """Parse YAML bytes already read from ``path`` (see :func:`load_yaml`).
 
     Later steps that need positions in a file validated earlier parse the very bytes that were
-    validated (a profile's ``source``), not the file again.
+    validated (a profile's ``source``), not the file again. The same bytes parse to the same
+    document, so a process keeps the last few (``serve`` rebuilds, a build that reads the
+    framework twice): callers read a document and never change it (an overlay copies it).
+    Only files of ordinary size are kept, so hostile 2 MB files cannot fill memory.
 
     Raises:
         InputError: As :func:`load_yaml`, except for reading.
     """
+    if len(raw) > CACHED_BYTES:
+        return _parse.__wrapped__(raw, path)
+    return _parse(raw, path)
+
+
+CACHED_BYTES = 512 * 1024
+"""Largest file whose parsed document a process keeps (profiles are about 100 kB)."""
+
+
+@functools.lru_cache(maxsize=16)
+def _parse(raw: bytes, path: Path) -> Document:
     name = display_path(path)
     text = _decode(raw, name)
     _check_structure(text, name)

@@ -9,6 +9,7 @@ one field (source ids that must exist, components that must match the framework)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
-from aftercare_report.errors import unsafe
+from aftercare_report.errors import UNSAFE
 from aftercare_report.limits import MAX_ITEMS, MAX_LINE, MAX_REFS, MAX_SOURCES, MAX_URL
 
 SCHEMA_VERSION = 2
@@ -43,9 +44,13 @@ def _no_bool_or_float(value: object) -> object:
     return value
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
+
+
 def _printable(value: str) -> str:
     # Control characters would reach terminals and CI logs raw (escape codes, workflow commands).
-    bad = next((c for c in value if (ord(c) < 32 and c not in "\n\t") or ord(c) == 127), None)
+    found = _CONTROL.search(value)
+    bad = found[0] if found else None
     if bad is not None:
         raise PydanticCustomError(
             "control_character", "Control character {char} is not allowed", {"char": repr(bad)}
@@ -61,7 +66,8 @@ def one_line(value: str) -> str:
     make it read backwards. Joiners and no-break spaces, which real names in many scripts use,
     are allowed.
     """
-    bad = next((c for c in value if unsafe(c)), None)
+    found = UNSAFE.search(value)
+    bad = found[0] if found else None
     if bad is not None:
         raise PydanticCustomError(
             "control_character",

@@ -29,7 +29,7 @@ from aftercare_report.cli import cli
 from aftercare_report.config import Project, load_project
 from aftercare_report.i18n import using
 from aftercare_report.loading import load_yaml
-from aftercare_report.resources import DEFAULT_FRAMEWORK
+from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.templating import render, templates
 
 from .conftest import VALID, load_script
@@ -97,8 +97,8 @@ def render_all(project: Project, countries: tuple[str, ...] = ()) -> dict[str, s
 @pytest.fixture(scope="module")
 def shipped_briefs() -> dict[str, dict[str, str]]:
     """Thailand, the United Kingdom and their comparison, in each shipped language."""
-    pair = ("thailand", "united-kingdom")
-    return {lang: render_all(Project(language=lang), pair) for lang in (*SHIPPED, "en")}
+    pair = tuple(bundled("profiles") / f"{slug}.yaml" for slug in ("thailand", "united-kingdom"))
+    return {lang: render_all(Project(profiles=pair, language=lang)) for lang in (*SHIPPED, "en")}
 
 
 # --- the shipped catalogs and overlays are complete ------------------------------------------

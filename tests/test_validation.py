@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aftercare_report import catalog
-from aftercare_report.errors import Severity
+from aftercare_report.errors import UNSAFE, Severity, unsafe
 from aftercare_report.loading import MAX_BYTES
 from aftercare_report.model import Framework
 
@@ -364,3 +364,11 @@ def test_an_escape_code_in_a_url_is_refused(framework: Framework, tmp_path: Path
     assert any(
         e.key == "sources.budget-2024.url" and "control character" in e.message for e in errors
     )
+
+
+def test_the_one_line_pattern_refuses_exactly_the_unsafe_characters() -> None:
+    # The pattern checks profiles fast; the per-character rule is what it must match. Every
+    # code point of the ranges that hold an unsafe character, and their neighbours.
+    ranges = [range(0, 0x300), range(0x2000, 0x2100), range(0xD700, 0xE100), range(0xFFF0, 0x10000)]
+    differ = [c for r in ranges for c in r if bool(UNSAFE.match(chr(c))) != unsafe(chr(c))]
+    assert not differ
