@@ -6,14 +6,17 @@ This is the one place that turns paths into typed objects: everything downstream
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aftercare_report import overlay, script_coverage
 from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
+from aftercare_report.i18n import current
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import Document, load_yaml
 from aftercare_report.model import Framework, Origin, Profile
@@ -91,13 +94,22 @@ def load_framework(
         findings = check_framework_refs(doc, framework)
     if findings or framework is None:
         raise InputError(findings)
-    if language.split("-")[0] == "en":
-        return framework
-    return _translated(doc, language, translations)
+    english = language.split("-")[0] == "en"
+    data = copy.deepcopy(doc.data) if english else _translated(doc, language, translations)
+    # Terms are filled in once, here, in the form each text asks for ({survivors}): every name
+    # and sentence made from the framework is then final, whatever reads it (briefs, JSON, the
+    # terminal). Placeholders for the country and a component stay for the recommendations.
+    fill = current().fill
+    for target, _ in overlay.texts(doc.data):
+        overlay.set_at(data, target, fill(str(overlay.value_at(data, target))))
+    worded, findings = parse_model(Document(doc.path, data, doc.values, doc.keys), Framework)
+    if findings or worded is None:
+        raise InputError(findings)
+    return worded
 
 
-def _translated(doc: Document, language: str, translations: Path | None) -> Framework:
-    """The framework with the texts of its overlay for ``language`` (validated whole)."""
+def _translated(doc: Document, language: str, translations: Path | None) -> dict[str, Any]:
+    """The framework's data with the texts of its overlay for ``language`` (validated whole)."""
     found = overlay.overlay_path(doc.path, language, translations)
     if found is None:
         where = display_path(translations / f"framework.{language}.yaml") if translations else ""
@@ -106,12 +118,7 @@ def _translated(doc: Document, language: str, translations: Path | None) -> Fram
             f"(aftercare-report translations init {language})"
         )
         raise InputError([Finding(doc.name, 0, 0, "", msg, code="no-overlay")])
-    data = overlay.apply(doc, overlay.load(found))
-    merged = Document(found, data, {}, {}, doc.source)
-    framework, findings = parse_model(merged, Framework)
-    if findings or framework is None:
-        raise InputError(findings)
-    return framework
+    return overlay.apply(doc, overlay.load(found))
 
 
 def profile_files(paths: Sequence[Path]) -> list[Path]:

@@ -122,7 +122,7 @@ def apply(framework: Document, overlay: Document) -> dict[str, Any]:
             allowed = "{country}, {in_country}, {of_country}, {survivors} and the other terms"
             message = f"unknown placeholder {names}: a framework text may use {allowed}"
             findings.append(overlay.finding(source, message, code="placeholder"))
-        _set(data, target, value)
+        set_at(data, target, value)
     findings += _unknown_keys(overlay, expected, framework.data.get("id"))
     if findings:
         raise InputError(findings)
@@ -163,7 +163,8 @@ def value_at(data: Any, path: KeyPath) -> Any:
     return data
 
 
-def _set(data: Any, path: KeyPath, value: str) -> None:
+def set_at(data: Any, path: KeyPath, value: str) -> None:
+    """Put ``value`` at ``path`` in plain data (the path exists)."""
     for part in path[:-1]:
         data = data[part]
     data[path[-1]] = value

@@ -95,7 +95,7 @@ def test_bookmarks_point_at_the_pages_of_their_headings(bundled_out: Path) -> No
     outline = list(_outline(reader, reader.outline))
     titles = [title for title, _ in outline]
     assert titles[:6] == [
-        "Survivor aftercare in Thailand",
+        "Aftercare for survivors in Thailand",
         "Key findings",
         "Where support stops",
         "What to do first",
@@ -109,7 +109,7 @@ def test_bookmarks_point_at_the_pages_of_their_headings(bundled_out: Path) -> No
 def test_pdf_metadata_and_attachment(bundled_out: Path) -> None:
     reader = pypdf.PdfReader(bundled_out / "thailand.pdf")
     meta = reader.metadata
-    assert meta is not None and meta.title == "Survivor aftercare in Thailand"
+    assert meta is not None and meta.title == "Aftercare for survivors in Thailand"
     assert "Thailand" in (meta.get("/Keywords") or "")
     assert meta.get("/CreationDate", "").startswith("D:20250929")
     assert list(reader.attachments) == ["thailand.yaml"]
