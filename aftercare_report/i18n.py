@@ -52,7 +52,6 @@ TERM_CONTEXT = "term"
 TERM_MESSAGES: Mapping[str, str] = {key: f"{key}: {FORM_HELP[key]}" for key in TERM_KEYS}
 """The message of each form in a catalog: its translation is the language's default form."""
 
-_PERCENT_NAMED = re.compile(r"%\((\w+)\)s")
 _BRACED = re.compile(r"\{(\w+)\}")
 
 
@@ -63,7 +62,7 @@ def N_(message: str) -> str:
 
 @dataclass(frozen=True)
 class Language:
-    """A language to write in: its catalogs, its terms, and where its framework overlay is.
+    """A language to write in: its catalogs and the team's terms for it.
 
     Plain data, so a brief carries its language to the worker that renders it; the catalogs are
     read once per process.
@@ -298,11 +297,6 @@ def _translations(
         layer.add_fallback(translations)
         translations = layer
     return translations
-
-
-def placeholders(text: str) -> set[str]:
-    """The ``%(name)s`` placeholders of a message."""
-    return set(_PERCENT_NAMED.findall(text))
 
 
 def braced(text: str) -> set[str]:

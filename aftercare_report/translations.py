@@ -201,16 +201,19 @@ def usable(
             f"{', '.join(i18n.shipped())})"
         )
         raise InputError([Finding(where, 0, 0, "", message, code="no-catalog")])
-    if team and not shipped:
-        report = check_catalog(team[0], code)
-        missing = report.untranslated + report.fuzzy
+    for path in team:
+        report = check_catalog(path, code)
+        # A language the tool ships falls back to its translation; a team's own must be whole.
+        missing = 0 if shipped else report.untranslated + report.fuzzy
+        broken = [f for f in report.findings if f.code == "placeholder"]
         if missing:
             message = (
                 f"{missing} of {report.total} messages are not translated into {_name(code)}: "
                 f"run 'aftercare-report translations check {code}'"
             )
-            name = display_path(team[0])
-            raise InputError([Finding(name, 0, 0, "", message, code="untranslated")])
+            raise InputError([Finding(display_path(path), 0, 0, "", message, code="untranslated")])
+        if broken:  # a placeholder the message does not have would stop the build mid-sentence
+            raise InputError(broken)
 
 
 def _check_code(code: str, where: str = "--language") -> None:

@@ -359,6 +359,10 @@ def test_a_misspelt_placeholder_in_a_team_catalog_is_reported_with_its_line(
     checked = run.invoke(cli, ["--config", str(config), "translations", "check", "de"])
     assert checked.exit_code == 1
     assert re.search(r"de\.po:\d+:1: .*datum", checked.output), checked.output
+    # A build stops on it before rendering, with the same line, rather than mid-sentence.
+    built = run.invoke(cli, ["--config", str(config), "build", "--format", "html"])
+    assert built.exit_code == 1 and "Traceback" not in built.output
+    assert re.search(r"de\.po:\d+:1: .*datum", built.output), built.output
 
 
 @pytest.mark.parametrize(
