@@ -150,6 +150,20 @@ def test_golden_main_part_of_the_thailand_brief(briefs: dict[str, str]) -> None:
     assert text == GOLDEN.read_text(encoding="utf-8")
 
 
+def test_source_numbers_wrap_between_numbers_and_spans_mark_only_another_language(
+    briefs: dict[str, str],
+) -> None:
+    # "1,2,3" alone has no place to break; a zero-width space after each comma gives one, as
+    # text rather than an element (each element is a box WeasyPrint lays out: issue 13).
+    html = briefs["thailand"]
+    assert '>1</a>,&#8203;<a href="#note-2"' in html
+    assert "<wbr>" not in html and "ref-sep" not in html
+    # An English brief of English evidence needs no language span; a span that says nothing
+    # is one more box to lay out.
+    assert "<span>" not in html
+    assert 'lang="en"' not in html.split("<body", 1)[1]
+
+
 # --- the PDF, page by page ------------------------------------------------------------------
 
 
