@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote, unquote, urlsplit
@@ -196,6 +197,58 @@ def _only_source_attachments(document: Any) -> None:
         page.links[:] = [link for link in page.links if link[0] != "attachment"]
 
 
+@dataclass(frozen=True)
+class _Styles:
+    """Parsed stylesheets with the fonts their ``@font-face`` rules loaded.
+
+    Attributes:
+        key: The stylesheets (text and folder) and template folders they were parsed from.
+        fonts: The font configuration the stylesheets and every rendering with them share.
+        sheets: The parsed stylesheets.
+        warnings: What parsing them logged or refused, given again with every PDF made
+            with them.
+        refused: The URLs they asked for and were refused (WeasyPrint logs each again).
+    """
+
+    key: tuple[object, ...]
+    fonts: FontConfiguration
+    sheets: tuple[weasyprint.CSS, ...]
+    warnings: tuple[str, ...]
+    refused: frozenset[str]
+
+
+_last_styles: list[_Styles] = []
+"""The stylesheets of the last PDF made in this process (a worker makes a build's briefs, which
+share one set). Parsing them again, and above all loading the fonts again into a new font
+configuration, costs each brief about a twentieth of its rendering time."""
+
+
+def _styles(request: PdfRequest) -> _Styles:
+    """The request's stylesheets parsed, with their fonts: kept from the last PDF if the same."""
+    key = (request.stylesheets, request.roots)
+    if _last_styles and _last_styles[0].key == key:
+        return _last_styles[0]
+    fetcher = ConfinedFetcher(request.roots)
+    with _captured_warnings() as log:
+        # @font-face rules are read only through a FontConfiguration shared by every
+        # stylesheet and the rendering; without one, team fonts are silently left out.
+        fonts = FontConfiguration()
+        sheets = tuple(
+            weasyprint.CSS(
+                string=text,
+                base_url=fetcher.url_of(folder),
+                url_fetcher=fetcher,
+                font_config=fonts,
+            )
+            for text, folder in request.stylesheets
+        )
+    logged = (m for m in log.messages if not any(u in m for u in fetcher.refused))
+    refused = frozenset(fetcher.refused)
+    styles = _Styles(key, fonts, sheets, (*logged, *fetcher.refused.values()), refused)
+    _last_styles[:] = [styles]
+    return styles
+
+
 def make_pdf(request: PdfRequest) -> PdfResult:
     """Render HTML to PDF bytes, reproducibly, with a confined fetcher.
 
@@ -209,23 +262,15 @@ def make_pdf(request: PdfRequest) -> PdfResult:
     fetcher = ConfinedFetcher(request.roots)
     with _captured_warnings() as log, _source_date_epoch(int(stamp.timestamp())):
         try:
+            styles = _styles(request)
             html = weasyprint.HTML(
                 string=request.html, base_url=virtual_base(0), url_fetcher=fetcher
             )
-            # @font-face rules are read only through a FontConfiguration shared by every
-            # stylesheet and the rendering; without one, team fonts are silently left out.
-            fonts = FontConfiguration()
-            css = [
-                weasyprint.CSS(
-                    string=text,
-                    base_url=fetcher.url_of(folder),
-                    url_fetcher=fetcher,
-                    font_config=fonts,
-                )
-                for text, folder in request.stylesheets
-            ]
             document = html.render(
-                stylesheets=css, font_config=fonts, pdf_variant=request.variant, pdf_tags=True
+                stylesheets=list(styles.sheets),
+                font_config=styles.fonts,
+                pdf_variant=request.variant,
+                pdf_tags=True,
             )
             _only_source_attachments(document)
             meta = document.metadata
@@ -259,8 +304,13 @@ def make_pdf(request: PdfRequest) -> PdfResult:
             raise BuildError(f"PDF rendering failed for '{request.title}': {reason}") from exc
     # WeasyPrint logs each refused file again under its internal URL: the fetcher's message
     # names the file as the team wrote it, once.
-    logged = [m for m in log.messages if not any(u in m for u in fetcher.refused)]
+    refused = {*fetcher.refused, *styles.refused}
+    logged = [m for m in log.messages if not any(u in m for u in refused)]
     missing = [chr(int(m[1], 16)) for m in map(_NOTDEF.search, logged) if m]
-    warnings = [*(m for m in logged if not _NOTDEF.search(m)), *fetcher.refused.values()]
+    warnings = [
+        *styles.warnings,
+        *(m for m in logged if not _NOTDEF.search(m)),
+        *fetcher.refused.values(),
+    ]
     pages = len(document.pages)
     return PdfResult(data, pages, tuple(dict.fromkeys(warnings)), tuple(dict.fromkeys(missing)))

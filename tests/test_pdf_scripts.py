@@ -15,6 +15,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner, Result
 
+from aftercare_report import cli as cli_module
 from aftercare_report.cli import cli
 
 from .conftest import SCRIPTS, VALID, fontless_script, make_font
@@ -129,6 +130,39 @@ def test_team_fonts_are_embedded_in_the_pdf_and_inlined_in_the_html(tmp_path: Pa
         f'src: url("data:font/ttf;base64,{inlined}"); font-weight: 400; font-style: normal; }}'
     ) in page
     assert "font-family: 'Team Script','DejaVu Sans'" in page
+
+
+def test_briefs_one_worker_makes_each_get_the_team_font_and_the_stylesheet_warnings(
+    tmp_path: Path,
+) -> None:
+    # A worker parses the stylesheets and loads their fonts once for all the briefs it makes:
+    # the second and third PDFs must still embed the team font and repeat the warning.
+    _, text = fontless_script()
+    make_font(tmp_path / "templates" / "fonts" / "team.ttf", "Team Script", text)
+    default_css = (Path(cli_module.__file__).parents[1] / "templates" / "brief.css").read_text()
+    (tmp_path / "templates" / "brief.css").write_text(
+        default_css + "@font-face { font-family: Gone; src: url(../../secret.ttf); }\n"
+    )
+    (tmp_path / "profiles").mkdir()
+    source = VALID.read_text(encoding="utf-8").replace("Testland funds", f"{text} funds")
+    (tmp_path / "profiles" / "testland.yaml").write_text(source, encoding="utf-8")
+    other = source.replace("country: Testland", "country: Otherland").replace(
+        "iso3: TST", "iso3: OTL"
+    )
+    (tmp_path / "profiles" / "otherland.yaml").write_text(other, encoding="utf-8")
+    (tmp_path / "aftercare-report.toml").write_text(
+        '[project]\nprofiles = ["profiles"]\ntemplates = ["templates"]\n\n'
+        '[brand]\nfonts = ["fonts/team.ttf"]\n'
+    )
+    config = ["--config", str(tmp_path / "aftercare-report.toml")]
+    result = CliRunner().invoke(cli, [*config, "build", "--format", "pdf", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    for name in ("otherland.pdf", "testland.pdf"):  # made after the larger comparative brief
+        assert "Team-Script" in fonts_of(tmp_path / "out" / name), name
+        assert text in text_of(tmp_path / "out" / name)
+    names = ("otherland.pdf", "testland.pdf", "comparative.pdf")
+    refused = [line for line in result.stderr.splitlines() if "refused to fetch" in line]
+    assert sorted(line.split(": ")[1] for line in refused) == sorted(names), result.stderr
 
 
 def test_glyphs_missing_from_template_text_fail_once_per_brief(tmp_path: Path) -> None:
