@@ -150,7 +150,8 @@ def pdf_rows(table: Table, repeat: int) -> int:
     )
     index = next(i for i, b in enumerate(briefs) if b.stem == "thailand")
     ref_html, ref_css = reference(bundled("profiles"))
-    ref_pages = len(weasyprint.HTML(string=ref_html).render().pages)
+    ref_doc = weasyprint.HTML(string=ref_html).render(stylesheets=[weasyprint.CSS(string=ref_css)])
+    ref_pages = len(ref_doc.pages)
 
     def bare_reference() -> None:
         css = [weasyprint.CSS(string=ref_css)]
