@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -427,7 +428,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 
 
 def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[str, Any]) -> None:
-    from aftercare_report import console, pipeline
+    from aftercare_report import pipeline
 
     overrides, peers = _input_overrides(options)
     templates, out = options.pop("template_dirs"), options.pop("out")
@@ -435,9 +436,12 @@ def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[s
     project = _project(**overrides, templates=templates, out=out, paper=paper)
     request = pipeline.BuildRequest(countries, peers, country_briefs, **options)
     quiet = click.get_current_context().find_root().params.get("quiet", False)
-    show = console.no_progress if quiet else console.progress
-    result = pipeline.build(project, request, lambda n: show("Building briefs", n))
-    if not quiet:
+    if quiet:  # rich is not even imported: a quiet no-op rebuild costs little more than --help
+        result = pipeline.build(project, request, pipeline.no_progress)
+    else:
+        from aftercare_report import console
+
+        result = pipeline.build(project, request, lambda n: console.progress("Building briefs", n))
         console.print_written(result, last=request.name)
     if open_result:
         _open(result, request.name if not country_briefs else None)
@@ -833,8 +837,15 @@ _add_late_config(cli)
 
 
 def main() -> None:
-    """Run the command line (the ``aftercare-report`` entry point)."""
-    from aftercare_report.workers import stop_on_sigterm
+    """Run the command line (the ``aftercare-report`` entry point).
 
-    stop_on_sigterm()
+    SIGTERM stops the tool as Ctrl-C does (workers killed, no file half-written): CI runners
+    and ``timeout`` send it, and by default Python dies at once, leaving workers running and
+    temporary files behind.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     cli(prog_name="aftercare-report")

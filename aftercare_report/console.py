@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Console, RenderableType
 from rich.markup import escape as _markup_escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from aftercare_report.errors import (
     AftercareError,
@@ -28,6 +26,8 @@ from aftercare_report.errors import (
 from aftercare_report.i18n import current
 
 if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
+    from rich.table import Table  # imported where used: a no-op build prints no table
+
     from aftercare_report.assess import Assessment  # and a no-op build not the model
     from aftercare_report.catalog import Checked
     from aftercare_report.export import SummaryRow
@@ -227,6 +227,8 @@ def print_table(table: RenderableType) -> None:
 
 def _hanging(rows: list[str], bullet: str | None) -> Table:
     """Lay out items with a hanging indent, so wrapped lines stay under their item."""
+    from rich.table import Table
+
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
@@ -239,6 +241,8 @@ _PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
 
 def _component_table(a: Assessment) -> Table:
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("Component", overflow="fold", ratio=3)
     table.add_column("Lvl", justify="right")
@@ -273,6 +277,8 @@ def _tier(tier: str) -> str:
 
 def print_list(rows: Sequence[SummaryRow]) -> None:
     """Print the ``list`` table: one row per profile, ranked ones first."""
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     columns = {
         "#": "right",
@@ -314,14 +320,11 @@ def print_list(rows: Sequence[SummaryRow]) -> None:
 
 
 @contextmanager
-def no_progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
-    """Show nothing (``--quiet``); yield a function that ignores each step."""
-    yield lambda _step: None
-
-
-@contextmanager
 def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
     """Show a progress bar on standard error; yield a function that advances it one step."""
+    # Imported here: only a build that shows progress needs it.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -344,6 +347,8 @@ def print_written(result: BuildResult, last: str = "comparative") -> None:
         result: What the build wrote.
         last: The comparative brief's file name, listed after the country briefs.
     """
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("File", overflow="fold")
     table.add_column("Pages", justify="right")

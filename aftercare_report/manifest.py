@@ -17,10 +17,10 @@ import os
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,26 @@ FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.h
 
 
 @functools.cache
+def _installed() -> dict[str, str]:
+    """Installed distributions and their versions, from the ``name-version.dist-info`` folders.
+
+    What ``importlib.metadata.version`` finds, read from folder names alone: importing it and
+    asking for six packages took a tenth of a no-op rebuild. The first folder on ``sys.path``
+    wins, as it does for imports.
+    """
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = [path.name for path in Path(entry or ".").iterdir()]
+        except OSError:  # a zip file, or a folder that is gone
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name.removesuffix(".dist-info").partition("-")
+                found.setdefault(project.lower().replace("_", "-"), version)
+    return found
+
+
 def rendering_stack() -> str:
     """Fingerprint what renders PDFs besides our inputs: library versions and installed fonts.
 
@@ -142,11 +162,9 @@ def rendering_stack() -> str:
     file; without this, a cached PDF full of empty glyph boxes would be reused.
     """
     digest = hashlib.sha256(__version__.encode())
+    versions = _installed()
     for package in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen"):
-        try:
-            digest.update(f"{package}={metadata.version(package)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=none\0".encode())
+        digest.update(f"{package}={versions.get(package, 'none')}\0".encode())
     for folder in FONT_FOLDERS:
         if folder.is_dir():
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):

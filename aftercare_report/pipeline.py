@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
@@ -34,6 +34,11 @@ class Progress(Protocol):
 
     def __call__(self, total: int) -> AbstractContextManager[Callable[[str], None]]:
         """Start showing progress of ``total`` steps."""
+
+
+def no_progress(total: int) -> AbstractContextManager[Callable[[str], None]]:
+    """Show no progress (``--quiet``, ``serve``): a function that ignores each step."""
+    return nullcontext(lambda _step: None)
 
 
 @dataclass(frozen=True)

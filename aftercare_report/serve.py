@@ -21,7 +21,6 @@ import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -168,11 +167,8 @@ class Preview:
             jobs=self.options.jobs,
             name=self.name,
         )
-        return pipeline.build(replace(project, out=self.out), request, _no_progress)
-
-
-def _no_progress(total: int) -> AbstractContextManager[Callable[[str], None]]:
-    return nullcontext(lambda _: None)  # the terminal shows builds, not steps
+        # The terminal shows builds, not steps.
+        return pipeline.build(replace(project, out=self.out), request, pipeline.no_progress)
 
 
 def watched(project: Project) -> tuple[Path, ...]:

@@ -4,8 +4,8 @@ Rendering a team's templates and making PDFs run code a pull request controls. A
 process gets an address-space limit (``RLIMIT_AS``) when it starts and each task a wall-clock
 deadline the parent enforces: a task that passes it, or a worker that dies, stops the whole
 build with a message naming what was being made, and every worker is killed. Ctrl-C and SIGTERM
-(see :func:`stop_on_sigterm`) do the same. A worker also dies on its own if the parent does
-(``PR_SET_PDEATHSIG``) and when it has used more CPU time than its task may take
+(see :func:`aftercare_report.cli.main`) do the same. A worker also dies on its own if the parent
+does (``PR_SET_PDEATHSIG``) and when it has used more CPU time than its task may take
 (``RLIMIT_CPU``), so no worker outlives a killed build.
 
 Workers are forked: they start in milliseconds with everything the parent imported, and the
@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from types import FrameType
 from typing import Any, Generic, TypeVar
 
 from aftercare_report.errors import AftercareError, BuildError
@@ -278,16 +277,3 @@ def _limit_cpu(seconds: float) -> None:
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-
-
-def stop_on_sigterm() -> None:
-    """Make SIGTERM stop the tool like Ctrl-C: workers killed, no file half-written.
-
-    CI runners and ``timeout`` send SIGTERM; by default Python dies at once, leaving workers
-    running and temp files behind.
-    """
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)

@@ -237,6 +237,20 @@ def build_rows(table: Table, repeat: int, pages: int) -> None:
             ">= x2 faster",
             t_cli / t2b >= 2,
         )
+        # What the command pays per brief before any layout (a Python start, the WeasyPrint
+        # import, fontconfig): all a tool that lays out the same HTML can save. Against a
+        # brief of T seconds it bounds the ratio above at 1 + start / T.
+        tiny = Path(tmp) / "tiny.html"
+        tiny.write_text("<p>x</p>")
+        t_start = best_of(max(repeat, 5), lambda: run([cli, str(tiny), f"{tiny}.pdf"]))
+        per_brief = t2b * 2 / len(files)
+        table.add(
+            "  weasyprint command start-up, per brief (one-line page)",
+            f"{t_start:.2f} s vs {per_brief:.2f} s per brief",
+            f"at most x{1 + t_start / per_brief:.2f}",
+            "",
+            None,
+        )
         full(2)
         t_noop = best_of(max(repeat, 5), lambda: tool("build", "--out", str(out)))
         t_full = min(t2, t2b)
