@@ -36,7 +36,15 @@ def serving(project: Path, *args: str) -> Iterator[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "aftercare_report", "serve", "--port", "0", *args]
     process = subprocess.Popen(
-        command, cwd=project, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        command,
+        cwd=project,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        # A job started in the background by a non-interactive shell inherits SIGINT ignored,
+        # and Python then installs no Ctrl-C handler: give the server the default back.
+        preexec_fn=_default_sigint,
     )
     assert process.stderr is not None
     try:
@@ -51,6 +59,10 @@ def serving(project: Path, *args: str) -> Iterator[str]:
             raise
     assert process.returncode == 0, rest
     assert "Stopped." in rest
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_url(process: subprocess.Popen[str]) -> str:

@@ -70,10 +70,15 @@ def test_ctrl_c_stops_every_worker() -> None:
     import signal
     import threading
 
+    # A run started in the background by a non-interactive shell has SIGINT ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, lambda: signal.raise_signal(signal.SIGINT))
     timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        run_all([task(_sleep, 30), task(_sleep, 30)], workers=2, memory_bytes=2**32)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_all([task(_sleep, 30), task(_sleep, 30)], workers=2, memory_bytes=2**32)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert not multiprocessing.active_children()
 
 
