@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aftercare_report import catalog
-from aftercare_report.errors import UNSAFE, Severity, unsafe
+from aftercare_report.errors import UNSAFE, Finding, Severity, unsafe
 from aftercare_report.loading import MAX_BYTES
 from aftercare_report.model import Framework
 
@@ -283,27 +283,47 @@ def test_a_folder_reports_every_bad_file(framework: Framework, tmp_path: Path) -
 
 @pytest.mark.parametrize("registry_size", [20_000, 400])
 def test_twenty_thousand_unknown_ids_validate_in_linear_time(
-    framework: Framework, tmp_path: Path, registry_size: int
+    framework: Framework, tmp_path: Path, registry_size: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 20k ids against 400 sources took 24 s (a hint per id); against 20k sources, 2.8 s.
+    # 20k ids against 400 sources took 24 s (a hint per id); against 20k sources, 2.8 s. No
+    # clock limit (the machine's speed varies by half): hints are counted, and ten times the
+    # ids must cost about ten times the time, not a hundred.
+    import difflib
     import time
 
+    from aftercare_report import validation
+
+    compared = []
+    original = difflib.get_close_matches
+
+    def counted(word: str, *args: object, **kwargs: object) -> list[str]:
+        compared.append(word)
+        return original(word, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validation.difflib, "get_close_matches", counted)
     registry = "".join(f"  src-{i}: x\n" for i in range(registry_size))
-    refs = "".join(f"    - unknown-{i}\n" for i in range(20_000))
-    text = VALID.read_text().replace(
-        "    sources: [report-2023]\n  reflection_period:",
-        "    sources:\n" + refs + "  reflection_period:",
-        1,
-    )
-    text = text.replace("sources:\n  report-2023:", "sources:\n" + registry + "  report-2023:")
-    path = tmp_path / "big.yaml"
-    path.write_text(text)
-    start = time.perf_counter()
-    errors = catalog.check_profiles([path], framework).errors
-    elapsed = time.perf_counter() - start
+
+    def check(ids: int) -> tuple[list[Finding], float]:
+        refs = "".join(f"    - unknown-{i}\n" for i in range(ids))
+        text = VALID.read_text().replace(
+            "    sources: [report-2023]\n  reflection_period:",
+            "    sources:\n" + refs + "  reflection_period:",
+            1,
+        )
+        text = text.replace("sources:\n  report-2023:", "sources:\n" + registry + "  report-2023:")
+        path = tmp_path / f"big-{ids}.yaml"
+        path.write_text(text)
+        start = time.perf_counter()
+        errors = list(catalog.check_profiles([path], framework).errors)
+        return errors, time.perf_counter() - start
+
+    _, small = min((check(2_000) for _ in range(2)), key=lambda r: r[1])
+    compared.clear()
+    errors, big = check(20_000)
     assert sum(e.code == "unknown-source" for e in errors) == 1000
     assert any("and 19,000 more unknown source ids" in e.message for e in errors)
-    assert elapsed < 2, f"{elapsed:.2f} s"
+    assert len(compared) <= validation.MAX_HINTS
+    assert big < 30 * small, f"{big:.2f} s for 20,000 ids, {small:.2f} s for 2,000"
 
 
 @pytest.mark.parametrize(
