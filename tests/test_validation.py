@@ -281,6 +281,7 @@ def test_a_folder_reports_every_bad_file(framework: Framework, tmp_path: Path) -
     assert {Path(f.path).stem for f in checked.errors} == set(LOADER_CASES)
 
 
+@pytest.mark.slow  # a scale test: 22,000 ids parsed and checked, 4 s of the fast set
 @pytest.mark.parametrize("registry_size", [20_000, 400])
 def test_twenty_thousand_unknown_ids_validate_in_linear_time(
     framework: Framework, tmp_path: Path, registry_size: int, monkeypatch: pytest.MonkeyPatch
@@ -317,7 +318,7 @@ def test_twenty_thousand_unknown_ids_validate_in_linear_time(
         errors = list(catalog.check_profiles([path], framework).errors)
         return errors, time.perf_counter() - start
 
-    _, small = min((check(2_000) for _ in range(2)), key=lambda r: r[1])
+    _, small = check(2_000)
     compared.clear()
     errors, big = check(20_000)
     assert sum(e.code == "unknown-source" for e in errors) == 1000
