@@ -156,12 +156,25 @@ def test_source_numbers_wrap_between_numbers_and_spans_mark_only_another_languag
     # "1,2,3" alone has no place to break; a zero-width space after each comma gives one, as
     # text rather than an element (each element is a box WeasyPrint lays out: issue 13).
     html = briefs["thailand"]
-    assert '>1</a>,&#8203;<a href="#note-2"' in html
+    assert '>1,&#8203;</a><a href="#note-2" class="ref"' in html
     assert "<wbr>" not in html and "ref-sep" not in html
-    # An English brief of English evidence needs no language span; a span that says nothing
-    # is one more box to lay out.
-    assert "<span>" not in html
-    assert 'lang="en"' not in html.split("<body", 1)[1]
+    # Source numbers are links raised by CSS, with no <sup> around each group; every number
+    # links to a source listed in the annex, and each group's first number is marked so
+    # the stylesheet sets it apart from the word before it.
+    body = html.split("<body", 1)[1]
+    assert "<sup" not in body
+    refs = re.findall(r'<a href="#note-(\d+)" class="(ref[^"]*)"[^>]*>(\d+)(,&#8203;)?</a>', body)
+    assert len(refs) > 100
+    notes = set(re.findall(r'<li id="note-(\d+)"', body))
+    assert {n for n, _, _, _ in refs} <= notes
+    assert all(n == shown for n, _, shown, _ in refs)
+    # Two numbers side by side are one group: the second is never marked first.
+    seconds = re.findall(r',&#8203;</a><a [^>]*class="([^"]*)"', body)
+    assert seconds and all("ref--first" not in c for c in seconds)
+    # A span that says nothing is one more box to lay out: every span has a class or marks
+    # another language (an English brief of English evidence needs none).
+    assert not re.search(r"<span(?![^>]*\b(?:class|lang)=)[^>]*>", body)
+    assert 'lang="en"' not in body
 
 
 # --- the PDF, page by page ------------------------------------------------------------------
