@@ -19,10 +19,13 @@ Each ratio's two sides are measured in turn (A, B, A, B...), brief by brief for 
 - a scale row: 12 and 60 generated profiles through ``validate``, ``list``, an HTML+JSON build
   and its no-op rebuild (60 against 12 should cost x5 when the cost is linear).
 
+With ``--instructions`` (needs valgrind) the layout row is also counted in instructions
+(``valgrind --tool=cachegrind``), which the machine's noise cannot move: the README's verdict.
+
 Commands run in fresh interpreters with the bytecode cache allowed (as an installed tool runs,
 even where ``PYTHONDONTWRITEBYTECODE`` is set for the shell). Run:
 
-    .venv/bin/python bench/render.py [--repeat 3]
+    .venv/bin/python bench/render.py [--repeat 3] [--skip-scale] [--instructions]
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -92,7 +96,7 @@ class Table:
             print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
-def pdf_rows(table: Table, repeat: int) -> int:
+def pdf_rows(table: Table, repeat: int, instructions: bool = False) -> int:
     """PDF step against bare WeasyPrint, and WeasyPrint's own speed per page."""
     import weasyprint
 
@@ -174,7 +178,67 @@ def pdf_rows(table: Table, repeat: int) -> int:
         "<= x1.25 (0.5 s vs 0.40 s)",
         per_page / ref_per_page <= 1.25,
     )
+    if instructions:
+        thailand = requests[index]
+        css = "\n".join(text for text, _ in thailand.stylesheets)  # type: ignore[attr-defined]
+        brief_ir, ref_ir = layout_instructions(
+            [(thailand.html, css), (ref_html, ref_css)]  # type: ignore[attr-defined]
+        )
+        ratio = (brief_ir / pages[index]) / (ref_ir / ref_pages)
+        table.add(
+            "  the same in instructions (cachegrind), per page",
+            f"{brief_ir / pages[index] / 1e9:.3f} G vs {ref_ir / ref_pages / 1e9:.3f} G",
+            f"x{ratio:.3f}",
+            "<= x1.25",
+            ratio <= 1.25,
+        )
     return total
+
+
+_COUNTED = """
+import sys, weasyprint
+if len(sys.argv) > 1:
+    html, css = (open(p, encoding="utf-8").read() for p in sys.argv[1:3])
+    document = weasyprint.HTML(string=html).render(
+        stylesheets=[weasyprint.CSS(string=css)], pdf_variant="pdf/ua-1", pdf_tags=True
+    )
+    document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+"""
+"""Lays out and writes one page pair under cachegrind; with no arguments only imports, the
+count every run shares and :func:`layout_instructions` subtracts."""
+
+
+def layout_instructions(pages: Sequence[tuple[str, str]]) -> list[int]:
+    """Instructions to lay out and write each (HTML, CSS) as a PDF, import excluded.
+
+    Counted with ``valgrind --tool=cachegrind`` (about a minute a brief, two at a time): unlike
+    the clock, the count is the same from one run to the next on a noisy machine.
+    """
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "counted.py"
+        script.write_text(_COUNTED)
+        runs: list[list[str]] = [[]]
+        for n, (html, css) in enumerate(pages):
+            files = [Path(tmp) / f"{n}.html", Path(tmp) / f"{n}.css"]
+            files[0].write_text(html, encoding="utf-8")
+            files[1].write_text(css, encoding="utf-8")
+            runs.append([str(f) for f in files])
+
+        def count(args: list[str]) -> int:
+            command = [valgrind, "--tool=cachegrind", "--cache-sim=no"]
+            command += ["--cachegrind-out-file=/dev/null", sys.executable, str(script), *args]
+            done = subprocess.run(command, capture_output=True, text=True, check=True, env=ENV)
+            found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+            if found is None:
+                raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr}")
+            return int(found.group(1).replace(",", ""))
+
+        with ThreadPoolExecutor(2) as pool:
+            base, *counts = pool.map(count, runs)
+    return [c - base for c in counts]
 
 
 def write_html(folder: Path) -> list[tuple[Path, Path]]:
@@ -324,6 +388,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-scale", action="store_true", help="Leave out the scale rows.")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="Also count the layout row in instructions (valgrind; about 3 minutes).",
+    )
     args = parser.parse_args()
     cpu = platform.processor() or platform.machine()
     print(
@@ -331,7 +400,7 @@ def main() -> None:
     )
     print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the machine)")
     table = Table()
-    pages = pdf_rows(table, args.repeat)
+    pages = pdf_rows(table, args.repeat, args.instructions)
     build_rows(table, args.repeat, pages)
     startup_row(table, args.repeat)
     if not args.skip_scale:
