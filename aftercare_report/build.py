@@ -108,10 +108,11 @@ def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:
 
 
 def start_workers(options: BuildOptions, most: int | None = None) -> Pool:
-    """Fork the build's workers now; when PDFs are wanted each imports WeasyPrint at once.
+    """Fork the build's workers now; when PDFs are wanted the first imports WeasyPrint at once.
 
     The pipeline calls this before it loads and assesses anything, so the WeasyPrint import
-    (about half a second) runs on the other core meanwhile, and never in the parent.
+    (about a second of CPU) runs on the other core meanwhile, and never in the parent; the
+    first worker then forks the others, which share its import (see :meth:`Pool.start`).
 
     Args:
         options: Worker count, memory limit and formats.

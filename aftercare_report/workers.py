@@ -9,7 +9,9 @@ does (``PR_SET_PDEATHSIG``) and when it has used more CPU time than its task may
 (``RLIMIT_CPU``), so no worker outlives a killed build.
 
 Workers are forked: they start in milliseconds with everything the parent imported, and the
-tasks need not be importable by name.
+tasks need not be importable by name. When a pool has a warm-up (the WeasyPrint import) and more
+than one worker, only the first is forked from the parent; once warm, it forks the others, which
+share its warm-up instead of repeating it (see :meth:`Pool.start`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ import heapq
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from aftercare_report.errors import AftercareError, BuildError
 
@@ -122,7 +124,17 @@ class Pool:
         self.close()
 
     def start(self) -> None:
-        """Fork every worker now, rather than when the first task arrives."""
+        """Fork every worker now, rather than when the first task arrives.
+
+        With a warm-up and more than one worker, this process forks only the first; once warm,
+        that one forks the others (a zygote, as Android starts its apps). Each would otherwise
+        import WeasyPrint itself, about a second of CPU, while this process loads and assesses
+        the profiles: on two cores, three processes share them and every repeat delays the first
+        PDF. The pool talks to every worker directly either way; a worker forked by another dies
+        with it (and so with this process).
+        """
+        if self.warm is not None and not self.workers and self.size > 1 and _pidfds_work():
+            self._start_family()
         while len(self.workers) < self.size:
             self.idle.append(self._start())
 
@@ -148,7 +160,14 @@ class Pool:
             # Wake up often: a Ctrl-C or SIGTERM delivered to another thread (the progress
             # display's) only runs its handler here when this thread next runs Python code.
             timeout = min(_POLL, max(0.0, deadline - time.monotonic()))
-            for conn in wait(list(self.busy), timeout=timeout):
+            ready = wait(list(self.busy), timeout=timeout)
+            # A worker that forked others dies before they do (they die with it): when both
+            # are gone, the first one's task is what failed.
+            ready.sort(key=lambda c: self.busy[c][0].forked)  # type: ignore[index]
+            for conn in ready:
+                _adopted(self.busy[conn][0])  # type: ignore[index]
+                if not conn.poll():  # type: ignore[union-attr]
+                    continue  # that was a forked worker's pid; its result is still to come
                 worker, key, task, _ = self.busy.pop(conn)  # type: ignore[call-overload]
                 result = _outcome(worker, task, self.memory_bytes)
                 self.idle.append(worker)
@@ -160,6 +179,7 @@ class Pool:
         while self.queue and (self.idle or len(self.workers) < self.size):
             worker = self.idle.pop() if self.idle else self._start()
             _, _, key, task = heapq.heappop(self.queue)
+            _adopted(worker)  # as early as it can be: its pid is then certainly its own
             worker.conn.send((task.run, task.args, task.seconds))
             self.busy[worker.conn] = (worker, key, task, time.monotonic() + task.seconds)
 
@@ -184,25 +204,147 @@ class Pool:
         self.workers.append(worker)
         return worker
 
+    def _start_family(self) -> None:
+        """Fork the first worker, which forks the others once warm (see :meth:`start`)."""
+        context = multiprocessing.get_context("fork")
+        pipes = [context.Pipe() for _ in range(self.size)]
+        (head_end, head_child), others = pipes[0], pipes[1:]
+        args = (head_child, self.memory_bytes, os.getpid(), self.warm)
+        process = context.Process(
+            target=_serve, args=args, kwargs={"others": [c for _, c in others]}, daemon=True
+        )
+        process.start()
+        for _, child in pipes:
+            child.close()
+        head = _Worker(process, head_end)
+        self.workers.append(head)
+        self.idle.append(head)
+        for end, _ in others:
+            worker = _Worker(_Forked(end, process), end, forked=True)
+            self.workers.append(worker)
+            self.idle.append(worker)
+
     def close(self) -> None:
         """Kill every worker and wait for it (finished, failed or interrupted)."""
         # Kill, not ask: a worker may be deep in a runaway task, and the caller is done with
-        # all of them.
-        for worker in self.workers:
-            worker.conn.close()
+        # all of them. Forked workers go first, while the worker that forked them still lives
+        # (until then their pids cannot be reused); one it had not forked yet never will be.
+        for worker in sorted(self.workers, key=lambda w: not w.forked):
             if worker.process.is_alive():
                 worker.process.kill()
-        for worker in self.workers:
+        for worker in self.workers:  # a family's head first, so the rest have their answer
             worker.process.join()
+            worker.conn.close()
         self.workers.clear()
         self.idle.clear()
         self.busy.clear()
 
 
+class _Process(Protocol):
+    """What the pool needs of a worker process: ``multiprocessing``'s, or :class:`_Forked`."""
+
+    @property
+    def exitcode(self) -> int | None: ...
+
+    def is_alive(self) -> bool: ...
+
+    def kill(self) -> None: ...
+
+    def join(self, timeout: float | None = None) -> None: ...
+
+
 @dataclass(frozen=True)
 class _Worker:
-    process: BaseProcess
+    process: _Process
     conn: Connection
+    forked: bool = False
+    """Forked by another worker, not by this process."""
+
+
+@dataclass
+class _Forked:
+    """A worker that another worker forked, watched, killed and awaited through a pidfd.
+
+    It is not this process's child, so ``multiprocessing`` cannot wait for it; a pidfd is a
+    handle that cannot outlive the process it names, so a reused pid is never signalled by
+    mistake. The worker sends its pid as the first message on its pipe; until it has, it may
+    not exist yet (the first worker is still warming up), and it cannot outlive the first one.
+
+    Attributes:
+        conn: The pool's end of its pipe.
+        head: The worker that forks it.
+    """
+
+    conn: Connection
+    head: _Process
+    pidfd: int | None = None
+    gone: bool = False
+    exitcode: int | None = field(default=None, init=False)
+
+    def adopt(self, timeout: float = 0.0) -> bool:
+        """Read the pid message if it has come (``timeout`` seconds at most); True once known.
+
+        Raises:
+            EOFError, OSError: The pipe closed first (the worker died or never started).
+        """
+        if self.pidfd is not None or self.gone:
+            return not self.gone
+        if not self.conn.poll(timeout):
+            return False
+        kind, pid = self.conn.recv()
+        if kind != "pid":  # pragma: no cover - the worker's first message is always its pid
+            raise OSError(f"a forked worker sent {kind!r} before its pid")
+        try:
+            self.pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            self.gone = True
+        return not self.gone
+
+    def is_alive(self) -> bool:
+        with contextlib.suppress(EOFError, OSError):
+            self.adopt()
+        if self.pidfd is None:
+            # Not adopted: alive only while its head is (it dies with it, or never forks).
+            return not self.gone and bool(self.head.is_alive())
+        return not self._exited(0)
+
+    def kill(self) -> None:
+        if self.pidfd is not None and not self._exited(0):
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+
+    def join(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(EOFError, OSError):
+            self.adopt(0.0 if self.head.exitcode is not None else 0.2)
+        if self.pidfd is not None:
+            self._exited(timeout)
+            os.close(self.pidfd)
+            self.pidfd, self.gone = None, True
+
+    def _exited(self, timeout: float | None) -> bool:
+        assert self.pidfd is not None
+        poller = select.poll()
+        poller.register(self.pidfd, select.POLLIN)
+        return bool(poller.poll(None if timeout is None else int(timeout * 1000)))
+
+
+def _adopted(worker: _Worker) -> bool:
+    """Read a forked worker's pid if it has come; False while it has not (or it died first)."""
+    if not isinstance(worker.process, _Forked):
+        return True
+    try:
+        return worker.process.adopt()
+    except (EOFError, OSError):
+        return False
+
+
+def _pidfds_work() -> bool:
+    """Whether this system has pidfds (Linux 5.3 or later), which :class:`_Forked` needs."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return hasattr(signal, "pidfd_send_signal")
 
 
 def _outcome(worker: _Worker, task: Task[T], memory_bytes: int) -> T:
@@ -212,6 +354,8 @@ def _outcome(worker: _Worker, task: Task[T], memory_bytes: int) -> T:
         worker.process.join(1)
         code = worker.process.exitcode
         why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if worker.forked:
+            why = "or the worker that forked it"  # not this process's child: no exit status
         msg = f"{task.subject}: the worker process stopped ({why}); it may have run out of time"
         raise BuildError(f"{msg} or memory") from None
     if kind == "ok":
@@ -228,9 +372,21 @@ def _outcome(worker: _Worker, task: Task[T], memory_bytes: int) -> T:
 
 
 def _serve(
-    conn: Connection, memory_bytes: int, parent: int, warm: Callable[[], None] | None = None
+    conn: Connection,
+    memory_bytes: int,
+    parent: int,
+    warm: Callable[[], None] | None = None,
+    others: Sequence[Connection] = (),
 ) -> None:
-    """Worker main loop: limit this process, warm up, then run tasks until the pipe closes."""
+    """Worker main loop: limit this process, warm up, fork ``others``, run tasks until EOF.
+
+    Args:
+        conn: This worker's end of its pipe to the pool.
+        memory_bytes: Address-space limit.
+        parent: The pool's process id.
+        warm: Called once, before the first task.
+        others: Pipe ends of workers to fork once warm; each shares the warm-up.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
@@ -244,6 +400,28 @@ def _serve(
     # collection, which a PDF's layout triggers many times: a fifth of a brief's time (paired
     # forks of the same parent, median of 9), and the pages stay shared with the parent.
     gc.freeze()
+    head = os.getpid()
+    for own in others:
+        if os.fork() == 0:
+            # The new worker keeps only its own pipe, dies with this one, and never returns
+            # into the multiprocessing machinery it inherited (os._exit, not an exception).
+            for other in (conn, *others):
+                if other is not own:
+                    other.close()
+            code = 1
+            try:
+                _die_with_parent(head)
+                own.send(("pid", os.getpid()))
+                _run_tasks(own)
+                code = 0
+            finally:
+                os._exit(code)
+        own.close()
+    _run_tasks(conn)
+
+
+def _run_tasks(conn: Connection) -> None:
+    """Run each task that comes through ``conn`` and send back its outcome, until EOF."""
     while True:
         try:
             job = conn.recv()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -126,3 +127,27 @@ def make_font(path: Path, family: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     builder.save(str(path))
     return path
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``: its children, theirs, and so on (workers fork workers)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    children = {int(p) for p in path.read_text().split()} if path.exists() else set()
+    return children.union(*(descendants(c) for c in children))
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a process that still runs (a zombie has stopped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def all_gone(pids: set[int], seconds: float = 5) -> bool:
+    """Wait up to ``seconds`` for every process in ``pids`` to stop; whether they all did."""
+    deadline = time.monotonic() + seconds
+    while any(running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(running(p) for p in pids)

@@ -24,7 +24,7 @@ from aftercare_report import catalog, report
 from aftercare_report.cli import cli
 from aftercare_report.model import Framework
 
-from .conftest import PROFILES, TESTS, cli_in_subprocess
+from .conftest import PROFILES, TESTS, all_gone, cli_in_subprocess, descendants
 
 pytestmark = pytest.mark.slow
 
@@ -340,35 +340,16 @@ def test_a_forged_pdf_with_a_fixed_manifest_is_made_again(tmp_path: Path) -> Non
     assert pdf.read_bytes() == real
 
 
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
-
-
-def _start_pdf_build(out: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+def _start_pdf_build(out: Path) -> tuple[subprocess.Popen[bytes], set[int]]:
     args = [sys.executable, "-m", "aftercare_report", "build", "--format", "pdf"]
     process = subprocess.Popen([*args, "--jobs", "2", "--force", "--out", str(out)])
+    # The build forks one worker, which forks the second once it has imported WeasyPrint.
     deadline = time.monotonic() + 60
-    while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+    while len(descendants(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    workers = _children(process.pid)
+    workers = descendants(process.pid)
     assert len(workers) >= 2, "the build started no workers"
     return process, workers
-
-
-def _gone(pids: list[int], seconds: float = 5) -> bool:
-    deadline = time.monotonic() + seconds
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not any(_alive(p) for p in pids)
 
 
 def test_sigterm_stops_the_build_and_its_workers(tmp_path: Path) -> None:
@@ -377,7 +358,7 @@ def test_sigterm_stops_the_build_and_its_workers(tmp_path: Path) -> None:
     process.send_signal(signal.SIGTERM)
     assert process.wait(10) == 130
     assert time.monotonic() - start < 5
-    assert _gone(workers)
+    assert all_gone(workers)
     assert not list(tmp_path.glob(".*.tmp"))
 
 
@@ -386,7 +367,7 @@ def test_sigkill_leaves_no_worker_and_the_next_build_cleans_up(tmp_path: Path) -
     (tmp_path / ".thailand.pdf.abc12345.tmp").write_bytes(b"half a pdf")  # as if killed mid-write
     process.kill()
     process.wait(10)
-    assert _gone(workers), "workers outlived their killed parent"
+    assert all_gone(workers), "workers outlived their killed parent"
     result = build("thailand", "--format", "json", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert not list(tmp_path.glob(".*.tmp"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 
 from aftercare_report.errors import BuildError, TemplateError
 from aftercare_report.workers import Pool, Task, run_all
+
+from .conftest import all_gone, descendants
 
 
 def _sleep(seconds: float) -> str:
@@ -93,3 +97,80 @@ def test_a_pool_runs_the_most_urgent_task_first_and_takes_tasks_while_running() 
             if key == "first":
                 pool.submit("added", task(_sleep, 0.0), priority=0)
     assert order == ["first", "added", "late"]
+
+
+# --- workers forked by the first worker (a pool with a warm-up) -------------------------------
+
+
+def _where(seconds: float) -> tuple[int, int]:
+    time.sleep(seconds)
+    return os.getpid(), os.getppid()
+
+
+def test_a_warm_pool_warms_once_and_its_first_worker_forks_the_others(tmp_path: Path) -> None:
+    log = tmp_path / "warm.log"
+
+    def warm() -> None:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+
+    before = descendants(os.getpid())
+    with Pool(3, 2**32, warm) as pool:
+        pool.start()
+        for n in range(3):
+            pool.submit(n, task(_where, 0.5))  # all three at once: one on each worker
+        where = dict(pool.completed())
+        workers = descendants(os.getpid()) - before
+    pids = {pid for pid, _ in where.values()}
+    head = int(log.read_text())  # the warm-up ran once, in the first worker
+    assert len(pids) == 3 and head in pids
+    assert sorted(parent for _, parent in where.values()) == sorted([os.getpid(), head, head])
+    assert all_gone(workers | pids), "a worker outlived the pool"
+
+
+def _stop_self(subject: str, pool: int, marker: Path) -> None:
+    if os.getppid() == pool:  # forked by the pool itself: the first worker
+        marker.write_text(subject)
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(30)
+
+
+def test_when_the_first_worker_dies_its_task_is_named_not_a_forked_one(tmp_path: Path) -> None:
+    # The forked worker dies with the first one; the failure is the first one's task.
+    marker = tmp_path / "first.txt"
+    before = descendants(os.getpid())
+    with pytest.raises(BuildError) as caught, Pool(2, 2**32, lambda: None) as pool:
+        pool.start()
+        for subject in ("rendering alpha", "rendering beta"):
+            args = (subject, os.getpid(), marker)
+            pool.submit(subject, Task(_stop_self, args, subject, 30, "[limits] x"))
+        list(pool.completed())
+    first = marker.read_text()
+    assert str(caught.value).startswith(f"{first}: the worker process stopped (signal 9)")
+    assert all_gone(descendants(os.getpid()) - before)
+
+
+def test_a_forked_worker_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
+    before = descendants(os.getpid())
+    start = time.monotonic()
+    with (
+        pytest.raises(BuildError, match=r"stopped after 0\.5 s"),
+        Pool(2, 2**32, lambda: None) as pool,
+    ):
+        pool.start()
+        pool.submit("a", task(_where, 0.0))
+        pool.submit("b", task(_sleep, 60, seconds=0.5))
+        pool.submit("c", task(_sleep, 60, seconds=0.5))
+        list(pool.completed())
+    assert time.monotonic() - start < 5
+    assert all_gone(descendants(os.getpid()) - before)
+
+
+def test_a_pool_closed_while_its_first_worker_warms_up_leaves_no_process() -> None:
+    before = descendants(os.getpid())
+    with Pool(3, 2**32, lambda: time.sleep(0.5)) as pool:
+        pool.start()
+        started = descendants(os.getpid()) - before
+    assert started, "no worker was started"
+    time.sleep(1)  # when the first worker would have forked the others
+    assert all_gone(descendants(os.getpid()) - before)
