@@ -180,7 +180,12 @@ class Pool:
             worker = self.idle.pop() if self.idle else self._start()
             _, _, key, task = heapq.heappop(self.queue)
             _adopted(worker)  # as early as it can be: its pid is then certainly its own
-            worker.conn.send((task.run, task.args, task.seconds))
+            try:
+                worker.conn.send((task.run, task.args, task.seconds))
+            except OSError:  # it died before this task reached it (killed from outside)
+                raise BuildError(
+                    f"{task.subject}: the worker process stopped before the task reached it"
+                ) from None
             self.busy[worker.conn] = (worker, key, task, time.monotonic() + task.seconds)
 
     def _check_deadlines(self) -> None:

@@ -174,3 +174,18 @@ def test_a_pool_closed_while_its_first_worker_warms_up_leaves_no_process() -> No
     assert started, "no worker was started"
     time.sleep(1)  # when the first worker would have forked the others
     assert all_gone(descendants(os.getpid()) - before)
+
+
+def test_a_worker_killed_before_its_task_reaches_it_is_a_clear_error() -> None:
+    before = descendants(os.getpid())
+    with (
+        pytest.raises(BuildError, match="worker process stopped"),
+        Pool(2, 2**32, lambda: time.sleep(0.3)) as pool,
+    ):
+        pool.start()
+        os.kill(pool.workers[0].process.pid, signal.SIGKILL)  # type: ignore[attr-defined]
+        time.sleep(0.2)
+        pool.submit("a", task(_sleep, 0.0))
+        pool.submit("b", task(_sleep, 0.0))
+        list(pool.completed())
+    assert all_gone(descendants(os.getpid()) - before)
