@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from aftercare_report import build, pipeline
+from aftercare_report.build import BuildOptions
+from aftercare_report.config import Project
 from aftercare_report.errors import BuildError, TemplateError
+from aftercare_report.pdf import PdfResult
 from aftercare_report.workers import Pool, Task, run_all
 
 from .conftest import all_gone, descendants
@@ -189,3 +195,47 @@ def test_a_worker_killed_before_its_task_reaches_it_is_a_clear_error() -> None:
         pool.submit("b", task(_sleep, 0.0))
         list(pool.completed())
     assert all_gone(descendants(os.getpid()) - before)
+
+
+# --- the order a build hands work to its workers ------------------------------------------
+
+
+class _Recording(Pool):
+    """Runs HTML for real and stands in for WeasyPrint: a PDF task returns a one-page result."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size, 2**32)
+        self.submitted: list[tuple[str, str, float]] = []
+        self.stems: list[str] = []
+
+    def submit(self, key: object, task: Task[Any], priority: float = 0.0) -> None:
+        kind, i, _ = key  # type: ignore[misc]
+        self.submitted.append((kind, self.stems[i], priority))
+        if kind == "pdf":
+            task = dataclasses.replace(task, run=_one_page, args=())
+        super().submit(key, task, priority)
+
+
+def _one_page() -> PdfResult:
+    return PdfResult(b"%PDF-1.7", 1, ())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_longest_pdf_starts_as_soon_as_its_html_exists_when_a_worker_is_free(
+    jobs: int, tmp_path: Path
+) -> None:
+    project = Project(out=tmp_path)
+    briefs = pipeline.plan(pipeline.analyse(project, ["thailand", "india", "nigeria"]), project)
+    options = BuildOptions(out=tmp_path, formats=("html", "pdf"), workers=jobs)
+    with _Recording(jobs) as pool:
+        pool.stems = [b.stem for b in briefs]
+        build._make_all(build.templates(()), briefs, options, {}, pool, lambda _: None)
+    html = [p for kind, _, p in pool.submitted if kind == "html"]
+    pdf = {stem: p for kind, stem, p in pool.submitted if kind == "pdf"}
+    assert pool.submitted[0][:2] == ("html", "comparative")  # the biggest is rendered first
+    assert set(pdf) == {"comparative", "thailand", "india", "nigeria"}
+    others = [p for stem, p in pdf.items() if stem != "comparative"]
+    assert all(p > max(html) for p in others)  # the countries' PDFs wait for all HTML
+    # With a second worker to render the rest, the comparison's 17 pages start at once;
+    # with one, every HTML still comes first (a broken template is found before any PDF).
+    assert (pdf["comparative"] < min(html)) is (jobs > 1)
