@@ -66,13 +66,22 @@ def _chart(rows: list[tuple[str, int]]) -> str:
     )
 
 
-def reference(profiles: Path, sections: int = 5) -> tuple[str, str]:
-    """Return the reference brief's HTML and CSS, made from the profiles in ``profiles``."""
+def reference(profiles: Path, sections: int = 5, copies: int = 1) -> tuple[str, str]:
+    """Return the reference brief's HTML and CSS, made from the profiles in ``profiles``.
+
+    Args:
+        profiles: Folder of profiles whose prose fills the brief.
+        sections: Profiles used, one section each (8 pages for the five bundled ones).
+        copies: How many times the sections are repeated: a document's fixed cost (its fonts,
+            its stylesheet) weighs less per page the longer it is, so the brief is compared
+            with a reference at least as long.
+    """
     data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(profiles.glob("*.yaml"))]
     body: list[str] = []
     toc: list[str] = []
     notes = 0
-    for n, profile in enumerate(data[:sections], 1):
+    chosen = [(f"{c}-{n}", p) for c in range(copies) for n, p in enumerate(data[:sections], 1)]
+    for n, profile in chosen:
         toc.append(f'<li><a href="#s{n}">{html.escape(profile["country"])}</a></li>')
         body.append(f'<h2 id="s{n}">{html.escape(profile["country"])}</h2>')
         body.append(f"<p>{html.escape(profile['summary'])}</p>")

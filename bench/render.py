@@ -153,9 +153,17 @@ def pdf_rows(table: Table, repeat: int, instructions: bool = False) -> int:
         None,
     )
     index = next(i for i, b in enumerate(briefs) if b.stem == "thailand")
-    ref_html, ref_css = reference(bundled("profiles"))
-    ref_doc = weasyprint.HTML(string=ref_html).render(stylesheets=[weasyprint.CSS(string=ref_css)])
-    ref_pages = len(ref_doc.pages)
+
+    def reference_pages(copies: int) -> tuple[str, str, int]:
+        page, css = reference(bundled("profiles"), copies=copies)
+        document = weasyprint.HTML(string=page).render(stylesheets=[weasyprint.CSS(string=css)])
+        return page, css, len(document.pages)
+
+    # As long as the brief at least: a document's fixed cost (its fonts, its stylesheet, about
+    # a billion instructions) spread over fewer pages would flatter the longer one.
+    ref_html, ref_css, ref_pages = reference_pages(1)
+    if ref_pages < pages[index]:
+        ref_html, ref_css, ref_pages = reference_pages(-(-pages[index] // ref_pages))
 
     def bare_reference() -> None:
         css = [weasyprint.CSS(string=ref_css)]
