@@ -165,7 +165,7 @@ class Pool:
             # are gone, the first one's task is what failed.
             ready.sort(key=lambda c: self.busy[c][0].forked)  # type: ignore[index]
             for conn in ready:
-                _adopted(self.busy[conn][0])  # type: ignore[index]
+                _adopt(self.busy[conn][0])  # type: ignore[index]
                 if not conn.poll():  # type: ignore[union-attr]
                     continue  # that was a forked worker's pid; its result is still to come
                 worker, key, task, _ = self.busy.pop(conn)  # type: ignore[call-overload]
@@ -179,7 +179,7 @@ class Pool:
         while self.queue and (self.idle or len(self.workers) < self.size):
             worker = self.idle.pop() if self.idle else self._start()
             _, _, key, task = heapq.heappop(self.queue)
-            _adopted(worker)  # as early as it can be: its pid is then certainly its own
+            _adopt(worker)  # as early as it can be: its pid is then certainly its own
             try:
                 worker.conn.send((task.run, task.args, task.seconds))
             except OSError:  # it died before this task reached it (killed from outside)
@@ -225,7 +225,7 @@ class Pool:
         self.workers.append(head)
         self.idle.append(head)
         for end, _ in others:
-            worker = _Worker(_Forked(end, process), end, forked=True)
+            worker = _Worker(_Forked(end, process), end)
             self.workers.append(worker)
             self.idle.append(worker)
 
@@ -262,8 +262,11 @@ class _Process(Protocol):
 class _Worker:
     process: _Process
     conn: Connection
-    forked: bool = False
-    """Forked by another worker, not by this process."""
+
+    @property
+    def forked(self) -> bool:
+        """Forked by another worker, not by this process."""
+        return isinstance(self.process, _Forked)
 
 
 @dataclass
@@ -286,16 +289,14 @@ class _Forked:
     gone: bool = False
     exitcode: int | None = field(default=None, init=False)
 
-    def adopt(self, timeout: float = 0.0) -> bool:
-        """Read the pid message if it has come (``timeout`` seconds at most); True once known.
+    def adopt(self, timeout: float = 0.0) -> None:
+        """Read the pid message if it has come (``timeout`` seconds at most).
 
         Raises:
             EOFError, OSError: The pipe closed first (the worker died or never started).
         """
-        if self.pidfd is not None or self.gone:
-            return not self.gone
-        if not self.conn.poll(timeout):
-            return False
+        if self.pidfd is not None or self.gone or not self.conn.poll(timeout):
+            return
         kind, pid = self.conn.recv()
         if kind != "pid":  # pragma: no cover - the worker's first message is always its pid
             raise OSError(f"a forked worker sent {kind!r} before its pid")
@@ -303,7 +304,6 @@ class _Forked:
             self.pidfd = os.pidfd_open(pid)
         except ProcessLookupError:
             self.gone = True
-        return not self.gone
 
     def is_alive(self) -> bool:
         with contextlib.suppress(EOFError, OSError):
@@ -333,14 +333,11 @@ class _Forked:
         return bool(poller.poll(None if timeout is None else int(timeout * 1000)))
 
 
-def _adopted(worker: _Worker) -> bool:
-    """Read a forked worker's pid if it has come; False while it has not (or it died first)."""
-    if not isinstance(worker.process, _Forked):
-        return True
-    try:
-        return worker.process.adopt()
-    except (EOFError, OSError):
-        return False
+def _adopt(worker: _Worker) -> None:
+    """Read a forked worker's pid if it has come (a closed pipe is reported when read)."""
+    if isinstance(worker.process, _Forked):
+        with contextlib.suppress(EOFError, OSError):
+            worker.process.adopt()
 
 
 def _pidfds_work() -> bool:
