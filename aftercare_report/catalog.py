@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +42,13 @@ class Checked:
         profiles: The profiles that passed, in file-name order.
         findings: Every error and warning, sorted by file and line.
         files: How many files were read.
+        bundled: The files read that ship with the tool, as findings name them.
     """
 
     profiles: tuple[Profile, ...]
     findings: tuple[Finding, ...] = field(default=())
     files: int = 0
+    bundled: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> list[Finding]:
@@ -68,7 +70,36 @@ class Checked:
         kept = tuple(
             f for f in self.findings if f.severity is Severity.ERROR or f.code not in codes
         )
-        return Checked(self.profiles, kept, self.files)
+        return Checked(self.profiles, kept, self.files, self.bundled)
+
+    def team_first(self, summarise_bundled: bool) -> tuple[Checked, Checked]:
+        """Split the findings into those to list, the team's own first, and those to summarise.
+
+        A team cannot act on the data gaps of the profiles shipped with the tool, and in a CI
+        log or a diff (GitHub shows about ten annotations a step) they would hide the team's
+        own. So when the bundled profiles are checked beside a team's, only their errors (which
+        stop every build) are listed, after the team's findings; their other findings are
+        summarised.
+
+        Args:
+            summarise_bundled: Summarise the bundled profiles' findings other than errors.
+
+        Returns:
+            What to list, and the bundled findings to summarise in one line (with the number of
+            bundled files; empty when nothing is summarised).
+        """
+        team_files = self.files - len(self.bundled)
+        listed = sorted(self.findings, key=lambda f: f.path in self.bundled)  # stable: by line
+        if not summarise_bundled or not self.bundled:
+            return replace(self, findings=tuple(listed)), Checked(())
+        shown = tuple(
+            f for f in listed if f.path not in self.bundled or f.severity is Severity.ERROR
+        )
+        hidden = tuple(f for f in listed if f not in shown)
+        return (
+            Checked(self.profiles, shown, team_files, self.bundled),
+            Checked((), hidden, len(self.bundled), self.bundled),
+        )
 
 
 def load_framework(
@@ -128,22 +159,27 @@ def profile_files(paths: Sequence[Path]) -> list[Path]:
         paths: Files and folders; empty means the bundled profiles.
 
     Raises:
-        InputError: A path does not exist, or a folder holds no profile.
+        InputError: A path does not exist, or no profile is found at all (a folder without
+            profiles is fine beside folders with some).
     """
     found: list[Path] = []
     missing: list[Finding] = []
+    empty: list[Finding] = []
     for path in paths or [bundled("profiles")]:
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix in PROFILE_SUFFIXES)
             if not files:
-                missing.append(Finding(display_path(path), 0, 0, "", "no .yaml profiles here"))
+                msg = "no .yaml profiles here; start one with: aftercare-report new COUNTRY"
+                empty.append(Finding(display_path(path), 0, 0, "", msg, code="no-profiles"))
             found.extend(files)
         elif path.exists():
             found.append(path)
         else:
             missing.append(Finding(display_path(path), 0, 0, "", "no such file or folder"))
-    if missing:
-        raise InputError(missing)
+    # A team folder with no profile yet is fine beside others (a new project with the bundled
+    # profiles builds at once); only a run with no profile at all has nothing to do.
+    if missing or not found:
+        raise InputError(missing + empty)
     return list(dict.fromkeys(found))
 
 
@@ -181,7 +217,13 @@ def check_profiles(
     findings.extend(_duplicates(loaded))
     if fonts is not None:
         findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
-    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files))
+    shipped = frozenset(display_path(p) for p in files if is_bundled(p))
+    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files), shipped)
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether a profile file is one of those shipped with the tool."""
+    return path.resolve().is_relative_to(bundled("profiles").resolve())
 
 
 def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
@@ -190,13 +232,10 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
     A team that includes the bundled profiles and profiles one of those countries itself means
     its own version: comparing the two would put one country twice in a brief.
     """
-    shipped = bundled("profiles").resolve()
-    mine = {
-        p.iso3: path for path, p in loaded.items() if not path.resolve().is_relative_to(shipped)
-    }
+    mine = {p.iso3: path for path, p in loaded.items() if not is_bundled(path)}
     out = []
     for path, profile in list(loaded.items()):
-        if path.resolve().is_relative_to(shipped) and profile.iso3 in mine:
+        if is_bundled(path) and profile.iso3 in mine:
             del loaded[path]
             team = mine[profile.iso3]
             msg = f"replaces the bundled profile of {profile.country} ({profile.iso3})"
