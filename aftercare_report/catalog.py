@@ -18,7 +18,7 @@ from aftercare_report.errors import Finding, InputError, Severity, display_path,
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
 from aftercare_report.limits import DEFAULT_STALE_YEARS
-from aftercare_report.loading import Document, load_yaml
+from aftercare_report.loading import Document, load_yaml, parse_yaml
 from aftercare_report.model import Framework, Origin, Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.validation import (
@@ -255,6 +255,28 @@ def _check_one(
         doc = load_yaml(path)
     except InputError as exc:
         return None, exc.findings
+    return _check_document(doc, framework, stale_years, language)
+
+
+def check_text(
+    raw: bytes, path: Path, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+) -> tuple[Profile | None, list[Finding]]:
+    """Validate a profile's bytes as if read from ``path``: a file about to be written.
+
+    Returns:
+        The profile (None if invalid) and every finding, located in ``raw``.
+    """
+    try:
+        doc = parse_yaml(raw, path)
+    except InputError as exc:
+        return None, exc.findings
+    return _check_document(doc, framework, stale_years)
+
+
+def _check_document(
+    doc: Document, framework: Framework, stale_years: int, language: str = "en"
+) -> tuple[Profile | None, list[Finding]]:
+    path = doc.path
     old = _old_format(doc)
     if old:
         return None, [old]
@@ -298,14 +320,16 @@ MIGRATION = (
     "this profile is in format 1; format 2 adds roles, institutions, instruments, anchors, "
     "measures, timeline, `counts` on key figures and six components (children, privacy, consent, "
     "timeliness, national_return, participation), and level 3 of accommodation, health and social "
-    "now needs support for 12 months or more. See 'Migrating profiles to format 2' in the README"
+    "now needs support for 12 months or more. aftercare-report migrate {path} rewrites it, "
+    "marking what needs your judgement (see CHANGELOG.md)"
 )
 
 
 def _old_format(doc: Document) -> Finding | None:
     """One clear message for a format-1 file instead of a wall of missing keys."""
     if doc.data.get("schema_version") == 1:
-        return doc.finding(("schema_version",), MIGRATION, code="old-format")
+        msg = MIGRATION.replace("{path}", doc.name)
+        return doc.finding(("schema_version",), msg, code="old-format")
     return None
 
 

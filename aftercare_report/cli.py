@@ -779,6 +779,70 @@ def init(
     )
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--in-place", is_flag=True, help="Rewrite the files (default: show the change as a diff)."
+)
+def migrate(files: tuple[Path, ...], in_place: bool) -> None:
+    """Rewrite profiles of an older format into the current one (format 1 -> 2).
+
+    FILES are profiles or folders of them. Every fact and source is kept; what maps is
+    mapped, and what needs your judgement (a level whose meaning changed, a risk that format 2
+    splits in two, parts new in format 2) is left unknown with a '# decide:' comment that says
+    what to decide and quotes the old evidence. Without --in-place nothing is written: the
+    change is shown as a unified diff. A profile is written only if the result validates.
+
+    \b
+    Examples:
+      aftercare-report migrate profiles/cambodia.yaml          # see the change
+      aftercare-report migrate profiles/ --in-place             # rewrite every old profile
+    """
+    from aftercare_report import catalog
+    from aftercare_report import migrate as migration
+    from aftercare_report.errors import InputError, Severity, display_path
+    from aftercare_report.loading import load_yaml
+    from aftercare_report.scaffold import write_new
+
+    framework = catalog.load_framework(_project().framework)
+    problems: list[Any] = []
+    for path in catalog.profile_files(files):
+        doc = load_yaml(path)
+        name = errors_printable(display_path(path))
+        result = migration.migrate(doc, framework)
+        if result is None:
+            click.echo(f"{name}: already in the current format", err=True)
+            continue
+        _, findings = catalog.check_text(result.text.encode("utf-8"), path, framework)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if errors:  # an old file that was not valid format 1 (or a bug of the migration)
+            problems += migration.located_in(errors, doc)
+            continue
+        if in_place:
+            write_new(path, result.text, force=True)
+        else:
+            old = doc.source.decode("utf-8")
+            click.echo(
+                migration.unified_diff(old, result.text, name, result.from_version), nl=False
+            )
+        _report_migration(name, result, in_place)
+    if problems:
+        raise InputError(problems)
+
+
+def _report_migration(name: str, result: Any, written: bool) -> None:
+    from aftercare_report.model import SCHEMA_VERSION
+
+    done = "rewritten" if written else "not written (--in-place writes it)"
+    line = (
+        f"{name}: format {result.from_version} -> {SCHEMA_VERSION}, {done}; "
+        f"{result.decisions} decisions marked '# decide:'"
+    )
+    if result.comments_dropped:
+        line += f"; {result.comments_dropped} comments after the header not carried over"
+    click.echo(line, err=True)
+
+
 @cli.group()
 def templates() -> None:
     """Copy the default templates to edit them in your project."""

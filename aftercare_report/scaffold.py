@@ -110,20 +110,20 @@ def profile_skeleton(
         "measures:       # in_place, partial, absent or unknown",
     ]
     for name in Measures.model_fields:
-        lines.append(f"  {name}: {{status: unknown, evidence: {_NOTHING_YET}}}")
+        lines.append(f"  {name}: {{status: unknown, evidence: {NOTHING_YET}}}")
     lines.append("timeline:       # where support stops for an adult survivor")
     for stage in STAGES:
-        lines.append(f"  {stage}: {{status: unknown, duration: unknown, support: {_NOTHING_YET}}}")
+        lines.append(f"  {stage}: {{status: unknown, duration: unknown, support: {NOTHING_YET}}}")
     lines.append("components:")
     for cid, spec in framework.components.items():
         lines.append(f"  {cid}:   # {_one_line(spec.name)}; level 3: {_one_line(spec.levels[3])}")
         lines.append("    level: unknown")
-        lines.append(f"    evidence: {_NOTHING_YET}")
+        lines.append(f"    evidence: {NOTHING_YET}")
     lines.append("risk_factors:")
     for rid, risk in framework.risk_factors.items():
         lines.append(f"  {rid}:   # {_one_line(risk.name)}")
         lines.append("    status: unknown")
-        lines.append(f"    evidence: {_NOTHING_YET}")
+        lines.append(f"    evidence: {NOTHING_YET}")
     lines.append("key_figures:")
     for name in KeyFigures.model_fields:
         lines.append(f"  {name}: {{value: unknown, counts: unknown}}")
@@ -131,7 +131,7 @@ def profile_skeleton(
     return "\n".join(lines) + "\n"
 
 
-_NOTHING_YET = "No source has been checked yet."
+NOTHING_YET = "No source has been checked yet."
 """The skeleton's one placeholder: a brief that quotes it still says something true."""
 
 
