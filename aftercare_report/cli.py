@@ -91,11 +91,56 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
     ctx.obj = config_path
 
 
+def _completion_project() -> Project | None:
+    """The project a shell completion reads (no error: a completion that fails offers nothing)."""
+    from aftercare_report import config
+
+    ctx = click.get_current_context(silent=True)
+    named = ctx.find_root().obj if ctx else None
+    try:
+        path = named if isinstance(named, Path) else config.find_config(Path.cwd())
+        return config.load_project(path)
+    except AftercareError:
+        return None
+
+
+def _complete_countries(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Complete the slugs of the profiles in play (the project's, or the bundled ones)."""
+    from aftercare_report import catalog
+
+    project = _completion_project()
+    try:
+        files = catalog.profile_files(project.profiles if project else ())
+    except AftercareError:
+        return []
+    slugs = sorted({p.stem for p in files if p.stem.startswith(incomplete)})
+    return [click.shell_completion.CompletionItem(s) for s in slugs]
+
+
+def _complete_languages(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Complete the languages briefs can be written in: English, shipped, the project's own."""
+    from aftercare_report import config, i18n
+
+    codes = set(i18n.shipped())
+    project = _completion_project()
+    folder = config.translations_folder(project) if project else None
+    if folder and folder.is_dir():
+        codes |= {p.stem for p in folder.glob("*.po")}
+    return [
+        click.shell_completion.CompletionItem(c) for c in sorted(codes) if c.startswith(incomplete)
+    ]
+
+
 def _language(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--language`` (the briefs' language) to a command."""
     return click.option(
         "--language",
         metavar="CODE",
+        shell_complete=_complete_languages,
         help="Language of the briefs: en, fr, es, or one the project translates "
         "[default: the project's, or en].",
     )(func)
@@ -274,7 +319,7 @@ def _analyse(countries: Sequence[str], options: dict[str, Any]) -> tuple[Country
 
 
 @cli.command()
-@click.argument("country")
+@click.argument("country", shell_complete=_complete_countries)
 @_inputs
 @_language
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
@@ -470,7 +515,7 @@ def _open(result: Any, prefer: str | None) -> None:
 
 
 @cli.command("build")
-@click.argument("countries", nargs=-1)
+@click.argument("countries", nargs=-1, shell_complete=_complete_countries)
 @_inputs
 @_language
 @_build_options
@@ -491,7 +536,7 @@ def build_(countries: tuple[str, ...], **options: Any) -> None:
 
 
 @cli.command()
-@click.argument("countries", nargs=-1, required=True)
+@click.argument("countries", nargs=-1, required=True, shell_complete=_complete_countries)
 @_inputs
 @_language
 @_build_options
@@ -918,7 +963,7 @@ def translations_init(language: str) -> None:
 
 
 @translations.command("update")
-@click.argument("language")
+@click.argument("language", shell_complete=_complete_languages)
 def translations_update(language: str) -> None:
     """Add the messages a newer version of the tool writes to your LANGUAGE catalog.
 
@@ -931,7 +976,7 @@ def translations_update(language: str) -> None:
 
 
 @translations.command("check")
-@click.argument("language")
+@click.argument("language", shell_complete=_complete_languages)
 def translations_check(language: str) -> None:
     """Check a translation: untranslated and fuzzy messages, placeholders that do not match.
 
