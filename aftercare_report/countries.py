@@ -34,7 +34,8 @@ class Country:
     Attributes:
         alpha2: The two-letter code (``KH``), which CLDR's data is keyed by.
         iso3: The three-letter code (``KHM``), which profiles are keyed by.
-        name: Its name in English, as Unicode CLDR gives it (``Cambodia``).
+        name: Its name in English, as Unicode CLDR gives it (``Cambodia``), without an aside
+            in brackets and with "and" for "&".
     """
 
     alpha2: str
@@ -137,7 +138,7 @@ def _countries() -> dict[str, Country]:
 
     out: dict[str, Country] = {}
     for entry in pycountry.countries:
-        name = _territory_name(entry.alpha_2, "en") or entry.name
+        name = _brief_name(_territory_name(entry.alpha_2, "en") or entry.name)
         country = Country(entry.alpha_2, entry.alpha_3, name)
         out[entry.alpha_2] = out[entry.alpha_3] = country
     return out
@@ -164,6 +165,11 @@ def _names(language: str) -> tuple[tuple[str, str], ...]:
         forms += [f.split(",")[0] for f in forms if "," in f]
         pairs.update((_normal(f), entry.alpha_2) for f in forms if f)
     return tuple(sorted(pairs))
+
+
+def _brief_name(cldr: str) -> str:
+    """CLDR's English name as a brief writes it: "Myanmar (Burma)" -> "Myanmar", "&" -> "and"."""
+    return re.sub(r"\s*\([^)]*\)$", "", cldr).replace(" & ", " and ")
 
 
 def _territory_name(code: str, language: str) -> str:
