@@ -656,24 +656,10 @@ def _country_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _first_profile(
     name: str, iso3: str | None, region: str | None, project: Project
 ) -> scaffold_types.FirstProfile:
-    """Find a new profile's country, ISO3 code and region from its name (or the options).
+    """Find a new profile's country, code and region (see :func:`scaffold.first_profile`)."""
+    from aftercare_report import scaffold
 
-    The name may be in the briefs' language. A name that fits several countries is asked
-    about at a terminal, and is a usage error elsewhere (CI, scripts).
-    """
-    from aftercare_report import countries, scaffold
-
-    if iso3:  # the name as given; the code may be one ISO does not assign (XKX, Kosovo)
-        known = countries.by_code(iso3)
-        country = countries.Country(known.alpha2 if known else "", iso3.upper(), name)
-    else:
-        try:
-            country = countries.find(name, project.language)
-        except countries.AmbiguousCountry as exc:
-            country = _choose(exc)
-    if region is None:
-        region = countries.region(country, project.language, _regions_in_play(project))
-    return scaffold.FirstProfile(country.name, country.iso3, region)
+    return scaffold.first_profile(name, iso3, region, project, choose=_choose)
 
 
 def _choose(exc: Any) -> Any:
@@ -688,26 +674,6 @@ def _choose(exc: Any) -> Any:
 
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
-
-
-def _regions_in_play(project: Project) -> list[tuple[str, str]]:
-    """(ISO3, region) of the profiles the project already has: a new one takes their names."""
-    from aftercare_report import catalog
-    from aftercare_report.loading import load_yaml
-
-    found = []
-    try:
-        files = catalog.profile_files(project.profiles)
-    except AftercareError:
-        return []
-    for path in files:
-        try:
-            data = load_yaml(path).data
-        except AftercareError:
-            continue  # a broken profile is validate's business, not new's
-        if isinstance(data.get("iso3"), str) and isinstance(data.get("region"), str):
-            found.append((data["iso3"], data["region"]))
-    return found
 
 
 @cli.command()

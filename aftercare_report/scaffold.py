@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aftercare_report import ci_files
-from aftercare_report.config import CONFIG_NAME
-from aftercare_report.errors import UsageError, display_path
+from aftercare_report import ci_files, countries
+from aftercare_report.catalog import profile_files
+from aftercare_report.config import CONFIG_NAME, Project
+from aftercare_report.errors import InputError, UsageError, display_path
 from aftercare_report.i18n import current
+from aftercare_report.loading import load_yaml
 from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
@@ -239,11 +242,62 @@ Until there is one, briefs are built from the bundled profiles alone.
 
 @dataclass(frozen=True)
 class FirstProfile:
-    """The profile ``init --country`` starts: the country's name, ISO3 code and region."""
+    """The profile ``new`` or ``init --country`` starts: the country's name, ISO3 code, region."""
 
     name: str
     iso3: str
     region: str
+
+
+def first_profile(
+    name: str,
+    iso3: str | None,
+    region: str | None,
+    project: Project,
+    *,
+    choose: Callable[[countries.AmbiguousCountry], countries.Country],
+) -> FirstProfile:
+    """Find a new profile's country, ISO3 code and region from its name, or take them as given.
+
+    Args:
+        name: The country's name, in English or the project's language, or an ISO code.
+        iso3: A code given with ``--iso3``: the name is then kept as written (the code may be
+            one ISO does not assign, such as XKX for Kosovo).
+        region: A region given with ``--region``; by default, see :func:`countries.region`.
+        project: The project, for its language and the regions its profiles already use.
+        choose: Picks one of several countries a name fits, or raises the error it is given.
+
+    Raises:
+        UsageError: The name is no country's.
+    """
+    if iso3:
+        known = countries.by_code(iso3)
+        country = countries.Country(known.alpha2 if known else "", iso3.upper(), name)
+    else:
+        try:
+            country = countries.find(name, project.language)
+        except countries.AmbiguousCountry as exc:
+            country = choose(exc)
+    if region is None:
+        region = countries.region(country, project.language, _regions_in_play(project))
+    return FirstProfile(country.name, country.iso3, region)
+
+
+def _regions_in_play(project: Project) -> list[tuple[str, str]]:
+    """(ISO3, region) of the profiles the project already has: a new one takes their names."""
+    found = []
+    try:
+        files = profile_files(project.profiles)
+    except InputError:
+        return []
+    for path in files:
+        try:
+            data = load_yaml(path).data
+        except InputError:
+            continue  # a broken profile is validate's business, not new's
+        if isinstance(data.get("iso3"), str) and isinstance(data.get("region"), str):
+            found.append((data["iso3"], data["region"]))
+    return found
 
 
 def init_project(

@@ -65,3 +65,17 @@ def test_the_readme_gives_a_team_its_install_before_the_developer_bootstrap() ->
     for needed in ("fontconfig", "fonts-dejavu-core", "python -m build", "pip install build"):
         assert needed in section, needed
     assert "--require-hashes" in section
+
+
+def test_the_changelog_names_removed_blocks_that_are_really_gone() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    table = changelog.split("| removed | use instead |", 1)[1].split("\n\n", 1)[0]
+    removed = set(re.findall(r"^\| `([a-z_]+)`|, `([a-z_]+)`", table, re.M)) - {("", "")}
+    names = {a or b for a, b in removed}
+    assert {"toc_items", "cover", "content"} <= names
+    defined = set()
+    for template in (ROOT / "templates").glob("*.html"):
+        defined |= set(re.findall(r"\{%-?\s*block\s+(\w+)", template.read_text()))
+    assert not names & defined, f"the changelog says these were removed: {names & defined}"
+    replacements = set(re.findall(r"`([a-z_]+)`", table)) - names
+    assert replacements <= defined | {"annex"}, replacements - defined
