@@ -99,9 +99,7 @@ def pin_tool(project: Path, url: str | None) -> tuple[ToolSource, dict[str, str 
             :func:`~aftercare_report.wheel.write_wheel`).
     """
     files: dict[str, str | bytes] = {}
-    head = (
-        f"# The aftercare-report this project's CI and pre-commit hooks install ({__version__}).\n"
-    )
+    head = "# The aftercare-report this project's CI and pre-commit hooks install.\n"
     if url:
         source = ToolSource(f"aftercare-report @ {check_tool_source(url)}", hashed=False)
     else:
@@ -190,7 +188,8 @@ PRE_COMMIT = """\
 # pre-commit (https://pre-commit.com): check the profiles, the project file and the templates
 # before each commit. Written by `aftercare-report init`. No activated venv is needed:
 # pre-commit makes the hooks an environment, and tools/pre-commit-hook.py installs this
-# project's pinned aftercare-report into it on first use (tools/requirements.txt).
+# project's pinned aftercare-report into it on first use (tools/requirements.txt). The second
+# hook renders every brief's HTML into briefs/ (which git ignores) to check the templates.
 repos:
   - repo: local
     hooks:
