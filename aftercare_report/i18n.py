@@ -288,6 +288,7 @@ def read_catalog(path: Path, language: str | None = None) -> Catalog:
     widths = [
         _catalog_finding(name, message.lineno or 0, problem)
         for message in catalog
+        if message.id  # the header is never formatted
         for text in _texts(message.id, message.string)
         if (problem := wide_placeholder(text))
     ]

@@ -5,7 +5,8 @@ URL whose ``a`` is Cyrillic, or evidence with a right-to-left mark that reorders
 as one thing and is another (a reader searching for the title finds nothing; a link goes to
 another site). ``validate`` warns about each, where it is. Characters that real text needs are
 left alone: joiners between letters of scripts that use them (Devanagari, Bengali, Khmer,
-Arabic, Sinhala, Myanmar; emoji sequences), no-break spaces in text, and every script on its own.
+Arabic, Sinhala, Myanmar; emoji sequences), zero-width spaces between words of Thai, Lao, Khmer or
+Myanmar text, no-break spaces in text, and every script on its own.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ _LATIN_LOOKALIKES = frozenset(
 )
 """Cyrillic and Greek small letters drawn like Latin ones (Cyrillic ``a e o p c y x i j s d h q
 w l``, Greek ``o a i v p``): a host name written in them reads as a Latin one."""
+_UNSPACED_SCRIPTS = frozenset(
+    {"THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "JAVANESE", "BALINESE"}
+)
+"""Scripts written without spaces between words, which mark word breaks with a zero-width space."""
 _WORD = re.compile(r"[^\W\d_]+")
 _ORDINALS = frozenset("ªº")  # Spanish and Portuguese ordinals, which NFKC maps to a and o
 
@@ -75,6 +80,8 @@ def problem(text: str, *, url: bool = False) -> tuple[str, str] | None:
             continue
         if not url and char in _JOINERS and _joins_letters(text, at):
             continue
+        if not url and char == "\u200b" and _between_words(text, at):
+            continue
         kind = "bidi-control" if re.fullmatch(f"[{_BIDI}]", char) else "invisible-character"
         what = "reorders the text around it" if kind == "bidi-control" else "is invisible"
         return kind, f"{_describe(char)} at character {at + 1} {what}: delete it{_where(text, at)}"
@@ -104,6 +111,12 @@ def _joins_letters(text: str, at: int) -> bool:
     if unicodedata.category(before) in ("So", "Sk") or before == "\ufe0f":
         return True  # emoji sequences: 👩‍⚕️
     return unicodedata.category(before)[0] in "LM" and _script(before) not in _CONFUSABLE_SCRIPTS
+
+
+def _between_words(text: str, at: int) -> bool:
+    """Whether a zero-width space separates words of a script written without spaces (Khmer)."""
+    around = text[at - 1 : at] + text[at + 1 : at + 2]
+    return len(around) == 2 and all(_script(c) in _UNSPACED_SCRIPTS for c in around)
 
 
 def _mixed(word: str) -> str | None:

@@ -265,6 +265,9 @@ jobs:
     env:
       # A pip requirement for the tool: a wheel you keep in the repository, or a git URL.
       AFTERCARE_REPORT: aftercare-report
+      # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from
+      # a repository variable a pull request cannot change (e.g. "render_seconds=120").
+      AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
     steps:
       - uses: actions/checkout@v4
         with:
