@@ -231,10 +231,15 @@ class CacheWarning(UserWarning):
 
 MANIFEST_BASE_BYTES = 1024 * 1024
 """Size any manifest may have, whatever the folder holds."""
-MANIFEST_BYTES_PER_FILE = 32 * 1024
-"""More size allowed per file in the output folder (an entry is about 400 bytes and each build
-record adds about 100 per output); the manifest is parsed in the build's own process, where
-JSON takes about 25 times its size, so its size follows what it can list."""
+MANIFEST_BYTES_PER_FILE = 8 * 1024
+"""More size allowed per file in the output folder: an entry is about 400 bytes and each build
+record adds about 100 per output."""
+MANIFEST_BASE_VALUES = 2000
+"""Values (lists, objects and items) any manifest may hold."""
+MANIFEST_VALUES_PER_FILE = 400
+"""More values allowed per file in the output folder (an entry holds about 12)."""
+MANIFEST_FILES_COUNTED = 5000
+"""Most files of the output folder that earn a manifest more room (300 briefs in 5 formats)."""
 MANIFEST_DEPTH = 8
 """Deepest nesting of a manifest (it needs four levels)."""
 
@@ -259,57 +264,61 @@ def read(out: Path) -> dict[str, Entry]:
 def _load(out: Path) -> dict[str, Any]:
     """Parse the manifest of ``out``, or return ``{}`` (warning why, unless there is none).
 
-    The manifest sits in the output folder, which may come from a cache or a pull request:
-    only a regular file is read (never a symlink: linked to ``/dev/zero`` it would eat memory,
-    a FIFO would hang the build), at most the size its folder can justify, and its nesting is
-    checked in one linear pass before it is parsed.
+    The manifest sits in the output folder, which may come from a cache or a pull request, and
+    JSON takes many times its size once parsed, so it is bounded by what the folder can justify
+    before it is parsed: only a regular file (never a symlink: linked to ``/dev/zero`` it would
+    eat memory, a FIFO would hang the build), of a size and a count of values (counted in C,
+    strings included, so an overestimate) that grow with the files the folder holds. Its nesting
+    is checked as it is parsed (the parser stops at Python's recursion limit) and after.
     """
     path = out / MANIFEST_NAME
     if not os.path.lexists(path):
         return {}
+    files = _files_in(out)
     try:
-        data = read_regular(path, _manifest_bytes(out))
+        data = read_regular(path, MANIFEST_BASE_BYTES + MANIFEST_BYTES_PER_FILE * files)
     except Refused as exc:
         return _ignored(out, str(exc))
-    deepest = _depth(data)
-    if deepest > MANIFEST_DEPTH:
-        return _ignored(out, f"it is nested {deepest} levels deep, more than {MANIFEST_DEPTH}")
+    most = MANIFEST_BASE_VALUES + MANIFEST_VALUES_PER_FILE * files
+    if data.count(b",") + data.count(b"[") + data.count(b"{") > most:
+        return _ignored(out, f"it holds more than the {most:,} values its folder justifies")
     try:
         raw = json.loads(data.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        return _ignored(out, "it is nested too deeply")
+    except ValueError as exc:
         return _ignored(out, f"it is not valid JSON ({str(exc)[:80]})")
+    deepest = _depth(raw)
+    if deepest > MANIFEST_DEPTH:
+        return _ignored(out, f"it is nested {deepest} levels deep, more than {MANIFEST_DEPTH}")
     if not isinstance(raw, dict) or raw.get("schema_version") != MANIFEST_VERSION:
         return {}  # another version's manifest: rebuilt without a word, as after an upgrade
     return raw
 
 
-def _manifest_bytes(out: Path) -> int:
-    """The largest manifest ``out`` can justify: a base plus an allowance per file in it."""
+def _files_in(out: Path) -> int:
+    """How many regular files ``out`` holds, up to ``MANIFEST_FILES_COUNTED``."""
     files = 0
     try:
         with os.scandir(out) as entries:
             for entry in entries:
                 files += entry.is_file(follow_symlinks=False)
-                if files >= 100_000:
+                if files >= MANIFEST_FILES_COUNTED:
                     break
     except OSError:
         pass
-    return MANIFEST_BASE_BYTES + MANIFEST_BYTES_PER_FILE * files
+    return files
 
 
-_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def _depth(data: bytes) -> int:
-    """The deepest nesting of brackets in JSON text, strings skipped (linear, no recursion)."""
-    depth = deepest = 0
-    for token in _NESTING.finditer(data):
-        first = token[0][:1]
-        if first in (b"[", b"{"):
-            depth += 1
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in parsed JSON (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
             deepest = max(deepest, depth)
-        elif first in (b"]", b"}"):
-            depth -= 1
+            items = node.values() if isinstance(node, dict) else node
+            stack.extend((item, depth + 1) for item in items)
     return deepest
 
 

@@ -240,16 +240,24 @@ def build_json(out: Path, *args: str) -> Result:
     return run("build", "thailand", "--format", "json", "--out", str(out), *args)
 
 
-@pytest.mark.parametrize("force", [(), ("--force",)])
+@pytest.mark.parametrize(
+    ("levels", "force", "reason"),
+    [
+        (100_000, (), "it holds more than the 2,800 values its folder justifies"),
+        (100_000, ("--force",), "it holds more than the 2,800 values its folder justifies"),
+        (2_000, (), "it is nested too deeply"),
+        (20, (), "it is nested 20 levels deep, more than 8"),
+    ],
+)
 def test_a_deeply_nested_manifest_is_ignored_and_rebuilt(
-    tmp_path: Path, force: tuple[str, ...]
+    tmp_path: Path, levels: int, force: tuple[str, ...], reason: str
 ) -> None:
     assert build_json(tmp_path).exit_code == 0
-    (tmp_path / manifest.MANIFEST_NAME).write_text(deep_json())
+    (tmp_path / manifest.MANIFEST_NAME).write_text(deep_json(levels))
     result = build_json(tmp_path, *force)
     assert result.exit_code == 0, result.output
     (warning,) = [line for line in result.stderr.splitlines() if "was ignored" in line]
-    assert "nested 100000 levels deep" in warning
+    assert reason in warning
     assert json.loads((tmp_path / manifest.MANIFEST_NAME).read_text())["outputs"]
 
 
@@ -257,8 +265,8 @@ def test_a_manifest_larger_than_its_folder_justifies_is_not_parsed(tmp_path: Pat
     assert build_json(tmp_path).exit_code == 0
     path = tmp_path / manifest.MANIFEST_NAME
     body = json.loads(path.read_text())
-    body["builds"] = {f"{i:064x}": {"outputs": {}, "seal": "x" * 64} for i in range(30_000)}
-    path.write_text(json.dumps(body))  # 3.6 MB for a folder of one output
+    body["padding"] = "x" * 3_000_000  # 3 MB for a folder of one output
+    path.write_text(json.dumps(body))
     result = build_json(tmp_path)
     assert result.exit_code == 0, result.output
     assert "manifest.json was ignored (it is larger than the limit" in result.stderr
