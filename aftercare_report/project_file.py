@@ -189,7 +189,8 @@ def _protection(
     asked, scripts = _asked_limits(data), data.security.allow_scripts
 
     def at(key: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
-        line = lines.get(key.rpartition(".")[2], 0)
+        section, _, setting = key.partition(".")
+        line = lines.get(setting) or lines.get(section, 0)  # `limits = {...}` has one line
         return Finding(name, line, 1 if line else 0, key, message, severity, "protection")
 
     errors = [at(key, msg) for key, msg in protection.refused(asked, scripts, allowed)]
