@@ -13,6 +13,7 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -472,8 +473,7 @@ def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[s
         else:
             from aftercare_report import console
 
-            progress = lambda n: console.progress("Building briefs", n)  # noqa: E731
-            result = pipeline.build(project, request, progress)
+            result = pipeline.build(project, request, partial(console.progress, "Building briefs"))
             console.print_written(result, last=request.name)
     if open_result:
         _open(result, request.name if not country_briefs else None)
