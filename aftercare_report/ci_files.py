@@ -9,13 +9,13 @@ commit, with the version they were at in a comment (what Dependabot updates).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from aftercare_report import __version__
 from aftercare_report.errors import UsageError
-from aftercare_report.wheel import dependencies, wheel_name, write_wheel
+from aftercare_report.wheel import dependencies, wheel_bytes, wheel_name
 
 TOOLS = "tools"
 """The project folder that holds the pinned tool and the hook script."""
@@ -84,28 +84,29 @@ def tool_files(url: str | None) -> list[str]:
     return [f"{TOOLS}/{name}" for name in (*named, "requirements.txt", "pre-commit-hook.py")]
 
 
-def pin_tool(project: Path, url: str | None) -> tuple[ToolSource, dict[str, str | bytes]]:
-    """Decide where the project installs the tool from; write its wheel unless ``url``.
+def pin_tool(url: str | None) -> tuple[ToolSource, dict[str, str | bytes]]:
+    """Decide where a project installs the tool from, and the files that pin it.
 
     Args:
-        project: The project folder.
         url: A source given with ``--tool-source``, or None for the running tool's wheel.
 
     Returns:
-        The source, and the other files that pin it (relative path -> text), to write.
+        The source, and the files to write under the project (relative path -> content):
+        with no URL, the wheel itself among them.
 
     Raises:
-        UsageError: The URL could change, or there is no wheel to write (see
-            :func:`~aftercare_report.wheel.write_wheel`).
+        UsageError: The URL could change, or there is no wheel to make (see
+            :func:`~aftercare_report.wheel.wheel_bytes`).
     """
     files: dict[str, str | bytes] = {}
     head = "# The aftercare-report this project's CI and pre-commit hooks install.\n"
     if url:
         source = ToolSource(f"aftercare-report @ {check_tool_source(url)}", hashed=False)
     else:
-        wheel = write_wheel(project / TOOLS)  # written now: it is large, and read back below
-        requirement = f"{TOOLS}/{wheel.path.name} --hash=sha256:{wheel.sha256}"
-        source = ToolSource(requirement, hashed=True)
+        wheel = wheel_bytes()
+        digest = hashlib.sha256(wheel).hexdigest()
+        files[f"{TOOLS}/{wheel_name()}"] = wheel
+        source = ToolSource(f"{TOOLS}/{wheel_name()} --hash=sha256:{digest}", hashed=True)
         deps = "\n".join(dependencies())
         files[f"{TOOLS}/dependencies.txt"] = (
             f"# What aftercare-report {__version__} needs, as its wheel declares it.\n{deps}\n"
@@ -151,6 +152,10 @@ jobs:
   briefs:
     runs-on: ubuntu-24.04
     timeout-minutes: 30
+    env:
+      # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from
+      # a repository variable a pull request cannot change (e.g. "render_seconds=120").
+      AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
     steps:
       - uses: {checkout}
         with:

@@ -9,22 +9,22 @@ already compares the team's country with them. Nothing is overwritten unless ask
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aftercare_report import ci_files, countries
+from aftercare_report import ci_files, confine, countries
 from aftercare_report.catalog import profile_files
 from aftercare_report.config import CONFIG_NAME, Project
-from aftercare_report.errors import InputError, UsageError, display_path
+from aftercare_report.errors import UNSAFE, InputError, UsageError, display_path, printable
 from aftercare_report.i18n import current
+from aftercare_report.limits import MAX_LINE
 from aftercare_report.loading import load_yaml
 from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
-from aftercare_report.wheel import wheel_name
 
 TEMPLATE_NAMES = ("country.html", "comparative.html", "base.html", "_macros.html", "brief.css")
 """The bundled templates a team may copy to edit."""
@@ -85,19 +85,21 @@ def profile_skeleton(
     """
     if not re.fullmatch(r"[A-Z]{3}", iso3):
         raise UsageError(f"{iso3!r}: the ISO3 code is three capital letters, e.g. KHM")
+    country = one_line_option(country, "COUNTRY")
+    region = one_line_option(region, "--region")
     lines = [
         "# yaml-language-server: $schema=../schema/profile.schema.json",
-        f"# A profile of survivor aftercare in {_one_line(country)}, started {today.isoformat()}.",
+        f"# A profile of survivor aftercare in {country}, started {today.isoformat()}.",
         "# Every part is `unknown` until a source documents it: replace each with what the sources",
         "# say, cite them under `sources`, and run `aftercare-report validate`.",
         "schema_version: 2",
-        f"country: {_quote(country)}",
+        f"country: {quoted(country)}",
         f"iso3: {iso3}",
-        f"region: {_quote(region)}",
+        f"region: {quoted(region)}",
         "roles: [origin, transit, destination]   # keep only those the sources show",
         f"as_of: {today.isoformat()}",
         "summary: >-",
-        f"  No evidence has been recorded in this profile of {_one_line(country)} yet.",
+        f"  No evidence has been recorded in this profile of {country} yet.",
         "institutions:   # the country's own names for who must act",
     ]
     for role in Institutions.model_fields:
@@ -143,24 +145,60 @@ def _one_line(text: str) -> str:
     return current().fill(" ".join(text.split()))
 
 
-def _quote(text: str) -> str:
-    return '"' + _one_line(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_new(path: Path, text: str | bytes, *, force: bool = False) -> Path:
-    """Write a file the team will own, refusing to overwrite one unless ``force``.
+def one_line_option(text: str, option: str) -> str:
+    """A name given on the command line, as one line (runs of whitespace become one space).
 
     Raises:
-        UsageError: The file exists and ``force`` is not set.
+        UsageError: It is empty, longer than a one-line field may be, or holds control
+            characters (which no profile or project file accepts).
     """
-    if path.exists() and not force:
-        raise UsageError(f"{display_path(path)} already exists; use --force to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    line = " ".join(text.split())
+    if not line or len(line) > MAX_LINE or UNSAFE.search(line):
+        raise UsageError(
+            f"{option}: {printable(line[:60])!r}: give one line of at most {MAX_LINE} "
+            "characters, without control characters"
+        )
+    return line
+
+
+def quoted(text: str) -> str:
+    """``text`` as a double-quoted string that YAML and TOML read back exactly.
+
+    A JSON string is both: ``"`` and ``\\`` are escaped, and :func:`one_line_option` has kept
+    out the characters either format would need escaped otherwise.
+    """
+    return json.dumps(text, ensure_ascii=False)
+
+
+def write_new(
+    path: Path, text: str | bytes, *, force: bool = False, root: Path | None = None
+) -> Path:
+    """Write a file the team will own, refusing to overwrite one unless ``force``.
+
+    Nothing is written through a symlink, even with ``force`` (see :func:`confine.write_new`).
+
+    Args:
+        path: The file.
+        text: Its content.
+        force: Overwrite a regular file that is there.
+        root: The folder the user named (created if missing); no folder between it and the
+            file may be a symlink. By default the file's own folder.
+
+    Raises:
+        UsageError: The file exists and ``force`` is not set, or a symlink is in the way.
+    """
+    root = path.parent if root is None else root
     data = text.encode("utf-8") if isinstance(text, str) else text
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    partial.replace(path)  # a file the team owns is never left half-written
-    return path
+    try:
+        return confine.write_new(root, path.relative_to(root), data, replace=force)
+    except FileExistsError:
+        raise UsageError(
+            f"{display_path(path)} already exists; use --force to overwrite it"
+        ) from None
+    except confine.Refused as exc:
+        raise UsageError(f"{display_path(path)}: not written: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{display_path(path)}: cannot write: {exc.strerror}") from None
 
 
 def copy_template(name: str, folder: Path, *, force: bool = False) -> Path:
@@ -171,12 +209,7 @@ def copy_template(name: str, folder: Path, *, force: bool = False) -> Path:
     """
     if name not in TEMPLATE_NAMES:
         raise UsageError(f"{name!r}: choose one of {', '.join(TEMPLATE_NAMES)}")
-    target = folder / name
-    if target.exists() and not force:
-        raise UsageError(f"{display_path(target)} already exists; use --force to overwrite it")
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(bundled("templates") / name, target)
-    return target
+    return write_new(folder / name, (bundled("templates") / name).read_bytes(), force=force)
 
 
 PROJECT_FILE = """\
@@ -332,7 +365,7 @@ def init_project(
     out = "briefs"
     files: dict[str, str | bytes] = {
         CONFIG_NAME: PROJECT_FILE.replace(
-            "{organisation}", _one_line(organisation).replace('"', "'")
+            '"{organisation}"', quoted(one_line_option(organisation, "--organisation"))
         ),
         "templates/country.html": OVERRIDE,
         "schema/profile.schema.json": profile_schema_json(framework) + "\n",
@@ -353,11 +386,10 @@ def init_project(
             f"{first} and {more} more files init writes already exist; "
             "use --force to overwrite them"
         )
-    source, pinned = ci_files.pin_tool(folder, tool_source)
+    source, pinned = ci_files.pin_tool(tool_source)
     files.update(pinned)
     files[".github/workflows/briefs.yml"] = ci_files.workflow(source, out)
-    written = [write_new(folder / name, text, force=True) for name, text in files.items()]
-    return written + ([] if tool_source else [folder / ci_files.TOOLS / wheel_name()])
+    return [write_new(folder / name, text, force=True, root=folder) for name, text in files.items()]
 
 
 def pin_tools(folder: Path, tool_source: str | None = None) -> list[Path]:
@@ -366,6 +398,5 @@ def pin_tools(folder: Path, tool_source: str | None = None) -> list[Path]:
     How a team upgrades the version its CI installs; the other files ``init`` wrote are the
     team's and stay as they are.
     """
-    _, files = ci_files.pin_tool(folder, tool_source)
-    written = [write_new(folder / name, text, force=True) for name, text in files.items()]
-    return written + ([] if tool_source else [folder / ci_files.TOOLS / wheel_name()])
+    _, files = ci_files.pin_tool(tool_source)
+    return [write_new(folder / name, text, force=True, root=folder) for name, text in files.items()]

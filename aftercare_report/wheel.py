@@ -11,12 +11,12 @@ nothing.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import importlib.metadata
 import json
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from aftercare_report import __version__
@@ -29,40 +29,28 @@ written anew)."""
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
 
 
-@dataclass(frozen=True)
-class Wheel:
-    """A wheel file and the digest a requirements file pins.
-
-    Attributes:
-        path: The wheel.
-        sha256: Its SHA-256, in hex.
-    """
-
-    path: Path
-    sha256: str
-
-
 def wheel_name() -> str:
     """The file name of this version's wheel: ``aftercare_report-0.1.0-py3-none-any.whl``."""
     return f"aftercare_report-{__version__}-py3-none-any.whl"
 
 
-def write_wheel(folder: Path) -> Wheel:
-    """Write the wheel of the running tool into ``folder``.
+@functools.cache  # the running tool does not change while it runs
+def wheel_bytes() -> bytes:
+    """The wheel of the running tool, as bytes (its name is :func:`wheel_name`).
 
     Raises:
         UsageError: The tool is not installed as a distribution (run from a bare source tree),
             or a source checkout lacks hatchling to build it.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     dist = _distribution()
     source = _editable_source(dist)
-    target = folder / wheel_name()
-    if source is None:
-        _rebuild(dist, target)
-    else:
-        _build(source, target)
-    return Wheel(target, hashlib.sha256(target.read_bytes()).hexdigest())
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / wheel_name()
+        if source is None:
+            _rebuild(dist, target)
+        else:
+            _build(source, target)
+        return target.read_bytes()
 
 
 def dependencies() -> list[str]:
@@ -120,14 +108,12 @@ def _rebuild(dist: importlib.metadata.Distribution, target: Path) -> None:
     record = f"aftercare_report-{__version__}.dist-info/RECORD"
     lines = [f"{name},sha256={_digest(data)},{len(data)}" for name, data in sorted(entries)]
     entries.append((record, ("\n".join([*lines, f"{record},,"]) + "\n").encode()))
-    partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in sorted(entries, key=lambda e: (e[0] == record, e[0])):
             info = zipfile.ZipInfo(name, _EPOCH)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
-    partial.replace(target)
 
 
 def _digest(data: bytes) -> str:
