@@ -161,7 +161,12 @@ def validate(
     framework = catalog.load_framework(project.framework)
     coverage = fonts.available(project)
     checked = catalog.check_profiles(
-        project.profiles, framework, project.stale_years, project.language, fonts=coverage
+        project.profiles,
+        framework,
+        project.stale_years,
+        project.language,
+        fonts=coverage,
+        copy_hosts=project.copy_hosts,
     )
     checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from aftercare_report import colours
 from aftercare_report import terms as terminology
+from aftercare_report.canonical import HOST_PATTERN
 from aftercare_report.confine import Refused, read_regular
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.fonts import FAMILY, FontError, font_stack
@@ -123,6 +124,12 @@ class ValidateSection(_Section):
     ignore: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z-]{0,40}$")], ...] = Field(
         default=(), strict=False, max_length=50, description="Finding codes to leave out."
     )
+    copy_hosts: dict[Annotated[str, Field(pattern=HOST_PATTERN, max_length=200)], Line] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="Hosts that hold copies of documents, each with the original to cite "
+        'instead, e.g. "lawmirror.example" = "the official gazette".',
+    )
 
 
 _Term = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(one_line)]
@@ -163,6 +170,7 @@ def _project(path: Path, data: ConfigFile, fonts: tuple[TeamFont, ...]) -> Proje
         brand=Brand(**brand),
         terms=_terms_by_language(data),
         ignore=frozenset(data.validate_.ignore),
+        copy_hosts=dict(data.validate_.copy_hosts),
         limits=Limits(**data.limits.model_dump()),
         allow_scripts=data.security.allow_scripts,
     )
