@@ -14,10 +14,18 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from aftercare_report import findings
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.errors import UsageError, display_path
 from aftercare_report.i18n import current
-from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
+from aftercare_report.model import (
+    LEGACY_FUNCTIONS,
+    STAGES,
+    Framework,
+    Institutions,
+    KeyFigures,
+    Measures,
+)
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
 
@@ -93,36 +101,39 @@ def profile_skeleton(
         "institutions:   # the country's own names for who must act",
     ]
     for role in Institutions.model_fields:
-        lines.append(f"  {role}: {{name: unknown}}")
+        if role not in LEGACY_FUNCTIONS:
+            lines.append(f"  {role}: {{name: unknown}}")
     lines += [
         "instruments:    # the framework's instruments the country is bound by, e.g.:",
         "  palermo: {since: unknown}",
         "laws: {}",
         "anchors:",
         "  tip_tier: {value: unknown}",
-        "  gsi_government_response: {value: unknown}",
+        "  gsi_government_response: {score: unknown}",
         "measures:       # in_place, partial, absent or unknown",
     ]
     for name in Measures.model_fields:
-        lines.append(f"  {name}: {{status: unknown, evidence: Not yet researched.}}")
+        lines.append(f"  {name}: {{status: unknown, evidence: No source recorded yet.}}")
     lines.append("timeline:       # where support stops for an adult survivor")
     for stage in STAGES:
         lines.append(
-            f"  {stage}: {{status: unknown, duration: unknown, support: Not yet researched.}}"
+            f"  {stage}: {{status: unknown, duration: unknown, support: No source recorded yet.}}"
         )
     lines.append("components:")
     for cid, spec in framework.components.items():
         lines.append(f"  {cid}:   # {_one_line(spec.name)}; level 3: {_one_line(spec.levels[3])}")
         lines.append("    level: unknown")
-        lines.append("    evidence: No source has been checked yet.")
+        lines.append("    evidence: No source recorded yet.")
     lines.append("risk_factors:")
     for rid, risk in framework.risk_factors.items():
         lines.append(f"  {rid}:   # {_one_line(risk.name)}")
         lines.append("    status: unknown")
-        lines.append("    evidence: No source has been checked yet.")
+        lines.append("    evidence: No source recorded yet.")
     lines.append("key_figures:")
     for name in KeyFigures.model_fields:
-        lines.append(f"  {name}: {{value: unknown, counts: not yet researched}}")
+        lines.append(
+            f"  {name}: {{value: unknown, counts: {_one_line(findings.figure_name(name))}}}"
+        )
     lines.append("sources: {}")
     return "\n".join(lines) + "\n"
 
