@@ -5,6 +5,9 @@ at least 12 months. When the evidence beside a 3 says "no source describes" or "
 cooperation", a reader who checks it stops trusting the brief. The checks are data
 (``data/rating_checks.yaml``): phrases that contradict a level, and phrases a level requires.
 What they find is for a reviewer to settle, not an error: a phrase can be negated or quoted.
+
+Given the framework, the check also reads each rating's ``meets``: the clause of the level's
+descriptor the evidence meets, which must be there and be the descriptor's own words.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aftercare_report.errors import InputError
 from aftercare_report.loading import load_yaml
-from aftercare_report.model import UNKNOWN, Profile
+from aftercare_report.model import UNKNOWN, Framework, Profile
+from aftercare_report.terms import ENGLISH_TERMS
 
 CHECKS_FILE = Path(__file__).resolve().parent / "data" / "rating_checks.yaml"
 
@@ -118,17 +122,54 @@ def load_checks(path: Path) -> tuple[Check, ...]:
     )
 
 
-def flags(profile: Profile, checks: tuple[Check, ...] | None = None) -> list[Flag]:
+MEETS_MISSING = "meets-missing"
+MEETS_NOT_IN_DESCRIPTOR = "meets-not-in-descriptor"
+
+
+def flags(
+    profile: Profile, checks: tuple[Check, ...] | None = None, framework: Framework | None = None
+) -> list[Flag]:
     """List the ratings of a profile whose evidence does not bear out their level.
 
     Args:
         profile: A validated profile.
         checks: The checks to run (the bundled ones by default).
+        framework: When given, each rating's ``meets`` is also checked against its descriptor.
 
     Returns:
         One flag per rating and check that fires, in component order.
     """
-    return list(_flags(profile, bundled_checks() if checks is None else checks))
+    found = list(_flags(profile, bundled_checks() if checks is None else checks))
+    if framework is not None:
+        found += _meets_flags(profile, framework)
+    return found
+
+
+def descriptor(framework: Framework, component: str, level: int) -> str:
+    """The descriptor of a component's level in English, its term placeholders filled."""
+    text = framework.components[component].levels[level]
+    for key, word in ENGLISH_TERMS.items():
+        text = text.replace("{" + key + "}", word)
+        text = text.replace("{" + key[:1].upper() + key[1:] + "}", word[:1].upper() + word[1:])
+    return text
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+def _meets_flags(profile: Profile, framework: Framework) -> Iterator[Flag]:
+    for cid, entry in profile.components.items():
+        if entry.level == UNKNOWN or entry.level == "not_applicable":
+            continue
+        level = int(entry.level)
+        wanted = descriptor(framework, cid, level)
+        if entry.meets is None:
+            why = f"give the clause of level {level} that the evidence meets: {wanted}"
+            yield Flag(profile.slug, cid, level, MEETS_MISSING, "", why)
+        elif _plain(entry.meets) not in _plain(wanted):
+            why = f"'meets' is not in the words of level {level}'s descriptor: {wanted}"
+            yield Flag(profile.slug, cid, level, MEETS_NOT_IN_DESCRIPTOR, entry.meets, why)
 
 
 def _flags(profile: Profile, checks: tuple[Check, ...]) -> Iterator[Flag]:

@@ -89,7 +89,7 @@ def test_the_script_fails_on_an_unsettled_flag_and_on_a_stale_settlement(
     flagged = _testland(tmp_path, "unconditional", 3, "Help is tied to cooperating with police.")
     empty = tmp_path / "review.yaml"
     empty.write_text("settled: []\n")
-    assert script.main([str(flagged), "--review", str(empty)]) == 1
+    assert script.main([str(flagged), "--review", str(empty), "--no-meets"]) == 1
     out = capsys.readouterr().out
     assert "UNSETTLED testland unconditional at level 3 [conditional, 'tied to']" in out
     assert "UNSETTLED testland health at level 3 [twelve-months, no required phrase]" in out
@@ -101,8 +101,58 @@ def test_the_script_fails_on_an_unsettled_flag_and_on_a_stale_settlement(
         "  - {profile: testland, component: health, level: 3, check: twelve-months,\n"
         "     reason: a fictional country}\n"
     )
-    assert script.main([str(flagged), "--review", str(review)]) == 0
+    assert script.main([str(flagged), "--review", str(review), "--no-meets"]) == 0
     assert "settled   testland unconditional" in capsys.readouterr().out
     clean = _testland(tmp_path, "unconditional", 3, "Help does not depend on a statement.")
-    assert script.main([str(clean), "--review", str(review)]) == 1
+    assert script.main([str(clean), "--review", str(review), "--no-meets"]) == 1
     assert "STALE     testland unconditional 3 conditional" in capsys.readouterr().out
+
+
+def _with_meets(tmp_path: Path, meets: str) -> Path:
+    path = _testland(
+        tmp_path,
+        "participation",
+        2,
+        "Survivors are asked for views on policy, but there is no body.",
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "    level: 2\n    evidence: Survivors are asked",
+            f"    level: 2\n    meets: {meets}\n    evidence: Survivors are asked",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_rating_without_meets_is_flagged_with_its_descriptor(
+    tmp_path: Path, framework: Framework
+) -> None:
+    path = _testland(
+        tmp_path,
+        "participation",
+        2,
+        "Survivors are asked for views on policy, but there is no body.",
+    )
+    (profile,) = catalog.load_profiles([path], framework)
+    flags = rating_check.flags(profile, checks=(), framework=framework)
+    (flag,) = [f for f in flags if f.component == "participation"]
+    assert flag.check == rating_check.MEETS_MISSING
+    assert "Survivors are consulted on policy, but without a standing body or pay" in flag.why
+
+
+def test_meets_must_be_the_descriptors_own_words_with_terms_filled(
+    tmp_path: Path, framework: Framework
+) -> None:
+    good = _with_meets(tmp_path, "Survivors are consulted on policy")
+    (profile,) = catalog.load_profiles([good], framework)
+    flags = rating_check.flags(profile, checks=(), framework=framework)
+    assert [f for f in flags if f.component == "participation"] == []
+    bad = _with_meets(tmp_path, "A standing, paid survivor advisory body shapes policy")
+    (profile,) = catalog.load_profiles([bad], framework)
+    flags = rating_check.flags(profile, checks=(), framework=framework)
+    (flag,) = [f for f in flags if f.component == "participation"]
+    assert flag.check == rating_check.MEETS_NOT_IN_DESCRIPTOR
+    assert flag.found == "A standing, paid survivor advisory body shapes policy"
