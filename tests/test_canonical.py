@@ -160,3 +160,18 @@ def test_the_bundled_rules_load_and_name_an_original_for_every_copy_host() -> No
     for copy in rules.copies:
         message = canonical.problem(f"https://{copy.host}/x", "", rules)
         assert message is not None and "cite the original" in message
+
+
+def test_the_bundled_profiles_cite_no_unmarked_copy_and_at_most_five_percent_marked() -> None:
+    # The project's own promise (issue 20): a press office finds no copy passed off as an original,
+    # and copies kept because no original could be reached stay rare.
+    rules = canonical.bundled_rules()
+    total = marked = 0
+    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("profiles").glob("*.yaml")):
+        doc = load_yaml(path)
+        assert canonical.copy_warnings(doc, rules) == [], path.name
+        sources = doc.data["sources"]
+        total += len(sources)
+        marked += sum(1 for entry in sources.values() if entry.get("copy_of"))
+    assert total > 100
+    assert marked <= 0.05 * total, f"{marked} of {total} sources are marked copies"
