@@ -6,11 +6,14 @@ WeasyPrint (about half a second).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +63,12 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+def _late_allow(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    """Collect ``--allow`` items given before or after the command name."""
+    meta = ctx.find_root().meta
+    meta["aftercare_report.allow"] = (*meta.get("aftercare_report.allow", ()), *value)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="aftercare-report")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
@@ -69,6 +78,15 @@ class _Group(click.Group):
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Project file (default: the nearest aftercare-report.toml upward from here).",
+)
+@click.option(
+    "--allow",
+    multiple=True,
+    metavar="SETTING",
+    callback=_late_allow,
+    expose_value=False,
+    help="Let the project file weaken protection: allow_scripts, or a limit raised to at most "
+    "a value (render_seconds=120); repeatable. Also read from AFTERCARE_REPORT_ALLOW.",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) -> None:
@@ -154,10 +172,15 @@ def validate(
       aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
     from aftercare_report import catalog, console, fonts
+    from aftercare_report.errors import InputError
 
-    project = _project(
-        profiles=paths, framework=framework_path, stale_years=stale_years, language=language
-    )
+    try:
+        project = _project(
+            profiles=paths, framework=framework_path, stale_years=stale_years, language=language
+        )
+    except InputError as exc:  # the project file's problems, annotated like a profile's
+        console.print_findings(catalog.Checked((), tuple(exc.findings)), fmt, strict=strict)
+        sys.exit(1)
     framework = catalog.load_framework(project.framework)
     coverage = fonts.available(project)
     checked = catalog.check_profiles(
@@ -168,6 +191,8 @@ def validate(
         fonts=coverage,
         copy_hosts=project.copy_hosts,
     )
+    # Settings that weaken protection are shown where they are set, so review sees a change.
+    checked = catalog.Checked(checked.profiles, (*project.review, *checked.findings), checked.files)
     checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)
@@ -236,8 +261,14 @@ def _project(**overrides: Any) -> Project:
 
     root = click.get_current_context().find_root()
     if not isinstance(root.obj, config.Project):  # loaded once per command
-        root.obj = config.load_project(root.obj or config.find_config(Path.cwd()))
+        path = root.obj or config.find_config(Path.cwd())
+        root.obj = config.load_project(path, _allowed(root))
     return config.with_overrides(root.obj, **overrides)
+
+
+def _allowed(root: click.Context) -> tuple[str, ...]:
+    """The ``--allow`` items given before or after the command's name."""
+    return tuple(root.meta.get("aftercare_report.allow", ()))
 
 
 def _input_overrides(options: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...] | None]:
@@ -441,15 +472,36 @@ def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[s
     project = _project(**overrides, templates=templates, out=out, paper=paper)
     request = pipeline.BuildRequest(countries, peers, country_briefs, **options)
     quiet = click.get_current_context().find_root().params.get("quiet", False)
-    if quiet:  # rich is not even imported: a quiet no-op rebuild costs little more than --help
-        result = pipeline.build(project, request, pipeline.no_progress)
-    else:
-        from aftercare_report import console
+    with _cache_warnings():
+        if quiet:  # rich is not imported: a quiet no-op rebuild costs little more than --help
+            result = pipeline.build(project, request, pipeline.no_progress)
+        else:
+            from aftercare_report import console
 
-        result = pipeline.build(project, request, lambda n: console.progress("Building briefs", n))
-        console.print_written(result, last=request.name)
+            result = pipeline.build(project, request, partial(console.progress, "Building briefs"))
+            console.print_written(result, last=request.name)
     if open_result:
         _open(result, request.name if not country_briefs else None)
+
+
+@contextlib.contextmanager
+def _cache_warnings() -> Iterator[None]:
+    """Print each distinct warning about the build cache once, even if the build then fails.
+
+    An unusable manifest or seal key never stops a build: the build goes on without it.
+    """
+    from aftercare_report.manifest import CacheWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CacheWarning)
+        try:
+            yield
+        finally:
+            ours = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+            for other in (w for w in caught if not issubclass(w.category, CacheWarning)):
+                warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+            for message in dict.fromkeys(ours):
+                click.echo(f"warning: {errors_printable(message)}", err=True)
 
 
 def _open(result: Any, prefer: str | None) -> None:
@@ -556,7 +608,8 @@ def serve(
     path = root.obj if isinstance(root.obj, Path) else config.find_config(Path.cwd())
 
     def load() -> Project:
-        return config.load_project(path, profiles=profile_dirs, templates=template_dirs)
+        allow = _allowed(root)
+        return config.load_project(path, allow, profiles=profile_dirs, templates=template_dirs)
 
     def report(line: str) -> None:
         click.echo("\n".join(errors_printable(part) for part in line.splitlines()), err=True)
@@ -834,6 +887,18 @@ def _add_late_config(group: click.Group) -> None:
                     is_eager=True,
                     callback=_late_config,
                     help="Project file (also accepted before the command).",
+                )
+            )
+            command.params.append(
+                click.Option(
+                    ["--allow", "late_allow"],
+                    multiple=True,
+                    metavar="SETTING",
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_late_allow,
+                    help="Let the project file weaken protection (also accepted before the "
+                    "command; see the README's threat model).",
                 )
             )
 
