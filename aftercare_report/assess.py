@@ -41,6 +41,9 @@ METHOD = (
 )
 """The method in one line, carried into JSON so a reader can recompute the figures."""
 
+OPTIONAL_FIGURES = ("cost_casework_12_months", "cost_housing_12_months")
+"""Figures few sources give: their absence is said once, in the comparative ("not costed")."""
+
 TIP_BANDS = {"Tier 1": ("D", "E"), "Tier 3": ("A", "B")}
 """Bands that disagree strongly with a TIP tier (a Tier 1 country in D or E, Tier 3 in A or B)."""
 
@@ -410,7 +413,7 @@ def _data_gaps(profile: Profile, framework: Framework, stale_years: int) -> tupl
         if name == "re_trafficking_measure" and (not figure.known or figure.proxy):
             msg = findings.no_re_trafficking_measure(proxy=figure.known)
             gaps.append(DataGap("no-re-trafficking-measure", subject, msg))
-        elif not figure.known:
+        elif not figure.known and name not in OPTIONAL_FIGURES:
             msg = findings.missing_figure(name)
             gaps.append(DataGap("missing-figure", subject, msg))
     return tuple(gaps)

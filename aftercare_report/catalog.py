@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from aftercare_report import overlay, script_coverage
+from aftercare_report import canonical, overlay, script_coverage
 from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
@@ -193,6 +193,7 @@ def check_profiles(
     language: str = "en",
     *,
     fonts: Coverage | None = None,
+    copy_hosts: Mapping[str, str] | None = None,
 ) -> Checked:
     """Validate profiles: each file alone, then the set (one file per country).
 
@@ -204,6 +205,8 @@ def check_profiles(
             and on country names the profile does not give in it).
         fonts: What the available fonts cover: the valid profiles' text must be covered (see
             :mod:`aftercare_report.script_coverage`); None checks no fonts.
+        copy_hosts: A team's copy hosts (``[validate.copy_hosts]``), added to the bundled
+            canonical-source rules.
 
     Returns:
         The valid profiles and all findings. Nothing is raised for invalid profiles.
@@ -211,8 +214,9 @@ def check_profiles(
     files = profile_files(paths)
     loaded: dict[Path, Profile] = {}
     findings: list[Finding] = []
+    rules = canonical.bundled_rules().with_team_hosts(copy_hosts or {})
     for path in files:
-        profile, found = _check_one(path, framework, stale_years, language)
+        profile, found = _check_one(path, framework, stale_years, language, rules)
         findings.extend(found)
         if profile is not None and not any(f.severity is Severity.ERROR for f in found):
             loaded[path] = profile
@@ -249,7 +253,11 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
 
 
 def _check_one(
-    path: Path, framework: Framework, stale_years: int, language: str = "en"
+    path: Path,
+    framework: Framework,
+    stale_years: int,
+    language: str = "en",
+    rules: canonical.Rules | None = None,
 ) -> tuple[Profile | None, list[Finding]]:
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
@@ -261,7 +269,7 @@ def _check_one(
         doc = load_yaml(path)
     except InputError as exc:
         return None, exc.findings
-    return _check_document(doc, framework, stale_years, language)
+    return _check_document(doc, framework, stale_years, language, rules)
 
 
 def check_text(
@@ -280,7 +288,11 @@ def check_text(
 
 
 def _check_document(
-    doc: Document, framework: Framework, stale_years: int, language: str = "en"
+    doc: Document,
+    framework: Framework,
+    stale_years: int,
+    language: str = "en",
+    rules: canonical.Rules | None = None,
 ) -> tuple[Profile | None, list[Finding]]:
     path = doc.path
     old = _old_format(doc)
@@ -292,6 +304,7 @@ def _check_document(
     if profile is None or findings:
         return None, findings
     warnings = profile_warnings(doc, profile, framework, stale_years)
+    warnings += canonical.copy_warnings(doc, rules or canonical.bundled_rules())
     notes = _language_notes(doc, profile, language)
     return profile, [*warnings, *_anchor_warning(doc, profile, framework), *notes]
 

@@ -238,7 +238,12 @@ def validate(
     framework = catalog.load_framework(project.framework)
     coverage = fonts.available(project)
     checked = catalog.check_profiles(
-        project.profiles, framework, project.stale_years, project.language, fonts=coverage
+        project.profiles,
+        framework,
+        project.stale_years,
+        project.language,
+        fonts=coverage,
+        copy_hosts=project.copy_hosts,
     )
     # Settings that weaken protection are shown where they are set, so review sees a change.
     checked = catalog.Checked(

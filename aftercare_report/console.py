@@ -196,7 +196,7 @@ def print_gaps(report: CountryReport, *, top: int = 5) -> None:
     gsi = profile.anchors.gsi_government_response
     print_table(
         f"[dim]TIP report: {escape(tip.value)}{f' ({tip.year})' if tip.year else ''} · "
-        f"Global Slavery Index: {escape(gsi.value.strip())}[/]"
+        f"Global Slavery Index: {escape(gsi.rating)}{f' ({gsi.year})' if gsi.year else ''}[/]"
     )
     names = {c.id: fill(c.name) for c in a.components}
     risks = {r.id: fill(r.name) for r in a.risks}

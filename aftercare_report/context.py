@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aftercare_report import __version__, findings
-from aftercare_report.assess import METHOD, Assessment, ComponentResult
+from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
 from aftercare_report.export import ranking
 from aftercare_report.i18n import N_, _, current, pgettext
@@ -679,12 +679,17 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
                 notes.cite(profile, entry.sources),
             )
             for role, entry in profile.institutions
+            if entry is not None and entry.named
         ),
         components=components,
         risks=_risks(a, profile, notes, by_id, w),
         recommendations=_recs([*headline, *others], profile, notes, by_id, w),
         data_gaps=tuple(w(g.message) for g in a.data_gaps),
-        figures=tuple(_figure(name, f, profile, notes) for name, f in profile.key_figures),
+        figures=tuple(
+            _figure(name, f, profile, notes)
+            for name, f in profile.key_figures
+            if name not in OPTIONAL_FIGURES
+        ),
         claims=tuple(
             ClaimView(
                 " ".join(c.claim.split()),
@@ -741,11 +746,18 @@ def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
         ),
         AnchorView(
             _("Global Slavery Index"),
-            " ".join(gsi.value.split()),
-            str(gsi.year or ""),
+            gsi_words(gsi.score),
+            str(gsi.year or "") if isinstance(gsi.score, int) else "",
             notes.cite(profile, gsi.sources),
         ),
     )
+
+
+def gsi_words(score: int | str) -> str:
+    """The GSI government-response rating in one format: "55/100", "not rated" or "unknown"."""
+    if isinstance(score, int):
+        return _("%(score)s/100", score=score)
+    return _("not rated") if score == "not_rated" else "unknown"
 
 
 def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:

@@ -6,8 +6,10 @@ data gaps), so the two can never disagree about what is missing.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from aftercare_report import findings
 from aftercare_report.limits import DEFAULT_STALE_YEARS
@@ -15,6 +17,43 @@ from aftercare_report.loading import KeyPath, dotted
 from aftercare_report.model import UNKNOWN, Framework, Profile
 
 EvidenceGapCode = Literal["unknown-level", "unsourced", "stale-source"]
+
+PLACEHOLDER_TEXT = re.compile(
+    r"\bnot yet (?:researched|documented|checked|known)\b|\bno source has been checked yet\b"
+    r"|\blorem ipsum\b|\bplaceholder\b"
+    r"|\bto be (?:completed|confirmed|researched|added|filled)\b|\bfill (?:this )?in\b"
+    r"|(?<![\w-])(?:TODO|TBD|FIXME|XXX)(?![\w-])",
+    re.IGNORECASE,
+)
+"""Text a profile skeleton or an unfinished draft holds instead of evidence. A brief never prints
+it (an unknown stays "not documented"), and ``validate --strict`` rejects it."""
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Whether a profile's text is a placeholder rather than something a source says."""
+    return bool(text) and PLACEHOLDER_TEXT.search(text or "") is not None
+
+
+def placeholder_texts(data: Any, path: KeyPath = ()) -> Iterator[KeyPath]:
+    """Yield the key path of every text in a profile's raw data that is a placeholder."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in ("sources", "url"):
+                yield from placeholder_texts(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from placeholder_texts(value, (*path, i))
+    elif isinstance(data, str) and is_placeholder(data):
+        yield path
+
+
+def has_evidence(profile: Profile) -> bool:
+    """Whether a profile records any evidence at all: a source, cited by something.
+
+    A profile started from the skeleton and never filled asserts nothing: its brief says so
+    rather than dating a masthead or stating that the country measures nothing.
+    """
+    return bool(profile.sources)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class SummaryRow(TypedDict):
     tip_tier: str
     tip_year: int | None
     gsi: str
+    gsi_score: int | None
+    gsi_year: int | None
     as_of: str
     rated: int
     components: int
@@ -124,7 +126,9 @@ def report_json(report: CountryReport) -> dict[str, Any]:
         "key_messages": [fill(m) for m in report.key_messages],
         "key_figures": {name: f.model_dump() for name, f in profile.key_figures},
         "claims": [c.model_dump() for c in profile.claims],
-        "institutions": {name: i.model_dump() for name, i in profile.institutions},
+        "institutions": {name: i.model_dump() for name, i in profile.institutions if i is not None},
+        "subnational": [s.model_dump() for s in profile.subnational],
+        "survivor_quotes": [q.model_dump() for q in profile.survivor_quotes],
         "instruments": {name: i.model_dump() for name, i in profile.instruments.items()},
         "sources": {sid: s.model_dump() for sid, s in profile.sources.items()},
     }
@@ -192,6 +196,10 @@ def separable(report: CountryReport) -> float:
     return 25 * min(c.weight for c in components) / total if total else 0.0
 
 
+def _int_or_none(score: int | str) -> int | None:
+    return score if isinstance(score, int) else None
+
+
 def _descending(value: str | float | None) -> tuple[float, ...]:
     if value is None:
         return (0.0,)
@@ -220,7 +228,9 @@ def summary_row(report: CountryReport, rank: int | None = None) -> SummaryRow:
         band=a.index.band,
         tip_tier=anchors.tip_tier.value,
         tip_year=anchors.tip_tier.year,
-        gsi=anchors.gsi_government_response.value.strip(),
+        gsi=anchors.gsi_government_response.rating,
+        gsi_score=_int_or_none(anchors.gsi_government_response.score),
+        gsi_year=anchors.gsi_government_response.year,
         as_of=report.profile.as_of.isoformat(),
         rated=a.rated,
         components=a.applicable,

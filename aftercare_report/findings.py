@@ -149,6 +149,8 @@ FIGURE_NAMES: Mapping[str, str] = {
     "shelters": N_("shelters"),
     "services_budget": N_("government budget for %(survivor_attr)s services"),
     "re_trafficking_measure": N_("%(re_trafficking)s measure"),
+    "cost_casework_12_months": N_("cost of 12 months of casework per %(survivor)s"),
+    "cost_housing_12_months": N_("cost of 12 months of safe housing per %(survivor)s"),
 }
 """The key figures, named in lower case as a sentence uses them; translate with :func:`_`."""
 

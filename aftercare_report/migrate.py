@@ -26,7 +26,14 @@ import yaml
 from aftercare_report.errors import Finding, InputError
 from aftercare_report.i18n import current
 from aftercare_report.loading import Document
-from aftercare_report.model import SCHEMA_VERSION, STAGES, Framework, Institutions, Measures
+from aftercare_report.model import (
+    LEGACY_FUNCTIONS,
+    SCHEMA_VERSION,
+    STAGES,
+    Framework,
+    Institutions,
+    Measures,
+)
 from aftercare_report.scaffold import NOTHING_YET
 from aftercare_report.validation import did_you_mean
 
@@ -228,7 +235,11 @@ def _format_1_to_2(doc: Document, draft: Draft, framework: Framework) -> Draft:
     )
     out.data["as_of"] = old["as_of"]
     out.data["summary"] = old["summary"]
-    out.data["institutions"] = {role: {"name": "unknown"} for role in Institutions.model_fields}
+    out.data["institutions"] = {
+        role: {"name": "unknown"}
+        for role in Institutions.model_fields
+        if role not in LEGACY_FUNCTIONS  # format 2 names each function's own holder
+    }
     out.decide(
         ("institutions",),
         "the country's own names for who must act (recommendations address them); the "
@@ -243,7 +254,7 @@ def _format_1_to_2(doc: Document, draft: Draft, framework: Framework) -> Draft:
     out.data["laws"] = {}
     out.data["anchors"] = {
         "tip_tier": {"value": "unknown"},
-        "gsi_government_response": {"value": "unknown"},
+        "gsi_government_response": {"score": "unknown"},
     }
     out.decide(
         ("anchors",),

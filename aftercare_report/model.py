@@ -95,17 +95,53 @@ SourceKind = Literal["report", "statistics", "study", "news", "law", "treaty"]
 Verdict = Literal["supported", "not_established", "unsupported", "contradicted"]
 """supported; not established (no evidence either way); unsupported (the evidence points against
 it); contradicted (a source says the opposite)."""
-Institution = Literal[
+Function = Literal[
     "legislature",
     "government",
     "lead_agency",
     "nrm_body",
-    "justice",
-    "immigration",
+    "immigration_detention",
+    "border_custody",
+    "immigration_benefits",
+    "prosecution",
+    "policing",
+    "policing_subnational",
+    "courts",
+    "legal_aid",
+    "health",
+    "housing",
+    "social_services",
+    "labour",
     "child_protection",
+    "data_protection",
     "donors",
 ]
-"""Who must act: a role a profile names with the country's own institution."""
+"""A function of the state a recommendation needs: a profile names who holds it in the country."""
+LegacyFunction = Literal["justice", "immigration"]
+"""Functions of profiles written before functions were split (0.3): still read, with a warning."""
+Institution = Function | LegacyFunction
+"""Who must act: a function, named in a profile with the country's own institution."""
+LEGACY_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "justice": ("prosecution", "courts", "legal_aid", "policing", "policing_subnational"),
+    "immigration": ("immigration_detention", "border_custody", "immigration_benefits"),
+}
+"""What each legacy function stood for: a profile that names only ``justice`` still has a holder
+for prosecution (with a warning to name each function's own institution)."""
+HeldBy = Literal["national", "subnational", "shared"]
+RecommendationKind = Literal[
+    "tip",
+    "court",
+    "treaty_body",
+    "un_special_rapporteur",
+    "greta",
+    "ngo",
+    "parliament",
+    "government",
+    "other",
+]
+"""What made a recommendation a profile quotes: a court's direction is not a report's advice."""
+FigureForm = Literal["sex", "labour", "all", "unspecified"]
+"""Which form of trafficking a figure counts."""
 Horizon = Literal["immediate", "short_term", "long_term"]
 Role = Literal["origin", "transit", "destination"]
 MeasureStatus = Literal["in_place", "partial", "absent", "unknown"]
@@ -132,6 +168,13 @@ class Origin:
     source: bytes = b""
 
 
+class CopyOf(_Model):
+    """Why a source's URL is a copy, and of what: when the original cannot be reached."""
+
+    original: Text = Field(description="The original document, as a reader would look for it.")
+    reason: Text = Field(description="Why the copy is cited instead of the original.")
+
+
 class Source(_Model):
     """An entry of a sources registry: what a claim rests on."""
 
@@ -145,6 +188,11 @@ class Source(_Model):
         default="report",
         description="report, statistics, study, news, law or treaty (laws never go stale).",
     )
+    copy_of: CopyOf | None = Field(
+        default=None,
+        description="When the URL is a copy of a document whose original is not cited: what the "
+        "original is and why the copy is used (briefs say 'copy').",
+    )
 
 
 class ComponentEntry(_Model):
@@ -152,6 +200,11 @@ class ComponentEntry(_Model):
 
     level: Level = Field(
         description="0-4 on the framework's scale for this component, unknown, or not_applicable."
+    )
+    meets: Text | None = Field(
+        default=None,
+        description="The clause of the framework's descriptor for this level that the evidence "
+        "meets, in the descriptor's words.",
     )
     evidence: Text = Field(
         description="One or two sentences: the facts behind the level (for not_applicable, why)."
@@ -171,6 +224,11 @@ class KeyFigure(_Model):
     """One country-level figure; ``unknown`` when no source gives it."""
 
     value: int | float | Literal["unknown"] = Field(description="A number, or unknown (never 0).")
+    form: FigureForm = Field(
+        default="unspecified",
+        description="The form of trafficking it counts: sex, labour, all (every form together) or "
+        "unspecified. A labour-only figure is never shown as the re-trafficking proxy.",
+    )
     counts: Text = Field(
         description="What exactly is counted: 'potential victims referred', 'victims identified "
         "(1,466 sex, 5,156 labour trafficking)'; figures of different kinds are not comparable."
@@ -197,6 +255,18 @@ class KeyFigures(_Model):
     re_trafficking_measure: KeyFigure = Field(
         description="Any official measure of re-trafficking; its absence is itself a finding."
     )
+    cost_casework_12_months: KeyFigure = Field(
+        default_factory=lambda: _unknown_figure("cost of 12 months of casework per survivor"),
+        description="Cost of 12 months of casework per survivor, from a published pilot or budget.",
+    )
+    cost_housing_12_months: KeyFigure = Field(
+        default_factory=lambda: _unknown_figure("cost of 12 months of safe housing per survivor"),
+        description="Cost of 12 months of safe housing per survivor.",
+    )
+
+
+def _unknown_figure(counts: str) -> KeyFigure:
+    return KeyFigure(value="unknown", counts=counts)
 
 
 class Claim(_Model):
@@ -212,26 +282,103 @@ class Claim(_Model):
 
 
 class InstitutionEntry(_Model):
-    """The country's own name for an institution that recommendations address."""
+    """The country's own institution that holds a function recommendations need."""
 
     name: Text = Field(description="The institution as the country names it, or unknown.")
+    held_by: HeldBy = Field(
+        default="national",
+        description="national, subnational (states, provinces, devolved administrations hold it) "
+        "or shared.",
+    )
     note: Text | None = Field(default=None, description="Who else takes part, and how.")
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
+    @property
+    def named(self) -> bool:
+        """Whether the profile names the institution (``unknown`` names nobody)."""
+        return self.name.strip() != UNKNOWN
+
+
+def _function(description: str) -> Any:
+    return Field(default=None, description=description)
+
 
 class Institutions(_Model):
-    """Who must act, by role: every recommendation names one of these."""
+    """Who holds each function a recommendation may need: every recommendation names one.
 
-    legislature: InstitutionEntry = Field(description="The law-making body (Congress, Parliament).")
-    government: InstitutionEntry = Field(description="The executive as a whole.")
-    lead_agency: InstitutionEntry = Field(
-        description="The ministry or agency leading survivor protection and services."
+    A function the profile leaves out (or names ``unknown``) has no holder: a headline
+    recommendation that needs it is an error, so a brief never sends a step to the wrong body.
+    """
+
+    legislature: InstitutionEntry | None = _function("The law-making body (Congress, Parliament).")
+    government: InstitutionEntry | None = _function("The executive as a whole.")
+    lead_agency: InstitutionEntry | None = _function(
+        "The ministry or agency leading survivor protection and services."
     )
-    nrm_body: InstitutionEntry = Field(description="Who makes identification decisions.")
-    justice: InstitutionEntry = Field(description="Prosecution, legal aid and compensation.")
-    immigration: InstitutionEntry = Field(description="Residence and return decisions.")
-    child_protection: InstitutionEntry = Field(description="Responsible for child survivors.")
-    donors: InstitutionEntry = Field(description="The donors that fund aftercare.")
+    nrm_body: InstitutionEntry | None = _function("Who makes identification decisions.")
+    immigration_detention: InstitutionEntry | None = _function(
+        "Who runs immigration detention (e.g. ICE in the US)."
+    )
+    border_custody: InstitutionEntry | None = _function(
+        "Who holds people stopped at the border (e.g. CBP in the US)."
+    )
+    immigration_benefits: InstitutionEntry | None = _function(
+        "Who decides residence permits, visas for victims and return."
+    )
+    prosecution: InstitutionEntry | None = _function("Who prosecutes, and instructs prosecutors.")
+    policing: InstitutionEntry | None = _function("National police, or who instructs police.")
+    policing_subnational: InstitutionEntry | None = _function(
+        "State or provincial police, and who instructs them."
+    )
+    courts: InstitutionEntry | None = _function("Courts, and who administers them.")
+    legal_aid: InstitutionEntry | None = _function(
+        "Legal aid and state compensation for victims of crime."
+    )
+    health: InstitutionEntry | None = _function("Health care, and who funds it.")
+    housing: InstitutionEntry | None = _function("Housing, and who has the duty to house.")
+    social_services: InstitutionEntry | None = _function("Social services and case management.")
+    labour: InstitutionEntry | None = _function("Employment services and labour inspection.")
+    child_protection: InstitutionEntry | None = _function("Responsible for child survivors.")
+    data_protection: InstitutionEntry | None = _function(
+        "Who sets and enforces data-sharing rules."
+    )
+    donors: InstitutionEntry | None = _function("The donors that fund aftercare.")
+    justice: InstitutionEntry | None = _function(
+        "Legacy (before 0.3): prosecution, courts and police together. Name each function instead."
+    )
+    immigration: InstitutionEntry | None = _function(
+        "Legacy (before 0.3): immigration detention, custody and benefits together. Name each "
+        "function instead."
+    )
+
+    def holder(self, function: str) -> InstitutionEntry | None:
+        """Return the named institution that holds ``function``, or None.
+
+        A profile written before functions were split names ``justice`` or ``immigration``:
+        they stand in for the functions they covered, so the profile keeps working.
+        """
+        entry: InstitutionEntry | None = getattr(self, function, None)
+        if entry is not None and entry.named:
+            return entry
+        for legacy, covered in LEGACY_FUNCTIONS.items():
+            old: InstitutionEntry | None = getattr(self, legacy)
+            if function in covered and old is not None and old.named:
+                return old
+        return None
+
+
+class Subnational(_Model):
+    """A sub-national government or devolved administration that holds functions."""
+
+    name: Line = Field(description="Its name: 'Scottish Government', 'state governments'.")
+    functions: Annotated[tuple[Function, ...], _LIST] = Field(
+        min_length=1, description="The functions it holds."
+    )
+    differs: Text | None = Field(
+        default=None,
+        description="How it differs where that changes a finding (e.g. a longer support period).",
+    )
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
 
 class Ratification(_Model):
@@ -262,11 +409,34 @@ class TipAnchor(Anchor):
     value: TipTier = Field(description="Tier 1, Tier 2, Tier 2 Watch List, Tier 3 or unknown.")
 
 
+GsiScore = Annotated[int, Field(ge=0, le=100)] | Literal["not_rated", "unknown"]
+
+
+class GsiAnchor(_Model):
+    """The Global Slavery Index government-response rating: one number out of 100, or none."""
+
+    score: GsiScore = Field(
+        default="unknown",
+        description="The government-response score out of 100, not_rated, or unknown.",
+    )
+    value: Text | None = Field(
+        default=None,
+        description="Legacy (before 0.3): the rating as free text. Give `score` instead.",
+    )
+    year: Year | None = Field(default=None, description="The GSI edition.")
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+    @property
+    def rating(self) -> str:
+        """The score in one short form: ``55/100``, ``not_rated`` or ``unknown``."""
+        return f"{self.score}/100" if isinstance(self.score, int) else self.score
+
+
 class Anchors(_Model):
     """External ratings: the TIP tier and the Global Slavery Index government response."""
 
     tip_tier: TipAnchor
-    gsi_government_response: Anchor
+    gsi_government_response: GsiAnchor
 
 
 class MeasureEntry(_Model):
@@ -364,10 +534,53 @@ class ProfileRecommendation(_Model):
     id: Identifier
     text: Text = Field(description="What to do, addressed to the institution, in plain words.")
     component: Identifier = Field(description="The framework component it addresses.")
-    institution: Institution = Field(description="Who must act (a key of `institutions`).")
+    institution: Institution = Field(
+        description="The function that must act (a key of `institutions`)."
+    )
+    directed_to: Text | None = Field(
+        default=None,
+        description="Whom the source itself directed, when it named them (a court's addressees: "
+        "'state governments').",
+    )
+    by: RecommendationKind | None = Field(
+        default=None,
+        description="What the source is: tip, court, treaty_body, un_special_rapporteur, greta, "
+        "ngo, parliament, government or other.",
+    )
+    year: Year | None = Field(default=None, description="The year the source made it.")
     horizon: Horizon
     indicator: Text = Field(description="What should be measurable within 12 months.")
     sources: SourceIds = Field(min_length=1, description="The source that recommends it.")
+
+
+class PriorityStep(_Model):
+    """A page-2 step a team writes itself, sourced like a recommendation."""
+
+    text: Text = Field(description="What to do, in plain words.")
+    component: Identifier = Field(description="The framework component it addresses.")
+    institution: Function = Field(description="The function that must act.")
+    horizon: Horizon
+    indicator: Text = Field(description="What should be measurable within 12 months.")
+    sources: SourceIds = Field(min_length=1, description="The sources it rests on.")
+
+
+class SurvivorQuote(_Model):
+    """Published testimony, quoted verbatim; never an individual's identifying details."""
+
+    quote: Text = Field(description="The words as published.")
+    source: Identifier = Field(description="The id of the source that published it.")
+    page: Line = Field(description="Page or section of the source: 'p. 34'.")
+    context: Text | None = Field(
+        default=None,
+        description="Who speaks, without names, ages or places that identify anyone.",
+    )
+
+
+class LeadFinding(_Model):
+    """The most important fact about the country, written by the team, opening the brief."""
+
+    text: Text = Field(description="One sentence, true of the country, in plain words.")
+    sources: SourceIds = Field(min_length=1, description="The sources it rests on.")
 
 
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$", max_length=20)]
@@ -411,7 +624,15 @@ class Profile(_Model):
     )
     as_of: dt.date = Field(description="Date of the newest evidence used (YYYY-MM-DD).")
     summary: Text = Field(description="Two or three sentences on the country's aftercare.")
+    lead_finding: LeadFinding | None = Field(
+        default=None, description="Optional: the finding that opens the brief, sourced."
+    )
     institutions: Institutions
+    subnational: Annotated[tuple[Subnational, ...], _LIST] = Field(
+        default=(),
+        max_length=MAX_ITEMS,
+        description="Sub-national governments or devolved administrations holding functions.",
+    )
     instruments: dict[Identifier, Ratification] = Field(
         max_length=MAX_ITEMS,
         description="Instruments the country is bound by, by the framework's instrument ids.",
@@ -433,6 +654,15 @@ class Profile(_Model):
         default=(),
         max_length=MAX_ITEMS,
         description="Recommendations sources make for this country.",
+    )
+    priorities: Annotated[tuple[Identifier | PriorityStep, ...], _LIST] = Field(
+        default=(),
+        max_length=5,
+        description="Optional: the page-2 steps, set by hand: recommendation ids, or sourced "
+        "steps. Replaces the formula's choice.",
+    )
+    survivor_quotes: Annotated[tuple[SurvivorQuote, ...], _LIST] = Field(
+        default=(), max_length=MAX_ITEMS, description="Published survivor testimony."
     )
     claims: Annotated[tuple[Claim, ...], _LIST] = Field(
         default=(), max_length=MAX_ITEMS, description="Claims checked against evidence."
@@ -477,8 +707,8 @@ class RecommendationText(_Model):
 
     id: Identifier
     text: Text = Field(description="What to do. May contain {country} (and {component} for data).")
-    institution: Institution = Field(
-        description="Who must act (a key of a profile's institutions)."
+    institution: Function = Field(
+        description="The function that must act (a key of a profile's institutions)."
     )
     horizon: Horizon = Field(description="immediate, short_term (1-2 years) or long_term.")
     indicator: Text = Field(description="What should be measurable within 12 months.")

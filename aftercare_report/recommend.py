@@ -23,11 +23,9 @@ from typing import Literal
 from aftercare_report import findings
 from aftercare_report.assess import Assessment, ComponentResult
 from aftercare_report.model import (
-    UNKNOWN,
     Framework,
     Horizon,
     Institution,
-    InstitutionEntry,
     Profile,
     ProfileRecommendation,
     RecommendationText,
@@ -254,12 +252,16 @@ def _component_rec(
     )
 
 
-def institution_name(profile: Profile, role: Institution) -> str:
-    """Return the country's name for the institution in ``role``, or its government's."""
-    for candidate in (role, "government"):
-        entry: InstitutionEntry = getattr(profile.institutions, candidate)
-        if entry.name.strip() != UNKNOWN:
-            return entry.name.strip()
+def institution_name(profile: Profile, function: Institution) -> str:
+    """Return the country's name for the institution that holds ``function``.
+
+    A function no institution holds falls back to the government as a whole: ``validate``
+    reports that as an error for a headline step, so a brief never prints it on page 2.
+    """
+    for candidate in (function, "government"):
+        entry = profile.institutions.holder(candidate)
+        if entry is not None:
+            return " ".join(entry.name.split())
     return findings.the_government_of(profile)
 
 

@@ -15,14 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aftercare_report import ci_files, confine, countries
+from aftercare_report import ci_files, confine, countries, findings
 from aftercare_report.catalog import profile_files
 from aftercare_report.config import CONFIG_NAME, Project
 from aftercare_report.errors import UNSAFE, InputError, UsageError, display_path, printable
 from aftercare_report.i18n import current
 from aftercare_report.limits import MAX_LINE
 from aftercare_report.loading import load_yaml
-from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
+from aftercare_report.model import (
+    LEGACY_FUNCTIONS,
+    STAGES,
+    Framework,
+    Institutions,
+    KeyFigures,
+    Measures,
+)
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
 
@@ -103,7 +110,8 @@ def profile_skeleton(
         "institutions:   # the country's own names for who must act",
     ]
     for role in Institutions.model_fields:
-        lines.append(f"  {role}: {{name: unknown}}")
+        if role not in LEGACY_FUNCTIONS:
+            lines.append(f"  {role}: {{name: unknown}}")
     lines += [
         "# The framework's instruments the country is bound by, each with the year and a source:",
         f"# {_one_line(', '.join(framework.instruments))}.",
@@ -111,7 +119,7 @@ def profile_skeleton(
         "laws: {}",
         "anchors:",
         "  tip_tier: {value: unknown}",
-        "  gsi_government_response: {value: unknown}",
+        "  gsi_government_response: {score: unknown}",
         "measures:       # in_place, partial, absent or unknown",
     ]
     for name in Measures.model_fields:
@@ -131,7 +139,9 @@ def profile_skeleton(
         lines.append(f"    evidence: {NOTHING_YET}")
     lines.append("key_figures:")
     for name in KeyFigures.model_fields:
-        lines.append(f"  {name}: {{value: unknown, counts: unknown}}")
+        lines.append(
+            f"  {name}: {{value: unknown, counts: {_one_line(findings.figure_name(name))}}}"
+        )
     lines.append("sources: {}")
     return "\n".join(lines) + "\n"
 

@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 
 from aftercare_report import lookalikes
 from aftercare_report.errors import Finding, Severity
-from aftercare_report.evidence import evidence_gaps
+from aftercare_report.evidence import evidence_gaps, placeholder_texts
 from aftercare_report.findings import PLACEHOLDER
 from aftercare_report.limits import (
     DEFAULT_STALE_YEARS,
@@ -28,7 +28,7 @@ from aftercare_report.limits import (
     MAX_SUGGEST,
 )
 from aftercare_report.loading import Document, KeyPath
-from aftercare_report.model import Framework, Profile
+from aftercare_report.model import LEGACY_FUNCTIONS, UNKNOWN, Framework, Profile
 from aftercare_report.overlay import PLACEHOLDERS
 
 M = TypeVar("M", bound=BaseModel)
@@ -264,11 +264,12 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
             msg = f"'{component}' is not a component of the framework"
             msg += hints.did_you_mean(component, framework.components)
             findings.append(doc.finding(("recommendations", i, "component"), msg))
+    findings.extend(_priority_refs(doc, framework, hints))
     registry = data.get("sources")
     known_sources = set(registry) if isinstance(registry, Mapping) else set()
     unknown = [
         (path, ref)
-        for path, ref in _source_refs(data, ())
+        for path, ref in [*_source_refs(data, ()), *_quote_sources(data)]
         if isinstance(ref, str) and ref not in known_sources
     ]
     for path, source_id in unknown[:MAX_FINDINGS]:
@@ -276,6 +277,35 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
         msg = f"source '{source_id}' is not in the sources registry{hint}"
         findings.append(doc.finding(path, msg, code="unknown-source"))
     return findings + _more(doc, len(unknown) - MAX_FINDINGS, "unknown source ids")
+
+
+def _quote_sources(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
+    """Yield the ``source`` of each survivor quote (one id, not a list), with its path."""
+    quotes = data.get("survivor_quotes")
+    for i, quote in enumerate(quotes if isinstance(quotes, list) else []):
+        if isinstance(quote, Mapping) and "source" in quote:
+            yield ("survivor_quotes", i, "source"), quote["source"]
+
+
+def _priority_refs(doc: Document, framework: Framework, hints: Hints) -> Iterator[Finding]:
+    """Check that each hand-set priority names a recommendation that exists, or a component."""
+    data = doc.data
+    recs = data.get("recommendations")
+    listed = recs if isinstance(recs, list) else []
+    own = {str(r.get("id")) for r in listed if isinstance(r, Mapping)}
+    library = {r.id for c in framework.components.values() for r in c.recommendations}
+    known = own | library
+    priorities = data.get("priorities")
+    for i, item in enumerate(priorities if isinstance(priorities, list) else []):
+        if isinstance(item, str) and item not in known:
+            msg = f"'{item}' is not the id of a recommendation in this profile or the framework"
+            yield doc.finding(("priorities", i), msg + hints.did_you_mean(item, sorted(own)))
+        elif isinstance(item, Mapping):
+            component = item.get("component")
+            if isinstance(component, str) and component not in framework.components:
+                msg = f"'{component}' is not a component of the framework"
+                msg += hints.did_you_mean(component, framework.components)
+                yield doc.finding(("priorities", i, "component"), msg)
 
 
 def _unknown_keys(
@@ -348,8 +378,10 @@ def profile_warnings(
         doc.finding(gap.path, gap.message, severity=_SEVERITY[gap.code], code=gap.code)
         for gap in evidence_gaps(profile, framework, stale_years)
     ]
+    out.extend(_legacy_findings(doc, profile))
+    out.extend(_placeholder_findings(doc))
     out += lookalikes.findings(doc)
-    used = {ref for _, ref in _source_refs(doc.data, ())}
+    used = {ref for _, ref in [*_source_refs(doc.data, ()), *_quote_sources(doc.data)]}
     for sid in profile.sources:
         if sid not in used:
             msg = "source is never cited"
@@ -357,6 +389,93 @@ def profile_warnings(
                 doc.finding(("sources", sid), msg, severity=Severity.WARNING, code="unused-source")
             )
     return out
+
+
+def _legacy_findings(doc: Document, profile: Profile) -> Iterator[Finding]:
+    """Warn about fields written before 0.3 that still work but address the wrong body."""
+    for legacy, functions in LEGACY_FUNCTIONS.items():
+        if getattr(profile.institutions, legacy) is not None:
+            msg = (
+                f"'{legacy}' stands for several functions ({', '.join(functions)}): name the "
+                "institution that holds each, so every step reaches the body with the power to act"
+            )
+            yield _warning(doc, ("institutions", legacy), msg, "legacy-function", of_key=True)
+    for i, rec in enumerate(profile.recommendations):
+        if rec.institution in LEGACY_FUNCTIONS:
+            covered = ", ".join(LEGACY_FUNCTIONS[rec.institution])
+            msg = f"'{rec.institution}' is no longer a function: use one of {covered}"
+            yield _warning(doc, ("recommendations", i, "institution"), msg, "legacy-function")
+        if rec.by is None:
+            msg = "say what made this recommendation (by: tip, court, treaty_body, "
+            msg += (
+                "un_special_rapporteur, greta, ngo, parliament, government or other) and its year"
+            )
+            yield _warning(doc, ("recommendations", i), msg, "recommendation-kind")
+        elif rec.by == "court" and rec.directed_to is None:
+            msg = "a court direction is addressed to whom the court directed: add directed_to"
+            yield _warning(doc, ("recommendations", i, "by"), msg, "recommendation-kind")
+    gsi = profile.anchors.gsi_government_response
+    if gsi.value is not None:
+        msg = "the free-text 'value' is no longer shown: give 'score' (0-100), not_rated or unknown"
+        yield _warning(doc, ("anchors", "gsi_government_response", "value"), msg, "legacy-gsi")
+
+
+def _placeholder_findings(doc: Document) -> Iterator[Finding]:
+    """Report placeholder text: by field, or once per section when a skeleton holds many.
+
+    A placeholder beside a value that is itself unknown (a skeleton's "No source has been checked
+    yet." next to ``level: unknown``) asserts nothing: it is an honest gap, counted as one, so a
+    fresh profile passes ``--strict``. Beside a known value it stands where evidence should be,
+    a claim without its facts: a warning, which ``--strict`` rejects.
+    """
+    by_kind: dict[tuple[Any, bool], list[KeyPath]] = {}
+    for path in placeholder_texts(doc.data):
+        section = path[0] if path else ""
+        by_kind.setdefault((section, _beside_unknown(doc.data, path)), []).append(path)
+    for (section, unresearched), paths in by_kind.items():
+        severity = Severity.DATA_GAP if unresearched else Severity.WARNING
+        if len(paths) > 3 and unresearched:
+            msg = (
+                f"{len(paths)} texts in '{section}' are placeholders beside unknown values: "
+                "nothing is asserted and briefs show them as not documented; write what the "
+                "sources say as you research them"
+            )
+            yield doc.finding(
+                (section,), msg, severity=severity, code="placeholder-text", of_key=True
+            )
+        elif len(paths) > 3:
+            msg = (
+                f"{len(paths)} texts in '{section}' are placeholders (e.g. 'Not yet researched.'): "
+                "write what the sources say, or 'No source checked documents it.'; briefs show "
+                "them as not documented"
+            )
+            yield doc.finding(
+                (section,), msg, severity=severity, code="placeholder-text", of_key=True
+            )
+        else:
+            for path in paths:
+                msg = (
+                    "placeholder text: write what the sources say; briefs show it as not documented"
+                )
+                yield doc.finding(path, msg, severity=severity, code="placeholder-text")
+
+
+def _beside_unknown(data: Any, path: KeyPath) -> bool:
+    """Whether the mapping holding ``path`` records its value (level, status...) as unknown."""
+    for key in path[:-1]:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int):
+            data = data[key]
+    if not isinstance(data, dict):
+        return False
+    return any(data.get(k) == UNKNOWN for k in ("level", "status", "value", "name"))
+
+
+def _warning(
+    doc: Document, path: KeyPath, message: str, code: str, *, of_key: bool = False
+) -> Finding:
+    return doc.finding(path, message, severity=Severity.WARNING, code=code, of_key=of_key)
 
 
 def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:

@@ -385,11 +385,21 @@ def test_hiding_a_bundled_countrys_evidence_never_improves_its_rank(
 
 
 def test_countries_the_evidence_cannot_separate_share_a_rank(
-    reports: dict[str, CountryReport],
+    bundled: dict[str, Profile], framework: Framework
 ) -> None:
-    # The UK (46.9) and the US (46.3) differ by less than one level on one part of aftercare
-    # (25 x 1.0 / 20.25 = 1.2 points): the data cannot order them, so they share a rank.
-    ranks = ranking(list(reports.values()))
+    # Rated as before issue 20 (residence and participation at 3), the US scores 46.3 against
+    # the UK's 46.9: less than one level on one part of aftercare (25 x 1.0 / 20.25 = 1.2
+    # points), so the data cannot order them and they share a rank.
+    generous = with_levels(bundled["united-states"], {"residence_return": 3, "participation": 3})
+    profiles = [generous if p.slug == "united-states" else p for p in bundled.values()]
+    ranks = ranking(analyse(profiles, framework))
     assert ranks["united-kingdom"] == ranks["united-states"] == 1
     assert ranks["thailand"] == 3
-    assert ranks["nigeria"] == ranks["india"] == 4
+
+
+def test_the_bundled_countries_rank_apart_once_the_us_ratings_match_their_descriptors(
+    reports: dict[str, CountryReport],
+) -> None:
+    ranks = ranking(list(reports.values()))
+    order = ["united-kingdom", "united-states", "thailand", "nigeria", "india"]
+    assert [ranks[slug] for slug in order] == [1, 2, 3, 4, 5]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from aftercare_report import catalog
 from aftercare_report.assess import assess
 from aftercare_report.findings import key_messages
-from aftercare_report.model import UNKNOWN, Framework, Horizon, Institution, Profile
+from aftercare_report.model import UNKNOWN, Framework, Function, Horizon, Profile
 from aftercare_report.recommend import HEADLINES, PRIORITIES, recommendations
 from aftercare_report.report import CountryReport, analyse
 
@@ -19,7 +19,7 @@ from .test_assess import COMPONENT_IDS, LEVELS, named, with_levels, with_risks
 
 FW = catalog.load_framework()
 FAST = settings(max_examples=50, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
-INSTITUTIONS = set(get_args(Institution))
+INSTITUTIONS = set(get_args(Function))
 
 level_maps = st.fixed_dictionaries({cid: st.sampled_from(LEVELS) for cid in COMPONENT_IDS})
 risk_maps = st.fixed_dictionaries(
