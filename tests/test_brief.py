@@ -67,7 +67,8 @@ def briefs() -> dict[str, str]:
     planned: list[Brief] = pipeline.plan(pipeline.analyse(project), project)
     tpl = templates(())
     return {
-        b.stem: render(tpl, b.template, b.context, inline_css=True, subject=b.stem) for b in planned
+        b.stem: render(tpl, b.kind + ".html", b.context, medium="screen", subject=b.stem)
+        for b in planned
     }
 
 
