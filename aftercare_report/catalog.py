@@ -10,10 +10,9 @@ import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aftercare_report import overlay, script_coverage
-from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
@@ -29,6 +28,9 @@ from aftercare_report.validation import (
     profile_warnings,
 )
 
+if TYPE_CHECKING:
+    from aftercare_report.assess import Assessment
+
 PROFILE_SUFFIXES = (".yaml", ".yml")
 RESERVED_SLUGS = frozenset({"comparative", "manifest"})
 """File names a build writes for itself: a profile called so would overwrite them."""
@@ -42,11 +44,13 @@ class Checked:
         profiles: The profiles that passed, in file-name order.
         findings: Every error and warning, sorted by file and line.
         files: How many files were read.
+        documents: The document each profile was read from (its lines, for later findings).
     """
 
     profiles: tuple[Profile, ...]
     findings: tuple[Finding, ...] = field(default=())
     files: int = 0
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -68,7 +72,12 @@ class Checked:
         kept = tuple(
             f for f in self.findings if f.severity is Severity.ERROR or f.code not in codes
         )
-        return Checked(self.profiles, kept, self.files)
+        return Checked(self.profiles, kept, self.files, self.documents)
+
+    def adding(self, findings: Sequence[Finding]) -> Checked:
+        """Return the result with more findings (a later step's), in reading order."""
+        merged = tuple(sorted_findings([*self.findings, *findings]))
+        return Checked(self.profiles, merged, self.files, self.documents)
 
 
 def load_framework(
@@ -171,17 +180,23 @@ def check_profiles(
     """
     files = profile_files(paths)
     loaded: dict[Path, Profile] = {}
+    documents: dict[Path, Document] = {}
     findings: list[Finding] = []
     for path in files:
-        profile, found = _check_one(path, framework, stale_years, language)
+        profile, doc, found = _check_one(path, framework, stale_years, language)
         findings.extend(found)
-        if profile is not None and not any(f.severity is Severity.ERROR for f in found):
-            loaded[path] = profile
+        if (
+            profile is not None
+            and doc is not None
+            and not any(f.severity is Severity.ERROR for f in found)
+        ):
+            loaded[path], documents[path] = profile, doc
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
     if fonts is not None:
         findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
-    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files))
+    docs = tuple(documents[path] for path in loaded)
+    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files), docs)
 
 
 def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
@@ -208,25 +223,25 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
 
 def _check_one(
     path: Path, framework: Framework, stale_years: int, language: str = "en"
-) -> tuple[Profile | None, list[Finding]]:
+) -> tuple[Profile | None, Document | None, list[Finding]]:
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
-        return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+        return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     try:
         doc = load_yaml(path)
     except InputError as exc:
-        return None, exc.findings
+        return None, None, exc.findings
     old = _old_format(doc)
     if old:
-        return None, [old]
+        return None, None, [old]
     origin = Origin(path.stem, path, doc.source)
     profile, findings = parse_model(doc, Profile, {"origin": origin})
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
-        return None, findings
+        return None, None, findings
     warnings = profile_warnings(doc, profile, framework, stale_years)
     notes = _language_notes(doc, profile, language)
-    return profile, [*warnings, *_anchor_warning(doc, profile, framework), *notes]
+    return profile, doc, [*warnings, *notes]
 
 
 def _language_notes(doc: Document, profile: Profile, language: str) -> list[Finding]:
@@ -270,16 +285,20 @@ def _old_format(doc: Document) -> Finding | None:
     return None
 
 
-def _anchor_warning(doc: Document, profile: Profile, framework: Framework) -> list[Finding]:
+def anchor_warning(doc: Document, a: Assessment) -> list[Finding]:
     """Warn when the index band and the TIP tier disagree strongly: a sign of missing evidence.
 
     A Tier 1 country in band D or E, or a Tier 3 country in band A or B, is how an index that
-    rewarded missing evidence would show itself.
+    rewarded missing evidence would show itself. Found after the assessment (see
+    :func:`pipeline.validate`), not while loading: a build assesses each profile once.
+
+    Args:
+        doc: The profile's document, for the line of its TIP tier.
+        a: The profile's assessment.
     """
-    a = assess(profile, framework)
     if not a.anchor_disagrees:
         return []
-    tier = profile.anchors.tip_tier
+    tier = a.profile.anchors.tip_tier
     msg = (
         f"band {a.index.band} disagrees with {tier.value} in the TIP report ({tier.year}); "
         "check the levels and the unknowns, which count as not met"

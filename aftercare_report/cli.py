@@ -155,16 +155,12 @@ def validate(
       aftercare-report validate profiles/thailand.yaml
       aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
-    from aftercare_report import catalog, console, fonts
+    from aftercare_report import console, fonts, pipeline
 
     project = _project(
         profiles=paths, framework=framework_path, stale_years=stale_years, language=language
     )
-    framework = catalog.load_framework(project.framework)
-    coverage = fonts.available(project)
-    checked = catalog.check_profiles(
-        project.profiles, framework, project.stale_years, project.language, fonts=coverage
-    )
+    checked = pipeline.validate(project, fonts=fonts.available(project))
     checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)

@@ -26,6 +26,7 @@ from aftercare_report.pdf import PdfVariant
 
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
     from aftercare_report.build import Brief
+    from aftercare_report.catalog import Checked
     from aftercare_report.i18n import Language
     from aftercare_report.report import CountryReport
 
@@ -114,6 +115,34 @@ def language(project: Project) -> Language:
     where = display_path(project.path) if project.path else "--language"
     translations.usable(chosen, folder, project.framework, where)
     return chosen
+
+
+def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
+    """Check the project's profiles as ``validate`` reports them, each assessed once.
+
+    Each file alone, then the set (one file per country), then the fonts, then what only the
+    assessment shows: an index band that contradicts the country's TIP tier.
+
+    Args:
+        project: Settings with command-line overrides applied.
+        fonts: What the available fonts cover; None checks no fonts.
+
+    Raises:
+        InputError: An invalid framework, or profile paths that do not exist.
+    """
+    from aftercare_report import catalog
+    from aftercare_report.assess import assess
+
+    framework = catalog.load_framework(project.framework)
+    checked = catalog.check_profiles(
+        project.profiles, framework, project.stale_years, project.language, fonts=fonts
+    )
+    later = [
+        finding
+        for doc, profile in zip(checked.documents, checked.profiles, strict=True)
+        for finding in catalog.anchor_warning(doc, assess(profile, framework))
+    ]
+    return checked.adding(later)
 
 
 def analyse(
