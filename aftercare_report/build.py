@@ -377,7 +377,7 @@ class _Making:
         return Task(
             _make_in_worker,
             (fmt.make, request),
-            f"the {fmt.name.upper()} of {brief.subject}",
+            f"the {fmt.label} brief of {brief.subject}",
             getattr(limits, fmt.seconds),
             f"[limits] {fmt.seconds}",
             f"{brief.stem}{fmt.suffix}",
@@ -457,7 +457,7 @@ def _check_inert(text: str, brief: Brief, fmt: Format, allow_scripts: bool) -> N
     if found:
         may = " ([security] allow_scripts = true in the project file allows scripts)"
         raise TemplateError(
-            f"active content in the {fmt.name.upper()} brief: "
+            f"active content in the {fmt.label} brief: "
             + "; ".join(found[:5])
             + ". Briefs are published: templates may not run scripts or load remote files"
             + (may if fmt.scripts else ""),

@@ -13,6 +13,7 @@ or mail links, whatever put them there.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -27,6 +28,7 @@ _ACTIVE = re.compile(r"([\\`*_\[\]<>|{}~&#])")
 tables, template syntax of static-site generators, strikethrough, entities, headings."""
 _LINE_START = re.compile(r"^(\s*)(?:([+\-])(?=\s|$)|(\d{1,9})([.)])(?=\s|$)|(=)(?==*$))")
 """What starts a list, a setext heading or an ordered list when a value begins a line."""
+_SPACE = re.compile(r"\s+")
 _TAGS = re.compile(r"(</?strong>|</?em>|%\(\w+\)s|%%)")
 """What a message keeps: its emphasis (as Markdown), its named placeholders and ``%%``."""
 _MARKS = {"<strong>": "**", "</strong>": "**", "<em>": "*", "</em>": "*"}
@@ -39,8 +41,8 @@ def escape(text: str) -> str:
 
     Every run of white space becomes one space, so a value never starts a block of its own.
     """
-    flat = " ".join(text.split())
-    escaped = _ACTIVE.sub(r"\\\1", flat)
+    flat = _SPACE.sub(" ", text)
+    escaped = _ACTIVE.sub(r"\\\1", flat).replace("{%", "{\\%")  # Liquid's tags start with {%
     return _LINE_START.sub(_line_start, escaped, count=1)
 
 
@@ -49,6 +51,16 @@ def _line_start(match: re.Match[str]) -> str:
     if digits:
         return f"{space}{digits}\\{mark}"
     return f"{space}\\{sign or equals}"
+
+
+def yaml_string(text: str) -> str:
+    """Return ``text`` as a double-quoted YAML string, for the front matter.
+
+    JSON's quoting is YAML's (1.2, and 1.1 for these escapes); the line and paragraph
+    separators and NEL, which YAML 1.1 reads as line breaks, are escaped as well.
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted.translate({0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"})
 
 
 def message(text: str) -> str:

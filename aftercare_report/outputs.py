@@ -125,6 +125,18 @@ FORMATS: dict[str, Format] = {
             prepare="aftercare_report.export:brief_json",
             default=True,
         ),
+        Format(
+            "md",
+            ".md",
+            "text/markdown",
+            "Markdown for static-site generators",
+            "template",
+            label="Markdown",
+            template=".md",
+            prepare="aftercare_report.markdown:published",
+            check="aftercare_report.markdown:problems",
+            scripts=True,
+        ),
     )
 }
 """Every output format, in the order ``--help`` lists them and a build reports them."""

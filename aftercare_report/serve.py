@@ -384,7 +384,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: HTTPStatus, mime: str, body: bytes, download: str = "") -> None:
         self.send_response(status)
-        charset = "; charset=utf-8" if mime.startswith("text/") or mime.endswith("json") else ""
+        charset = "; charset=utf-8" if mime.startswith("text/") or mime in _UTF8 else ""
         self.send_header("Content-Type", mime + charset)
         if download and mime not in _SHOWN:  # a browser would save it under the URL's name anyway
             self.send_header("Content-Disposition", f'attachment; filename="{download}"')
@@ -417,6 +417,8 @@ def served_page(built: str, generation: int) -> str:
     return built[:end] + script + built[end:] if end >= 0 else built + script
 
 
+_UTF8 = frozenset({"application/json"})
+"""Media types of text outside ``text/``, sent with their charset."""
 _SHOWN = frozenset({"text/html", "application/pdf", "application/json", "text/markdown"})
 """Media types a browser shows rather than saves."""
 

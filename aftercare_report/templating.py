@@ -453,6 +453,7 @@ def _environment(loader: jinja2.BaseLoader, markdown: bool) -> BoundedSandbox:
             gettext=_markdown_gettext, ngettext=_markdown_ngettext, pgettext=_markdown_pgettext
         )
         env.globals["link"] = _markdown_link
+        env.filters["yaml"] = _yaml
         for name in ("escape", "e", "forceescape"):
             env.filters[name] = _markdown_value
         env.filters.update(join=_markdown_join, replace=_markdown_replace)
@@ -494,6 +495,11 @@ def _markdown_pgettext(
     variables.setdefault("context", __string_ctx)
     text = __context.call(i18n_templates.pgettext, __string_ctx, __string, markdown=True)
     return _markdown_format(str(text), variables)
+
+
+def _yaml(value: Any) -> Markup:
+    """``{{ brief.title|yaml }}``: a value quoted for YAML front matter (not Markdown-escaped)."""
+    return Markup(markdown.yaml_string(str(value)))
 
 
 def _markdown_link(text: Any, url: Any) -> Markup:

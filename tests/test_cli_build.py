@@ -53,7 +53,9 @@ def test_compare_needs_two_countries(tmp_path: Path) -> None:
 def test_bad_format_is_a_usage_error(tmp_path: Path) -> None:
     result = invoke("build", "--format", "html,odt", "--out", str(tmp_path))
     assert result.exit_code == 2
-    assert "odt: choose from html, pdf, json, all" in result.stderr
+    from aftercare_report.outputs import FORMATS
+
+    assert f"odt: choose from {', '.join(FORMATS)}, all" in result.stderr
 
 
 def test_unknown_country_builds_nothing(tmp_path: Path) -> None:
