@@ -137,6 +137,20 @@ FORMATS: dict[str, Format] = {
             check="aftercare_report.markdown:problems",
             scripts=True,
         ),
+        Format(
+            "docx",
+            ".docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "a Word document, for partners to comment on",
+            "print",
+            label="Word",
+            template=".html",
+            prepare="aftercare_report.docx_render:request",
+            make="aftercare_report.docx_render:make_docx",
+            check="aftercare_report.inert:problems",
+            reusable=True,
+            cost=1.0,
+        ),
     )
 }
 """Every output format, in the order ``--help`` lists them and a build reports them."""

@@ -26,7 +26,7 @@ ALLOWED = {
     "watchfiles": {"serve"},
     "markdown_it": {"markdown"},
     "docx": {"docx_render"},
-    "PIL": {"docx_render"},
+    "PIL": {"svg_picture"},
 }
 
 
@@ -98,6 +98,7 @@ NOT_FORMATS = {
     ("cli", "json"),  # validate --format json: how findings are printed
     ("console", "json"),  # the same
     ("pdf_render", "html"),  # the <html> element
+    ("docx_render", "html"),  # the same
     ("templating", ".html"),  # how a template escapes is chosen by its suffix
     ("templating", ".md"),
 }
