@@ -144,16 +144,17 @@ for (const table of document.querySelectorAll('table')) {
   const box = table.closest('.scroll') || table.parentElement;  // a region may scroll sideways
   const spills = getComputedStyle(box).overflowX === 'visible'
     && table.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
-  if (spills) found.push('wider than its column: ' + (table.caption || table).textContent.trim().slice(0, 40));
+  const name = (e) => e.textContent.trim().slice(0, 40);
+  if (spills) found.push('wider than its column: ' + name(table.caption || table));
   for (const row of table.rows) {
     const cells = [...row.cells].filter(c => visible(c, table));
     for (const cell of cells) {
-      if (cell.scrollWidth > cell.clientWidth + 1) found.push('clipped: ' + cell.textContent.trim().slice(0, 40));
+      if (cell.scrollWidth > cell.clientWidth + 1) found.push('clipped: ' + name(cell));
     }
     for (let i = 1; i < cells.length; i++) {
       const a = cells[i - 1].getBoundingClientRect(), b = cells[i].getBoundingClientRect();
       const beside = Math.abs(a.top - b.top) < 1;  // cells of one line of a table
-      if (beside && b.left < a.right - 1) found.push('overlaps: ' + cells[i].textContent.trim().slice(0, 40));
+      if (beside && b.left < a.right - 1) found.push('overlaps: ' + name(cells[i]));
     }
   }
 }
