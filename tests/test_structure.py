@@ -63,6 +63,40 @@ def _graph() -> dict[str, set[str]]:
     return graph
 
 
+# The layers of docs/architecture.md, lowest first: a module imports only from its own layer
+# and those below (at run time; TYPE_CHECKING imports are documentation).
+LAYERS = [
+    ("base", "errors limits confine resources settings terms colours outputs"),
+    ("language", "i18n findings"),
+    (
+        "inputs",
+        "loading model validation evidence overlay catalog config project_file fonts "
+        "script_coverage schema translations",
+    ),
+    ("assessment", "assess recommend report export labels"),
+    ("contract", "context"),
+    (
+        "rendering",
+        "i18n_templates templating assets inert markdown pdf pdf_render svg_picture docx_render",
+    ),
+    ("building", "inputs manifest workers build pipeline serve"),
+    ("interface", "cli console scaffold __main__ __init__"),
+]
+
+
+def test_modules_import_only_from_their_layer_and_below() -> None:
+    level = {m: i for i, (_, names) in enumerate(LAYERS) for m in names.split()}
+    graph = _graph()
+    assert set(graph) == set(level), "every module belongs to one layer of docs/architecture.md"
+    upward = [
+        f"{m} ({LAYERS[level[m]][0]}) imports {d} ({LAYERS[level[d]][0]})"
+        for m, deps in sorted(graph.items())
+        for d in sorted(deps)
+        if level[d] > level[m]
+    ]
+    assert not upward, upward
+
+
 def test_no_import_cycles() -> None:
     graph = _graph()
     state: dict[str, int] = {}  # 1 visiting, 2 done
