@@ -455,7 +455,7 @@ def _templates(folders: tuple[Path, ...], project_root: Path | None) -> Template
 def _check_inert(text: str, brief: Brief, fmt: Format, allow_scripts: bool) -> None:
     found: list[str] = _function(fmt.check)(text, allow_scripts=allow_scripts)
     if found:
-        may = " ([security] allow_scripts = true in the project file allows scripts)"
+        may = f" (run with --allow allow_scripts to let scripts into {fmt.label} briefs)"
         raise TemplateError(
             f"active content in the {fmt.label} brief: "
             + "; ".join(found[:5])

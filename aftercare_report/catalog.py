@@ -7,6 +7,7 @@ This is the one place that turns paths into typed objects: everything downstream
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 RESERVED_SLUGS = frozenset({"comparative", "manifest"})
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+"""What Python makes of file-name bytes that are not UTF-8 (surrogate escapes)."""
 """File names a build writes for itself: a profile called so would overwrite them."""
 
 
@@ -226,6 +229,9 @@ def _check_one(
 ) -> tuple[Profile | None, Document | None, list[Finding]]:
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
+        return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+    if _NOT_UTF8.search(path.stem):  # bytes no UTF-8 text holds: no brief or JSON can bear them
+        msg = "the file name is not UTF-8 text, so no brief can bear it: rename the file"
         return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     try:
         doc = load_yaml(path)

@@ -6,11 +6,14 @@ WeasyPrint (about half a second).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +65,12 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+def _late_allow(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    """Collect ``--allow`` items given before or after the command name."""
+    meta = ctx.find_root().meta
+    meta["aftercare_report.allow"] = (*meta.get("aftercare_report.allow", ()), *value)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="aftercare-report")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
@@ -71,6 +80,15 @@ class _Group(click.Group):
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Project file (default: the nearest aftercare-report.toml upward from here).",
+)
+@click.option(
+    "--allow",
+    multiple=True,
+    metavar="SETTING",
+    callback=_late_allow,
+    expose_value=False,
+    help="Let the project file weaken protection: allow_scripts, or a limit raised to at most "
+    "a value (render_seconds=120); repeatable. Also read from AFTERCARE_REPORT_ALLOW.",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) -> None:
@@ -155,12 +173,21 @@ def validate(
       aftercare-report validate profiles/thailand.yaml
       aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
-    from aftercare_report import console, fonts, pipeline
+    import dataclasses
 
-    project = _project(
-        profiles=paths, framework=framework_path, stale_years=stale_years, language=language
-    )
+    from aftercare_report import catalog, console, fonts, pipeline
+    from aftercare_report.errors import InputError
+
+    try:
+        project = _project(
+            profiles=paths, framework=framework_path, stale_years=stale_years, language=language
+        )
+    except InputError as exc:  # the project file's problems, annotated like a profile's
+        console.print_findings(catalog.Checked((), tuple(exc.findings)), fmt, strict=strict)
+        sys.exit(1)
     checked = pipeline.validate(project, fonts=fonts.available(project))
+    # Settings that weaken protection are shown where they are set, so review sees a change.
+    checked = dataclasses.replace(checked, findings=(*project.review, *checked.findings))
     checked = checked.without(project.ignore | frozenset(ignore))
     console.print_findings(checked, fmt, strict=strict)
     failed = checked.errors or (strict and checked.warnings)
@@ -228,12 +255,18 @@ def _project(**overrides: Any) -> Project:
 
     root = click.get_current_context().find_root()
     if not isinstance(root.obj, config.Project):  # loaded once per command
-        root.obj = config.load_project(root.obj or config.find_config(Path.cwd()))
+        path = root.obj or config.find_config(Path.cwd())
+        root.obj = config.load_project(path, _allowed(root))
     return config.with_overrides(root.obj, **overrides)
 
 
 def _peers(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
     return tuple(p.strip() for p in value.split(",") if p.strip()) if value else None
+
+
+def _allowed(root: click.Context) -> tuple[str, ...]:
+    """The ``--allow`` items given before or after the command's name."""
+    return tuple(root.meta.get("aftercare_report.allow", ()))
 
 
 def _analyse(countries: Sequence[str], options: dict[str, Any]) -> tuple[CountryReport, ...]:
@@ -420,15 +453,36 @@ def _run_build(
     project = _project(**overrides)
     request = pipeline.BuildRequest(countries, country_briefs=country_briefs, **fields)
     quiet = click.get_current_context().find_root().params.get("quiet", False)
-    if quiet:  # rich is not even imported: a quiet no-op rebuild costs little more than --help
-        result = pipeline.build(project, request, pipeline.no_progress)
-    else:
-        from aftercare_report import console
+    with _cache_warnings():
+        if quiet:  # rich is not imported: a quiet no-op rebuild costs little more than --help
+            result = pipeline.build(project, request, pipeline.no_progress)
+        else:
+            from aftercare_report import console
 
-        result = pipeline.build(project, request, lambda n: console.progress("Building briefs", n))
-        console.print_written(result, last=request.name)
+            result = pipeline.build(project, request, partial(console.progress, "Building briefs"))
+            console.print_written(result, last=request.name)
     if open_result:
         _open(result, request.name if not country_briefs else None)
+
+
+@contextlib.contextmanager
+def _cache_warnings() -> Iterator[None]:
+    """Print each distinct warning about the build cache once, even if the build then fails.
+
+    An unusable manifest or seal key never stops a build: the build goes on without it.
+    """
+    from aftercare_report.manifest import CacheWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CacheWarning)
+        try:
+            yield
+        finally:
+            ours = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+            for other in (w for w in caught if not issubclass(w.category, CacheWarning)):
+                warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+            for message in dict.fromkeys(ours):
+                click.echo(f"warning: {errors_printable(message)}", err=True)
 
 
 def _open(result: BuildResult, prefer: str | None) -> None:
@@ -542,7 +596,8 @@ def serve(
     path = root.obj if isinstance(root.obj, Path) else config.find_config(Path.cwd())
 
     def load() -> Project:
-        return config.load_project(path, profiles=profile_dirs, templates=template_dirs)
+        allow = _allowed(root)
+        return config.load_project(path, allow, profiles=profile_dirs, templates=template_dirs)
 
     def report(line: str) -> None:
         click.echo("\n".join(errors_printable(part) for part in line.splitlines()), err=True)
@@ -820,6 +875,18 @@ def _add_late_config(group: click.Group) -> None:
                     is_eager=True,
                     callback=_late_config,
                     help="Project file (also accepted before the command).",
+                )
+            )
+            command.params.append(
+                click.Option(
+                    ["--allow", "late_allow"],
+                    multiple=True,
+                    metavar="SETTING",
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_late_allow,
+                    help="Let the project file weaken protection (also accepted before the "
+                    "command; see the README's threat model).",
                 )
             )
 

@@ -9,14 +9,16 @@ already compares the team's country with them. Nothing is overwritten unless ask
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from aftercare_report import confine
 from aftercare_report.config import CONFIG_NAME
-from aftercare_report.errors import UsageError, display_path
+from aftercare_report.errors import UNSAFE, UsageError, display_path, printable
 from aftercare_report.i18n import current
+from aftercare_report.limits import MAX_LINE
 from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
@@ -77,19 +79,21 @@ def profile_skeleton(
     """
     if not re.fullmatch(r"[A-Z]{3}", iso3):
         raise UsageError(f"{iso3!r}: the ISO3 code is three capital letters, e.g. KHM")
+    country = one_line_option(country, "COUNTRY")
+    region = one_line_option(region, "--region")
     lines = [
         "# yaml-language-server: $schema=../schema/profile.schema.json",
-        f"# A profile of survivor aftercare in {_one_line(country)}, started {today.isoformat()}.",
+        f"# A profile of survivor aftercare in {country}, started {today.isoformat()}.",
         "# Every part is `unknown` until a source documents it: replace each with what the sources",
         "# say, cite them under `sources`, and run `aftercare-report validate`.",
         "schema_version: 2",
-        f"country: {_quote(country)}",
+        f"country: {quoted(country)}",
         f"iso3: {iso3}",
-        f"region: {_quote(region)}",
+        f"region: {quoted(region)}",
         "roles: [origin, transit, destination]   # keep only those the sources show",
         f"as_of: {today.isoformat()}",
         "summary: >-",
-        f"  No evidence has been recorded in this profile of {_one_line(country)} yet.",
+        f"  No evidence has been recorded in this profile of {country} yet.",
         "institutions:   # the country's own names for who must act",
     ]
     for role in Institutions.model_fields:
@@ -132,21 +136,60 @@ def _one_line(text: str) -> str:
     return current().fill(" ".join(text.split()))
 
 
-def _quote(text: str) -> str:
-    return '"' + _one_line(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_new(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write a file the team will own, refusing to overwrite one unless ``force``.
+def one_line_option(text: str, option: str) -> str:
+    """A name given on the command line, as one line (runs of whitespace become one space).
 
     Raises:
-        UsageError: The file exists and ``force`` is not set.
+        UsageError: It is empty, longer than a one-line field may be, or holds control
+            characters (which no profile or project file accepts).
     """
-    if path.exists() and not force:
-        raise UsageError(f"{display_path(path)} already exists; use --force to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    line = " ".join(text.split())
+    if not line or len(line) > MAX_LINE or UNSAFE.search(line):
+        raise UsageError(
+            f"{option}: {printable(line[:60])!r}: give one line of at most {MAX_LINE} "
+            "characters, without control characters"
+        )
+    return line
+
+
+def quoted(text: str) -> str:
+    """``text`` as a double-quoted string that YAML and TOML read back exactly.
+
+    A JSON string is both: ``"`` and ``\\`` are escaped, and :func:`one_line_option` has kept
+    out the characters either format would need escaped otherwise.
+    """
+    return json.dumps(text, ensure_ascii=False)
+
+
+def write_new(
+    path: Path, text: str | bytes, *, force: bool = False, root: Path | None = None
+) -> Path:
+    """Write a file the team will own, refusing to overwrite one unless ``force``.
+
+    Nothing is written through a symlink, even with ``force`` (see :func:`confine.write_new`).
+
+    Args:
+        path: The file.
+        text: Its content.
+        force: Overwrite a regular file that is there.
+        root: The folder the user named (created if missing); no folder between it and the
+            file may be a symlink. By default the file's own folder.
+
+    Raises:
+        UsageError: The file exists and ``force`` is not set, or a symlink is in the way.
+    """
+    root = path.parent if root is None else root
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        return confine.write_new(root, path.relative_to(root), data, replace=force)
+    except FileExistsError:
+        raise UsageError(
+            f"{display_path(path)} already exists; use --force to overwrite it"
+        ) from None
+    except confine.Refused as exc:
+        raise UsageError(f"{display_path(path)}: not written: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{display_path(path)}: cannot write: {exc.strerror}") from None
 
 
 def copy_template(name: str, folder: Path, *, force: bool = False) -> Path:
@@ -157,12 +200,7 @@ def copy_template(name: str, folder: Path, *, force: bool = False) -> Path:
     """
     if name not in TEMPLATE_NAMES:
         raise UsageError(f"{name!r}: choose one of {', '.join(TEMPLATE_NAMES)}")
-    target = folder / name
-    if target.exists() and not force:
-        raise UsageError(f"{display_path(target)} already exists; use --force to overwrite it")
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(bundled("templates") / name, target)
-    return target
+    return write_new(folder / name, (bundled("templates") / name).read_bytes(), force=force)
 
 
 PROJECT_FILE = """\
@@ -227,6 +265,9 @@ jobs:
     env:
       # A pip requirement for the tool: a wheel you keep in the repository, or a git URL.
       AFTERCARE_REPORT: aftercare-report
+      # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from
+      # a repository variable a pull request cannot change (e.g. "render_seconds=120").
+      AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
     steps:
       - uses: actions/checkout@v4
         with:
@@ -285,24 +326,20 @@ def init_project(
     Raises:
         UsageError: A file exists and ``force`` is not set.
     """
-    written = [
-        write_new(
-            folder / CONFIG_NAME,
-            PROJECT_FILE.replace("{organisation}", _one_line(organisation).replace('"', "'")),
-            force=force,
-        ),
-        write_new(folder / "templates" / "country.html", OVERRIDE, force=force),
-        write_new(
-            folder / "schema" / "profile.schema.json",
-            profile_schema_json(framework) + "\n",
-            force=force,
-        ),
-        write_new(folder / ".github" / "workflows" / "briefs.yml", WORKFLOW, force=force),
-        write_new(folder / ".pre-commit-config.yaml", PRE_COMMIT, force=force),
+    project_file = PROJECT_FILE.replace(
+        '"{organisation}"', quoted(one_line_option(organisation, "--organisation"))
+    )
+    files = [
+        (Path(CONFIG_NAME), project_file),
+        (Path("templates", "country.html"), OVERRIDE),
+        (Path("schema", "profile.schema.json"), profile_schema_json(framework) + "\n"),
+        (Path(".github", "workflows", "briefs.yml"), WORKFLOW),
+        (Path(".pre-commit-config.yaml"), PRE_COMMIT),
     ]
-    (folder / "profiles").mkdir(exist_ok=True)
     if country:
         name, iso3, region = country
         text = profile_skeleton(framework, name, iso3, region, today)
-        written.append(write_new(folder / "profiles" / f"{slug_of(name)}.yaml", text, force=force))
+        files.append((Path("profiles", f"{slug_of(name)}.yaml"), text))
+    written = [write_new(folder / path, text, force=force, root=folder) for path, text in files]
+    (folder / "profiles").mkdir(exist_ok=True)
     return written

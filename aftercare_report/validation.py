@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from aftercare_report import lookalikes
 from aftercare_report.errors import Finding, Severity
 from aftercare_report.evidence import evidence_gaps
 from aftercare_report.findings import PLACEHOLDER
@@ -340,12 +341,14 @@ def profile_warnings(
         stale_years: Flag sources older than this many years before ``as_of``.
 
     Returns:
-        Warnings for unknown levels, unsourced claims, stale and unused sources.
+        Warnings for unknown levels, unsourced claims, stale and unused sources, and text that
+        reads differently from what it is (see :mod:`aftercare_report.lookalikes`).
     """
     out = [
         doc.finding(gap.path, gap.message, severity=_SEVERITY[gap.code], code=gap.code)
         for gap in evidence_gaps(profile, framework, stale_years)
     ]
+    out += lookalikes.findings(doc)
     used = {ref for _, ref in _source_refs(doc.data, ())}
     for sid in profile.sources:
         if sid not in used:

@@ -66,11 +66,11 @@ def _graph() -> dict[str, set[str]]:
 # The layers of docs/architecture.md, lowest first: a module imports only from its own layer
 # and those below (at run time; TYPE_CHECKING imports are documentation).
 LAYERS = [
-    ("base", "errors limits confine resources settings terms colours outputs"),
+    ("base", "errors limits confine resources settings terms colours outputs protection"),
     ("language", "i18n findings"),
     (
         "inputs",
-        "loading model validation evidence overlay catalog config project_file fonts "
+        "loading lookalikes model validation evidence overlay catalog config project_file fonts "
         "script_coverage schema translations",
     ),
     ("assessment", "assess recommend report export labels"),
