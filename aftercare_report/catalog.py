@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ from aftercare_report.errors import Finding, InputError, Severity, display_path,
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
 from aftercare_report.limits import DEFAULT_STALE_YEARS
-from aftercare_report.loading import Document, load_yaml
+from aftercare_report.loading import Document, load_yaml, parse_yaml
 from aftercare_report.model import Framework, Origin, Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.validation import (
@@ -47,12 +47,14 @@ class Checked:
         profiles: The profiles that passed, in file-name order.
         findings: Every error and warning, sorted by file and line.
         files: How many files were read.
+        bundled: The files read that ship with the tool, as findings name them.
         documents: The document each profile was read from (its lines, for later findings).
     """
 
     profiles: tuple[Profile, ...]
     findings: tuple[Finding, ...] = field(default=())
     files: int = 0
+    bundled: frozenset[str] = frozenset()
     documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
 
     @property
@@ -75,12 +77,40 @@ class Checked:
         kept = tuple(
             f for f in self.findings if f.severity is Severity.ERROR or f.code not in codes
         )
-        return Checked(self.profiles, kept, self.files, self.documents)
+        return replace(self, findings=kept)
 
     def adding(self, findings: Sequence[Finding]) -> Checked:
         """Return the result with more findings (a later step's), in reading order."""
-        merged = tuple(sorted_findings([*self.findings, *findings]))
-        return Checked(self.profiles, merged, self.files, self.documents)
+        return replace(self, findings=tuple(sorted_findings([*self.findings, *findings])))
+
+    def team_first(self, summarise_bundled: bool) -> tuple[Checked, Checked]:
+        """Split the findings into those to list, the team's own first, and those to summarise.
+
+        A team cannot act on the data gaps of the profiles shipped with the tool, and in a CI
+        log or a diff (GitHub shows about ten annotations a step) they would hide the team's
+        own. So when the bundled profiles are checked beside a team's, only their errors (which
+        stop every build) are listed, after the team's findings; their other findings are
+        summarised.
+
+        Args:
+            summarise_bundled: Summarise the bundled profiles' findings other than errors.
+
+        Returns:
+            What to list, and the bundled findings to summarise in one line (with the number of
+            bundled files; empty when nothing is summarised).
+        """
+        team_files = self.files - len(self.bundled)
+        listed = sorted(self.findings, key=lambda f: f.path in self.bundled)  # stable: by line
+        if not summarise_bundled or not self.bundled:
+            return replace(self, findings=tuple(listed)), Checked(())
+        shown = tuple(
+            f for f in listed if f.path not in self.bundled or f.severity is Severity.ERROR
+        )
+        hidden = tuple(f for f in listed if f not in shown)
+        return (
+            Checked(self.profiles, shown, team_files, self.bundled, self.documents),
+            Checked((), hidden, len(self.bundled), self.bundled),
+        )
 
 
 def load_framework(
@@ -140,22 +170,27 @@ def profile_files(paths: Sequence[Path]) -> list[Path]:
         paths: Files and folders; empty means the bundled profiles.
 
     Raises:
-        InputError: A path does not exist, or a folder holds no profile.
+        InputError: A path does not exist, or no profile is found at all (a folder without
+            profiles is fine beside folders with some).
     """
     found: list[Path] = []
     missing: list[Finding] = []
+    empty: list[Finding] = []
     for path in paths or [bundled("profiles")]:
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix in PROFILE_SUFFIXES)
             if not files:
-                missing.append(Finding(display_path(path), 0, 0, "", "no .yaml profiles here"))
+                msg = "no .yaml profiles here; start one with: aftercare-report new COUNTRY"
+                empty.append(Finding(display_path(path), 0, 0, "", msg, code="no-profiles"))
             found.extend(files)
         elif path.exists():
             found.append(path)
         else:
             missing.append(Finding(display_path(path), 0, 0, "", "no such file or folder"))
-    if missing:
-        raise InputError(missing)
+    # A team folder with no profile yet is fine beside others (a new project with the bundled
+    # profiles builds at once); only a run with no profile at all has nothing to do.
+    if missing or not found:
+        raise InputError(missing + empty)
     return list(dict.fromkeys(found))
 
 
@@ -188,18 +223,22 @@ def check_profiles(
     for path in files:
         profile, doc, found = _check_one(path, framework, stale_years, language)
         findings.extend(found)
-        if (
-            profile is not None
-            and doc is not None
-            and not any(f.severity is Severity.ERROR for f in found)
-        ):
-            loaded[path], documents[path] = profile, doc
+        if profile is None or doc is None or any(f.severity is Severity.ERROR for f in found):
+            continue
+        loaded[path], documents[path] = profile, doc
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
     if fonts is not None:
         findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
+    shipped = frozenset(display_path(p) for p in files if is_bundled(p))
     docs = tuple(documents[path] for path in loaded)
-    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files), docs)
+    ordered = tuple(sorted_findings(findings))
+    return Checked(tuple(loaded.values()), ordered, len(files), shipped, docs)
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether a profile file is one of those shipped with the tool."""
+    return path.resolve().is_relative_to(bundled("profiles").resolve())
 
 
 def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
@@ -208,13 +247,10 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
     A team that includes the bundled profiles and profiles one of those countries itself means
     its own version: comparing the two would put one country twice in a brief.
     """
-    shipped = bundled("profiles").resolve()
-    mine = {
-        p.iso3: path for path, p in loaded.items() if not path.resolve().is_relative_to(shipped)
-    }
+    mine = {p.iso3: path for path, p in loaded.items() if not is_bundled(path)}
     out = []
     for path, profile in list(loaded.items()):
-        if path.resolve().is_relative_to(shipped) and profile.iso3 in mine:
+        if is_bundled(path) and profile.iso3 in mine:
             del loaded[path]
             team = mine[profile.iso3]
             msg = f"replaces the bundled profile of {profile.country} ({profile.iso3})"
@@ -237,17 +273,40 @@ def _check_one(
         doc = load_yaml(path)
     except InputError as exc:
         return None, None, exc.findings
+    profile, found = _check_document(doc, framework, stale_years, language)
+    return profile, doc, found
+
+
+def check_text(
+    raw: bytes, path: Path, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+) -> tuple[Profile | None, list[Finding]]:
+    """Validate a profile's bytes as if read from ``path``: a file about to be written.
+
+    Returns:
+        The profile (None if invalid) and every finding, located in ``raw``.
+    """
+    try:
+        doc = parse_yaml(raw, path)
+    except InputError as exc:
+        return None, exc.findings
+    return _check_document(doc, framework, stale_years)
+
+
+def _check_document(
+    doc: Document, framework: Framework, stale_years: int, language: str = "en"
+) -> tuple[Profile | None, list[Finding]]:
+    path = doc.path
     old = _old_format(doc)
     if old:
-        return None, None, [old]
+        return None, [old]
     origin = Origin(path.stem, path, doc.source)
     profile, findings = parse_model(doc, Profile, {"origin": origin})
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
-        return None, None, findings
+        return None, findings
     warnings = profile_warnings(doc, profile, framework, stale_years)
     notes = _language_notes(doc, profile, language)
-    return profile, doc, [*warnings, *notes]
+    return profile, [*warnings, *notes]
 
 
 def _language_notes(doc: Document, profile: Profile, language: str) -> list[Finding]:
@@ -280,14 +339,16 @@ MIGRATION = (
     "this profile is in format 1; format 2 adds roles, institutions, instruments, anchors, "
     "measures, timeline, `counts` on key figures and six components (children, privacy, consent, "
     "timeliness, national_return, participation), and level 3 of accommodation, health and social "
-    "now needs support for 12 months or more. See 'Migrating profiles to format 2' in the README"
+    "now needs support for 12 months or more. aftercare-report migrate {path} rewrites it, "
+    "marking what needs your judgement (see CHANGELOG.md)"
 )
 
 
 def _old_format(doc: Document) -> Finding | None:
     """One clear message for a format-1 file instead of a wall of missing keys."""
     if doc.data.get("schema_version") == 1:
-        return doc.finding(("schema_version",), MIGRATION, code="old-format")
+        msg = MIGRATION.replace("{path}", doc.name)
+        return doc.finding(("schema_version",), msg, code="old-format")
     return None
 
 

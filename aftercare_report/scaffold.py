@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aftercare_report import confine
-from aftercare_report.config import CONFIG_NAME
-from aftercare_report.errors import UNSAFE, UsageError, display_path, printable
+from aftercare_report import ci_files, confine, countries
+from aftercare_report.catalog import profile_files
+from aftercare_report.config import CONFIG_NAME, Project
+from aftercare_report.errors import UNSAFE, InputError, UsageError, display_path, printable
 from aftercare_report.i18n import current
 from aftercare_report.limits import MAX_LINE
+from aftercare_report.loading import load_yaml
 from aftercare_report.model import STAGES, Framework, Institutions, KeyFigures, Measures
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.schema import profile_schema_json
@@ -36,21 +39,24 @@ class Paths:
         profiles: The bundled country profiles.
         framework: The bundled framework file.
         schema: The JSON Schema of profiles.
+        reference: The template reference: every block and context variable (templates.md).
     """
 
     templates: Path
     profiles: Path
     framework: Path
     schema: Path
+    reference: Path
 
 
 def paths() -> Paths:
-    """Return where the bundled templates, profiles, framework and schema are installed."""
+    """Return where the bundled templates, profiles, framework, schema and docs are installed."""
     return Paths(
         bundled("templates"),
         bundled("profiles"),
         DEFAULT_FRAMEWORK,
         bundled("schema") / "profile.schema.json",
+        bundled("docs") / "templates.md",
     )
 
 
@@ -99,8 +105,9 @@ def profile_skeleton(
     for role in Institutions.model_fields:
         lines.append(f"  {role}: {{name: unknown}}")
     lines += [
-        "instruments:    # the framework's instruments the country is bound by, e.g.:",
-        "  palermo: {since: unknown}",
+        "# The framework's instruments the country is bound by, each with the year and a source:",
+        f"# {_one_line(', '.join(framework.instruments))}.",
+        "instruments: {}",
         "laws: {}",
         "anchors:",
         "  tip_tier: {value: unknown}",
@@ -108,27 +115,29 @@ def profile_skeleton(
         "measures:       # in_place, partial, absent or unknown",
     ]
     for name in Measures.model_fields:
-        lines.append(f"  {name}: {{status: unknown, evidence: Not yet researched.}}")
+        lines.append(f"  {name}: {{status: unknown, evidence: {NOTHING_YET}}}")
     lines.append("timeline:       # where support stops for an adult survivor")
     for stage in STAGES:
-        lines.append(
-            f"  {stage}: {{status: unknown, duration: unknown, support: Not yet researched.}}"
-        )
+        lines.append(f"  {stage}: {{status: unknown, duration: unknown, support: {NOTHING_YET}}}")
     lines.append("components:")
     for cid, spec in framework.components.items():
         lines.append(f"  {cid}:   # {_one_line(spec.name)}; level 3: {_one_line(spec.levels[3])}")
         lines.append("    level: unknown")
-        lines.append("    evidence: No source has been checked yet.")
+        lines.append(f"    evidence: {NOTHING_YET}")
     lines.append("risk_factors:")
     for rid, risk in framework.risk_factors.items():
         lines.append(f"  {rid}:   # {_one_line(risk.name)}")
         lines.append("    status: unknown")
-        lines.append("    evidence: No source has been checked yet.")
+        lines.append(f"    evidence: {NOTHING_YET}")
     lines.append("key_figures:")
     for name in KeyFigures.model_fields:
-        lines.append(f"  {name}: {{value: unknown, counts: not yet researched}}")
+        lines.append(f"  {name}: {{value: unknown, counts: unknown}}")
     lines.append("sources: {}")
     return "\n".join(lines) + "\n"
+
+
+NOTHING_YET = "No source has been checked yet."
+"""The skeleton's one placeholder: a brief that quotes it still says something true."""
 
 
 def _one_line(text: str) -> str:
@@ -205,7 +214,8 @@ def copy_template(name: str, folder: Path, *, force: bool = False) -> Path:
 
 PROJECT_FILE = """\
 # aftercare-report project file: found upward from the working directory, like git.
-# Paths are relative to this file. See the README's "Customising briefs".
+# Paths are relative to this file. See the README's "Customising briefs". Every commented
+# line below is a working example: remove its "# " to use it.
 
 [project]
 # Your profiles first; "bundled" adds the profiles shipped with the tool, so briefs compare your
@@ -218,10 +228,11 @@ stale_years = 5
 
 [brand]
 organisation = "{organisation}"
-# logo = "logo.png"             # an image in the templates folder
+# logo = "logo.png"             # an image you put in templates/
 # primary = "#1f4e79"           # dark enough for white text (4.5:1)
-# accent = "#c0504d"
-# fonts = ["fonts/NotoSansKhmer-Regular.ttf"]   # font files in the templates folder,
+# accent = "#c0504d"            # visible on white (3:1)
+# paper = "letter"              # or "a4", the default
+# fonts = ["fonts/NotoSansKhmer-Regular.ttf"]   # font files you put in templates/fonts/,
 #                                              # embedded in every brief
 
 # [terms]                       # the words briefs use; change a term with all its forms
@@ -231,8 +242,11 @@ organisation = "{organisation}"
 # victim = "victim"             # the legal category
 # victims = "victims"
 # re_trafficking = "re-trafficking"
+
 # [terms.fr]                    # per language, for briefs in French (language = "fr")
+# survivor = "personne survivante"
 # survivors = "personnes survivantes"
+# survivor_attr = "personnes survivantes"   # French briefs write it after "aux": "services aux ..."
 
 # [validate]
 # ignore = ["stale-source"]     # codes of warnings or data gaps to leave out
@@ -241,7 +255,7 @@ organisation = "{organisation}"
 OVERRIDE = """\
 {#- Your changes to the country brief. This file extends the default and replaces one block;
     {{ super() }} keeps the default content of the block. The blocks and every variable are
-    listed in the tool's docs/templates.md (`aftercare-report paths` shows where it is). -#}
+    listed in the template reference, templates.md (`aftercare-report paths` shows where). -#}
 {% extends "default:country.html" %}
 
 {% block closing %}
@@ -250,55 +264,73 @@ OVERRIDE = """\
 {% endblock %}
 """
 
-WORKFLOW = """\
-# Validate profiles on every pull request and build the briefs; the briefs are an artifact.
-name: briefs
-on:
-  pull_request:
-  push:
-    branches: [main]
-permissions:
-  contents: read
-jobs:
-  briefs:
-    runs-on: ubuntu-latest
-    env:
-      # A pip requirement for the tool: a wheel you keep in the repository, or a git URL.
-      AFTERCARE_REPORT: aftercare-report
-      # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from
-      # a repository variable a pull request cannot change (e.g. "render_seconds=120").
-      AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          persist-credentials: false   # keep the token out of .git/config
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - run: >-
-          sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0
-          libharfbuzz-subset0 fontconfig fonts-noto-core
-      - run: pip install "$AFTERCARE_REPORT"
-      - run: aftercare-report validate --strict --format github
-      - run: aftercare-report build
-      - uses: actions/upload-artifact@v4
-        with:
-          name: briefs
-          path: briefs/
+PROFILES_README = """\
+# Your country profiles
+
+One YAML file per country: `aftercare-report new COUNTRY` starts one here (every part
+`unknown`, with the framework's wording as comments), `aftercare-report validate` checks them.
+Until there is one, briefs are built from the bundled profiles alone.
 """
 
-PRE_COMMIT = """\
-# pre-commit (https://pre-commit.com): validate profiles before each commit.
-repos:
-  - repo: local
-    hooks:
-      - id: aftercare-report-validate
-        name: aftercare-report validate
-        entry: aftercare-report validate --strict
-        language: system
-        files: ^profiles/.*\\.ya?ml$
-        pass_filenames: true
-"""
+
+@dataclass(frozen=True)
+class FirstProfile:
+    """The profile ``new`` or ``init --country`` starts: the country's name, ISO3 code, region."""
+
+    name: str
+    iso3: str
+    region: str
+
+
+def first_profile(
+    name: str,
+    iso3: str | None,
+    region: str | None,
+    project: Project,
+    *,
+    choose: Callable[[countries.AmbiguousCountry], countries.Country],
+) -> FirstProfile:
+    """Find a new profile's country, ISO3 code and region from its name, or take them as given.
+
+    Args:
+        name: The country's name, in English or the project's language, or an ISO code.
+        iso3: A code given with ``--iso3``: the name is then kept as written (the code may be
+            one ISO does not assign, such as XKX for Kosovo).
+        region: A region given with ``--region``; by default, see :func:`countries.region`.
+        project: The project, for its language and the regions its profiles already use.
+        choose: Picks one of several countries a name fits, or raises the error it is given.
+
+    Raises:
+        UsageError: The name is no country's.
+    """
+    if iso3:
+        known = countries.by_code(iso3)
+        country = countries.Country(known.alpha2 if known else "", iso3.upper(), name)
+    else:
+        try:
+            country = countries.find(name, project.language)
+        except countries.AmbiguousCountry as exc:
+            country = choose(exc)
+    if region is None:
+        region = countries.region(country, project.language, _regions_in_play(project))
+    return FirstProfile(country.name, country.iso3, region)
+
+
+def _regions_in_play(project: Project) -> list[tuple[str, str]]:
+    """(ISO3, region) of the profiles the project already has: a new one takes their names."""
+    found = []
+    try:
+        files = profile_files(project.profiles)
+    except InputError:
+        return []
+    for path in files:
+        try:
+            data = load_yaml(path).data
+        except InputError:
+            continue  # a broken profile is validate's business, not new's
+        if isinstance(data.get("iso3"), str) and isinstance(data.get("region"), str):
+            found.append((data["iso3"], data["region"]))
+    return found
 
 
 def init_project(
@@ -306,40 +338,65 @@ def init_project(
     framework: Framework,
     *,
     organisation: str,
-    country: tuple[str, str, str] | None,
+    country: FirstProfile | None,
     today: dt.date,
+    tool_source: str | None = None,
     force: bool = False,
 ) -> list[Path]:
-    """Create a team project that validates and builds at once.
+    """Create a team project that validates and builds at once, in CI too.
 
     Args:
         folder: Where to create it (created if missing).
         framework: The framework, for the profile skeleton and the schema.
         organisation: Who publishes the briefs.
-        country: (name, ISO3, region) of a first profile to start, or None.
+        country: A first profile to start, or None.
         today: The date for the profile skeleton.
+        tool_source: A URL at one version of the tool for CI and hooks to install, or None
+            for the running tool's wheel, put in ``tools/``.
         force: Overwrite files that exist.
 
     Returns:
         The files written.
 
     Raises:
-        UsageError: A file exists and ``force`` is not set.
+        UsageError: A file exists and ``force`` is not set (then nothing is written), or the
+            tool source could change.
     """
-    project_file = PROJECT_FILE.replace(
-        '"{organisation}"', quoted(one_line_option(organisation, "--organisation"))
-    )
-    files = [
-        (Path(CONFIG_NAME), project_file),
-        (Path("templates", "country.html"), OVERRIDE),
-        (Path("schema", "profile.schema.json"), profile_schema_json(framework) + "\n"),
-        (Path(".github", "workflows", "briefs.yml"), WORKFLOW),
-        (Path(".pre-commit-config.yaml"), PRE_COMMIT),
-    ]
+    out = "briefs"
+    files: dict[str, str | bytes] = {
+        CONFIG_NAME: PROJECT_FILE.replace(
+            '"{organisation}"', quoted(one_line_option(organisation, "--organisation"))
+        ),
+        "templates/country.html": OVERRIDE,
+        "schema/profile.schema.json": profile_schema_json(framework) + "\n",
+        "profiles/README.md": PROFILES_README,
+        ".gitignore": ci_files.GITIGNORE.replace("{out}", out),
+        ".pre-commit-config.yaml": ci_files.PRE_COMMIT,
+    }
     if country:
-        name, iso3, region = country
-        text = profile_skeleton(framework, name, iso3, region, today)
-        files.append((Path("profiles", f"{slug_of(name)}.yaml"), text))
-    written = [write_new(folder / path, text, force=force, root=folder) for path, text in files]
-    (folder / "profiles").mkdir(exist_ok=True)
-    return written
+        text = profile_skeleton(framework, country.name, country.iso3, country.region, today)
+        files[f"profiles/{slug_of(country.name)}.yaml"] = text
+    planned = [*files, ".github/workflows/briefs.yml", *ci_files.tool_files(tool_source)]
+    existing = [folder / name for name in planned if (folder / name).exists()]
+    if existing and not force:
+        first, more = display_path(existing[0]), len(existing) - 1
+        if not more:
+            raise UsageError(f"{first} already exists; use --force to overwrite it")
+        raise UsageError(
+            f"{first} and {more} more files init writes already exist; "
+            "use --force to overwrite them"
+        )
+    source, pinned = ci_files.pin_tool(tool_source)
+    files.update(pinned)
+    files[".github/workflows/briefs.yml"] = ci_files.workflow(source, out)
+    return [write_new(folder / name, text, force=True, root=folder) for name, text in files.items()]
+
+
+def pin_tools(folder: Path, tool_source: str | None = None) -> list[Path]:
+    """Rewrite only ``tools/``: pin the running tool (or ``tool_source``) for CI and hooks.
+
+    How a team upgrades the version its CI installs; the other files ``init`` wrote are the
+    team's and stay as they are.
+    """
+    _, files = ci_files.pin_tool(tool_source)
+    return [write_new(folder / name, text, force=True, root=folder) for name, text in files.items()]

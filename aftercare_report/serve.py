@@ -337,11 +337,17 @@ class _Server6(_Server):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Answers GET for the index, the briefs, the reload script and the event stream."""
+    """Answers GET and HEAD for the index, the briefs, the reload script and the event stream."""
 
     preview: Preview
     hosts: frozenset[str]
     server_version = "aftercare-report-serve"
+    head_only = False
+
+    def do_HEAD(self) -> None:
+        """Answer HEAD as GET would, headers only: link checkers ask with HEAD."""
+        self.head_only = True
+        self.do_GET()
 
     def do_GET(self) -> None:
         """Route a GET request."""
@@ -406,6 +412,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if self.head_only:
+            return
         try:
             while not self.preview.closing:
                 latest = self.preview.wait(since, _KEEPALIVE)
@@ -429,7 +437,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head_only:
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep the terminal for builds and errors, not one line per request."""

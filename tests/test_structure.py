@@ -71,7 +71,7 @@ LAYERS = [
     (
         "inputs",
         "loading lookalikes model validation evidence overlay catalog config project_file fonts "
-        "script_coverage schema translations",
+        "script_coverage schema translations countries",
     ),
     ("assessment", "assess recommend report export labels"),
     ("contract", "context"),
@@ -80,7 +80,7 @@ LAYERS = [
         "i18n_templates templating assets inert markdown pdf pdf_render svg_picture docx_render",
     ),
     ("building", "inputs manifest workers build pipeline serve"),
-    ("interface", "cli console scaffold __main__ __init__"),
+    ("interface", "cli console scaffold migrate ci_files wheel __main__ __init__"),
 ]
 
 
