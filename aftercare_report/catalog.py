@@ -11,10 +11,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aftercare_report import canonical, overlay, script_coverage
-from aftercare_report.assess import assess
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
@@ -29,6 +28,9 @@ from aftercare_report.validation import (
     parse_model,
     profile_warnings,
 )
+
+if TYPE_CHECKING:
+    from aftercare_report.assess import Assessment
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 RESERVED_SLUGS = frozenset({"comparative", "manifest"})
@@ -46,12 +48,14 @@ class Checked:
         findings: Every error and warning, sorted by file and line.
         files: How many files were read.
         bundled: The files read that ship with the tool, as findings name them.
+        documents: The document each profile was read from (its lines, for later findings).
     """
 
     profiles: tuple[Profile, ...]
     findings: tuple[Finding, ...] = field(default=())
     files: int = 0
     bundled: frozenset[str] = frozenset()
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -73,7 +77,11 @@ class Checked:
         kept = tuple(
             f for f in self.findings if f.severity is Severity.ERROR or f.code not in codes
         )
-        return Checked(self.profiles, kept, self.files, self.bundled)
+        return replace(self, findings=kept)
+
+    def adding(self, findings: Sequence[Finding]) -> Checked:
+        """Return the result with more findings (a later step's), in reading order."""
+        return replace(self, findings=tuple(sorted_findings([*self.findings, *findings])))
 
     def team_first(self, summarise_bundled: bool) -> tuple[Checked, Checked]:
         """Split the findings into those to list, the team's own first, and those to summarise.
@@ -100,7 +108,7 @@ class Checked:
         )
         hidden = tuple(f for f in listed if f not in shown)
         return (
-            Checked(self.profiles, shown, team_files, self.bundled),
+            Checked(self.profiles, shown, team_files, self.bundled, self.documents),
             Checked((), hidden, len(self.bundled), self.bundled),
         )
 
@@ -213,19 +221,23 @@ def check_profiles(
     """
     files = profile_files(paths)
     loaded: dict[Path, Profile] = {}
+    documents: dict[Path, Document] = {}
     findings: list[Finding] = []
     rules = canonical.bundled_rules().with_team_hosts(copy_hosts or {})
     for path in files:
-        profile, found = _check_one(path, framework, stale_years, language, rules)
+        profile, doc, found = _check_one(path, framework, stale_years, language, rules)
         findings.extend(found)
-        if profile is not None and not any(f.severity is Severity.ERROR for f in found):
-            loaded[path] = profile
+        if profile is None or doc is None or any(f.severity is Severity.ERROR for f in found):
+            continue
+        loaded[path], documents[path] = profile, doc
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
     if fonts is not None:
         findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
     shipped = frozenset(display_path(p) for p in files if is_bundled(p))
-    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files), shipped)
+    docs = tuple(documents[path] for path in loaded)
+    ordered = tuple(sorted_findings(findings))
+    return Checked(tuple(loaded.values()), ordered, len(files), shipped, docs)
 
 
 def is_bundled(path: Path) -> bool:
@@ -258,18 +270,19 @@ def _check_one(
     stale_years: int,
     language: str = "en",
     rules: canonical.Rules | None = None,
-) -> tuple[Profile | None, list[Finding]]:
+) -> tuple[Profile | None, Document | None, list[Finding]]:
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
-        return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+        return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     if _NOT_UTF8.search(path.stem):  # bytes no UTF-8 text holds: no brief or JSON can bear them
         msg = "the file name is not UTF-8 text, so no brief can bear it: rename the file"
-        return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+        return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     try:
         doc = load_yaml(path)
     except InputError as exc:
-        return None, exc.findings
-    return _check_document(doc, framework, stale_years, language, rules)
+        return None, None, exc.findings
+    profile, found = _check_document(doc, framework, stale_years, language, rules)
+    return profile, doc, found
 
 
 def check_text(
@@ -306,7 +319,7 @@ def _check_document(
     warnings = profile_warnings(doc, profile, framework, stale_years)
     warnings += canonical.copy_warnings(doc, rules or canonical.bundled_rules())
     notes = _language_notes(doc, profile, language)
-    return profile, [*warnings, *_anchor_warning(doc, profile, framework), *notes]
+    return profile, [*warnings, *notes]
 
 
 def _language_notes(doc: Document, profile: Profile, language: str) -> list[Finding]:
@@ -352,16 +365,20 @@ def _old_format(doc: Document) -> Finding | None:
     return None
 
 
-def _anchor_warning(doc: Document, profile: Profile, framework: Framework) -> list[Finding]:
+def anchor_warning(doc: Document, a: Assessment) -> list[Finding]:
     """Warn when the index band and the TIP tier disagree strongly: a sign of missing evidence.
 
     A Tier 1 country in band D or E, or a Tier 3 country in band A or B, is how an index that
-    rewarded missing evidence would show itself.
+    rewarded missing evidence would show itself. Found after the assessment (see
+    :func:`pipeline.validate`), not while loading: a build assesses each profile once.
+
+    Args:
+        doc: The profile's document, for the line of its TIP tier.
+        a: The profile's assessment.
     """
-    a = assess(profile, framework)
     if not a.anchor_disagrees:
         return []
-    tier = profile.anchors.tip_tier
+    tier = a.profile.anchors.tip_tier
     msg = (
         f"band {a.index.band} disagrees with {tier.value} in the TIP report ({tier.year}); "
         "check the levels and the unknowns, which count as not met"

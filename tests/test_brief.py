@@ -67,7 +67,8 @@ def briefs() -> dict[str, str]:
     planned: list[Brief] = pipeline.plan(pipeline.analyse(project), project)
     tpl = templates(())
     return {
-        b.stem: render(tpl, b.template, b.context, inline_css=True, subject=b.stem) for b in planned
+        b.stem: render(tpl, b.kind + ".html", b.context, medium="screen", subject=b.stem)
+        for b in planned
     }
 
 
@@ -117,7 +118,7 @@ def test_the_timeline_lists_every_stage_with_a_duration_or_unknown(
         "3 years and beyond",
     ]
     assert len(rows) == len(STAGES)
-    cells = re.findall(r"</td>\s*<td>([^<]*)</td>", table)
+    cells = re.findall(r"</td>\s*<td[^>]*>([^<]*)</td>", table)
     assert len(cells) == len(STAGES) and all(cell.strip() for cell in cells), cells
 
 
