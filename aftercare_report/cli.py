@@ -161,7 +161,8 @@ def _language(func: Callable[..., Any]) -> Callable[..., Any]:
         "--language",
         metavar="CODE",
         shell_complete=_complete_languages,
-        help="Language of the briefs: en, fr, es, or one the project translates "
+        help="Language of the briefs: en, fr, es, or one the project translates; several, "
+        "e.g. fr,en, build each into out/<lang>/ (other commands write in the first) "
         "[default: the project's, or en].",
     )(func)
 
@@ -620,6 +621,7 @@ def compare(countries: tuple[str, ...], open_result: bool, **options: Any) -> No
     help="Profile file or folder (repeatable). Default: the project's or the bundled ones.",
 )
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
+@_language
 def serve(
     host: str,
     port: int,
@@ -627,6 +629,7 @@ def serve(
     template_dirs: tuple[Path, ...],
     profile_dirs: tuple[Path, ...],
     jobs: int,
+    language: str | None,
 ) -> None:
     """Preview the briefs in a browser; rebuild and reload on every change.
 
@@ -634,11 +637,14 @@ def serve(
     each brief in every format (PDF, Word... are made when their link is opened, unless
     --format makes them with every rebuild), and watches the profiles, templates, framework and
     project file. Open pages reload after each build; a failed build shows its error in the page.
+    Several languages (the project's, or --language fr,en) are served side by side, each with
+    its index, and each brief links to itself in the others.
 
     \b
     Examples:
       aftercare-report serve                     # then open http://127.0.0.1:8000/
       aftercare-report serve --port 8080 --templates my-templates/
+      aftercare-report serve --language fr,en
     """
     from aftercare_report import config
     from aftercare_report import serve as serving
@@ -654,7 +660,9 @@ def serve(
 
     def load() -> Project:
         allow = _allowed(root)
-        return config.load_project(path, allow, profiles=profile_dirs, templates=template_dirs)
+        return config.load_project(
+            path, allow, profiles=profile_dirs, templates=template_dirs, language=language
+        )
 
     def report(line: str) -> None:
         click.echo("\n".join(errors_printable(part) for part in line.splitlines()), err=True)

@@ -18,9 +18,10 @@ from aftercare_report import __version__, findings
 from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
 from aftercare_report.export import ranking
-from aftercare_report.i18n import N_, _, current, pgettext
+from aftercare_report.i18n import N_, _, current, native_name, pgettext
 from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS, ROLE_LABELS
 from aftercare_report.model import STAGES, Framework, Institution, KeyFigure, Profile
+from aftercare_report.outputs import PREVIEW
 from aftercare_report.recommend import Recommendation
 from aftercare_report.report import CountryReport, conclusion
 
@@ -74,6 +75,24 @@ class Note:
     year: int
     url: str
     lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The brief in one of the languages it is published in, for the language switch.
+
+    Attributes:
+        lang: Language code (``fr``).
+        name: The language's name in itself (``Français``), shown in the switch.
+        href: Link to the web page of the brief in that language, relative to this one
+            (``../fr/thailand.html``).
+        current: Whether it is this brief's language.
+    """
+
+    lang: str
+    name: str
+    href: str
+    current: bool
 
 
 @dataclass(frozen=True)
@@ -516,6 +535,9 @@ class BriefContext:
         method: The method section of the annex.
         generator: Tool name and version, for the colophon.
         stylesheets: CSS file names the templates link (resolved in the template folders).
+        translations: Every language the brief is published in, this one included, in the
+            project's order (empty when it is published in one language): the web page links
+            them with ``hreflang`` and shows a language switch.
     """
 
     kind: str
@@ -531,6 +553,7 @@ class BriefContext:
     method: MethodView
     generator: str = f"aftercare-report {__version__}"
     stylesheets: tuple[str, ...] = field(default=("brief.css",))
+    translations: tuple[Translation, ...] = ()
 
 
 class _Notes:
@@ -620,6 +643,18 @@ def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> Brief
         comparison=_comparison(reports, views),
         notes=tuple(notes.notes),
         method=_method(framework),
+    )
+
+
+def translations(stem: str, languages: Sequence[str]) -> tuple[Translation, ...]:
+    """The language switch of the brief ``stem`` published in ``languages`` (see ``Translation``).
+
+    Each language's briefs are in a folder named by its code, side by side.
+    """
+    here = current().code
+    return tuple(
+        Translation(code, native_name(code), f"../{code}/{stem}{PREVIEW.suffix}", code == here)
+        for code in languages
     )
 
 

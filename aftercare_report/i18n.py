@@ -429,6 +429,16 @@ def resolve(code: str, terms: Mapping[str, Mapping[str, str]], folder: Path | No
     return Language(code, catalogs, forms)
 
 
+def native_name(code: str) -> str:
+    """A language's name in that language, as a language switch shows it (``Français``)."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = _locale(code)
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
 def known_locale(code: str) -> bool:
     """Whether Babel has locale data (names, dates, plural rules) for ``code``."""
     try:

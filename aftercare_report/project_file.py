@@ -24,6 +24,7 @@ from aftercare_report.fonts import FAMILY, FontError, font_stack
 from aftercare_report.fonts import load as load_font
 from aftercare_report.limits import (
     DEFAULT_STALE_YEARS,
+    MAX_LANGUAGES,
     MAX_LINE,
     MAX_TEAM_FONTS,
     MAX_TERMS,
@@ -61,6 +62,13 @@ class ProjectSection(_Section):
     framework: _Path | None = Field(default=None, description="A framework YAML of your own.")
     out: _Path = Field(default="out", description="Output folder.")
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")], ...] = Field(
+        default=(),
+        strict=False,
+        max_length=MAX_LANGUAGES,
+        description="Languages to build, each into out/<lang>/; the first is the project's "
+        "language ([terms] is its). Instead of language.",
+    )
     stale_years: int = Field(default=DEFAULT_STALE_YEARS, ge=0, le=100)
 
 
@@ -168,7 +176,9 @@ def _project(
         templates=tuple(base / t for t in project.templates),
         framework=base / project.framework if project.framework else None,
         out=base / project.out,
-        language=project.language,
+        language=_languages(data)[0],
+        languages=_languages(data) if len(_languages(data)) > 1 else (),
+        published=_languages(data) if len(_languages(data)) > 1 else (),
         stale_years=project.stale_years,
         brand=Brand(**brand),
         terms=_terms_by_language(data),
@@ -242,6 +252,7 @@ def parse(path: Path, allowed: Allowance | None = None) -> Project:
     refused, review = _protection(name, lines, data, allowed)
     findings = [
         *_unknown_terms(name, lines, data, hints),
+        *_language_settings(name, lines, data),
         *_outside(name, lines, path.parent, data),
         *_brand_colours(name, lines, data),
         *refused,
@@ -294,12 +305,36 @@ def _brand_colours(name: str, lines: dict[str, int], data: ConfigFile) -> list[F
     return out
 
 
+def _languages(data: ConfigFile) -> tuple[str, ...]:
+    """The project's languages, its own (``[terms]``'s) first."""
+    return data.project.languages or (data.project.language,)
+
+
+def _language_settings(name: str, lines: dict[str, int], data: ConfigFile) -> list[Finding]:
+    """``languages`` names each language once and agrees with ``language`` if both are set."""
+    project, line = data.project, lines.get("languages", 0)
+    codes = project.languages
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    out = []
+    if twice:
+        msg = f"{', '.join(twice)} is listed twice"
+        out.append(Finding(name, line, 1 if line else 0, "project.languages", msg))
+    if codes and "language" in project.model_fields_set and project.language != codes[0]:
+        msg = (
+            f"{project.language!r} is not the first of languages: the first of languages is the "
+            "project's language, so leave language out"
+        )
+        at = lines.get("language", 0)
+        out.append(Finding(name, at, 1 if at else 0, "project.language", msg))
+    return out
+
+
 def _terms_by_language(data: ConfigFile) -> dict[str, dict[str, str]]:
     """The forms each language's briefs use: ``[terms]`` is the project's language."""
     out: dict[str, dict[str, str]] = {}
     plain = {k: v for k, v in data.terms.items() if isinstance(v, str)}
     if plain:
-        out[data.project.language] = terminology.normalise(plain)
+        out[_languages(data)[0]] = terminology.normalise(plain)
     for key, value in data.terms.items():
         if isinstance(value, dict):
             out[key] = {**out.get(key, {}), **terminology.normalise(value)}

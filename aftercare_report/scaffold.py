@@ -234,6 +234,7 @@ profiles = ["profiles", "bundled"]
 templates = ["templates"]       # searched before the defaults
 out = "briefs"
 language = "en"
+# languages = ["en", "fr"]      # every brief in each, into briefs/<lang>/ (the first: language)
 stale_years = 5
 
 [brand]

@@ -84,7 +84,13 @@ class Project:
         templates: Template folders, searched before the bundled ones.
         framework: Framework file, or None for the bundled one.
         out: Output folder.
-        language: Language code.
+        language: Language code: the project's, or the first of ``languages``.
+        languages: Every language to build, ``language`` first (``[project] languages``, or
+            ``--language fr,en``); empty means ``language`` alone.
+        published: The languages briefs are published in side by side, each in
+            ``out/<lang>/`` and linked to the others: the project's and the run's, when either
+            has several (a run of one language of a bilingual project writes into its folder).
+            Empty: one language, written into ``out`` itself.
         stale_years: Sources this many years older than ``as_of`` are flagged.
         brand: The brand.
         terms: The team's terms by language code, each a mapping of forms (only those changed).
@@ -103,6 +109,8 @@ class Project:
     framework: Path | None = None
     out: Path = Path("out")
     language: str = "en"
+    languages: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
     stale_years: int = DEFAULT_STALE_YEARS
     brand: Brand = field(default_factory=Brand)
     terms: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -111,6 +119,15 @@ class Project:
     limits: Limits = field(default_factory=Limits)
     allow_scripts: bool = False
     review: tuple[Finding, ...] = ()
+
+    @property
+    def every_language(self) -> tuple[str, ...]:
+        """The languages to build, the project's (or the run's first) first."""
+        return self.languages or (self.language,)
+
+    def out_for(self, language: str) -> Path:
+        """The folder the briefs in ``language`` are written to."""
+        return self.out / language if self.published else self.out
 
     @property
     def root(self) -> Path | None:

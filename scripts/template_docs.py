@@ -37,6 +37,7 @@ ORDER = [
     context.LawView,
     context.InstitutionView,
     context.Note,
+    context.Translation,
     context.Comparison,
     context.TimelineRow,
     context.FigureRow,

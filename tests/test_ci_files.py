@@ -196,6 +196,6 @@ def test_every_commented_example_works_uncommented(
     assert checked.exit_code == 0, checked.output
     built = run("build", "thailand", "--format", "html", "--language", "fr")
     assert built.exit_code == 0, built.output
-    brief = (folder / "briefs" / "thailand.html").read_text()
+    brief = (folder / "briefs" / "fr" / "thailand.html").read_text()  # languages = [en, fr]
     assert "Prepared by our team with the survivor advisory group." in brief
     assert "personnes survivantes" in brief

@@ -178,7 +178,7 @@ def test_pipeline_reads_the_build_in_one_function() -> None:
 
     source = Path(pipeline.__file__).read_text()
     body = source[source.index("def build(") :]
-    steps = ["analyse(", "plan(", "make.shard(", "make.build("]
+    steps = ["load(", "assessed(", "plan(", "make.shard(", "make.build("]
     positions = [body.index(step) for step in steps]
     assert positions == sorted(positions), "the build steps appear in pipeline order"
 
