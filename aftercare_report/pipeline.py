@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
-from aftercare_report.errors import UsageError, display_path
+from aftercare_report.errors import BuildError, UsageError, display_path
 from aftercare_report.fonts import Coverage, available
 from aftercare_report.outputs import DEFAULT_FORMATS, BuildResult, Written
 from aftercare_report.pdf import PdfVariant
@@ -300,6 +300,9 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         TemplateError: A template failed (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
+    warned = _warnings(project)
+    if request.strict and warned:
+        raise BuildError("warnings are errors with --strict: " + "; ".join(warned))
     runs = [in_language(project, code) for code in project.every_language]
     digests = [_digest(run, request) for run in runs]
     done = [
@@ -307,7 +310,7 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         for run, d in zip(runs, digests, strict=True)
     ]
     if all(done):
-        return _joined(r for r in done if r)  # nothing read, rendered or started
+        return _joined((r for r in done if r), warned)  # nothing read, rendered or started
     from aftercare_report import build as make
     from aftercare_report.i18n import using
 
@@ -334,14 +337,25 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         with progress(steps) as advance:
             for i, briefs in planned.items():  # render, make PDFs, write
                 done[i] = make.build(briefs, options[i], advance, pool)
-    return _joined(r for r in done if r)
+    return _joined((r for r in done if r), warned)
 
 
-def _joined(results: Iterable[BuildResult]) -> BuildResult:
-    """One result of the builds of several languages."""
+def _warnings(project: Project) -> tuple[str, ...]:
+    """The project file's warnings (a team font without a weight the brief uses), as lines."""
+    from aftercare_report.errors import Severity
+
+    return tuple(
+        f"{f.path}:{f.line}: {f.key}: {f.message}"
+        for f in project.review
+        if f.severity is Severity.WARNING
+    )
+
+
+def _joined(results: Iterable[BuildResult], warned: Sequence[str] = ()) -> BuildResult:
+    """One result of the builds of several languages, with the project file's warnings."""
     chosen = list(results)
     written = tuple(w for r in chosen for w in r.written)
-    return BuildResult(written, tuple(w for r in chosen for w in r.warnings))
+    return BuildResult(written, (*warned, *(w for r in chosen for w in r.warnings)))
 
 
 def in_language(project: Project, code: str) -> Project:

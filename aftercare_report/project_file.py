@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +21,14 @@ from aftercare_report import terms as terminology
 from aftercare_report.canonical import HOST_PATTERN
 from aftercare_report.confine import Refused, read_input
 from aftercare_report.errors import Finding, InputError, Severity, display_path
-from aftercare_report.fonts import FAMILY, FontError, font_stack
+from aftercare_report.fonts import (
+    FAMILY,
+    Coverage,
+    FontError,
+    font_stack,
+    script_spans,
+    unicode_range,
+)
 from aftercare_report.fonts import load as load_font
 from aftercare_report.limits import (
     DEFAULT_STALE_YEARS,
@@ -80,6 +88,12 @@ class FontEntry(_Section):
         default="",
         description="CSS family name to declare it under (letters, digits, spaces, - and _); "
         "by default the font's own.",
+    )
+    script: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z _-]{0,40}$|^$")] = Field(
+        default="",
+        description="The text it sets: a script's name (Khmer) for that script only, or all "
+        "for all text; by default the scripts it covers beyond Latin, Greek and Cyrillic, or "
+        "all text for a font of those alone.",
     )
 
     @model_validator(mode="before")
@@ -261,7 +275,8 @@ def parse(path: Path, allowed: Allowance | None = None) -> Project:
     findings += problems
     if findings:
         raise InputError(findings)
-    return replace(_project(path, data, fonts, allowed), review=review)
+    notes = _font_notes(name, lines.get("fonts", 0), fonts)
+    return replace(_project(path, data, fonts, allowed), review=(*review, *notes))
 
 
 def _team_fonts(
@@ -292,8 +307,62 @@ def _team_fonts(
             )
             problems.append(Finding(name, line, 1 if line else 0, "brand.fonts", msg))
             continue
-        found.append(TeamFont(file, family, font.weight, font.style))
+        spans = _script_spans(font.coverage, entry.script)
+        if spans is None:
+            covered = ", ".join(script_spans(font.coverage)) or "Latin, Greek or Cyrillic only"
+            msg = f"'{file}' has no {entry.script} text (it covers {covered}); check script ="
+            problems.append(Finding(name, line, 1 if line else 0, "brand.fonts", msg))
+            continue
+        ranges = unicode_range(span for found in spans.values() for span in found)
+        found.append(TeamFont(file, family, font.weight, font.style, tuple(spans), ranges))
     return tuple(found), problems
+
+
+BRIEF_WEIGHTS = {"400": "regular", "700": "bold"}
+"""The weights the bundled brief sets text in (headings, labels and figures are bold)."""
+
+
+def _font_notes(name: str, line: int, fonts: Sequence[TeamFont]) -> list[Finding]:
+    """Which text each team font sets, and a warning for a family that lacks a weight.
+
+    A family without its bold face draws bold text (headings, the country's name in the title)
+    in its regular weight: fontconfig does not embolden a font WeasyPrint loads itself.
+    """
+    out = []
+    at = (name, line, 1 if line else 0, "brand.fonts")
+    for font in fonts:
+        if font.scripts:
+            msg = (
+                f"'{font.file}' sets {' and '.join(font.scripts)} text only ({font.ranges}); "
+                'other text stays in the body font (script = "all" sets all text in it)'
+            )
+            out.append(Finding(*at, msg, Severity.NOTE, "font-script"))
+    for family in dict.fromkeys(f.family for f in fonts):
+        faces = [f for f in fonts if f.family == family]
+        if any(not f.weight for f in faces):
+            continue  # a variable font has every weight
+        weights = {f.weight for f in faces}
+        for weight in (w for w in BRIEF_WEIGHTS if w not in weights):
+            which, drawn = BRIEF_WEIGHTS[weight], " or ".join(sorted(weights))
+            text = " and ".join(faces[0].scripts) or "the"
+            msg = (
+                f"'{family}' has no {which} face ({weight}): {text} text the brief sets in "
+                f"{which} (headings, labels) is drawn at weight {drawn}; add its {which} file "
+                "to [brand] fonts"
+            )
+            out.append(Finding(*at, msg, Severity.WARNING, "font-weight"))
+    return out
+
+
+def _script_spans(coverage: Coverage, script: str) -> dict[str, tuple[tuple[int, int], ...]] | None:
+    """The scripts a team font sets (empty: all text), or None if it lacks the one named."""
+    spans = script_spans(coverage)
+    if script.casefold() == "all":
+        return {}
+    if not script:
+        return spans
+    chosen = {name: found for name, found in spans.items() if name.casefold() == script.casefold()}
+    return chosen or None
 
 
 def _brand_colours(name: str, lines: dict[str, int], data: ConfigFile) -> list[Finding]:

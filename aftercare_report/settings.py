@@ -43,12 +43,19 @@ class TeamFont:
         family: CSS family name: given in the project file, or read from the font.
         weight: CSS ``font-weight`` read from the font (``700``), or ``""`` for a variable font.
         style: CSS ``font-style`` read from the font: ``normal``, ``italic`` or ``oblique``.
+        scripts: The scripts it is for, other than Latin, Greek and Cyrillic (``Khmer``);
+            empty for a font of the body text.
+        ranges: The code points of those scripts it covers, as a CSS ``unicode-range``
+            (``U+1780-17DD, U+17E0-17E9``): a font for a script draws that script only, and
+            other text (Latin, digits, punctuation) stays in the body font, bold included.
     """
 
     file: str
     family: str
     weight: str = "400"
     style: str = "normal"
+    scripts: tuple[str, ...] = ()
+    ranges: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,8 +106,10 @@ class Project:
             (``[validate.copy_hosts]``), added to the canonical-source rule.
         limits: Time, memory and output limits of rendering and PDF making.
         allow_scripts: Templates may put scripts in briefs (``[security] allow_scripts``).
-        review: Settings of the project file that weaken protection, as notes at their lines
-            (``validate`` shows them, so a change to one is seen in review).
+        review: Notes and warnings on the project file's settings, at their lines, which
+            ``validate`` shows: settings that weaken protection (so a change to one is seen in
+            review), which text each team font sets, a team font family without a weight the
+            brief uses (a build prints these warnings too).
     """
 
     path: Path | None = None
