@@ -961,6 +961,13 @@ def _translations_folder() -> Path:
     return folder
 
 
+def _team_messages(project: Project) -> tuple[Any, ...]:
+    """The messages of the team's own templates (``_()`` in an override)."""
+    from aftercare_report import templating
+
+    return templating.team_messages(project.templates)
+
+
 @translations.command("init")
 @click.argument("language")
 def translations_init(language: str) -> None:
@@ -977,7 +984,8 @@ def translations_init(language: str) -> None:
     from aftercare_report import translations as team
 
     project = _project()
-    for path in team.init(language, _translations_folder(), project.framework):
+    folder, own = _translations_folder(), _team_messages(project)
+    for path in team.init(language, folder, project.framework, own):
         click.echo(f"wrote {errors_printable(str(path))}")
     click.echo(f"Translate them, then: aftercare-report translations check {language}")
 
@@ -985,13 +993,14 @@ def translations_init(language: str) -> None:
 @translations.command("update")
 @click.argument("language", shell_complete=_complete_languages)
 def translations_update(language: str) -> None:
-    """Add the messages a newer version of the tool writes to your LANGUAGE catalog.
+    """Add new messages of the tool and of your templates to your LANGUAGE catalog.
 
-    New messages come in untranslated and changed ones marked fuzzy; 'check' lists both.
+    New messages come in untranslated and changed ones marked fuzzy; 'check' lists both. The
+    messages your template overrides write with _() are added too, with their lines.
     """
     from aftercare_report import translations as team
 
-    path = team.update(language, _translations_folder())
+    path = team.update(language, _translations_folder(), _team_messages(_project()))
     click.echo(f"updated {errors_printable(str(path))}")
 
 
@@ -1000,7 +1009,8 @@ def translations_update(language: str) -> None:
 def translations_check(language: str) -> None:
     """Check a translation: untranslated and fuzzy messages, placeholders that do not match.
 
-    Checks your catalog (or the tool's, for a language it ships) and the framework overlay.
+    Checks your catalog (or the tool's, for a language it ships), the framework overlay and
+    the messages of your templates (each untranslated one named at its template line).
     Exit codes: 0 complete, 1 problems (each printed as path:line: message).
     """
     from aftercare_report import config, console
@@ -1008,7 +1018,8 @@ def translations_check(language: str) -> None:
     from aftercare_report.errors import display_path as shown
 
     project = _project()
-    reports = team.check(language, config.translations_folder(project), project.framework)
+    folder, own = config.translations_folder(project), _team_messages(project)
+    reports = team.check(language, folder, project.framework, own)
     if not reports:
         raise click.UsageError(
             f"no catalog for '{language}': run 'aftercare-report translations init {language}'"

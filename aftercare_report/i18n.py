@@ -157,10 +157,15 @@ class Language:
         return format_date(day, "long", locale=self.locale)
 
     def number(self, value: float) -> str:
-        """A number with this language's separators (``14 000``, ``40,1``)."""
+        """A number with this language's separators (``14 000``, ``40,1``).
+
+        Languages whose usage (CLDR's ``minimumGroupingDigits``) leaves four-digit numbers
+        ungrouped write them so: Spanish ``2018`` and ``14.000``, not ``2.018``.
+        """
         from babel.numbers import format_decimal
 
-        return format_decimal(value, locale=self.locale)
+        grouped = abs(value) >= 10_000 or min_grouping(self.code) < 2
+        return format_decimal(value, locale=self.locale, group_separator=grouped)
 
     def percent(self, share: float, places: int | None = None) -> str:
         """A share (0.75, 0.006) as a percentage (``75 %``, ``0,6 %`` in French).
@@ -185,6 +190,29 @@ class Language:
         """The name of a country in this language, from its ISO 3166-1 alpha-3 code."""
         codes = get_global("territory_aliases").get(iso3.upper(), [])
         return self.locale.territories.get(codes[0]) if codes else None
+
+
+_MIN_GROUPING_TWO = frozenset({"es", "pt", "pl", "it", "bg", "hu", "lv", "et"})
+"""Languages whose CLDR ``minimumGroupingDigits`` is 2 (as ICU gives it): a separator only
+from five digits. Babel's number formatting does not read that setting."""
+_GROUPED_REGIONS = frozenset(
+    {
+        "419", "AO", "AR", "BO", "BR", "BZ", "CL", "CO", "CR", "CU", "DO", "EC", "GT", "HN",
+        "MX", "NI", "PA", "PE", "PR", "PY", "SV", "US", "UY", "VE",
+    }
+)  # fmt: skip
+"""Regions whose Spanish or Portuguese groups four-digit numbers (``2,018`` in Mexico): the
+Americas and Angola, as ICU has them."""
+
+
+def min_grouping(code: str) -> int:
+    """Fewest digits before the first separator is written (CLDR ``minimumGroupingDigits``)."""
+    base, _, region = code.partition("-")
+    if base not in _MIN_GROUPING_TWO:
+        return 1
+    if base == "pt" and not region:
+        return 1  # CLDR's pt is Brazil's
+    return 1 if region.upper() in _GROUPED_REGIONS else 2
 
 
 class _Values(dict[str, object]):

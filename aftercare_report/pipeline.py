@@ -315,6 +315,9 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
     from aftercare_report.i18n import using
 
     todo = [i for i, result in enumerate(done) if result is None]
+    warned = (*warned, *_untranslated(project, [runs[i] for i in todo]))
+    if request.strict and warned:
+        raise BuildError("warnings are errors with --strict: " + "; ".join(warned))
     options = {i: _options(runs[i], request, digests[i]) for i in todo}
     # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
     with make.start_workers(options[todo[0]]) as pool:
@@ -349,6 +352,20 @@ def _warnings(project: Project) -> tuple[str, ...]:
         for f in project.review
         if f.severity is Severity.WARNING
     )
+
+
+def _untranslated(project: Project, runs: Sequence[Project]) -> list[str]:
+    """The messages of the team's templates a language has no translation of, as lines."""
+    from aftercare_report import templating, translations
+
+    team = templating.team_messages(project.templates) if project.templates else ()
+    if not team:
+        return []
+    return [
+        f"{f.path}:{f.line}: {f.message}"
+        for run in runs
+        for f in translations.untranslated(language(run), team)
+    ]
 
 
 def _joined(results: Iterable[BuildResult], warned: Sequence[str] = ()) -> BuildResult:

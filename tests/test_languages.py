@@ -212,3 +212,20 @@ def test_the_serve_index_is_written_in_its_language() -> None:
     page = serve.index_page([brief], 1, languages=("fr", "en"), language=Language("fr"))
     assert '<html lang="fr">' in page and "<h1>Notes d&#x27;orientation</h1>" in page
     assert '<a href="/en/" hreflang="en" lang="en">English</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("code", "small", "large"),
+    [
+        ("es", "2018", "14.000"),  # the RAE: no separator in four-digit numbers
+        ("es-MX", "2,018", "14,000"),
+        ("fr", "2\u202f018", "14\u202f000"),
+        ("en", "2,018", "14,000"),
+        ("pl", "2018", "14\u00a0000"),
+    ],
+)
+def test_four_digit_numbers_follow_each_languages_usage(code: str, small: str, large: str) -> None:
+    from aftercare_report.i18n import Language
+
+    language = Language(code)
+    assert (language.number(2018), language.number(14000)) == (small, large)
