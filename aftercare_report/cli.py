@@ -1009,23 +1009,28 @@ def translations_update(language: str) -> None:
 def translations_check(language: str) -> None:
     """Check a translation: untranslated and fuzzy messages, placeholders that do not match.
 
-    Checks your catalog (or the tool's, for a language it ships), the framework overlay and
-    the messages of your templates (each untranslated one named at its template line).
+    Checks your catalog (or the tool's, for a language it ships), the framework overlay, the
+    messages of your templates (each untranslated one named at its template line) and the
+    translations of your profiles (profiles/x.LANGUAGE.yaml: each field left in the original
+    named at the profile's line).
     Exit codes: 0 complete, 1 problems (each printed as path:line: message).
     """
-    from aftercare_report import config, console
+    from aftercare_report import catalog, config, console
     from aftercare_report import translations as team
     from aftercare_report.errors import display_path as shown
 
     project = _project()
     folder, own = config.translations_folder(project), _team_messages(project)
     reports = team.check(language, folder, project.framework, own)
+    framework = catalog.load_framework(project.framework)
+    profiles = catalog.load_profiles(project.profiles, framework, project.stale_years)
+    texts = team.check_profiles(language, profiles)
     if not reports:
         raise click.UsageError(
             f"no catalog for '{language}': run 'aftercare-report translations init {language}'"
         )
     problems = False
-    for report in reports:
+    for report in [*reports, *texts]:
         for finding in report.findings:
             console.print_finding(finding)
         problems = problems or bool(report.findings)

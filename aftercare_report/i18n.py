@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
+import html
 import io
 import re
 import stat
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
@@ -251,6 +253,70 @@ def using(language: Language) -> Iterator[Language]:
         yield language
     finally:
         _current.reset(token)
+
+
+class Quoted(str):
+    """Profile text in another language than the brief's, printed in HTML with its ``lang``.
+
+    A translated brief quotes a field its translation leaves out in the profile's language:
+    the text carries that language, and a template that prints it (``{{ ms.evidence }}``) gets
+    ``<span lang="en">...</span>``, escaped, so screen readers and PDF/UA read it in English.
+    Any string operation on it gives a plain string.
+    """
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> Quoted:
+        """Text ``text``, written in ``lang``."""
+        quoted = super().__new__(cls, text)
+        quoted.lang = lang
+        return quoted
+
+    def __html__(self) -> str:
+        """The text escaped, in a span that names its language."""
+        return f'<span lang="{html.escape(self.lang)}">{html.escape(str(self))}</span>'
+
+    def __reduce__(self) -> tuple[type[Quoted], tuple[str, str]]:
+        return Quoted, (str(self), self.lang)  # briefs travel to workers pickled
+
+
+_translated: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar(
+    "translated", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def translating(texts: Mapping[str, Mapping[str, str]]) -> Iterator[None]:
+    """Quote profiles' text in their translations into the current language inside the block.
+
+    Args:
+        texts: By profile slug, each original text (spaces normalised) and its translation.
+    """
+    token = _translated.set(texts)
+    try:
+        yield
+    finally:
+        _translated.reset(token)
+
+
+def translated(slug: str) -> bool:
+    """Whether the profile ``slug`` has a translation into the current language."""
+    return slug in _translated.get()
+
+
+def evidence(slug: str, lang: str, text: str) -> str:
+    """A profile's text as a brief in the current language quotes it.
+
+    Its translation when the profile's translation gives one; else the text as written, marked
+    with the profile's language ``lang`` when the profile has a translation (so the fields it
+    leaves out are tagged one by one), and unmarked when it has none (the whole country's
+    evidence is then in ``lang``, tagged by the templates).
+    """
+    table = _translated.get().get(slug)
+    if table is None or not text:
+        return text
+    found = table.get(" ".join(text.split()))
+    return found if found is not None else Quoted(text, lang)
 
 
 def _(message: str, /, **values: object) -> str:

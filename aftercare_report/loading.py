@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,23 @@ class Document:
         """
         line, column = self.position(path, of_key=of_key)
         return Finding(self.name, line, column, dotted(path), message, **kw)
+
+
+def leaves(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+    """Every value of loaded data that is not a mapping or a list, with its key path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaves(value, (*path, i))
+    else:
+        yield path, data
+
+
+def texts(data: Any) -> Iterator[tuple[KeyPath, str]]:
+    """Every string of loaded data, with its key path."""
+    return ((path, value) for path, value in leaves(data) if isinstance(value, str))
 
 
 def dotted(path: KeyPath) -> str:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the ren
     from aftercare_report.catalog import Checked
     from aftercare_report.i18n import Language
     from aftercare_report.model import Profile
+    from aftercare_report.profile_overlay import Translation
     from aftercare_report.report import CountryReport
 
 
@@ -139,7 +140,7 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
         project.profiles,
         framework,
         project.stale_years,
-        project.language,
+        project.every_language,
         fonts=fonts,
         copy_hosts=project.copy_hosts,
     )
@@ -158,10 +159,18 @@ class Loaded:
     Attributes:
         chosen: The countries to report on.
         comparison: The countries each is compared with (the chosen ones among them).
+        translations: Their text in other languages, checked against each profile: by
+            language code, then profile slug.
     """
 
     chosen: tuple[Profile, ...]
     comparison: tuple[Profile, ...]
+    translations: Mapping[str, Mapping[str, Translation]] = dataclasses.field(default_factory=dict)
+
+    def texts(self, language: str) -> dict[str, dict[str, str]]:
+        """By profile slug, each text and its translation into ``language`` (see ``i18n``)."""
+        found = self.translations.get(language, {})
+        return {slug: translation.by_text() for slug, translation in found.items()}
 
 
 def load(
@@ -186,7 +195,7 @@ def load(
             no font covers (one finding per script).
     """
     # Imported here, not at the top: an unchanged build stops before it needs the model.
-    from aftercare_report import catalog, script_coverage
+    from aftercare_report import catalog, profile_overlay, script_coverage
 
     framework = catalog.load_framework(project.framework)  # the ids profiles are checked against
     loaded = catalog.load_profiles(project.profiles, framework, project.stale_years)
@@ -194,9 +203,11 @@ def load(
     catalog.check_one_per_country(chosen)
     peer_set = catalog.select(peers, loaded, framework) if peers else loaded
     comparison = catalog.one_per_country([*chosen, *peer_set])
+    in_play = catalog.unique([*chosen, *comparison])
     if fonts is not None:
-        script_coverage.require(catalog.unique([*chosen, *comparison]), fonts)
-    return Loaded(chosen, comparison)
+        script_coverage.require(in_play, fonts)
+    translations = profile_overlay.load_all(in_play, project.every_language)
+    return Loaded(chosen, comparison, translations)
 
 
 def assessed(loaded: Loaded, project: Project) -> tuple[CountryReport, ...]:
@@ -312,7 +323,7 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
     if all(done):
         return _joined((r for r in done if r), warned)  # nothing read, rendered or started
     from aftercare_report import build as make
-    from aftercare_report.i18n import using
+    from aftercare_report.i18n import translating, using
 
     todo = [i for i, result in enumerate(done) if result is None]
     warned = (*warned, *_untranslated(project, [runs[i] for i in todo]))
@@ -325,7 +336,8 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         loaded = load(project, request.countries, request.peers, fonts=available(project))
         planned = {}
         for i in todo:
-            with using(language(runs[i])):  # the same countries, assessed and worded in each
+            texts = loaded.texts(runs[i].language)
+            with using(language(runs[i])), translating(texts):  # the same countries, in each
                 reports = assessed(loaded, runs[i])
                 briefs = plan(
                     reports, runs[i], country_briefs=request.country_briefs, name=request.name

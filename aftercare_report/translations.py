@@ -20,11 +20,12 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from aftercare_report import confine, i18n, overlay
+from aftercare_report import confine, i18n, overlay, profile_overlay
 from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.i18n import Language
 from aftercare_report.loading import load_yaml
-from aftercare_report.resources import DEFAULT_FRAMEWORK
+from aftercare_report.model import Profile
+from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 RTL_MESSAGE = (
     "{name} is written right to left, which the brief layout does not support yet: tables, "
@@ -226,6 +227,39 @@ def check_team(language: str, folder: Path | None, team: Sequence[TeamMessage]) 
     found = untranslated(resolved, team)
     where = team[0].path.parent if team else Path("templates")
     return Report(where, len(team), len(found), 0, tuple(found))
+
+
+def check_profiles(language: str, profiles: Sequence[Profile]) -> list[Report]:
+    """Check the translations of profiles into ``language``: what each leaves untranslated.
+
+    A profile with a translation gets its untranslated fields as warnings at the profile's
+    lines (the translation is meant to be whole), unless it ships with the tool (a count
+    only: a team cannot finish it); a profile without one only a count. Profiles written in
+    ``language`` are left out.
+
+    Returns:
+        One report per profile, its translation's path or the profile's as ``catalog``.
+
+    Raises:
+        InputError: A translation is invalid (every problem at its line).
+    """
+    base = language.split("-")[0]
+    reports = []
+    for profile in profiles:
+        if profile.path is None or profile.language.split("-")[0] == base:
+            continue
+        found = profile_overlay.paths_for(profile.path)
+        path = found.get(language) or found.get(base)
+        translation = profile_overlay.load(path, profile) if path else None
+        left = profile_overlay.untranslated(profile, translation, language)
+        total = len(left) + (len(translation.texts) if translation else 0)
+        shown = () if translation is None or _shipped(profile.path) else tuple(left)
+        reports.append(Report(path or profile.path, total, len(left), 0, shown))
+    return reports
+
+
+def _shipped(path: Path) -> bool:
+    return path.resolve().is_relative_to(bundled("profiles").resolve())
 
 
 def check_overlay(framework: Path, path: Path) -> Report:

@@ -71,7 +71,7 @@ LAYERS = [
     (
         "inputs",
         "loading lookalikes model validation evidence overlay catalog config project_file fonts "
-        "script_coverage schema translations countries canonical rating_check",
+        "script_coverage schema translations countries canonical rating_check profile_overlay",
     ),
     ("assessment", "assess recommend report export labels"),
     ("contract", "context"),
