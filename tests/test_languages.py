@@ -229,3 +229,20 @@ def test_four_digit_numbers_follow_each_languages_usage(code: str, small: str, l
 
     language = Language(code)
     assert (language.number(2018), language.number(14000)) == (small, large)
+
+
+@pytest.mark.parametrize(
+    ("region", "french", "spanish"),
+    [
+        ("South-East Asia", "Asie du Sud-Est", "Sudeste asiático"),
+        ("West Africa", "Afrique occidentale", "África occidental"),
+        ("North America", "Amérique du Nord", "América del Norte"),  # 003, not 021
+        ("Test region", None, None),
+    ],
+)
+def test_world_regions_are_named_in_each_language_from_cldr(
+    region: str, french: str | None, spanish: str | None
+) -> None:
+    from aftercare_report.countries import region_name
+
+    assert (region_name(region, "fr"), region_name(region, "es")) == (french, spanish)
