@@ -247,7 +247,10 @@ def check_profiles(
 
 
 def _translation_problems(loaded: dict[Path, Profile]) -> list[Finding]:
-    """Every problem of every translation beside the valid profiles, in any language."""
+    """Every problem of the translations beside the valid profiles, in every language.
+
+    A translation made from an earlier state of its profile is a warning (see ``stale``).
+    """
     out = []
     for path, profile in loaded.items():
         for translation in profile_overlay.paths_for(path).values():
@@ -255,6 +258,8 @@ def _translation_problems(loaded: dict[Path, Profile]) -> list[Finding]:
                 profile_overlay.load(translation, profile)
             except InputError as exc:
                 out.extend(exc.findings)
+                continue
+            out.extend(profile_overlay.stale(translation, profile))
     return out
 
 

@@ -53,8 +53,9 @@ TEXT_FIELDS: tuple[KeyPath, ...] = (
 """The text a translation may give, by key path (``*``: any key or list position). Survivor
 quotes stay in the words published, source titles as published, laws under their own names."""
 
-META = ("language",)
-"""Keys of a translation that are not the profile's: its language (also in its file name)."""
+META = ("language", "translated_as_of")
+"""Keys of a translation that are not the profile's: its language (also in its file name), and
+the ``as_of`` of the profile it was translated from (a later profile may say something new)."""
 
 NOT_TEXT = frozenset({"unknown", "none", "n/a", ""})
 """Values that are not text to translate (a brief words them itself)."""
@@ -149,11 +150,14 @@ def load(path: Path, profile: Profile) -> Translation:
     findings: list[Finding] = []
     texts: dict[KeyPath, str] = {}
     for key, value in leaves(doc.data):
-        if key in {(m,) for m in META}:
+        if key == ("language",):
             if value != language:
                 msg = f"this translation is in '{language}' (its file name), not {value!r}"
                 findings.append(doc.finding(key, msg, code="wrong-language"))
             continue
+        if key == ("translated_as_of",):
+            continue  # compared with the profile's as_of by `stale`
+
         problem, at = _problem(key, value, wanted, original)
         if problem:
             at_key = key not in wanted  # the key is what is wrong, not its text
@@ -163,6 +167,23 @@ def load(path: Path, profile: Profile) -> Translation:
     if findings:
         raise InputError(findings)
     return Translation(language, path, texts, {k: wanted[k] for k in texts})
+
+
+def stale(path: Path, profile: Profile) -> list[Finding]:
+    """A warning when a translation was made from an earlier state of its profile.
+
+    ``translated_as_of`` records the profile's ``as_of`` when it was translated; a profile with
+    newer evidence may say what the translation does not.
+    """
+    doc = load_yaml(path)
+    given = doc.data.get("translated_as_of")
+    if given is None or str(given) == profile.as_of.isoformat():
+        return []
+    msg = (
+        f"translated from the profile as of {given}; it is now as of {profile.as_of}: check the "
+        "texts that changed since, then set translated_as_of to the profile's as_of"
+    )
+    return [doc.finding(("translated_as_of",), msg, severity=Severity.WARNING, code="stale")]
 
 
 def _problem(

@@ -126,3 +126,19 @@ def test_a_brief_quotes_the_translation_and_tags_what_it_leaves_out() -> None:
         assert i18n.evidence("india", "en", "Untouched.") == "Untouched."  # no translation
     copy = pickle.loads(pickle.dumps(left))
     assert (copy, copy.lang) == ("Other <text>.", "en")
+
+
+def test_a_translation_of_an_earlier_profile_is_a_warning(folder: Path) -> None:
+    (folder / "testland.fr.yaml").write_text(
+        f"translated_as_of: 2023-01-01\nsummary: {SUMMARY_FR}\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--strict"])
+    assert result.exit_code == 1
+    assert (
+        "testland.fr.yaml:1:19: translated_as_of: warning: translated from the profile as of "
+        "2023-01-01; it is now as of 2024-06-30"
+    ) in result.output
+    (folder / "testland.fr.yaml").write_text(
+        f"translated_as_of: 2024-06-30\nsummary: {SUMMARY_FR}\n"
+    )
+    assert "translated_as_of" not in CliRunner().invoke(cli, ["validate", str(folder)]).output
