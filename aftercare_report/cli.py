@@ -973,19 +973,25 @@ def _team_messages(project: Project) -> tuple[Any, ...]:
 def translations_init(language: str) -> None:
     """Start translating the briefs into LANGUAGE (a code: de, pt-BR, sw).
 
-    Writes translations/LANGUAGE.po (every message the briefs use) and
-    translations/framework.LANGUAGE.yaml (every text of the framework), next to the project
+    Writes translations/LANGUAGE.po (every message the briefs use, your templates' included)
+    and translations/framework.LANGUAGE.yaml (every text of the framework), next to the project
     file. For a language the tool ships (fr, es) they start from its translation, to adapt.
+    Beside each of your profiles it writes profiles/x.LANGUAGE.yaml, its texts to translate.
 
     \b
     Example:
       aftercare-report translations init pt-BR
     """
+    from aftercare_report import catalog
     from aftercare_report import translations as team
 
     project = _project()
     folder, own = _translations_folder(), _team_messages(project)
-    for path in team.init(language, folder, project.framework, own):
+    written = team.init(language, folder, project.framework, own)
+    framework = catalog.load_framework(project.framework)
+    profiles = catalog.load_profiles(project.profiles, framework, project.stale_years)
+    written += team.start_profiles(language, profiles)
+    for path in written:
         click.echo(f"wrote {errors_printable(str(path))}")
     click.echo(f"Translate them, then: aftercare-report translations check {language}")
 

@@ -157,6 +157,8 @@ def load(path: Path, profile: Profile) -> Translation:
             continue
         if key == ("translated_as_of",):
             continue  # compared with the profile's as_of by `stale`
+        if value is None:
+            continue  # a key left empty (a skeleton's, all its texts commented): untranslated
 
         problem, at = _problem(key, value, wanted, original)
         if problem:
@@ -293,3 +295,41 @@ def untranslated(profile: Profile, translation: Translation | None, language: st
             msg = f"not translated in {name}: quoted in '{profile.language}'"
             out.append(doc.finding(key, msg, severity=Severity.WARNING, code="untranslated"))
     return sorted_findings(out)
+
+
+def skeleton(profile: Profile, language: str) -> str:
+    """A translation of ``profile`` to fill in: each text commented, the original above it.
+
+    The translator uncomments a key and writes its text; a key left commented stays in the
+    original language. Keys come in the profile's order.
+    """
+    doc = _profile_document(profile)
+    wanted = sorted(fields(doc.data), key=lambda item: doc.position(item[0]))
+    lines = [
+        f"# {profile.country} in '{language}': uncomment a key and translate its text, keeping",
+        "# every number and {placeholder}; a key left commented is quoted in the original.",
+        f"language: {language}",
+        f"translated_as_of: {profile.as_of.isoformat()}",
+    ]
+    written: list[KeyPath] = []
+    for key, text in wanted:
+        shared = 0
+        last = written[-1] if written else ()
+        while shared < min(len(last), len(key) - 1) and last[shared] == key[shared]:
+            shared += 1
+        for depth in range(shared, len(key) - 1):
+            part = key[depth]
+            pad = "  " * depth
+            lines.append(f"{pad}-" if isinstance(part, int) else f"{pad}{part}:")
+        pad = "  " * (len(key) - 1)
+        for line in _wrapped(" ".join(text.split()), 96 - len(pad)):
+            lines.append(f"{pad}# {line}")
+        lines.append(f'{pad}# {key[-1]}: ""')
+        written.append(key)
+    return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]

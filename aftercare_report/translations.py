@@ -136,6 +136,35 @@ def init(
     return [po, yaml_path]
 
 
+def start_profiles(language: str, profiles: Sequence[Profile]) -> list[Path]:
+    """Write a translation to fill in beside each profile that has none in ``language``.
+
+    Profiles written in ``language`` already, and those shipped with the tool, are left out.
+
+    Returns:
+        The files written.
+
+    Raises:
+        InputError: A file could not be written (never through a symlink).
+    """
+    base, written = language.split("-")[0], []
+    for profile in profiles:
+        path = profile.path
+        if path is None or _shipped(path) or profile.language.split("-")[0] == base:
+            continue
+        if language in profile_overlay.paths_for(path):
+            continue
+        target = path.with_name(f"{path.stem}.{language}.yaml")
+        data = profile_overlay.skeleton(profile, language).encode("utf-8")
+        try:
+            written.append(confine.write_new(target.parent, Path(target.name), data))
+        except (OSError, confine.Refused) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            finding = Finding(display_path(target), 0, 0, "", f"not written: {reason}")
+            raise InputError([finding]) from None
+    return written
+
+
 def update(language: str, folder: Path, team: Sequence[TeamMessage] = ()) -> Path:
     """Bring the team's catalog up to date with the messages of the tool and of its templates.
 

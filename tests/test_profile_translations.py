@@ -142,3 +142,32 @@ def test_a_translation_of_an_earlier_profile_is_a_warning(folder: Path) -> None:
         f"translated_as_of: 2024-06-30\nsummary: {SUMMARY_FR}\n"
     )
     assert "translated_as_of" not in CliRunner().invoke(cli, ["validate", str(folder)]).output
+
+
+def test_init_starts_a_translation_of_each_team_profile(tmp_path: Path) -> None:
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(VALID, tmp_path / "profiles" / "testland.yaml")
+    (tmp_path / "aftercare-report.toml").write_text(
+        '[project]\nprofiles = ["profiles", "bundled"]\n'
+    )
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        result = runner.invoke(cli, ["translations", "init", "fr"])
+        assert result.exit_code == 0, result.output
+        skeleton = (tmp_path / "profiles" / "testland.fr.yaml").read_text()
+        assert "profiles/testland.fr.yaml" in result.output
+        assert not (tmp_path / "profiles" / "thailand.fr.yaml").exists()  # bundled: not ours
+        assert "# Testland funds shelters but closes cases" in skeleton
+        assert (
+            '  identification:\n    # Evidence for identification in Testland.\n    # evidence: ""'
+            in skeleton
+        )
+        assert runner.invoke(cli, ["validate", "profiles"]).exit_code == 0  # as written: valid
+        filled = skeleton.replace(
+            '# Evidence for identification in Testland.\n    # evidence: ""',
+            "evidence: Données sur l'identification au Testland.",
+        )
+        (tmp_path / "profiles" / "testland.fr.yaml").write_text(filled)
+        checked = runner.invoke(cli, ["translations", "check", "fr"])
+    assert "profiles/testland.fr.yaml: 1 of" in checked.output
