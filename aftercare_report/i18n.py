@@ -261,23 +261,46 @@ class Quoted(str):
     A translated brief quotes a field its translation leaves out in the profile's language:
     the text carries that language, and a template that prints it (``{{ ms.evidence }}``) gets
     ``<span lang="en">...</span>``, escaped, so screen readers and PDF/UA read it in English.
-    Any string operation on it gives a plain string.
+    A translation that quotes its source word for word (« authorized a 45-day reflection
+    period ») carries those passages only (``spans``). Any string operation on it gives a plain
+    string.
     """
 
     lang: str
+    spans: tuple[tuple[int, int], ...]
 
-    def __new__(cls, text: str, lang: str) -> Quoted:
-        """Text ``text``, written in ``lang``."""
+    def __new__(cls, text: str, lang: str, spans: tuple[tuple[int, int], ...] = ()) -> Quoted:
+        """Text ``text``, written in ``lang`` (only its ``spans`` if any are given)."""
         quoted = super().__new__(cls, text)
-        quoted.lang = lang
+        quoted.lang, quoted.spans = lang, spans or ((0, len(text)),)
         return quoted
 
     def __html__(self) -> str:
-        """The text escaped, in a span that names its language."""
-        return f'<span lang="{html.escape(self.lang)}">{html.escape(str(self))}</span>'
+        """The text escaped, the passages in ``lang`` in spans that name it."""
+        out, at, lang = [], 0, html.escape(self.lang)
+        for start, end in self.spans:
+            out.append(html.escape(self[at:start]))
+            out.append(f'<span lang="{lang}">{html.escape(self[start:end])}</span>')
+            at = end
+        out.append(html.escape(self[at:]))
+        return "".join(out)
 
-    def __reduce__(self) -> tuple[type[Quoted], tuple[str, str]]:
-        return Quoted, (str(self), self.lang)  # briefs travel to workers pickled
+    def __reduce__(self) -> tuple[type[Quoted], tuple[str, str, tuple[tuple[int, int], ...]]]:
+        return Quoted, (str(self), self.lang, self.spans)  # briefs travel to workers pickled
+
+
+_QUOTED = re.compile(r"«\s*(.+?)\s*»|“(.+?)”|\"(.+?)\"")
+"""A passage between quotation marks, French, English or straight."""
+
+
+def _verbatim(translation: str, original: str, lang: str) -> str:
+    """The translation, its passages quoted word for word from ``original`` marked ``lang``."""
+    spans = []
+    for match in _QUOTED.finditer(translation):
+        group = next(g for g in (1, 2, 3) if match[g] is not None)
+        if len(match[group]) > 2 and " ".join(match[group].split()) in original:
+            spans.append((match.start(group), match.end(group)))
+    return Quoted(translation, lang, tuple(spans)) if spans else translation
 
 
 _translated: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar(
@@ -315,8 +338,9 @@ def evidence(slug: str, lang: str, text: str) -> str:
     table = _translated.get().get(slug)
     if table is None or not text:
         return text
-    found = table.get(" ".join(text.split()))
-    return found if found is not None else Quoted(text, lang)
+    original = " ".join(text.split())
+    found = table.get(original)
+    return Quoted(text, lang) if found is None else _verbatim(found, original, lang)
 
 
 def _(message: str, /, **values: object) -> str:

@@ -171,3 +171,16 @@ def test_init_starts_a_translation_of_each_team_profile(tmp_path: Path) -> None:
         (tmp_path / "profiles" / "testland.fr.yaml").write_text(filled)
         checked = runner.invoke(cli, ["translations", "check", "fr"])
     assert "profiles/testland.fr.yaml: 1 of" in checked.output
+
+
+def test_words_a_translation_quotes_from_its_source_keep_their_language() -> None:
+    original = 'The NRM "authorized a 45-day period" (TIP 2022); "often" in TIP 2025.'
+    french = "Le MNO « authorized a 45-day period » (TIP 2022) ; « souvent » dans le TIP 2025."
+    with i18n.translating({"th": {original: french}}):
+        shown = i18n.evidence("th", "en", original)
+    assert shown == french
+    assert str(escape(shown)) == (
+        'Le MNO « <span lang="en">authorized a 45-day period</span> » (TIP 2022) ; '
+        "« souvent » dans le TIP 2025."  # translated, so French
+    )
+    assert pickle.loads(pickle.dumps(shown)).spans == shown.spans  # type: ignore[attr-defined]
