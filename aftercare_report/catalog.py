@@ -27,6 +27,7 @@ from aftercare_report.validation import (
     did_you_mean,
     parse_model,
     profile_warnings,
+    recommendation_findings,
 )
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -224,9 +225,10 @@ def _check_one(
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
         return None, findings
+    errors = recommendation_findings(doc, profile, framework)
     warnings = profile_warnings(doc, profile, framework, stale_years)
     notes = _language_notes(doc, profile, language)
-    return profile, [*warnings, *_anchor_warning(doc, profile, framework), *notes]
+    return profile, [*errors, *warnings, *_anchor_warning(doc, profile, framework), *notes]
 
 
 def _language_notes(doc: Document, profile: Profile, language: str) -> list[Finding]:

@@ -29,6 +29,22 @@ UNKNOWN = "unknown"
 NOT_APPLICABLE = "not_applicable"
 """A component that does not apply to the country's role (neither a gap nor unknown)."""
 
+PLACEHOLDER_TEXT = re.compile(
+    r"\bnot yet (?:researched|documented|checked|known)\b|\bno source has been checked yet\b"
+    r"|\blorem ipsum\b|\bplaceholder\b"
+    r"|\bto be (?:completed|confirmed|researched|added|filled)\b|\bfill (?:this )?in\b"
+    r"|(?<![\w-])(?:TODO|TBD|FIXME|XXX)(?![\w-])",
+    re.IGNORECASE,
+)
+"""Text a profile skeleton or an unfinished draft holds instead of evidence. A brief never prints
+it (an unknown stays "not documented"), and ``validate --strict`` rejects it."""
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Whether a profile's text is a placeholder rather than something a source says."""
+    return bool(text) and PLACEHOLDER_TEXT.search(text or "") is not None
+
+
 MAX_TEXT = 4000
 """Longest free text accepted in one field (an evidence sentence is a few hundred characters)."""
 
@@ -720,15 +736,50 @@ class RecommendationText(_Model):
     )
 
 
+class Premise(_Model):
+    """What a recommendation presupposes about the country: it is never made where this is false.
+
+    Every condition must hold: each named measure has one of the listed statuses, each named
+    component's level lies in the range (an unknown level fails), and the country plays one of
+    the roles. Example: "instruct police that the time to recover may not depend on a
+    statement" presupposes a recovery period (``reflection_period: [in_place, partial]``).
+    """
+
+    measures: dict[MeasureId, Annotated[tuple[MeasureStatus, ...], _LIST]] = Field(
+        default_factory=dict, description="Measure id -> the statuses it must have."
+    )
+    levels: dict[Identifier, Annotated[tuple[KnownLevel, KnownLevel], _LIST]] = Field(
+        default_factory=dict, description="Component id -> [lowest, highest] level, inclusive."
+    )
+    roles: Annotated[tuple[Role, ...], _LIST] = Field(
+        default=(), description="The country plays one of these roles (empty: any)."
+    )
+
+
 class Recommendation(RecommendationText):
-    """A component's recommendation, selected when the country's level is low enough."""
+    """A component's recommendation, selected when the country's level is low enough.
+
+    When it ``creates`` a measure, the measure's status picks the words: ``text`` asks to create
+    it (absent, or unknown: then marked "evidence thin"), ``partial`` to complete one that exists
+    but is limited, ``improve`` to fix one in place, and only when that measure's own evidence
+    documents the shortfall (the brief quotes it). A status with no words drops it.
+    """
 
     when_level_below: int = Field(ge=1, le=5, description="Recommended when level < this.")
     creates: MeasureId | None = Field(
-        default=None, description="The measure it asks to create (dropped or reworded if in place)."
+        default=None,
+        description="The measure it asks to create (reworded or dropped if it exists).",
+    )
+    partial: Text | None = Field(
+        default=None, description="The text used when the measure exists but is limited."
     )
     improve: Text | None = Field(
-        default=None, description="The text used instead when the measure is already in place."
+        default=None,
+        description="The text used when the measure is in place and its evidence documents a "
+        "shortfall (also when partial, if there is no `partial` text).",
+    )
+    premise: Premise = Field(
+        default_factory=Premise, description="What else must be true of the country."
     )
 
 

@@ -388,6 +388,25 @@ def profile_warnings(
     return out
 
 
+def recommendation_findings(doc: Document, profile: Profile, framework: Framework) -> list[Finding]:
+    """Errors in what a valid profile's brief would print on page 2, located in the profile.
+
+    A page-2 step whose function no institution holds would go to nobody (or to the wrong
+    body), and a hand-set priority must name a recommendation that is true of the country.
+
+    Args:
+        doc: The document, for positions.
+        profile: The validated profile.
+        framework: Its framework.
+    """
+    from aftercare_report.assess import assess  # the engine, only once the profile is valid
+    from aftercare_report.recommend import problems, recommendations
+
+    assessment = assess(profile, framework)
+    found = problems(assessment, recommendations(assessment))
+    return [doc.finding(p.path, p.message, code="page-two") for p in found]
+
+
 def _legacy_findings(doc: Document, profile: Profile) -> Iterator[Finding]:
     """Warn about fields written before 0.3 that still work but address the wrong body."""
     for legacy, functions in LEGACY_FUNCTIONS.items():
@@ -477,13 +496,28 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
             path: KeyPath = ("components", cid, "recommendations", i)
             out.extend(_check_rec(doc, path, rec.id, rec.text, _TEXT_PLACEHOLDERS, seen))
             out.extend(_check_standards(doc, path, rec.standards, framework))
-            if rec.improve and rec.creates is None:
-                msg = "improve is used only when the measure named by creates is in place"
-                out.append(doc.finding((*path, "improve"), msg))
-            elif rec.improve:
-                out.extend(
-                    _check_rec(doc, (*path, "improve"), "", rec.improve, _TEXT_PLACEHOLDERS, set())
-                )
+            for key in ("improve", "partial"):
+                variant = getattr(rec, key)
+                if variant and rec.creates is None:
+                    msg = f"{key} is used only when the measure named by creates exists"
+                    out.append(doc.finding((*path, key), msg))
+                elif variant:
+                    out.extend(
+                        _check_rec(doc, (*path, key), "", variant, _TEXT_PLACEHOLDERS, set())
+                    )
+            for premised in rec.premise.levels:
+                if premised not in comps:
+                    where = (*path, "premise", "levels", premised)
+                    out.append(doc.finding(where, _unknown(premised, comps), of_key=True))
+        if not any(
+            r.when_level_below == comp.target and not r.premise.model_dump(exclude_defaults=True)
+            for r in comp.recommendations
+        ):
+            msg = (
+                "no recommendation applies to every country short of the target here (one with "
+                f"when_level_below: {comp.target} and no premise): a largest gap could have no step"
+            )
+            out.append(doc.finding(("components", cid, "recommendations"), msg))
     data_recs = framework.data_recommendations
     for name in ("unknown_level", "no_re_trafficking_measure"):
         rec = getattr(data_recs, name)
