@@ -14,7 +14,7 @@ from aftercare_report.assess import METHOD
 from aftercare_report.i18n import current
 from aftercare_report.report import CountryReport
 
-JSON_SCHEMA_VERSION = 2
+JSON_SCHEMA_VERSION = 3
 """Version of the assessment JSON shape (documented in the README); bumped on breaking change."""
 
 SortKey = Literal["index", "country", "as_of", "data_gaps"]

@@ -111,7 +111,7 @@ def test_gaps_json_has_the_documented_shape() -> None:
         "data_gaps",
         "key_messages",
     } <= set(data)
-    assert (data["schema_version"], data["country"]) == (2, "Thailand")
+    assert (data["schema_version"], data["country"]) == (3, "Thailand")
     assert data["index"] == {
         "value": 40.1,
         "range": [40.1, 57.4],
@@ -123,6 +123,13 @@ def test_gaps_json_has_the_documented_shape() -> None:
         "caps": [],
     }
     assert data["anchors"]["tip_tier"]["value"] == "Tier 2"
+    assert data["anchors"]["gsi_government_response"]["score"] == 55
+    assert {f["form"] for f in data["key_figures"].values()} <= {
+        "sex",
+        "labour",
+        "all",
+        "unspecified",
+    }
     assert [c["id"] for c in data["components"]] == COMPONENT_IDS
     for component in data["components"]:
         assert {"id", "level", "target", "gap", "severity", "peer", "applicable"} <= set(component)
@@ -131,6 +138,8 @@ def test_gaps_json_has_the_documented_shape() -> None:
     for rec in recs:
         assert {"text", "institution", "institution_name", "horizon", "priority"} <= set(rec)
         assert {"component", "standard", "binding", "indicator", "headline"} <= set(rec)
+        assert {"clause", "uncertain", "variant", "by", "year", "directed_to"} <= set(rec)
+        assert rec["priority"] == "high" if rec["headline"] else rec["priority"] != "high"
     assert data["risks"] and data["data_gaps"] and data["key_messages"]
     assert data["peers"] == [slug for slug in BUNDLED if slug != "thailand"]
 
