@@ -291,9 +291,11 @@ _UNDOCUMENTED = re.compile(
 )
 MAX_CLAUSE = 180
 """Longest clause quoted as a reason (longer ones are cut at a word, with an ellipsis)."""
+LEAD_CLAUSE = 320
+"""Longest clause the first key finding quotes (it may say more than a reason does)."""
 
 
-def evidence_clause(text: str, *, shortfall: bool = False) -> str:
+def evidence_clause(text: str, *, shortfall: bool = False, limit: int = MAX_CLAUSE) -> str:
     """One clause of a profile's evidence that says why: the one that documents a shortfall.
 
     A clause that only says what no source documents is not a shortfall. Placeholder text
@@ -303,6 +305,7 @@ def evidence_clause(text: str, *, shortfall: bool = False) -> str:
         text: A profile's evidence.
         shortfall: Give "" unless a clause documents a shortfall (for a step that asks to fix
             what exists).
+        limit: The longest clause given; a longer one is its best sub-clause, or is cut.
 
     Returns:
         The clause as the profile words it, without its final full stop, or "".
@@ -317,13 +320,13 @@ def evidence_clause(text: str, *, shortfall: bool = False) -> str:
         documented = [c for _s, _i, c in scored if not _UNDOCUMENTED.search(c)]
         best = (0, 0, (documented or [scored[0][2]])[0])
     clause = best[2].rstrip(".")
-    if len(clause) > MAX_CLAUSE:
+    if len(clause) > limit:
         parts = [p.strip() for p in _SUBCLAUSES.split(clause) if p.strip()]
-        fitting = [(shortfall_score(p), -i, p) for i, p in enumerate(parts) if len(p) <= MAX_CLAUSE]
+        fitting = [(shortfall_score(p), -i, p) for i, p in enumerate(parts) if len(p) <= limit]
         if fitting and (max(fitting)[0] > 0 or not shortfall):
             clause = _upper_first(max(fitting)[2])
         else:
-            clause = clause[:MAX_CLAUSE].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            clause = clause[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return clause
 
 
@@ -472,7 +475,7 @@ def lead(assessment: Assessment) -> str:
         return _what_exists(assessment)
     entry = profile.components[result.id]
     descriptor = entry.meets if entry.meets and same_language(profile) else result.level_text
-    clause = evidence_clause(entry.evidence) if same_language(profile) else ""
+    clause = evidence_clause(entry.evidence, limit=LEAD_CLAUSE) if same_language(profile) else ""
     values = {
         "component": capital(result.name),
         "finding": _lower_first(" ".join(descriptor.split()).rstrip(".")),
@@ -480,8 +483,8 @@ def lead(assessment: Assessment) -> str:
     }
     if clause:
         return _(
-            "%(component)s: %(in_country)s, %(finding)s; %(evidence)s.",
-            evidence=_lower_first(clause),
+            "%(component)s: %(in_country)s, %(finding)s. %(evidence)s",
+            evidence=_upper_first(clause) + ("" if clause.endswith("…") else "."),
             **values,
         )
     return _("%(component)s: %(in_country)s, %(finding)s.", **values)

@@ -409,7 +409,7 @@ def test_key_messages_open_with_the_gravest_finding_and_say_where_support_stops(
     # gravest finding, said in the framework's words for that level with Testland's evidence.
     assert messages[0] == (
         "Consent and freedom of movement: in Testland, closed shelters are common and consent "
-        "is not sought; evidence for consent in Testland."
+        "is not sought. Evidence for consent in Testland."
     )
     assert messages[1] == (
         "Support has stopped by 12 months after identification: no support after shelter exit."
@@ -428,7 +428,7 @@ def test_no_two_bundled_briefs_open_with_the_same_sentence(
         first = report.key_messages[0]
         for name in (report.profile.country, report.profile.name_in_text):
             first = first.replace(name, "X")
-        openings.append(first.split(";")[0])
+        openings.append(first.split(". ")[0])
     assert len(set(openings)) == len(openings), openings
 
 

@@ -428,7 +428,8 @@ def test_a_survivor_quote_cites_a_source_in_the_registry(
     )
     checked = catalog.check_profiles([path], framework)
     (error,) = [f for f in checked.errors if f.code == "unknown-source"]
-    assert error.key == "survivor_quotes[0].source" and "did you mean 'report-2023'" in error.message
+    assert error.key == "survivor_quotes[0].source"
+    assert "did you mean 'report-2023'" in error.message
 
 
 def test_priorities_name_recommendations_that_exist(framework: Framework, tmp_path: Path) -> None:
