@@ -521,9 +521,12 @@ def _lower_first(text: str) -> str:
 
 
 def differences(profile: Profile) -> str:
-    """Say where the country's own governments differ in a way that changes a finding."""
+    """Say where the country's own governments differ in a way that changes a finding.
+
+    Page 1 gives the first clause of each difference; the annex lists them whole.
+    """
     differs = [
-        _("%(name)s: %(differs)s", name=s.name, differs=" ".join(s.differs.split()).rstrip("."))
+        _("%(name)s: %(differs)s", name=s.name, differs=_first_clause(s.differs))
         for s in profile.subnational
         if s.differs and not is_placeholder(s.differs)
     ]
@@ -534,6 +537,12 @@ def differences(profile: Profile) -> str:
         differences=semicolons(differs),
         **_names(profile),
     )
+
+
+def _first_clause(text: str) -> str:
+    """The first clause of a text, for page 1 (the annex gives it whole)."""
+    flat = " ".join(text.split())
+    return re.split(r";\s+|\s+\((?=[^)]*\d)", flat, maxsplit=1)[0].rstrip(".")
 
 
 def documents_no_measure(profile: Profile) -> bool:
