@@ -728,13 +728,23 @@ def closing(assessment: Assessment, headline: Sequence[Recommendation] = ()) -> 
             )
         ]
     if documents_no_measure(profile):
-        parts.append(
-            _(
-                "Until %(country)s measures %(re_trafficking)s, no one can show whether its "
-                "aftercare keeps %(survivors)s safe.",
-                **names,
+        proxy = profile.key_figures.re_trafficking_measure
+        if profile.measures.re_trafficking_data.status == "absent" or proxy.known:
+            parts.append(
+                _(
+                    "Until %(country)s measures %(re_trafficking)s, no one can show whether its "
+                    "aftercare keeps %(survivors)s safe.",
+                    **names,
+                )
             )
-        )
+        else:
+            parts.append(
+                _(
+                    "Without a published measure of %(re_trafficking)s, no one can show whether "
+                    "aftercare %(in_country)s keeps %(survivors)s safe.",
+                    **names,
+                )
+            )
     return " ".join(parts)
 
 
