@@ -340,11 +340,17 @@ def _upper_first(text: str) -> str:
 
 
 def _clauses(text: str) -> list[str]:
-    """Sentences and semicolon clauses of a text, not broken after an abbreviation."""
+    """Sentences and semicolon clauses of a text.
+
+    Not broken after an abbreviation ("8 U.S.C.") or inside brackets ("(TIP 2023; 2025)").
+    """
     out: list[str] = []
     for chunk in _CLAUSES.split(" ".join(text.split())):
-        if out and _ABBREVIATION.search(out[-1]) and not out[-1].endswith(";"):
-            out[-1] = f"{out[-1]} {chunk}"
+        joined = bool(out) and (
+            _ABBREVIATION.search(out[-1]) is not None or out[-1].count("(") > out[-1].count(")")
+        )
+        if joined:
+            out[-1] = f"{out[-1]}{'; ' if out[-1][-1:].isalnum() else ' '}{chunk}"
         elif chunk.strip():
             out.append(chunk.strip())
     return out

@@ -781,6 +781,11 @@ class Recommendation(RecommendationText):
     premise: Premise = Field(
         default_factory=Premise, description="What else must be true of the country."
     )
+    also_addresses: Annotated[tuple[Identifier, ...], _LIST] = Field(
+        default=(),
+        description="Other components the text also acts on (open shelters: consent), so a "
+        "brief does not ask for the same thing twice under two parts of aftercare.",
+    )
 
 
 class Component(_Model):

@@ -86,6 +86,8 @@ class Recommendation:
         directed_to: Whom the source itself directed (a court's addressees), or None.
         fallback: It asks to fix a measure whose own evidence documents no shortfall: made only
             when nothing else addresses a largest gap, and marked "evidence thin".
+        parts: The parts of aftercare it acts on: its component, and any other its text also
+            addresses (asking for open shelters acts on consent too).
     """
 
     id: str
@@ -113,6 +115,7 @@ class Recommendation:
     year: int | None = None
     directed_to: str | None = None
     fallback: bool = False
+    parts: tuple[str, ...] = ()
 
 
 def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
@@ -177,10 +180,17 @@ def best_for(component: str, candidates: Iterable[Recommendation]) -> Recommenda
 
     Library texts resting on evidence nobody has (a measure of unknown status) come last.
     """
+    candidates = list(candidates)
     on = [c for c in candidates if c.component == component and c.origin != "data"]
     own = sorted((c for c in on if c.origin in ("team", "profile")), key=lambda c: -(c.year or 0))
-    library = [c for c in on if c.origin == "framework" and c.priority != "low"]
-    ordered = [*own, *(c for c in library if not c.uncertain), *(c for c in library if c.uncertain)]
+    # A library text that also acts on a part the country's own recommendation covers would
+    # crowd that recommendation out of page 2: it comes last.
+    owned = {c.component for c in candidates if c.origin in ("team", "profile")} - {component}
+    library = sorted(
+        (c for c in on if c.origin == "framework" and c.priority != "low"),
+        key=lambda c: (bool(set(_parts(c)) & owned), c.uncertain),
+    )
+    ordered = [*own, *library]
     return ordered[0] if ordered else None
 
 
@@ -207,10 +217,14 @@ def _distinct(rec: Recommendation, chosen: Sequence[Recommendation]) -> bool:
     for other in chosen:
         if rec.text == other.text or (rec.measure and rec.measure == other.measure):
             return False
-        same_part = rec.component is not None and rec.component == other.component
-        if same_part and not (rec.origin in ("profile", "team") and other.origin != "framework"):
+        shared = set(_parts(rec)) & set(_parts(other))
+        if shared and not (rec.origin in ("profile", "team") and other.origin != "framework"):
             return False
     return True
+
+
+def _parts(rec: Recommendation) -> tuple[str, ...]:
+    return rec.parts or ((rec.component,) if rec.component else ())
 
 
 def _gap_order(assessment: Assessment, rec: Recommendation) -> tuple[float, ...]:
@@ -339,6 +353,7 @@ def library_rec(
     return replace(
         made,
         measure=lib.creates,
+        parts=(result.id, *lib.also_addresses),
         variant=variant,
         clause=clause,
         uncertain=uncertain or fallback or not clause,

@@ -509,6 +509,9 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
                 if premised not in comps:
                     where = (*path, "premise", "levels", premised)
                     out.append(doc.finding(where, _unknown(premised, comps), of_key=True))
+            for j, also in enumerate(rec.also_addresses):
+                if also not in comps:
+                    out.append(doc.finding((*path, "also_addresses", j), _unknown(also, comps)))
         if not any(
             r.when_level_below == comp.target and not r.premise.model_dump(exclude_defaults=True)
             for r in comp.recommendations

@@ -92,6 +92,12 @@ def check_rules(profile: Profile, recs: tuple[Recommendation, ...]) -> None:
     assert len(set(measures)) == len(measures)
     library = Counter(r.component for r in recs if r.origin == "framework")
     assert all(n == 1 for n in library.values()), library
+    # ...and no library text acts on a part another step already covers (asking for open
+    # shelters under accommodation when a step on consent asks for them already).
+    for rec in recs:
+        if rec.origin == "framework":
+            others = {p for o in recs if o is not rec for p in (o.parts or (o.component,))}
+            assert not set(rec.parts) & others, (rec.id, rec.parts)
     # Premise gating: no library text whose premise is false, and none that asks to create
     # a measure in place; fixing one in place quotes the shortfall, or says the evidence is thin.
     for rec in recs:
@@ -172,7 +178,7 @@ def test_no_step_makes_a_referral_mechanism_work_that_does_not_exist(
 
 
 def test_no_country_is_asked_to_open_shelters_it_documents_as_open(testland: Profile) -> None:
-    closed = with_levels(testland, {"accommodation": 2, "consent": 3})
+    closed = with_levels(testland, {"accommodation": 2, "consent": 3, "social": 3})
     assert "open, safe accommodation" in _texts(closed)
     entry = closed.measures.open_shelters.model_copy(
         update={"status": "in_place", "evidence": "Adults may come and go from every shelter."}
@@ -307,7 +313,7 @@ def test_standard_cites_what_binds_the_country_or_says_good_practice(
 ) -> None:
     recs = {r.id: r for r in recommendations(assess(testland, framework))}
     # Testland is party to the Palermo Protocol only.
-    housing = recs["accommodation-open-shelters"]
+    housing = recs["accommodation-twelve-months"]
     assert housing.binding and housing.standard.startswith("Palermo Protocol Art. 6(3)(a)")
     assert "CoE" not in housing.standard
     punish = recs["non-punishment-legal-provision"]  # rests on the CoE Convention alone
