@@ -377,7 +377,7 @@ def _check_inert(html: str, brief: Brief, allow_scripts: bool) -> None:
             f"{brief.template}: active content in the brief of {brief.subject}: "
             + "; ".join(found[:5])
             + ". Briefs are published: templates may not run scripts or load remote files "
-            "([security] allow_scripts = true in the project file allows scripts)"
+            "(run with --allow allow_scripts to let scripts into HTML briefs)"
         )
 
 

@@ -7,8 +7,9 @@ This is the one place that turns paths into typed objects: everything downstream
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from aftercare_report.errors import Finding, InputError, Severity, display_path,
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
 from aftercare_report.limits import DEFAULT_STALE_YEARS
-from aftercare_report.loading import Document, load_yaml
+from aftercare_report.loading import Document, load_yaml, parse_yaml
 from aftercare_report.model import Framework, Origin, Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 from aftercare_report.validation import (
@@ -32,6 +33,8 @@ from aftercare_report.validation import (
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 RESERVED_SLUGS = frozenset({"comparative", "manifest"})
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+"""What Python makes of file-name bytes that are not UTF-8 (surrogate escapes)."""
 """File names a build writes for itself: a profile called so would overwrite them."""
 
 
@@ -43,11 +46,13 @@ class Checked:
         profiles: The profiles that passed, in file-name order.
         findings: Every error and warning, sorted by file and line.
         files: How many files were read.
+        bundled: The files read that ship with the tool, as findings name them.
     """
 
     profiles: tuple[Profile, ...]
     findings: tuple[Finding, ...] = field(default=())
     files: int = 0
+    bundled: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> list[Finding]:
@@ -69,7 +74,36 @@ class Checked:
         kept = tuple(
             f for f in self.findings if f.severity is Severity.ERROR or f.code not in codes
         )
-        return Checked(self.profiles, kept, self.files)
+        return Checked(self.profiles, kept, self.files, self.bundled)
+
+    def team_first(self, summarise_bundled: bool) -> tuple[Checked, Checked]:
+        """Split the findings into those to list, the team's own first, and those to summarise.
+
+        A team cannot act on the data gaps of the profiles shipped with the tool, and in a CI
+        log or a diff (GitHub shows about ten annotations a step) they would hide the team's
+        own. So when the bundled profiles are checked beside a team's, only their errors (which
+        stop every build) are listed, after the team's findings; their other findings are
+        summarised.
+
+        Args:
+            summarise_bundled: Summarise the bundled profiles' findings other than errors.
+
+        Returns:
+            What to list, and the bundled findings to summarise in one line (with the number of
+            bundled files; empty when nothing is summarised).
+        """
+        team_files = self.files - len(self.bundled)
+        listed = sorted(self.findings, key=lambda f: f.path in self.bundled)  # stable: by line
+        if not summarise_bundled or not self.bundled:
+            return replace(self, findings=tuple(listed)), Checked(())
+        shown = tuple(
+            f for f in listed if f.path not in self.bundled or f.severity is Severity.ERROR
+        )
+        hidden = tuple(f for f in listed if f not in shown)
+        return (
+            Checked(self.profiles, shown, team_files, self.bundled),
+            Checked((), hidden, len(self.bundled), self.bundled),
+        )
 
 
 def load_framework(
@@ -129,22 +163,27 @@ def profile_files(paths: Sequence[Path]) -> list[Path]:
         paths: Files and folders; empty means the bundled profiles.
 
     Raises:
-        InputError: A path does not exist, or a folder holds no profile.
+        InputError: A path does not exist, or no profile is found at all (a folder without
+            profiles is fine beside folders with some).
     """
     found: list[Path] = []
     missing: list[Finding] = []
+    empty: list[Finding] = []
     for path in paths or [bundled("profiles")]:
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix in PROFILE_SUFFIXES)
             if not files:
-                missing.append(Finding(display_path(path), 0, 0, "", "no .yaml profiles here"))
+                msg = "no .yaml profiles here; start one with: aftercare-report new COUNTRY"
+                empty.append(Finding(display_path(path), 0, 0, "", msg, code="no-profiles"))
             found.extend(files)
         elif path.exists():
             found.append(path)
         else:
             missing.append(Finding(display_path(path), 0, 0, "", "no such file or folder"))
-    if missing:
-        raise InputError(missing)
+    # A team folder with no profile yet is fine beside others (a new project with the bundled
+    # profiles builds at once); only a run with no profile at all has nothing to do.
+    if missing or not found:
+        raise InputError(missing + empty)
     return list(dict.fromkeys(found))
 
 
@@ -182,7 +221,13 @@ def check_profiles(
     findings.extend(_duplicates(loaded))
     if fonts is not None:
         findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
-    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files))
+    shipped = frozenset(display_path(p) for p in files if is_bundled(p))
+    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files), shipped)
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether a profile file is one of those shipped with the tool."""
+    return path.resolve().is_relative_to(bundled("profiles").resolve())
 
 
 def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
@@ -191,13 +236,10 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
     A team that includes the bundled profiles and profiles one of those countries itself means
     its own version: comparing the two would put one country twice in a brief.
     """
-    shipped = bundled("profiles").resolve()
-    mine = {
-        p.iso3: path for path, p in loaded.items() if not path.resolve().is_relative_to(shipped)
-    }
+    mine = {p.iso3: path for path, p in loaded.items() if not is_bundled(path)}
     out = []
     for path, profile in list(loaded.items()):
-        if path.resolve().is_relative_to(shipped) and profile.iso3 in mine:
+        if is_bundled(path) and profile.iso3 in mine:
             del loaded[path]
             team = mine[profile.iso3]
             msg = f"replaces the bundled profile of {profile.country} ({profile.iso3})"
@@ -213,10 +255,35 @@ def _check_one(
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
         return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+    if _NOT_UTF8.search(path.stem):  # bytes no UTF-8 text holds: no brief or JSON can bear them
+        msg = "the file name is not UTF-8 text, so no brief can bear it: rename the file"
+        return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     try:
         doc = load_yaml(path)
     except InputError as exc:
         return None, exc.findings
+    return _check_document(doc, framework, stale_years, language)
+
+
+def check_text(
+    raw: bytes, path: Path, framework: Framework, stale_years: int = DEFAULT_STALE_YEARS
+) -> tuple[Profile | None, list[Finding]]:
+    """Validate a profile's bytes as if read from ``path``: a file about to be written.
+
+    Returns:
+        The profile (None if invalid) and every finding, located in ``raw``.
+    """
+    try:
+        doc = parse_yaml(raw, path)
+    except InputError as exc:
+        return None, exc.findings
+    return _check_document(doc, framework, stale_years)
+
+
+def _check_document(
+    doc: Document, framework: Framework, stale_years: int, language: str = "en"
+) -> tuple[Profile | None, list[Finding]]:
+    path = doc.path
     old = _old_format(doc)
     if old:
         return None, [old]
@@ -261,14 +328,16 @@ MIGRATION = (
     "this profile is in format 1; format 2 adds roles, institutions, instruments, anchors, "
     "measures, timeline, `counts` on key figures and six components (children, privacy, consent, "
     "timeliness, national_return, participation), and level 3 of accommodation, health and social "
-    "now needs support for 12 months or more. See 'Migrating profiles to format 2' in the README"
+    "now needs support for 12 months or more. aftercare-report migrate {path} rewrites it, "
+    "marking what needs your judgement (see CHANGELOG.md)"
 )
 
 
 def _old_format(doc: Document) -> Finding | None:
     """One clear message for a format-1 file instead of a wall of missing keys."""
     if doc.data.get("schema_version") == 1:
-        return doc.finding(("schema_version",), MIGRATION, code="old-format")
+        msg = MIGRATION.replace("{path}", doc.name)
+        return doc.finding(("schema_version",), msg, code="old-format")
     return None
 
 

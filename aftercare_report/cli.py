@@ -6,11 +6,14 @@ WeasyPrint (about half a second).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,7 @@ from aftercare_report import __version__
 from aftercare_report.errors import AftercareError
 
 if TYPE_CHECKING:
+    from aftercare_report import scaffold as scaffold_types
     from aftercare_report.config import Project
     from aftercare_report.report import CountryReport
 
@@ -60,6 +64,12 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+def _late_allow(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    """Collect ``--allow`` items given before or after the command name."""
+    meta = ctx.find_root().meta
+    meta["aftercare_report.allow"] = (*meta.get("aftercare_report.allow", ()), *value)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="aftercare-report")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
@@ -69,6 +79,15 @@ class _Group(click.Group):
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Project file (default: the nearest aftercare-report.toml upward from here).",
+)
+@click.option(
+    "--allow",
+    multiple=True,
+    metavar="SETTING",
+    callback=_late_allow,
+    expose_value=False,
+    help="Let the project file weaken protection: allow_scripts, or a limit raised to at most "
+    "a value (render_seconds=120); repeatable. Also read from AFTERCARE_REPORT_ALLOW.",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) -> None:
@@ -90,11 +109,56 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) 
     ctx.obj = config_path
 
 
+def _completion_project() -> Project | None:
+    """The project a shell completion reads (no error: a completion that fails offers nothing)."""
+    from aftercare_report import config
+
+    ctx = click.get_current_context(silent=True)
+    named = ctx.find_root().obj if ctx else None
+    try:
+        path = named if isinstance(named, Path) else config.find_config(Path.cwd())
+        return config.load_project(path)
+    except AftercareError:
+        return None
+
+
+def _complete_countries(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Complete the slugs of the profiles in play (the project's, or the bundled ones)."""
+    from aftercare_report import catalog
+
+    project = _completion_project()
+    try:
+        files = catalog.profile_files(project.profiles if project else ())
+    except AftercareError:
+        return []
+    slugs = sorted({p.stem for p in files if p.stem.startswith(incomplete)})
+    return [click.shell_completion.CompletionItem(s) for s in slugs]
+
+
+def _complete_languages(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Complete the languages briefs can be written in: English, shipped, the project's own."""
+    from aftercare_report import config, i18n
+
+    codes = set(i18n.shipped())
+    project = _completion_project()
+    folder = config.translations_folder(project) if project else None
+    if folder and folder.is_dir():
+        codes |= {p.stem for p in folder.glob("*.po")}
+    return [
+        click.shell_completion.CompletionItem(c) for c in sorted(codes) if c.startswith(incomplete)
+    ]
+
+
 def _language(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--language`` (the briefs' language) to a command."""
     return click.option(
         "--language",
         metavar="CODE",
+        shell_complete=_complete_languages,
         help="Language of the briefs: en, fr, es, or one the project translates "
         "[default: the project's, or en].",
     )(func)
@@ -128,6 +192,11 @@ def _language(func: Callable[..., Any]) -> Callable[..., Any]:
     metavar="CODE",
     help="Leave out warnings and data gaps with this code, e.g. stale-source (repeatable).",
 )
+@click.option(
+    "--include-bundled",
+    is_flag=True,
+    help="List the findings of the bundled profiles checked beside yours (default: one line).",
+)
 @_language
 def validate(
     paths: tuple[Path, ...],
@@ -136,6 +205,7 @@ def validate(
     stale_years: int | None,
     framework_path: Path | None,
     ignore: tuple[str, ...],
+    include_bundled: bool,
     language: str | None,
 ) -> None:
     """Check profiles for errors, likely mistakes and data gaps.
@@ -143,7 +213,9 @@ def validate(
     PATHS are profile files or folders of them (default: the bundled profiles). Every problem is
     reported as path:line:col: key: message, all of a file at once. Errors fail; warnings
     (likely mistakes) fail with --strict; data gaps (honest unknowns) never fail. Text that no
-    installed font (or font of [brand] fonts) covers is an error, once per script.
+    installed font (or font of [brand] fonts) covers is an error, once per script. Your own
+    files come first; the bundled profiles checked beside them (bundled:thailand.yaml) are
+    summarised in one line, their errors excepted, unless --include-bundled.
 
     \b
     Exit codes: 0 valid, 1 errors (or warnings with --strict), 2 usage error.
@@ -154,19 +226,31 @@ def validate(
       aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
     from aftercare_report import catalog, console, fonts
+    from aftercare_report.errors import InputError
 
-    project = _project(
-        profiles=paths, framework=framework_path, stale_years=stale_years, language=language
-    )
+    try:
+        project = _project(
+            profiles=paths, framework=framework_path, stale_years=stale_years, language=language
+        )
+    except InputError as exc:  # the project file's problems, annotated like a profile's
+        console.print_findings(catalog.Checked((), tuple(exc.findings)), fmt, strict=strict)
+        sys.exit(1)
     framework = catalog.load_framework(project.framework)
     coverage = fonts.available(project)
     checked = catalog.check_profiles(
         project.profiles, framework, project.stale_years, project.language, fonts=coverage
     )
+    # Settings that weaken protection are shown where they are set, so review sees a change.
+    checked = catalog.Checked(
+        checked.profiles, (*project.review, *checked.findings), checked.files, checked.bundled
+    )
     checked = checked.without(project.ignore | frozenset(ignore))
-    console.print_findings(checked, fmt, strict=strict)
-    failed = checked.errors or (strict and checked.warnings)
-    sys.exit(1 if failed else 0)
+    # The bundled profiles are summarised when they come beside a team's own profile folders
+    # (even empty ones), never when they are all that is checked.
+    mine = any(not catalog.is_bundled(p) for p in project.profiles)
+    listed, summarised = checked.team_first(summarise_bundled=mine and not include_bundled)
+    console.print_findings(listed, fmt, strict=strict, summarised=summarised)
+    sys.exit(1 if listed.errors or (strict and listed.warnings) else 0)
 
 
 @cli.command()
@@ -231,8 +315,14 @@ def _project(**overrides: Any) -> Project:
 
     root = click.get_current_context().find_root()
     if not isinstance(root.obj, config.Project):  # loaded once per command
-        root.obj = config.load_project(root.obj or config.find_config(Path.cwd()))
+        path = root.obj or config.find_config(Path.cwd())
+        root.obj = config.load_project(path, _allowed(root))
     return config.with_overrides(root.obj, **overrides)
+
+
+def _allowed(root: click.Context) -> tuple[str, ...]:
+    """The ``--allow`` items given before or after the command's name."""
+    return tuple(root.meta.get("aftercare_report.allow", ()))
 
 
 def _input_overrides(options: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...] | None]:
@@ -262,7 +352,7 @@ def _analyse(countries: Sequence[str], options: dict[str, Any]) -> tuple[Country
 
 
 @cli.command()
-@click.argument("country")
+@click.argument("country", shell_complete=_complete_countries)
 @_inputs
 @_language
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
@@ -436,15 +526,36 @@ def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[s
     project = _project(**overrides, templates=templates, out=out, paper=paper)
     request = pipeline.BuildRequest(countries, peers, country_briefs, **options)
     quiet = click.get_current_context().find_root().params.get("quiet", False)
-    if quiet:  # rich is not even imported: a quiet no-op rebuild costs little more than --help
-        result = pipeline.build(project, request, pipeline.no_progress)
-    else:
-        from aftercare_report import console
+    with _cache_warnings():
+        if quiet:  # rich is not imported: a quiet no-op rebuild costs little more than --help
+            result = pipeline.build(project, request, pipeline.no_progress)
+        else:
+            from aftercare_report import console
 
-        result = pipeline.build(project, request, lambda n: console.progress("Building briefs", n))
-        console.print_written(result, last=request.name)
+            result = pipeline.build(project, request, partial(console.progress, "Building briefs"))
+            console.print_written(result, last=request.name)
     if open_result:
         _open(result, request.name if not country_briefs else None)
+
+
+@contextlib.contextmanager
+def _cache_warnings() -> Iterator[None]:
+    """Print each distinct warning about the build cache once, even if the build then fails.
+
+    An unusable manifest or seal key never stops a build: the build goes on without it.
+    """
+    from aftercare_report.manifest import CacheWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CacheWarning)
+        try:
+            yield
+        finally:
+            ours = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+            for other in (w for w in caught if not issubclass(w.category, CacheWarning)):
+                warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+            for message in dict.fromkeys(ours):
+                click.echo(f"warning: {errors_printable(message)}", err=True)
 
 
 def _open(result: Any, prefer: str | None) -> None:
@@ -458,7 +569,7 @@ def _open(result: Any, prefer: str | None) -> None:
 
 
 @cli.command("build")
-@click.argument("countries", nargs=-1)
+@click.argument("countries", nargs=-1, shell_complete=_complete_countries)
 @_inputs
 @_language
 @_build_options
@@ -479,7 +590,7 @@ def build_(countries: tuple[str, ...], **options: Any) -> None:
 
 
 @cli.command()
-@click.argument("countries", nargs=-1, required=True)
+@click.argument("countries", nargs=-1, required=True, shell_complete=_complete_countries)
 @_inputs
 @_language
 @_build_options
@@ -551,7 +662,8 @@ def serve(
     path = root.obj if isinstance(root.obj, Path) else config.find_config(Path.cwd())
 
     def load() -> Project:
-        return config.load_project(path, profiles=profile_dirs, templates=template_dirs)
+        allow = _allowed(root)
+        return config.load_project(path, allow, profiles=profile_dirs, templates=template_dirs)
 
     def report(line: str) -> None:
         click.echo("\n".join(errors_printable(part) for part in line.splitlines()), err=True)
@@ -562,7 +674,9 @@ def serve(
 
 @cli.command()
 def paths() -> None:
-    """Show where the bundled templates, profiles, framework and schema are installed.
+    """Show where the bundled templates, profiles, framework, schema and docs are installed.
+
+    The reference lists every block and context variable a template override may use.
 
     \b
     Example:
@@ -571,20 +685,50 @@ def paths() -> None:
     from aftercare_report import scaffold
 
     found = scaffold.paths()
-    for name in ("templates", "profiles", "framework", "schema"):
+    for name in ("templates", "profiles", "framework", "schema", "reference"):
         click.echo(f"{name:<10} {getattr(found, name)}")
 
 
 def _country_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options that name a country for a new profile."""
     options = [
-        click.option("--iso3", help="ISO 3166-1 alpha-3 code, e.g. KHM."),
-        click.option("--region", default="unknown", show_default=True, help="World region."),
+        click.option(
+            "--iso3",
+            help="ISO 3166-1 alpha-3 code, e.g. KHM [default: found from the country's name].",
+        ),
+        click.option(
+            "--region",
+            help="World region [default: that of a profiled country in the same UN region, "
+            "or the UN region's name].",
+        ),
         click.option("--force", is_flag=True, help="Overwrite files that exist."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _first_profile(
+    name: str, iso3: str | None, region: str | None, project: Project
+) -> scaffold_types.FirstProfile:
+    """Find a new profile's country, code and region (see :func:`scaffold.first_profile`)."""
+    from aftercare_report import scaffold
+
+    return scaffold.first_profile(name, iso3, region, project, choose=_choose)
+
+
+def _choose(exc: Any) -> Any:
+    """Ask which of several countries a name means (at a terminal; elsewhere, refuse)."""
+    if not _interactive():
+        raise exc
+    for i, option in enumerate(exc.candidates, 1):
+        click.echo(f"  {i}. {option.name} ({option.iso3})", err=True)
+    picked = click.prompt("Which one?", type=click.IntRange(1, len(exc.candidates)), err=True)
+    return exc.candidates[picked - 1]
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 @cli.command()
@@ -596,75 +740,173 @@ def _country_options(func: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for the profile [default: the project's first profile folder, or ./profiles].",
 )
-def new(country: str, iso3: str | None, region: str, force: bool, folder: Path | None) -> None:
+def new(
+    country: str, iso3: str | None, region: str | None, force: bool, folder: Path | None
+) -> None:
     """Start a profile: every part present and unknown, with notes from the framework.
 
-    The skeleton validates at once (with data gaps only); replace each `unknown` with what the
-    sources say.
+    COUNTRY is the country's name, in English or in the briefs' language (Cambodge), or its
+    ISO code; its ISO 3166 code and UN region are found from it (ISO 3166 through pycountry,
+    names and regions from Unicode CLDR). A name that fits several countries (Congo) is asked
+    about. The skeleton validates at once (with data gaps only); replace each `unknown` with
+    what the sources say.
 
     \b
     Examples:
-      aftercare-report new Cambodia --iso3 KHM --region "South-East Asia"
-      aftercare-report new "Côte d'Ivoire" --iso3 CIV --to drafts/
+      aftercare-report new Cambodia
+      aftercare-report new "Côte d'Ivoire" --to drafts/
+      aftercare-report new Kosovo --iso3 XKX --region Europe
     """
     import datetime as dt
 
     from aftercare_report import catalog, scaffold
+    from aftercare_report.errors import display_path
 
-    if not iso3:
-        raise click.UsageError("give the country's ISO3 code with --iso3, e.g. --iso3 KHM")
     project = _project()
+    first = _first_profile(country, iso3, region, project)
     framework = catalog.load_framework(project.framework)
     target = folder or next(
-        (p for p in project.profiles if p.is_dir() and p.name != "_bundled"), Path("profiles")
+        (p for p in project.profiles if p.is_dir() and not catalog.is_bundled(p)),
+        Path("profiles"),
     )
-    text = scaffold.profile_skeleton(framework, country, iso3.upper(), region, dt.date.today())
-    path = scaffold.write_new(target / f"{scaffold.slug_of(country)}.yaml", text, force=force)
-    click.echo(f"Wrote {errors_printable(str(path))}: now fill it in and run validate.")
+    text = scaffold.profile_skeleton(
+        framework, first.name, first.iso3, first.region, dt.date.today()
+    )
+    path = scaffold.write_new(target / f"{scaffold.slug_of(first.name)}.yaml", text, force=force)
+    shown = errors_printable(f"{first.name}, {first.iso3}, {first.region}")
+    where = errors_printable(display_path(path))
+    click.echo(f"Wrote {where} ({shown}): fill it in, then validate.")
 
 
 @cli.command()
 @click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--organisation", default="Our organisation", show_default=True)
-@click.option("--country", help="Start a profile of this country too (with --iso3).")
+@click.option("--country", help="Start a profile of this country too (a name or ISO code).")
 @_country_options
+@click.option(
+    "--tool-source",
+    metavar="URL",
+    help="Where CI and pre-commit install aftercare-report from: git+https://...@COMMIT or a "
+    "versioned wheel's https URL [default: this tool's wheel, put in tools/ with its sha256].",
+)
+@click.option(
+    "--tools-only",
+    is_flag=True,
+    help="Rewrite only tools/ with this tool (or --tool-source): how to upgrade what CI runs.",
+)
 def init(
     folder: Path,
     organisation: str,
     country: str | None,
     iso3: str | None,
-    region: str,
+    region: str | None,
     force: bool,
+    tool_source: str | None,
+    tools_only: bool,
 ) -> None:
-    """Start a team project that builds at once.
+    """Start a team project that builds at once, in CI too.
 
     Writes the project file (profiles: yours and the bundled ones), a commented template
-    override, the JSON Schema for editors, a GitHub Actions workflow and a pre-commit hook.
+    override, the JSON Schema for editors, a GitHub Actions workflow, pre-commit hooks, a
+    .gitignore, and tools/ with this tool's wheel pinned by its sha256, which the workflow and
+    hooks install (never a name from a package index, which anyone could register).
 
     \b
     Examples:
       aftercare-report init my-briefs --organisation "Our Coalition"
-      aftercare-report init . --country Cambodia --iso3 KHM --region "South-East Asia"
+      aftercare-report init . --country Cambodia
+      aftercare-report init my-briefs --tool-source git+https://github.com/org/aftercare-report@COMMIT
     """
     import datetime as dt
 
     from aftercare_report import catalog, scaffold
 
-    if country and not iso3:
-        raise click.UsageError("give the country's ISO3 code with --iso3")
-    framework = catalog.load_framework(None)
-    first = (country, (iso3 or "").upper(), region) if country else None
+    if tools_only:
+        for path in scaffold.pin_tools(folder, tool_source):
+            click.echo(f"wrote {errors_printable(str(path))}")
+        return
+    first = _first_profile(country, iso3, region, _project()) if country else None
     written = scaffold.init_project(
         folder,
-        framework,
+        catalog.load_framework(None),
         organisation=organisation,
         country=first,
         today=dt.date.today(),
+        tool_source=tool_source,
         force=force,
     )
     for path in written:
         click.echo(f"wrote {errors_printable(str(path))}")
-    click.echo(f"Ready: cd {errors_printable(str(folder))} && aftercare-report build")
+    where = errors_printable(str(folder))
+    click.echo(
+        f"Ready: cd {where} && aftercare-report build"
+        if where != "."
+        else "Ready: aftercare-report build"
+    )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--in-place", is_flag=True, help="Rewrite the files (default: show the change as a diff)."
+)
+def migrate(files: tuple[Path, ...], in_place: bool) -> None:
+    """Rewrite profiles of an older format into the current one (format 1 -> 2).
+
+    FILES are profiles or folders of them. Every fact and source is kept; what maps is
+    mapped, and what needs your judgement (a level whose meaning changed, a risk that format 2
+    splits in two, parts new in format 2) is left unknown with a '# decide:' comment that says
+    what to decide and quotes the old evidence. Without --in-place nothing is written: the
+    change is shown as a unified diff. A profile is written only if the result validates.
+
+    \b
+    Examples:
+      aftercare-report migrate profiles/cambodia.yaml          # see the change
+      aftercare-report migrate profiles/ --in-place             # rewrite every old profile
+    """
+    from aftercare_report import catalog
+    from aftercare_report import migrate as migration
+    from aftercare_report.errors import InputError, Severity, display_path
+    from aftercare_report.loading import load_yaml
+    from aftercare_report.scaffold import write_new
+
+    framework = catalog.load_framework(_project().framework)
+    problems: list[Any] = []
+    for path in catalog.profile_files(files):
+        doc = load_yaml(path)
+        name = errors_printable(display_path(path))
+        result = migration.migrate(doc, framework)
+        if result is None:
+            click.echo(f"{name}: already in the current format", err=True)
+            continue
+        _, findings = catalog.check_text(result.text.encode("utf-8"), path, framework)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if errors:  # an old file that was not valid format 1 (or a bug of the migration)
+            problems += migration.located_in(errors, doc)
+            continue
+        if in_place:
+            write_new(path, result.text, force=True)
+        else:
+            old = doc.source.decode("utf-8")
+            click.echo(
+                migration.unified_diff(old, result.text, name, result.from_version), nl=False
+            )
+        _report_migration(name, result, in_place)
+    if problems:
+        raise InputError(problems)
+
+
+def _report_migration(name: str, result: Any, written: bool) -> None:
+    from aftercare_report.model import SCHEMA_VERSION
+
+    done = "rewritten" if written else "not written (--in-place writes it)"
+    line = (
+        f"{name}: format {result.from_version} -> {SCHEMA_VERSION}, {done}; "
+        f"{result.decisions} decisions marked '# decide:'"
+    )
+    if result.comments_dropped:
+        line += f"; {result.comments_dropped} comments after the header not carried over"
+    click.echo(line, err=True)
 
 
 @cli.group()
@@ -742,7 +984,7 @@ def translations_init(language: str) -> None:
 
 
 @translations.command("update")
-@click.argument("language")
+@click.argument("language", shell_complete=_complete_languages)
 def translations_update(language: str) -> None:
     """Add the messages a newer version of the tool writes to your LANGUAGE catalog.
 
@@ -755,7 +997,7 @@ def translations_update(language: str) -> None:
 
 
 @translations.command("check")
-@click.argument("language")
+@click.argument("language", shell_complete=_complete_languages)
 def translations_check(language: str) -> None:
     """Check a translation: untranslated and fuzzy messages, placeholders that do not match.
 
@@ -816,21 +1058,65 @@ def _late_config(ctx: click.Context, param: click.Parameter, value: Path | None)
         ctx.find_root().obj = value
 
 
+def _late_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Accept -q and --debug after the command name too (``aftercare-report build -q``)."""
+    if value and param.name:
+        ctx.find_root().params[param.name.removeprefix("late_")] = True
+
+
+def _late_options() -> list[click.Option]:
+    """The group's own options, which every command accepts after its name too."""
+    return [
+        click.Option(
+            ["--config", "late_config"],
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            expose_value=False,
+            is_eager=True,
+            callback=_late_config,
+            help="Project file (also accepted before the command).",
+        ),
+        click.Option(
+            ["-q", "--quiet", "late_quiet"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_late_flag,
+            help="Print only errors and warnings (also accepted before the command).",
+        ),
+        click.Option(
+            ["--debug", "late_debug"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_late_flag,
+            hidden=True,
+        ),
+        click.Option(
+            ["--allow", "late_allow"],
+            multiple=True,
+            metavar="SETTING",
+            expose_value=False,
+            is_eager=True,
+            callback=_late_allow,
+            help="Let the project file weaken protection (also accepted before the "
+            "command; see the README's threat model).",
+        ),
+    ]
+
+
 def _add_late_config(group: click.Group) -> None:
     for command in group.commands.values():
         if isinstance(command, click.Group):
             _add_late_config(command)
-        elif not any(p.name == "late_config" for p in command.params):
-            command.params.append(
-                click.Option(
-                    ["--config", "late_config"],
-                    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-                    expose_value=False,
-                    is_eager=True,
-                    callback=_late_config,
-                    help="Project file (also accepted before the command).",
-                )
-            )
+            continue
+        names = {p.name for p in command.params}
+        for option in _late_options():
+            if option.name not in names and not set(option.opts) & _opts(command):
+                command.params.append(option)
+
+
+def _opts(command: click.Command) -> set[str]:
+    return {o for p in command.params for o in getattr(p, "opts", [])}
 
 
 _add_late_config(cli)

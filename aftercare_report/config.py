@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from aftercare_report import protection
 from aftercare_report.confine import secret_risk
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.settings import BUNDLED, CONFIG_NAME, Brand, Paper, Project
@@ -114,18 +115,22 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_project(path: Path | None, **overrides: Any) -> Project:
+def load_project(path: Path | None, allow: Sequence[str] = (), **overrides: Any) -> Project:
     """Load and validate a project file (None gives the defaults), then apply overrides.
 
     Args:
         path: The project file, or None.
+        allow: ``--allow`` items: settings that weaken protection the run allows, with those of
+            ``AFTERCARE_REPORT_ALLOW`` (see :mod:`aftercare_report.protection`).
         **overrides: Command-line options; see :func:`with_overrides`.
 
     Raises:
         InputError: TOML syntax errors and invalid settings, all at once, with their lines; an
-            output folder that is the project folder or holds inputs.
+            output folder that is the project folder or holds inputs; settings that weaken
+            protection beyond what the run allows.
+        UsageError: An ``--allow`` item or the variable is not understood.
     """
-    return with_overrides(_load(path), **overrides)
+    return with_overrides(_load(path, protection.allowance(allow)), **overrides)
 
 
 def check_out(project: Project) -> None:
@@ -157,12 +162,13 @@ def check_out(project: Project) -> None:
             raise InputError([Finding(where, 0, 0, "project.out", msg, code="out-holds-input")])
 
 
-def _load(path: Path | None) -> Project:
+def _load(path: Path | None, allowed: protection.Allowance) -> Project:
     if path is None:
-        return Project()
+        limits = protection.effective_limits({}, allowed)
+        return Project(limits=limits, allow_scripts=allowed.scripts)
     from aftercare_report import project_file
 
-    return project_file.parse(path)
+    return project_file.parse(path, allowed)
 
 
 TRANSLATIONS = "translations"
@@ -170,5 +176,15 @@ TRANSLATIONS = "translations"
 
 
 def translations_folder(project: Project) -> Path | None:
-    """The project's ``translations`` folder (beside the project file), or None without one."""
-    return project.root / TRANSLATIONS if project.root else None
+    """The project's ``translations`` folder (beside the project file), or None without one.
+
+    Raises:
+        InputError: It is a symlink: catalogs and overlays are read only from inside the project.
+    """
+    if project.root is None:
+        return None
+    folder = project.root / TRANSLATIONS
+    if folder.is_symlink():
+        msg = "is a symlink; keep catalogs and overlays in a real folder inside the project"
+        raise InputError([Finding(display_path(folder), 0, 0, "", msg, code="not-file")])
+    return folder

@@ -1,14 +1,16 @@
 """Open untrusted files safely: inside their allowed folder, regular files only, size-capped.
 
 A pull request can add a symlink (``leak.html -> /proc/self/environ``), a FIFO that hangs a
-reader, or a file the size of the disk. Every read of a profile, template, asset, output or the
-manifest goes through :func:`read_regular`: the path is resolved and checked inside its folder
-*before* it is opened, the open never follows a symlink and never blocks, and only a regular file
-is read, never more than its limit.
+reader, or a file the size of the disk. Inputs (profiles, the framework, catalogs, overlays,
+fonts, the project file, and the digest of them all) are read with :func:`read_input`, which
+follows no symlink at all below the folder they belong to; templates, assets, outputs and the
+manifest go through :func:`read_regular` after :func:`inside` has resolved and checked the path.
+Either way the open never blocks and only a regular file is read, never more than its limit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -60,8 +62,15 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         reason = "it is a symlink" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
         raise Refused(reason) from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
+        return _read_fd(fd, max_bytes)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, max_bytes: int) -> bytes:
+    """Read an open regular file, at most ``max_bytes``."""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise Refused("it is not a regular file (a FIFO, device, socket or folder)")
         chunks, size = [], 0
         while size <= max_bytes:
@@ -72,11 +81,128 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
             size += len(chunk)
     except OSError as exc:
         raise Refused(exc.strerror or str(exc)) from None
-    finally:
-        os.close(fd)
     if size > max_bytes:
         raise Refused(f"it is larger than the limit of {max_bytes:,} bytes")
     return b"".join(chunks)
+
+
+def read_input(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
+    """Read an input file (profile, framework, catalog, overlay, font, project file) safely.
+
+    The one way inputs are read: no symlink is followed from ``root`` down to the file (a pull
+    request can add links, not the folders above its checkout), the path may not leave ``root``
+    (``..`` is taken as written), nothing under ``/proc``, ``/sys`` or ``/dev`` is opened, the
+    open never blocks (a FIFO) and only a regular file of at most ``max_bytes`` is read. Each
+    folder is opened relative to the one before it, so a link swapped in between the check and
+    the read is refused too.
+
+    Args:
+        path: The file, as named.
+        max_bytes: Largest size read.
+        root: The folder the untrusted part of the path starts at (the project folder, a
+            template folder); by default the file's own folder.
+
+    Raises:
+        Refused: A symlink on the way, outside ``root``, a system file, not a regular file, too
+            large or unreadable.
+    """
+    # Lexically absolute, not resolved: resolving would follow the very links refused here.
+    absolute = Path(os.path.abspath(path))  # noqa: PTH100
+    base = Path(os.path.abspath(root)) if root is not None else absolute.parent  # noqa: PTH100
+    if not absolute.is_relative_to(base) or absolute == base:
+        raise Refused(f"it is outside the folder {base.name or base}")
+    if any(absolute.is_relative_to(system) for system in _SYSTEM):
+        raise Refused("it is a system file")
+    *folders, name = absolute.relative_to(base).parts
+    try:
+        fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise Refused(exc.strerror or str(exc)) from None
+    try:
+        for part, flags in [*((f, os.O_DIRECTORY) for f in folders), (name, os.O_NONBLOCK)]:
+            child = _open_below(fd, part, flags)
+            os.close(fd)
+            fd = child
+        return _read_fd(fd, max_bytes)
+    finally:
+        os.close(fd)
+
+
+def _open_below(dir_fd: int, name: str, flags: int) -> int:
+    """Open ``name`` in the folder ``dir_fd`` without following a link."""
+    try:
+        return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | flags, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(name, dir_fd):
+            raise Refused(f"'{name}' is a symlink; inputs are read only as regular files") from None
+        raise Refused(exc.strerror or str(exc)) from None
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def write_new(root: Path, relative: Path, data: bytes, *, replace: bool = False) -> Path:
+    """Write a file the user will own below ``root``, never through a symlink.
+
+    ``root`` is created if needed (the user named it); folders below it are created or must be
+    real folders, and the file itself must not be a symlink, even a dangling one (a pull request
+    or a shared checkout can plant ``templates -> /etc`` or ``briefs.yml -> ~/.bashrc``).
+    Without ``replace`` the file is created only if nothing is there; with it, a new file is
+    written beside the old one and renamed over it, which replaces the entry, never what it
+    points at.
+
+    Args:
+        root: The folder the path starts at (created if missing).
+        relative: The file's path inside ``root``, without ``..``.
+        data: The content.
+        replace: Replace a regular file that is there.
+
+    Returns:
+        The path written.
+
+    Raises:
+        FileExistsError: Something is there and ``replace`` is not set.
+        Refused: A symlink or something other than a folder or regular file on the way.
+        OSError: The file system refused the write.
+    """
+    *folders, name = relative.parts
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for folder in folders:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(folder, dir_fd=fd)
+            child = _open_below(fd, folder, os.O_DIRECTORY)
+            os.close(fd)
+            fd = child
+        _write_below(fd, name, data, replace)
+    finally:
+        os.close(fd)
+    return root / relative
+
+
+def _write_below(dir_fd: int, name: str, data: bytes, replace: bool) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISLNK(mode):
+        raise Refused(f"'{name}' is a symlink; nothing is written through one")
+    if mode is not None and not replace:
+        raise FileExistsError(errno.EEXIST, "already exists", name)
+    if mode is not None and not stat.S_ISREG(mode):
+        raise Refused(f"'{name}' is not a regular file")
+    target = f".{name}.{os.getpid()}.tmp" if mode is not None else name
+    fd = os.open(target, flags, 0o644, dir_fd=dir_fd)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    if target != name:  # rename replaces the entry, even a link planted since the check
+        os.rename(target, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
 
 
 def read_inside(path: Path, root: Path, max_bytes: int) -> bytes:

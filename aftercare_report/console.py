@@ -83,29 +83,54 @@ def print_finding(finding: Finding) -> None:
     findings_out.print(_styled(finding))
 
 
-def print_findings(checked: Checked, fmt: str, *, strict: bool) -> None:
+def print_findings(
+    checked: Checked, fmt: str, *, strict: bool, summarised: Checked | None = None
+) -> None:
     """Print validation findings and a summary in the chosen format.
 
     Args:
-        checked: The result of validating profiles.
+        checked: The findings to list (see :meth:`Checked.team_first`).
         fmt: ``text``, ``json`` or ``github``.
         strict: Whether warnings fail the run (changes the summary's wording).
+        summarised: Findings of bundled profiles to summarise in one line, if any.
     """
+    bundled = _bundled_summary(summarised) if summarised and summarised.files else ""
     if fmt == "json":
         stdout.out(json.dumps([_as_dict(f) for f in checked.findings], indent=2), highlight=False)
     elif fmt == "github":
         for finding in checked.findings:
             stdout.out(github_annotation(finding), highlight=False)
-        stdout.out(_summary(checked, strict), highlight=False)
+        for line in (bundled, _summary(checked, strict)):
+            if line:
+                stdout.out(line, highlight=False)
     else:
         for finding in checked.findings:
             findings_out.print(_styled(finding))
+        if bundled:
+            stdout.print(f"[dim]{escape(bundled)}[/]")
         ok = not checked.errors and not (strict and checked.warnings)
         colour = "green" if ok else "bold red"
         stdout.print(f"[{colour}]{escape(_summary(checked, strict))}[/]")
 
 
+def _bundled_summary(summarised: Checked) -> str:
+    notes = [f for f in summarised.findings if f.severity is Severity.NOTE]
+    counts = [
+        plural(n, word)
+        for n, word in (
+            (len(summarised.warnings), "warning"),
+            (len(summarised.data_gaps), "data gap"),
+            (len(notes), "note"),
+        )
+        if n
+    ]
+    head = f"Also checked {plural(summarised.files, 'bundled profile')}"
+    return f"{head}: {', '.join(counts)} (--include-bundled lists them)." if counts else f"{head}."
+
+
 def _summary(checked: Checked, strict: bool) -> str:
+    if not checked.files and not checked.findings:
+        return "No profile of your own yet: aftercare-report new COUNTRY starts one."
     errors, warnings = len(checked.errors), len(checked.warnings)
     head = f"{plural(checked.files, 'file')} checked: {plural(errors, 'error')}, "
     head += f"{plural(warnings, 'warning')}, {plural(len(checked.data_gaps), 'data gap')}"

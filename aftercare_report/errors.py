@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from aftercare_report.resources import bundled_name
+
 
 class Severity(StrEnum):
     """How bad a finding is.
@@ -137,9 +139,10 @@ class UsageError(AftercareError):
 def display_path(path: Path) -> str:
     """Return ``path`` relative to the working directory when it lies below it, for messages.
 
-    Symlinks are not followed: a message names the file as the user named it.
+    Symlinks are not followed: a message names the file as the user named it. A file shipped
+    with the tool, elsewhere, is named as the tool knows it: ``bundled:thailand.yaml``.
     """
     try:
         return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return bundled_name(path) or str(path)

@@ -11,23 +11,28 @@ one ``fc-list`` call gives the character sets of every installed font in about 2
 keeps them in its cache), where reading 300 cmaps takes seconds; and a team's font file arrives in
 pull requests like the rest of the templates, so it is read by ``fc-query`` in a process a timeout
 stops, not expanded in ours (fontTools would build a dict of every code point a hostile cmap
-claims). WeasyPrint is never imported here: ``validate`` uses this module.
+claims). That process runs under a memory and CPU limit as well as a timeout (a 2 MB WOFF can
+inflate to gigabytes), on a private copy of the bytes that were checked, and once per font file
+per process: the same bytes are never queried twice. WeasyPrint is never imported here:
+``validate`` uses this module.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from aftercare_report.confine import Refused, hidden, inside, read_regular
+from aftercare_report.confine import Refused, hidden, read_input
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.limits import ASSET_BYTES
 from aftercare_report.settings import Project, TeamFont
@@ -39,7 +44,10 @@ FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$")
 OUTLINE_FORMATS = frozenset({"TrueType", "CFF"})
 """Font formats Pango renders (since 1.44 it no longer draws bitmap or Type 1 fonts)."""
 QUERY_SECONDS = 10
-"""Longest ``fc-query`` may take on one team font before it is refused."""
+"""Longest ``fc-query`` may take on one team font before it is refused (wall clock and CPU)."""
+QUERY_MEMORY_KB = 256 * 1024
+"""Address space ``fc-query`` may use on one team font: every installed font (the largest Noto
+fonts included) reads in under 128 MB, and a WOFF zlib bomb that would take gigabytes stops."""
 LIST_SECONDS = 60
 """Longest ``fc-list`` may take (it rebuilds fontconfig's cache when fonts were just added)."""
 
@@ -149,15 +157,29 @@ class FontFile:
 
 
 def locate(file: str, folders: Sequence[Path]) -> Path:
-    """Return the font ``file`` from the first folder that has it, resolved inside that folder.
+    """Return the font ``file`` from the first folder that has it (see :func:`load`).
+
+    Raises:
+        FontError: As :func:`load`, for finding it.
+    """
+    return _find(file, folders)[0]
+
+
+def load(file: str, folders: Sequence[Path]) -> FontFile:
+    """Find the font ``file`` in the template folders and read it with fontconfig.
 
     Template folders are searched in order, as templates are. The file must be a regular,
-    visible font file of at most ``ASSET_BYTES`` inside its folder.
+    visible font file of at most ``ASSET_BYTES`` inside its folder, reached through no symlink.
 
     Raises:
         FontError: Naming what is wrong: not a font file name, hidden, leaving the folder, not
-            found (with the folders tried), a symlink out, not a regular file, too large.
+            found (with the folders tried), a symlink, not a regular file, too large, or not a
+            font fontconfig reads within its limits.
     """
+    return query_data(_find(file, folders)[1])
+
+
+def _find(file: str, folders: Sequence[Path]) -> tuple[Path, bytes]:
     name = Path(file)
     if name.suffix.lower() not in FONT_SUFFIXES:
         raise FontError(f"not a font file: use {', '.join(FONT_SUFFIXES)}")
@@ -166,52 +188,98 @@ def locate(file: str, folders: Sequence[Path]) -> Path:
     for folder in folders:
         candidate = folder / name
         if os.path.lexists(candidate):
-            try:
-                real = inside(candidate, folder)
-                read_regular(real, ASSET_BYTES)  # a FIFO or a 10 GB file is refused unread
+            try:  # a symlink, a FIFO or a 10 GB file is refused unread
+                return candidate.resolve(), read_input(candidate, ASSET_BYTES, folder)
             except Refused as exc:
                 raise FontError(f"refused: {display_path(candidate)}: {exc}") from None
-            return real
     tried = ", ".join(display_path(f) for f in folders) or "none: set [project] templates"
     raise FontError(f"not found in the template folders ({tried})")
 
 
 def query(path: Path) -> FontFile:
-    """Read a font's family, weight, style and coverage with ``fc-query`` (its first face).
+    """Read the font file at ``path`` with fontconfig (see :func:`query_data`).
 
     Raises:
-        FontError: fontconfig's tools are missing, or cannot read the file as a font in time.
+        FontError: It is not a regular file of at most ``ASSET_BYTES``, or as
+            :func:`query_data`.
     """
+    try:
+        return query_data(read_input(path, ASSET_BYTES))
+    except Refused as exc:
+        raise FontError(f"refused: {display_path(path)}: {exc}") from None
+
+
+_queried: dict[str, FontFile | str] = {}
+"""What fontconfig read from each font's bytes (by SHA-256), or why it could not: a command
+that checks the project file and then the profiles' coverage reads each font once."""
+
+
+def query_data(data: bytes) -> FontFile:
+    """Read a font's family, weight, style and coverage with ``fc-query`` (its first face).
+
+    ``fc-query`` reads a private copy of these very bytes (so what is read is what was checked)
+    in a process limited to ``QUERY_MEMORY_KB`` of memory and ``QUERY_SECONDS`` of time. The
+    answer, or the refusal, is kept per content for the rest of the process.
+
+    Raises:
+        FontError: fontconfig's tools are missing, or cannot read the data as a font within
+            those limits.
+    """
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _queried:
+        try:
+            _queried[key] = _query(data)
+        except FontError as exc:
+            _queried[key] = str(exc)
+    found = _queried[key]
+    if isinstance(found, str):
+        raise FontError(found)
+    return found
+
+
+def _query(data: bytes) -> FontFile:
     command = shutil.which("fc-query")
     if command is None:
         raise FontError("fc-query not found: install fontconfig to use fonts of your own")
-    try:
-        done = subprocess.run(
-            [
-                command,
-                "--index",
-                "0",
-                "--format",
-                "%{family[0]}\\t%{weight}\\t%{slant}\\t%{charset}\\n",
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=QUERY_SECONDS,
-        )
-    except subprocess.TimeoutExpired:
-        raise FontError(f"fontconfig took over {QUERY_SECONDS} s to read it") from None
-    except OSError as exc:
-        raise FontError(f"fc-query failed: {exc.strerror}") from None
+    fmt = "%{family[0]}\\t%{weight}\\t%{slant}\\t%{charset}\\n"
+    with tempfile.NamedTemporaryFile(prefix="aftercare-font-") as copy:
+        copy.write(data)
+        copy.flush()
+        done = _limited([command, "--index", "0", "--format", fmt, copy.name])
     parts = done.stdout.partition("\n")[0].split("\t")
     if done.returncode != 0 or len(parts) != 4 or not parts[3].strip():
-        raise FontError("fontconfig cannot read it as a font (is it a TrueType or OpenType font?)")
+        raise FontError(
+            "fontconfig cannot read it as a font within "
+            f"{QUERY_MEMORY_KB // 1024} MB and {QUERY_SECONDS} s (is it a TrueType or OpenType "
+            "font?)"
+        )
     family, weight, slant, charset = parts
     try:
         coverage = charset_coverage([charset])
     except ValueError:
         raise FontError("fontconfig cannot read its character set") from None
     return FontFile(family, _css_weight(weight), _css_style(slant), coverage)
+
+
+def _limited(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run a command under a memory and CPU limit and a timeout.
+
+    The limits are set by ``sh`` before it runs the command: ``preexec_fn`` is not safe in a
+    process with threads (``serve`` has them).
+    """
+    limits = f'ulimit -v {QUERY_MEMORY_KB} && ulimit -t {QUERY_SECONDS} && exec "$@"'
+    try:
+        return subprocess.run(
+            ["/bin/sh", "-c", limits, "sh", *args],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=QUERY_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise FontError(f"fontconfig took over {QUERY_SECONDS} s to read it") from None
+    except OSError as exc:
+        raise FontError(f"fc-query failed: {exc.strerror}") from None
 
 
 def _css_weight(text: str) -> str:
@@ -245,7 +313,7 @@ def team_coverage(fonts: Sequence[TeamFont], folders: Sequence[Path]) -> Coverag
     coverage = installed()
     for font in fonts:
         try:
-            coverage |= query(locate(font.file, folders)).coverage
+            coverage |= load(font.file, folders).coverage
         except FontError as exc:
             raise FontError(f"'{font.file}': {exc}") from None
     return coverage

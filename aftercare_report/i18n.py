@@ -19,7 +19,7 @@ import gettext as _gettext
 import io
 import re
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,6 +29,9 @@ from typing import TYPE_CHECKING
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
+from aftercare_report.confine import Refused, read_input
+from aftercare_report.errors import Finding, InputError, display_path
+from aftercare_report.limits import INPUT_BYTES, MAX_WIDTH
 from aftercare_report.terms import ENGLISH_TERMS, FORM_HELP, TERM_KEYS
 
 if TYPE_CHECKING:  # the catalog machinery is imported when a catalog is read, not by `validate`
@@ -249,11 +252,118 @@ def catalog_path(language: str, folder: Path = LOCALE_DIR) -> Path:
 
 
 def read_catalog(path: Path, language: str | None = None) -> Catalog:
-    """Read a ``.po`` catalog (Babel's parser: plural forms, fuzzy flags, line numbers)."""
-    from babel.messages.pofile import read_po
+    """Read a ``.po`` catalog (Babel's parser: plural forms, fuzzy flags, line numbers).
 
-    with path.open("rb") as fh:
-        return read_po(fh, locale=language, domain=DOMAIN, abort_invalid=True)
+    A team's catalog arrives in pull requests and its translations are formatted in this
+    process, so it is bounded before and after Babel reads it: a regular file (never through a
+    symlink) of at most ``INPUT_BYTES``; a ``Plural-Forms`` header of at most ``MAX_PLURALS``
+    forms and a plural expression Python's gettext accepts, checked when the header is read,
+    before any message is built (``nplurals=100000000`` would make Babel allocate gigabytes);
+    and no field width or precision over ``MAX_WIDTH`` in any message
+    (``%(country)1000000000s``), as the template sandbox caps ``format``.
+
+    Raises:
+        InputError: Located at the file and line: unreadable, too large, not a catalog Babel
+            reads (a bad header, date, language or charset), or the bounds above.
+    """
+    from babel.messages.pofile import PoFileError, PoFileParser
+
+    name = display_path(path)
+    try:
+        data = read_input(path, INPUT_BYTES)
+    except Refused as exc:
+        raise InputError([Finding(name, 0, 0, "", f"not read: {exc}", code="catalog")]) from None
+    catalog = _bounded_catalog()(locale=language, domain=DOMAIN)
+    try:
+        PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.BytesIO(data))
+    except PoFileError as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        reason = re.sub(r" on \d+$", "", str(exc))
+        raise InputError([_catalog_finding(name, line, f"not a catalog: {reason}")]) from None
+    except LookupError as exc:
+        message = f"not a catalog: the Content-Type header's {exc}; write charset=UTF-8"
+        raise InputError([_catalog_finding(name, 0, message)]) from None
+    except ValueError as exc:  # bytes the declared charset cannot decode
+        raise InputError([_catalog_finding(name, 0, f"not a catalog: {exc}")]) from None
+    widths = [
+        _catalog_finding(name, message.lineno or 0, problem)
+        for message in catalog
+        if message.id  # the header is never formatted
+        for text in _texts(message.id, message.string)
+        if (problem := wide_placeholder(text))
+    ]
+    if widths:
+        raise InputError(widths)
+    return catalog
+
+
+MAX_PLURALS = 6
+"""Most plural forms a catalog may declare: CLDR's largest (Arabic) has six."""
+MAX_PLURAL_EXPRESSION = 200
+"""Longest plural expression accepted (Arabic's, the longest in use, is about 110 characters)."""
+_CONVERSION = re.compile(r"%(?:\(\w*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
+
+
+def wide_placeholder(text: str) -> str | None:
+    """Say what is wrong with a ``%`` field whose width or precision is over ``MAX_WIDTH``.
+
+    ``*`` (a width taken from the values) is refused too: messages have named values only.
+    """
+    for match in _CONVERSION.finditer(text):
+        for number in (match[1], match[2]):
+            if number == "*" or (number and (len(number) > 6 or int(number) > MAX_WIDTH)):
+                field = match[0] if len(match[0]) <= 40 else match[0][:37] + "..."
+                return (
+                    f"{field}: a width or precision over {MAX_WIDTH:,} (or '*') is not "
+                    "allowed; write the placeholder without one, e.g. %(country)s"
+                )
+    return None
+
+
+@functools.cache
+def _bounded_catalog() -> type[Catalog]:
+    """Babel's catalog, refusing a ``Plural-Forms`` header out of bounds as it reads it."""
+    from babel.messages.catalog import Catalog
+
+    class BoundedCatalog(Catalog):
+        def _set_mime_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+            headers = list(headers)
+            for key, value in headers:
+                if str(key).lower() == "plural-forms":
+                    _check_plural_forms(str(value))
+            super()._set_mime_headers(headers)
+
+    return BoundedCatalog
+
+
+def _check_plural_forms(value: str) -> None:
+    """Raise ValueError (Babel's parser adds the line) for a header no brief could use."""
+    from babel.messages.catalog import parse_separated_header
+
+    params = parse_separated_header(f" ;{value}")
+    count, expression = params.get("nplurals", "2").strip(), params.get("plural", "(n != 1)")
+    if not count.isdigit() or not 1 <= int(count) <= MAX_PLURALS:
+        raise ValueError(
+            f"Plural-Forms: nplurals={count[:20]!r} must be a number from 1 to {MAX_PLURALS}"
+        )
+    if len(expression) > MAX_PLURAL_EXPRESSION:
+        raise ValueError(f"Plural-Forms: plural= is over {MAX_PLURAL_EXPRESSION} characters")
+    try:
+        _gettext.c2py(expression)
+    except (ValueError, SyntaxError, RecursionError):
+        raise ValueError(
+            f"Plural-Forms: plural={expression!r} is not a plural expression gettext reads"
+        ) from None
+
+
+def _texts(msgid: object, string: object) -> Iterator[str]:
+    for value in (msgid, string):
+        items = value if isinstance(value, tuple | list) else (value,)
+        yield from (item for item in items if isinstance(item, str))
+
+
+def _catalog_finding(name: str, line: int, message: str) -> Finding:
+    return Finding(name, line, 1 if line else 0, "", message, code="catalog")
 
 
 @functools.lru_cache(maxsize=16)

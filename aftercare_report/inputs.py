@@ -16,12 +16,13 @@ one by one), never a stale brief.
 from __future__ import annotations
 
 import hashlib
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from aftercare_report import manifest
 from aftercare_report.config import TRANSLATIONS, Project
+from aftercare_report.confine import Refused, read_input
+from aftercare_report.limits import INPUT_BYTES
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -38,7 +39,7 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
     hasher = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
-        hasher.update(f"{label}\0{len(data)}\0".encode() + data)
+        hasher.update(f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape") + data)
 
     add("project", repr(project).encode())
     add("options", options.encode())
@@ -49,7 +50,7 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
     # The team's catalogs and framework overlays, and overlays beside a framework of its own.
     overlays = sorted(framework.parent.glob(f"{framework.stem}.*.yaml"))
     for path in _files([*([project.root / TRANSLATIONS] if project.root else []), *overlays]):
-        add(f"translation {path}", _read(path))
+        add(f"translation {path}", _read(path, _within(path, project.root)))
     profile_paths = project.profiles or (bundled("profiles"),)
     for path in _files([*profile_paths, *(Path(n) for n in named)]):
         add(f"profile {path}", _read(path))
@@ -70,28 +71,34 @@ def _files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _read(path: Path) -> bytes:
-    """The file's SHA-256, or why it cannot be read (the full build then reports it).
+def _within(path: Path, root: Path | None) -> Path | None:
+    """``root`` if ``path`` lies in it (a catalog of the project), else None (a bundled file)."""
+    if root is None or not path.absolute().is_relative_to(root.absolute()):
+        return None
+    return root
 
-    Symlinks are followed (a profile may be a link), but only regular files are opened: a
-    FIFO would hang the check.
+
+def _read(path: Path, root: Path | None = None) -> bytes:
+    """The file's SHA-256, or why it is not read (the full build then reports it).
+
+    Read as the build reads inputs (:func:`confine.read_input`): no symlink is followed and
+    only regular files are opened, so a profile linked to ``/proc/kmsg`` cannot hang the check.
     """
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return b"<not a regular file>"
-        hasher = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                hasher.update(chunk)
-        return hasher.digest()
-    except OSError as exc:
-        return f"<unreadable: {exc.strerror}>".encode()
+        return hashlib.sha256(read_input(path, INPUT_BYTES, root)).digest()
+    except Refused as exc:
+        return f"<refused: {exc}>".encode()
 
 
 def _tool_digest() -> str:
-    """Hash the tool's own files: a changed line of code must not reuse old outputs."""
+    """Hash the tool's own files: a changed line of code must not reuse old outputs.
+
+    The tool's own files are not untrusted input (an installation may link them), so they are
+    read directly.
+    """
     hasher = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            hasher.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + _read(path))
+            data = hashlib.sha256(path.read_bytes()).digest()
+            hasher.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + data)
     return hasher.hexdigest()

@@ -48,6 +48,9 @@ name it without importing the profile model)."""
 
 PROJECT_FILE_BYTES = 256 * 1024
 """Largest project file read; a real one is under 2 kB."""
+INPUT_BYTES = 2 * MB
+"""Largest profile, framework, overlay or catalog read (a country profile is about 100 kB, a
+catalog about 50 kB)."""
 TEMPLATE_BYTES = 2 * MB
 """Largest template or stylesheet read."""
 ASSET_BYTES = 10 * MB

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from aftercare_report.confine import Refused, read_inside
+from aftercare_report.confine import Refused, read_input
 from aftercare_report.errors import Finding, InputError, display_path
 
 try:  # libyaml's C parser is about 10x faster; fall back only where it is not built.
@@ -181,14 +182,13 @@ def _parse(raw: bytes, path: Path) -> Document:
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
-    """Read a file that resolves inside its own folder, regular, at most ``MAX_BYTES``.
+    """Read a regular file of at most ``MAX_BYTES``, never through a symlink.
 
-    A symlinked profile is read only if it points into the folder it is listed in: a pull
-    request could otherwise add ``thailand.yaml -> /proc/self/environ`` and have the runner's
-    environment attached to the PDF.
+    A pull request could otherwise add ``thailand.yaml -> /proc/self/environ`` and have the
+    runner's environment attached to the PDF, or link a profile to ``/proc/kmsg`` and hang it.
     """
     try:
-        return read_inside(path, path.absolute().parent, MAX_BYTES)
+        return read_input(path, MAX_BYTES)
     except Refused as exc:
         raise InputError([Finding(name, 0, 0, "", f"not read: {exc}", code="not-file")]) from None
 
@@ -240,6 +240,50 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, name: str) -> Finding:
 
 def _pos(mark: Any) -> Position:
     return (mark.line + 1, mark.column + 1)
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_NOT_KEYS = frozenset(_TAG + kind for kind in ("bool", "null", "float", "timestamp"))
+_CORE = {
+    _TAG + "bool": re.compile(r"true|True|TRUE|false|False|FALSE"),
+    _TAG + "int": re.compile(r"[-+]?(0|[1-9][0-9]*)|0x[0-9a-fA-F]+"),
+    _TAG + "float": re.compile(
+        r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+    ),
+}
+"""How YAML 1.2 (what editors, linters and most other tools read) writes booleans and numbers."""
+
+
+def yaml_1_1(node: yaml.ScalarNode) -> str | None:
+    """Say how to write a plain scalar that only YAML 1.1 reads as a boolean or number.
+
+    PyYAML reads YAML 1.1: ``no`` is false (Norway's code), ``1:30`` is 90, ``0755`` is 493.
+    YAML 1.2 reads them as text or other numbers, so one file would mean two things; it is
+    refused with the spelling that means one.
+    """
+    core = _CORE.get(node.tag)
+    text = node.value
+    if core is None or node.style not in (None, "") or core.fullmatch(text):
+        return None
+    implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if implicit != node.tag:
+        return None  # an explicit tag on an odd value (`!!bool maybe`): the constructor says
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if node.tag == _TAG + "bool":
+        return (
+            f"'{shown}' is a boolean only in YAML 1.1: write true or false, or quote it "
+            f"('{shown}') if it is text"
+        )
+    if ":" in text:
+        return (
+            f"'{shown}' is a base-60 number in YAML 1.1: quote it ('{shown}') if it is text, "
+            "or write the number in decimal"
+        )
+    return (
+        f"'{shown}' is a number only YAML 1.1 reads this way (octal, binary or with "
+        f"underscores): write it in decimal without leading zeros or underscores, or quote it "
+        f"('{shown}') if it is text"
+    )
 
 
 class _Builder:
@@ -306,14 +350,17 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALARS:
             self._fail(node, path, "mapping keys must be plain words or numbers")
             return None
-        key = self._scalar(node, path)
-        if key is None or isinstance(key, bool | float | dt.date):
+        if node.tag in _NOT_KEYS:
             # `~:`, `yes:`, `1.5:` or a date as a key is a slip, never an intended name.
             self._fail(node, path, f"'{node.value}' cannot be a key; quote it if it is a name")
             return None
-        return key
+        return self._scalar(node, path)
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+        old = yaml_1_1(node)
+        if old:
+            self._fail(node, path, old, "yaml-1.1")
+            return None
         try:
             value = _SCALARS[node.tag](node)
         except (ValueError, OverflowError, LookupError, AttributeError, TypeError) as exc:

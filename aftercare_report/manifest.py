@@ -18,6 +18,7 @@ import re
 import secrets
 import stat
 import sys
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 from aftercare_report import __version__
 from aftercare_report.confine import Refused, folder_files, hidden, inside, read_regular
+from aftercare_report.errors import display_path, printable
 from aftercare_report.limits import ASSET_BYTES, OUTPUT_BYTES
 from aftercare_report.pdf import PdfRequest
 
@@ -72,29 +74,60 @@ def seal(name: str, entry: Entry) -> str:
     return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
 
 
+KEY_BYTES = 32
+"""Shortest seal key used: a shorter one (an empty file, a short CI secret) is guessable."""
+
+
 @functools.cache
 def _key() -> bytes:
     given = os.environ.get(KEY_VARIABLE)
-    if given:
+    if given and len(given.encode()) >= KEY_BYTES:
         return given.encode()
+    if given:
+        warnings.warn(
+            f"{KEY_VARIABLE} is shorter than {KEY_BYTES} bytes, so seals made with it could be "
+            "forged; it is not used (set it to a long random secret, e.g. from "
+            "'openssl rand -hex 32')",
+            CacheWarning,
+            stacklevel=3,
+        )
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "aftercare-report" / "manifest.key"
+    return _kept_key(base / "aftercare-report" / "manifest.key")
+
+
+def _kept_key(path: Path) -> bytes:
+    """The random key kept at ``path``; made (or remade, if too short) when needed.
+
+    A key file that is empty or short is replaced, never used: a seal under an empty key can
+    be forged by anyone.
+    """
     try:
-        return read_regular(path, 1024)
+        key = read_regular(path, 1024)
+        if len(key) >= KEY_BYTES:
+            return key
     except Refused:
         pass
-    key = secrets.token_bytes(32)
+    key = secrets.token_bytes(KEY_BYTES)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
-    except OSError:
-        try:  # another build created it first
+        if os.path.lexists(path) and _usable_key(path):
+            temp.unlink()  # another build made one first: use the same key
             return read_regular(path, 1024)
-        except Refused:
-            pass  # no writable cache folder: seals last for this run only
+        temp.replace(path)  # replaces a short key, or a link, never writes through it
+    except (OSError, Refused):
+        pass  # no writable cache folder: seals last for this run only
     return key
+
+
+def _usable_key(path: Path) -> bool:
+    try:
+        return len(read_regular(path, 1024)) >= KEY_BYTES
+    except Refused:
+        return False
 
 
 def sha256(data: bytes) -> str:
@@ -188,23 +221,116 @@ def pdf_input_key(request: PdfRequest, folders_digest: str) -> str:
     return digest.hexdigest()
 
 
+class CacheWarning(UserWarning):
+    """The manifest or the seal key could not be used; the build goes on without them.
+
+    Issued with :func:`warnings.warn`: the command line prints it once, a program embedding the
+    tool sees Python's usual warning.
+    """
+
+
+MANIFEST_BASE_BYTES = 1024 * 1024
+"""Size any manifest may have, whatever the folder holds."""
+MANIFEST_BYTES_PER_FILE = 8 * 1024
+"""More size allowed per file in the output folder: an entry is about 400 bytes and each build
+record adds about 100 per output."""
+MANIFEST_BASE_VALUES = 2000
+"""Values (lists, objects and items) any manifest may hold."""
+MANIFEST_VALUES_PER_FILE = 400
+"""More values allowed per file in the output folder (an entry holds about 12)."""
+MANIFEST_FILES_COUNTED = 5000
+"""Most files of the output folder that earn a manifest more room (300 briefs in 5 formats)."""
+MANIFEST_DEPTH = 8
+"""Deepest nesting of a manifest (it needs four levels)."""
+
+
 def read(out: Path) -> dict[str, Entry]:
     """Return the manifest of an output folder; empty when there is none or it is unreadable.
 
-    Only a regular file of bounded size is read, never through a symlink (a manifest linked to
-    ``/dev/zero`` would eat memory, a FIFO would hang the build).
+    A manifest that exists but cannot be used is ignored with a :class:`CacheWarning` (see
+    :func:`_load`): it only costs a full rebuild, which writes a new one.
     """
+    raw = _load(out)
     try:
-        raw = json.loads(read_regular(out / MANIFEST_NAME, OUTPUT_BYTES).decode("utf-8"))
-        if raw.get("schema_version") != MANIFEST_VERSION:
-            return {}
         return {
             name: Entry(**{**fields, "warnings": tuple(fields.get("warnings", ()))})
-            for name, fields in raw["outputs"].items()
+            for name, fields in raw.get("outputs", {}).items()
         }
-    except (Refused, ValueError, TypeError, KeyError, AttributeError):
-        # A damaged manifest only costs a full rebuild; it must never stop one.
+    except (ValueError, TypeError, KeyError, AttributeError):
+        _ignored(out, "its entries are not in the manifest's format")
         return {}
+
+
+def _load(out: Path) -> dict[str, Any]:
+    """Parse the manifest of ``out``, or return ``{}`` (warning why, unless there is none).
+
+    The manifest sits in the output folder, which may come from a cache or a pull request, and
+    JSON takes many times its size once parsed, so it is bounded by what the folder can justify
+    before it is parsed: only a regular file (never a symlink: linked to ``/dev/zero`` it would
+    eat memory, a FIFO would hang the build), of a size and a count of values (counted in C,
+    strings included, so an overestimate) that grow with the files the folder holds. Its nesting
+    is checked as it is parsed (the parser stops at Python's recursion limit) and after.
+    """
+    path = out / MANIFEST_NAME
+    if not os.path.lexists(path):
+        return {}
+    files = _files_in(out)
+    try:
+        data = read_regular(path, MANIFEST_BASE_BYTES + MANIFEST_BYTES_PER_FILE * files)
+    except Refused as exc:
+        return _ignored(out, str(exc))
+    most = MANIFEST_BASE_VALUES + MANIFEST_VALUES_PER_FILE * files
+    if data.count(b",") + data.count(b"[") + data.count(b"{") > most:
+        return _ignored(out, f"it holds more than the {most:,} values its folder justifies")
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        return _ignored(out, "it is nested too deeply")
+    except ValueError as exc:
+        return _ignored(out, f"it is not valid JSON ({str(exc)[:80]})")
+    deepest = _depth(raw)
+    if deepest > MANIFEST_DEPTH:
+        return _ignored(out, f"it is nested {deepest} levels deep, more than {MANIFEST_DEPTH}")
+    if not isinstance(raw, dict) or raw.get("schema_version") != MANIFEST_VERSION:
+        return {}  # another version's manifest: rebuilt without a word, as after an upgrade
+    return raw
+
+
+def _files_in(out: Path) -> int:
+    """How many regular files ``out`` holds, up to ``MANIFEST_FILES_COUNTED``."""
+    files = 0
+    try:
+        with os.scandir(out) as entries:
+            for entry in entries:
+                files += entry.is_file(follow_symlinks=False)
+                if files >= MANIFEST_FILES_COUNTED:
+                    break
+    except OSError:
+        pass
+    return files
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in parsed JSON (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            items = node.values() if isinstance(node, dict) else node
+            stack.extend((item, depth + 1) for item in items)
+    return deepest
+
+
+def _ignored(out: Path, reason: str) -> dict[str, Any]:
+    name = out / MANIFEST_NAME
+    warnings.warn(
+        f"{printable(display_path(name))} was ignored ({reason}): every output is checked or "
+        "made again, and a new manifest is written",
+        CacheWarning,
+        stacklevel=3,
+    )
+    return {}
 
 
 def reusable(out: Path, name: str, entry: Entry | None, key: str) -> bool:
@@ -264,16 +390,14 @@ def seal_build(digest: str, outputs: dict[str, str]) -> str:
 def read_builds(out: Path) -> dict[str, dict[str, str]]:
     """Return the manifest's build records: input digest -> {output name: its SHA-256}."""
     try:
-        raw = json.loads(read_regular(out / MANIFEST_NAME, OUTPUT_BYTES).decode("utf-8"))
-        if raw.get("schema_version") != MANIFEST_VERSION:
-            return {}
-        builds = raw.get("builds", {})
+        builds = _load(out).get("builds", {})
         return {
             digest: dict(record["outputs"])
             for digest, record in builds.items()
             if hmac.compare_digest(record["seal"], seal_build(digest, dict(record["outputs"])))
         }
-    except (Refused, ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError):
+        _ignored(out, "its build records are not in the manifest's format")
         return {}
 
 

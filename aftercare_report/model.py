@@ -30,7 +30,7 @@ NOT_APPLICABLE = "not_applicable"
 """A component that does not apply to the country's role (neither a gap nor unknown)."""
 
 PLACEHOLDER_TEXT = re.compile(
-    r"\bnot yet (?:researched|documented|checked|known)\b|\bno source has been checked yet\b"
+    r"\bnot yet (?:researched|documented|checked|known)\b"
     r"|\blorem ipsum\b|\bplaceholder\b"
     r"|\bto be (?:completed|confirmed|researched|added|filled)\b|\bfill (?:this )?in\b"
     r"|(?<![\w-])(?:TODO|TBD|FIXME|XXX)(?![\w-])",

@@ -9,18 +9,18 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from aftercare_report import colours
+from aftercare_report import colours, protection
 from aftercare_report import terms as terminology
-from aftercare_report.confine import Refused, read_regular
-from aftercare_report.errors import Finding, InputError, display_path
+from aftercare_report.confine import Refused, read_input
+from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.fonts import FAMILY, FontError, font_stack
-from aftercare_report.fonts import locate as locate_font
-from aftercare_report.fonts import query as query_font
+from aftercare_report.fonts import load as load_font
 from aftercare_report.limits import (
     DEFAULT_STALE_YEARS,
     MAX_LINE,
@@ -30,6 +30,7 @@ from aftercare_report.limits import (
     Limits,
 )
 from aftercare_report.model import Line, one_line
+from aftercare_report.protection import Allowance
 from aftercare_report.resources import bundled
 from aftercare_report.settings import BUNDLED, Brand, Paper, Project, TeamFont
 from aftercare_report.validation import Hints, allowed_keys, describe
@@ -152,7 +153,9 @@ class ConfigFile(_Section):
     )
 
 
-def _project(path: Path, data: ConfigFile, fonts: tuple[TeamFont, ...]) -> Project:
+def _project(
+    path: Path, data: ConfigFile, fonts: tuple[TeamFont, ...], allowed: Allowance
+) -> Project:
     base = path.parent
     project = data.project
     brand = data.brand.model_dump(exclude={"fonts"})
@@ -169,20 +172,54 @@ def _project(path: Path, data: ConfigFile, fonts: tuple[TeamFont, ...]) -> Proje
         brand=Brand(**brand),
         terms=_terms_by_language(data),
         ignore=frozenset(data.validate_.ignore),
-        limits=Limits(**data.limits.model_dump()),
-        allow_scripts=data.security.allow_scripts,
+        limits=protection.effective_limits(_asked_limits(data), allowed),
+        allow_scripts=allowed.scripts and "allow_scripts" not in _explicit_false(data),
     )
 
 
-def parse(path: Path) -> Project:
+def _asked_limits(data: ConfigFile) -> dict[str, float]:
+    """The limits the project file sets, by name (only those it sets)."""
+    return {name: getattr(data.limits, name) for name in data.limits.model_fields_set}
+
+
+def _explicit_false(data: ConfigFile) -> set[str]:
+    """``allow_scripts`` if the file switches scripts off in so many words."""
+    security = data.security
+    return {"allow_scripts"} & security.model_fields_set if not security.allow_scripts else set()
+
+
+def _protection(
+    name: str, lines: dict[str, int], data: ConfigFile, allowed: Allowance
+) -> tuple[list[Finding], tuple[Finding, ...]]:
+    """Settings that weaken protection: errors where not allowed, notes for review where set."""
+    asked, scripts = _asked_limits(data), data.security.allow_scripts
+
+    def at(key: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
+        section, _, setting = key.partition(".")
+        line = lines.get(setting) or lines.get(section, 0)  # `limits = {...}` has one line
+        return Finding(name, line, 1 if line else 0, key, message, severity, "protection")
+
+    errors = [at(key, msg) for key, msg in protection.refused(asked, scripts, allowed)]
+    notes = tuple(at(k, m, Severity.NOTE) for k, m in protection.raised(asked, scripts))
+    return errors, notes
+
+
+def parse(path: Path, allowed: Allowance | None = None) -> Project:
     """Read, parse and validate the project file at ``path``.
 
+    Args:
+        path: The project file.
+        allowed: What the run allows the project to weaken (see :mod:`.protection`); by
+            default what ``AFTERCARE_REPORT_ALLOW`` allows.
+
     Raises:
-        InputError: TOML syntax errors and invalid settings, all at once, with their lines.
+        InputError: TOML syntax errors and invalid settings, all at once, with their lines;
+            settings that weaken protection beyond what the run allows.
     """
+    allowed = protection.allowance() if allowed is None else allowed
     name = display_path(path)
     try:
-        text = read_regular(path.resolve(), PROJECT_FILE_BYTES).decode("utf-8")
+        text = read_input(path, PROJECT_FILE_BYTES).decode("utf-8")
         raw = tomllib.loads(text)
     except Refused as exc:
         raise InputError([Finding(name, 0, 0, "", f"cannot read: {exc}")]) from None
@@ -200,16 +237,18 @@ def parse(path: Path) -> Project:
         data = ConfigFile.model_validate(raw)
     except ValidationError as exc:
         raise InputError([_finding(name, lines, err, hints) for err in exc.errors()]) from None
+    refused, review = _protection(name, lines, data, allowed)
     findings = [
         *_unknown_terms(name, lines, data, hints),
         *_outside(name, lines, path.parent, data),
         *_brand_colours(name, lines, data),
+        *refused,
     ]
     fonts, problems = _team_fonts(name, lines, path.parent, data) if not findings else ((), [])
     findings += problems
     if findings:
         raise InputError(findings)
-    return _project(path, data, fonts)
+    return replace(_project(path, data, fonts, allowed), review=review)
 
 
 def _team_fonts(
@@ -226,7 +265,7 @@ def _team_fonts(
     for entry in data.brand.fonts:
         file, family = entry.file, entry.family
         try:
-            font = query_font(locate_font(file, folders))
+            font = load_font(file, folders)
         except FontError as exc:
             problems.append(
                 Finding(name, line, 1 if line else 0, "brand.fonts", f"'{file}': {exc}")

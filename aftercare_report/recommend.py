@@ -539,10 +539,13 @@ class Problem:
     Attributes:
         path: Key path in the profile to point at.
         message: What is wrong and what to write.
+        unknown: The profile says no source names who holds the function (``name: unknown``):
+            an honest unknown, which the brief states, not an error.
     """
 
     path: tuple[str | int, ...]
     message: str
+    unknown: bool = False
 
 
 def problems(assessment: Assessment, recs: Sequence[Recommendation]) -> list[Problem]:
@@ -556,14 +559,26 @@ def problems(assessment: Assessment, recs: Sequence[Recommendation]) -> list[Pro
         recs: Its recommendations.
     """
     out = []
+    institutions = assessment.profile.institutions
     for rec in recs:
         if rec.headline and not rec.institution_name:
             label = rec.institution.replace("_", " ")
+            if getattr(institutions, rec.institution) is not None:
+                out.append(
+                    Problem(
+                        ("institutions", rec.institution, "name"),
+                        f"no source names who holds {label}: page 2 says so for the step "
+                        f"'{rec.id}' until the institution is named",
+                        unknown=True,
+                    )
+                )
+                continue
             out.append(
                 Problem(
                     ("institutions",),
                     f"the page-2 step '{rec.id}' needs the institution that holds "
-                    f"'{rec.institution}' ({label}): name it under institutions.{rec.institution}",
+                    f"'{rec.institution}' ({label}): name it under institutions.{rec.institution}, "
+                    "or write `name: unknown` there if no source names it",
                 )
             )
     made = {r.id for r in _candidates(assessment)}

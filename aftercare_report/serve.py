@@ -20,21 +20,23 @@ import re
 import socket
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aftercare_report import inert
 from aftercare_report.confine import Refused, read_inside
-from aftercare_report.errors import AftercareError, display_path, printable
+from aftercare_report.errors import AftercareError, UsageError, display_path, printable
 from aftercare_report.limits import OUTPUT_BYTES
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 if TYPE_CHECKING:
+    from watchfiles import Change
+
     from aftercare_report.config import Project
     from aftercare_report.outputs import BuildResult, OutputFormat
 
@@ -218,8 +220,6 @@ def serve(
         AftercareError: The project cannot be loaded at the start.
         OSError: The address cannot be bound (the port is in use, say).
     """
-    import watchfiles
-
     load()  # a project file that does not load is an error at once, not a page
     with tempfile.TemporaryDirectory(prefix="aftercare-serve-") as tmp:
         preview = Preview(load, Path(tmp), options, name)
@@ -227,13 +227,7 @@ def serve(
         try:
             while True:
                 targets = watched(preview.project or load())
-                for changes in watchfiles.watch(
-                    *_folders(targets),
-                    watch_filter=_relevant(targets),
-                    debounce=_DEBOUNCE_MS,
-                    rust_timeout=_WAKE_MS,
-                    yield_on_timeout=True,
-                ):
+                for changes in _watch(targets):
                     if server is None:  # the watcher runs now: no later change goes unseen
                         _report_build(preview.rebuild(), report)
                         server = _start(preview, options, ready or report)
@@ -252,10 +246,36 @@ def serve(
                 server.server_close()
 
 
+def _watch(targets: tuple[Path, ...]) -> Iterator[set[tuple[Change, str]]]:
+    """The changes to ``targets``, in batches (empty ones too, every ``_WAKE_MS``).
+
+    Raises:
+        AftercareError: The watcher cannot go on (it stops at a file name that is not UTF-8).
+    """
+    import watchfiles
+
+    try:
+        yield from watchfiles.watch(
+            *_folders(targets),
+            watch_filter=_relevant(targets),
+            debounce=_DEBOUNCE_MS,
+            rust_timeout=_WAKE_MS,
+            yield_on_timeout=True,
+        )
+    except RuntimeError as exc:
+        raise AftercareError(f"cannot watch the project's files: {printable(str(exc))}") from None
+
+
 def _start(
     preview: Preview, options: ServeOptions, ready: Callable[[str], None]
 ) -> ThreadingHTTPServer:
-    server = _server(preview, options)
+    try:
+        server = _server(preview, options)
+    except OSError as exc:  # a name that does not resolve, a port in use, no such address
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"--host {printable(options.host)} --port {options.port}: cannot listen there: {reason}"
+        ) from None
     threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
     host, port = str(server.server_address[0]), server.server_address[1]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
@@ -273,8 +293,23 @@ def _report_build(error: str | None, report: Callable[[str], None]) -> None:
     report(f"build failed:\n{error}" if error else "built")
 
 
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The names a request's ``Host`` may give, besides IP addresses, when serving on ``host``.
+
+    A page on another site can point a name of its own at this machine (DNS rebinding) and then
+    read the briefs from its scripts; its requests carry that name. So every binding checks the
+    name: ``localhost``, the name given with ``--host``, and, when other machines can connect,
+    this machine's own names. An address (``127.0.0.1``, ``[::1]``, ``192.0.2.7``) cannot be
+    rebound, so it is always accepted.
+    """
+    names = {"localhost", host.strip("[]").lower()}
+    if not is_loopback(host):
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+    return frozenset(names)
+
+
 def _server(preview: Preview, options: ServeOptions) -> ThreadingHTTPServer:
-    attributes = {"preview": preview, "loopback": is_loopback(options.host)}
+    attributes = {"preview": preview, "hosts": allowed_hosts(options.host)}
     handler = type("Handler", (_Handler,), attributes)
     server_class = _Server6 if ":" in options.host else _Server
     return server_class((options.host.strip("[]"), options.port), handler)
@@ -289,11 +324,17 @@ class _Server6(_Server):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Answers GET for the index, the briefs, the reload script and the event stream."""
+    """Answers GET and HEAD for the index, the briefs, the reload script and the event stream."""
 
     preview: Preview
-    loopback: bool
+    hosts: frozenset[str]
     server_version = "aftercare-report-serve"
+    head_only = False
+
+    def do_HEAD(self) -> None:
+        """Answer HEAD as GET would, headers only: link checkers ask with HEAD."""
+        self.head_only = True
+        self.do_GET()
 
     def do_GET(self) -> None:
         """Route a GET request."""
@@ -317,15 +358,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
 
     def _host_allowed(self) -> bool:
-        # On loopback, only names of this machine: a web page elsewhere could otherwise point a
-        # name of its own at 127.0.0.1 (DNS rebinding) and read the briefs from its scripts.
-        if not self.loopback:
-            return True
+        # On every binding (see allowed_hosts): a name that is not this machine's is refused.
         try:
             name = urlsplit("//" + self.headers.get("Host", "")).hostname or ""
         except ValueError:
             return False
-        return name in ("127.0.0.1", "localhost", "::1")
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return name.lower() in self.hosts
+        return True
 
     def _brief(self, stem: str, kind: str) -> None:
         if kind == "pdf":
@@ -350,6 +392,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if self.head_only:
+            return
         try:
             while not self.preview.closing:
                 latest = self.preview.wait(since, _KEEPALIVE)
@@ -371,7 +415,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head_only:
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep the terminal for builds and errors, not one line per request."""
@@ -397,11 +442,15 @@ def served_page(built: str, generation: int) -> str:
 
 def index_page(stems: Iterable[str], generation: int) -> str:
     """Return the page that links every brief, HTML and PDF."""
-    items = "\n".join(
-        f'<li><a href="/{s}.html">{s}</a> (<a href="/{s}.pdf">PDF of {s}</a>)</li>' for s in stems
-    )
+    items = "\n".join(_index_item(stem) for stem in stems)
     body = f"<h1>Briefs</h1>\n<ul>\n{items}\n</ul>" if items else "<h1>No briefs yet</h1>"
     return _page("Briefs — aftercare-report serve", body, generation)
+
+
+def _index_item(stem: str) -> str:
+    # A stem is a profile's file name: escaped as text, and quoted and escaped in a link.
+    href, text = html.escape(quote(stem)), html.escape(printable(stem))
+    return f'<li><a href="/{href}.html">{text}</a> (<a href="/{href}.pdf">PDF of {text}</a>)</li>'
 
 
 def error_page(message: str, generation: int) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from aftercare_report.errors import Finding
 from aftercare_report.limits import DEFAULT_STALE_YEARS, Limits
 
 CONFIG_NAME = "aftercare-report.toml"
@@ -93,6 +94,8 @@ class Project:
         ignore: Codes of warnings and data gaps ``validate`` leaves out.
         limits: Time, memory and output limits of rendering and PDF making.
         allow_scripts: Templates may put scripts in briefs (``[security] allow_scripts``).
+        review: Settings of the project file that weaken protection, as notes at their lines
+            (``validate`` shows them, so a change to one is seen in review).
     """
 
     path: Path | None = None
@@ -107,6 +110,7 @@ class Project:
     ignore: frozenset[str] = frozenset()
     limits: Limits = field(default_factory=Limits)
     allow_scripts: bool = False
+    review: tuple[Finding, ...] = ()
 
     @property
     def root(self) -> Path | None:

@@ -11,6 +11,7 @@ half in English.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from aftercare_report import i18n, overlay
+from aftercare_report import confine, i18n, overlay
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.i18n import Language
 from aftercare_report.loading import load_yaml
@@ -72,24 +73,24 @@ def init(language: str, folder: Path, framework: Path | None = None) -> list[Pat
     """
     _check_code(language)
     po, yaml_path = folder / f"{language}.po", folder / f"framework.{language}.yaml"
-    there = [p for p in (po, yaml_path) if p.exists()]
+    there = [p for p in (po, yaml_path) if os.path.lexists(p)]
     if there:
         names = ", ".join(display_path(p) for p in there)
         message = f"already there: {names}; use 'translations update {language}' to refresh"
         raise InputError([Finding(display_path(there[0]), 0, 0, "", message)])
-    folder.mkdir(parents=True, exist_ok=True)
     shipped = i18n.catalog_path(language)
     catalog = (
         i18n.read_catalog(shipped, language) if shipped.is_file() else Catalog(locale=language)
     )
     catalog.update(template(), no_fuzzy_matching=True)
-    _write_catalog(catalog, po)
     source = framework or DEFAULT_FRAMEWORK
     shipped_overlay = overlay.overlay_path(source, language, None)
     if shipped_overlay:
-        yaml_path.write_bytes(shipped_overlay.read_bytes())
+        text = shipped_overlay.read_bytes()
     else:
-        yaml_path.write_text(skeleton(source, language), encoding="utf-8")
+        text = skeleton(source, language).encode("utf-8")
+    _write(po, _catalog_bytes(catalog))
+    _write(yaml_path, text)
     return [po, yaml_path]
 
 
@@ -102,7 +103,7 @@ def update(language: str, folder: Path) -> Path:
     po = _team_catalog(language, folder)
     catalog = i18n.read_catalog(po, language)
     catalog.update(template(), no_fuzzy_matching=False)  # a changed message comes back fuzzy
-    _write_catalog(catalog, po)
+    _write(po, _catalog_bytes(catalog), replace=True)
     return po
 
 
@@ -244,10 +245,22 @@ def _team_catalog(language: str, folder: Path) -> Path:
     return po
 
 
-def _write_catalog(catalog: Catalog, path: Path) -> None:
+def _catalog_bytes(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, sort_output=False, omit_header=False)
-    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def _write(path: Path, data: bytes, *, replace: bool = False) -> None:
+    """Write a file of the ``translations`` folder, never through a symlink (the folder too)."""
+    root = path.parent.parent
+    try:
+        confine.write_new(root, path.relative_to(root), data, replace=replace)
+    except (OSError, confine.Refused) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise InputError(
+            [Finding(display_path(path), 0, 0, "", f"not written: {reason}")]
+        ) from None
 
 
 def _translated(string: Any) -> bool:

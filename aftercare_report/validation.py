@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from aftercare_report import lookalikes
 from aftercare_report.errors import Finding, Severity
 from aftercare_report.evidence import evidence_gaps, placeholder_texts
 from aftercare_report.findings import PLACEHOLDER
@@ -370,12 +371,14 @@ def profile_warnings(
         stale_years: Flag sources older than this many years before ``as_of``.
 
     Returns:
-        Warnings for unknown levels, unsourced claims, stale and unused sources.
+        Warnings for unknown levels, unsourced claims, stale and unused sources, and text that
+        reads differently from what it is (see :mod:`aftercare_report.lookalikes`).
     """
     out = [
         doc.finding(gap.path, gap.message, severity=_SEVERITY[gap.code], code=gap.code)
         for gap in evidence_gaps(profile, framework, stale_years)
     ]
+    out += lookalikes.findings(doc)
     out.extend(_legacy_findings(doc, profile))
     out.extend(_placeholder_findings(doc))
     used = {ref for _, ref in [*_source_refs(doc.data, ()), *_quote_sources(doc.data)]}
@@ -404,7 +407,12 @@ def recommendation_findings(doc: Document, profile: Profile, framework: Framewor
 
     assessment = assess(profile, framework)
     found = problems(assessment, recommendations(assessment))
-    return [doc.finding(p.path, p.message, code="page-two") for p in found]
+    return [
+        doc.finding(p.path, p.message, code="page-two", severity=Severity.DATA_GAP)
+        if p.unknown
+        else doc.finding(p.path, p.message, code="page-two")
+        for p in found
+    ]
 
 
 def _legacy_findings(doc: Document, profile: Profile) -> Iterator[Finding]:

@@ -32,7 +32,11 @@ def _options(command: click.Command) -> str:
     flags = [
         max(p.opts, key=len)
         for p in command.params
-        if isinstance(p, click.Option) and p.name != "help"
+        if isinstance(p, click.Option)
+        and p.name != "help"
+        # The group's own options, which every command also takes after its name: said once
+        # in the README rather than on every row.
+        and not (p.name or "").startswith("late_")
     ]
     return ", ".join(f"`{flag}`" for flag in flags)
 

@@ -300,7 +300,7 @@ def test_no_placeholder_reaches_a_brief_and_an_empty_profile_asserts_nothing(
 
     fw = catalog.load_framework()
     text = scaffold.profile_skeleton(fw, "Cambodia", "KHM", "South-East Asia", dt.date.today())
-    text = text.replace("No source recorded yet.", "Not yet researched.")  # an older skeleton
+    text = text.replace(scaffold.NOTHING_YET, "Not yet researched.")  # a draft's placeholder
     path = tmp_path / "cambodia.yaml"
     path.write_text(text)
     html = _render([path])["cambodia"]

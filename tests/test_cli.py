@@ -142,7 +142,7 @@ def test_a_format_1_profile_gets_one_message_that_says_what_changed(
     assert result.exit_code == 1
     (line, *_) = result.stdout.splitlines()
     assert line.startswith(f"{old}:1:17: schema_version: this profile is in format 1")
-    assert "timeline" in line and "Migrating profiles to format 2" in line
+    assert "timeline" in line and f"aftercare-report migrate {old} rewrites it" in line
     assert "required key" not in result.stdout  # one message, not a wall of missing keys
 
 

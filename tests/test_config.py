@@ -166,7 +166,7 @@ def test_limits_and_security_sections(tmp_path: Path) -> None:
         tmp_path,
         "[limits]\nrender_seconds = 5\nmemory_mb = 1024\n\n[security]\nallow_scripts = true\n",
     )
-    project = load_project(path)
+    project = load_project(path, ["allow_scripts"])
     assert project.limits.render_seconds == 5 and project.limits.memory_mb == 1024
     assert project.allow_scripts
 

@@ -56,7 +56,7 @@ def test_csp_comes_first_in_the_head() -> None:
     assert CSP in html and "script-src" not in html
 
 
-def build(tmp_path: Path, template: str, config: str = "") -> object:
+def build(tmp_path: Path, template: str, config: str = "", allow: tuple[str, ...] = ()) -> object:
     folder = tmp_path / "tpl"
     folder.mkdir()
     (folder / "country.html").write_text(
@@ -67,7 +67,7 @@ def build(tmp_path: Path, template: str, config: str = "") -> object:
     (project / "aftercare-report.toml").write_text(config)
     args = ["--config", str(project / "aftercare-report.toml"), "build", "thailand"]
     args += ["--format", "html", "--templates", str(folder), "--out", str(tmp_path / "out")]
-    return CliRunner().invoke(cli, args)
+    return CliRunner().invoke(cli, [*args, *allow])
 
 
 def test_the_html_brief_carries_the_policy(tmp_path: Path) -> None:
@@ -87,7 +87,8 @@ def test_a_template_with_a_script_fails_the_build_with_its_name(tmp_path: Path) 
 
 
 def test_the_switch_allows_scripts(tmp_path: Path) -> None:
-    result = build(tmp_path, "<script>ok()</script>", "[security]\nallow_scripts = true\n")
+    allow = ("--allow", "allow_scripts")
+    result = build(tmp_path, "<script>ok()</script>", "[security]\nallow_scripts = true\n", allow)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     html = (tmp_path / "out" / "thailand.html").read_text()
     assert "<script>ok()</script>" in html and "script-src 'unsafe-inline'" in html
@@ -110,10 +111,12 @@ def test_a_javascript_link_never_reaches_the_pdf(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_switch_never_lets_scripts_into_the_pdf(tmp_path: Path) -> None:
-    result = build(tmp_path, '<a href="javascript:x()">x</a>', "[security]\nallow_scripts = true\n")
+    allow = ("--allow", "allow_scripts")
+    config = "[security]\nallow_scripts = true\n"
+    result = build(tmp_path, '<a href="javascript:x()">x</a>', config, allow)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     project = tmp_path / "project" / "aftercare-report.toml"
-    args = ["--config", str(project), "build", "thailand", "--format", "pdf"]
+    args = ["--config", str(project), *allow, "build", "thailand", "--format", "pdf"]
     args += ["--templates", str(tmp_path / "tpl"), "--out", str(tmp_path / "out")]
     refused = CliRunner().invoke(cli, args)
     assert refused.exit_code == 1 and "javascript: link" in refused.stderr

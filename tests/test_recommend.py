@@ -264,6 +264,18 @@ def test_a_page_two_step_whose_function_nobody_holds_is_a_validation_error(
     assert not problems(assess(testland, framework), recommendations(assess(testland, framework)))
 
 
+def test_an_institution_no_source_names_is_an_honest_unknown_not_an_error(
+    testland: Profile, framework: Framework
+) -> None:
+    unnamed = testland.institutions.lead_agency.model_copy(update={"name": UNKNOWN})  # type: ignore[union-attr]
+    institutions = testland.institutions.model_copy(update={"lead_agency": unnamed})
+    profile = named(testland.model_copy(update={"institutions": institutions}), testland.slug)
+    a = assess(profile, framework)
+    found = problems(a, recommendations(a))
+    assert found and all(p.unknown for p in found)
+    assert found[0].path == ("institutions", "lead_agency", "name")
+
+
 def test_validate_reports_the_missing_institution_with_its_place(
     tmp_path: Path, framework: Framework
 ) -> None:

@@ -19,18 +19,7 @@ def test_init_then_build_compares_the_teams_country_with_a_bundled_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tmp_path / "team"
-    result = run(
-        "init",
-        str(project),
-        "--organisation",
-        "Test Coalition",
-        "--country",
-        "Cambodia",
-        "--iso3",
-        "KHM",
-        "--region",
-        "South-East Asia",
-    )
+    result = run("init", str(project), "--organisation", "Test Coalition", "--country", "Cambodia")
     assert result.exit_code == 0, result.output
     for name in (
         "aftercare-report.toml",
@@ -58,7 +47,8 @@ def test_init_then_build_compares_the_teams_country_with_a_bundled_one(
 def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     assert run("init", str(tmp_path)).exit_code == 0
     again = run("init", str(tmp_path))
-    assert again.exit_code == 2 and "already exists; use --force" in again.stderr
+    assert again.exit_code == 2 and "more files init writes already exist" in again.stderr
+    assert "use --force to overwrite them" in again.stderr
     assert run("init", str(tmp_path), "--force").exit_code == 0
 
 
@@ -73,11 +63,6 @@ def test_new_profile_validates_with_data_gaps_only(tmp_path: Path) -> None:
     assert checked.exit_code == 0, checked.output
     severities = {f["severity"] for f in json.loads(checked.stdout)}
     assert severities == {"data-gap"}
-
-
-def test_new_needs_an_iso3_code(tmp_path: Path) -> None:
-    result = run("new", "Cambodia", "--to", str(tmp_path))
-    assert result.exit_code == 2 and "--iso3" in result.stderr
 
 
 def test_a_team_profile_replaces_the_bundled_one_and_validate_says_so(
@@ -104,6 +89,7 @@ def test_templates_copy_and_paths(tmp_path: Path) -> None:
     paths = dict(line.split(maxsplit=1) for line in run("paths").stdout.splitlines())
     assert copied == (Path(paths["templates"]) / "brief.css").read_text()
     assert Path(paths["framework"]).is_file() and Path(paths["profiles"]).is_dir()
+    assert "{% block" in Path(paths["reference"]).read_text()  # the template reference
     assert run("templates", "copy", "nope.html").exit_code == 2
 
 
@@ -111,3 +97,76 @@ def test_templates_copy_and_paths(tmp_path: Path) -> None:
 def test_completion_scripts(shell: str) -> None:
     result = run("completion", shell)
     assert result.exit_code == 0 and "_AFTERCARE_REPORT_COMPLETE" in result.stdout
+
+
+def test_init_without_a_country_builds_at_once_as_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "team")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "Ready: cd team && aftercare-report build"
+    assert (tmp_path / "team" / "profiles" / "README.md").is_file()  # git keeps the folder
+    monkeypatch.chdir(tmp_path / "team")
+    built = run("build", "--format", "html,json")
+    assert built.exit_code == 0, built.output
+    written = {p.name for p in (tmp_path / "team" / "briefs").iterdir()}
+    assert {"thailand.html", "thailand.json", "comparative.html"} <= written
+
+
+def test_new_finds_the_iso_code_and_the_region_of_a_peer(tmp_path: Path) -> None:
+    (tmp_path / "aftercare-report.toml").write_text("[project]\nprofiles = ['mine', 'bundled']\n")
+    (tmp_path / "mine").mkdir()
+    result = run("--config", str(tmp_path / "aftercare-report.toml"), "new", "Cambodia")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "mine" / "cambodia.yaml").read_text()
+    assert "iso3: KHM" in text
+    # Thailand, bundled, is in the same UN sub-region: the new profile takes its region's name,
+    # so that briefs find it as a peer in the same region.
+    assert 'region: "South-East Asia"' in text
+    assert "(Cambodia, KHM, South-East Asia)" in result.stdout
+
+
+def test_new_reads_the_name_in_the_briefs_language(tmp_path: Path) -> None:
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text("[project]\nprofiles = ['profiles']\nlanguage = 'fr'\n")
+    (tmp_path / "profiles").mkdir()
+    result = run("--config", str(config), "new", "Côte d\u2019Ivoire")
+    assert result.exit_code == 0, result.output
+    result = run("--config", str(config), "new", "Royaume-Uni")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "profiles" / "united-kingdom.yaml").read_text()
+    assert "iso3: GBR" in text and 'region: "Europe du Nord"' in text
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Congo", "'Congo' could be Congo - Brazzaville (COG); Congo - Kinshasa (COD)"),
+        ("Cambodja", "is not a country name or ISO code we know; did you mean 'Cambodia'?"),
+        ("Europe", "'Europe' is not a country name or ISO code we know"),
+    ],
+)
+def test_new_refuses_an_ambiguous_name_or_one_that_is_not_a_country(
+    tmp_path: Path, name: str, message: str
+) -> None:
+    result = run("new", name, "--to", str(tmp_path))
+    assert result.exit_code == 2 and message in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_new_asks_which_country_at_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("aftercare_report.cli._interactive", lambda: True)
+    result = CliRunner().invoke(cli, ["new", "Korea", "--to", str(tmp_path)], input="2\n")
+    assert result.exit_code == 0, result.output
+    assert "1. North Korea (PRK)" in result.stderr and "2. South Korea (KOR)" in result.stderr
+    assert "iso3: KOR" in (tmp_path / "south-korea.yaml").read_text()
+
+
+def test_the_skeleton_asserts_no_instrument(tmp_path: Path) -> None:
+    assert run("new", "Nepal", "--to", str(tmp_path)).exit_code == 0
+    text = (tmp_path / "nepal.yaml").read_text()
+    assert "instruments: {}" in text and "# palermo, coe_cets197" in text
+    assert "Not yet researched" not in text

@@ -1,0 +1,201 @@
+"""The CI files init writes: a workflow that actionlint accepts and that installs a pinned tool,
+pre-commit hooks that need no activated venv, and commented examples that work uncommented."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from aftercare_report.cli import cli
+from aftercare_report.wheel import wheel_bytes, wheel_name
+
+KHMER_FONT = Path("/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201b0b3d75a0000000049454e44ae426082"
+)  # a 1x1 PNG
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("ci") / "team"
+    result = run("init", str(folder))
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def actionlint(workflow: Path) -> subprocess.CompletedProcess[str]:
+    beside = Path(sys.executable).parent / "actionlint"  # the venv's, even when not on PATH
+    found = str(beside) if beside.is_file() else shutil.which("actionlint")
+    if not found:
+        message = "actionlint is not installed: pip install -e '.[dev]'"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)  # CI must check the workflow, never skip it quietly
+        pytest.skip(message)
+    return subprocess.run(
+        [found, "-no-color", str(workflow)], capture_output=True, text=True, check=False
+    )
+
+
+def test_the_workflow_passes_actionlint(project: Path) -> None:
+    checked = actionlint(project / ".github" / "workflows" / "briefs.yml")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_actionlint_would_catch_a_broken_workflow(project: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    text = (project / ".github" / "workflows" / "briefs.yml").read_text()
+    broken.write_text(text.replace("runs-on:", "runs_on:"))
+    assert actionlint(broken).returncode != 0
+
+
+def test_the_workflow_installs_the_pinned_wheel_and_nothing_by_bare_name(project: Path) -> None:
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "briefs.yml").read_text())
+    steps = workflow["jobs"]["briefs"]["steps"]
+    installs = [
+        line.strip()
+        for step in steps
+        for line in step.get("run", "").splitlines()
+        if "pip install" in line
+    ]
+    assert installs == [
+        "python -m pip install --require-hashes --no-deps -r tools/requirements.txt",
+        "python -m pip install -r tools/dependencies.txt",
+    ]
+    pinned = (project / "tools" / "requirements.txt").read_text()
+    (requirement,) = [line for line in pinned.splitlines() if not line.startswith("#")]
+    path, digest = re.fullmatch(r"(\S+) --hash=sha256:([0-9a-f]{64})", requirement).groups()
+    assert path == f"tools/{wheel_name()}"
+    assert hashlib.sha256((project / path).read_bytes()).hexdigest() == digest
+    deps = (project / "tools" / "dependencies.txt").read_text()
+    assert "weasyprint" in deps and "aftercare-report" not in deps.split("\n", 1)[1]
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_actions_are_pinned_by_commit_with_their_version(project: Path) -> None:
+    text = (project / ".github" / "workflows" / "briefs.yml").read_text()
+    uses = re.findall(r"uses: (\S+)@(\S+)(?: # (\S+))?", text)
+    assert {u[0] for u in uses} == {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/cache",
+        "actions/upload-artifact",
+    }
+    for _, ref, version in uses:
+        assert re.fullmatch(r"[0-9a-f]{40}", ref) and re.fullmatch(r"v\d+\.\d+\.\d+", version)
+    assert "cache: pip" in text and "Dir::Cache::Archives" in text  # pip and apt caches
+
+
+def test_the_wheel_is_reproducible_and_complete(project: Path, tmp_path: Path) -> None:
+    again = tmp_path / wheel_name()
+    wheel_bytes.cache_clear()  # made again, not remembered
+    again.write_bytes(wheel_bytes())
+    assert again.read_bytes() == (project / "tools" / wheel_name()).read_bytes()
+    with zipfile.ZipFile(again) as wheel:
+        names = set(wheel.namelist())
+    assert "aftercare_report/cli.py" in names
+    assert "aftercare_report/_bundled/profiles/thailand.yaml" in names
+    assert "aftercare_report/_bundled/docs/templates.md" in names
+
+
+def test_a_tool_source_url_replaces_the_wheel(tmp_path: Path) -> None:
+    url = "git+https://github.com/example/aftercare-report@" + "a" * 40
+    result = run("init", str(tmp_path / "team"), "--tool-source", url)
+    assert result.exit_code == 0, result.output
+    assert not list((tmp_path / "team" / "tools").glob("*.whl"))
+    pinned = (tmp_path / "team" / "tools" / "requirements.txt").read_text()
+    assert f"aftercare-report @ {url}" in pinned
+    workflow = (tmp_path / "team" / ".github" / "workflows" / "briefs.yml").read_text()
+    assert "python -m pip install -r tools/requirements.txt" in workflow
+    assert actionlint(tmp_path / "team" / ".github" / "workflows" / "briefs.yml").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "aftercare-report",
+        "aftercare-report==0.1.0",
+        "git+https://github.com/example/aftercare-report",
+        "git+https://github.com/example/aftercare-report@main",
+        "http://example.org/aftercare_report-0.1.0-py3-none-any.whl",
+    ],
+)
+def test_a_tool_source_that_could_move_is_refused(tmp_path: Path, url: str) -> None:
+    result = run("init", str(tmp_path / "team"), "--tool-source", url)
+    assert result.exit_code == 2 and "--tool-source" in result.stderr
+    assert not (tmp_path / "team").exists()
+
+
+def test_tools_only_upgrades_the_pin_and_leaves_the_teams_files(project: Path) -> None:
+    config = project / "aftercare-report.toml"
+    edited = config.read_text() + "\n# our own note\n"
+    config.write_text(edited)
+    (project / "tools" / "requirements.txt").write_text("stale\n")
+    result = run("init", str(project), "--tools-only")
+    assert result.exit_code == 0, result.output
+    assert config.read_text() == edited
+    assert "--hash=sha256:" in (project / "tools" / "requirements.txt").read_text()
+
+
+def test_pre_commit_hooks_run_without_an_activated_venv(project: Path) -> None:
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooks = config["repos"][0]["hooks"]
+    assert {h["language"] for h in hooks} == {"python"}  # pre-commit makes the environment
+    assert all(h["entry"].startswith("python tools/pre-commit-hook.py ") for h in hooks)
+    for name in ("profiles/x.yaml", "aftercare-report.toml", "templates/country.html"):
+        assert any(re.search(h["files"], name) for h in hooks), name
+    hook = (project / "tools" / "pre-commit-hook.py").read_text()
+    assert "--require-hashes" in hook
+    compile(hook, "pre-commit-hook.py", "exec")
+
+
+def test_gitignore_keeps_outputs_and_venvs_out(project: Path) -> None:
+    lines = (project / ".gitignore").read_text().splitlines()
+    assert "/briefs/" in lines and ".venv/" in lines
+
+
+def _uncommented(text: str, example: re.Pattern[str]) -> str:
+    return "\n".join(line[2:] if example.match(line) else line for line in text.splitlines()) + "\n"
+
+
+@pytest.mark.skipif(not KHMER_FONT.is_file(), reason="needs Debian's fonts-noto-core")
+def test_every_commented_example_works_uncommented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "team"
+    assert run("init", str(folder), "--tool-source", "git+https://x.org/a/b@v1").exit_code == 0
+    config = folder / "aftercare-report.toml"
+    # A TOML example is a commented key = value or [table]; prose comments stay comments.
+    toml_example = re.compile(r"^# (\[[a-z.]+\]|[a-z_]+ = )")
+    text = config.read_text()
+    assert len([line for line in text.splitlines() if toml_example.match(line)]) >= 15
+    config.write_text(_uncommented(text, toml_example).replace("#   ", "  #"))
+    override = folder / "templates" / "country.html"
+    html = override.read_text()
+    assert "{#- <p>" in html
+    override.write_text(re.sub(r"\{#- (<.*?>) -#\}", r"\1", html))
+    (folder / "templates" / "logo.png").write_bytes(PNG)  # the files the examples name
+    (folder / "templates" / "fonts").mkdir()
+    shutil.copy(KHMER_FONT, folder / "templates" / "fonts" / KHMER_FONT.name)
+    monkeypatch.chdir(folder)
+    checked = run("validate", "--strict")
+    assert checked.exit_code == 0, checked.output
+    built = run("build", "thailand", "--format", "html", "--language", "fr")
+    assert built.exit_code == 0, built.output
+    brief = (folder / "briefs" / "thailand.html").read_text()
+    assert "Prepared by our team with the survivor advisory group." in brief
+    assert "personnes survivantes" in brief
