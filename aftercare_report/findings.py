@@ -273,9 +273,10 @@ _ABBREVIATION = re.compile(
 """A chunk ending like this ("8 U.S.C.", "s.", "Art.") does not end a sentence."""
 _STRONG = re.compile(
     r"\b(?:no|not|none|never|neither|nor|fell|falls|fallen|inadequate|insufficient|cut|stops?"
-    r"|stopped|ended|ends|cannot|unable|held|closed|tied|depends?|depending"
+    r"|stopped|ended|ends|cannot|unable|held (?:in|against|by|there|back)|closed|tied"
+    r"|depends?|depending"
     r"|wait(?:s|ed|ing)?|backlog|delays?|delayed|lacks?|exclud\w*|refus\w*|denied|arrested"
-    r"|detained|penali[sz]ed|prosecuted|deported|rarely|patchy|uneven|disqualif\w*|lost)\b",
+    r"|detained|penali[sz]ed|prosecuted|deported|rarely|patchy|uneven|disqualif\w*)\b",
     re.IGNORECASE,
 )
 _WEAK = re.compile(
