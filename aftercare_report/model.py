@@ -124,6 +124,7 @@ Function = Literal[
     "policing_subnational",
     "courts",
     "legal_aid",
+    "compensation",
     "health",
     "housing",
     "social_services",
@@ -138,7 +139,14 @@ LegacyFunction = Literal["justice", "immigration"]
 Institution = Function | LegacyFunction
 """Who must act: a function, named in a profile with the country's own institution."""
 LEGACY_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "justice": ("prosecution", "courts", "legal_aid", "policing", "policing_subnational"),
+    "justice": (
+        "prosecution",
+        "courts",
+        "legal_aid",
+        "compensation",
+        "policing",
+        "policing_subnational",
+    ),
     "immigration": ("immigration_detention", "border_custody", "immigration_benefits"),
 }
 """What each legacy function stood for: a profile that names only ``justice`` still has a holder
@@ -347,8 +355,9 @@ class Institutions(_Model):
         "State or provincial police, and who instructs them."
     )
     courts: InstitutionEntry | None = _function("Courts, and who administers them.")
-    legal_aid: InstitutionEntry | None = _function(
-        "Legal aid and state compensation for victims of crime."
+    legal_aid: InstitutionEntry | None = _function("Legal aid and information on rights.")
+    compensation: InstitutionEntry | None = _function(
+        "State compensation for victims of crime, and who decides or pays it."
     )
     health: InstitutionEntry | None = _function("Health care, and who funds it.")
     housing: InstitutionEntry | None = _function("Housing, and who has the duty to house.")

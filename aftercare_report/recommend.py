@@ -161,7 +161,9 @@ def page_two(assessment: Assessment, candidates: Sequence[Recommendation]) -> li
     for rec in ranked:
         if len(steps) >= HEADLINES:
             break
-        if (rec.origin == "profile" or grounded(rec)) and _distinct(rec, steps):
+        # Beyond the largest gaps, page 2 holds only steps someone named can act on.
+        fits = (rec.origin == "profile" or grounded(rec)) and bool(rec.institution_name)
+        if fits and _distinct(rec, steps):
             steps.append(rec)
     return steps[:HEADLINES]
 

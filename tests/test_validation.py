@@ -445,7 +445,7 @@ def test_fields_of_older_profiles_still_validate_with_a_warning_that_says_what_t
 ) -> None:
     path = _testland(
         tmp_path,
-        "  legal_aid: {name: the Ministry of Justice, sources: [report-2023]}",
+        "  compensation: {name: the Ministry of Justice, sources: [report-2023]}",
         "  justice: {name: the Ministry of Justice, sources: [report-2023]}",
     )
     text = path.read_text().replace(
