@@ -1,56 +1,63 @@
-"""Make briefs: render every format, make PDFs in worker processes, then write atomically.
+"""Make briefs in every format asked for, then write them all atomically.
 
-Templates render and PDFs are made in worker processes under time and memory limits (see
-:mod:`aftercare_report.workers`); the HTML is checked to be inert before anything is written.
-Nothing is written until every brief has rendered, and each file is written to a temporary file in
-the target folder and renamed over the old one, so a failed build or Ctrl-C never leaves a
-truncated file or loses the previous one. Writing holds the folder's lock, so concurrent builds
-and shards lose no manifest entry; temp files of a killed build are removed by the next one.
+This module schedules formats it does not know: each is a declaration in
+:mod:`aftercare_report.outputs` saying what it is made from (the assessment, its template, or the
+print HTML), the function that prepares it here and the one that makes it in a worker, whether
+its template output must be inert and whether a costly output may be reused from the manifest.
+Templates render and costly outputs are made in worker processes under time and memory limits
+(see :mod:`aftercare_report.workers`). Nothing is written until every output is made, and each
+file is written to a temporary file in the target folder and renamed over the old one, so a
+failed build or Ctrl-C never leaves a truncated file or loses the previous one. Writing holds the
+folder's lock, so concurrent builds and shards lose no manifest entry; temp files of a killed
+build are removed by the next one.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
-import json
+import importlib
 import math
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Any, Protocol
 
-from aftercare_report import inert, manifest, script_coverage
+from aftercare_report import manifest, script_coverage
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import BuildError, Finding, InputError, TemplateError, display_path
 from aftercare_report.i18n import ENGLISH, Language, using
 from aftercare_report.limits import Limits
-from aftercare_report.outputs import FORMATS, BuildResult, OutputFormat, Written
-from aftercare_report.pdf import PdfRequest, PdfResult, PdfVariant
-from aftercare_report.templating import Templates, render, stylesheet_text, templates
+from aftercare_report.outputs import DEFAULT_FORMATS, FORMATS, BuildResult, Format, Made, Written
+from aftercare_report.pdf import PdfVariant
+from aftercare_report.templating import Templates, render, templates
 from aftercare_report.workers import Pool, Task
+
+if TYPE_CHECKING:
+    from aftercare_report.report import CountryReport
 
 
 @dataclass(frozen=True)
 class Brief:
-    """One brief to make.
+    """One brief to make, in every format asked for.
 
     Attributes:
-        stem: Output file name without extension (``thailand``, ``comparative``).
-        template: Template name.
-        context: What the template sees.
-        data: The JSON output.
+        stem: Output file name without suffix (``thailand``, ``comparative``).
+        kind: ``country`` or ``comparative``: a format's template is the kind plus its
+            template suffix (``country.html``, ``comparative.md``).
+        context: What the templates see.
+        reports: The countries it covers, each assessed once (what the JSON is made from).
         attachments: Files embedded in the PDF (the source profiles).
         subject: What is rendered, for error messages.
         language: The language its words are written in (the worker renders in it).
     """
 
     stem: str
-    template: str
+    kind: str
     context: BriefContext
-    data: object
+    reports: tuple[CountryReport, ...]
     attachments: tuple[tuple[str, bytes], ...]
     subject: str
     language: Language = ENGLISH
@@ -62,16 +69,17 @@ class BuildOptions:
 
     Attributes:
         out: Output folder.
-        formats: Any of ``html``, ``pdf``, ``json``.
+        formats: Names of the formats to make (see :data:`outputs.FORMATS`).
         template_dirs: The team's template folders.
         variant: PDF variant (``pdf/ua-1`` or ``pdf/a-3b``).
-        strict: Treat WeasyPrint warnings (refused URLs, ignored CSS) as errors; missing
+        strict: Treat the makers' warnings (refused URLs, ignored CSS) as errors; missing
             glyphs are errors in every build.
-        workers: Processes for rendering and PDFs.
-        reuse: Reuse PDFs whose inputs match the manifest (``--force`` turns it off).
+        workers: Processes for rendering and making outputs.
+        reuse: Reuse costly outputs whose inputs match the manifest (``--force`` turns it off).
         project_root: The project folder, which no template folder may hold.
         limits: Time, memory and output limits of the workers.
-        allow_scripts: Let templates put scripts into briefs (``[security] allow_scripts``).
+        allow_scripts: Let templates put scripts into the formats that may run them
+            (``[security] allow_scripts``).
         clean: File stems of every brief planned (before sharding): outputs the manifest
             records for other stems are removed (``--clean``). None removes nothing.
         inputs: Digest of every input of this build (see :mod:`aftercare_report.inputs`),
@@ -79,7 +87,7 @@ class BuildOptions:
     """
 
     out: Path
-    formats: tuple[OutputFormat, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     template_dirs: tuple[Path, ...] = ()
     variant: PdfVariant = "pdf/ua-1"
     strict: bool = False
@@ -90,6 +98,26 @@ class BuildOptions:
     allow_scripts: bool = False
     clean: frozenset[str] | None = None
     inputs: str = ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a format's ``prepare`` may use besides the brief and its rendered template.
+
+    Attributes:
+        tpl: The template search path (stylesheets, fonts, a reference document).
+        options: The build's options (PDF variant, ``allow_scripts``...).
+    """
+
+    tpl: Templates
+    options: BuildOptions
+
+
+class Request(Protocol):
+    """What ``prepare`` hands to a worker's ``make``; a reusable format's request is keyed."""
+
+    def fingerprint(self) -> Sequence[bytes]:
+        """Everything the output depends on, absolute paths left out (CI runners agree)."""
 
 
 def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:
@@ -107,22 +135,36 @@ def shard(briefs: Sequence[Brief], index: int, count: int) -> list[Brief]:
     return [b for i, b in enumerate(ordered) if i % count == index - 1]
 
 
-def start_workers(options: BuildOptions, most: int | None = None) -> Pool:
-    """Fork the build's workers now; when PDFs are wanted the first imports WeasyPrint at once.
+def steps(formats: Sequence[str]) -> int:
+    """How many progress steps one brief takes: its templates' rendering, then each made file."""
+    chosen = [FORMATS[name] for name in formats]
+    rendered = any(f.made_from != "assessment" for f in chosen)
+    return int(rendered) + sum(bool(f.make) for f in chosen)
 
-    The pipeline calls this before it loads and assesses anything, so the WeasyPrint import
-    (about a second of CPU) runs on the other core meanwhile, and never in the parent; the
-    first worker then forks the others, which share its import (see :meth:`Pool.start`).
+
+def start_workers(options: BuildOptions, most: int | None = None) -> Pool:
+    """Fork the build's workers now; the first imports what the formats' makers need at once.
+
+    The pipeline calls this before it loads and assesses anything, so a costly import
+    (WeasyPrint: about a second of CPU) runs on the other core meanwhile, and never in the
+    parent; the first worker then forks the others, which share its import (see
+    :meth:`Pool.start`).
 
     Args:
         options: Worker count, memory limit and formats.
         most: Fewer workers than ``options.workers`` when there is less work.
     """
     size = min(options.workers, most) if most else options.workers
-    warm = _import_renderer if "pdf" in options.formats else None
+    modules = tuple(FORMATS[n].warm for n in options.formats if FORMATS[n].warm)
+    warm = functools.partial(_import_all, modules) if modules else None
     pool = Pool(size, options.limits.memory_bytes, warm)
     pool.start()
     return pool
+
+
+def _import_all(modules: Sequence[str]) -> None:
+    for module in modules:
+        importlib.import_module(module)  # the import is the warm-up
 
 
 def build(
@@ -131,38 +173,30 @@ def build(
     progress: Callable[[str], None] = lambda _: None,
     pool: Pool | None = None,
 ) -> BuildResult:
-    """Render every brief in every format, then write all files atomically.
+    """Make every brief in every format asked for, then write all files atomically.
 
-    PDFs whose inputs match ``out/manifest.json`` and whose files are unchanged are reused, not
-    rendered again; files whose content is unchanged are not rewritten. The manifest is updated
-    last, keeping the entries of outputs other builds (or shards) made.
+    Outputs of reusable formats whose inputs match ``out/manifest.json`` and whose files are
+    unchanged are kept, not made again; files whose content is unchanged are not rewritten. The
+    manifest is updated last, keeping the entries of outputs other builds (or shards) made.
 
     Args:
-        briefs: What to make (see :func:`plan`).
+        briefs: What to make (see :func:`pipeline.plan`).
         options: Formats, folders, PDF variant, strictness, reuse.
         progress: Called with a short description after each finished step.
         pool: Workers already started (see :func:`start_workers`); None starts and stops its own.
 
     Raises:
-        TemplateError: A template failed (nothing is written).
+        TemplateError: A template failed, or put active content in a brief (nothing is written).
         InputError: Text no font has was drawn as empty boxes in a PDF (nothing is written).
-        BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
+        BuildError: A maker failed, or warnings under ``strict`` (nothing is written).
     """
     if pool is None:
         with start_workers(options, len(briefs)) as own:
             return build(briefs, options, progress, own)
-    tpl = templates(options.template_dirs, options.project_root)
     old = manifest.read(options.out)
-    pages, pdfs = _make_all(tpl, briefs, options, old, pool, progress)
-    outputs: list[_Output] = []
-    for brief, html in zip(briefs, pages, strict=True):
-        if html is not None:
-            html = inert.with_csp(html, allow_scripts=options.allow_scripts)
-            outputs.append(_Output(f"{brief.stem}.html", "html", html.encode()))
-        if "json" in options.formats:
-            text = json.dumps(brief.data, indent=2, ensure_ascii=False) + "\n"
-            outputs.append(_Output(f"{brief.stem}.json", "json", text.encode()))
-    outputs.extend(pdfs[i] for i in sorted(pdfs))
+    setting = Setting(templates(options.template_dirs, options.project_root), options)
+    made = _Making(briefs, setting, old, pool).run(progress)
+    outputs = [made[i, name] for i in range(len(briefs)) for name in options.formats]
     _check_glyphs(outputs)
     warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
     if options.strict and warnings:
@@ -179,7 +213,7 @@ def _check_glyphs(outputs: Sequence[_Output]) -> None:
     only with ``--strict``.
 
     Raises:
-        InputError: One finding per PDF with characters no font had (nothing is written).
+        InputError: One finding per output with characters no font had (nothing is written).
     """
     found = [
         Finding(o.name, 0, 0, "", _empty_boxes(o.missing_glyphs), code="missing-glyphs")
@@ -211,7 +245,7 @@ def _write_all(
         builds = manifest.read_builds(out)
         if options.inputs:
             builds[options.inputs] = {o.name: o.entry.sha256 for o in outputs}
-        write_atomic(out / manifest.MANIFEST_NAME, manifest.render(entries, builds), "json")
+        write_atomic(out / manifest.MANIFEST_NAME, manifest.render(entries, builds))
     return written
 
 
@@ -223,8 +257,8 @@ def _clean(out: Path, entries: dict[str, manifest.Entry], stems: frozenset[str])
             (out / name).unlink()
         except OSError as exc:
             raise BuildError(f"{display_path(out / name)}: cannot remove: {exc.strerror}") from None
-        fmt = cast(OutputFormat, entries[name].format)
-        removed.append(Written(out / name, fmt, entries[name].pages, 0, removed=True))
+        entry = entries[name]
+        removed.append(Written(out / name, entry.format, entry.pages, 0, removed=True))
     return removed
 
 
@@ -233,136 +267,184 @@ def _weight(brief: Brief) -> tuple[int, int]:
     return len(brief.context.countries), sum(len(data) for _, data in brief.attachments)
 
 
-def _make_all(
-    tpl: Templates,
-    briefs: Sequence[Brief],
-    options: BuildOptions,
-    old: dict[str, manifest.Entry],
-    pool: Pool,
-    progress: Callable[[str], None],
-) -> tuple[list[str | None], dict[int, _Output]]:
-    """Render every brief's HTML in the workers, and hand each PDF over as soon as its HTML exists.
+# Pool priorities (lower runs first): the longest task of the build, then every rendering of
+# templates, then the other tasks, costliest first (their priority is minus their cost).
+_FIRST = -math.inf
+_RENDER = -float(2**63)
 
-    HTML goes first (it takes a tenth of a second and unlocks a PDF), the biggest brief before
-    the others; PDFs are queued longest HTML first, so the workers finish together. With more
-    than one worker the biggest brief's PDF, the longest task of the build (the comparison's 17
-    pages against 13-14), starts the moment its HTML exists, while the other workers render
-    the rest: six PDFs on two workers cannot split evenly, and the sooner the longest starts,
-    the less one worker waits for the other at the end.
+
+class _Making:
+    """One build's outputs on their way: rendered, checked, prepared, then made or reused.
+
+    Every brief's templates render first, in the workers (a tenth of a second each, and they
+    unlock the costly work), the biggest brief first. As each brief's templates come back, each
+    format is prepared from them; a format with a maker is reused from the manifest or handed to
+    the workers, costliest first. With more than one worker the biggest brief's costliest
+    output (the comparison's 17-page PDF against the countries' 13-14) starts the moment its
+    HTML exists, while the other workers render the rest: six PDFs on two workers cannot split
+    evenly, and the sooner the longest starts, the less one worker waits for the other at the end.
     """
-    limits = options.limits
-    want = ("html" in options.formats, "pdf" in options.formats)
-    order = sorted(range(len(briefs)), key=lambda i: _weight(briefs[i]), reverse=True)
-    longest = order[0] if pool.size > 1 else None
-    for i in order:
-        b = briefs[i]
-        args = (options.template_dirs, options.project_root, b, want, limits.html_chars)
-        task = Task(
+
+    def __init__(
+        self,
+        briefs: Sequence[Brief],
+        setting: Setting,
+        old: dict[str, manifest.Entry],
+        pool: Pool,
+    ) -> None:
+        self.briefs = briefs
+        self.setting = setting
+        self.old = old
+        self.pool = pool
+        self.formats = [FORMATS[name] for name in setting.options.formats]
+        self.made: dict[tuple[int, str], _Output] = {}
+        order = sorted(range(len(briefs)), key=lambda i: _weight(briefs[i]), reverse=True)
+        self.order = order
+        costly = max((f.cost for f in self.formats if f.make), default=0.0)
+        self.first = (order[0], costly) if pool.size > 1 and order else None
+
+    def run(self, progress: Callable[[str], None]) -> dict[tuple[int, str], _Output]:
+        """Make everything; return each output by (brief index, format name)."""
+        wanted = tuple(
+            dict.fromkeys(
+                (f.template, f.medium) for f in self.formats if f.made_from != "assessment"
+            )
+        )
+        for i in self.order:
+            for fmt in self.formats:
+                if fmt.made_from == "assessment":
+                    self._prepared(i, fmt, "", progress)
+            if wanted:
+                self.pool.submit(("render", i, ""), self._render_task(i, wanted), _RENDER)
+        for (kind, i, name), result in self.pool.completed(progress):
+            if kind == "render":
+                self._rendered(i, result, progress)
+            else:
+                self.made[i, name] = self._output(i, FORMATS[name], result, key=kind)
+        return self.made
+
+    def _render_task(self, i: int, wanted: tuple[tuple[str, str], ...]) -> Task[Any]:
+        b, options = self.briefs[i], self.setting.options
+        names = ", ".join(dict.fromkeys(b.kind + suffix for suffix, _ in wanted))
+        args = (options.template_dirs, options.project_root, b, wanted, options.limits.html_chars)
+        return Task(
             render_brief,
             args,
-            f"{b.template}: rendering {b.subject}",
-            limits.render_seconds,
+            f"{names}: rendering {b.subject}",
+            options.limits.render_seconds,
             "[limits] render_seconds",
-            f"{b.stem}: HTML",
+            f"{b.stem}: templates",
         )
-        pool.submit(("html", i, ""), task, priority=_HTML)
-    folders = manifest.folder_digest(tpl.folders) if want[1] else ""
-    pages: dict[int, str | None] = {}
-    pdfs: dict[int, _Output] = {}
-    for (kind, i, key), result in pool.completed(progress):
-        brief = briefs[i]
-        name = f"{brief.stem}.pdf"
-        if kind == "pdf":
-            pdfs[i] = _Output(
-                name,
-                "pdf",
-                result.data,
-                key,
-                result.pages,
-                result.warnings,
-                missing_glyphs=result.missing_glyphs,
-            )
-            continue
-        html, printed = result
-        if html is not None:
-            _check_inert(html, brief, options.allow_scripts)
-        pages[i] = html
-        if printed is None:
-            continue
-        _check_inert(printed, brief, allow_scripts=False)  # a PDF is never given scripts
-        request = pdf_request(tpl, brief, options.variant, printed)
-        key = manifest.pdf_input_key(request, folders)
-        entry = old.get(name)
-        if entry and options.reuse and manifest.reusable(options.out, name, entry, key):
-            progress(f"{name}: unchanged")
-            pdfs[i] = _Output(name, "pdf", None, key, entry.pages, entry.warnings, entry)
-        else:
-            first = _LONGEST_PDF if i == longest else -len(printed)
-            pool.submit(("pdf", i, key), _pdf_task(request, brief.subject, limits), first)
-    return [pages[i] for i in range(len(briefs))], pdfs
+
+    def _rendered(
+        self, i: int, texts: dict[tuple[str, str], str], progress: Callable[[str], None]
+    ) -> None:
+        for fmt in self.formats:
+            if fmt.made_from != "assessment":
+                text = texts[fmt.template, fmt.medium]
+                if fmt.check:
+                    allow = self.setting.options.allow_scripts and fmt.scripts
+                    _check_inert(text, self.briefs[i], fmt, allow)
+                self._prepared(i, fmt, text, progress)
+
+    def _prepared(self, i: int, fmt: Format, text: str, progress: Callable[[str], None]) -> None:
+        """Prepare a format from its source: keep finished bytes, reuse, or hand to a worker."""
+        brief = self.briefs[i]
+        prepared = _function(fmt.prepare)(brief, text, self.setting) if fmt.prepare else text
+        if isinstance(prepared, str):
+            prepared = prepared.encode()
+        if isinstance(prepared, bytes):
+            self.made[i, fmt.name] = self._output(i, fmt, Made(prepared))
+            return
+        name = brief.stem + fmt.suffix
+        key = ""
+        if fmt.reusable:
+            key = manifest.input_key(fmt.name, prepared.fingerprint(), self._folders)
+            entry = self.old.get(name)
+            reuse = self.setting.options.reuse
+            if entry and reuse and manifest.reusable(self.setting.options.out, name, entry, key):
+                progress(f"{name}: unchanged")
+                self.made[i, fmt.name] = _Output(
+                    name, fmt.name, None, key, entry.pages, entry.warnings, entry
+                )
+                return
+        first = self.first is not None and self.first == (i, fmt.cost)
+        priority = _FIRST if first else -fmt.cost * (1 + len(text))
+        self.pool.submit((key, i, fmt.name), self._make_task(brief, fmt, prepared), priority)
+
+    def _make_task(self, brief: Brief, fmt: Format, request: Request) -> Task[Made]:
+        limits = self.setting.options.limits
+        return Task(
+            _make_in_worker,
+            (fmt.make, request),
+            f"the {fmt.label} brief of {brief.subject}",
+            getattr(limits, fmt.seconds),
+            f"[limits] {fmt.seconds}",
+            f"{brief.stem}{fmt.suffix}",
+        )
+
+    @functools.cached_property
+    def _folders(self) -> str:
+        return manifest.folder_digest(self.setting.tpl.folders)
+
+    def _output(self, i: int, fmt: Format, made: Made, key: str = "") -> _Output:
+        return _Output(
+            self.briefs[i].stem + fmt.suffix,
+            fmt.name,
+            made.data,
+            key,
+            made.pages,
+            made.warnings,
+            missing_glyphs=made.missing_glyphs,
+        )
 
 
-# Pool priorities (lower runs first): the longest PDF, then every HTML, then the other PDFs,
-# longest HTML first (their priority is minus its length).
-_LONGEST_PDF = -math.inf
-_HTML = -float(2**63)
+def _function(reference: str) -> Callable[..., Any]:
+    """The function a format names as ``module:function``."""
+    module, _, name = reference.partition(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found
 
 
-def _pdf_task(request: PdfRequest, subject: str, limits: Limits) -> Task[PdfResult]:
-    return Task(
-        _pdf_in_worker,
-        (request,),
-        f"the PDF of {subject}",
-        limits.pdf_seconds,
-        "[limits] pdf_seconds",
-        f"{request.title}: PDF",
-    )
-
-
-def _pdf_in_worker(request: PdfRequest) -> PdfResult:
-    """Make a PDF (runs in a worker, where WeasyPrint is imported; the parent never is)."""
-    from aftercare_report.pdf_render import make_pdf
-
-    return make_pdf(request)
-
-
-def _import_renderer() -> None:
-    import aftercare_report.pdf_render  # noqa: F401 - the import is the warm-up
+def _make_in_worker(maker: str, request: Request) -> Made:
+    """Make one output (runs in a worker, where the maker's libraries are imported)."""
+    made: Made = _function(maker)(request)
+    return made
 
 
 def render_brief(
     folders: tuple[Path, ...],
     project_root: Path | None,
     brief: Brief,
-    want: tuple[bool, bool],
+    wanted: tuple[tuple[str, str], ...],
     max_chars: int,
-) -> tuple[str | None, str | None]:
-    """Render a brief's self-contained HTML and its print HTML, as asked (runs in a worker).
+) -> dict[tuple[str, str], str]:
+    """Render a brief's templates for the formats asked for (runs in a worker).
 
     Args:
         folders: The team's template folders.
         project_root: The project folder.
         brief: The brief.
-        want: Whether to render (the HTML brief, the print HTML for the PDF).
-        max_chars: Longest HTML accepted.
+        wanted: (template suffix, medium) pairs: ``(".html", "screen")`` is the web page,
+            ``(".html", "print")`` what the PDF is made from, ``(".md", "screen")`` Markdown.
+        max_chars: Longest text accepted.
 
     Raises:
         TemplateError: Naming the template file and line, and the subject.
     """
     tpl = _templates(folders, project_root)
-
-    def one(inline_css: bool) -> str:
-        return render(
-            tpl,
-            brief.template,
-            brief.context,
-            inline_css=inline_css,
-            subject=brief.subject,
-            max_chars=max_chars,
-        )
-
     with using(brief.language):
-        return (one(True) if want[0] else None), (one(False) if want[1] else None)
+        return {
+            (suffix, medium): render(
+                tpl,
+                brief.kind + suffix,
+                brief.context,
+                medium=medium,
+                subject=brief.subject,
+                max_chars=max_chars,
+            )
+            for suffix, medium in wanted
+        }
 
 
 @functools.lru_cache(maxsize=8)
@@ -370,23 +452,27 @@ def _templates(folders: tuple[Path, ...], project_root: Path | None) -> Template
     return templates(folders, project_root)  # once per worker, not once per brief
 
 
-def _check_inert(html: str, brief: Brief, allow_scripts: bool) -> None:
-    found = inert.problems(html, allow_scripts=allow_scripts)
+def _check_inert(text: str, brief: Brief, fmt: Format, allow_scripts: bool) -> None:
+    found: list[str] = _function(fmt.check)(text, allow_scripts=allow_scripts)
     if found:
+        may = f" (run with --allow allow_scripts to let scripts into {fmt.label} briefs)"
         raise TemplateError(
-            f"{brief.template}: active content in the brief of {brief.subject}: "
+            f"active content in the {fmt.label} brief: "
             + "; ".join(found[:5])
-            + ". Briefs are published: templates may not run scripts or load remote files "
-            "(run with --allow allow_scripts to let scripts into HTML briefs)"
+            + ". Briefs are published: templates may not run scripts or load remote files"
+            + (may if fmt.scripts else ""),
+            template=brief.kind + fmt.template,
+            subject=brief.subject,
+            problems=tuple(found),
         )
 
 
 @dataclass(frozen=True)
 class _Output:
-    """A rendered output; ``data`` is None when the file on disk is reused as it is."""
+    """A made output; ``data`` is None when the file on disk is reused as it is."""
 
     name: str
-    format: OutputFormat
+    format: str
     data: bytes | None
     input: str = ""
     pages: int | None = None
@@ -422,40 +508,13 @@ def _write(out: Path, output: _Output, previous: manifest.Entry | None) -> Writt
     return write_atomic(path, output.data, output.format, output.pages)
 
 
-def pdf_request(tpl: Templates, brief: Brief, variant: PdfVariant, html: str) -> PdfRequest:
-    """Gather what WeasyPrint needs to make a brief's PDF from its print HTML.
-
-    Args:
-        tpl: The template search path.
-        brief: The brief.
-        variant: PDF variant.
-        html: The brief rendered for print (``inline_css=False``).
-    """
-    ctx = brief.context
-    return PdfRequest(
-        html=html,
-        stylesheets=tuple(stylesheet_text(tpl, ctx)),
-        roots=tpl.folders,
-        title=ctx.title,
-        subject=ctx.subtitle,
-        keywords=("survivor aftercare", "trafficking", *(c.country for c in ctx.countries)),
-        author=ctx.brand.organisation,
-        date=dt.date.fromisoformat(ctx.date),
-        variant=variant,
-        attachments=brief.attachments,
-        lang=ctx.lang,
-    )
-
-
-def write_atomic(
-    path: Path, data: bytes, fmt: OutputFormat = "json", pages: int | None = None
-) -> Written:
+def write_atomic(path: Path, data: bytes, fmt: str = "", pages: int | None = None) -> Written:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     Args:
         path: Target file; its folder is created if needed.
         data: The content.
-        fmt: Format label for the result.
+        fmt: Format name for the result (``""`` for the build's own files).
         pages: Page count for the result.
 
     Raises:

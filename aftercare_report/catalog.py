@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aftercare_report import overlay, script_coverage
-from aftercare_report.assess import assess
+from aftercare_report import canonical, overlay, script_coverage
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
@@ -28,8 +27,10 @@ from aftercare_report.validation import (
     did_you_mean,
     parse_model,
     profile_warnings,
-    recommendation_findings,
 )
+
+if TYPE_CHECKING:
+    from aftercare_report.assess import Assessment
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 RESERVED_SLUGS = frozenset({"comparative", "manifest"})
@@ -47,12 +48,14 @@ class Checked:
         findings: Every error and warning, sorted by file and line.
         files: How many files were read.
         bundled: The files read that ship with the tool, as findings name them.
+        documents: The document each profile was read from (its lines, for later findings).
     """
 
     profiles: tuple[Profile, ...]
     findings: tuple[Finding, ...] = field(default=())
     files: int = 0
     bundled: frozenset[str] = frozenset()
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -74,7 +77,11 @@ class Checked:
         kept = tuple(
             f for f in self.findings if f.severity is Severity.ERROR or f.code not in codes
         )
-        return Checked(self.profiles, kept, self.files, self.bundled)
+        return replace(self, findings=kept)
+
+    def adding(self, findings: Sequence[Finding]) -> Checked:
+        """Return the result with more findings (a later step's), in reading order."""
+        return replace(self, findings=tuple(sorted_findings([*self.findings, *findings])))
 
     def team_first(self, summarise_bundled: bool) -> tuple[Checked, Checked]:
         """Split the findings into those to list, the team's own first, and those to summarise.
@@ -101,7 +108,7 @@ class Checked:
         )
         hidden = tuple(f for f in listed if f not in shown)
         return (
-            Checked(self.profiles, shown, team_files, self.bundled),
+            Checked(self.profiles, shown, team_files, self.bundled, self.documents),
             Checked((), hidden, len(self.bundled), self.bundled),
         )
 
@@ -194,6 +201,7 @@ def check_profiles(
     language: str = "en",
     *,
     fonts: Coverage | None = None,
+    copy_hosts: Mapping[str, str] | None = None,
 ) -> Checked:
     """Validate profiles: each file alone, then the set (one file per country).
 
@@ -205,24 +213,31 @@ def check_profiles(
             and on country names the profile does not give in it).
         fonts: What the available fonts cover: the valid profiles' text must be covered (see
             :mod:`aftercare_report.script_coverage`); None checks no fonts.
+        copy_hosts: A team's copy hosts (``[validate.copy_hosts]``), added to the bundled
+            canonical-source rules.
 
     Returns:
         The valid profiles and all findings. Nothing is raised for invalid profiles.
     """
     files = profile_files(paths)
     loaded: dict[Path, Profile] = {}
+    documents: dict[Path, Document] = {}
     findings: list[Finding] = []
+    rules = canonical.bundled_rules().with_team_hosts(copy_hosts or {})
     for path in files:
-        profile, found = _check_one(path, framework, stale_years, language)
+        profile, doc, found = _check_one(path, framework, stale_years, language, rules)
         findings.extend(found)
-        if profile is not None and not any(f.severity is Severity.ERROR for f in found):
-            loaded[path] = profile
+        if profile is None or doc is None or any(f.severity is Severity.ERROR for f in found):
+            continue
+        loaded[path], documents[path] = profile, doc
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
     if fonts is not None:
         findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
     shipped = frozenset(display_path(p) for p in files if is_bundled(p))
-    return Checked(tuple(loaded.values()), tuple(sorted_findings(findings)), len(files), shipped)
+    docs = tuple(documents[path] for path in loaded)
+    ordered = tuple(sorted_findings(findings))
+    return Checked(tuple(loaded.values()), ordered, len(files), shipped, docs)
 
 
 def is_bundled(path: Path) -> bool:
@@ -250,19 +265,24 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
 
 
 def _check_one(
-    path: Path, framework: Framework, stale_years: int, language: str = "en"
-) -> tuple[Profile | None, list[Finding]]:
+    path: Path,
+    framework: Framework,
+    stale_years: int,
+    language: str = "en",
+    rules: canonical.Rules | None = None,
+) -> tuple[Profile | None, Document | None, list[Finding]]:
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
-        return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+        return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     if _NOT_UTF8.search(path.stem):  # bytes no UTF-8 text holds: no brief or JSON can bear them
         msg = "the file name is not UTF-8 text, so no brief can bear it: rename the file"
-        return None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+        return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     try:
         doc = load_yaml(path)
     except InputError as exc:
-        return None, exc.findings
-    return _check_document(doc, framework, stale_years, language)
+        return None, None, exc.findings
+    profile, found = _check_document(doc, framework, stale_years, language, rules)
+    return profile, doc, found
 
 
 def check_text(
@@ -281,7 +301,11 @@ def check_text(
 
 
 def _check_document(
-    doc: Document, framework: Framework, stale_years: int, language: str = "en"
+    doc: Document,
+    framework: Framework,
+    stale_years: int,
+    language: str = "en",
+    rules: canonical.Rules | None = None,
 ) -> tuple[Profile | None, list[Finding]]:
     path = doc.path
     old = _old_format(doc)
@@ -292,10 +316,10 @@ def _check_document(
     findings += check_profile_refs(doc, framework)
     if profile is None or findings:
         return None, findings
-    errors = recommendation_findings(doc, profile, framework)
     warnings = profile_warnings(doc, profile, framework, stale_years)
+    warnings += canonical.copy_warnings(doc, rules or canonical.bundled_rules())
     notes = _language_notes(doc, profile, language)
-    return profile, [*errors, *warnings, *_anchor_warning(doc, profile, framework), *notes]
+    return profile, [*warnings, *notes]
 
 
 def _language_notes(doc: Document, profile: Profile, language: str) -> list[Finding]:
@@ -341,16 +365,20 @@ def _old_format(doc: Document) -> Finding | None:
     return None
 
 
-def _anchor_warning(doc: Document, profile: Profile, framework: Framework) -> list[Finding]:
+def anchor_warning(doc: Document, a: Assessment) -> list[Finding]:
     """Warn when the index band and the TIP tier disagree strongly: a sign of missing evidence.
 
     A Tier 1 country in band D or E, or a Tier 3 country in band A or B, is how an index that
-    rewarded missing evidence would show itself.
+    rewarded missing evidence would show itself. Found after the assessment (see
+    :func:`pipeline.validate`), not while loading: a build assesses each profile once.
+
+    Args:
+        doc: The profile's document, for the line of its TIP tier.
+        a: The profile's assessment.
     """
-    a = assess(profile, framework)
     if not a.anchor_disagrees:
         return []
-    tier = profile.anchors.tip_tier
+    tier = a.profile.anchors.tip_tier
     msg = (
         f"band {a.index.band} disagrees with {tier.value} in the TIP report ({tier.year}); "
         "check the levels and the unknowns, which count as not met"

@@ -21,16 +21,18 @@ import click
 
 from aftercare_report import __version__
 from aftercare_report.errors import AftercareError
+from aftercare_report.outputs import DEFAULT_FORMATS, FORMATS
+from aftercare_report.outputs import choose as choose_formats
+from aftercare_report.pdf import PDF_VARIANTS
 
 if TYPE_CHECKING:
     from aftercare_report import scaffold as scaffold_types
     from aftercare_report.config import Project
+    from aftercare_report.outputs import BuildResult
     from aftercare_report.report import CountryReport
 
 FINDING_FORMATS = ("text", "json", "github")
 SORT_KEYS = ("index", "country", "as_of", "data_gaps")  # export.SORT_KEYS, without importing it
-OUTPUT_FORMATS = ("html", "pdf", "json")  # build.FORMATS, without importing build at start-up
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")  # pdf.PDF_VARIANTS
 
 
 class _Group(click.Group):
@@ -225,7 +227,9 @@ def validate(
       aftercare-report validate profiles/thailand.yaml
       aftercare-report validate my-profiles/ --strict --ignore stale-source
     """
-    from aftercare_report import catalog, console, fonts
+    import dataclasses
+
+    from aftercare_report import catalog, console, fonts, pipeline
     from aftercare_report.errors import InputError
 
     try:
@@ -235,15 +239,9 @@ def validate(
     except InputError as exc:  # the project file's problems, annotated like a profile's
         console.print_findings(catalog.Checked((), tuple(exc.findings)), fmt, strict=strict)
         sys.exit(1)
-    framework = catalog.load_framework(project.framework)
-    coverage = fonts.available(project)
-    checked = catalog.check_profiles(
-        project.profiles, framework, project.stale_years, project.language, fonts=coverage
-    )
+    checked = pipeline.validate(project, fonts=fonts.available(project))
     # Settings that weaken protection are shown where they are set, so review sees a change.
-    checked = catalog.Checked(
-        checked.profiles, (*project.review, *checked.findings), checked.files, checked.bundled
-    )
+    checked = dataclasses.replace(checked, findings=(*project.review, *checked.findings))
     checked = checked.without(project.ignore | frozenset(ignore))
     # The bundled profiles are summarised when they come beside a team's own profile folders
     # (even empty ones), never when they are all that is checked.
@@ -279,19 +277,18 @@ def _inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option(
             "--profiles",
-            "profile_dirs",
             multiple=True,
             type=click.Path(path_type=Path, exists=True),
             help="Profile file or folder (repeatable). Default: the bundled profiles.",
         ),
         click.option(
             "--framework",
-            "framework_path",
             type=click.Path(path_type=Path, dir_okay=False),
             help="A framework YAML of your own instead of the bundled one.",
         ),
         click.option(
             "--peers",
+            callback=_peers,
             help="Comma-separated countries to compare with. Default: every loaded profile.",
         ),
         click.option(
@@ -320,35 +317,22 @@ def _project(**overrides: Any) -> Project:
     return config.with_overrides(root.obj, **overrides)
 
 
+def _peers(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    return tuple(p.strip() for p in value.split(",") if p.strip()) if value else None
+
+
 def _allowed(root: click.Context) -> tuple[str, ...]:
     """The ``--allow`` items given before or after the command's name."""
     return tuple(root.meta.get("aftercare_report.allow", ()))
 
 
-def _input_overrides(options: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...] | None]:
-    """Take the options added by ``_inputs`` out of a command's keyword arguments.
-
-    Returns:
-        The project overrides, and the peers named with ``--peers`` (None when not given).
-    """
-    peers = options.pop("peers")
-    overrides = {
-        "profiles": options.pop("profile_dirs"),
-        "framework": options.pop("framework_path"),
-        "stale_years": options.pop("stale_years"),
-        "language": options.pop("language", None),
-    }
-    named = tuple(p.strip() for p in peers.split(",") if p.strip()) if peers else None
-    return overrides, named
-
-
 def _analyse(countries: Sequence[str], options: dict[str, Any]) -> tuple[CountryReport, ...]:
     from aftercare_report import i18n, pipeline
 
-    overrides, peers = _input_overrides(options)
+    overrides, request = pipeline.split_options(options)
     project = _project(**overrides)
     with i18n.using(pipeline.language(project)):
-        return pipeline.analyse(project, countries, peers)
+        return pipeline.analyse(project, countries, request.get("peers"))
 
 
 @cli.command()
@@ -370,10 +354,10 @@ def gaps(country: str, as_json: bool, top: int, **inputs: Any) -> None:
     """
     from aftercare_report import console, export, i18n, pipeline
 
-    overrides, peers = _input_overrides(inputs)
+    overrides, request = pipeline.split_options(inputs)
     project = _project(**overrides)
     with i18n.using(pipeline.language(project)):
-        (result,) = pipeline.analyse(project, [country], peers)
+        (result,) = pipeline.analyse(project, [country], request.get("peers"))
         if as_json:
             click.echo(json.dumps(export.report_json(result), indent=2, ensure_ascii=False))
         else:
@@ -410,14 +394,20 @@ def list_(sort: Any, as_json: bool, **inputs: Any) -> None:
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 
 
-def _name(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not _NAME.match(value) or value == "manifest":
+def _name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and (not _NAME.match(value) or value == "manifest"):
         raise click.BadParameter(f"{value!r}: lower-case letters, digits, - and _; not 'manifest'")
     return value
 
 
 def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the options shared by ``build`` and ``compare``."""
+    """Add the options shared by ``build`` and ``compare``.
+
+    Each option is named as the setting it changes (a field of ``pipeline.BuildRequest`` or a
+    parameter of ``config.with_overrides``) and defaults to None: the defaults live there, once;
+    the ``[default: ...]`` in the help texts are checked against them by a test.
+    """
+    formats = "; ".join(f"{f.name}: {f.summary}" for f in FORMATS.values())
     options = [
         click.option(
             "--out",
@@ -427,14 +417,13 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--format",
             "formats",
-            default="html,pdf,json",
-            show_default=True,
             callback=_formats,
-            help="Comma-separated output formats: html, pdf, json.",
+            metavar="LIST",
+            help=f"Comma-separated output formats, or all ({formats}) "
+            f"[default: {','.join(DEFAULT_FORMATS)}].",
         ),
         click.option(
             "--templates",
-            "template_dirs",
             multiple=True,
             type=click.Path(path_type=Path, file_okay=False, exists=True),
             help="Template folder searched before the defaults (repeatable).",
@@ -443,9 +432,7 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--pdf-variant",
             "variant",
             type=click.Choice(PDF_VARIANTS),
-            default="pdf/ua-1",
-            show_default=True,
-            help="Tagged accessible PDF, or archival PDF/A-3b.",
+            help=f"Tagged accessible PDF, or archival PDF/A-3b [default: {PDF_VARIANTS[0]}].",
         ),
         click.option(
             "--strict",
@@ -456,14 +443,12 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--jobs",
             type=click.IntRange(1, 64),
-            default=2,
-            show_default=True,
-            help="Processes rendering PDFs in parallel.",
+            help="Processes rendering briefs and making PDFs in parallel [default: 2].",
         ),
         click.option(
             "--force",
             is_flag=True,
-            help="Render every PDF again, even if its inputs are unchanged.",
+            help="Make every PDF again, even if its inputs are unchanged.",
         ),
         click.option(
             "--paper",
@@ -472,10 +457,8 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--name",
-            default="comparative",
-            show_default=True,
             callback=_name,
-            help="File name of the comparative brief (without extension).",
+            help="File name of the comparative brief, without suffix [default: comparative].",
         ),
         click.option(
             "--open", "open_result", is_flag=True, help="Open the brief in a viewer when done."
@@ -498,14 +481,15 @@ def _build_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
-    chosen = tuple(f.strip() for f in value.split(",") if f.strip())
-    bad = [f for f in chosen if f not in OUTPUT_FORMATS]
-    if bad or not chosen:
-        raise click.BadParameter(
-            f"{', '.join(bad) or 'nothing'}: choose from {', '.join(OUTPUT_FORMATS)}"
-        )
-    return chosen
+def _formats(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    try:
+        return choose_formats(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -517,14 +501,14 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     return int(match[1]), int(match[2])
 
 
-def _run_build(countries: tuple[str, ...], country_briefs: bool, options: dict[str, Any]) -> None:
+def _run_build(
+    countries: tuple[str, ...], country_briefs: bool, open_result: bool, options: dict[str, Any]
+) -> None:
     from aftercare_report import pipeline
 
-    overrides, peers = _input_overrides(options)
-    templates, out = options.pop("template_dirs"), options.pop("out")
-    open_result, paper = options.pop("open_result"), options.pop("paper")
-    project = _project(**overrides, templates=templates, out=out, paper=paper)
-    request = pipeline.BuildRequest(countries, peers, country_briefs, **options)
+    overrides, fields = pipeline.split_options(options)
+    project = _project(**overrides)
+    request = pipeline.BuildRequest(countries, country_briefs=country_briefs, **fields)
     quiet = click.get_current_context().find_root().params.get("quiet", False)
     with _cache_warnings():
         if quiet:  # rich is not imported: a quiet no-op rebuild costs little more than --help
@@ -558,12 +542,11 @@ def _cache_warnings() -> Iterator[None]:
                 click.echo(f"warning: {errors_printable(message)}", err=True)
 
 
-def _open(result: Any, prefer: str | None) -> None:
-    """Open the brief just built (the comparative one for ``compare``), HTML first, then PDF."""
-    files = sorted(result.written, key=lambda w: (w.format != "html", w.format != "pdf"))
-    chosen = [
-        w for w in files if w.format in ("html", "pdf") and (not prefer or w.path.stem == prefer)
-    ]
+def _open(result: BuildResult, prefer: str | None) -> None:
+    """Open the brief just built (the comparative one for ``compare``) in its first format."""
+    order = list(FORMATS)
+    files = sorted(result.written, key=lambda w: order.index(w.format))
+    chosen = [w for w in files if not w.removed and (not prefer or w.path.stem == prefer)]
     if chosen:
         click.launch(str(chosen[0].path))
 
@@ -573,8 +556,8 @@ def _open(result: Any, prefer: str | None) -> None:
 @_inputs
 @_language
 @_build_options
-def build_(countries: tuple[str, ...], **options: Any) -> None:
-    """Build country briefs and a comparative brief (HTML, PDF, JSON).
+def build_(countries: tuple[str, ...], open_result: bool, **options: Any) -> None:
+    """Build country briefs and a comparative brief (HTML, PDF, JSON, ...: see --format).
 
     COUNTRIES are bundled countries (slug, ISO3 or name) or profile paths; default: every
     profile. Each country gets a brief; two or more also get a comparative brief. Files are
@@ -586,7 +569,7 @@ def build_(countries: tuple[str, ...], **options: Any) -> None:
       aftercare-report build thailand india --format pdf
       aftercare-report build --templates my-templates/ --out briefs/
     """
-    _run_build(countries, True, options)
+    _run_build(countries, True, open_result, options)
 
 
 @cli.command()
@@ -594,7 +577,7 @@ def build_(countries: tuple[str, ...], **options: Any) -> None:
 @_inputs
 @_language
 @_build_options
-def compare(countries: tuple[str, ...], **options: Any) -> None:
+def compare(countries: tuple[str, ...], open_result: bool, **options: Any) -> None:
     """Build only a comparative brief of two or more countries.
 
     \b
@@ -604,7 +587,7 @@ def compare(countries: tuple[str, ...], **options: Any) -> None:
     """
     if len(countries) < 2:
         raise click.UsageError("compare needs at least two countries")
-    _run_build(countries, False, options)
+    _run_build(countries, False, open_result, options)
 
 
 @cli.command()
@@ -614,7 +597,14 @@ def compare(countries: tuple[str, ...], **options: Any) -> None:
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port."
 )
-@click.option("--pdf", is_flag=True, help="Make PDFs with every rebuild (default: when opened).")
+@click.option(
+    "--format",
+    "formats",
+    callback=_formats,
+    metavar="LIST",
+    help="Formats to make with every rebuild besides the web page, or all; the others are "
+    "made when their link is opened.",
+)
 @click.option(
     "--templates",
     "template_dirs",
@@ -633,15 +623,16 @@ def compare(countries: tuple[str, ...], **options: Any) -> None:
 def serve(
     host: str,
     port: int,
-    pdf: bool,
+    formats: tuple[str, ...] | None,
     template_dirs: tuple[Path, ...],
     profile_dirs: tuple[Path, ...],
     jobs: int,
 ) -> None:
     """Preview the briefs in a browser; rebuild and reload on every change.
 
-    Builds the HTML briefs into a temporary folder, serves them with an index page (each brief's
-    PDF is made when its link is opened), and watches the profiles, templates, framework and
+    Builds the HTML briefs into a temporary folder, serves them with an index page that links
+    each brief in every format (PDF, Word... are made when their link is opened, unless
+    --format makes them with every rebuild), and watches the profiles, templates, framework and
     project file. Open pages reload after each build; a failed build shows its error in the page.
 
     \b
@@ -668,7 +659,7 @@ def serve(
     def report(line: str) -> None:
         click.echo("\n".join(errors_printable(part) for part in line.splitlines()), err=True)
 
-    options = serving.ServeOptions(host=host, port=port, pdf=pdf, jobs=jobs)
+    options = serving.ServeOptions(host=host, port=port, formats=formats or (), jobs=jobs)
     serving.serve(load, options, report)
 
 

@@ -27,10 +27,10 @@ from aftercare_report.model import (
     KeyFigure,
     KeyFigures,
     Profile,
-    is_placeholder,
 )
 from aftercare_report.recommend import Recommendation
 from aftercare_report.report import CountryReport
+from aftercare_report.terms import is_placeholder
 
 STAGE_LABELS = {
     "identification": N_("Identification"),

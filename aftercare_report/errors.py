@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from aftercare_report.resources import bundled_name
 
@@ -123,7 +124,53 @@ class InputError(AftercareError):
 
 
 class TemplateError(AftercareError):
-    """A template failed to load or render; the message names the template, line and profile."""
+    """A template failed to load or render; the message names the template, line and profile.
+
+    Attributes:
+        problem: What went wrong, without the place.
+        template: The template file (as shown to the user), or ``""``.
+        line: Its line, or 0.
+        subject: What was being rendered (``profiles/thailand.yaml``), or ``""``.
+        problems: Each piece of active content found, when that is the problem.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        template: str = "",
+        line: int = 0,
+        subject: str = "",
+        problems: tuple[str, ...] = (),
+    ) -> None:
+        self.problem, self.template, self.line = problem, template, line
+        self.subject, self.problems = subject, problems
+        where = f"{template}:{line}: " if template and line else f"{template}: " if template else ""
+        rendering = f" (rendering {subject})" if subject else ""
+        super().__init__(f"{where}{problem}{rendering}")
+
+    def about(self, subject: str) -> TemplateError:
+        """The same error, saying what was being rendered (unless it says so already)."""
+        if self.subject:
+            return self
+        return TemplateError(
+            self.problem,
+            template=self.template,
+            line=self.line,
+            subject=subject,
+            problems=self.problems,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt with its fields when it comes back from a worker process.
+        fields = (self.template, self.line, self.subject, self.problems)
+        return (_template_error, (self.problem, *fields))
+
+
+def _template_error(
+    problem: str, template: str, line: int, subject: str, problems: tuple[str, ...]
+) -> TemplateError:
+    return TemplateError(problem, template=template, line=line, subject=subject, problems=problems)
 
 
 class BuildError(AftercareError):

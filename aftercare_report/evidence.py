@@ -13,7 +13,8 @@ from typing import Any, Literal
 from aftercare_report import findings
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import KeyPath, dotted
-from aftercare_report.model import UNKNOWN, Framework, Profile, is_placeholder
+from aftercare_report.model import UNKNOWN, Framework, Profile
+from aftercare_report.terms import is_placeholder
 
 EvidenceGapCode = Literal["unknown-level", "unsourced", "stale-source"]
 

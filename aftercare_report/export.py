@@ -6,13 +6,17 @@ dictionaries keep the code and the documentation honest about every key.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from aftercare_report.assess import METHOD
-from aftercare_report.i18n import current
+from aftercare_report.i18n import current, using
 from aftercare_report.report import CountryReport
+
+if TYPE_CHECKING:
+    from aftercare_report.build import Brief, Setting
 
 JSON_SCHEMA_VERSION = 3
 """Version of the assessment JSON shape (documented in the README); bumped on breaking change."""
@@ -137,6 +141,16 @@ def report_json(report: CountryReport) -> dict[str, Any]:
 def comparative_json(reports: Sequence[CountryReport]) -> dict[str, Any]:
     """Return the JSON of a comparative brief: each country's assessment."""
     return {"countries": [report_json(r) for r in reports]}
+
+
+def brief_json(brief: Brief, text: str, setting: Setting) -> bytes:
+    """The JSON of a brief, as written: one country's assessment, or the comparison's."""
+    with using(brief.language):
+        if brief.kind == "country":
+            data = report_json(brief.reports[0])
+        else:
+            data = comparative_json(brief.reports)
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def summary_rows(reports: Sequence[CountryReport], sort: SortKey = "index") -> list[SummaryRow]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from aftercare_report.i18n import N_, _, current, ngettext, pgettext
-from aftercare_report.model import is_placeholder
+from aftercare_report.terms import is_placeholder
 
 if TYPE_CHECKING:  # types only: the assessment imports this module for its sentences
     from aftercare_report.assess import Assessment, ComponentResult
@@ -655,7 +655,7 @@ def where_support_stops(assessment: Assessment) -> str:
         if year.status == "not_provided":
             return _("Support has stopped by 12 months after identification.")
         return _("No source shows support for %(survivors)s 12 months after identification.")
-    support = _sentence(year.support)
+    support = _sentence(first_sentence(year.support))  # the timeline below gives it whole
     if year.status == "partial":
         return _(
             "At 12 months after identification only some %(survivors)s still have support: "
@@ -675,6 +675,16 @@ def where_support_stops(assessment: Assessment) -> str:
 def same_language(profile: Profile) -> bool:
     """Whether the profile's evidence is in the language being written (so it can be quoted)."""
     return profile.language.split("-")[0] == current().code.split("-")[0]
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\u201d\u2019'\"])\.\s+(?=[A-Z\u201c\u2018\"'])")
+"""A full stop that ends a sentence: after a word in lower case (not "U.S." or "s.9"), before
+a capital."""
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a profile's text, for page 1 when the page also shows it whole."""
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
 
 
 def _sentence(text: str) -> str:

@@ -11,6 +11,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from aftercare_report import markdown as md
 from aftercare_report.i18n import N_, current
 
 PAGE_NUMBERS = N_("Page %(page)s of %(pages)s")
@@ -19,19 +20,22 @@ PAGE_NUMBERS = N_("Page %(page)s of %(pages)s")
 _NAMED = re.compile(r"%\((\w+)\)s")
 
 
-def gettext(message: str) -> str:
-    """Translate a template message into the current language, with the terms in place."""
-    return _with_terms(current().translations.gettext(message))
+def gettext(message: str, *, markdown: bool = False) -> str:
+    """Translate a template message into the current language, with the terms in place.
+
+    With ``markdown`` the message is Markdown (see :func:`markdown.message`), else HTML.
+    """
+    return _with_terms(current().translations.gettext(message), markdown)
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
+def ngettext(singular: str, plural: str, n: int, *, markdown: bool = False) -> str:
     """Translate a template message with plural forms, with the terms in place."""
-    return _with_terms(current().translations.ngettext(singular, plural, n))
+    return _with_terms(current().translations.ngettext(singular, plural, n), markdown)
 
 
-def pgettext(context: str, message: str) -> str:
+def pgettext(context: str, message: str, *, markdown: bool = False) -> str:
     """Translate a template message in a context, with the terms in place."""
-    return _with_terms(current().translations.pgettext(context, message))
+    return _with_terms(current().translations.pgettext(context, message), markdown)
 
 
 def long_date(iso: str) -> str:
@@ -56,15 +60,21 @@ def page_numbers() -> Markup:
     return Markup(" ".join(parts) or '""')
 
 
-def _with_terms(text: str) -> str:
-    """Fill term placeholders; leave the others for the values the template passes."""
+def _with_terms(text: str, markdown: bool = False) -> str:
+    """Fill term placeholders; leave the others for the values the template passes.
+
+    Terms are text: escaped for HTML, or for Markdown in a Markdown message.
+    """
     language = current()
+    if markdown:
+        text = md.message(text)
 
     def term(match: re.Match[str]) -> str:
         try:
             value = language.term(match[1])
         except KeyError:
             return match[0]
-        return str(escape(value)).replace("%", "%%")
+        escaped = md.escape(value) if markdown else str(escape(value))
+        return escaped.replace("%", "%%")
 
     return _NAMED.sub(term, text)

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aftercare_report.build import Brief, Setting
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 """The policy of a published brief: everything is inline, nothing runs, nothing is fetched."""
@@ -38,6 +42,22 @@ def problems(html: str, *, allow_scripts: bool = False) -> list[str]:
     scanner.feed(html)
     scanner.close()
     return scanner.found
+
+
+def unsafe_url(url: str) -> str:
+    """Return the scheme of a link that could run code or leave the web (``javascript``), or "".
+
+    Web, mail and ``data:`` links pass; so do relative ones. Browsers drop tabs, newlines and
+    leading spaces in URLs, so ``java\tscript:`` is read as ``javascript:``.
+    """
+    match = _SCHEME.match(_INVISIBLE.sub("", url))
+    scheme = match[1].lower() if match else ""
+    return scheme if scheme and scheme not in _SAFE_SCHEMES else ""
+
+
+def published(brief: Brief, text: str, setting: Setting) -> bytes:
+    """The HTML brief as written: its Content-Security-Policy first in the ``<head>``."""
+    return with_csp(text, allow_scripts=setting.options.allow_scripts).encode()
 
 
 def csp_meta(*, allow_scripts: bool = False) -> str:
@@ -79,13 +99,12 @@ class _Scanner(HTMLParser):
                 self._link(tag, name, url.strip().split(" ")[0], line)
 
     def _link(self, tag: str, name: str, url: str, line: int) -> None:
-        # Browsers drop tabs, newlines and leading spaces in URLs: "java\tscript:" runs.
         plain = _INVISIBLE.sub("", url)
         match = _SCHEME.match(plain)
         scheme = match[1].lower() if match else ""
         if scheme == "javascript" and self.allow_scripts and tag == "a":
             return
-        if scheme and scheme not in _SAFE_SCHEMES:
+        if unsafe_url(url):
             self.found.append(f"line {line}: {scheme}: link in <{tag} {name}> is refused")
         elif (scheme in ("http", "https") or plain.startswith("//")) and tag in _REMOTE_TAGS:
             self.found.append(f"line {line}: remote resource <{tag} {name}={url}> is refused")

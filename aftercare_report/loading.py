@@ -150,8 +150,9 @@ def parse_yaml(raw: bytes, path: Path) -> Document:
         InputError: As :func:`load_yaml`, except for reading.
     """
     if len(raw) > CACHED_BYTES:
-        return _parse.__wrapped__(raw, path)
-    return _parse(raw, path)
+        return _parse.__wrapped__(raw, path, Path.cwd())
+    # Keyed by the working directory too: messages name a file relative to it.
+    return _parse(raw, path, Path.cwd())
 
 
 CACHED_BYTES = 512 * 1024
@@ -159,7 +160,7 @@ CACHED_BYTES = 512 * 1024
 
 
 @functools.lru_cache(maxsize=16)
-def _parse(raw: bytes, path: Path) -> Document:
+def _parse(raw: bytes, path: Path, cwd: Path) -> Document:
     name = display_path(path)
     text = _decode(raw, name)
     _check_structure(text, name)

@@ -1,9 +1,11 @@
-"""The build manifest: what each output was made from, so unchanged PDFs are not made again.
+"""The build manifest: what each output was made from, so costly outputs are not made again.
 
-``out/manifest.json`` lists every output with the hash of everything it depends on (its HTML,
-stylesheets, template-folder files, attachments, PDF variant and the tool version) and the hash of
-the file written. A later build, or a CI shard, compares hashes and skips WeasyPrint — the slow
-part — for PDFs whose inputs did not change and whose file is still the one recorded.
+``out/manifest.json`` lists every output with the hash of everything it depends on (for a PDF:
+its HTML, stylesheets, template-folder files, attachments, PDF variant, the tool and library
+versions) and the hash of the file written. A later build, or a CI shard, compares hashes and
+skips the maker (WeasyPrint, the slow part) for outputs of reusable formats whose inputs did not
+change and whose file is still the one recorded. Which formats are reusable, and what their key
+is made of, their declarations say (:mod:`aftercare_report.outputs`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from aftercare_report import __version__
 from aftercare_report.confine import Refused, folder_files, hidden, inside, read_regular
 from aftercare_report.errors import display_path, printable
 from aftercare_report.limits import ASSET_BYTES, OUTPUT_BYTES
-from aftercare_report.pdf import PdfRequest
+from aftercare_report.outputs import FORMATS
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 2
@@ -44,7 +46,7 @@ class Entry:
     """One output in the manifest.
 
     Attributes:
-        format: ``html``, ``pdf`` or ``json``.
+        format: The name of its format (see :data:`outputs.FORMATS`).
         input: Hash of everything the output depends on.
         sha256: Hash of the file as written.
         size: Bytes.
@@ -196,7 +198,8 @@ def rendering_stack() -> str:
     """
     digest = hashlib.sha256(__version__.encode())
     versions = _installed()
-    for package in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen"):
+    makers = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen")
+    for package in (*makers, "python-docx", "lxml", "pillow"):
         digest.update(f"{package}={versions.get(package, 'none')}\0".encode())
     for folder in FONT_FOLDERS:
         if folder.is_dir():
@@ -207,17 +210,18 @@ def rendering_stack() -> str:
     return digest.hexdigest()
 
 
-def pdf_input_key(request: PdfRequest, folders_digest: str) -> str:
-    """Hash everything a PDF depends on; absolute paths are left out so CI runners agree."""
-    head = f"{rendering_stack()}\0{request.variant}\0{folders_digest}\0"
+def input_key(fmt: str, fingerprint: Iterable[bytes], folders_digest: str) -> str:
+    """Hash everything an output of a reusable format depends on.
+
+    Args:
+        fmt: The format's name: outputs of two formats never share a key.
+        fingerprint: The maker's request, piece by piece (its ``fingerprint()``).
+        folders_digest: The template folders' files (see :func:`folder_digest`).
+    """
+    head = f"{rendering_stack()}\0{fmt}\0{folders_digest}\0"
     digest = hashlib.sha256(head.encode())
-    digest.update(request.html.encode())
-    for text, _ in request.stylesheets:
-        digest.update(b"\0css\0" + text.encode())
-    for name, data in request.attachments:
-        digest.update(b"\0att\0" + name.encode() + b"\0" + data)
-    meta = (request.title, request.subject, request.author, request.date.isoformat(), request.lang)
-    digest.update(json.dumps([*meta, *request.keywords]).encode())
+    for piece in fingerprint:
+        digest.update(len(piece).to_bytes(8, "big") + piece)
     return digest.hexdigest()
 
 
@@ -353,7 +357,10 @@ def reusable(out: Path, name: str, entry: Entry | None, key: str) -> bool:
 
 def _ours(out: Path, name: str, entry: Entry) -> bool:
     """Whether ``out/name`` is, byte for byte, the file a sealed entry says we wrote."""
-    if Path(name).name != name or name == MANIFEST_NAME or f".{entry.format}" != Path(name).suffix:
+    fmt = FORMATS.get(entry.format)
+    if Path(name).name != name or name == MANIFEST_NAME:
+        return False
+    if fmt is None or fmt.suffix != Path(name).suffix:
         return False
     if not hmac.compare_digest(entry.seal, seal(name, entry)):
         return False

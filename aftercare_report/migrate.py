@@ -238,7 +238,7 @@ def _format_1_to_2(doc: Document, draft: Draft, framework: Framework) -> Draft:
     out.data["institutions"] = {
         role: {"name": "unknown"}
         for role in Institutions.model_fields
-        if role not in LEGACY_FUNCTIONS  # format 2 names each function's own institution
+        if role not in LEGACY_FUNCTIONS  # format 2 names each function's own holder
     }
     out.decide(
         ("institutions",),

@@ -29,22 +29,6 @@ UNKNOWN = "unknown"
 NOT_APPLICABLE = "not_applicable"
 """A component that does not apply to the country's role (neither a gap nor unknown)."""
 
-PLACEHOLDER_TEXT = re.compile(
-    r"\bnot yet (?:researched|documented|checked|known)\b"
-    r"|\blorem ipsum\b|\bplaceholder\b"
-    r"|\bto be (?:completed|confirmed|researched|added|filled)\b|\bfill (?:this )?in\b"
-    r"|(?<![\w-])(?:TODO|TBD|FIXME|XXX)(?![\w-])",
-    re.IGNORECASE,
-)
-"""Text a profile skeleton or an unfinished draft holds instead of evidence. A brief never prints
-it (an unknown stays "not documented"), and ``validate --strict`` rejects it."""
-
-
-def is_placeholder(text: str | None) -> bool:
-    """Whether a profile's text is a placeholder rather than something a source says."""
-    return bool(text) and PLACEHOLDER_TEXT.search(text or "") is not None
-
-
 MAX_TEXT = 4000
 """Longest free text accepted in one field (an evidence sentence is a few hundred characters)."""
 

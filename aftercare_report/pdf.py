@@ -1,15 +1,22 @@
-"""What it takes to make one PDF, and what comes back: plain, picklable values.
+"""What it takes to make one PDF: a plain, picklable request, prepared in the building process.
 
-These types cross process boundaries (a worker pool renders PDFs) and feed the manifest, so they
-live apart from :mod:`aftercare_report.pdf_render`, the only module that imports WeasyPrint.
+The request crosses a process boundary (a worker makes the PDF) and keys the manifest, so it
+lives apart from :mod:`aftercare_report.pdf_render`, the only module that imports WeasyPrint.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from aftercare_report.outputs import Made
+
+if TYPE_CHECKING:
+    from aftercare_report.build import Brief, Setting
 
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3b"]
 PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/ua-1", "pdf/a-3b")
@@ -45,20 +52,43 @@ class PdfRequest:
     attachments: tuple[tuple[str, bytes], ...] = field(default=())
     lang: str = "en"
 
+    def fingerprint(self) -> Sequence[bytes]:
+        """Everything the PDF depends on; absolute paths are left out so CI runners agree."""
+        meta = (self.title, self.subject, self.author, self.date.isoformat(), self.lang)
+        return (
+            self.variant.encode(),
+            self.html.encode(),
+            *(b"css\0" + text.encode() for text, _ in self.stylesheets),
+            *(b"att\0" + name.encode() + b"\0" + data for name, data in self.attachments),
+            json.dumps([*meta, *self.keywords]).encode(),
+        )
 
-@dataclass(frozen=True)
-class PdfResult:
-    """A made PDF.
 
-    Attributes:
-        data: The PDF bytes.
-        pages: Page count.
-        warnings: WeasyPrint's warnings (refused URLs, CSS it ignored).
-        missing_glyphs: Characters drawn as empty boxes because no font had them, in order
-            (WeasyPrint warns once per character; a build fails on any).
+PdfResult = Made
+"""A made PDF: its bytes, page count, WeasyPrint's warnings and the glyphs no font had."""
+
+
+def request(brief: Brief, html: str, setting: Setting) -> PdfRequest:
+    """Gather what WeasyPrint needs to make a brief's PDF from its print HTML.
+
+    Args:
+        brief: The brief.
+        html: The brief rendered for print (stylesheets linked, not inlined).
+        setting: The template folders (stylesheets, fonts) and the PDF variant.
     """
+    from aftercare_report.templating import stylesheet_text
 
-    data: bytes
-    pages: int
-    warnings: tuple[str, ...]
-    missing_glyphs: tuple[str, ...] = ()
+    ctx, tpl = brief.context, setting.tpl
+    return PdfRequest(
+        html=html,
+        stylesheets=tuple(stylesheet_text(tpl, ctx)),
+        roots=tpl.folders,
+        title=ctx.title,
+        subject=ctx.subtitle,
+        keywords=("survivor aftercare", "trafficking", *(c.country for c in ctx.countries)),
+        author=ctx.brand.organisation,
+        date=dt.date.fromisoformat(ctx.date),
+        variant=setting.options.variant,
+        attachments=brief.attachments,
+        lang=ctx.lang,
+    )

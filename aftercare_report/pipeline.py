@@ -2,7 +2,7 @@
 
 Read :func:`build` top to bottom: stop at once if the outputs of these very inputs are on disk;
 otherwise start the workers, load the project's inputs, validate them, assess each country once,
-give each brief its context and JSON, then render, make PDFs and write everything atomically.
+give each brief its context, then make every format and write everything atomically.
 Each step is a call into the module that owns it; nothing here touches click or rich, so the
 command line and the tests drive the same pipeline.
 """
@@ -10,21 +10,23 @@ command line and the tests drive the same pipeline.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
 from aftercare_report.errors import UsageError, display_path
 from aftercare_report.fonts import Coverage, available
-from aftercare_report.outputs import BuildResult, OutputFormat, Written
+from aftercare_report.outputs import DEFAULT_FORMATS, BuildResult, Written
 from aftercare_report.pdf import PdfVariant
 
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
     from aftercare_report.build import Brief
+    from aftercare_report.catalog import Checked
     from aftercare_report.i18n import Language
     from aftercare_report.report import CountryReport
 
@@ -63,7 +65,7 @@ class BuildRequest:
     countries: tuple[str, ...] = ()
     peers: tuple[str, ...] | None = None
     country_briefs: bool = True
-    formats: tuple[OutputFormat, ...] = ("html", "pdf", "json")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     variant: PdfVariant = "pdf/ua-1"
     strict: bool = False
     jobs: int = 2
@@ -71,6 +73,32 @@ class BuildRequest:
     shard: tuple[int, int] | None = None
     name: str = "comparative"
     clean: bool = False
+
+
+def split_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a command's options into project overrides and :class:`BuildRequest` fields.
+
+    Options are named as what they set: a parameter of :func:`config.with_overrides` or a field
+    of the request, whose defaults apply to an option not given (None).
+
+    Returns:
+        The overrides for :func:`config.load_project`, and the request's fields.
+
+    Raises:
+        TypeError: An option that sets neither (a command declared under a wrong name).
+    """
+    from aftercare_report.config import with_overrides
+
+    overrides = set(inspect.signature(with_overrides).parameters) - {"project"}
+    fields = {f.name for f in dataclasses.fields(BuildRequest)}
+    given = {name: value for name, value in options.items() if value is not None}
+    stray = set(given) - overrides - fields
+    if stray:
+        raise TypeError(f"options that set nothing: {', '.join(sorted(stray))}")
+    return (
+        {k: v for k, v in given.items() if k in overrides},
+        {k: v for k, v in given.items() if k in fields},
+    )
 
 
 def language(project: Project) -> Language:
@@ -87,6 +115,42 @@ def language(project: Project) -> Language:
     where = display_path(project.path) if project.path else "--language"
     translations.usable(chosen, folder, project.framework, where)
     return chosen
+
+
+def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
+    """Check the project's profiles as ``validate`` reports them, each assessed once.
+
+    Each file alone, then the set (one file per country), then the fonts, then what only the
+    assessment shows: a page-2 step no named institution can act on, a hand-set priority that
+    is not true of the country, and an index band that contradicts the country's TIP tier.
+
+    Args:
+        project: Settings with command-line overrides applied.
+        fonts: What the available fonts cover; None checks no fonts.
+
+    Raises:
+        InputError: An invalid framework, or profile paths that do not exist.
+    """
+    from aftercare_report import catalog
+    from aftercare_report.assess import assess
+    from aftercare_report.recommend import problems, recommendations
+    from aftercare_report.validation import page_two_findings
+
+    framework = catalog.load_framework(project.framework)
+    checked = catalog.check_profiles(
+        project.profiles,
+        framework,
+        project.stale_years,
+        project.language,
+        fonts=fonts,
+        copy_hosts=project.copy_hosts,
+    )
+    later = []
+    for doc, profile in zip(checked.documents, checked.profiles, strict=True):
+        a = assess(profile, framework)
+        later += page_two_findings(doc, problems(a, recommendations(a)))
+        later += catalog.anchor_warning(doc, a)
+    return checked.adding(later)
 
 
 def analyse(
@@ -159,14 +223,12 @@ def plan(
     if country_briefs:
         for r in reports:
             ctx = context.country_context(r, brand, ranks)
-            data = export.report_json(r)
             stem, who = r.profile.slug, _who(r)
-            briefs.append(Brief(stem, "country.html", ctx, data, _source(r), who, lang))
+            briefs.append(Brief(stem, "country", ctx, (r,), _source(r), who, lang))
     if len(reports) >= 2:
         ctx = context.comparative_context(reports, brand)
-        data = export.comparative_json(reports)
         sources = tuple(a for r in reports for a in _source(r))
-        briefs.append(Brief(name, "comparative.html", ctx, data, sources, "comparison", lang))
+        briefs.append(Brief(name, "comparative", ctx, tuple(reports), sources, "comparison", lang))
     return briefs
 
 
@@ -218,7 +280,7 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
             options = dataclasses.replace(options, clean=frozenset(b.stem for b in briefs))
         if request.shard:
             briefs = make.shard(briefs, *request.shard)
-        steps = len(briefs) * (1 + ("pdf" in request.formats))
+        steps = len(briefs) * make.steps(request.formats)
         with progress(steps) as advance:
             return make.build(briefs, options, advance, pool)  # render, make PDFs, write
 
@@ -239,8 +301,7 @@ def _unchanged(out: Path, digest: str, request: BuildRequest) -> BuildResult | N
         if manifest.removable(out, manifest.read(out), stems):
             return None  # stale outputs to remove: the full path does it under the lock
     written = (
-        Written(out / name, cast(OutputFormat, e.format), e.pages, e.size, unchanged=True)
-        for name, e in found.items()
+        Written(out / name, e.format, e.pages, e.size, unchanged=True) for name, e in found.items()
     )
     return BuildResult(tuple(written), ())
 

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from aftercare_report import colours, protection
 from aftercare_report import terms as terminology
+from aftercare_report.canonical import HOST_PATTERN
 from aftercare_report.confine import Refused, read_input
 from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.fonts import FAMILY, FontError, font_stack
@@ -129,6 +130,12 @@ class ValidateSection(_Section):
     ignore: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z-]{0,40}$")], ...] = Field(
         default=(), strict=False, max_length=50, description="Finding codes to leave out."
     )
+    copy_hosts: dict[Annotated[str, Field(pattern=HOST_PATTERN, max_length=200)], Line] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="Hosts that hold copies of documents, each with the original to cite "
+        'instead, e.g. "lawmirror.example" = "the official gazette".',
+    )
 
 
 _Term = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(one_line)]
@@ -172,6 +179,7 @@ def _project(
         brand=Brand(**brand),
         terms=_terms_by_language(data),
         ignore=frozenset(data.validate_.ignore),
+        copy_hosts=dict(data.validate_.copy_hosts),
         limits=protection.effective_limits(_asked_limits(data), allowed),
         allow_scripts=allowed.scripts and "allow_scripts" not in _explicit_false(data),
     )

@@ -39,9 +39,9 @@ from aftercare_report.model import (
     Profile,
     ProfileRecommendation,
     RecommendationText,
-    is_placeholder,
 )
 from aftercare_report.model import Recommendation as LibraryRecommendation
+from aftercare_report.terms import is_placeholder
 
 Priority = Literal["high", "medium", "low"]
 Origin = Literal["framework", "profile", "team", "data"]

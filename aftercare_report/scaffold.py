@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aftercare_report import ci_files, confine, countries
+from aftercare_report import ci_files, confine, countries, findings
 from aftercare_report.catalog import profile_files
 from aftercare_report.config import CONFIG_NAME, Project
 from aftercare_report.errors import UNSAFE, InputError, UsageError, display_path, printable
@@ -139,7 +139,9 @@ def profile_skeleton(
         lines.append(f"    evidence: {NOTHING_YET}")
     lines.append("key_figures:")
     for name in KeyFigures.model_fields:
-        lines.append(f"  {name}: {{value: unknown, counts: unknown}}")
+        lines.append(
+            f"  {name}: {{value: unknown, counts: {_one_line(findings.figure_name(name))}}}"
+        )
     lines.append("sources: {}")
     return "\n".join(lines) + "\n"
 

@@ -28,17 +28,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from aftercare_report import inert
+from aftercare_report import inert, outputs
 from aftercare_report.confine import Refused, read_inside
 from aftercare_report.errors import AftercareError, UsageError, display_path, printable
 from aftercare_report.limits import OUTPUT_BYTES
+from aftercare_report.outputs import FORMATS, PREVIEW, Format
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 if TYPE_CHECKING:
     from watchfiles import Change
 
     from aftercare_report.config import Project
-    from aftercare_report.outputs import BuildResult, OutputFormat
+    from aftercare_report.outputs import BuildResult
 
 SERVED_CSP = inert.CSP + "; script-src 'self'; connect-src 'self'"
 """The policy of a served page: the brief's own, plus scripts and events from this server."""
@@ -52,7 +53,7 @@ RELOAD_JS = """\
 })();
 """
 
-_STEM = re.compile(r"^/([a-z0-9][a-z0-9_-]{0,79})\.(html|pdf)$")
+_STEM = re.compile(r"^/([a-z0-9][a-z0-9_-]{0,79})(\.[a-z]{1,8})$")
 _DEBOUNCE_MS = 300  # an editor's save is a burst of events: one rebuild, and still feels live
 _WAKE_MS = 200  # the watcher reports "no change" this often, so the first report means it runs
 _KEEPALIVE = 15.0  # seconds between SSE comments: a closed tab is noticed when a write fails
@@ -65,13 +66,14 @@ class ServeOptions:
     Attributes:
         host: Address to bind; loopback unless the user asks otherwise.
         port: TCP port (0 picks a free one).
-        pdf: Build PDFs with every rebuild, not only when one is asked for.
+        formats: Formats made with every rebuild besides the web page; the others are made
+            when a page asks for them.
         jobs: Worker processes for rendering and PDFs.
     """
 
     host: str = "127.0.0.1"
     port: int = 8000
-    pdf: bool = False
+    formats: tuple[str, ...] = ()
     jobs: int = 2
 
 
@@ -107,15 +109,20 @@ class Preview:
         self.closing = False
         self._building = threading.Lock()
 
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats every rebuild makes: the page, and those asked for."""
+        return outputs.choose([PREVIEW.name, *self.options.formats])
+
     def rebuild(self) -> str | None:
         """Load the project again and build its briefs; return the error message, if any."""
-        formats: tuple[OutputFormat, ...] = ("html", "pdf") if self.options.pdf else ("html",)
         stems, error = self.stems, None
         try:
             with self._building:
                 self.project = self._load()
-                result = self._build(self.project, formats, country_briefs=True, countries=())
-            stems = tuple(sorted({w.path.stem for w in result.written if w.format == "html"}))
+                result = self._build(self.project, self.formats, country_briefs=True, countries=())
+            shown = (w.path.stem for w in result.written if w.format == PREVIEW.name)
+            stems = tuple(sorted(set(shown)))
         except AftercareError as exc:
             error = str(exc)
         with self.changed:
@@ -124,21 +131,27 @@ class Preview:
             self.changed.notify_all()
         return error
 
-    def pdf(self, stem: str) -> bytes:
-        """Return a brief's PDF, made now unless the manifest says the one on disk is current.
+    def output(self, stem: str, fmt: Format) -> bytes:
+        """Return a brief in a format: built with every rebuild, or made now.
+
+        A PDF made now is reused while its inputs are unchanged (the manifest says so).
 
         Raises:
-            AftercareError: The PDF could not be made.
+            AftercareError: The file could not be made.
         """
-        with self._building:
-            project = self.project or self._load()
-            comparative = stem == self.name
-            countries = () if comparative else (stem,)
-            self._build(project, ("pdf",), country_briefs=not comparative, countries=countries)
+        name = stem + fmt.suffix
+        if fmt.name not in self.formats:
+            with self._building:
+                project = self.project or self._load()
+                comparative = stem == self.name
+                countries = () if comparative else (stem,)
+                self._build(
+                    project, (fmt.name,), country_briefs=not comparative, countries=countries
+                )
         try:
-            return read_inside(self.out / f"{stem}.pdf", self.out, OUTPUT_BYTES)
+            return read_inside(self.out / name, self.out, OUTPUT_BYTES)
         except Refused as exc:
-            raise AftercareError(f"{stem}.pdf: {exc}") from None
+            raise AftercareError(f"{name}: {exc}") from None
 
     def wait(self, since: int, timeout: float) -> int:
         """Wait up to ``timeout`` seconds for a generation after ``since``; return the latest."""
@@ -155,7 +168,7 @@ class Preview:
     def _build(
         self,
         project: Project,
-        formats: tuple[OutputFormat, ...],
+        formats: tuple[str, ...],
         *,
         country_briefs: bool,
         countries: tuple[str, ...],
@@ -346,14 +359,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, "text/javascript", RELOAD_JS.encode())
         elif path == "/__events":
             self._events(_since(query))
-        elif self.preview.error is not None and (path == "/" or path.endswith(".html")):
+        elif self.preview.error is not None and (path == "/" or path.endswith(PREVIEW.suffix)):
             page = error_page(self.preview.error, self.preview.generation)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
         elif path in ("/", "/index.html"):
-            page = index_page(self.preview.stems, self.preview.generation)
+            page = index_page(self.preview.stems, self.preview.generation, self.preview.formats)
             self._send(HTTPStatus.OK, "text/html", page.encode())
-        elif (match := _STEM.match(path)) and match[1] in self.preview.stems:
-            self._brief(match[1], match[2])
+        elif (
+            (match := _STEM.match(path))
+            and match[1] in self.preview.stems
+            and (fmt := outputs.of(path)) is not None
+        ):
+            self._brief(match[1], fmt)
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
 
@@ -369,23 +386,26 @@ class _Handler(BaseHTTPRequestHandler):
             return name.lower() in self.hosts
         return True
 
-    def _brief(self, stem: str, kind: str) -> None:
-        if kind == "pdf":
+    def _brief(self, stem: str, fmt: Format) -> None:
+        if fmt == PREVIEW:
+            generation = self.preview.generation
             try:
-                data = self.preview.pdf(stem)
-            except AftercareError as exc:
-                page = error_page(str(exc), self.preview.generation)
-                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
+                built = read_inside(
+                    self.preview.out / (stem + fmt.suffix), self.preview.out, OUTPUT_BYTES
+                )
+            except Refused:
+                self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
                 return
-            self._send(HTTPStatus.OK, "application/pdf", data)
+            page = served_page(built.decode(), generation)
+            self._send(HTTPStatus.OK, fmt.media_type, page.encode())
             return
-        generation = self.preview.generation
         try:
-            built = read_inside(self.preview.out / f"{stem}.html", self.preview.out, OUTPUT_BYTES)
-        except Refused:
-            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+            data = self.preview.output(stem, fmt)
+        except AftercareError as exc:
+            page = error_page(str(exc), self.preview.generation)
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
             return
-        self._send(HTTPStatus.OK, "text/html", served_page(built.decode(), generation).encode())
+        self._send(HTTPStatus.OK, fmt.media_type, data, download=stem + fmt.suffix)
 
     def _events(self, since: int) -> None:
         self.send_response(HTTPStatus.OK)
@@ -406,10 +426,12 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return  # the page was closed or reloaded
 
-    def _send(self, status: HTTPStatus, mime: str, body: bytes) -> None:
+    def _send(self, status: HTTPStatus, mime: str, body: bytes, download: str = "") -> None:
         self.send_response(status)
-        charset = "; charset=utf-8" if mime.startswith("text/") else ""
+        charset = "; charset=utf-8" if mime.startswith("text/") or mime in _UTF8 else ""
         self.send_header("Content-Type", mime + charset)
+        if download and mime not in _SHOWN:  # a browser would save it under the URL's name anyway
+            self.send_header("Content-Disposition", f'attachment; filename="{download}"')
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Security-Policy", SERVED_CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -440,17 +462,42 @@ def served_page(built: str, generation: int) -> str:
     return built[:end] + script + built[end:] if end >= 0 else built + script
 
 
-def index_page(stems: Iterable[str], generation: int) -> str:
-    """Return the page that links every brief, HTML and PDF."""
+_UTF8 = frozenset({"application/json"})
+"""Media types of text outside ``text/``, sent with their charset."""
+_SHOWN = frozenset({"text/html", "application/pdf", "application/json", "text/markdown"})
+"""Media types a browser shows rather than saves."""
+
+
+def index_page(stems: Iterable[str], generation: int, built: Iterable[str] = ()) -> str:
+    """Return the page that links every brief in every format.
+
+    Args:
+        stems: The briefs' file names, without suffix.
+        generation: The build the page shows (for the reload script).
+        built: Formats made with every rebuild; the others are made when their link is opened.
+    """
+    made = set(built) | {PREVIEW.name}
+    later = [f for f in FORMATS.values() if f.name not in made]
     items = "\n".join(_index_item(stem) for stem in stems)
-    body = f"<h1>Briefs</h1>\n<ul>\n{items}\n</ul>" if items else "<h1>No briefs yet</h1>"
+    if not items:
+        return _page("Briefs — aftercare-report serve", "<h1>No briefs yet</h1>", generation)
+    body = f"<h1>Briefs</h1>\n<ul>\n{items}\n</ul>"
+    if later:
+        body += (
+            f"\n<p>{html.escape(', '.join(f.label for f in later))}: made when first opened.</p>"
+        )
     return _page("Briefs — aftercare-report serve", body, generation)
 
 
 def _index_item(stem: str) -> str:
     # A stem is a profile's file name: escaped as text, and quoted and escaped in a link.
     href, text = html.escape(quote(stem)), html.escape(printable(stem))
-    return f'<li><a href="/{href}.html">{text}</a> (<a href="/{href}.pdf">PDF of {text}</a>)</li>'
+    others = " · ".join(
+        f'<a href="/{href}{f.suffix}">{html.escape(f.label)} of {text}</a>'
+        for f in FORMATS.values()
+        if f != PREVIEW
+    )
+    return f'<li><a href="/{href}{PREVIEW.suffix}">{text}</a>: {others}</li>'
 
 
 def error_page(message: str, generation: int) -> str:

@@ -92,6 +92,8 @@ class Project:
         brand: The brand.
         terms: The team's terms by language code, each a mapping of forms (only those changed).
         ignore: Codes of warnings and data gaps ``validate`` leaves out.
+        copy_hosts: Hosts the team knows hold copies, each with the original to cite instead
+            (``[validate.copy_hosts]``), added to the canonical-source rule.
         limits: Time, memory and output limits of rendering and PDF making.
         allow_scripts: Templates may put scripts in briefs (``[security] allow_scripts``).
         review: Settings of the project file that weaken protection, as notes at their lines
@@ -108,6 +110,7 @@ class Project:
     brand: Brand = field(default_factory=Brand)
     terms: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
+    copy_hosts: Mapping[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     allow_scripts: bool = False
     review: tuple[Finding, ...] = ()

@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from aftercare_report import assets, fonts, i18n_templates
+from aftercare_report import assets, fonts, i18n_templates, markdown
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.confine import Refused, hidden, inside, read_inside, read_regular, secret_risk
 from aftercare_report.context import BriefContext
@@ -242,7 +242,7 @@ def check_inheritance(tpl: Templates, name: str) -> None:
             chain = " -> ".join(display_path(Path(f)) for f in [*seen, filename])
             raise TemplateError(f"{chain}: templates that extend each other in a loop")
         seen.append(filename)
-        tree = tpl.env.parse(source, name, filename)
+        tree = tpl.env_for(name).parse(source, name, filename)
         parent = _parent(tree)
         if parent is None:
             break
@@ -298,7 +298,7 @@ def _blocks_of_chain(tpl: Templates, name: str) -> set[str]:
     """Every block a template and the templates it extends define."""
     found: set[str] = set()
     for _ in range(20):  # a chain this deep is a loop; the render reports it
-        template = tpl.env.get_template(name)
+        template = tpl.env_for(name).get_template(name)
         found.update(template.blocks)
         parent = _parent_name(tpl, name)
         if parent is None:
@@ -318,7 +318,7 @@ def _parent_name(tpl: Templates, name: str) -> str | None:
         # where parsing takes tens of milliseconds.
         match = _EXTENDS.search(_COMMENT.sub("", source))
         return match[2] if match else None
-    parent = _parent(tpl.env.parse(source, name, filename))
+    parent = _parent(tpl.env_for(name).parse(source, name, filename))
     return parent[0] if parent else None
 
 
@@ -328,14 +328,30 @@ class Templates:
 
     Attributes:
         folders: The team's folders, in order, then the bundled defaults last.
-        env: The Jinja environment.
+        env: The Jinja environment of HTML templates (it escapes for HTML).
+        markdown: The Jinja environment of Markdown templates (it escapes for Markdown).
         checked: Templates whose inheritance :func:`check_inheritance` found sound (parsing
             takes tens of milliseconds; the files do not change during a build).
     """
 
     folders: tuple[Path, ...]
     env: SandboxedEnvironment
+    markdown: SandboxedEnvironment
     checked: set[str] = dataclasses.field(default_factory=set, compare=False, repr=False)
+
+    def env_for(self, name: str) -> SandboxedEnvironment:
+        """The environment that renders ``name``: its suffix says how values are escaped.
+
+        Raises:
+            TemplateError: A suffix no escaping is known for: a template of an unknown kind
+                would print profile text unescaped.
+        """
+        suffix = Path(name.rpartition(":")[2]).suffix
+        if suffix == ".md":
+            return self.markdown
+        if suffix == ".html":
+            return self.env
+        raise TemplateError(f"{name}: templates are .html or .md files")
 
     def find(self, name: str) -> Path:
         """Return the first file called ``name`` along the search path (for CSS and images).
@@ -399,6 +415,18 @@ def templates(folders: Sequence[Path] = (), project_root: Path | None = None) ->
             ConfinedLoader(search),
         ]
     )
+    return Templates(search, _environment(loader, markdown=False), _environment(loader, True))
+
+
+def _environment(loader: jinja2.BaseLoader, markdown: bool) -> BoundedSandbox:
+    """A sandboxed environment escaping every value for HTML, or for Markdown.
+
+    Both autoescape: values are escaped as they are printed, and what is already safe (a
+    macro's output, a translated message with its values escaped) is marked so and printed as
+    it is. For Markdown a value is first escaped for Markdown (``finalize``) and marked safe, so
+    the HTML escaping that follows leaves it alone; the filters that escape for HTML on their
+    own are replaced or removed.
+    """
     env = BoundedSandbox(
         loader=loader,
         autoescape=True,
@@ -407,6 +435,7 @@ def templates(folders: Sequence[Path] = (), project_root: Path | None = None) ->
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        finalize=_markdown_value if markdown else None,
     )
     # Jinja's i18n extension formats each message with its named values and escapes them;
     # the functions it wraps translate into the language of the brief being rendered (set by
@@ -419,7 +448,80 @@ def templates(folders: Sequence[Path] = (), project_root: Path | None = None) ->
     )
     env.globals["long_date"] = i18n_templates.long_date
     env.globals["page_numbers"] = i18n_templates.page_numbers
-    return Templates(search, env)
+    if markdown:
+        env.globals.update(
+            gettext=_markdown_gettext, ngettext=_markdown_ngettext, pgettext=_markdown_pgettext
+        )
+        env.globals["link"] = _markdown_link
+        env.filters["yaml"] = _yaml
+        for name in ("escape", "e", "forceescape"):
+            env.filters[name] = _markdown_value
+        env.filters.update(join=_markdown_join, replace=_markdown_replace)
+        for name in ("urlize", "xmlattr", "tojson"):  # HTML, not Markdown
+            del env.filters[name]
+    return env
+
+
+def _markdown_value(value: Any) -> Markup:
+    """A value printed in a Markdown template: escaped, unless it is already (a macro's)."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(markdown.escape(str(value)))
+
+
+def _markdown_format(text: str, variables: dict[str, Any]) -> Markup:
+    return Markup(text % {key: str(_markdown_value(v)) for key, v in variables.items()})
+
+
+@jinja2.pass_context
+def _markdown_gettext(__context: Context, __string: str, **variables: Any) -> Markup:
+    text = __context.call(i18n_templates.gettext, __string, markdown=True)
+    return _markdown_format(str(text), variables)
+
+
+@jinja2.pass_context
+def _markdown_ngettext(
+    __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+) -> Markup:
+    variables.setdefault("num", __num)
+    text = __context.call(i18n_templates.ngettext, __singular, __plural, __num, markdown=True)
+    return _markdown_format(str(text), variables)
+
+
+@jinja2.pass_context
+def _markdown_pgettext(
+    __context: Context, __string_ctx: str, __string: str, **variables: Any
+) -> Markup:
+    variables.setdefault("context", __string_ctx)
+    text = __context.call(i18n_templates.pgettext, __string_ctx, __string, markdown=True)
+    return _markdown_format(str(text), variables)
+
+
+def _yaml(value: Any) -> Markup:
+    """``{{ brief.title|yaml }}``: a value quoted for YAML front matter (not Markdown-escaped)."""
+    return Markup(markdown.yaml_string(str(value)))
+
+
+def _markdown_link(text: Any, url: Any) -> Markup:
+    """``{{ link(note.title, note.url) }}``: a web or mail link, or the text alone."""
+    return Markup(markdown.link(str(text), str(url)))
+
+
+@jinja2.pass_environment
+def _markdown_join(
+    environment: jinja2.Environment, value: Any, d: str = "", attribute: Any = None
+) -> Markup:
+    if attribute is not None:
+        value = map(jinja2.filters.make_attrgetter(environment, attribute), value)
+    return Markup(str(_markdown_value(d)).join(str(_markdown_value(v)) for v in value))
+
+
+def _markdown_replace(value: Any, old: str, new: str, count: int | None = None) -> Any:
+    # Plain text stays plain (and is escaped when printed); safe text stays safe.
+    times = -1 if count is None else count
+    if hasattr(value, "__html__"):
+        return Markup(str(value).replace(old, str(_markdown_value(new)), times))
+    return str(value).replace(str(old), str(new), times)
 
 
 def render(
@@ -427,73 +529,79 @@ def render(
     name: str,
     brief: BriefContext,
     *,
-    inline_css: bool,
+    medium: str = "screen",
     subject: str,
     max_chars: int = Limits().html_chars,
 ) -> str:
-    """Render one brief template to an HTML string.
+    """Render one brief template to text.
+
+    An HTML template rendered for the screen is one self-contained file: its stylesheets, logo
+    and images are inlined. For print (the PDF and Word makers) they are left out: the makers
+    take the stylesheets and fetch the files themselves. Other templates inline nothing.
 
     Args:
         tpl: The template search path.
-        name: Template name, e.g. ``country.html``.
+        name: Template name, e.g. ``country.html`` or ``comparative.md``.
         brief: The context.
-        inline_css: Inline the stylesheets (self-contained HTML) or leave them out (for PDF,
-            where WeasyPrint receives them directly).
+        medium: ``screen`` or ``print``; templates see it as ``medium``.
         subject: What is being rendered, for error messages (``profiles/thailand.yaml``).
-        max_chars: Longest HTML accepted; rendering stops as soon as it is passed.
+        max_chars: Longest text accepted; rendering stops as soon as it is passed.
 
     Raises:
         TemplateError: Naming the template file and line, and the subject.
     """
     try:
         check_inheritance(tpl, name)
-        template = tpl.env.get_template(name)
-        styles = Markup(stylesheet_block(tpl, brief)) if inline_css else Markup("")
+        template = tpl.env_for(name).get_template(name)
+        inline = medium == "screen" and name.endswith(".html")
+        styles = Markup(stylesheet_block(tpl, brief)) if inline else Markup("")
         logo = logo_uri(tpl, brief)
-        medium = "screen" if inline_css else "print"
         chunks = template.generate(brief=brief, inline_styles=styles, logo_uri=logo, medium=medium)
-        html = _bounded(chunks, max_chars, name, subject)
-        if inline_css:  # the HTML brief is one file; the PDF maker fetches its own files
-            html = assets.inline_images(html, tpl.folders[0], name)
-            _bounded(iter([html]), max_chars, name, subject)
-        return html
+        text = _bounded(chunks, max_chars, name)
+        if inline:  # the HTML brief is one file; the PDF maker fetches its own files
+            text = assets.inline_images(text, tpl.folders[0], name)
+            _bounded(iter([text]), max_chars, name)
+        return text
     except jinja2.TemplateSyntaxError as exc:
-        where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else name
-        raise TemplateError(f"{where}: {exc.message} (rendering {subject})") from None
+        file = display_path(Path(exc.filename)) if exc.filename else name
+        line = exc.lineno if exc.filename else 0
+        raise TemplateError(exc.message or "", template=file, line=line, subject=subject) from None
     except jinja2.TemplateNotFound as exc:
         tried = ", ".join(display_path(f) for f in tpl.folders)
-        where = _template_frame(exc, name)
-        msg = f"{where}: template '{exc.name}' not found in {tried} (rendering {subject})"
-        raise TemplateError(msg) from None
+        file, line = _template_frame(exc, tpl, name)
+        problem = f"template '{exc.name}' not found in {tried}"
+        raise TemplateError(problem, template=file, line=line, subject=subject) from None
     except TemplateError as exc:
-        if "(rendering " in str(exc):
-            raise
-        raise TemplateError(f"{exc} (rendering {subject})") from None
+        raise exc.about(subject) from None
     except MemoryError:
         raise  # a memory error is the worker's to report, with its limit
     except Exception as exc:  # sandbox violations, undefined names, errors inside filters
-        raise TemplateError(f"{_template_frame(exc, name)}: {exc} (rendering {subject})") from None
+        file, line = _template_frame(exc, tpl, name)
+        raise TemplateError(str(exc), template=file, line=line, subject=subject) from None
 
 
-def _bounded(chunks: Iterator[str], max_chars: int, name: str, subject: str) -> str:
+def _bounded(chunks: Iterator[str], max_chars: int, name: str) -> str:
     out, size = [], 0
     for chunk in chunks:
         size += len(chunk)
         if size > max_chars:
-            msg = f"{name}: the HTML passed the limit of {max_chars // MB:,} MB ([limits] html_mb)"
-            raise TemplateError(f"{msg} (rendering {subject})")
+            problem = f"the output passed the limit of {max_chars // MB:,} MB ([limits] html_mb)"
+            raise TemplateError(problem, template=name)
         out.append(chunk)
     return "".join(out)
 
 
-def _template_frame(exc: BaseException, name: str) -> str:
-    # Jinja rewrites tracebacks so template lines appear as frames of the template file.
-    frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".j2"))
-    ]
-    if frames:
-        return f"{display_path(Path(frames[-1].filename))}:{frames[-1].lineno}"
-    return name
+def _template_frame(exc: BaseException, tpl: Templates, name: str) -> tuple[str, int]:
+    """The template file and line an error was raised at, whatever the template's suffix.
+
+    Jinja rewrites tracebacks so template lines appear as frames of the template file: the
+    last frame whose file lies in a template folder is where it happened.
+    """
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename)
+        if any(path.is_relative_to(folder) for folder in tpl.folders):
+            return display_path(path), frame.lineno or 0
+    return name, 0
 
 
 def stylesheet_text(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path]]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -28,8 +28,11 @@ from aftercare_report.limits import (
     MAX_SUGGEST,
 )
 from aftercare_report.loading import Document, KeyPath
-from aftercare_report.model import LEGACY_FUNCTIONS, Framework, Profile
+from aftercare_report.model import LEGACY_FUNCTIONS, UNKNOWN, Framework, Profile
 from aftercare_report.overlay import PLACEHOLDERS
+
+if TYPE_CHECKING:  # types only: the engine is not imported to load a profile
+    from aftercare_report.recommend import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -378,9 +381,9 @@ def profile_warnings(
         doc.finding(gap.path, gap.message, severity=_SEVERITY[gap.code], code=gap.code)
         for gap in evidence_gaps(profile, framework, stale_years)
     ]
-    out += lookalikes.findings(doc)
     out.extend(_legacy_findings(doc, profile))
     out.extend(_placeholder_findings(doc))
+    out += lookalikes.findings(doc)
     used = {ref for _, ref in [*_source_refs(doc.data, ()), *_quote_sources(doc.data)]}
     for sid in profile.sources:
         if sid not in used:
@@ -391,22 +394,17 @@ def profile_warnings(
     return out
 
 
-def recommendation_findings(doc: Document, profile: Profile, framework: Framework) -> list[Finding]:
-    """Errors in what a valid profile's brief would print on page 2, located in the profile.
+def page_two_findings(doc: Document, found: Sequence[Problem]) -> list[Finding]:
+    """Locate in the profile what its brief could not print on page 2 as it stands.
 
     A page-2 step whose function no institution holds would go to nobody (or to the wrong
-    body), and a hand-set priority must name a recommendation that is true of the country.
+    body): an error; a function the profile names ``unknown`` is an honest unknown the brief
+    states: a data gap. A hand-set priority that is not true of the country: an error.
 
     Args:
         doc: The document, for positions.
-        profile: The validated profile.
-        framework: Its framework.
+        found: The problems :func:`recommend.problems` found in the country's assessment.
     """
-    from aftercare_report.assess import assess  # the engine, only once the profile is valid
-    from aftercare_report.recommend import problems, recommendations
-
-    assessment = assess(profile, framework)
-    found = problems(assessment, recommendations(assessment))
     return [
         doc.finding(p.path, p.message, code="page-two", severity=Severity.DATA_GAP)
         if p.unknown
@@ -445,24 +443,51 @@ def _legacy_findings(doc: Document, profile: Profile) -> Iterator[Finding]:
 
 
 def _placeholder_findings(doc: Document) -> Iterator[Finding]:
-    """Warn about placeholder text: by field, or once per section when a skeleton holds many."""
-    by_section: dict[Any, list[KeyPath]] = {}
+    """Report placeholder text: by field, or once per section when a skeleton holds many.
+
+    A placeholder beside a value that is itself unknown (a skeleton's "No source has been checked
+    yet." next to ``level: unknown``) asserts nothing: it is an honest gap, counted as one, so a
+    fresh profile passes ``--strict``. Beside a known value it stands where evidence should be,
+    a claim without its facts: a warning, which ``--strict`` rejects.
+    """
+    by_kind: dict[tuple[Any, bool], list[KeyPath]] = {}
     for path in placeholder_texts(doc.data):
-        by_section.setdefault(path[0] if path else "", []).append(path)
-    for section, paths in by_section.items():
-        if len(paths) > 3:
+        section = path[0] if path else ""
+        by_kind.setdefault((section, _beside_unknown(doc.data, path)), []).append(path)
+    for (section, unresearched), paths in by_kind.items():
+        severity = Severity.DATA_GAP if unresearched else Severity.WARNING
+        if len(paths) <= 3:
+            for path in paths:
+                msg = (
+                    "placeholder text: write what the sources say; briefs show it as not documented"
+                )
+                yield doc.finding(path, msg, severity=severity, code="placeholder-text")
+            continue
+        if unresearched:
+            msg = (
+                f"{len(paths)} texts in '{section}' are placeholders beside unknown values: "
+                "nothing is asserted and briefs show them as not documented; write what the "
+                "sources say as you research them"
+            )
+        else:
             msg = (
                 f"{len(paths)} texts in '{section}' are placeholders (e.g. 'Not yet researched.'): "
                 "write what the sources say, or 'No source checked documents it.'; briefs show "
                 "them as not documented"
             )
-            yield _warning(doc, (section,), msg, "placeholder-text", of_key=True)
-        else:
-            for path in paths:
-                msg = (
-                    "placeholder text: write what the sources say; briefs show it as not documented"
-                )
-                yield _warning(doc, path, msg, "placeholder-text")
+        yield doc.finding((section,), msg, severity=severity, code="placeholder-text", of_key=True)
+
+
+def _beside_unknown(data: Any, path: KeyPath) -> bool:
+    """Whether the mapping holding ``path`` records its value (level, status...) as unknown."""
+    for key in path[:-1]:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int):
+            data = data[key]
+    if not isinstance(data, dict):
+        return False
+    return any(data.get(k) == UNKNOWN for k in ("level", "status", "value", "name"))
 
 
 def _warning(

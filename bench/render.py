@@ -100,7 +100,7 @@ def pdf_rows(table: Table, repeat: int, instructions: bool = False) -> int:
     """PDF step against bare WeasyPrint, and WeasyPrint's own speed per page."""
     import weasyprint
 
-    from aftercare_report import build, pipeline
+    from aftercare_report import build, pdf, pipeline
     from aftercare_report.config import Project
     from aftercare_report.limits import Limits
     from aftercare_report.pdf_render import make_pdf
@@ -112,11 +112,10 @@ def pdf_rows(table: Table, repeat: int, instructions: bool = False) -> int:
     briefs = pipeline.plan(pipeline.analyse(project), project)
     tpl = templates(())
     printed = [
-        render(tpl, b.template, b.context, inline_css=False, subject=b.subject) for b in briefs
+        render(tpl, b.kind + ".html", b.context, medium="print", subject=b.subject) for b in briefs
     ]
-    requests = [
-        build.pdf_request(tpl, b, "pdf/ua-1", h) for b, h in zip(briefs, printed, strict=True)
-    ]
+    setting = build.Setting(tpl, build.BuildOptions(out=Path("out"), variant="pdf/ua-1"))
+    requests = [pdf.request(b, h, setting) for b, h in zip(briefs, printed, strict=True)]
     pages = [make_pdf(r).pages for r in requests]
 
     def bare(chosen: Sequence[object]) -> None:
@@ -259,7 +258,9 @@ def write_html(folder: Path) -> list[tuple[Path, Path]]:
     tpl = templates(())
     files = []
     for brief in pipeline.plan(pipeline.analyse(project), project):
-        html = render(tpl, brief.template, brief.context, inline_css=False, subject=brief.subject)
+        html = render(
+            tpl, brief.kind + ".html", brief.context, medium="print", subject=brief.subject
+        )
         page = folder / f"{brief.stem}.html"
         page.write_text(html)
         css = folder / f"{brief.stem}.css"

@@ -30,8 +30,10 @@ from aftercare_report.terms import TERM_KEYS  # noqa: E402
 METHODS = [
     ("aftercare_report/**.py", "python"),
     ("templates/**.html", "jinja2"),
+    ("templates/**.md", "jinja2"),
 ]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
+JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}
+OPTIONS = {"templates/**.html": JINJA, "templates/**.md": JINJA}
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # the template has no clock in it
 

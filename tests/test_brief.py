@@ -67,7 +67,8 @@ def briefs() -> dict[str, str]:
     planned: list[Brief] = pipeline.plan(pipeline.analyse(project), project)
     tpl = templates(())
     return {
-        b.stem: render(tpl, b.template, b.context, inline_css=True, subject=b.stem) for b in planned
+        b.stem: render(tpl, b.kind + ".html", b.context, medium="screen", subject=b.stem)
+        for b in planned
     }
 
 
@@ -117,7 +118,7 @@ def test_the_timeline_lists_every_stage_with_a_duration_or_unknown(
         "3 years and beyond",
     ]
     assert len(rows) == len(STAGES)
-    cells = re.findall(r"</td>\s*<td>([^<]*)</td>", table)
+    cells = re.findall(r"</td>\s*<td[^>]*>([^<]*)</td>", table)
     assert len(cells) == len(STAGES) and all(cell.strip() for cell in cells), cells
 
 
@@ -250,9 +251,7 @@ def _render(paths: list[Path], **project: object) -> dict[str, str]:
     proj = load_project(None, profiles=paths, **project)
     planned: list[Brief] = pipeline.plan(pipeline.analyse(proj), proj)
     tpl = templates(())
-    return {
-        b.stem: render(tpl, b.template, b.context, inline_css=True, subject=b.stem) for b in planned
-    }
+    return {b.stem: render(tpl, b.kind + ".html", b.context, subject=b.stem) for b in planned}
 
 
 @pytest.mark.parametrize("stem", COUNTRIES)
@@ -330,9 +329,7 @@ def test_survivor_voice_and_the_review_statement_are_on_page_one(tmp_path: Path)
 
     project = load_project(tmp_path / "aftercare-report.toml", profiles=[path])
     planned = pipeline.plan(pipeline.analyse(project), project)
-    html = render(
-        templates(()), planned[0].template, planned[0].context, inline_css=True, subject="x"
-    )
+    html = render(templates(()), planned[0].kind + ".html", planned[0].context, subject="x")
     main = main_part(html)
     assert "“I wanted someone to stay with me.”" in main
     assert "A woman who had left a shelter; p. 4" in main

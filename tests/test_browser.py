@@ -1,5 +1,5 @@
-"""In a real browser: `serve` reloads the open brief after an edit, and axe-core finds no serious
-or critical accessibility violation in the HTML briefs.
+"""In a real browser: `serve` reloads the open brief after an edit, axe-core finds no serious
+or critical accessibility violation in the HTML briefs, and every brief reads on a phone.
 
 Headless Chromium (Debian's ``chromium`` and ``chromium-driver``) through Selenium, and axe-core
 from npm in ``.cache/node_modules``: scripts/bootstrap installs all three. Where one is missing
@@ -120,3 +120,61 @@ def _serious(browser: Any, axe: str) -> list[dict[str, Any]]:
         for v in results["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture(scope="module")
+def every_language(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("languages")
+    for language in ("en", "fr", "es"):
+        args = ["build", "--format", "html", "--language", language]
+        result = CliRunner().invoke(cli, [*args, "--out", str(out / language)])
+        assert result.exit_code == 0, result.output
+    return sorted(out.glob("*/*.html"))
+
+
+LAYOUT = """
+const visible = (cell, table) => {
+  for (let e = cell; e && e !== table.parentElement; e = e.parentElement) {
+    if (e.getBoundingClientRect().width <= 2) return false;  // a visually hidden header
+  }
+  return cell.offsetParent !== null;
+};
+const found = [];
+for (const table of document.querySelectorAll('table')) {
+  const box = table.closest('.scroll') || table.parentElement;  // a region may scroll sideways
+  const spills = getComputedStyle(box).overflowX === 'visible'
+    && table.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
+  const name = (e) => e.textContent.trim().slice(0, 40);
+  if (spills) found.push('wider than its column: ' + name(table.caption || table));
+  for (const row of table.rows) {
+    const cells = [...row.cells].filter(c => visible(c, table));
+    for (const cell of cells) {
+      if (cell.scrollWidth > cell.clientWidth + 1) found.push('clipped: ' + name(cell));
+    }
+    for (let i = 1; i < cells.length; i++) {
+      const a = cells[i - 1].getBoundingClientRect(), b = cells[i].getBoundingClientRect();
+      const beside = Math.abs(a.top - b.top) < 1;  // cells of one line of a table
+      if (beside && b.left < a.right - 1) found.push('overlaps: ' + name(cells[i]));
+    }
+  }
+}
+const page = document.documentElement;
+return {scrolls: page.scrollWidth > page.clientWidth, found: found.slice(0, 5)};
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_brief_reads_on_a_phone_and_a_desktop(
+    browser: Any, every_language: list[Path], width: int
+) -> None:
+    browser.set_window_size(width, 900)
+    inner = browser.execute_script("return window.innerWidth")
+    browser.set_window_size(2 * width - inner, 900)  # the page itself is `width` wide
+    assert browser.execute_script("return window.innerWidth") == width
+    problems = {}
+    for brief in every_language:
+        browser.get(brief.as_uri())
+        layout = browser.execute_script(LAYOUT)
+        if layout["scrolls"] or layout["found"]:
+            problems[f"{brief.parent.name}/{brief.name}"] = layout
+    assert len(every_language) == 18 and not problems, json.dumps(problems, indent=2)

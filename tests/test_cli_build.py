@@ -51,9 +51,11 @@ def test_compare_needs_two_countries(tmp_path: Path) -> None:
 
 
 def test_bad_format_is_a_usage_error(tmp_path: Path) -> None:
-    result = invoke("build", "--format", "html,docx", "--out", str(tmp_path))
+    result = invoke("build", "--format", "html,odt", "--out", str(tmp_path))
     assert result.exit_code == 2
-    assert "docx" in result.stderr
+    from aftercare_report.outputs import FORMATS
+
+    assert f"odt: choose from {', '.join(FORMATS)}, all" in result.stderr
 
 
 def test_unknown_country_builds_nothing(tmp_path: Path) -> None:
@@ -95,11 +97,20 @@ def test_profile_names_the_build_uses_are_refused(tmp_path: Path) -> None:
     assert "a name the build uses for its own outputs" in result.stdout
 
 
-def test_cli_offers_exactly_the_formats_build_makes() -> None:
-    from aftercare_report import build
-    from aftercare_report import cli as cli_module
+def test_help_names_every_declared_format_and_the_request_defaults() -> None:
+    from aftercare_report.outputs import DEFAULT_FORMATS, FORMATS
+    from aftercare_report.pipeline import BuildRequest
 
-    assert cli_module.OUTPUT_FORMATS == build.FORMATS
+    shown = " ".join(invoke("build", "--help").output.split())
+    for fmt in FORMATS.values():
+        assert f"{fmt.name}: {fmt.summary}" in shown
+    # The options default to None; their help gives the request's defaults, which must agree.
+    request = BuildRequest()
+    assert f"[default: {','.join(DEFAULT_FORMATS)}]" in shown
+    assert request.formats == DEFAULT_FORMATS
+    assert f"[default: {request.variant}]" in shown
+    assert f"in parallel [default: {request.jobs}]" in shown
+    assert f"[default: {request.name}]" in shown
 
 
 def _no_forged_command(output: str) -> None:

@@ -77,7 +77,7 @@ def test_gaps_prints_index_components_actions_and_unknowns() -> None:
     result = run("gaps", "thailand")
     assert result.exit_code == 0, result.output
     out = plain(result)
-    assert "Aftercare index 40.1 (range 40.1-57.4), band C · evidence covers 83%" in out
+    assert "Aftercare index 41.4 (range 41.4-53.7), band C · evidence covers 88%" in out
     assert "TIP report: Tier 2 (2025)" in out
     assert "held at" not in out and "lowered" not in out  # no cap changed Thailand's band
     assert re.search(r"Component\s+Lvl\s+Tgt\s+Gap\s+Sev\s+Meets the target", out)
@@ -113,9 +113,9 @@ def test_gaps_json_has_the_documented_shape() -> None:
     } <= set(data)
     assert (data["schema_version"], data["country"]) == (3, "Thailand")
     assert data["index"] == {
-        "value": 40.1,
-        "range": [40.1, 57.4],
-        "coverage": 0.827,
+        "value": 41.4,
+        "range": [41.4, 53.7],
+        "coverage": 0.877,
         "ranked": True,
         "band": "C",
         "band_label": "Partial",
@@ -193,13 +193,13 @@ def test_list_prints_one_row_per_profile(terminal: Any) -> None:
     # Long cells wrap onto indented continuation lines; a row starts at column 0.
     rows = [line for line in lines[rule + 1 :] if line and not line[0].isspace()]
     assert len(rows) == 5
-    # Only the UK and the US are above India whatever the unknowns are: the rest share rank 1.
-    assert [row.split()[0] for row in rows] == ["1", "1", "1", "1", "3"]
+    # Only the UK is above India whatever the unknowns are: the rest share rank 1.
+    assert [row.split()[0] for row in rows] == ["1", "1", "1", "1", "2"]
     assert [re.split(r"\s{2,}", row)[1:3] for row in rows] == [
         ["United Kingdom", "46.9"],
-        ["United States", "46.3"],
-        ["Thailand", "40.1"],
-        ["Nigeria", "31.5"],
+        ["United States", "43.8"],
+        ["Thailand", "41.4"],
+        ["Nigeria", "36.4"],
         ["India", "30.9"],
     ]
     assert widest(result.stdout) <= 80

@@ -90,7 +90,7 @@ def render_all(project: Project, countries: tuple[str, ...] = ()) -> dict[str, s
     out = {}
     for b in planned:
         with using(b.language):
-            out[b.stem] = render(tpl, b.template, b.context, inline_css=True, subject=b.stem)
+            out[b.stem] = render(tpl, b.kind + ".html", b.context, medium="screen", subject=b.stem)
     return out
 
 

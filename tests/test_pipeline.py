@@ -8,13 +8,17 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from pytest import MonkeyPatch
 
 from aftercare_report import pipeline
 from aftercare_report.cli import cli
-from aftercare_report.config import load_project
+from aftercare_report.config import Project, load_project
+from aftercare_report.model import Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK
 
 from .conftest import VALID
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_overrides_apply_over_the_project_file(tmp_path: Path) -> None:
@@ -56,3 +60,25 @@ def test_the_pdf_attaches_the_bytes_that_were_validated(tmp_path: Path) -> None:
     path.write_text("changed after validation")  # a later read would attach this
     (brief,) = pipeline.plan(reports, project)
     assert brief.attachments == (("testland.yaml", VALID.read_bytes()),)
+
+
+def test_a_build_assesses_each_profile_once(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    # Every module that imported `assess` gets the counting one, wherever the build calls it.
+    import sys
+
+    from aftercare_report import assess
+
+    calls: list[str] = []
+    original = assess.assess
+
+    def counted(profile: Profile, *args: object, **kwargs: object) -> assess.Assessment:
+        calls.append(profile.slug)
+        return original(profile, *args, **kwargs)  # type: ignore[arg-type]
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("aftercare_report") and getattr(module, "assess", None) is original:
+            monkeypatch.setattr(module, "assess", counted)
+    request = pipeline.BuildRequest(formats=("json",), jobs=1)
+    result = pipeline.build(Project(out=tmp_path), request, pipeline.no_progress)
+    assert len(result.written) == 6  # five countries and their comparison
+    assert sorted(calls) == sorted(p.stem for p in (ROOT / "profiles").glob("*.yaml"))

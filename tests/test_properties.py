@@ -219,7 +219,7 @@ def _render_fuzz(text: str, ctx: object) -> str:
     from aftercare_report.templating import render, templates
 
     (_FOLDER / "country.html").write_text(text, encoding="utf-8", errors="surrogatepass")
-    return render(templates((_FOLDER,)), "country.html", ctx, inline_css=False, subject="fuzz")  # type: ignore[arg-type]
+    return render(templates((_FOLDER,)), "country.html", ctx, medium="print", subject="fuzz")  # type: ignore[arg-type]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aftercare_report import catalog
+from aftercare_report import catalog, pipeline
 from aftercare_report.assess import assess
+from aftercare_report.config import Project
 from aftercare_report.findings import key_messages, shortfall_score
 from aftercare_report.model import (
     UNKNOWN,
@@ -284,7 +285,9 @@ def test_validate_reports_the_missing_institution_with_its_place(
     )
     path = tmp_path / "testland.yaml"
     path.write_text(text)
-    checked = catalog.check_profiles([path], framework)
+    loaded = catalog.check_profiles([path], framework)  # loading assesses nothing
+    assert not [f for f in loaded.errors if f.code == "page-two"]
+    checked = pipeline.validate(Project(profiles=(path,)))
     errors = [f for f in checked.errors if f.code == "page-two"]
     assert errors and "institutions.lead_agency" in errors[0].message
     assert errors[0].line > 0
@@ -436,6 +439,25 @@ def test_key_messages_open_with_the_gravest_finding_and_say_where_support_stops(
     text = " ".join(messages)
     for jargon in ("band", "cap", "severity", "index", "best peer"):
         assert jargon not in text.lower(), jargon
+
+
+def test_page_one_gives_the_first_sentence_of_the_twelve_month_stage(
+    testland: Profile, framework: Framework
+) -> None:
+    # The timeline just below gives the stage whole; page 1 keeps its first sentence.
+    said = (
+        "No support after shelter exit under s.9 of the U.S. rules. A pilot found more is needed."
+    )
+    timeline = testland.timeline.model_copy(
+        update={
+            "twelve_months": testland.timeline.twelve_months.model_copy(update={"support": said})
+        }
+    )
+    a = assess(testland.model_copy(update={"timeline": timeline}), framework)
+    assert key_messages(a)[1] == (
+        "Support has stopped by 12 months after identification: "
+        "no support after shelter exit under s.9 of the U.S. rules."
+    )
 
 
 def test_no_two_bundled_briefs_open_with_the_same_sentence(

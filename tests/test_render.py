@@ -22,7 +22,7 @@ def country_html(framework: Framework, path: Path, folders: tuple[Path, ...] = (
     (profile,) = catalog.load_profiles([path], framework)
     (rep,) = report.analyse([profile], framework)
     ctx = context.country_context(rep, Brand())
-    return render(templates(folders), "country.html", ctx, inline_css=True, subject=str(path))
+    return render(templates(folders), "country.html", ctx, medium="screen", subject=str(path))
 
 
 def test_profile_text_is_escaped_never_evaluated(framework: Framework) -> None:
@@ -169,7 +169,7 @@ def test_hidden_templates_are_never_loaded(framework: Framework, tmp_path: Path)
         (profile,) = catalog.load_profiles([PROFILES / "valid" / "testland.yaml"], framework)
         (rep,) = report.analyse([profile], framework)
         ctx = context.country_context(rep, Brand())
-        render(tpl, "country.html", ctx, inline_css=False, subject="testland")
+        render(tpl, "country.html", ctx, medium="print", subject="testland")
     assert "hidden files and folders are never templates" in str(caught.value)
     assert "SECRET" not in str(caught.value)
 
@@ -212,7 +212,7 @@ def test_html_output_has_a_size_limit(framework: Framework, tmp_path: Path) -> N
             templates((tmp_path,)),
             "country.html",
             ctx,
-            inline_css=False,
+            medium="print",
             subject="t",
             max_chars=1024 * 1024,
         )
@@ -227,7 +227,7 @@ def test_an_oversized_logo_is_refused_with_its_limit(framework: Framework, tmp_p
     (rep,) = report.analyse([profile], framework)
     ctx = context.country_context(rep, Brand(logo="logo.png"))
     with pytest.raises(TemplateError, match=r"logo\.png: refused: it is larger than the limit"):
-        render(templates((tmp_path,)), "country.html", ctx, inline_css=True, subject="t")
+        render(templates((tmp_path,)), "country.html", ctx, medium="screen", subject="t")
 
 
 def test_a_fifo_template_is_refused_without_being_read(

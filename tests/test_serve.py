@@ -86,3 +86,29 @@ def test_a_pdf_link_makes_the_pdf_when_opened(tmp_path: Path) -> None:
         with pdf:
             assert pdf.headers["Content-Type"] == "application/pdf"
             assert pdf.read(5) == b"%PDF-"
+
+
+@pytest.mark.slow
+def test_the_index_links_every_brief_in_every_format(tmp_path: Path) -> None:
+    from aftercare_report.outputs import FORMATS
+
+    make_project(tmp_path)
+    with serving(tmp_path, "--format", "md") as url:
+        _, index = fetch(url)
+        for fmt in FORMATS.values():
+            assert f'href="/testland{fmt.suffix}"' in index, fmt.name
+        assert "made when first opened" in index and "Markdown" not in index.split("<p>")[-1]
+        built = urllib.request.urlopen(url + "testland.md", timeout=60)  # made with the rebuild
+        with built:
+            assert built.headers["Content-Type"] == "text/markdown; charset=utf-8"
+            assert built.read().startswith(b"---\ntitle:")
+        word = urllib.request.urlopen(url + "testland.docx", timeout=120)  # made when opened
+        with word:
+            assert word.headers["Content-Type"] == FORMATS["docx"].media_type
+            assert 'filename="testland.docx"' in word.headers["Content-Disposition"]
+            assert word.read(2) == b"PK"
+        data = urllib.request.urlopen(url + "testland.json", timeout=60)
+        with data:
+            assert data.headers["Content-Type"] == "application/json; charset=utf-8"
+        status, _ = fetch(url + "testland.odt")
+        assert status == 404

@@ -24,6 +24,9 @@ ALLOWED = {
     "markupsafe": {"templating", "i18n_templates"},
     "weasyprint": {"pdf_render"},
     "watchfiles": {"serve"},
+    "markdown_it": {"markdown"},
+    "docx": {"docx_render"},
+    "PIL": {"svg_picture"},
 }
 
 
@@ -60,6 +63,40 @@ def _graph() -> dict[str, set[str]]:
     return graph
 
 
+# The layers of docs/architecture.md, lowest first: a module imports only from its own layer
+# and those below (at run time; TYPE_CHECKING imports are documentation).
+LAYERS = [
+    ("base", "errors limits confine resources settings terms colours outputs protection"),
+    ("language", "i18n findings"),
+    (
+        "inputs",
+        "loading lookalikes model validation evidence overlay catalog config project_file fonts "
+        "script_coverage schema translations countries canonical rating_check",
+    ),
+    ("assessment", "assess recommend report export labels comparative"),
+    ("contract", "context"),
+    (
+        "rendering",
+        "i18n_templates templating assets inert markdown pdf pdf_render svg_picture docx_render",
+    ),
+    ("building", "inputs manifest workers build pipeline serve"),
+    ("interface", "cli console scaffold migrate ci_files wheel __main__ __init__"),
+]
+
+
+def test_modules_import_only_from_their_layer_and_below() -> None:
+    level = {m: i for i, (_, names) in enumerate(LAYERS) for m in names.split()}
+    graph = _graph()
+    assert set(graph) == set(level), "every module belongs to one layer of docs/architecture.md"
+    upward = [
+        f"{m} ({LAYERS[level[m]][0]}) imports {d} ({LAYERS[level[d]][0]})"
+        for m, deps in sorted(graph.items())
+        for d in sorted(deps)
+        if level[d] > level[m]
+    ]
+    assert not upward, upward
+
+
 def test_no_import_cycles() -> None:
     graph = _graph()
     state: dict[str, int] = {}  # 1 visiting, 2 done
@@ -88,6 +125,52 @@ def test_heavy_libraries_only_where_they_belong(library: str) -> None:
         and path.stem not in ALLOWED[library]
     ]
     assert not offenders, f"{library} imported by {offenders}"
+
+
+# Strings equal to a format's name or suffix that do not name an output format.
+NOT_FORMATS = {
+    ("cli", "json"),  # validate --format json: how findings are printed
+    ("console", "json"),  # the same
+    ("pdf_render", "html"),  # the <html> element
+    ("docx_render", "html"),  # the same
+    ("templating", ".html"),  # how a template escapes is chosen by its suffix
+    ("templating", ".md"),
+}
+
+
+def test_formats_are_named_only_in_their_declaration() -> None:
+    from aftercare_report.outputs import FORMATS
+
+    names = set(FORMATS) | {f.suffix for f in FORMATS.values()}
+    found = set()
+    for path in PACKAGE.glob("*.py"):
+        if path.stem != "outputs":
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Constant) and node.value in names:
+                    found.add((path.stem, node.value))
+    assert found == NOT_FORMATS, "name formats through aftercare_report.outputs.FORMATS"
+
+
+def test_every_function_a_format_names_exists_with_the_arguments_the_build_passes() -> None:
+    import importlib
+    import inspect
+
+    from aftercare_report.outputs import FORMATS
+
+    for fmt in FORMATS.values():
+        for role, reference, arity in (("prepare", fmt.prepare, 3), ("make", fmt.make, 1)):
+            if reference:
+                module, _, name = reference.partition(":")
+                function = getattr(importlib.import_module(module), name)
+                assert len(inspect.signature(function).parameters) == arity, (fmt.name, role)
+        if fmt.check:
+            module, _, name = fmt.check.partition(":")
+            assert (
+                "allow_scripts"
+                in inspect.signature(getattr(importlib.import_module(module), name)).parameters
+            )
+        assert fmt.made_from == "assessment" or fmt.template, fmt.name
+        assert not fmt.reusable or fmt.make, f"{fmt.name}: only what a worker makes is reused"
 
 
 def test_pipeline_reads_the_build_in_one_function() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -78,10 +79,12 @@ def test_a_new_project_without_profiles_validates_and_says_how_to_start_one(
     monkeypatch.chdir(tmp_path / "team")
     result = run("validate", "--strict")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
-        "Also checked 5 bundled profiles: 71 data gaps (--include-bundled lists them).",
-        "No profile of your own yet: aftercare-report new COUNTRY starts one.",
-    ]
+    first, second = result.stdout.splitlines()
+    # The bundled profiles' data gaps change as they are researched; only their count is shown.
+    assert re.fullmatch(
+        r"Also checked 5 bundled profiles: \d+ data gaps \(--include-bundled lists them\)\.", first
+    )
+    assert second == "No profile of your own yet: aftercare-report new COUNTRY starts one."
 
 
 def test_validate_without_a_project_lists_the_bundled_profiles(

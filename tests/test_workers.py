@@ -201,7 +201,7 @@ def test_a_worker_killed_before_its_task_reaches_it_is_a_clear_error() -> None:
 
 
 class _Recording(Pool):
-    """Runs HTML for real and stands in for WeasyPrint: a PDF task returns a one-page result."""
+    """Renders templates for real and stands in for the makers: a PDF is a one-page result."""
 
     def __init__(self, size: int) -> None:
         super().__init__(size, 2**32)
@@ -209,9 +209,9 @@ class _Recording(Pool):
         self.stems: list[str] = []
 
     def submit(self, key: object, task: Task[Any], priority: float = 0.0) -> None:
-        kind, i, _ = key  # type: ignore[misc]
-        self.submitted.append((kind, self.stems[i], priority))
-        if kind == "pdf":
+        kind, i, fmt = key  # type: ignore[misc]
+        self.submitted.append((fmt or kind, self.stems[i], priority))
+        if fmt:
             task = dataclasses.replace(task, run=_one_page, args=())
         super().submit(key, task, priority)
 
@@ -229,10 +229,11 @@ def test_the_longest_pdf_starts_as_soon_as_its_html_exists_when_a_worker_is_free
     options = BuildOptions(out=tmp_path, formats=("html", "pdf"), workers=jobs)
     with _Recording(jobs) as pool:
         pool.stems = [b.stem for b in briefs]
-        build._make_all(build.templates(()), briefs, options, {}, pool, lambda _: None)
-    html = [p for kind, _, p in pool.submitted if kind == "html"]
+        setting = build.Setting(build.templates(()), options)
+        build._Making(briefs, setting, {}, pool).run(lambda _: None)
+    html = [p for kind, _, p in pool.submitted if kind == "render"]
     pdf = {stem: p for kind, stem, p in pool.submitted if kind == "pdf"}
-    assert pool.submitted[0][:2] == ("html", "comparative")  # the biggest is rendered first
+    assert pool.submitted[0][:2] == ("render", "comparative")  # the biggest is rendered first
     assert set(pdf) == {"comparative", "thailand", "india", "nigeria"}
     others = [p for stem, p in pdf.items() if stem != "comparative"]
     assert all(p > max(html) for p in others)  # the countries' PDFs wait for all HTML
