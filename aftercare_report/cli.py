@@ -1018,11 +1018,12 @@ def translations_check(language: str) -> None:
     Checks your catalog (or the tool's, for a language it ships), the framework overlay, the
     messages of your templates (each untranslated one named at its template line) and the
     translations of your profiles (profiles/x.LANGUAGE.yaml: each field left in the original
-    named at the profile's line).
+    noted at the profile's line; briefs quote it in the original, tagged).
     Exit codes: 0 complete, 1 problems (each printed as path:line: message).
     """
     from aftercare_report import catalog, config, console
     from aftercare_report import translations as team
+    from aftercare_report.errors import Severity
     from aftercare_report.errors import display_path as shown
 
     project = _project()
@@ -1039,11 +1040,13 @@ def translations_check(language: str) -> None:
     for report in [*reports, *texts]:
         for finding in report.findings:
             console.print_finding(finding)
-        problems = problems or bool(report.findings)
+        # A profile's text left in its own language is quoted, tagged: noted, not a problem.
+        found = [f for f in report.findings if f.severity is not Severity.NOTE]
+        problems = problems or bool(found)
         done = report.total - report.untranslated - report.fuzzy
         click.echo(
             f"{errors_printable(shown(report.catalog))}: {done} of {report.total} texts "
-            f"translated, {report.fuzzy} fuzzy, {len(report.findings)} problems"
+            f"translated, {report.fuzzy} fuzzy, {len(found)} problems"
         )
     sys.exit(1 if problems else 0)
 

@@ -293,7 +293,7 @@ def untranslated(profile: Profile, translation: Translation | None, language: st
     for key, _text in fields(doc.data):
         if key not in done:
             msg = f"not translated in {name}: quoted in '{profile.language}'"
-            out.append(doc.finding(key, msg, severity=Severity.WARNING, code="untranslated"))
+            out.append(doc.finding(key, msg, severity=Severity.NOTE, code="untranslated"))
     return sorted_findings(out)
 
 

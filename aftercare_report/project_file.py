@@ -78,6 +78,11 @@ class ProjectSection(_Section):
         "language ([terms] is its). Instead of language.",
     )
     stale_years: int = Field(default=DEFAULT_STALE_YEARS, ge=0, le=100)
+    review_statement: Line | None = Field(
+        default=None,
+        description='Printed on page 1 of every brief: "Reviewed by ... on ...". Default: '
+        '"This brief has not been reviewed by survivors."',
+    )
 
 
 class FontEntry(_Section):
@@ -184,6 +189,7 @@ def _project(
     project = data.project
     brand = data.brand.model_dump(exclude={"fonts"})
     brand.update(fonts=fonts, font=font_stack(data.brand.font, fonts))
+    brand.update(review_statement=project.review_statement or "")
     return Project(
         path=path,
         profiles=tuple(bundled("profiles") if p == BUNDLED else base / p for p in project.profiles),
