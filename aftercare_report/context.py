@@ -10,15 +10,28 @@ Every label and generated sentence is written in the current language (:mod:`i18
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from aftercare_report import __version__, comparative, findings
-from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
+from aftercare_report import __version__, comparative, findings, profile_overlay
+from aftercare_report.assess import METHOD_WORDS, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
+from aftercare_report.countries import region_name
 from aftercare_report.export import ranking
-from aftercare_report.i18n import N_, _, current, native_name, pgettext
+from aftercare_report.i18n import (
+    N_,
+    Quoted,
+    _,
+    current,
+    evidence,
+    keep_lang,
+    native_name,
+    pgettext,
+    translated,
+    translation_of,
+)
 from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS, ROLE_LABELS
 from aftercare_report.model import (
     STAGES,
@@ -140,8 +153,8 @@ class AnchorView:
 
     Attributes:
         name: "US TIP report" or "Global Slavery Index".
-        value: The rating in one form ("Tier 2", "55/100", "not rated"), or "unknown" in the
-            brief's language.
+        value: The rating in one form ("Tier 2", "55/100", "not rated"), or "unknown", in the
+            brief's language ("Catégorie 2" in French).
         year: The edition, or "".
         notes: Source note numbers.
         known: Whether the profile gives the rating.
@@ -163,9 +176,12 @@ class StageView:
         label: Stage name ("12 months").
         status: provided, partial, not_provided, unknown or not_applicable (for styling).
         status_label: The status in words ("Stops", "Not documented").
-        duration: How long it lasts or takes, as the sources say.
+        duration: How long it lasts or takes, as the sources say; or, in the brief's language,
+            that it is unknown or that there is none.
         support: What a survivor has at this stage.
         notes: Source note numbers.
+        duration_given: Whether the sources give a duration (``duration`` is then theirs, in
+            the country's evidence language) rather than none or unknown (the tool's words).
     """
 
     id: str
@@ -175,6 +191,7 @@ class StageView:
     duration: str
     support: str
     notes: tuple[int, ...]
+    duration_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -431,7 +448,8 @@ class CountryView:
         evidence_lang: Language of the profile's evidence (summary, support, evidence,
             institution names): tag it with ``lang`` when it differs from ``brief.lang``.
         iso3: ISO3 code.
-        region: World region.
+        region: World region, in the brief's language where Unicode CLDR names it (a UN
+            region), else as the profile or its translation words it (tagged with its language).
         roles: "origin, transit and destination" (as the sources show).
         as_of: Date of the newest evidence (ISO), or "" when the profile records no source.
         summary: Profile summary.
@@ -722,15 +740,18 @@ def country_context(
     )
 
 
-def said(text: str | None) -> str:
+def said(text: str | None, profile: Profile | None = None, *, tag: bool = False) -> str:
     """A profile's text as a brief prints it: on one line, and never a placeholder.
 
     Skeleton text such as "Not yet researched." is not evidence: the brief shows nothing there
-    (the status beside it already says "not documented").
+    (the status beside it already says "not documented"). Given the profile, the text is its
+    translation into the brief's language when the profile has one (see ``i18n.evidence``),
+    and ``tag`` marks it with its language where the templates do not.
     """
     if not text or is_placeholder(text):
         return ""
-    return " ".join(text.split())
+    flat = " ".join(text.split())
+    return evidence(profile.slug, profile.language, flat, tag=tag) if profile else flat
 
 
 def review_statement(brand: Brand) -> str:
@@ -794,6 +815,8 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
     language = current()
 
     def w(text: str) -> str:  # generated and framework text: terms and names fill placeholders
+        if isinstance(text, Quoted) and "{" not in text:
+            return text  # a sentence that quotes a source's title: keep its language
         return language.fill(" ".join(text.split()), **names)
 
     timeline = _timeline(profile, notes)
@@ -807,12 +830,12 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         name_in_text=names["country"],
         in_country=names["in_country"],
         of_country=names["of_country"],
-        evidence_lang=profile.language,
+        evidence_lang=current().code if translated(profile.slug) else profile.language,
         iso3=profile.iso3,
-        region=profile.region,
+        region=_region(profile),
         roles=findings.join_words([_(ROLE_LABELS[role]) for role in profile.roles]),
         as_of=profile.as_of.isoformat() if profile.sources else "",
-        summary=said(profile.summary),
+        summary=said(profile.summary, profile),
         index=_index(a, ranks.get(profile.slug), w),
         anchors=_anchors(profile, notes),
         key_messages=tuple(w(m) for m in report.key_messages),
@@ -824,7 +847,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
             MeasureView(
                 findings.measure_name(name),
                 m.status,
-                said(m.evidence),
+                said(m.evidence, profile),
                 notes.cite(profile, m.sources),
                 _(MEASURE_STATUS_LABELS[m.status]),
             )
@@ -836,8 +859,8 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         institutions=tuple(
             InstitutionView(
                 _(INSTITUTION_LABELS[cast(Institution, role)]),
-                findings.capital(" ".join(entry.name.split())),
-                said(entry.note),
+                keep_lang(said(entry.name, profile), findings.capital),
+                said(entry.note, profile),
                 notes.cite(profile, entry.sources),
                 entry.held_by,
             )
@@ -855,10 +878,10 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         ),
         claims=tuple(
             ClaimView(
-                said(c.claim),
+                said(c.claim, profile),
                 c.verdict,
                 _(VERDICT_LABELS[c.verdict]),
-                said(c.evidence),
+                said(c.evidence, profile),
                 notes.cite(profile, c.sources),
             )
             for c in profile.claims
@@ -867,9 +890,9 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         quote=_quote(profile, notes),
         subnational=tuple(
             SubnationalView(
-                sub.name,
+                said(sub.name, profile),
                 tuple(_(INSTITUTION_LABELS[f]) for f in sub.functions),
-                said(sub.differs),
+                said(sub.differs, profile),
                 notes.cite(profile, sub.sources),
             )
             for sub in profile.subnational
@@ -893,9 +916,9 @@ def _quote(profile: Profile, notes: _Notes) -> QuoteView | None:
     for q in profile.survivor_quotes:
         if not is_placeholder(q.quote):
             return QuoteView(
-                said(q.quote),
-                said(q.context),
-                q.page,
+                said(q.quote, profile, tag=True),  # as published: never translated
+                said(q.context, profile),
+                said(q.page, profile, tag=True),
                 notes.cite(profile, (q.source,)),
             )
     return None
@@ -928,8 +951,8 @@ def _bound_by(profile: Profile, fw: Framework, notes: _Notes) -> tuple[LawView, 
         )
         for iid, entry in profile.instruments.items()
     ]
-    laws = [
-        LawView(" ".join(law.title.split()), "", notes.cite(profile, law.sources))
+    laws = [  # a law under its own name, tagged with the profile's language
+        LawView(said(law.title, profile, tag=True), "", notes.cite(profile, law.sources))
         for law in profile.laws.values()
     ]
     return (*instruments, *laws)
@@ -940,7 +963,7 @@ def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
     return (
         AnchorView(
             _("US TIP report"),
-            tip.value if tip.value != "unknown" else pgettext("figure", "unknown"),
+            tip_words(tip.value, profile),
             str(tip.year or ""),
             notes.cite(profile, tip.sources),
             tip.value != "unknown",
@@ -953,6 +976,27 @@ def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
             gsi.score != "unknown",
         ),
     )
+
+
+_TIER = re.compile(r"^Tier (\d)( Watch List)?$")
+
+
+def tip_words(value: str, profile: Profile) -> str:
+    """A TIP tier as the brief's language names it ("Tier 2" is "Catégorie 2" in French).
+
+    A rating the TIP report does not use is quoted as the profile gives it, tagged.
+    """
+    flat = " ".join(value.split())
+    tier = _TIER.match(flat)
+    if flat == "unknown":
+        return pgettext("figure", "unknown")
+    if tier and tier[2]:
+        return _("Tier %(tier)s Watch List", tier=tier[1])
+    if tier:
+        return _("Tier %(tier)s", tier=tier[1])
+    if flat == "Special Case":
+        return pgettext("TIP report", "Special Case")
+    return said(value, profile, tag=True)
 
 
 def gsi_words(score: int | str) -> str:
@@ -972,12 +1016,25 @@ def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
                 label=_(STAGE_LABELS[stage_id]),
                 status=stage.status,
                 status_label=_(STATUS_LABELS[stage.status]),
-                duration=said(stage.duration),
-                support=said(stage.support),
+                duration=_duration(stage.duration, profile),
+                support=said(stage.support, profile),
                 notes=notes.cite(profile, stage.sources),
+                duration_given=" ".join(stage.duration.split()).casefold() not in DURATION_WORDS,
             )
         )
     return tuple(out)
+
+
+DURATION_WORDS = frozenset({"unknown", "none"})
+"""A stage's duration when the sources give none, or say there is none: the tool's words."""
+
+
+def _duration(text: str, profile: Profile) -> str:
+    """A stage's duration as the brief prints it: the sources' words, or the tool's."""
+    word = " ".join(text.split()).casefold()
+    if word == "unknown":
+        return pgettext("duration", "unknown")
+    return pgettext("duration", "none") if word == "none" else said(text, profile)
 
 
 def _component_view(
@@ -1003,7 +1060,7 @@ def _component_view(
         peer=_("%(country)s (%(level)s)", country=c.peer.country, level=c.peer.level)
         if c.peer
         else "",
-        evidence=said(c.evidence),
+        evidence=said(c.evidence, profile),
         notes=notes.cite(profile, c.sources),
         standards=fw.components[c.id].standards,
     )
@@ -1022,7 +1079,7 @@ def _risks(
             w(r.name),
             r.status,
             _(RISK_LABELS[r.status]),
-            said(r.evidence),
+            said(r.evidence, profile),
             notes.cite(profile, r.sources),
             tuple(by_id[c].name for c in r.weak_mitigators),
         )
@@ -1038,17 +1095,20 @@ def _recs(
     w: Callable[[str], str],
 ) -> tuple[RecommendationView, ...]:
     out = []
+    mine = ("profile", "team")
     for i, r in enumerate(recs, 1):
+        own = _own_words(profile, r) if r.origin in mine else None
         component = by_id[r.component] if r.component else None
         cited = notes.cite(profile, r.sources) if r.sources else ()
         function = _(INSTITUTION_LABELS[r.institution])
-        who = findings.capital(r.institution_name) or _(
+        named = said(r.institution_name, profile, tag=True)
+        who = keep_lang(named, findings.capital) or _(
             "%(function)s: no institution named in the sources", function=function
         )
         out.append(
             RecommendationView(
                 number=i,
-                text=w(r.text),
+                text=w(own[0] if own else r.text),
                 institution=who,
                 horizon=_(HORIZON_LABELS[r.horizon]),
                 priority=r.priority,
@@ -1056,18 +1116,57 @@ def _recs(
                 component_id=r.component or "",
                 standard=r.standard,
                 binding=r.binding,
-                indicator=w(r.indicator),
+                indicator=w(own[1] if own else r.indicator),
                 why=w(r.why),
                 notes=cited or (component.notes if component else ()),
                 headline=r.headline,
-                text_lang=profile.language if r.origin in ("profile", "team") else current().code,
-                evidence=r.clause,
+                text_lang=current().code if own or r.origin not in mine else profile.language,
+                evidence=_clause(profile, r.clause),
                 thin=r.uncertain,
                 function=function,
                 named=bool(r.institution_name),
             )
         )
     return tuple(out)
+
+
+def _own_words(profile: Profile, r: Recommendation) -> tuple[str, str] | None:
+    """A recommendation of the profile's, (text, indicator), in its translation if it has both."""
+    text, indicator = (
+        translation_of(profile.slug, r.text),
+        translation_of(profile.slug, r.indicator),
+    )
+    return (text, indicator) if text and indicator else None
+
+
+def _clause(profile: Profile, clause: str) -> str:
+    """A clause of the profile's evidence, quoted as a reason, in the brief's language.
+
+    Its counterpart in the profile's translation (see ``findings.translated_clause``), found
+    in the text field it was taken from; else the clause as written, tagged with its language
+    when the rest of the country's evidence is translated.
+    """
+    if not clause or not translated(profile.slug):
+        return clause
+    core = clause.rstrip("…").strip().rstrip(".").casefold()
+    for _key, text in profile_overlay.fields(profile.model_dump()):
+        if core and core in " ".join(text.split()).casefold():
+            found = findings.translated_clause(profile, text, clause)
+            if found:
+                return found
+    return evidence(profile.slug, profile.language, clause)
+
+
+def _region(profile: Profile) -> str:
+    """The country's world region in the brief's language.
+
+    CLDR's name of a UN region (``Asie du Sud-Est``), else the profile's translation, else the
+    profile's words, tagged with their language.
+    """
+    if profile.language.split("-")[0] == current().code.split("-")[0]:
+        return profile.region
+    named = region_name(profile.region, current().code)
+    return named or said(profile.region, profile, tag=True)
 
 
 def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> FigureView:
@@ -1085,10 +1184,10 @@ def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> Fi
         value = pgettext("figure", "unknown")
     return FigureView(
         findings.capital(findings.figure_name(name)),
-        said(figure.counts),
+        said(figure.counts, profile),
         value,
         str(figure.year or ""),
-        said(figure.note),
+        said(figure.note, profile),
         notes.cite(profile, figure.sources),
         known=figure.known,
         id=name,
@@ -1114,7 +1213,7 @@ def _method(fw: Framework) -> MethodView:
     return MethodView(
         framework=f"{fw.name} {fw.version}",
         description=w(fw.description),
-        method=METHOD,
+        method=_(METHOD_WORDS, coverage=language.percent(fw.index.rank_coverage, 0)),
         bands=tuple((b.id, language.number(b.min), b.label) for b in fw.index.bands),
         caps=tuple(w(c.reason) for c in fw.index.caps),
         levels=tuple((level, w(text)) for level, text in sorted(fw.levels.items())),

@@ -20,7 +20,7 @@ import html
 import io
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -144,7 +144,13 @@ class Language:
         return _BRACED.sub(lambda m: str(table.get(m[1], m[0])), text)
 
     def _format(self, text: str, values: Mapping[str, object]) -> str:
-        return text % _Values({**self.forms, **values})
+        quoted = {k: v for k, v in values.items() if isinstance(v, Quoted)}
+        if not quoted:
+            return text % _Values({**self.forms, **values})
+        # Each quoted value goes in marked, so its passages can be found in the sentence.
+        marked = {**values, **{k: f"\ue000{k}\ue001" for k in quoted}}
+        pieces = _MARK.split(text % _Values({**self.forms, **marked}))
+        return concat([quoted[p] if i % 2 else p for i, p in enumerate(pieces)])
 
     def term(self, key: str) -> str:
         """One form of a term (``survivors``), or with a capital (``Survivors``)."""
@@ -255,52 +261,82 @@ def using(language: Language) -> Iterator[Language]:
         _current.reset(token)
 
 
+Span = tuple[int, int, str]
+"""A passage of a text in another language: start, end and its language code."""
+
+
 class Quoted(str):
-    """Profile text in another language than the brief's, printed in HTML with its ``lang``.
+    """Text with passages in another language than the brief's, printed in HTML with ``lang``.
 
     A translated brief quotes a field its translation leaves out in the profile's language:
     the text carries that language, and a template that prints it (``{{ ms.evidence }}``) gets
     ``<span lang="en">...</span>``, escaped, so screen readers and PDF/UA read it in English.
     A translation that quotes its source word for word (« authorized a 45-day reflection
-    period ») carries those passages only (``spans``). Any string operation on it gives a plain
-    string.
+    period »), or a sentence of the tool that names an English source title, carries those
+    passages only (``spans``): messages formatted with a quoted value keep its passages (see
+    :meth:`Language.gettext` and :func:`concat`). Other string operations give a plain string.
     """
 
-    lang: str
-    spans: tuple[tuple[int, int], ...]
+    spans: tuple[Span, ...]
 
-    def __new__(cls, text: str, lang: str, spans: tuple[tuple[int, int], ...] = ()) -> Quoted:
-        """Text ``text``, written in ``lang`` (only its ``spans`` if any are given)."""
+    def __new__(cls, text: str, lang: str = "", spans: Sequence[Span] = ()) -> Quoted:
+        """Text ``text`` written in ``lang``, or with only ``spans`` in other languages."""
         quoted = super().__new__(cls, text)
-        quoted.lang, quoted.spans = lang, spans or ((0, len(text)),)
+        quoted.spans = tuple(spans) if spans else ((0, len(text), lang),)
         return quoted
 
+    @property
+    def lang(self) -> str:
+        """The language of its (first) passage."""
+        return self.spans[0][2]
+
     def __html__(self) -> str:
-        """The text escaped, the passages in ``lang`` in spans that name it."""
-        out, at, lang = [], 0, html.escape(self.lang)
-        for start, end in self.spans:
+        """The text escaped, each passage in a span that names its language."""
+        out, at = [], 0
+        for start, end, lang in self.spans:
             out.append(html.escape(self[at:start]))
-            out.append(f'<span lang="{lang}">{html.escape(self[start:end])}</span>')
+            out.append(f'<span lang="{html.escape(lang)}">{html.escape(self[start:end])}</span>')
             at = end
         out.append(html.escape(self[at:]))
         return "".join(out)
 
-    def __reduce__(self) -> tuple[type[Quoted], tuple[str, str, tuple[tuple[int, int], ...]]]:
-        return Quoted, (str(self), self.lang, self.spans)  # briefs travel to workers pickled
+    def __reduce__(self) -> tuple[type[Quoted], tuple[str, str, tuple[Span, ...]]]:
+        return Quoted, (str(self), "", self.spans)  # briefs travel to workers pickled
+
+
+def concat(parts: Sequence[str], separator: str = "") -> str:
+    """Join texts, keeping the passages in other languages of those that have some."""
+    out: list[str] = []
+    spans: list[Span] = []
+    at = 0
+    for i, part in enumerate(parts):
+        if i:
+            out.append(separator)
+            at += len(separator)
+        if isinstance(part, Quoted):
+            spans.extend((at + start, at + end, lang) for start, end, lang in part.spans)
+        out.append(str(part))
+        at += len(part)
+    text = "".join(out)
+    return Quoted(text, spans=spans) if spans else text
+
+
+_MARK = re.compile("\ue000(\\w+)\ue001")
+"""Where a quoted value went in a formatted message (private-use characters around its name)."""
 
 
 _QUOTED = re.compile(r"«\s*(.+?)\s*»|“(.+?)”|\"(.+?)\"")
 """A passage between quotation marks, French, English or straight."""
 
 
-def _verbatim(translation: str, original: str, lang: str) -> str:
-    """The translation, its passages quoted word for word from ``original`` marked ``lang``."""
+def verbatim(translation: str, original: str, lang: str) -> str:
+    """A translation, the passages it quotes word for word from ``original`` marked ``lang``."""
     spans = []
     for match in _QUOTED.finditer(translation):
         group = next(g for g in (1, 2, 3) if match[g] is not None)
         if len(match[group]) > 2 and " ".join(match[group].split()) in original:
-            spans.append((match.start(group), match.end(group)))
-    return Quoted(translation, lang, tuple(spans)) if spans else translation
+            spans.append((match.start(group), match.end(group), lang))
+    return Quoted(translation, spans=spans) if spans else translation
 
 
 _translated: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar(
@@ -327,20 +363,39 @@ def translated(slug: str) -> bool:
     return slug in _translated.get()
 
 
-def evidence(slug: str, lang: str, text: str) -> str:
+def translation_of(slug: str, text: str) -> str | None:
+    """The translation of a profile's text into the current language, or None."""
+    table = _translated.get().get(slug)
+    return None if table is None else table.get(" ".join(text.split()))
+
+
+def evidence(slug: str, lang: str, text: str, *, tag: bool = False) -> str:
     """A profile's text as a brief in the current language quotes it.
 
     Its translation when the profile's translation gives one; else the text as written, marked
     with the profile's language ``lang`` when the profile has a translation (so the fields it
-    leaves out are tagged one by one), and unmarked when it has none (the whole country's
-    evidence is then in ``lang``, tagged by the templates).
+    leaves out are tagged one by one) or when ``tag`` asks (text the templates do not tag,
+    such as an institution named in a recommendation); unmarked otherwise (the templates tag
+    the country's evidence as a whole with its language).
     """
-    table = _translated.get().get(slug)
-    if table is None or not text:
+    if not text:
         return text
     original = " ".join(text.split())
-    found = table.get(original)
-    return Quoted(text, lang) if found is None else _verbatim(found, original, lang)
+    found = translation_of(slug, original)
+    if found is not None:
+        return verbatim(found, original, lang)
+    foreign = lang.split("-")[0] != current().code.split("-")[0]
+    if foreign and (tag or translated(slug)):
+        return Quoted(text, lang)
+    return text
+
+
+def keep_lang(text: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to a text, which keeps its language if it is :class:`Quoted`."""
+    changed = change(text)
+    if isinstance(text, Quoted) and len(changed) == len(text):
+        return Quoted(changed, spans=text.spans)
+    return changed
 
 
 def _(message: str, /, **values: object) -> str:

@@ -29,7 +29,7 @@ from typing import Literal
 
 from aftercare_report import findings
 from aftercare_report.assess import Assessment, ComponentResult, applies, level_of
-from aftercare_report.evidence import has_evidence
+from aftercare_report.evidence import has_evidence, quoted
 from aftercare_report.model import (
     Framework,
     Horizon,
@@ -368,7 +368,7 @@ def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommen
     made = _component_rec(assessment, result, rec, rec.text, origin="profile")
     source = assessment.profile.sources[rec.sources[0]]
     year = rec.year or source.year
-    kind = findings.recommended_by_kind(rec.by, year, source.title)
+    kind = findings.recommended_by_kind(rec.by, year, quoted(assessment.profile, source.title))
     standard, binding = _component_standard(assessment, rec.component)
     return replace(
         made,
@@ -470,14 +470,14 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
         framework: For the instruments' short names and whether they are treaties.
     """
     bound = [
-        f"{framework.instruments[i].short} {spec.standards[i]}".strip()
+        f"{framework.instruments[i].short} {findings.articles(spec.standards[i])}".strip()
         for i in framework.instruments
         if i in spec.standards and i in profile.instruments and framework.instruments[i].binding
     ]
     if bound:
         return "; ".join(bound), True
     others = [
-        f"{framework.instruments[i].short} {article}".strip()
+        f"{framework.instruments[i].short} {findings.articles(article)}".strip()
         for i, article in spec.standards.items()
         if i in framework.instruments
     ]

@@ -43,6 +43,7 @@ from aftercare_report.confine import (
 )
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import TemplateError, display_path
+from aftercare_report.i18n import Quoted
 from aftercare_report.limits import (
     ASSET_BYTES,
     MAX_POWER_BITS,
@@ -521,8 +522,12 @@ def _environment(loader: jinja2.BaseLoader, markdown: bool) -> BoundedSandbox:
 
 
 def _markdown_value(value: Any) -> Markup:
-    """A value printed in a Markdown template: escaped, unless it is already (a macro's)."""
-    if hasattr(value, "__html__"):
+    """A value printed in a Markdown template: escaped, unless it is already (a macro's).
+
+    Profile text in another language (:class:`i18n.Quoted`) is text here: Markdown has no
+    language tags, and its ``__html__`` is for web pages.
+    """
+    if hasattr(value, "__html__") and not isinstance(value, Quoted):
         return Markup(value.__html__())
     return Markup(markdown.escape(str(value)))
 

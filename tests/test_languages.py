@@ -49,7 +49,8 @@ def alternates(page: Path) -> dict[str, str]:
 
 def test_several_languages_build_into_a_folder_each_linked_to_the_others(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run("build", "--language", "fr,en", "--format", "html,json", "--out", str(out))
+    args = ["thailand", "india", "--language", "fr,en", "--format", "html,json"]
+    result = run("build", *args, "--out", str(out))
     assert result.exit_code == 0, result.output
     for lang in ("fr", "en"):
         names = sorted(p.name for p in (out / lang).iterdir())

@@ -118,7 +118,7 @@ def test_check_lists_what_a_translation_leaves_in_the_original(
 def test_a_brief_quotes_the_translation_and_tags_what_it_leaves_out() -> None:
     table = {"testland": {"Evidence in English.": "Données en français."}}
     assert i18n.evidence("testland", "en", "Evidence  in\nEnglish.") == "Evidence  in\nEnglish."
-    with i18n.translating(table):
+    with i18n.using(i18n.Language("fr")), i18n.translating(table):
         assert i18n.translated("testland") and not i18n.translated("india")
         assert i18n.evidence("testland", "en", "Evidence  in\nEnglish.") == "Données en français."
         left = i18n.evidence("testland", "en", "Other <text>.")
@@ -176,7 +176,7 @@ def test_init_starts_a_translation_of_each_team_profile(tmp_path: Path) -> None:
 def test_words_a_translation_quotes_from_its_source_keep_their_language() -> None:
     original = 'The NRM "authorized a 45-day period" (TIP 2022); "often" in TIP 2025.'
     french = "Le MNO « authorized a 45-day period » (TIP 2022) ; « souvent » dans le TIP 2025."
-    with i18n.translating({"th": {original: french}}):
+    with i18n.using(i18n.Language("fr")), i18n.translating({"th": {original: french}}):
         shown = i18n.evidence("th", "en", original)
     assert shown == french
     assert str(escape(shown)) == (
