@@ -749,7 +749,7 @@ def translated_clause(
     for original, translation in zip(mine, theirs, strict=True):
         if core and core in original.casefold():
             found = _upper_first(translation.rstrip("."))
-            if len(found) > limit:
+            if len(found) > limit:  # as long as the original may be, so the page holds it
                 found = found[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
             return verbatim(found, " ".join(text.split()), profile.language)
     return None
