@@ -95,7 +95,7 @@ def findings_beyond_twelve_months(assessments: Sequence[Assessment]) -> list[str
     if children and len(below) == len(children):
         out.append(
             _(
-                "No country meets the standard for child %(survivors)s: a guardian without "
+                "No country meets the standard for %(child_survivors)s: a guardian without "
                 "delay and care that follows them into adulthood are missing in all %(total)s.",
                 total=len(children),
             )
@@ -103,8 +103,8 @@ def findings_beyond_twelve_months(assessments: Sequence[Assessment]) -> list[str
     elif len(below) >= 2:
         out.append(
             _(
-                "Child %(survivors)s are below the standard in %(count)s of %(total)s countries "
-                "(%(countries)s).",
+                "In %(count)s of %(total)s countries (%(countries)s), aftercare for "
+                "%(child_survivors)s is below the standard.",
                 count=len(below),
                 total=len(children),
                 countries=join_words(below),

@@ -34,7 +34,7 @@ from babel.core import get_global
 from aftercare_report.confine import Refused, read_input
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.limits import INPUT_BYTES, MAX_WIDTH
-from aftercare_report.terms import ENGLISH_TERMS, FORM_HELP, TERM_KEYS
+from aftercare_report.terms import ENGLISH_TERMS, FORM_HELP, GENDER_KEYS, TERM_FORMS, TERM_KEYS
 
 if TYPE_CHECKING:  # the catalog machinery is imported when a catalog is read, not by `validate`
     from babel.messages.catalog import Catalog
@@ -54,8 +54,14 @@ SOURCE_LANGUAGE = "en"
 TERM_CONTEXT = "term"
 """The message context of a term's default form in a catalog (``msgctxt "term"``)."""
 
-TERM_MESSAGES: Mapping[str, str] = {key: f"{key}: {FORM_HELP[key]}" for key in TERM_KEYS}
+TERM_MESSAGES: Mapping[str, str] = {
+    key: f"{key}: {FORM_HELP[key]}" for key in (*TERM_KEYS, *GENDER_KEYS.values())
+}
 """The message of each form in a catalog: its translation is the language's default form."""
+
+_AGREE = re.compile(r"\{(survivor|victim):([^{}|]*)\|([^{}|]*)\}")
+"""``{survivor:certaines|certains}`` in a translation: the word that agrees with the term's
+grammatical gender, feminine first."""
 
 _BRACED = re.compile(r"\{(\w+)\}")
 
@@ -63,6 +69,13 @@ _BRACED = re.compile(r"\{(\w+)\}")
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it where it is used."""
     return message
+
+
+DERIVED: Mapping[str, str] = {
+    "child_survivor": N_("child among %(survivors)s"),
+    "child_survivors": N_("children among %(survivors)s"),
+}
+"""How a form a team did not give reads, made from the forms it gave (see ``terms``)."""
 
 
 @dataclass(frozen=True)
@@ -104,14 +117,23 @@ class Language:
 
     @functools.cached_property
     def forms(self) -> dict[str, str]:
-        """Every form of every term: the team's, or the catalog's default."""
+        """Every form of every term: the team's, or made from the team's, or the catalog's."""
         out = {}
-        for key in TERM_KEYS:
+        for key in (*TERM_KEYS, *GENDER_KEYS.values()):
             default = self.translations.pgettext(TERM_CONTEXT, TERM_MESSAGES[key])
             if default == TERM_MESSAGES[key]:  # not translated: the English form
                 default = ENGLISH_TERMS[key]
             out[key] = self.terms.get(key) or default
+        changed = any(key in self.terms for key in TERM_FORMS["survivor"])
+        for key, message in DERIVED.items():
+            if changed and key not in self.terms:  # "children among people with lived experience"
+                text = _agreed(self.translations.gettext(message), out)
+                out[key] = text % {"survivors": out["survivors"]}
         return out
+
+    def agree(self, text: str) -> str:
+        """Choose the words of a translation that agree with the terms' genders (see ``_AGREE``)."""
+        return _agreed(text, self.forms)
 
     @property
     def rtl(self) -> bool:
@@ -120,22 +142,23 @@ class Language:
 
     def gettext(self, message: str, /, **values: object) -> str:
         """Translate ``message`` and fill its ``%(name)s`` placeholders (terms included)."""
-        return self._format(self.translations.gettext(message), values)
+        return self._format(self.agree(self.translations.gettext(message)), values)
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """Translate a message with plural forms for ``n`` (``%(num)s`` is ``n``)."""
         values.setdefault("num", self.number(n))
-        return self._format(self.translations.ngettext(singular, plural, n), values)
+        return self._format(self.agree(self.translations.ngettext(singular, plural, n)), values)
 
     def pgettext(self, context: str, message: str, /, **values: object) -> str:
         """Translate ``message`` in ``context`` (a short label that could mean two things)."""
-        return self._format(self.translations.pgettext(context, message), values)
+        return self._format(self.agree(self.translations.pgettext(context, message)), values)
 
     def fill(self, text: str, /, **values: str) -> str:
         """Fill ``{name}`` placeholders of a framework text: the values given, then terms.
 
         Nothing is evaluated; an unknown placeholder is left as it is (validation reports it).
         """
+        text = self.agree(text)
         forms = _Values(self.forms)
         filled = {
             k: _BRACED.sub(lambda m: str(forms.get(m[1], m[0])), v) for k, v in values.items()
@@ -221,6 +244,13 @@ def min_grouping(code: str) -> int:
     if base == "pt" and not region:
         return 1  # CLDR's pt is Brazil's
     return 1 if region.upper() in _GROUPED_REGIONS else 2
+
+
+def _agreed(text: str, forms: Mapping[str, str]) -> str:
+    """``text`` with each ``{survivor:f|m}`` choice made by the term's gender in ``forms``."""
+    if "{" not in text:
+        return text
+    return _AGREE.sub(lambda m: m[3] if forms.get(GENDER_KEYS[m[1]]) == "m" else m[2], text)
 
 
 class _Values(dict[str, object]):

@@ -420,7 +420,7 @@ def _unknown_terms(
     name: str, lines: dict[str, int], data: ConfigFile, hints: Hints
 ) -> list[Finding]:
     out = []
-    known = [*terminology.TERM_KEYS, *terminology.ALIASES]
+    known = [*terminology.TERM_KEYS, *terminology.GENDER_KEYS.values(), *terminology.ALIASES]
     plain = {k: v for k, v in data.terms.items() if isinstance(v, str)}
     tables = {k: v for k, v in data.terms.items() if isinstance(v, dict)}
     for table, forms in [("", plain), *tables.items()]:
