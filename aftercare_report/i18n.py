@@ -246,6 +246,14 @@ def min_grouping(code: str) -> int:
     return 1 if region.upper() in _GROUPED_REGIONS else 2
 
 
+_CHOICE = re.compile(r"\{(?:survivor|victim)\b[^{}]*\}")
+
+
+def broken_agreements(text: str) -> list[str]:
+    """The gender choices of a translation that are not ``{survivor:f|m}`` or ``{victim:f|m}``."""
+    return [m[0] for m in _CHOICE.finditer(text) if not _AGREE.fullmatch(m[0])]
+
+
 def _agreed(text: str, forms: Mapping[str, str]) -> str:
     """``text`` with each ``{survivor:f|m}`` choice made by the term's gender in ``forms``."""
     if "{" not in text:

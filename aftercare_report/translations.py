@@ -331,6 +331,14 @@ def check_catalog(path: Path, language: str) -> Report:
         for error in errors:
             text = _first(message.id)
             findings.append(_finding(name, message.lineno, f"“{text}”: {error}", "placeholder"))
+    for message in catalog:
+        for text in _texts(message.string):
+            for bad in i18n.broken_agreements(text):
+                problem = (
+                    f"“{_first(message.id)}”: {bad} is not a gender choice; write "
+                    "{survivor:feminine|masculine} or {victim:feminine|masculine}"
+                )
+                findings.append(_finding(name, message.lineno, problem, "placeholder"))
     total = sum(1 for m in wanted if m.id)
     return Report(path, total, untranslated, fuzzy, tuple(findings))
 
@@ -421,6 +429,10 @@ def _write(path: Path, data: bytes, *, replace: bool = False) -> None:
         raise InputError(
             [Finding(display_path(path), 0, 0, "", f"not written: {reason}")]
         ) from None
+
+
+def _texts(string: Any) -> list[str]:
+    return [s for s in (string if isinstance(string, tuple | list) else (string,)) if s]
 
 
 def _translated(string: Any) -> bool:

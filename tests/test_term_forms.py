@@ -180,3 +180,15 @@ def test_a_brief_with_a_teams_terms_reads_correctly(tmp_path: Path, case: str) -
     assert ALTERNATIVES[case]["survivors"] in text
     found = [m[0] for p in [*BROKEN[case], *LEFT] for m in re.finditer(".{0,40}" + p, text)]
     assert not found, found[:5]
+
+
+def test_a_malformed_gender_choice_in_a_catalog_is_a_problem_at_its_line(tmp_path: Path) -> None:
+    po = tmp_path / "fr.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: fr\\n"\n\n'
+        'msgid "Some %(survivors)s"\nmsgstr "{survivor:Certaines} %(survivors)s"\n',
+        encoding="utf-8",
+    )
+    report = translations.check_catalog(po, "fr")
+    (bad,) = [f for f in report.findings if "gender choice" in f.message]
+    assert bad.line == 6 and "{survivor:Certaines} is not a gender choice" in bad.message  # msgid
