@@ -184,3 +184,25 @@ def test_words_a_translation_quotes_from_its_source_keep_their_language() -> Non
         "« souvent » dans le TIP 2025."  # translated, so French
     )
     assert pickle.loads(pickle.dumps(shown)).spans == shown.spans  # type: ignore[attr-defined]
+
+
+def test_a_translation_beside_a_profile_named_by_path_is_an_input_of_the_build(
+    folder: Path,
+) -> None:
+    from aftercare_report import inputs
+    from aftercare_report.config import Project
+
+    project = Project(profiles=(folder / "testland.yaml",))
+    before = inputs.digest(project, "", ())
+    (folder / "testland.fr.yaml").write_text(f"summary: {SUMMARY_FR}\n")
+    assert inputs.digest(project, "", ()) != before
+
+
+def test_serve_rebuilds_when_a_translation_beside_a_watched_profile_changes(
+    folder: Path,
+) -> None:
+    from aftercare_report import serve
+
+    accept = serve._relevant([folder / "testland.yaml"])
+    assert accept(None, str(folder / "testland.fr.yaml"))
+    assert not accept(None, str(folder / "other.yaml"))
