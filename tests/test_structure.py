@@ -71,9 +71,9 @@ LAYERS = [
     (
         "inputs",
         "loading lookalikes model validation evidence overlay catalog config project_file fonts "
-        "script_coverage schema translations countries canonical rating_check",
+        "script_coverage schema translations countries canonical rating_check editions",
     ),
-    ("assessment", "assess recommend report export labels comparative"),
+    ("assessment", "assess recommend report export labels comparative followup"),
     ("contract", "context"),
     (
         "rendering",
