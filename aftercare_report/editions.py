@@ -124,6 +124,8 @@ class PublishedFollowUpItem(_Published):
     status: str
     evidence: str = ""
     sources: _Ids = ()
+    text: str = ""
+    recorded: bool = True
 
 
 class PublishedFollowUp(_Published):

@@ -7,7 +7,7 @@ dictionaries keep the code and the documentation honest about every key.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
@@ -164,7 +164,10 @@ def edition_json(report: CountryReport) -> dict[str, Any]:
             "edition_date": followed.edition_date.isoformat() if followed.edition_date else None,
             "known": followed.known,
             "counts": {status: followed.count(status) for status in STATUSES},
-            "items": [asdict(item) for item in followed.items],
+            "items": [
+                {"recommendation": item.id, **asdict(item, dict_factory=_without_id)}
+                for item in followed.items
+            ],
         }
         if followed
         else None,
@@ -173,6 +176,10 @@ def edition_json(report: CountryReport) -> dict[str, Any]:
         if request
         else None,
     }
+
+
+def _without_id(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {k: v for k, v in pairs if k != "id"}
 
 
 def comparative_json(reports: Sequence[CountryReport]) -> dict[str, Any]:
@@ -225,10 +232,23 @@ def ranking(reports: Sequence[CountryReport]) -> dict[str, int]:
     Returns:
         Rank (1 = highest) by profile slug, for ranked countries only.
     """
-    ranked = _rankable(reports)
+    return ranks(
+        {
+            r.profile.slug: (r.assessment.index.low or 0.0, r.assessment.index.high or 0.0)
+            for r in _rankable(reports)
+        }
+    )
+
+
+def ranks(ranges: Mapping[str, tuple[float, float]]) -> dict[str, int]:
+    """Rank by index ranges: one more than the number of others whose whole range lies above.
+
+    Args:
+        ranges: The (low, high) index range of each country that may be ranked, by any key.
+    """
     return {
-        r.profile.slug: 1 + sum(_above(other, r) for other in ranked if other is not r)
-        for r in ranked
+        key: 1 + sum(low > high for other, (low, _) in ranges.items() if other != key)
+        for key, (_, high) in ranges.items()
     }
 
 

@@ -73,13 +73,14 @@ LAYERS = [
         "loading lookalikes model validation evidence overlay catalog config project_file fonts "
         "script_coverage schema translations countries canonical rating_check editions",
     ),
-    ("assessment", "assess recommend report export labels comparative followup"),
+    ("assessment", "assess recommend report export labels comparative followup diff"),
     ("contract", "context"),
     (
         "rendering",
-        "i18n_templates templating assets inert markdown pdf pdf_render svg_picture docx_render",
+        "i18n_templates templating assets inert markdown pdf pdf_render svg_picture docx_render "
+        "diff_text",
     ),
-    ("building", "inputs manifest workers build pipeline serve"),
+    ("building", "inputs manifest workers build pipeline serve revisions"),
     ("interface", "cli console scaffold migrate ci_files wheel __main__ __init__"),
 ]
 
@@ -131,6 +132,8 @@ def test_heavy_libraries_only_where_they_belong(library: str) -> None:
 NOT_FORMATS = {
     ("cli", "json"),  # validate --format json: how findings are printed
     ("console", "json"),  # the same
+    ("cli", "md"),  # diff --format md: how a comparison of two editions is printed
+    ("console", "md"),  # the same
     ("pdf_render", "html"),  # the <html> element
     ("docx_render", "html"),  # the same
     ("templating", ".html"),  # how a template escapes is chosen by its suffix
