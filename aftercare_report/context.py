@@ -242,6 +242,8 @@ class RecommendationView:
         function: The function that must act, in words ("Prosecution").
         named: Whether the profile names who holds that function (if not, ``institution`` says
             so).
+        since: What became of this recommendation since the previous edition, when that
+            edition made it too and the profile follows it up (None otherwise).
     """
 
     number: int
@@ -262,6 +264,7 @@ class RecommendationView:
     thin: bool = False
     function: str = ""
     named: bool = True
+    since: FollowUpItemView | None = None
 
 
 @dataclass(frozen=True)
@@ -435,20 +438,26 @@ class FollowUpView:
     Attributes:
         edition: The edition followed up ("2026").
         edition_date: Its publication date (ISO), or "".
-        summary: One sentence with the counts ("Of the 12 recommendations of the 2026
-            edition, 2 were met, ...").
+        summary: One sentence with the counts ("Of the 12 recommendations of edition 2026,
+            2 were met, ...").
+        counts_line: The counts in one short line, for page 2 ("Of 12 recommendations in
+            edition 2026: 2 met, 3 partly met, ...").
         counts: (status, label, number) for each status, in the order met, partly met, not
             met, no information.
         items: Every recommendation of that edition: its page-2 steps first.
         headline: Its page-2 steps: the most important, shown in the main part.
+        not_repeated: Those of its page-2 steps that are not among this edition's (the ones
+            that are carry their status on the step itself, ``RecommendationView.since``).
     """
 
     edition: str
     edition_date: str
     summary: str
+    counts_line: str
     counts: tuple[tuple[str, str, int], ...]
     items: tuple[FollowUpItemView, ...]
     headline: tuple[FollowUpItemView, ...]
+    not_repeated: tuple[FollowUpItemView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -887,6 +896,8 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
     by_id = {c.id: c for c in components}
     headline = [r for r in report.recommendations if r.headline]
     others = [r for r in report.recommendations if not r.headline]
+    follow = _follow_up(report, notes)
+    since = {i.id: i for i in follow.items if i.recorded} if follow else {}
     return CountryView(
         slug=profile.slug,
         country=names["name"],
@@ -904,7 +915,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         key_messages=tuple(w(m) for m in report.key_messages),
         timeline=timeline,
         where_support_stops=w(findings.where_support_stops(a)),
-        headline=_recs(headline, profile, notes, by_id, w),
+        headline=_recs(headline, profile, notes, by_id, w, since),
         closing=w(findings.closing(a, headline)),
         measures=tuple(
             MeasureView(
@@ -932,7 +943,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         ),
         components=components,
         risks=_risks(a, profile, notes, by_id, w),
-        recommendations=_recs([*headline, *others], profile, notes, by_id, w),
+        recommendations=_recs([*headline, *others], profile, notes, by_id, w, since),
         data_gaps=tuple(w(g.message) for g in a.data_gaps),
         figures=tuple(
             _figure(name, f, profile, notes)
@@ -962,7 +973,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         ),
         has_evidence=bool(profile.sources),
         lead_notes=notes.cite(profile, findings.lead_sources(a)),
-        follow_up=_follow_up(report, notes),
+        follow_up=follow,
         reply=_reply(report, notes),
         reply_requested=RequestView(report.request.institution, report.request.sent.isoformat())
         if report.request and not profile.reply
@@ -999,13 +1010,16 @@ def _follow_up(report: CountryReport, notes: _Notes) -> FollowUpView | None:
     counts = tuple(
         (status, _(FOLLOW_UP_LABELS[status]), followed.count(status)) for status in STATUSES
     )
+    now = {r.id for r in report.recommendations if r.headline}
     return FollowUpView(
         edition=followed.edition,
         edition_date=followed.edition_date.isoformat() if followed.edition_date else "",
         summary=findings.follow_up_summary(followed),
+        counts_line=findings.follow_up_counts(followed),
         counts=counts,
         items=items,
         headline=tuple(i for i in items if i.headline),
+        not_repeated=tuple(i for i in items if i.headline and i.id not in now),
     )
 
 
@@ -1180,6 +1194,7 @@ def _recs(
     notes: _Notes,
     by_id: Mapping[str, ComponentView],
     w: Callable[[str], str],
+    since: Mapping[str, FollowUpItemView],
 ) -> tuple[RecommendationView, ...]:
     out = []
     for i, r in enumerate(recs, 1):
@@ -1209,6 +1224,7 @@ def _recs(
                 thin=r.uncertain,
                 function=function,
                 named=bool(r.institution_name),
+                since=since.get(r.id),
             )
         )
     return tuple(out)

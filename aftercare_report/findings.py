@@ -818,3 +818,29 @@ def follow_up_summary(followed: FollowUp) -> str:
         edition=followed.edition,
         counts=counts,
     )
+
+
+def follow_up_counts(followed: FollowUp) -> str:
+    """The counts of :func:`follow_up_summary` in one short line, for page 2.
+
+    Falls back to the full sentence when the previous edition's record is not kept.
+    """
+    if not followed.known:
+        return follow_up_summary(followed)
+    parts = []
+    for status, n in ((s, followed.count(s)) for s in FOLLOW_UP_STATUSES):
+        if n and status == "met":
+            parts.append(ngettext("%(num)s met", "%(num)s met", n))
+        elif n and status == "partly_met":
+            parts.append(ngettext("%(num)s partly met", "%(num)s partly met", n))
+        elif n and status == "not_met":
+            parts.append(ngettext("%(num)s not met", "%(num)s not met", n))
+        elif n:
+            parts.append(ngettext("%(num)s unknown", "%(num)s unknown", n))
+    return ngettext(
+        "Of %(num)s recommendation in edition %(edition)s: %(counts)s.",
+        "Of %(num)s recommendations in edition %(edition)s: %(counts)s.",
+        len(followed.items),
+        edition=followed.edition,
+        counts=join_words(parts),
+    )

@@ -642,8 +642,8 @@ class Reply(_Model):
     institution: Line = Field(description="Who replied: 'Ministry of Social Development'.")
     date: dt.date = Field(description="The date of the reply (YYYY-MM-DD).")
     text: Text = Field(
-        description="The reply as received, or its gist in its own words (page 2 prints it; keep "
-        "it to a few sentences)."
+        description="The reply as received, or its gist in its own words (page 2 prints it "
+        "beside the steps: a sentence or two; cite the full reply as a source)."
     )
     sources: SourceIds = Field(
         default=(), description="Where the reply is published: ids from the sources registry."

@@ -432,8 +432,9 @@ def page_two_findings(doc: Document, found: Sequence[Problem]) -> list[Finding]:
     ]
 
 
-REPLY_CHARS = 600
-"""Longest reply page 2 prints without a warning: a few sentences beside five steps."""
+REPLY_CHARS = 300
+"""Longest reply page 2 prints without a warning: a sentence or two beside five steps (the
+policy review asks for a one-line response)."""
 
 
 def edition_findings(
@@ -454,7 +455,7 @@ def edition_findings(
     out: list[Finding] = []
     if profile.reply is not None and len(profile.reply.text) > REPLY_CHARS:
         msg = (
-            f"page 2 prints the reply beside the steps: keep it to a few sentences "
+            f"page 2 prints the reply beside the steps: keep it to a sentence or two "
             f"({REPLY_CHARS} characters) and cite the full reply as a source"
         )
         out.append(doc.finding(("reply", "text"), msg, severity=Severity.WARNING, code="reply"))
