@@ -436,13 +436,12 @@ def diff_(old: str, new: str | None, fmt: str, exit_code: bool) -> None:
     """
     from aftercare_report import console, revisions
 
+    root = click.get_current_context().find_root()
     try:
-        found = revisions.compare(
-            old, new, _project(), _allowed(click.get_current_context().find_root())
-        )
+        found = revisions.compare(old, new, _project, _allowed(root))
         console.print_diff(found, fmt)
     except AftercareError as exc:
-        if not exit_code:
+        if not exit_code or root.params.get("debug"):
             raise
         console.print_error(exc)  # as git diff --exit-code: 1 means a difference, so errors are 2
         sys.exit(2)

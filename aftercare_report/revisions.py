@@ -15,7 +15,7 @@ import os
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
@@ -51,14 +51,15 @@ class Side:
     countries: Published
 
 
-def side(spec: str | None, project: Project, allowed: Sequence[str] = ()) -> Side:
+def side(spec: str | None, project: Callable[[], Project], allowed: Sequence[str] = ()) -> Side:
     """Read one side: a folder or JSON file if ``spec`` names one, else a git revision.
 
     Args:
         spec: A built output folder, a JSON file, a git revision, or None for the project as
             it is on disk.
-        project: The project of the working directory (its file says where the project lies
-            in the repository, and assesses the working tree).
+        project: Loads the project of the working directory (its file says where the project
+            lies in the repository, and assesses the working tree); called only when needed,
+            so two folders compare anywhere.
         allowed: What the run allows a project file to weaken (``--allow``), for revisions.
 
     Raises:
@@ -67,22 +68,22 @@ def side(spec: str | None, project: Project, allowed: Sequence[str] = ()) -> Sid
         InputError: Invalid profiles, project file or JSON on that side.
     """
     if spec is None:
-        return Side(WORKING_TREE, assessed(project))
+        return Side(WORKING_TREE, assessed(project()))
     path = Path(spec)
     if path.exists() or path.is_symlink():
         return Side(display_path(path), editions.read(path))
-    return at_revision(spec, project, allowed)
+    return at_revision(spec, project(), allowed)
 
 
 def compare(
-    old: str, new: str | None, project: Project, allowed: Sequence[str] = ()
+    old: str, new: str | None, project: Callable[[], Project], allowed: Sequence[str] = ()
 ) -> EditionDiff:
     """Compare two sides (see :func:`side`): what changed in the assessments.
 
     Args:
         old: The old side: a git revision, a built folder or a JSON file.
         new: The new side, or None for the project as it is on disk.
-        project: The project of the working directory.
+        project: Loads the project of the working directory, when a side needs it.
         allowed: What the run allows a project file to weaken (``--allow``).
     """
     from aftercare_report.diff import compare as compare_sides

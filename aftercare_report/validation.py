@@ -270,7 +270,7 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
             msg += hints.did_you_mean(component, framework.components)
             findings.append(doc.finding(("recommendations", i, "component"), msg))
     findings.extend(_priority_refs(doc, framework, hints))
-    findings.extend(_duplicate_ids(doc))
+    findings.extend(_duplicate_ids(doc, framework))
     registry = data.get("sources")
     known_sources = set(registry) if isinstance(registry, Mapping) else set()
     unknown = [
@@ -314,8 +314,9 @@ def _priority_refs(doc: Document, framework: Framework, hints: Hints) -> Iterato
                 yield doc.finding(("priorities", i, "component"), msg)
 
 
-def _duplicate_ids(doc: Document) -> Iterator[Finding]:
+def _duplicate_ids(doc: Document, framework: Framework) -> Iterator[Finding]:
     """A recommendation id names one recommendation: the next edition follows it up by id."""
+    library = {r.id for c in framework.components.values() for r in c.recommendations}
     seen: set[str] = set()
     places: list[tuple[KeyPath, Any]] = []
     for section in ("recommendations", "priorities"):
@@ -326,6 +327,9 @@ def _duplicate_ids(doc: Document) -> Iterator[Finding]:
     for path, value in places:
         if isinstance(value, str) and value in seen:
             msg = f"'{value}' names another recommendation of this profile: give each its own id"
+            yield doc.finding(path, msg, code="duplicate-id")
+        elif isinstance(value, str) and value in library:
+            msg = f"'{value}' is the id of a recommendation of the framework: give this its own id"
             yield doc.finding(path, msg, code="duplicate-id")
         seen.add(str(value))
 

@@ -252,3 +252,17 @@ def test_diff_makes_no_pdf_and_imports_neither_weasyprint_nor_jinja(tmp_path: Pa
         "assert 'jinja2' not in sys.modules, 'jinja2'",
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_two_files_compare_without_reading_the_project_around_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert run("build", "thailand", "--format", "json", "--out", str(out)).exit_code == 0
+    (tmp_path / "aftercare-report.toml").write_text("[project\n")  # broken, and not needed
+    monkeypatch.chdir(tmp_path)
+    result = run("diff", "out/thailand.json", "out")
+    assert result.exit_code == 0, result.output
+    assert "No change in substance from out/thailand.json → out" in result.stdout
+    needed = run("diff", "HEAD")  # a revision needs the project: its error is reported
+    assert needed.exit_code == 1 and "aftercare-report.toml:1:" in needed.stderr

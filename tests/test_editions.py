@@ -296,3 +296,13 @@ def test_the_pdf_shows_the_follow_up_and_the_reply_in_the_main_part(demo: Path) 
     assert "The response of the Ministry of Care" in pages[steps] + pages[steps + 1][:400]
     rest = " ".join(pages[annex:])
     assert "A9. What became of the recommendations of edition 2024" in rest
+
+
+def test_a_profile_recommendation_may_not_take_a_framework_id(tmp_path: Path) -> None:
+    path = tmp_path / "clash.yaml"
+    path.write_text(
+        VALID.read_text().replace("- id: testland-caseworker", "- id: consent-open-shelters")
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert "'consent-open-shelters' is the id of a recommendation of the framework" in result.stdout
