@@ -17,8 +17,6 @@ from aftercare_report.cli import cli
 from aftercare_report.resources import bundled
 from aftercare_report.revisions import _untar
 
-from .conftest import cli_in_subprocess
-
 TOOL = "git+https://example.org/aftercare-report@v1"  # no wheel to make: init is quick
 
 
@@ -241,17 +239,6 @@ def test_a_revision_is_read_without_links_devices_or_paths_outside(tmp_path: Pat
     _untar(buffer, target)
     found = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert found == ["project/profiles/ok.yaml"]
-
-
-def test_diff_makes_no_pdf_and_imports_neither_weasyprint_nor_jinja(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert run("build", "thailand", "--format", "json", "--out", str(out)).exit_code == 0
-    checked = cli_in_subprocess(
-        ["diff", str(out), str(out / "thailand.json"), "--format", "json"],
-        "assert 'weasyprint' not in sys.modules, 'weasyprint'\n"
-        "assert 'jinja2' not in sys.modules, 'jinja2'",
-    )
-    assert checked.returncode == 0, checked.stderr
 
 
 def test_two_files_compare_without_reading_the_project_around_them(

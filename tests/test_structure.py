@@ -186,7 +186,15 @@ def test_pipeline_reads_the_build_in_one_function() -> None:
     assert positions == sorted(positions), "the build steps appear in pipeline order"
 
 
-NO_BRIEF_COMMANDS = [["--help"], ["schema"], ["list"], ["gaps", "thailand"], ["validate"]]
+EDITION = Path(__file__).resolve().parent / "editions" / "published" / "2024"
+NO_BRIEF_COMMANDS = [
+    ["--help"],
+    ["schema"],
+    ["list"],
+    ["gaps", "thailand"],
+    ["validate"],
+    ["diff", str(EDITION), str(EDITION / "testland.json"), "--format", "json"],
+]
 
 
 def test_commands_without_briefs_import_neither_jinja_nor_weasyprint() -> None:
