@@ -112,8 +112,10 @@ def assessed(project: Project) -> Published:
 def at_revision(revision: str, project: Project, allowed: Sequence[str] = ()) -> Side:
     """Assess the project as it was at a git revision, without checking it out.
 
+    A revision from before the project file existed has no briefs: every country is new.
+
     Raises:
-        UsageError: No git, no repository, an unknown revision, or no project file there.
+        UsageError: No git, no repository, or an unknown revision.
         InputError: Its project file or profiles are invalid (named ``REV:path``).
     """
     if project.path is None:
@@ -126,12 +128,12 @@ def at_revision(revision: str, project: Project, allowed: Sequence[str] = ()) ->
     inside = project.path.resolve().relative_to(Path(top).resolve())
     commit = _commit(top, revision)
     label = f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7]
+    if not _git(top, "ls-tree", "--name-only", commit, "--", inside.as_posix(), check=False):
+        return Side(f"{label}, before the project", {})  # every country is new since
     with tempfile.TemporaryDirectory(prefix="aftercare-report-diff-") as tmp:
         folder = Path(tmp)
         _extract(top, commit, inside.parent, folder)
         config = folder / inside.name
-        if not config.is_file():
-            raise UsageError(f"{revision} has no {inside.as_posix()}: the project did not exist")
         try:
             return Side(label, assessed(load_project(config, tuple(allowed))))
         except InputError as exc:

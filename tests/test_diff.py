@@ -253,3 +253,29 @@ def test_two_files_compare_without_reading_the_project_around_them(
     assert "No change in substance from out/thailand.json → out" in result.stdout
     needed = run("diff", "HEAD")  # a revision needs the project: its error is reported
     assert needed.exit_code == 1 and "aftercare-report.toml:1:" in needed.stderr
+
+
+def test_a_revision_before_the_project_has_every_country_added(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "README").write_text("before the briefs\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "zero")
+    assert run("init", str(root / "briefs-project"), "--tool-source", TOOL).exit_code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "the project, in a folder of the repository")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--config",
+            str(root / "briefs-project" / "aftercare-report.toml"),
+            "diff",
+            "HEAD~1",
+            "--format",
+            "md",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "before the project" in result.stdout and "5 added, 0 unchanged" in result.stdout
+    assert "### Thailand (added)" in result.stdout
