@@ -266,9 +266,7 @@ def _relevant(targets: Iterable[Path]) -> Callable[[object, str], bool]:
         changed = Path(path)
         if any(part.startswith(".") for part in changed.parts[-1:]):
             return False  # editors' swap and backup files (.x.swp, .#x), our own temp files
-        return any(
-            changed == t or changed.is_relative_to(t) or _beside(changed, t) for t in chosen
-        )
+        return any(changed == t or changed.is_relative_to(t) or _beside(changed, t) for t in chosen)
 
     return accept
 
