@@ -1058,7 +1058,7 @@ def _follow_up(report: CountryReport, notes: _Notes) -> FollowUpView | None:
             status_label=_(FOLLOW_UP_LABELS[item.status]),
             text=" ".join(item.text.split()) or item.id,
             institution=" ".join(item.institution.split()),
-            evidence=said(item.evidence),
+            evidence=said(item.evidence, profile),
             notes=notes.cite(profile, item.sources),
             headline=item.headline,
             recorded=item.recorded,
@@ -1086,9 +1086,9 @@ def _reply(report: CountryReport, notes: _Notes) -> ReplyView | None:
     if reply is None:
         return None
     return ReplyView(
-        institution=" ".join(reply.institution.split()),
+        institution=said(reply.institution, report.profile, tag=True),
         date=reply.date.isoformat(),
-        text=said(reply.text),
+        text=said(reply.text, report.profile, tag=True),  # a government's words: not translated
         notes=notes.cite(report.profile, reply.sources),
         in_writing=reply.received_in_writing,
         sent=report.request.sent.isoformat() if report.request else "",

@@ -49,9 +49,11 @@ TEXT_FIELDS: tuple[KeyPath, ...] = (
     ("survivor_quotes", "*", "context"),
     ("claims", "*", "claim"),
     ("claims", "*", "evidence"),
+    ("follow_up", "items", "*", "evidence"),
 )
 """The text a translation may give, by key path (``*``: any key or list position). Survivor
-quotes stay in the words published, source titles as published, laws under their own names."""
+quotes and a government's reply stay in the words published, source titles as published, laws
+under their own names."""
 
 META = ("language", "translated_as_of")
 """Keys of a translation that are not the profile's: its language (also in its file name), and
