@@ -336,6 +336,16 @@ def print_list(rows: Sequence[SummaryRow]) -> None:
             escape(row["largest_gap_name"] or "—"),
         )
     print_table(table)
+    names = {r["slug"]: r["country"] for r in rows}
+    orders = [
+        f"{row['country']} above {', '.join(names[s] for s in row['above'])}"
+        for row in rows
+        if row["above"]
+    ]
+    if any(r["ranked"] for r in rows):
+        # "#" counts the countries whose whole range lies above: it is not an order of them.
+        held = "; ".join(orders) if orders else "none; no country can be ordered"
+        stdout.print(f"[dim]Orders that hold: {escape(held)}.[/]", soft_wrap=True)
     unranked = [r["country"] for r in rows if not r["ranked"]]
     if unranked:
         stdout.print(

@@ -24,6 +24,7 @@ from aftercare_report.model import (
     STAGES,
     Framework,
     Institution,
+    InstitutionEntry,
     KeyFigure,
     KeyFigures,
     Profile,
@@ -97,10 +98,14 @@ class IndexView:
         high: The index if every undocumented part were fully provided.
         coverage: "83%": the share of what we assess that the evidence covers.
         ranked: Whether the evidence is enough to rank the country.
-        rank: Its rank among the countries of this brief set, or None when not ranked.
+        rank: One more than the number of countries in this brief set whose whole range lies
+            above its own (countries that cannot be ordered share a rank), or None when not
+            ranked. Not an order of the countries: see ``order``.
         band: Band letter (A-E), for the annex.
         band_label: Band meaning ("Partial"), for the annex.
         lowered_by: Why the band was lowered, one plain sentence per reason (usually empty).
+        order: What the evidence orders it against in a comparison, in words ("above India",
+            "below the United Kingdom", "cannot be ordered"), or "" outside one.
     """
 
     value: str
@@ -113,6 +118,7 @@ class IndexView:
     band: str
     band_label: str
     lowered_by: tuple[str, ...]
+    order: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,8 @@ class ComponentView:
         applicable: False when the component does not apply to this country.
         level: 0-4, or None when unknown or not applicable.
         level_label: ``"2"``, ``"unknown"`` or ``"n/a"``.
-        level_text: What the level means for this component.
+        level_text: What the level means for this component, in the framework's words (the
+            standard's wording, never a statement about the country: see ``level_words``).
         target: Target level.
         gap: Levels short of target, or None.
         priority_words: How pressing the gap is, in words ("2 levels short; 3 linked risks
@@ -177,6 +184,7 @@ class ComponentView:
         evidence: The evidence sentence (the reason, when not applicable).
         notes: Numbers of the source notes behind it.
         standards: Articles and standards the component derives from.
+        level_words: "The standard's level 2 reads: ...", to print beside the evidence, or "".
     """
 
     id: str
@@ -192,6 +200,7 @@ class ComponentView:
     evidence: str
     notes: tuple[int, ...]
     standards: tuple[str, ...]
+    level_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,13 +231,16 @@ class RecommendationView:
     Attributes:
         number: Its number in the list it is printed in (1, 2, ... in reading order).
         text: What to do.
-        institution: Who must act (the country's own institution).
+        institution: Who must act (the country's own institution; a step nobody named can take
+            is not made).
         horizon: When (label).
         priority: high, medium or low.
         component: Component name, or "Evidence" for data recommendations.
         component_id: Component id (the annex row is ``#component-<id>``), or "".
-        standard: The instruments it rests on, or "International good practice (...)".
-        binding: Whether the standard binds the country.
+        standard: The instruments it rests on, or the good practice it follows ("" for a
+            source's own recommendation on a part no instrument binding the country covers).
+        binding: Whether ``standard`` binds the country (never says anything of
+            ``recommended_by``).
         indicator: What should be measurable within 12 months.
         why: The gap and linked risks that justify it.
         notes: Source note numbers (the component's evidence, or the source recommending it).
@@ -237,10 +249,13 @@ class RecommendationView:
             recommendation a source makes (quoted as written).
         evidence: One clause of the country's own evidence saying why, as the profile words it
             (in ``evidence_lang``), or "".
-        thin: It rests on absent evidence: the brief says "evidence thin: check before use".
+        thin: It rests on absent evidence: never on page 2; the annex says "limited evidence".
         function: The function that must act, in words ("Prosecution").
-        named: Whether the profile names who holds that function (if not, ``institution`` says
-            so).
+        named: Whether the profile names who holds that function (always, for a step made).
+        standard_label: "Binding:" or "Good practice:", the label ``standard`` is printed with.
+        recommended_by: What a source's own recommendation is, and when ("US TIP report
+            recommendation (2025)"), or "".
+        milestone: It is a longer-term step: its 12-month indicator is a first milestone.
     """
 
     number: int
@@ -261,6 +276,9 @@ class RecommendationView:
     thin: bool = False
     function: str = ""
     named: bool = True
+    standard_label: str = ""
+    recommended_by: str = ""
+    milestone: bool = False
 
 
 @dataclass(frozen=True)
@@ -425,6 +443,7 @@ class CountryView:
         closing: The closing paragraph of the main part.
         measures: Every measure the brief looks for, those in place first.
         bound_by: International instruments the country is bound by, then its domestic laws.
+        commitments: Political commitments the country has made (not treaties).
         institutions: The institutions recommendations address.
         components: One view per framework component (annex).
         risks: All risk factors, documented ones first (annex).
@@ -471,6 +490,7 @@ class CountryView:
     subnational: tuple[SubnationalView, ...] = ()
     has_evidence: bool = True
     lead_notes: tuple[int, ...] = ()
+    commitments: tuple[LawView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -541,6 +561,26 @@ class ComparedClaim:
 
 
 @dataclass(frozen=True)
+class EvidenceLine:
+    """One line of a country's own evidence, labelled by what kind of evidence it is.
+
+    Attributes:
+        country: The country's name.
+        strength: What the line is ("indirect evidence, from a study"; "a proxy, not a measure
+            of re-trafficking").
+        text: The evidence as the profile words it (in ``lang``).
+        notes: Source note numbers.
+        lang: Language of ``text``.
+    """
+
+    country: str
+    strength: str
+    text: str
+    notes: tuple[int, ...]
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The comparative part of a brief.
 
@@ -558,6 +598,10 @@ class Comparison:
             closed shelters; child survivors below the standard).
         ordering: Which countries the evidence can order, and that the others cannot be.
         claims: Every claim the countries' profiles check, by country.
+        exposure_lead: The sentence that introduces ``exposure`` ("" when it is empty).
+        exposure: The countries' own evidence that support which stops leaves survivors
+            exposed, each line labelled by its strength.
+        exposure_at: How many paragraphs of ``conclusion`` come before ``exposure``.
     """
 
     lead: str
@@ -572,6 +616,9 @@ class Comparison:
     findings: tuple[str, ...] = ()
     ordering: str = ""
     claims: tuple[ComparedClaim, ...] = ()
+    exposure_lead: str = ""
+    exposure: tuple[EvidenceLine, ...] = ()
+    exposure_at: int = 0
 
 
 @dataclass(frozen=True)
@@ -726,7 +773,8 @@ def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> Brief
     """
     notes = _Notes()
     ranks = ranking(reports)
-    views = tuple(_country_view(r, notes, ranks) for r in reports)
+    orders = comparative.order_words(reports)
+    views = tuple(_country_view(r, notes, ranks, orders) for r in reports)
     framework = reports[0].assessment.framework
     return BriefContext(
         kind="comparative",
@@ -753,7 +801,12 @@ def _terms() -> dict[str, str]:
     return forms
 
 
-def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]) -> CountryView:
+def _country_view(
+    report: CountryReport,
+    notes: _Notes,
+    ranks: Mapping[str, int],
+    orders: Mapping[str, str] | None = None,
+) -> CountryView:
     a, profile = report.assessment, report.profile
     names = findings.country_names(profile)
     language = current()
@@ -778,7 +831,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         roles=findings.join_words([_(ROLE_LABELS[role]) for role in profile.roles]),
         as_of=profile.as_of.isoformat() if profile.sources else "",
         summary=said(profile.summary),
-        index=_index(a, ranks.get(profile.slug), w),
+        index=_index(a, ranks.get(profile.slug), w, (orders or {}).get(profile.slug, "")),
         anchors=_anchors(profile, notes),
         key_messages=tuple(w(m) for m in report.key_messages),
         timeline=timeline,
@@ -798,14 +851,9 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
             )
         ),
         bound_by=_bound_by(profile, a.framework, notes),
+        commitments=_commitments(profile, a.framework, notes),
         institutions=tuple(
-            InstitutionView(
-                _(INSTITUTION_LABELS[cast(Institution, role)]),
-                findings.capital(" ".join(entry.name.split())),
-                said(entry.note),
-                notes.cite(profile, entry.sources),
-                entry.held_by,
-            )
+            _institution(_(INSTITUTION_LABELS[cast(Institution, role)]), entry, profile, notes)
             for role, entry in profile.institutions
             if entry is not None and entry.named
         ),
@@ -866,7 +914,7 @@ def _quote(profile: Profile, notes: _Notes) -> QuoteView | None:
     return None
 
 
-def _index(a: Assessment, rank: int | None, w: Callable[[str], str]) -> IndexView:
+def _index(a: Assessment, rank: int | None, w: Callable[[str], str], order: str = "") -> IndexView:
     index = a.index
     number = current().number
     shown = "n/a" if index.value is None else number(index.value)  # "n/a": templates test it
@@ -881,6 +929,54 @@ def _index(a: Assessment, rank: int | None, w: Callable[[str], str]) -> IndexVie
         band=index.band or "n/a",
         band_label=index.band_label,
         lowered_by=tuple(w(c.reason) for c in index.caps),
+        order=order if index.ranked else "",
+    )
+
+
+def _institution(
+    role: str, entry: InstitutionEntry, profile: Profile, notes: _Notes
+) -> InstitutionView:
+    """An institution as "Who acts" lists it, its name said once.
+
+    A note that starts by repeating the name ("Parliament" with the note "Parliament (House of
+    Commons and House of Lords)") is folded into the name, so no line reads "Parliament
+    (Parliament (...))"; a note that says something else stays a note.
+    """
+    name = findings.capital(" ".join(entry.name.split()))
+    note = said(entry.note)
+    base = name.split(" (", 1)[0]
+    paren = name[len(base) :].strip()
+    bare = base.removeprefix("The ").casefold()
+    start = note.removeprefix("the ").removeprefix("The ")
+    if not note or not start.casefold().startswith(bare):
+        return InstitutionView(role, name, note, notes.cite(profile, entry.sources), entry.held_by)
+    rest = start[len(bare) :].strip()
+    kept = bool(paren) and rest.startswith(paren)
+    if kept:
+        rest = rest[len(paren) :].strip()
+    if not rest:
+        note = ""
+    elif rest.startswith(","):  # the note's fuller words replace a short bracket
+        name, note = (name if kept or not paren else base) + rest, ""
+    elif rest.startswith("(") and rest.endswith(")"):
+        name = f"{name[:-1]}; {rest[1:]}" if paren else f"{name} {rest}"
+        note = ""
+    elif rest[:1].islower():  # a sentence about the body ("the Home Office runs..."): said once
+        name, note = findings.capital(note), ""
+    return InstitutionView(role, name, note, notes.cite(profile, entry.sources), entry.held_by)
+
+
+def _binds(fw: Framework, iid: str) -> bool:
+    """Whether an instrument is a treaty (an id the framework does not know is listed as one)."""
+    return iid not in fw.instruments or fw.instruments[iid].binding
+
+
+def _commitments(profile: Profile, fw: Framework, notes: _Notes) -> tuple[LawView, ...]:
+    """The political commitments among the profile's instruments (not treaties: not binding)."""
+    return tuple(
+        LawView(fw.instruments[iid].name, str(entry.since), notes.cite(profile, entry.sources))
+        for iid, entry in profile.instruments.items()
+        if not _binds(fw, iid)
     )
 
 
@@ -892,6 +988,7 @@ def _bound_by(profile: Profile, fw: Framework, notes: _Notes) -> tuple[LawView, 
             notes.cite(profile, entry.sources),
         )
         for iid, entry in profile.instruments.items()
+        if _binds(fw, iid)
     ]
     laws = [
         LawView(" ".join(law.title.split()), "", notes.cite(profile, law.sources))
@@ -971,6 +1068,13 @@ def _component_view(
         evidence=said(c.evidence),
         notes=notes.cite(profile, c.sources),
         standards=fw.components[c.id].standards,
+        level_words=_(
+            "The standard's level %(level)s reads: “%(words)s”",
+            level=c.level,
+            words=w(c.level_text).rstrip("."),
+        )
+        if c.level is not None and c.level_text
+        else "",
     )
 
 
@@ -1007,9 +1111,8 @@ def _recs(
         component = by_id[r.component] if r.component else None
         cited = notes.cite(profile, r.sources) if r.sources else ()
         function = _(INSTITUTION_LABELS[r.institution])
-        who = findings.capital(r.institution_name) or _(
-            "%(function)s: no institution named in the sources", function=function
-        )
+        who = findings.capital(r.institution_name) or function
+        label = "" if not r.standard else _("Binding:") if r.binding else _("Good practice:")
         out.append(
             RecommendationView(
                 number=i,
@@ -1030,6 +1133,9 @@ def _recs(
                 thin=r.uncertain,
                 function=function,
                 named=bool(r.institution_name),
+                standard_label=label,
+                recommended_by=r.recommended_by,
+                milestone=r.horizon == "long_term",
             )
         )
     return tuple(out)
@@ -1116,6 +1222,7 @@ def _comparison(
     )
     years = sorted({int(f.year) for v in views for f in v.figures if f.year})
     assessments = [r.assessment for r in reports]
+    exposure = comparative.exposure_evidence(reports)
     return Comparison(
         lead=language.fill(comparative.lead_finding(assessments)),
         ranking=tuple(ranked),
@@ -1137,6 +1244,18 @@ def _comparison(
             for r, view in zip(reports, views, strict=True)
             for claim in view.claims
         ),
+        exposure_lead=language.fill(comparative.exposure_lead(exposure)),
+        exposure=tuple(
+            EvidenceLine(
+                findings.country_names(line.profile)["name"],
+                language.fill(line.strength),
+                line.text,
+                notes.cite(line.profile, line.sources),
+                line.profile.language,
+            )
+            for line in exposure
+        ),
+        exposure_at=comparative.findings_count(reports),
     )
 
 

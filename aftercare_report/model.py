@@ -154,6 +154,8 @@ Horizon = Literal["immediate", "short_term", "long_term"]
 Role = Literal["origin", "transit", "destination"]
 MeasureStatus = Literal["in_place", "partial", "absent", "unknown"]
 StageStatus = Literal["provided", "partial", "not_provided", "unknown", "not_applicable"]
+Coverage = Literal["prostitution", "immigration", "documents", "forced_criminality"]
+"""Offences a non-punishment provision (or groups another measure) is documented to cover."""
 TipTier = Literal["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "unknown"]
 
 
@@ -456,6 +458,18 @@ class MeasureEntry(_Model):
         "absent or unknown."
     )
     evidence: Text
+    covers: Annotated[tuple[Coverage, ...], _LIST] = Field(
+        default=(),
+        description="Optional: what the measure is documented to cover, so no step asks to "
+        "extend it there (a non-punishment provision covering immigration offences: "
+        "[immigration]). One of prostitution, immigration, documents, forced_criminality.",
+    )
+    law_enforcement_only: bool | None = Field(
+        default=None,
+        description="Optional: true when law grants it only at the request of law enforcement or "
+        "for cooperation with proceedings (so only the legislature can open it to others); false "
+        "when support services can obtain it too. Unset when no source says.",
+    )
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
 
@@ -510,6 +524,12 @@ class Stage(_Model):
         description="How long it lasts or takes, as the sources say; or unknown."
     )
     support: Text = Field(description="What support a survivor has at this stage.")
+    while_waiting: bool | None = Field(
+        default=None,
+        description="Optional: true when survivors have support at this stage mainly because they "
+        "are still waiting for an identification decision (it ends soon after one). Unset: read "
+        "from the support text where it says so.",
+    )
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
 
@@ -727,6 +747,12 @@ class RecommendationText(_Model):
     good_practice: Text | None = Field(
         default=None, description="Good-practice standard cited when no binding instrument is."
     )
+    instructs: Annotated[tuple[Function, ...], _LIST] = Field(
+        default=(),
+        description="Functions whose bodies the text tells what to do (police, support services): "
+        "the step is made only where the institution it goes to is not a different body from the "
+        "one holding each of them.",
+    )
 
 
 class Premise(_Model):
@@ -746,6 +772,24 @@ class Premise(_Model):
     )
     roles: Annotated[tuple[Role, ...], _LIST] = Field(
         default=(), description="The country plays one of these roles (empty: any)."
+    )
+    not_roles: Annotated[tuple[Role, ...], _LIST] = Field(
+        default=(), description="The country plays none of these roles."
+    )
+    held: Annotated[tuple[Function, ...], _LIST] = Field(
+        default=(),
+        description="Functions the profile names a holder for (a decision time limit needs a body "
+        "that makes identification decisions).",
+    )
+    uncovered: dict[MeasureId, Annotated[tuple[Coverage, ...], _LIST]] = Field(
+        default_factory=dict,
+        description="Measure id -> what the text asks to extend it to: the profile must not record "
+        "that the measure already covers any of them.",
+    )
+    law_enforcement_only: dict[MeasureId, bool] = Field(
+        default_factory=dict,
+        description="Measure id -> whether the profile must record it as granted only at law "
+        "enforcement's request (true) or not (false); a measure with nothing recorded fails.",
     )
 
 
@@ -770,6 +814,11 @@ class Recommendation(RecommendationText):
         default=None,
         description="The text used when the measure is in place and its evidence documents a "
         "shortfall (also when partial, if there is no `partial` text).",
+    )
+    improve_indicator: Text | None = Field(
+        default=None,
+        description="What to measure within 12 months when the `partial` or `improve` text is "
+        "used (the measure exists: its use, not a bill); default: `indicator`.",
     )
     premise: Premise = Field(
         default_factory=Premise, description="What else must be true of the country."
@@ -858,6 +907,11 @@ class Instrument(_Model):
     name: Text
     short: Text = Field(description="How briefs cite it: 'Palermo Protocol'.")
     binding: bool = Field(description="A treaty (true) or a political commitment (false).")
+    good_practice_elsewhere: bool = Field(
+        default=True,
+        description="Cited as international good practice for countries it does not bind (false "
+        "for a regional instrument outsiders cannot join).",
+    )
     source: Identifier | None = Field(default=None, description="Its entry in the sources.")
 
 

@@ -13,7 +13,7 @@ from aftercare_report import findings
 from aftercare_report.assess import Assessment, assess
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.model import Framework, Profile
-from aftercare_report.recommend import Recommendation, recommendations
+from aftercare_report.recommend import Recommendation, recommendations, unstepped
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,6 @@ def analyse(
     for profile in profiles:
         assessment = assess(profile, framework, peer_set, stale_years=stale_years)
         recs = recommendations(assessment)
-        messages = findings.key_messages(assessment)
+        messages = findings.key_messages(assessment, unstepped(assessment, recs))
         out.append(CountryReport(assessment, recs, messages))
     return tuple(out)
