@@ -334,6 +334,8 @@ def evidence_clause(text: str, *, shortfall: bool = False, limit: int = MAX_CLAU
         documented = [c for _s, _i, c in scored if not _UNDOCUMENTED.search(c)]
         best = (0, 0, (documented or [scored[0][2]])[0])
     clause = best[2].rstrip(".")
+    if _JOINING.match(clause):  # "But state compensation...": a reason stands on its own
+        clause = _upper_first(_JOINING.sub("", clause, count=1))
     if len(clause) > limit:
         parts = [p.strip() for p in _SUBCLAUSES.split(clause) if p.strip()]
         fitting = [(shortfall_score(p), -i, p) for i, p in enumerate(parts) if len(p) <= limit]
@@ -344,6 +346,8 @@ def evidence_clause(text: str, *, shortfall: bool = False, limit: int = MAX_CLAU
     return clause
 
 
+_JOINING = re.compile(r"^(?:But|And|Yet|However,|Still,)\s+")
+"""A word that ties a sentence to the one before it, left out when the sentence is quoted alone."""
 _SUBCLAUSES = re.compile(r",\s+(?=(?:but|and|although|while|yet|whereas)\b)")
 
 

@@ -112,3 +112,10 @@ def test_largest_gaps_are_named_one_by_one(reports: dict[str, CountryReport]) ->
         said = " ".join(report.key_messages)
         assert "The largest gaps are in" not in said
         assert " and privacy and " not in said and " and social reintegration and " not in said
+
+
+def test_a_quoted_reason_stands_on_its_own() -> None:
+    said = findings.evidence_clause(
+        "A scheme exists. But state compensation can be refused for not co-operating."
+    )
+    assert said == "State compensation can be refused for not co-operating"

@@ -32,6 +32,7 @@ from aftercare_report.recommend import (
     MOST,
     Recommendation,
     library_rec,
+    outcome_indicator,
     premise_holds,
     problems,
     recommendations,
@@ -643,3 +644,22 @@ def test_binding_is_said_only_of_instruments_that_bind(
     step = thai.get("non-punishment-legal-provision")
     if step is not None:
         assert step.binding and "ASEAN ACTIP" in step.standard and "Art." not in step.standard
+
+
+def test_every_longer_term_library_step_is_measured_by_a_first_milestone() -> None:
+    texts = [
+        *(r for c in FW.components.values() for r in c.recommendations),
+        FW.data_recommendations.unknown_level,
+        FW.data_recommendations.no_re_trafficking_measure,
+    ]
+    for rec in texts:
+        if rec.horizon == "long_term":
+            assert not outcome_indicator(rec.indicator), rec.id
+
+
+def test_a_treaty_binds_though_the_year_it_was_joined_is_unknown(
+    reports: dict[str, CountryReport],
+) -> None:
+    us = reports["united-states"]
+    assert us.profile.instruments["palermo"].since == "unknown"
+    assert any(r.binding and r.standard.startswith("Palermo Protocol") for r in us.recommendations)
