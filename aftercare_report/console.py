@@ -100,7 +100,7 @@ def print_findings(
     elif fmt == "github":
         for finding in checked.findings:
             stdout.out(github_annotation(finding), highlight=False)
-        for line in (bundled, _summary(checked, strict)):
+        for line in (bundled, _sources_summary(checked), _summary(checked, strict)):
             if line:
                 stdout.out(line, highlight=False)
     else:
@@ -108,6 +108,8 @@ def print_findings(
             findings_out.print(_styled(finding))
         if bundled:
             stdout.print(f"[dim]{escape(bundled)}[/]")
+        if cited := _sources_summary(checked):
+            stdout.print(f"[dim]{escape(cited)}[/]")
         ok = not checked.errors and not (strict and checked.warnings)
         colour = "green" if ok else "bold red"
         stdout.print(f"[{colour}]{escape(_summary(checked, strict))}[/]")
@@ -126,6 +128,22 @@ def _bundled_summary(summarised: Checked) -> str:
     ]
     head = f"Also checked {plural(summarised.files, 'bundled profile')}"
     return f"{head}: {', '.join(counts)} (--include-bundled lists them)." if counts else f"{head}."
+
+
+def _sources_summary(checked: Checked) -> str:
+    """One line on how the profiles cite their sources: originals, copies read, copies cited."""
+    counts = checked.sources
+    if not counts.total:
+        return ""
+    share = f" ({counts.marked / counts.total:.0%})" if counts.marked else ""
+    parts = [
+        plural(counts.originals, "original"),
+        f"{counts.read_via} read through a copy",
+        f"{counts.marked} marked {'copy' if counts.marked == 1 else 'copies'}{share}",
+    ]
+    if counts.unmarked:
+        parts.append(f"{counts.unmarked} unmarked {'copy' if counts.unmarked == 1 else 'copies'}")
+    return f"{plural(counts.total, 'source')} cited: {', '.join(parts)}."
 
 
 def _summary(checked: Checked, strict: bool) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
+from urllib.parse import urlsplit
 
 from aftercare_report import __version__, comparative, findings
 from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
@@ -75,6 +76,8 @@ class Note:
         url: Where to find it.
         lang: Language the title and publisher are written in (the profile's).
         copy_of: When the URL is a copy, the original it copies (as the profile names it), or "".
+        read_via: When the URL is the original but its text was read in a copy: the copy's URL.
+        read_via_host: The copy's host name (``ecoi.net``), or "".
     """
 
     number: int
@@ -85,6 +88,8 @@ class Note:
     url: str
     lang: str = "en"
     copy_of: str = ""
+    read_via: str = ""
+    read_via_host: str = ""
 
 
 @dataclass(frozen=True)
@@ -708,6 +713,8 @@ class _Notes:
                         source.url,
                         profile.language,
                         copy,
+                        source.read_via or "",
+                        _host(source.read_via),
                     )
                 )
             out.append(self.numbers[key])
@@ -715,6 +722,12 @@ class _Notes:
 
     def of(self, profile: Profile) -> tuple[int, ...]:
         return tuple(sorted(n for (slug, _), n in self.numbers.items() if slug == profile.slug))
+
+
+def _host(url: str | None) -> str:
+    """The host a URL is on, without ``www.``: what a reader looks for."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.")
 
 
 def country_context(

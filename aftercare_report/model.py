@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from aftercare_report.errors import UNSAFE
@@ -203,6 +212,29 @@ class Source(_Model):
         description="When the URL is a copy of a document whose original is not cited: what the "
         "original is and why the copy is used (briefs say 'copy').",
     )
+    read_via: Annotated[str, AfterValidator(one_line)] | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        max_length=MAX_URL,
+        description="When the URL is the original but its text was read in a copy: the copy's "
+        "URL (briefs say 'read in a copy at <host>', so a reader can check what was read).",
+    )
+
+    @field_validator("read_via")
+    @classmethod
+    def _one_kind_of_copy(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A marked copy already is the copy; a copy of the cited page itself says nothing.
+        if value is not None and info.data.get("copy_of") is not None:
+            raise PydanticCustomError(
+                "read_via_and_copy_of",
+                "read_via is for an original read in a copy; a source marked copy_of is the copy "
+                "itself: keep one",
+            )
+        if value is not None and value == info.data.get("url"):
+            raise PydanticCustomError(
+                "read_via_is_url", "read_via names the cited URL itself: give the copy's URL"
+            )
+        return value
 
 
 class ComponentEntry(_Model):
