@@ -465,7 +465,7 @@ def cost(reports: Sequence[CountryReport]) -> str:
             if figure.proxy:
                 proxies.append(
                     _(
-                        "%(figure)s %(in_country)s",
+                        "%(in_country)s, %(figure)s",
                         figure=counted(figure.value, figure.unit, figure.counts, figure.year),
                         in_country=in_country,
                     )
@@ -493,9 +493,9 @@ def cost(reports: Sequence[CountryReport]) -> str:
     if proxies:
         return ngettext(
             "What 12 months of support costs per %(survivor)s is not established in these "
-            "countries: the only published figure is a proxy, not a measured cost: %(figures)s.",
+            "countries; the only published figure is a proxy: %(figures)s.",
             "What 12 months of support costs per %(survivor)s is not established in these "
-            "countries: the only published figures are proxies, not measured costs: %(figures)s.",
+            "countries; the only published figures are proxies: %(figures)s.",
             len(proxies),
             figures=semicolons(proxies),
         )

@@ -969,7 +969,7 @@ def _institution(
         rest = rest[len(paren) :].strip()
     if not rest:
         note = ""
-    elif rest.startswith(","):  # the note's fuller words replace a short bracket
+    elif rest.startswith((",", ";")):  # the note's fuller words replace a short bracket
         name, note = (name if kept or not paren else base) + rest, ""
     elif rest.startswith("(") and rest.endswith(")"):
         name = f"{name[:-1]}; {rest[1:]}" if paren else f"{name} {rest}"

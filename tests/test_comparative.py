@@ -104,7 +104,7 @@ def test_a_proxy_cost_is_never_printed_as_what_something_costs(testland: Profile
     mixed = [analyse([ceiling], FW)[0], *reports[1:]]
     said = comparative.cost(mixed)
     assert "cost 6,000" not in said and "What it costs:" not in said
-    assert "not a measured cost" in said and "yearly ceiling" in said and "Aland" in said
+    assert "is not established" in said and "proxy: in Aland, 6,000 USD yearly ceiling" in said
     measured = with_figure(ceiling, "cost_casework_12_months", proxy=False)
     assert comparative.cost([analyse([measured], FW)[0], *reports[1:]]).startswith(
         "What it costs: 12 months of casework cost 6,000 USD"
