@@ -827,8 +827,7 @@ def first_failure(assessment: Assessment) -> str:
             **names,
         )
     return _(
-        "The gap to close first %(in_country)s is %(component)s, the part of aftercare "
-        "furthest below the standard.",
+        "The gap to close first %(in_country)s is %(component)s.",
         component=subject.name.lower(),
         **names,
     )
@@ -909,10 +908,9 @@ def _over_time(assessment: Assessment, short: Sequence[str]) -> str:
         )
     if twelve == "partial" and rests_on_waiting(profile):
         return _(
-            "The %(survivors)s %(in_country)s who still have support a year on have it mostly "
-            "because they are still waiting for a decision on their case; %(components)s fall "
-            "short of what every country owes %(survivors)s, including support for at least 12 "
-            "months after that decision.",
+            "Those %(in_country)s still supported a year on are mostly still waiting for a "
+            "decision on their case; %(components)s fall short of what every country owes "
+            "%(survivors)s, including 12 months of support after that decision.",
             **values,
         )
     if twelve == "partial":
