@@ -583,7 +583,7 @@ def _data_recs(assessment: Assessment) -> list[Recommendation]:
     out = []
     unknown = [c.name for c in assessment.components if c.unknown]
     if unknown:
-        names = findings.join_words([n.lower() for n in unknown])
+        names = findings.join_names([n.lower() for n in unknown])
         text = findings.fill_placeholders(
             library.unknown_level.text, {**country, "component": names}
         )
