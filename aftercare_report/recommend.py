@@ -238,15 +238,37 @@ def _team_steps(
 ) -> list[Recommendation]:
     by_id = {c.id: c for c in candidates if not c.uncertain}
     steps = []
-    for i, item in enumerate(assessment.profile.priorities):
+    ids = team_step_ids(assessment.profile.priorities)
+    for item, step_id in zip(assessment.profile.priorities, ids, strict=True):
         if isinstance(item, str):
             if item in by_id:
                 steps.append(by_id[item])
         else:
-            made = _team_rec(assessment, item, i)
+            made = _team_rec(assessment, item, step_id)
             if made.institution_name:
                 steps.append(made)
     return steps
+
+
+def team_step_ids(priorities: Sequence[str | PriorityStep]) -> list[str]:
+    """The id of each hand-set priority: its own, or ``team-<component>`` (then ``-2``, ``-3``).
+
+    Ids name a recommendation from one edition to the next (follow-up and ``diff`` match by
+    id), so they never depend on the order of the list: moving a step keeps its id.
+    """
+    ids: list[str] = []
+    for item in priorities:
+        if isinstance(item, str):
+            ids.append(item)
+        elif item.id:
+            ids.append(item.id)
+        else:
+            base, n = f"team-{item.component}", 2
+            made = base
+            while made in ids:
+                made, n = f"{base}-{n}", n + 1
+            ids.append(made)
+    return ids
 
 
 def _distinct(rec: Recommendation, chosen: Sequence[Recommendation]) -> bool:
@@ -475,11 +497,9 @@ def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommen
     )
 
 
-def _team_rec(assessment: Assessment, step: PriorityStep, i: int) -> Recommendation:
+def _team_rec(assessment: Assessment, step: PriorityStep, step_id: str) -> Recommendation:
     result = assessment.component(step.component)
-    made = _component_rec(
-        assessment, result, step, step.text, origin="team", rec_id=f"team-{i + 1}"
-    )
+    made = _component_rec(assessment, result, step, step.text, origin="team", rec_id=step_id)
     standard, binding = _component_standard(assessment, step.component)
     return replace(
         made,
@@ -702,12 +722,13 @@ def _milestone_problems(assessment: Assessment, recs: Sequence[Recommendation]) 
     if profile.language.split("-")[0] != "en":
         return []
     own = {r.id: i for i, r in enumerate(profile.recommendations)}
+    team = {step_id: i for i, step_id in enumerate(team_step_ids(profile.priorities))}
     out = []
     for rec in recs:
         if not (rec.headline and rec.horizon == "long_term" and outcome_indicator(rec.indicator)):
             continue
-        if rec.origin == "team":
-            path: tuple[str | int, ...] = ("priorities", int(rec.id.split("-")[-1]) - 1)
+        if rec.origin == "team" and rec.id in team:
+            path: tuple[str | int, ...] = ("priorities", team[rec.id])
         elif rec.origin == "profile" and rec.id in own:
             path = ("recommendations", own[rec.id])
         else:
