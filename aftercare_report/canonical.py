@@ -4,7 +4,8 @@ A ministry's press office flags a TIP tier sourced to a news site or an Act sour
 aggregator at once. The rule's data (``data/canonical_sources.yaml``) lists document types with
 an official home and the hosts that hold copies of them; a team adds hosts in its project file
 (``[validate.copy_hosts]``). A source marked ``copy_of`` says why no original is cited, so it is
-not warned about.
+not warned about; nor is an original whose text was read in a copy (``read_via``), which the
+statistics count apart, as read through a copy.
 """
 
 from __future__ import annotations
@@ -225,6 +226,63 @@ def copy_warnings(doc: Document, rules: Rules) -> list[Finding]:
         )
         for sid, message in _unmarked_copies(doc, rules)
     ]
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """How a set of profiles cites its sources: the statistics ``validate`` prints.
+
+    Attributes:
+        total: Sources in the registries.
+        read_via: Originals cited whose text was read in a copy (``read_via``).
+        marked: Copies cited because no original could be reached (``copy_of``).
+        unmarked: Copies cited as if they were originals (each also a warning).
+    """
+
+    total: int = 0
+    read_via: int = 0
+    marked: int = 0
+    unmarked: int = 0
+
+    def __add__(self, other: SourceCounts) -> SourceCounts:
+        return SourceCounts(
+            self.total + other.total,
+            self.read_via + other.read_via,
+            self.marked + other.marked,
+            self.unmarked + other.unmarked,
+        )
+
+    @property
+    def originals(self) -> int:
+        """Originals cited and read as such."""
+        return self.total - self.read_via - self.marked - self.unmarked
+
+
+def count_sources(doc: Document, rules: Rules) -> SourceCounts:
+    """Count a profile's sources by how they are cited (see :class:`SourceCounts`).
+
+    Args:
+        doc: The loaded profile.
+        rules: The rules (bundled, with a team's hosts added).
+    """
+    registry = doc.data.get("sources")
+    entries = registry if isinstance(registry, Mapping) else {}
+    unmarked = {sid for sid, _ in _unmarked_copies(doc, rules)}
+
+    def kind(sid: object, entry: object) -> str:
+        if not isinstance(entry, Mapping) or str(sid) in unmarked:
+            return "unmarked" if str(sid) in unmarked else "original"
+        if entry.get("copy_of"):
+            return "marked"
+        return "read_via" if entry.get("read_via") else "original"
+
+    kinds = [kind(sid, entry) for sid, entry in entries.items()]
+    return SourceCounts(
+        total=len(kinds),
+        read_via=kinds.count("read_via"),
+        marked=kinds.count("marked"),
+        unmarked=kinds.count("unmarked"),
+    )
 
 
 def _unmarked_copies(doc: Document, rules: Rules) -> Iterator[tuple[str, str]]:

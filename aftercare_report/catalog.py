@@ -49,6 +49,8 @@ class Checked:
         files: How many files were read.
         bundled: The files read that ship with the tool, as findings name them.
         documents: The document each profile was read from (its lines, for later findings).
+        cited: How each valid profile cites its sources (originals, read through a copy,
+            marked and unmarked copies), by the path findings name it by.
     """
 
     profiles: tuple[Profile, ...]
@@ -56,6 +58,12 @@ class Checked:
     files: int = 0
     bundled: frozenset[str] = frozenset()
     documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+    cited: tuple[tuple[str, canonical.SourceCounts], ...] = field(default=(), compare=False)
+
+    @property
+    def sources(self) -> canonical.SourceCounts:
+        """How the valid profiles cite their sources, all together."""
+        return sum((c for _, c in self.cited), canonical.SourceCounts())
 
     @property
     def errors(self) -> list[Finding]:
@@ -108,7 +116,14 @@ class Checked:
         )
         hidden = tuple(f for f in listed if f not in shown)
         return (
-            Checked(self.profiles, shown, team_files, self.bundled, self.documents),
+            Checked(
+                self.profiles,
+                shown,
+                team_files,
+                self.bundled,
+                self.documents,
+                tuple((path, c) for path, c in self.cited if path not in self.bundled),
+            ),
             Checked((), hidden, len(self.bundled), self.bundled),
         )
 
@@ -243,7 +258,8 @@ def check_profiles(
     shipped = frozenset(display_path(p) for p in files if is_bundled(p))
     docs = tuple(documents[path] for path in loaded)
     ordered = tuple(sorted_findings(findings))
-    return Checked(tuple(loaded.values()), ordered, len(files), shipped, docs)
+    cited = tuple((display_path(d.path), canonical.count_sources(d, rules)) for d in docs)
+    return Checked(tuple(loaded.values()), ordered, len(files), shipped, docs, cited)
 
 
 def _translation_problems(loaded: dict[Path, Profile]) -> list[Finding]:

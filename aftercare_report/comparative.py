@@ -8,13 +8,25 @@ not show is left out rather than said weakly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aftercare_report.findings import country_names, join_words
-from aftercare_report.i18n import _, current, ngettext
+from aftercare_report.findings import (
+    capital,
+    counted,
+    country_names,
+    in_brief_language,
+    join_names,
+    join_words,
+    rests_on_waiting,
+    semicolons,
+)
+from aftercare_report.i18n import N_, _, current, evidence, ngettext
+from aftercare_report.terms import is_placeholder
 
 if TYPE_CHECKING:  # types only
     from aftercare_report.assess import Assessment
+    from aftercare_report.model import Profile
     from aftercare_report.report import CountryReport
 
 CUSTODY = 1
@@ -35,10 +47,30 @@ def _twelve(a: Assessment) -> str:
 
 
 def lead_finding(assessments: Sequence[Assessment]) -> str:
-    """The cross-country finding that opens a comparative brief: where support stops."""
+    """The cross-country finding that opens a comparative brief: where support stops.
+
+    Where a country's support at 12 months rests on survivors still waiting for a decision
+    (the profile says so), the sentence says so: a wait is not support that lasts.
+    """
     n = len(assessments)
     lasting = [_in_text(a) for a in assessments if _twelve(a) == "provided"]
     partial = [_in_text(a) for a in assessments if _twelve(a) == "partial"]
+    waiting = [_in_text(a) for a in assessments if rests_on_waiting(a.profile)]
+    said = _lead_sentence(n, lasting, partial)
+    if waiting:
+        said = ngettext(
+            "%(finding)s In %(countries)s, those who still have support then have it mostly "
+            "because they are still waiting for a decision on their case.",
+            "%(finding)s In %(countries)s, those who still have support then have it mostly "
+            "because they are still waiting for a decision on their case.",
+            len(waiting),
+            finding=said,
+            countries=join_words(waiting),
+        )
+    return said
+
+
+def _lead_sentence(n: int, lasting: Sequence[str], partial: Sequence[str]) -> str:
     if not lasting:
         if partial:
             return ngettext(
@@ -66,58 +98,150 @@ def lead_finding(assessments: Sequence[Assessment]) -> str:
 
 
 def findings_beyond_twelve_months(assessments: Sequence[Assessment]) -> list[str]:
-    """The essay's other findings, where the data show them.
+    """The essay's other findings, where the data show them, each country by its own status.
 
-    Help tied to police cooperation or to closed shelters, and child survivors below the
-    standard.
+    Help tied to police cooperation and survivors held in closed shelters, each with the
+    countries where the level says so; child survivors below the standard, with what each
+    country's guardianship measure shows. No sentence says more of a country than its status
+    supports: "missing" only where every country's evidence says absent.
     """
-    n = len(assessments)
     out = []
+    tied = _tied_line(assessments)
+    if tied:
+        out.append(tied)
+    children = _children_line(assessments)
+    if children:
+        out.append(children)
+    return out
+
+
+def _tied_line(assessments: Sequence[Assessment]) -> str:
+    n = len(assessments)
     tied = [_in_text(a) for a in assessments if _at_most(a, "unconditional", CUSTODY)]
     closed = [_in_text(a) for a in assessments if _at_most(a, "consent", CUSTODY)]
-    if tied or closed:
-        either = [_in_text(a) for a in assessments if _in_text(a) in tied or _in_text(a) in closed]
-        out.append(
+    if not tied and not closed:
+        return ""
+    parts = []
+    if tied:
+        parts.append(
             ngettext(
-                "Help is tied to police cooperation or to closed shelters in %(num)s of %(total)s "
-                "countries (%(countries)s): %(survivors)s who will not testify, or who leave a "
-                "shelter, lose the support that keeps them safe.",
-                "Help is tied to police cooperation or to closed shelters in %(num)s of %(total)s "
-                "countries (%(countries)s): %(survivors)s who will not testify, or who leave a "
-                "shelter, lose the support that keeps them safe.",
-                len(either),
+                "help is tied to police cooperation in %(num)s of %(total)s countries "
+                "(%(countries)s)",
+                "help is tied to police cooperation in %(num)s of %(total)s countries "
+                "(%(countries)s)",
+                len(tied),
                 total=n,
-                countries=join_words(either),
+                countries=join_words(tied),
             )
         )
+    if closed:
+        parts.append(
+            ngettext(
+                "%(survivors)s are held in closed shelters or against their will in %(num)s of "
+                "%(total)s countries (%(countries)s)",
+                "%(survivors)s are held in closed shelters or against their will in %(num)s of "
+                "%(total)s countries (%(countries)s)",
+                len(closed),
+                total=n,
+                countries=join_words(closed),
+            )
+        )
+    flagged = set(tied) | set(closed)
+    some = [
+        _in_text(a)
+        for a in assessments
+        if _in_text(a) not in flagged and _level(a, "unconditional") == 2
+    ]
+    if some:
+        parts.append(
+            _(
+                "in %(countries)s help still depends on cooperation for some %(survivors)s",
+                countries=join_words(some),
+            )
+        )
+    help_unknown = [_in_text(a) for a in assessments if _applies_unknown(a, "unconditional")]
+    if help_unknown:
+        parts.append(
+            _(
+                "whether help depends on cooperation is not documented in %(countries)s",
+                countries=join_words(help_unknown),
+            )
+        )
+    free_unknown = [
+        _in_text(a)
+        for a in assessments
+        if _in_text(a) not in closed and _applies_unknown(a, "consent")
+    ]
+    if free_unknown:
+        parts.append(
+            _(
+                "whether %(survivors)s may leave shelters freely is not documented in "
+                "%(countries)s",
+                countries=join_words(free_unknown),
+            )
+        )
+    return capital(semicolons(parts)) + "."
+
+
+def _children_line(assessments: Sequence[Assessment]) -> str:
     children = [a for a in assessments if "children" in a.framework.components]
-    below = [_in_text(a) for a in children if a.component("children").gap]
-    if children and len(below) == len(children):
-        out.append(
-            _(
-                "No country meets the standard for %(child_survivors)s: a guardian without "
-                "delay and care that follows them into adulthood are missing in all %(total)s.",
-                total=len(children),
-            )
+    below = [a for a in children if a.component("children").gap]
+    if len(below) < 2 and len(below) != len(children):
+        return ""
+    if not below:
+        return ""
+    said = _(
+        "In %(count)s of %(total)s countries (%(countries)s), aftercare for "
+        "%(child_survivors)s is below the standard.",
+        count=len(below),
+        total=len(children),
+        countries=join_words([_in_text(a) for a in below]),
+    )
+    by_status: dict[str, list[str]] = {}
+    for a in below:
+        by_status.setdefault(a.profile.measures.guardianship.status, []).append(_in_text(a))
+    if set(by_status) == {"absent"}:
+        return _(
+            "%(finding)s Guardians or advocates for %(child_survivors)s are missing in all of "
+            "them.",
+            finding=said,
         )
-    elif len(below) >= 2:
-        out.append(
-            _(
-                "In %(count)s of %(total)s countries (%(countries)s), aftercare for "
-                "%(child_survivors)s is below the standard.",
-                count=len(below),
-                total=len(children),
-                countries=join_words(below),
-            )
-        )
-    return out
+    parts = [
+        _(GUARDIAN_WORDS[status], countries=join_words(by_status[status]))
+        for status in ("in_place", "partial", "absent", "unknown")
+        if status in by_status
+    ]
+    return _(
+        "%(finding)s Guardians or advocates for %(child_survivors)s: %(statuses)s.",
+        finding=said,
+        statuses=semicolons(parts),
+    )
+
+
+GUARDIAN_WORDS = {
+    "in_place": N_("in place, yet children still fall short of the standard, in %(countries)s"),
+    "partial": N_("in part only in %(countries)s"),
+    "absent": N_("none in %(countries)s"),
+    "unknown": N_("not documented in %(countries)s"),
+}
+"""What each status of the guardianship measure says, among countries below the standard."""
+
+
+def _level(a: Assessment, cid: str) -> int | None:
+    if cid not in a.framework.components:
+        return None
+    return a.component(cid).level
+
+
+def _applies_unknown(a: Assessment, cid: str) -> bool:
+    return cid in a.framework.components and a.component(cid).unknown
 
 
 def _at_most(a: Assessment, cid: str, level: int) -> bool:
     if cid not in a.framework.components:
         return False
     result = a.component(cid)
-    return result.level is not None and result.level <= level
+    return result.level is not None and result.level <= level and bool(result.gap)
 
 
 def shared_gap_lines(assessments: Sequence[Assessment]) -> list[str]:
@@ -186,16 +310,53 @@ def ordering(reports: Sequence[CountryReport]) -> str:
     )
 
 
+def order_words(reports: Sequence[CountryReport]) -> dict[str, str]:
+    """Say, for each ranked country, which countries the evidence puts it above or below.
+
+    "above India", "below the United Kingdom", or "cannot be ordered" when its range overlaps
+    every other's: a rank number would imply an order the evidence does not hold.
+
+    Returns:
+        The words by profile slug, for ranked countries only.
+    """
+    from aftercare_report.export import orderings  # export imports the report, as this does
+
+    pairs = orderings(reports)
+    out = {}
+    for r in reports:
+        if not r.assessment.index.ranked or r.assessment.index.value is None:
+            continue
+        above = [_in_text(low.assessment) for high, low in pairs if high is r]
+        below = [_in_text(high.assessment) for high, low in pairs if low is r]
+        parts = []
+        if above:
+            parts.append(_("above %(countries)s", countries=join_words(above)))
+        if below:
+            parts.append(_("below %(countries)s", countries=join_words(below)))
+        out[r.profile.slug] = semicolons(parts) if parts else _("cannot be ordered")
+    return out
+
+
 def conclusion(reports: Sequence[CountryReport]) -> list[str]:
     """Write the comparative conclusion from the data, in the form of the essay's.
 
-    What is missing everywhere, what it costs, and what governments and donors must invest in;
-    every sentence is counted from the assessments. The lead finding opens the brief and is not
-    repeated here.
+    What is missing everywhere, what no one measures, then (after the countries' own evidence
+    that support which stops leaves survivors exposed: see :func:`findings_count`) what
+    governments and donors must invest in and what it costs; every sentence is counted from
+    the assessments. The lead finding opens the brief and is not repeated here.
 
     Args:
         reports: The countries, in brief order.
     """
+    return [line for line in (*_conclusion_findings(reports), *_asks(reports)) if line]
+
+
+def findings_count(reports: Sequence[CountryReport]) -> int:
+    """How many of the conclusion's paragraphs come before its asks (the evidence goes there)."""
+    return len([line for line in _conclusion_findings(reports) if line])
+
+
+def _conclusion_findings(reports: Sequence[CountryReport]) -> list[str]:
     from aftercare_report.findings import documents_no_measure
 
     assessments = [r.assessment for r in reports]
@@ -211,7 +372,7 @@ def conclusion(reports: Sequence[CountryReport]) -> list[str]:
                 "What is missing everywhere is support that lasts: %(components)s fall short of "
                 "the standard in all %(total)s countries, including support for at least 12 "
                 "months.",
-                components=join_words(missing),
+                components=join_names(missing),
                 total=n,
             )
         )
@@ -228,7 +389,7 @@ def conclusion(reports: Sequence[CountryReport]) -> list[str]:
             _(
                 "Support that lasts is the common gap: below the standard are %(counts)s of the "
                 "%(total)s countries.",
-                counts=join_words(counts),
+                counts=join_names(counts),
                 total=n,
             )
         )
@@ -255,7 +416,15 @@ def conclusion(reports: Sequence[CountryReport]) -> list[str]:
                 countries=join_words(measured),
             )
         )
-    if any(short.values()):
+    return out
+
+
+def _asks(reports: Sequence[CountryReport]) -> list[str]:
+    assessments = [r.assessment for r in reports]
+    fw = assessments[0].framework
+    out = []
+    continuity = [cid for cid, spec in fw.components.items() if spec.continuity]
+    if any(a.component(cid).gap for a in assessments for cid in continuity):
         out.append(
             _(
                 "Governments must therefore fund long-term aftercare: housing, health care and a "
@@ -281,32 +450,159 @@ def conclusion(reports: Sequence[CountryReport]) -> list[str]:
 
 
 def cost(reports: Sequence[CountryReport]) -> str:
-    """Say what 12 months of casework or housing costs per survivor, or that it is not costed."""
-    known = []
+    """Say what 12 months of casework or housing costs per survivor, or that it is not costed.
+
+    A figure the profile marks as a proxy (a ceiling, a grant limit) is never called what
+    something costs: the sentence says it is the only published figure, what it counts, and
+    that it is not a measured cost.
+    """
+    measured, proxies = [], []
     for r in reports:
         for name in ("cost_casework_12_months", "cost_housing_12_months"):
             figure = getattr(r.profile.key_figures, name)
-            if figure.known and isinstance(figure.value, int | float):
-                value = current().number(figure.value)
-                if figure.unit:
-                    value = _("%(value)s %(unit)s", value=value, unit=figure.unit)
-                what = (
-                    _("12 months of casework")
-                    if name == "cost_casework_12_months"
-                    else _("12 months of safe housing")
-                )
-                known.append(
+            if not (figure.known and isinstance(figure.value, int | float)):
+                continue
+            in_country = country_names(r.profile)["in_country"]
+            if figure.proxy:
+                proxies.append(
                     _(
-                        "%(what)s cost %(value)s per %(survivor)s %(in_country)s (%(year)s)",
-                        what=what,
-                        value=value,
-                        year=str(figure.year or ""),
-                        in_country=country_names(r.profile)["in_country"],
+                        "%(in_country)s, %(figure)s",
+                        figure=counted(
+                            figure.value,
+                            figure.unit,
+                            _counts(r.profile, figure.counts),
+                            figure.year,
+                        ),
+                        in_country=in_country,
                     )
                 )
-    if not known:
-        return _(
-            "No published figure found gives the cost of 12 months of casework or housing per "
-            "%(survivor)s in these countries: the ask is not costed."
+                continue
+            value = current().number(figure.value)
+            if figure.unit:
+                value = _("%(value)s %(unit)s", value=value, unit=figure.unit)
+            what = (
+                _("12 months of casework")
+                if name == "cost_casework_12_months"
+                else _("12 months of safe housing")
+            )
+            measured.append(
+                _(
+                    "%(what)s cost %(value)s per %(survivor)s %(in_country)s (%(year)s)",
+                    what=what,
+                    value=value,
+                    year=str(figure.year or ""),
+                    in_country=in_country,
+                )
+            )
+    if measured:
+        return _("What it costs: %(costs)s.", costs=semicolons(measured))
+    if proxies:
+        return ngettext(
+            "What 12 months of support costs per %(survivor)s is not established in these "
+            "countries; the only published figure is a proxy: %(figures)s.",
+            "What 12 months of support costs per %(survivor)s is not established in these "
+            "countries; the only published figures are proxies: %(figures)s.",
+            len(proxies),
+            figures=semicolons(proxies),
         )
-    return _("What it costs: %(costs)s.", costs="; ".join(known))
+    return _(
+        "No published figure found gives the cost of 12 months of casework or housing per "
+        "%(survivor)s in these countries: the ask is not costed."
+    )
+
+
+EXPOSURE_RISKS = ("support_ends_abruptly", "economic_precarity", "weak_transition")
+"""The risks whose evidence bears on support that stops, in the order one is chosen."""
+
+KIND_WORDS = {
+    "study": N_("a study"),
+    "statistics": N_("official statistics"),
+    "report": N_("a report"),
+    "news": N_("a news report"),
+    "law": N_("the law"),
+    "treaty": N_("a treaty"),
+}
+"""What kind of source a line of evidence rests on, as its strength label names it."""
+
+
+@dataclass(frozen=True)
+class ExposureLine:
+    """One line of a country's own evidence that support which stops leaves survivors exposed.
+
+    Attributes:
+        profile: The country (its sources are cited by the brief's notes).
+        strength: How strong the line is, in words ("a proxy, not a measure of re-trafficking";
+            "indirect evidence, from a study").
+        text: The evidence as the profile words it, or the proxy figure with what it counts.
+        sources: The source ids behind it.
+    """
+
+    profile: Profile
+    strength: str
+    text: str
+    sources: tuple[str, ...]
+
+
+def exposure_lead(lines: Sequence[ExposureLine]) -> str:
+    """Introduce the evidence lines: none of them measures re-trafficking."""
+    if not lines:
+        return ""
+    return _(
+        "The evidence that support which stops leaves %(survivors)s exposed is indirect, since "
+        "no country measures %(re_trafficking)s; it is these lines of the countries' own "
+        "evidence:"
+    )
+
+
+def exposure_evidence(reports: Sequence[CountryReport]) -> list[ExposureLine]:
+    """The countries' own evidence that support which stops leaves survivors exposed.
+
+    For each country, the first documented risk among :data:`EXPOSURE_RISKS` and any proxy of
+    re-trafficking that counts more than labour trafficking, each labelled by what it is. A
+    line resting on the source of a labour-only figure is left out: a brief on sex trafficking
+    never argues from labour trafficking.
+    """
+    out = []
+    for r in reports:
+        profile = r.profile
+        proxy = profile.key_figures.re_trafficking_measure
+        labour = set(proxy.sources) if proxy.known and proxy.form == "labour" else set()
+        for rid in EXPOSURE_RISKS:
+            entry = profile.risk_factors.get(rid)
+            if entry is None or entry.status != "present" or is_placeholder(entry.evidence):
+                continue
+            if labour & set(entry.sources):
+                continue
+            out.append(
+                ExposureLine(
+                    profile,
+                    _("indirect evidence, from %(kinds)s", kinds=_kinds(profile, entry.sources)),
+                    evidence(profile.slug, profile.language, " ".join(entry.evidence.split())),
+                    entry.sources,
+                )
+            )
+            break
+        if proxy.known and proxy.proxy and proxy.form != "labour":
+            out.append(
+                ExposureLine(
+                    profile,
+                    _("a proxy, not a measure of %(re_trafficking)s"),
+                    counted(proxy.value, proxy.unit, _counts(profile, proxy.counts), proxy.year),
+                    proxy.sources,
+                )
+            )
+    return out
+
+
+def _counts(profile: Profile, counts: str) -> str:
+    """What a figure counts, in the brief's language or quoted in the profile's."""
+    flat = " ".join(counts.split())
+    return in_brief_language(profile, flat) or evidence(
+        profile.slug, profile.language, flat, tag=True
+    )
+
+
+def _kinds(profile: Profile, sources: Sequence[str]) -> str:
+    kinds = dict.fromkeys(profile.sources[s].kind for s in sources if s in profile.sources)
+    words = [_(KIND_WORDS[k]) for k in kinds if k in KIND_WORDS]
+    return join_words(words) if words else _("a source")

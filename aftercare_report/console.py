@@ -101,7 +101,7 @@ def print_findings(
     elif fmt == "github":
         for finding in checked.findings:
             stdout.out(github_annotation(finding), highlight=False)
-        for line in (bundled, _summary(checked, strict)):
+        for line in (bundled, _sources_summary(checked), _summary(checked, strict)):
             if line:
                 stdout.out(line, highlight=False)
     else:
@@ -109,6 +109,8 @@ def print_findings(
             findings_out.print(_styled(finding))
         if bundled:
             stdout.print(f"[dim]{escape(bundled)}[/]")
+        if cited := _sources_summary(checked):
+            stdout.print(f"[dim]{escape(cited)}[/]")
         ok = not checked.errors and not (strict and checked.warnings)
         colour = "green" if ok else "bold red"
         stdout.print(f"[{colour}]{escape(_summary(checked, strict))}[/]")
@@ -127,6 +129,22 @@ def _bundled_summary(summarised: Checked) -> str:
     ]
     head = f"Also checked {plural(summarised.files, 'bundled profile')}"
     return f"{head}: {', '.join(counts)} (--include-bundled lists them)." if counts else f"{head}."
+
+
+def _sources_summary(checked: Checked) -> str:
+    """One line on how the profiles cite their sources: originals, copies read, copies cited."""
+    counts = checked.sources
+    if not counts.total:
+        return ""
+    share = f" ({counts.marked / counts.total:.0%})" if counts.marked else ""
+    parts = [
+        plural(counts.originals, "original"),
+        f"{counts.read_via} read through a copy",
+        f"{counts.marked} marked {'copy' if counts.marked == 1 else 'copies'}{share}",
+    ]
+    if counts.unmarked:
+        parts.append(f"{counts.unmarked} unmarked {'copy' if counts.unmarked == 1 else 'copies'}")
+    return f"{plural(counts.total, 'source')} cited: {', '.join(parts)}."
 
 
 def _summary(checked: Checked, strict: bool) -> str:
@@ -337,6 +355,16 @@ def print_list(rows: Sequence[SummaryRow]) -> None:
             escape(row["largest_gap_name"] or "—"),
         )
     print_table(table)
+    names = {r["slug"]: r["country"] for r in rows}
+    orders = [
+        f"{row['country']} above {', '.join(names[s] for s in row['above'])}"
+        for row in rows
+        if row["above"]
+    ]
+    if any(r["ranked"] for r in rows):
+        # "#" counts the countries whose whole range lies above: it is not an order of them.
+        held = "; ".join(orders) if orders else "none; no country can be ordered"
+        stdout.print(f"[dim]Orders that hold: {escape(held)}.[/]", soft_wrap=True)
     unranked = [r["country"] for r in rows if not r["ranked"]]
     if unranked:
         stdout.print(

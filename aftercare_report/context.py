@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
+from urllib.parse import urlsplit
 
 from aftercare_report import __version__, comparative, findings, profile_overlay
 from aftercare_report.assess import METHOD_WORDS, OPTIONAL_FIGURES, Assessment, ComponentResult
@@ -38,6 +39,7 @@ from aftercare_report.model import (
     STAGES,
     Framework,
     Institution,
+    InstitutionEntry,
     KeyFigure,
     KeyFigures,
     Profile,
@@ -89,6 +91,8 @@ class Note:
         url: Where to find it.
         lang: Language the title and publisher are written in (the profile's).
         copy_of: When the URL is a copy, the original it copies (as the profile names it), or "".
+        read_via: When the URL is the original but its text was read in a copy: the copy's URL.
+        read_via_host: The copy's host name (``ecoi.net``), or "".
     """
 
     number: int
@@ -99,6 +103,8 @@ class Note:
     url: str
     lang: str = "en"
     copy_of: str = ""
+    read_via: str = ""
+    read_via_host: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,10 +136,14 @@ class IndexView:
         high: The index if every undocumented part were fully provided.
         coverage: "83%": the share of what we assess that the evidence covers.
         ranked: Whether the evidence is enough to rank the country.
-        rank: Its rank among the countries of this brief set, or None when not ranked.
+        rank: One more than the number of countries in this brief set whose whole range lies
+            above its own (countries that cannot be ordered share a rank), or None when not
+            ranked. Not an order of the countries: see ``order``.
         band: Band letter (A-E), for the annex.
         band_label: Band meaning ("Partial"), for the annex.
         lowered_by: Why the band was lowered, one plain sentence per reason (usually empty).
+        order: What the evidence orders it against in a comparison, in words ("above India",
+            "below the United Kingdom", "cannot be ordered"), or "" outside one.
     """
 
     value: str
@@ -146,6 +156,7 @@ class IndexView:
     band: str
     band_label: str
     lowered_by: tuple[str, ...]
+    order: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,7 +216,8 @@ class ComponentView:
         applicable: False when the component does not apply to this country.
         level: 0-4, or None when unknown or not applicable.
         level_label: ``"2"``, ``"unknown"`` or ``"n/a"``.
-        level_text: What the level means for this component.
+        level_text: What the level means for this component, in the framework's words (the
+            standard's wording, never a statement about the country: see ``level_words``).
         target: Target level.
         gap: Levels short of target, or None.
         priority_words: How pressing the gap is, in words ("2 levels short; 3 linked risks
@@ -214,6 +226,7 @@ class ComponentView:
         evidence: The evidence sentence (the reason, when not applicable).
         notes: Numbers of the source notes behind it.
         standards: Articles and standards the component derives from.
+        level_words: "The standard's level 2 reads: ...", to print beside the evidence, or "".
     """
 
     id: str
@@ -229,6 +242,7 @@ class ComponentView:
     evidence: str
     notes: tuple[int, ...]
     standards: tuple[str, ...]
+    level_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -259,13 +273,16 @@ class RecommendationView:
     Attributes:
         number: Its number in the list it is printed in (1, 2, ... in reading order).
         text: What to do.
-        institution: Who must act (the country's own institution).
+        institution: Who must act (the country's own institution; a step nobody named can take
+            is not made).
         horizon: When (label).
         priority: high, medium or low.
         component: Component name, or "Evidence" for data recommendations.
         component_id: Component id (the annex row is ``#component-<id>``), or "".
-        standard: The instruments it rests on, or "International good practice (...)".
-        binding: Whether the standard binds the country.
+        standard: The instruments it rests on, or the good practice it follows ("" for a
+            source's own recommendation on a part no instrument binding the country covers).
+        binding: Whether ``standard`` binds the country (never says anything of
+            ``recommended_by``).
         indicator: What should be measurable within 12 months.
         why: The gap and linked risks that justify it.
         notes: Source note numbers (the component's evidence, or the source recommending it).
@@ -274,10 +291,13 @@ class RecommendationView:
             recommendation a source makes (quoted as written).
         evidence: One clause of the country's own evidence saying why, as the profile words it
             (in ``evidence_lang``), or "".
-        thin: It rests on absent evidence: the brief says "evidence thin: check before use".
+        thin: It rests on absent evidence: never on page 2; the annex says "limited evidence".
         function: The function that must act, in words ("Prosecution").
-        named: Whether the profile names who holds that function (if not, ``institution`` says
-            so).
+        named: Whether the profile names who holds that function (always, for a step made).
+        standard_label: "Binding:" or "Good practice:", the label ``standard`` is printed with.
+        recommended_by: What a source's own recommendation is, and when ("US TIP report
+            recommendation (2025)"), or "".
+        milestone: It is a longer-term step: its 12-month indicator is a first milestone.
         since: What became of this recommendation since the previous edition, when that
             edition made it too and the profile follows it up (None otherwise).
     """
@@ -300,6 +320,9 @@ class RecommendationView:
     thin: bool = False
     function: str = ""
     named: bool = True
+    standard_label: str = ""
+    recommended_by: str = ""
+    milestone: bool = False
     since: FollowUpItemView | None = None
 
 
@@ -572,6 +595,7 @@ class CountryView:
         closing: The closing paragraph of the main part.
         measures: Every measure the brief looks for, those in place first.
         bound_by: International instruments the country is bound by, then its domestic laws.
+        commitments: Political commitments the country has made (not treaties).
         institutions: The institutions recommendations address.
         components: One view per framework component (annex).
         risks: All risk factors, documented ones first (annex).
@@ -622,6 +646,7 @@ class CountryView:
     subnational: tuple[SubnationalView, ...] = ()
     has_evidence: bool = True
     lead_notes: tuple[int, ...] = ()
+    commitments: tuple[LawView, ...] = ()
     follow_up: FollowUpView | None = None
     reply: ReplyView | None = None
     reply_requested: RequestView | None = None
@@ -686,12 +711,33 @@ class ComparedClaim:
     Attributes:
         country: The country it is about.
         claim: The claim and its verdict, as :class:`ClaimView`.
-        lang: The language of the claim and evidence (the profile's).
+        lang: The language of the claim and evidence (the profile's, or the brief's when the
+            profile has a translation into it).
     """
 
     country: str
     claim: ClaimView
     lang: str
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One line of a country's own evidence, labelled by what kind of evidence it is.
+
+    Attributes:
+        country: The country's name.
+        strength: What the line is ("indirect evidence, from a study"; "a proxy, not a measure
+            of re-trafficking").
+        text: The evidence as the profile words it (in ``lang``).
+        notes: Source note numbers.
+        lang: Language of ``text``.
+    """
+
+    country: str
+    strength: str
+    text: str
+    notes: tuple[int, ...]
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -712,6 +758,10 @@ class Comparison:
             closed shelters; child survivors below the standard).
         ordering: Which countries the evidence can order, and that the others cannot be.
         claims: Every claim the countries' profiles check, by country.
+        exposure_lead: The sentence that introduces ``exposure`` ("" when it is empty).
+        exposure: The countries' own evidence that support which stops leaves survivors
+            exposed, each line labelled by its strength.
+        exposure_at: How many paragraphs of ``conclusion`` come before ``exposure``.
     """
 
     lead: str
@@ -726,6 +776,9 @@ class Comparison:
     findings: tuple[str, ...] = ()
     ordering: str = ""
     claims: tuple[ComparedClaim, ...] = ()
+    exposure_lead: str = ""
+    exposure: tuple[EvidenceLine, ...] = ()
+    exposure_at: int = 0
 
 
 @dataclass(frozen=True)
@@ -822,6 +875,8 @@ class _Notes:
                         source.url,
                         profile.language,
                         copy,
+                        source.read_via or "",
+                        _host(source.read_via),
                     )
                 )
             out.append(self.numbers[key])
@@ -829,6 +884,12 @@ class _Notes:
 
     def of(self, profile: Profile) -> tuple[int, ...]:
         return tuple(sorted(n for (slug, _), n in self.numbers.items() if slug == profile.slug))
+
+
+def _host(url: str | None) -> str:
+    """The host a URL is on, without ``www.``: what a reader looks for."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.")
 
 
 def country_context(
@@ -891,7 +952,8 @@ def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> Brief
     """
     notes = _Notes()
     ranks = ranking(reports)
-    views = tuple(_country_view(r, notes, ranks) for r in reports)
+    orders = comparative.order_words(reports)
+    views = tuple(_country_view(r, notes, ranks, orders) for r in reports)
     framework = reports[0].assessment.framework
     return BriefContext(
         kind="comparative",
@@ -939,7 +1001,12 @@ def _terms() -> dict[str, str]:
     return forms
 
 
-def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]) -> CountryView:
+def _country_view(
+    report: CountryReport,
+    notes: _Notes,
+    ranks: Mapping[str, int],
+    orders: Mapping[str, str] | None = None,
+) -> CountryView:
     a, profile = report.assessment, report.profile
     names = findings.country_names(profile)
     language = current()
@@ -968,7 +1035,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         roles=findings.join_words([_(ROLE_LABELS[role]) for role in profile.roles]),
         as_of=profile.as_of.isoformat() if profile.sources else "",
         summary=said(profile.summary, profile),
-        index=_index(a, ranks.get(profile.slug), w),
+        index=_index(a, ranks.get(profile.slug), w, (orders or {}).get(profile.slug, "")),
         anchors=_anchors(profile, notes),
         key_messages=tuple(w(m) for m in report.key_messages),
         timeline=timeline,
@@ -988,14 +1055,9 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
             )
         ),
         bound_by=_bound_by(profile, a.framework, notes),
+        commitments=_commitments(profile, a.framework, notes),
         institutions=tuple(
-            InstitutionView(
-                _(INSTITUTION_LABELS[cast(Institution, role)]),
-                keep_lang(said(entry.name, profile), findings.capital),
-                said(entry.note, profile),
-                notes.cite(profile, entry.sources),
-                entry.held_by,
-            )
+            _institution(_(INSTITUTION_LABELS[cast(Institution, role)]), entry, profile, notes)
             for role, entry in profile.institutions
             if entry is not None and entry.named
         ),
@@ -1117,7 +1179,7 @@ def _quote(profile: Profile, notes: _Notes) -> QuoteView | None:
     return None
 
 
-def _index(a: Assessment, rank: int | None, w: Callable[[str], str]) -> IndexView:
+def _index(a: Assessment, rank: int | None, w: Callable[[str], str], order: str = "") -> IndexView:
     index = a.index
     number = current().number
     shown = "n/a" if index.value is None else number(index.value)  # "n/a": templates test it
@@ -1132,6 +1194,63 @@ def _index(a: Assessment, rank: int | None, w: Callable[[str], str]) -> IndexVie
         band=index.band or "n/a",
         band_label=index.band_label,
         lowered_by=tuple(w(c.reason) for c in index.caps),
+        order=order if index.ranked else "",
+    )
+
+
+_ARTICLE = re.compile(r"^(?:(?:the|le|la|les|el|los|las)\s+|l['\u2019])", re.IGNORECASE)
+"""An article an institution's name may start with, in the languages the tool ships."""
+
+
+def _institution(
+    role: str, entry: InstitutionEntry, profile: Profile, notes: _Notes
+) -> InstitutionView:
+    """An institution as "Who acts" lists it, its name said once.
+
+    A note that starts by repeating the name ("Parliament" with the note "Parliament (House of
+    Commons and House of Lords)") is folded into the name, so no line reads "Parliament
+    (Parliament (...))"; a note that says something else stays a note.
+    """
+    name = keep_lang(said(entry.name, profile), findings.capital)
+    note = said(entry.note, profile)
+    cited = notes.cite(profile, entry.sources)
+    base = name.split(" (", 1)[0]
+    paren = name[len(base) :].strip()
+    bare = _ARTICLE.sub("", base).casefold()
+    start = _ARTICLE.sub("", note)
+    if not note or not start.casefold().startswith(bare):
+        return InstitutionView(role, name, note, cited, entry.held_by)
+    raw = start[len(bare) :].rstrip()  # its spacing kept: French writes " ;"
+    kept = bool(paren) and raw.lstrip().startswith(paren)
+    if kept:
+        raw = raw.lstrip()[len(paren) :]
+    rest = raw.strip()
+    folded = name
+    if not rest:
+        note = ""
+    elif rest.startswith((",", ";")):  # the note's fuller words replace a short bracket
+        folded, note = (name if kept or not paren else base) + raw, ""
+    elif rest.startswith("(") and rest.endswith(")"):
+        folded = findings.semicolons([name[:-1], rest[1:]]) if paren else f"{name} {rest}"
+        note = ""
+    elif rest[:1].islower():  # a sentence about the body ("the Home Office runs..."): said once
+        folded, note = findings.capital(note), ""
+    if isinstance(name, Quoted) and folded is not name:  # quoted in the profile's language
+        folded = Quoted(folded, name.lang)
+    return InstitutionView(role, folded, note, cited, entry.held_by)
+
+
+def _binds(fw: Framework, iid: str) -> bool:
+    """Whether an instrument is a treaty (an id the framework does not know is listed as one)."""
+    return iid not in fw.instruments or fw.instruments[iid].binding
+
+
+def _commitments(profile: Profile, fw: Framework, notes: _Notes) -> tuple[LawView, ...]:
+    """The political commitments among the profile's instruments (not treaties: not binding)."""
+    return tuple(
+        LawView(fw.instruments[iid].name, str(entry.since), notes.cite(profile, entry.sources))
+        for iid, entry in profile.instruments.items()
+        if not _binds(fw, iid)
     )
 
 
@@ -1143,6 +1262,7 @@ def _bound_by(profile: Profile, fw: Framework, notes: _Notes) -> tuple[LawView, 
             notes.cite(profile, entry.sources),
         )
         for iid, entry in profile.instruments.items()
+        if _binds(fw, iid)
     ]
     laws = [  # a law under its own name, tagged with the profile's language
         LawView(said(law.title, profile, tag=True), "", notes.cite(profile, law.sources))
@@ -1256,6 +1376,13 @@ def _component_view(
         evidence=said(c.evidence, profile),
         notes=notes.cite(profile, c.sources),
         standards=fw.components[c.id].standards,
+        level_words=_(
+            "The standard's level %(level)s reads: “%(words)s”",
+            level=c.level,
+            words=w(c.level_text).rstrip("."),
+        )
+        if c.level is not None and c.level_text
+        else "",
     )
 
 
@@ -1296,9 +1423,8 @@ def _recs(
         cited = notes.cite(profile, r.sources) if r.sources else ()
         function = _(INSTITUTION_LABELS[r.institution])
         named = said(r.institution_name, profile, tag=True)
-        who = keep_lang(named, findings.capital) or _(
-            "%(function)s: no institution named in the sources", function=function
-        )
+        who = keep_lang(named, findings.capital) or function
+        label = "" if not r.standard else _("Binding:") if r.binding else _("Good practice:")
         out.append(
             RecommendationView(
                 number=i,
@@ -1319,6 +1445,9 @@ def _recs(
                 thin=r.uncertain,
                 function=function,
                 named=bool(r.institution_name),
+                standard_label=label,
+                recommended_by=r.recommended_by,
+                milestone=r.horizon == "long_term",
                 since=since.get(r.id),
             )
         )
@@ -1399,6 +1528,16 @@ FORM_LABELS = {
 }
 
 
+def _filled(text: str) -> str:
+    """A generated sentence with its terms filled, keeping what it quotes in another language.
+
+    A figure's own words, quoted from a profile that has no translation, keep their ``lang``.
+    """
+    if isinstance(text, Quoted) and "{" not in text:
+        return text
+    return current().fill(text)
+
+
 def _method(fw: Framework) -> MethodView:
     language = current()
 
@@ -1445,6 +1584,7 @@ def _comparison(
     )
     years = sorted({int(f.year) for v in views for f in v.figures if f.year})
     assessments = [r.assessment for r in reports]
+    exposure = comparative.exposure_evidence(reports)
     return Comparison(
         lead=language.fill(comparative.lead_finding(assessments)),
         ranking=tuple(ranked),
@@ -1456,16 +1596,28 @@ def _comparison(
         shared_gaps=tuple(
             language.fill(line) for line in comparative.shared_gap_lines(assessments)
         ),
-        conclusion=tuple(language.fill(line) for line in comparative.conclusion(reports)),
+        conclusion=tuple(_filled(line) for line in comparative.conclusion(reports)),
         findings=tuple(
             language.fill(line) for line in comparative.findings_beyond_twelve_months(assessments)
         ),
         ordering=language.fill(comparative.ordering(reports)),
         claims=tuple(
-            ComparedClaim(view.country, claim, r.profile.language)
-            for r, view in zip(reports, views, strict=True)
+            ComparedClaim(view.country, claim, view.evidence_lang)
+            for view in views
             for claim in view.claims
         ),
+        exposure_lead=language.fill(comparative.exposure_lead(exposure)),
+        exposure=tuple(
+            EvidenceLine(
+                findings.country_names(line.profile)["name"],
+                language.fill(line.strength),
+                line.text,
+                notes.cite(line.profile, line.sources),
+                current().code if translated(line.profile.slug) else line.profile.language,
+            )
+            for line in exposure
+        ),
+        exposure_at=comparative.findings_count(reports),
     )
 
 

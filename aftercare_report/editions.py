@@ -25,7 +25,7 @@ from aftercare_report.outputs import FORMATS
 
 ASSESSMENT = next(f for f in FORMATS.values() if f.prepare.startswith("aftercare_report.export:"))
 """The format whose files hold the assessment (the JSON a build writes beside the briefs)."""
-READABLE_VERSIONS = (2, 3)
+READABLE_VERSIONS = (2, 3, 4)
 """The ``schema_version`` values of the assessment JSON this release reads back."""
 
 

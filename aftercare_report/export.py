@@ -19,7 +19,7 @@ from aftercare_report.report import CountryReport
 if TYPE_CHECKING:
     from aftercare_report.build import Brief, Setting
 
-JSON_SCHEMA_VERSION = 3
+JSON_SCHEMA_VERSION = 4
 """Version of the assessment JSON shape (documented in the README); bumped on breaking change."""
 
 SortKey = Literal["index", "country", "as_of", "data_gaps"]
@@ -32,6 +32,8 @@ class SummaryRow(TypedDict):
     slug: str
     country: str
     rank: int | None
+    above: list[str]
+    below: list[str]
     index: float | None
     range: tuple[float | None, float | None]
     coverage: float
@@ -206,8 +208,9 @@ def summary_rows(reports: Sequence[CountryReport], sort: SortKey = "index") -> l
             ``country`` (A-Z). Countries without a value come last; ties go by name.
     """
     ranks = ranking(reports)
+    pairs = orderings(reports)
     rows = sorted(
-        (summary_row(r, ranks.get(r.profile.slug)) for r in reports),
+        (summary_row(r, ranks.get(r.profile.slug), pairs) for r in reports),
         key=lambda r: r["country"].casefold(),
     )
     if sort == "country":
@@ -284,12 +287,19 @@ def _descending(value: str | float | None) -> tuple[float, ...]:
     return (-float(value),)
 
 
-def summary_row(report: CountryReport, rank: int | None = None) -> SummaryRow:
+def summary_row(
+    report: CountryReport,
+    rank: int | None = None,
+    pairs: Sequence[tuple[CountryReport, CountryReport]] = (),
+) -> SummaryRow:
     """Return one row of the ``list`` command: the country at a glance.
 
     Args:
         report: The country report.
-        rank: Its rank among the countries listed, or None when it is not ranked.
+        rank: Its rank among the countries listed (one more than the number of countries whose
+            whole range lies above its own), or None when it is not ranked.
+        pairs: The orders the evidence supports (see :func:`orderings`): the row lists the
+            countries it is above and below, the only orders that hold.
     """
     a, anchors = report.assessment, report.profile.anchors
     top = a.top_gaps[0] if a.top_gaps else None
@@ -297,6 +307,8 @@ def summary_row(report: CountryReport, rank: int | None = None) -> SummaryRow:
         slug=report.profile.slug,
         country=report.profile.country,
         rank=rank,
+        above=[low.profile.slug for high, low in pairs if high is report],
+        below=[high.profile.slug for high, low in pairs if low is report],
         index=a.index.value,
         range=(a.index.low, a.index.high),
         coverage=a.index.coverage,

@@ -51,6 +51,18 @@ def join_words(items: Sequence[str]) -> str:
     return current().join(items)
 
 
+def join_names(items: Sequence[str]) -> str:
+    """Join names as prose, or with semicolons when one holds the word that joins them.
+
+    "privacy and data protection" and "consent" joined with "and" would leave the reader to
+    guess where one name ends: such names are set apart with semicolons.
+    """
+    conjunction = join_words(["", ""]).strip()
+    if conjunction and any(f" {conjunction} " in f" {item} " for item in items):
+        return semicolons(items)
+    return join_words(items)
+
+
 def semicolons(items: Sequence[str]) -> str:
     """Join items that may hold commas, with the language's semicolon (`` ; `` in French)."""
     return concat(items, pgettext("list separator", "; "))
@@ -302,6 +314,7 @@ _STRONG = re.compile(
     r"|stopped|ended|ends|cannot|unable|held (?:in|against|by|there|back)|closed|tied"
     r"|depends?|depending"
     r"|wait(?:s|ed|ing)?|backlog|delays?|delayed|lacks?|exclud\w*|refus\w*|denied|arrested"
+    r"|time-limited"
     r"|detained|penali[sz]ed|prosecuted|deported|rarely|patchy|uneven|disqualif\w*)\b",
     re.IGNORECASE,
 )
@@ -347,6 +360,8 @@ def evidence_clause(text: str, *, shortfall: bool = False, limit: int = MAX_CLAU
         documented = [c for _s, _i, c in scored if not _UNDOCUMENTED.search(c)]
         best = (0, 0, (documented or [scored[0][2]])[0])
     clause = best[2].rstrip(".")
+    if _JOINING.match(clause):  # "But state compensation...": a reason stands on its own
+        clause = _upper_first(_JOINING.sub("", clause, count=1))
     if len(clause) > limit:
         parts = [p.strip() for p in _SUBCLAUSES.split(clause) if p.strip()]
         fitting = [(shortfall_score(p), -i, p) for i, p in enumerate(parts) if len(p) <= limit]
@@ -357,6 +372,8 @@ def evidence_clause(text: str, *, shortfall: bool = False, limit: int = MAX_CLAU
     return clause
 
 
+_JOINING = re.compile(r"^(?:But|And|Yet|However,|Still,)\s+")
+"""A word that ties a sentence to the one before it, left out when the sentence is quoted alone."""
 _SUBCLAUSES = re.compile(r",\s+(?=(?:but|and|although|while|yet|whereas)\b)")
 
 
@@ -427,16 +444,20 @@ def measure_name(name: str) -> str:
     return _(MEASURE_NAMES[name])
 
 
-def key_messages(assessment: Assessment) -> tuple[str, ...]:
+def key_messages(assessment: Assessment, bare: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """Write the key findings that open a brief, the most important first.
 
     The country's own lead finding (or, without one, the gravest shortfall the data show, in
-    the framework's words for that level), whether support reaches 12 months, the largest gaps,
-    where the country's own parts differ, whether anyone measures re-trafficking, and what no
-    source documents. A profile with no source asserts nothing but that.
+    the country's own evidence), whether support reaches 12 months, the largest gaps (and any
+    that no first step can address yet), where the country's own parts differ, whether anyone
+    measures re-trafficking, and what no source documents. A profile with no source asserts
+    nothing but that.
 
     Args:
         assessment: The country's assessment.
+        bare: The largest gaps page 2 has no step on, each with why: ``thin`` (the evidence
+            is too thin) or ``unnamed`` (no institution is named to act); see
+            :func:`recommend.unstepped`.
 
     Returns:
         The messages, most important first.
@@ -452,37 +473,73 @@ def key_messages(assessment: Assessment) -> tuple[str, ...]:
             ),
         )
     messages = [lead(assessment), where_support_stops(assessment)]
-    top = assessment.largest_gaps
-    if top:
-        gaps = join_words([c.name.lower() for c in top])
-        risky = sorted({r for c in top for r in c.risks})
-        if risky:
-            named = [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
-            messages.append(
-                _(
-                    "The largest gaps are in %(gaps)s, where these risks of %(re_trafficking)s "
-                    "are documented: %(risks)s.",
-                    gaps=gaps,
-                    risks=semicolons(named),
-                )
-            )
-        else:
-            messages.append(_("The largest gaps are in %(gaps)s.", gaps=gaps))
+    messages.append(largest_gaps_message(assessment, bare or {}))
     messages.append(differences(profile))
     messages.append(measure_message(profile))
     unknown = [c.name.lower() for c in assessment.components if c.unknown]
-    if unknown:
+    if len(unknown) == 1:
         messages.append(
-            ngettext(
-                "No source documents %(components)s: this brief counts it as not provided until "
+            _(
+                "No source documents %(component)s: this brief counts it as not provided until "
                 "evidence shows otherwise.",
-                "No source documents %(components)s: this brief counts them as not provided until "
-                "evidence shows otherwise.",
-                len(unknown),
-                components=join_words(unknown),
+                component=unknown[0],
+            )
+        )
+    elif unknown:
+        # Names such as "privacy and data protection" hold an "and": a list of them is set
+        # apart with semicolons, never joined with another "and".
+        messages.append(
+            _(
+                "No source documents these parts of aftercare, which this brief counts as not "
+                "provided until evidence shows otherwise: %(components)s.",
+                components=semicolons(unknown),
             )
         )
     return tuple(dict.fromkeys(m for m in messages if m))[:5]
+
+
+NO_STEP: Mapping[str, str] = {
+    "thin": N_(
+        "%(gaps)s No step on %(component)s is recommended yet: the evidence on it is too thin."
+    ),
+    "unnamed": N_(
+        "%(gaps)s No step on %(component)s is recommended yet: the sources name no single body "
+        "with the power to act on it."
+    ),
+}
+"""Why a largest gap has no page-2 step, as page 1 says it (see ``recommend.unstepped``)."""
+
+
+def largest_gaps_message(assessment: Assessment, bare: Mapping[str, str]) -> str:
+    """Name the largest gaps, one by one, with the risks documented on them.
+
+    A largest gap that has no page-2 step (``bare``: its evidence too thin, or nobody named to
+    act) is said to have none yet, and why, so page 1 never names a gap page 2 then ignores.
+    """
+    top = assessment.largest_gaps
+    if not top:
+        return ""
+    names = [c.name.lower() for c in top]
+    if len(names) == 1:
+        said = _("The largest gap is in %(first)s.", first=names[0])
+    else:
+        said = _(
+            "The largest gap is in %(first)s; the next is in %(second)s.",
+            first=names[0],
+            second=names[1],
+        )
+    risky = sorted({r for c in top for r in c.risks})
+    if risky:
+        named = [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
+        said = _(
+            "%(gaps)s There, these risks of %(re_trafficking)s are documented: %(risks)s.",
+            gaps=said,
+            risks=semicolons(named),
+        )
+    for c in top:
+        if c.id in bare:
+            said = _(NO_STEP[bare[c.id]], gaps=said, component=c.name.lower())
+    return said
 
 
 GRAVEST = ("consent",)
@@ -495,9 +552,11 @@ def lead(assessment: Assessment) -> str:
 
     The profile's own lead finding when it has one (in the brief's language); otherwise the
     gravest shortfall: survivors held against their will where that is documented, else the
-    largest gap. It is said in the words of the descriptor the country's level meets (the
-    profile's ``meets`` clause when given), after the part of aftercare it concerns and followed
-    by the country's own evidence, so two countries open alike only when the data say the same.
+    largest gap. It names the part of aftercare as below the standard, then says what is true
+    of the country in the profile's own words: the clause of the standard its evidence meets
+    (``meets``) and the first clause of its evidence. The framework's descriptor of a level is
+    never put in the country's mouth (the annex prints it as the standard's wording), so the
+    heading and the sentence cannot contradict each other.
     """
     profile = assessment.profile
     own = _own_lead(profile)
@@ -507,22 +566,34 @@ def lead(assessment: Assessment) -> str:
     if result is None:
         return _what_exists(assessment)
     entry = profile.components[result.id]
-    descriptor = entry.meets if entry.meets and same_language(profile) else result.level_text
+    meets = ""
+    if entry.meets and not is_placeholder(entry.meets):
+        meets = in_brief_language(profile, entry.meets) or ""
     clause = evidence_clause(entry.evidence, limit=LEAD_CLAUSE)
     if not same_language(profile):
         clause = translated_clause(profile, entry.evidence, clause, LEAD_CLAUSE) or ""
-    values = {
-        "component": capital(result.name),
-        "finding": _lower_first(" ".join(descriptor.split()).rstrip(".")),
-        **_names(profile),
-    }
-    if clause:
+    values = {"component": capital(result.name), **_names(profile)}
+    end = "" if clause.endswith("…") else "."
+    if meets and clause:
         return _(
-            "%(component)s: %(in_country)s, %(finding)s. %(evidence)s",
-            evidence=concat([keep_lang(clause, _upper_first), "" if clause.endswith("…") else "."]),
+            "%(component)s, below the standard: %(in_country)s, %(finding)s. %(evidence)s",
+            finding=_lower_first(meets.rstrip(".")),
+            evidence=concat([keep_lang(clause, _upper_first), end]),
             **values,
         )
-    return _("%(component)s: %(in_country)s, %(finding)s.", **values)
+    if meets:
+        return _(
+            "%(component)s, below the standard: %(in_country)s, %(finding)s.",
+            finding=_lower_first(meets.rstrip(".")),
+            **values,
+        )
+    if clause:
+        return _(
+            "%(component)s, below the standard %(in_country)s: %(evidence)s",
+            evidence=concat([keep_lang(clause, _lower_first), end]),
+            **values,
+        )
+    return _("%(component)s: below the standard %(in_country)s.", **values)
 
 
 def lead_sources(assessment: Assessment) -> tuple[str, ...]:
@@ -551,6 +622,7 @@ def _lead_subject(assessment: Assessment) -> ComponentResult | None:
         if cid in assessment.framework.components
         and assessment.component(cid).level is not None
         and (assessment.component(cid).level or 0) <= 1
+        and assessment.component(cid).gap
     ]
     chosen = grave or list(assessment.top_gaps)
     return chosen[0] if chosen else None
@@ -624,14 +696,10 @@ def measure_message(profile: Profile) -> str:
         )
     counts = in_brief_language(profile, proxy.counts)
     if proxy.known and counts:
-        value = _figure_value(proxy.value, proxy.unit)
-        if proxy.year:
-            value = _("%(value)s in %(year)s", value=value, year=str(proxy.year))
         return _(
-            "%(Country)s does not measure %(re_trafficking)s; the only figure is a proxy "
-            "(%(counts)s: %(value)s).",
-            counts=counts,
-            value=value,
+            "%(Country)s does not measure %(re_trafficking)s; the only figure is a proxy: "
+            "%(count)s.",
+            count=counted(proxy.value, proxy.unit, counts, proxy.year),
             **names,
         )
     if proxy.known:
@@ -652,6 +720,24 @@ def measure_message(profile: Profile) -> str:
         "no one can say how many %(survivors)s are exploited again after support ends.",
         **names,
     )
+
+
+def counted(value: object, unit: str | None, counts: str, year: int | None) -> str:
+    """A figure with what it counts, read as a count, never as a year.
+
+    The number comes first and what it counts follows it ("2,018 repeat referrals whose latest
+    referral was in 2023"), so a count that looks like a year sits next to its noun, never next
+    to a year; the year is added in brackets when the words do not give it. What it counts
+    keeps its language when it is quoted in another (see ``i18n.evidence``).
+    """
+    what = keep_lang(counts, lambda text: " ".join(text.split()))
+    value_text = _figure_value(value, unit)
+    if unit and unit != "%":
+        value_text = _("%(value)s %(unit)s", value=value_text, unit=unit)
+    said = _("%(value)s %(counts)s", value=value_text, counts=what) if what else value_text
+    if year and str(year) not in what:
+        said = _("%(figure)s (%(year)s)", figure=said, year=str(year))
+    return said
 
 
 def _figure_value(value: object, unit: str | None) -> str:
@@ -772,12 +858,77 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
+_WAITING = re.compile(
+    r"\b(?:still |while they are |while )?(?:waiting|wait) for (?:a|the|their) "
+    r"(?:final |conclusive[- ]grounds |identification )?decision\b",
+    re.IGNORECASE,
+)
+"""English words of a 12-month stage whose support lasts because survivors still wait."""
+
+
+def rests_on_waiting(profile: Profile) -> bool:
+    """Whether support at 12 months rests on survivors still waiting for a decision.
+
+    The stage's ``while_waiting`` when the profile sets it; otherwise what its support text
+    says, read in English profiles only ("survivors still waiting for a decision keep contract
+    support").
+    """
+    stage = profile.timeline.twelve_months
+    if stage.status not in ("provided", "partial"):
+        return False
+    if stage.while_waiting is not None:
+        return stage.while_waiting
+    english = profile.language.split("-")[0] == "en"
+    return english and not is_placeholder(stage.support) and bool(_WAITING.search(stage.support))
+
+
+def first_failure(assessment: Assessment) -> str:
+    """Name what fails survivors first in the country, from its own diagnosis.
+
+    Custody where survivors are held against their will (the length of any support matters
+    little while they are not free), help tied to the criminal case where it is, otherwise the
+    part of aftercare furthest below the standard.
+    """
+    names = _names(assessment.profile)
+    subject = _lead_subject(assessment)
+    if subject is None:
+        return ""
+    if subject.id in GRAVEST:
+        return _(
+            "The first failure %(in_country)s is custody, not care: %(survivors)s held against "
+            "their will lose the freedom that exit was meant to give them, whatever else the "
+            "place that holds them offers.",
+            **names,
+        )
+    tied = _at_most(assessment, "unconditional", 1)
+    if tied:
+        return _(
+            "The first failure %(in_country)s is help tied to the criminal case: %(survivors)s "
+            "too afraid to report to police or to testify are left with little or nothing.",
+            **names,
+        )
+    return _(
+        "The gap to close first %(in_country)s is %(component)s.",
+        component=subject.name.lower(),
+        **names,
+    )
+
+
+def _at_most(assessment: Assessment, cid: str, level: int) -> bool:
+    if cid not in assessment.framework.components:
+        return False
+    result = assessment.component(cid)
+    return result.level is not None and result.level <= level and bool(result.gap)
+
+
 def closing(assessment: Assessment, headline: Sequence[Recommendation] = ()) -> str:
     """Write the closing paragraph of a country brief's main part, from the assessment.
 
-    It says what the data show about support over time (lasting, stopping, or not documented),
-    so the paragraph reads differently where the evidence differs, and what measuring
-    re-trafficking would show. The risks are on page 1 already, and not repeated.
+    It names what fails the country's survivors first (custody, help tied to the case, or its
+    largest gap), then what the data show about support over time (lasting, stopping, resting
+    on a wait for a decision, or not documented), then what measuring re-trafficking would show,
+    so the paragraph reads differently wherever the evidence differs. The risks are on page 1
+    already, and not repeated.
 
     Args:
         assessment: The country's assessment.
@@ -791,38 +942,16 @@ def closing(assessment: Assessment, headline: Sequence[Recommendation] = ()) -> 
             "sources say.",
             **names,
         )
-    short = [c.name.lower() for c in assessment.components if c.continuity and c.gap]
-    twelve = profile.timeline.twelve_months.status
-    values = {"components": join_words(short), **names}
-    if not short:
-        parts = [_("No gap in support that lasts is documented %(in_country)s.", **names)]
-    elif twelve == "not_provided":
-        parts = [
-            _(
-                "Support %(in_country)s ends before a year is out, and %(components)s fall short "
-                "of what every country owes %(survivors)s, including support for at least 12 "
-                "months.",
-                **values,
-            )
-        ]
-    elif twelve == "partial":
-        parts = [
-            _(
-                "Some %(survivors)s %(in_country)s are still supported a year on, but not all: "
-                "%(components)s fall short of what every country owes %(survivors)s, including "
-                "support for at least 12 months.",
-                **values,
-            )
-        ]
-    else:
-        parts = [
-            _(
-                "No one can show that support %(in_country)s lasts a year: %(components)s fall "
-                "short of what every country owes %(survivors)s, including support for at least "
-                "12 months.",
-                **values,
-            )
-        ]
+    subject = _lead_subject(assessment)
+    custody = subject is not None and subject.id in GRAVEST
+    # Where survivors are held against their will, the shelter is custody, not the support
+    # that lasts: it is named in the first sentence and not again as support falling short.
+    short = [
+        c.name.lower()
+        for c in assessment.components
+        if c.continuity and c.gap and not (custody and c.id == "accommodation")
+    ]
+    parts = [first_failure(assessment), _over_time(assessment, short)]
     if documents_no_measure(profile):
         proxy = profile.key_figures.re_trafficking_measure
         if profile.measures.re_trafficking_data.status == "absent" or proxy.known:
@@ -841,7 +970,42 @@ def closing(assessment: Assessment, headline: Sequence[Recommendation] = ()) -> 
                     **names,
                 )
             )
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
+
+
+def _over_time(assessment: Assessment, short: Sequence[str]) -> str:
+    """What the data show about support over time, for the closing paragraph."""
+    profile = assessment.profile
+    names = _names(profile)
+    twelve = profile.timeline.twelve_months.status
+    values = {"components": join_names(short), **names}
+    if not short:
+        return _("No gap in support that lasts is documented %(in_country)s.", **names)
+    if twelve == "not_provided":
+        return _(
+            "Support %(in_country)s ends before a year is out, and %(components)s fall short of "
+            "what every country owes %(survivors)s, including support for at least 12 months.",
+            **values,
+        )
+    if twelve == "partial" and rests_on_waiting(profile):
+        return _(
+            "Those %(in_country)s still supported a year on are mostly still waiting for a "
+            "decision on their case; %(components)s fall short of what every country owes "
+            "%(survivors)s, including 12 months of support after that decision.",
+            **values,
+        )
+    if twelve == "partial":
+        return _(
+            "Some %(survivors)s %(in_country)s are still supported a year on, but not all: "
+            "%(components)s fall short of what every country owes %(survivors)s, including "
+            "support for at least 12 months.",
+            **values,
+        )
+    return _(
+        "No one can show that support %(in_country)s lasts a year: %(components)s fall short "
+        "of what every country owes %(survivors)s, including support for at least 12 months.",
+        **values,
+    )
 
 
 def gap_in_words(gap: int | None, risks: int) -> str:

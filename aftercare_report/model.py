@@ -21,6 +21,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -162,6 +164,8 @@ Horizon = Literal["immediate", "short_term", "long_term"]
 Role = Literal["origin", "transit", "destination"]
 MeasureStatus = Literal["in_place", "partial", "absent", "unknown"]
 StageStatus = Literal["provided", "partial", "not_provided", "unknown", "not_applicable"]
+Coverage = Literal["prostitution", "immigration", "documents", "forced_criminality"]
+"""Offences a non-punishment provision (or groups another measure) is documented to cover."""
 TipTier = Literal["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "unknown"]
 
 
@@ -209,6 +213,29 @@ class Source(_Model):
         description="When the URL is a copy of a document whose original is not cited: what the "
         "original is and why the copy is used (briefs say 'copy').",
     )
+    read_via: Annotated[str, AfterValidator(one_line)] | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        max_length=MAX_URL,
+        description="When the URL is the original but its text was read in a copy: the copy's "
+        "URL (briefs say 'read in a copy at <host>', so a reader can check what was read).",
+    )
+
+    @field_validator("read_via")
+    @classmethod
+    def _one_kind_of_copy(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A marked copy already is the copy; a copy of the cited page itself says nothing.
+        if value is not None and info.data.get("copy_of") is not None:
+            raise PydanticCustomError(
+                "read_via_and_copy_of",
+                "read_via is for an original read in a copy; a source marked copy_of is the copy "
+                "itself: keep one",
+            )
+        if value is not None and value == info.data.get("url"):
+            raise PydanticCustomError(
+                "read_via_is_url", "read_via names the cited URL itself: give the copy's URL"
+            )
+        return value
 
 
 class ComponentEntry(_Model):
@@ -464,6 +491,18 @@ class MeasureEntry(_Model):
         "absent or unknown."
     )
     evidence: Text
+    covers: Annotated[tuple[Coverage, ...], _LIST] = Field(
+        default=(),
+        description="Optional: what the measure is documented to cover, so no step asks to "
+        "extend it there (a non-punishment provision covering immigration offences: "
+        "[immigration]). One of prostitution, immigration, documents, forced_criminality.",
+    )
+    law_enforcement_only: bool | None = Field(
+        default=None,
+        description="Optional: true when law grants it only at the request of law enforcement or "
+        "for cooperation with proceedings (so only the legislature can open it to others); false "
+        "when support services can obtain it too. Unset when no source says.",
+    )
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
 
@@ -518,6 +557,12 @@ class Stage(_Model):
         description="How long it lasts or takes, as the sources say; or unknown."
     )
     support: Text = Field(description="What support a survivor has at this stage.")
+    while_waiting: bool | None = Field(
+        default=None,
+        description="Optional: true when survivors have support at this stage mainly because they "
+        "are still waiting for an identification decision (it ends soon after one). Unset: read "
+        "from the support text where it says so.",
+    )
     sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
 
 
@@ -807,6 +852,12 @@ class RecommendationText(_Model):
     good_practice: Text | None = Field(
         default=None, description="Good-practice standard cited when no binding instrument is."
     )
+    instructs: Annotated[tuple[Function, ...], _LIST] = Field(
+        default=(),
+        description="Functions whose bodies the text tells what to do (police, support services): "
+        "the step is made only where the institution it goes to is not a different body from the "
+        "one holding each of them.",
+    )
 
 
 class Premise(_Model):
@@ -826,6 +877,24 @@ class Premise(_Model):
     )
     roles: Annotated[tuple[Role, ...], _LIST] = Field(
         default=(), description="The country plays one of these roles (empty: any)."
+    )
+    not_roles: Annotated[tuple[Role, ...], _LIST] = Field(
+        default=(), description="The country plays none of these roles."
+    )
+    held: Annotated[tuple[Function, ...], _LIST] = Field(
+        default=(),
+        description="Functions the profile names a holder for (a decision time limit needs a body "
+        "that makes identification decisions).",
+    )
+    uncovered: dict[MeasureId, Annotated[tuple[Coverage, ...], _LIST]] = Field(
+        default_factory=dict,
+        description="Measure id -> what the text asks to extend it to: the profile must not record "
+        "that the measure already covers any of them.",
+    )
+    law_enforcement_only: dict[MeasureId, bool] = Field(
+        default_factory=dict,
+        description="Measure id -> whether the profile must record it as granted only at law "
+        "enforcement's request (true) or not (false); a measure with nothing recorded fails.",
     )
 
 
@@ -850,6 +919,11 @@ class Recommendation(RecommendationText):
         default=None,
         description="The text used when the measure is in place and its evidence documents a "
         "shortfall (also when partial, if there is no `partial` text).",
+    )
+    improve_indicator: Text | None = Field(
+        default=None,
+        description="What to measure within 12 months when the `partial` or `improve` text is "
+        "used (the measure exists: its use, not a bill); default: `indicator`.",
     )
     premise: Premise = Field(
         default_factory=Premise, description="What else must be true of the country."
@@ -938,6 +1012,11 @@ class Instrument(_Model):
     name: Text
     short: Text = Field(description="How briefs cite it: 'Palermo Protocol'.")
     binding: bool = Field(description="A treaty (true) or a political commitment (false).")
+    good_practice_elsewhere: bool = Field(
+        default=True,
+        description="Cited as international good practice for countries it does not bind (false "
+        "for a regional instrument outsiders cannot join).",
+    )
     source: Identifier | None = Field(default=None, description="Its entry in the sources.")
 
 

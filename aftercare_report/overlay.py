@@ -26,12 +26,19 @@ PLACEHOLDERS = frozenset(
 """Placeholders a framework text may use: the country's forms, a component, the terms."""
 
 _COMPONENT_TEXTS = ("name", "description")
-_RECOMMENDATION_TEXTS = ("text", "partial", "improve", "indicator", "good_practice")
+_RECOMMENDATION_TEXTS = (
+    "text",
+    "partial",
+    "improve",
+    "indicator",
+    "improve_indicator",
+    "good_practice",
+)
 OPTIONAL = frozenset({"good_practice"})
-_ARTICLE = re.compile(r"^(Art|Arts|Section|s|ss)\.?\s*\d")
-"""An instrument's article as a standard cites it (``Art. 6(3)``), the same in every language."""
 """Texts an overlay may leave out: the framework's stand (a citation whose generated words,
 "pillar 1", "Milestone 3", an overlay of an earlier version may not translate)."""
+_ARTICLE = re.compile(r"^(Art|Arts|Section|s|ss)\.?\s*\d")
+"""An instrument's article as a standard cites it (``Art. 6(3)``), the same in every language."""
 _RISK_TEXTS = ("name", "description", "evidence")
 
 
@@ -87,7 +94,7 @@ def texts(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, KeyPath]]:
                         ("components", cid, "recommendations", rec["id"], key),
                     )
             for iid, article in (rec.get("standards") or {}).items():
-                if isinstance(article, str) and not _ARTICLE.match(article):
+                if isinstance(article, str) and article and not _ARTICLE.match(article):
                     yield (  # "provisions on care and rehabilitation": words, not an article
                         ("components", cid, "recommendations", i, "standards", iid),
                         ("components", cid, "recommendations", rec["id"], "standards", iid),

@@ -8,21 +8,26 @@ fit:
   presupposes, the levels, the country's role), and it never asks for a measure already in
   place unless that measure's own evidence documents the shortfall, which the brief quotes;
 * it goes to the institution the profile names for the *function* it needs (a court direction
-  to whom the court directed); a function nobody holds is said, never guessed;
+  to whom the court directed), and never to a body told to instruct another that holds the
+  function it instructs; a step whose function no named institution holds is not made at all
+  (``validate`` says which function to name);
 * its standard cites the instruments the country is bound by, or says plainly that it is
-  international good practice; a source's own recommendation says what the source is and when;
-* each carries one clause of the country's evidence saying why, and "evidence thin" when it
-  rests on a measure nobody has documented.
+  international good practice; a source's own recommendation says what the source is and when,
+  apart from the standard, and is never called binding;
+* each carries one clause of the country's evidence saying why, and is marked as resting on
+  limited evidence when it rests on a measure nobody has documented.
 
 Page 2 holds at most five steps, the only ones marked high: first a step on each of the
 largest gaps named on page 1 (shortfall from the standard first, weight second, documented
-risks only breaking ties), then the country's own recommendations, then the library's. The
-annex holds at most twelve in all, one library text per part of aftercare and per measure, no
-text twice. Texts are filled with plain ``{country}`` values; nothing is evaluated.
+risks only breaking ties), then the country's own recommendations, then the library's. A step
+resting on limited evidence is never a page-2 step. The annex holds at most twelve in all, one
+library text per part of aftercare and per measure, no text twice. Texts are filled with plain
+``{country}`` values; nothing is evaluated.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -66,9 +71,10 @@ class Recommendation:
         horizon: ``immediate``, ``short_term`` or ``long_term``.
         priority: ``high`` (page 2 only), ``medium`` or ``low`` (beyond the standard).
         component: The component it addresses, or None for data recommendations.
-        standard: The instruments and articles it rests on, or the good practice it follows,
-            and for a source's own recommendation what the source is and when.
-        binding: Whether ``standard`` cites an instrument the country is bound by.
+        standard: The instruments and articles it rests on, or the good practice it follows
+            ("" for a source's own recommendation on a part no binding instrument covers).
+        binding: Whether ``standard`` cites instruments the country is bound by (never says
+            anything of ``recommended_by``).
         indicator: What should be measurable within 12 months.
         gap: The component's gap (None for data recommendations or unknown levels).
         severity: Gap x weight of the component it addresses (0 when it closes no gap).
@@ -77,7 +83,8 @@ class Recommendation:
         evidence: The profile's evidence for the component's level ("" for data ones).
         measure: The measure it creates or completes, if any.
         variant: ``text`` (create), ``partial`` (complete) or ``improve`` (fix what exists).
-        uncertain: It rests on absent evidence ("evidence thin: check before use").
+        uncertain: It rests on absent evidence: never on page 2; the annex says "limited
+            evidence".
         headline: One of the (at most five) page-2 steps.
         origin: ``framework``, ``profile`` (a source's), ``team`` (set by hand) or ``data``.
         sources: The sources that make it (a source's or the team's recommendation).
@@ -85,9 +92,11 @@ class Recommendation:
         year: The year a source made it, or None.
         directed_to: Whom the source itself directed (a court's addressees), or None.
         fallback: It asks to fix a measure whose own evidence documents no shortfall: made only
-            when nothing else addresses a largest gap, and marked "evidence thin".
+            when nothing else addresses a largest gap, and marked as resting on limited evidence.
         parts: The parts of aftercare it acts on: its component, and any other its text also
             addresses (asking for open shelters acts on consent too).
+        recommended_by: What a source's own recommendation is, and when ("US TIP report
+            recommendation (2025)"); "" for the library's.
     """
 
     id: str
@@ -116,6 +125,7 @@ class Recommendation:
     directed_to: str | None = None
     fallback: bool = False
     parts: tuple[str, ...] = ()
+    recommended_by: str = ""
 
 
 def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
@@ -131,7 +141,8 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
     """
     if not has_evidence(assessment.profile):
         return ()  # a profile with no source asserts nothing, and asks for nothing
-    candidates = _candidates(assessment)
+    # A step with nobody named to take it is not printed: validate says which function to name.
+    candidates = [c for c in _candidates(assessment) if c.institution_name]
     steps = page_two(assessment, candidates)
     chosen = {id(r) for r in steps}
     rest = _annex(assessment, [c for c in candidates if id(c) not in chosen], steps)
@@ -142,16 +153,18 @@ def recommendations(assessment: Assessment) -> tuple[Recommendation, ...]:
 def page_two(assessment: Assessment, candidates: Sequence[Recommendation]) -> list[Recommendation]:
     """Choose the (at most five) page-2 steps: the team's, or the diagnosis's.
 
-    A team's ``priorities`` are taken as given. Otherwise each largest gap gets its best step
-    first (the country's own recommendation on it, else the library's), then the country's own
+    A team's ``priorities`` are taken as given (those true of the country, with an institution
+    named and evidence behind them). Otherwise each largest gap gets its best step first (the
+    country's own recommendation on it, else the library's), then the country's own
     recommendations on other gaps, then the library's by shortfall and weight. A step resting
-    on absent evidence, or beyond the standard, never leads.
+    on absent evidence, or beyond the standard, is never a page-2 step.
     """
     if assessment.profile.priorities:
         return _team_steps(assessment, candidates)
     steps: list[Recommendation] = []
+    firm = [c for c in candidates if not c.uncertain]
     for gap in assessment.largest_gaps:
-        best = best_for(gap.id, candidates)
+        best = best_for(gap.id, firm)
         if best is not None:
             steps.append(best)
     ranked = sorted(
@@ -168,6 +181,29 @@ def page_two(assessment: Assessment, candidates: Sequence[Recommendation]) -> li
     return steps[:HEADLINES]
 
 
+def unstepped(assessment: Assessment, recs: Sequence[Recommendation]) -> dict[str, str]:
+    """The largest gaps page 2 has no step on, and why: ``unnamed`` or ``thin``.
+
+    ``thin``: every step on it rests on limited evidence; ``unnamed``: no body the sources
+    name can take a firm step on it (its function is held by nobody named, or the only body
+    named would have to instruct another). A team's hand-set page 2 is its own
+    choice and is not second-guessed here.
+    """
+    if assessment.profile.priorities or not recs:
+        return {}
+    stepped = {r.component for r in recs if r.headline}
+    every = _candidates(assessment)
+    out = {}
+    for gap in assessment.largest_gaps:
+        if gap.id in stepped:
+            continue
+        on = [c for c in every if c.component == gap.id and c.origin != "data"]
+        firm = [c for c in on if not c.uncertain]
+        # No step at all: none fits the bodies the sources name (one told to instruct another).
+        out[gap.id] = "thin" if on and not firm else "unnamed"
+    return out
+
+
 def grounded(rec: Recommendation) -> bool:
     """Whether the country's own evidence documents the shortfall a library text addresses.
 
@@ -180,7 +216,8 @@ def grounded(rec: Recommendation) -> bool:
 def best_for(component: str, candidates: Iterable[Recommendation]) -> Recommendation | None:
     """The step that best addresses a component: the country's own (newest), then the library's.
 
-    Library texts resting on evidence nobody has (a measure of unknown status) come last.
+    Library texts resting on evidence nobody has (a measure of unknown status) come last; page 2
+    passes only the others.
     """
     candidates = list(candidates)
     on = [c for c in candidates if c.component == component and c.origin != "data"]
@@ -199,7 +236,7 @@ def best_for(component: str, candidates: Iterable[Recommendation]) -> Recommenda
 def _team_steps(
     assessment: Assessment, candidates: Sequence[Recommendation]
 ) -> list[Recommendation]:
-    by_id = {c.id: c for c in candidates}
+    by_id = {c.id: c for c in candidates if not c.uncertain}
     steps = []
     ids = team_step_ids(assessment.profile.priorities)
     for item, step_id in zip(assessment.profile.priorities, ids, strict=True):
@@ -207,7 +244,9 @@ def _team_steps(
             if item in by_id:
                 steps.append(by_id[item])
         else:
-            steps.append(_team_rec(assessment, item, step_id))
+            made = _team_rec(assessment, item, step_id)
+            if made.institution_name:
+                steps.append(made)
     return steps
 
 
@@ -314,6 +353,38 @@ def _candidates(assessment: Assessment) -> list[Recommendation]:
     return out
 
 
+def _base_name(name: str) -> str:
+    """An institution's name without its article and bracketed detail, to compare bodies."""
+    flat = " ".join(name.split()).casefold()
+    flat = flat.split(" (", 1)[0]
+    return flat.removeprefix("the ").strip()
+
+
+def can_instruct(profile: Profile, spec: RecommendationText) -> bool:
+    """Whether the body a text goes to may tell each body it instructs what to do.
+
+    A text that tells police or support services what to do goes to a body that holds those
+    functions too (or to the legislature, which binds them by law where it holds the power
+    over them): never to one body told to act for another (immigration enforcement told to bar
+    police). A function the profile names nobody for is no proof against it.
+
+    Args:
+        profile: The country (its ``institutions``).
+        spec: The library text.
+    """
+    addressee = profile.institutions.holder(spec.institution)
+    if addressee is None:
+        return True
+    for function in spec.instructs:
+        holder = profile.institutions.holder(function)
+        if holder is None or _base_name(holder.name) == _base_name(addressee.name):
+            continue
+        if spec.institution == "legislature" and holder.held_by == "national":
+            continue
+        return False
+    return True
+
+
 def premise_holds(premise: Premise, profile: Profile, framework: Framework) -> bool:
     """Whether everything a recommendation presupposes is true of the country.
 
@@ -329,6 +400,16 @@ def premise_holds(premise: Premise, profile: Profile, framework: Framework) -> b
         level = level_of(profile, cid) if applies(profile, framework, cid) else None
         if level is None or not low <= level <= high:
             return False
+    for measure, kinds in premise.uncovered.items():
+        if set(kinds) & set(getattr(profile.measures, measure).covers):
+            return False  # it covers them already: asking to extend it there asks for what is
+    for measure, only in premise.law_enforcement_only.items():
+        if getattr(profile.measures, measure).law_enforcement_only is not only:
+            return False
+    if any(profile.institutions.holder(f) is None for f in premise.held):
+        return False
+    if set(premise.not_roles) & set(profile.roles):
+        return False
     return not premise.roles or bool(set(premise.roles) & set(profile.roles))
 
 
@@ -354,13 +435,18 @@ def library_rec(
         return None
     if not premise_holds(lib.premise, profile, assessment.framework):
         return None
+    if not can_instruct(profile, lib):
+        return None
     text, clause, uncertain, fallback = lib.text, "", False, False
     variant: Variant = "text"
     if lib.creates is not None:
         entry = getattr(profile.measures, lib.creates)
         shortfall = findings.evidence_clause(entry.evidence, shortfall=True)
         if entry.status in ("absent", "unknown"):
-            uncertain = entry.status == "unknown"  # it may exist: never a page-2 step
+            # It may exist: limited evidence, unless the part's own evidence documents the
+            # shortfall the text answers (no standing body found, support time-limited).
+            own = findings.evidence_clause(result.evidence)
+            uncertain = entry.status == "unknown" and findings.shortfall_score(own) < 2
         elif entry.status == "partial" and lib.partial is not None:
             text, variant = lib.partial, "partial"
             clause = shortfall or findings.evidence_clause(entry.evidence)
@@ -374,6 +460,9 @@ def library_rec(
             return None  # it exists, and no source documents what is wrong with it
     clause = clause or findings.evidence_clause(result.evidence)
     made = _component_rec(assessment, result, lib, text, origin="framework")
+    if variant != "text" and lib.improve_indicator is not None:
+        names = findings.country_names(profile)
+        made = replace(made, indicator=findings.fill_placeholders(lib.improve_indicator, names))
     return replace(
         made,
         measure=lib.creates,
@@ -394,8 +483,9 @@ def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommen
     standard, binding = _component_standard(assessment, rec.component)
     return replace(
         made,
-        standard=findings.semicolons([s for s in (standard if binding else "", kind) if s]),
+        standard=standard if binding else "",
         binding=binding,
+        recommended_by=kind,
         sources=rec.sources,
         by=rec.by,
         year=year,
@@ -482,7 +572,8 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
     """Return the standard a recommendation cites for this country, and whether it binds it.
 
     Instruments the country is bound by come first, in the framework's order; when none of the
-    recommendation's instruments binds the country, the standard is called good practice.
+    recommendation's instruments binds the country, the standard is the good practice it
+    follows (briefs label it "Good practice", the binding one "Binding").
 
     Args:
         spec: The library recommendation.
@@ -495,15 +586,15 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
         if i in spec.standards and i in profile.instruments and framework.instruments[i].binding
     ]
     if bound:
-        return "; ".join(bound), True
+        return findings.semicolons(bound), True
     others = [
         f"{framework.instruments[i].short} {findings.articles(article)}".strip()
         for i, article in spec.standards.items()
-        if i in framework.instruments
+        if i in framework.instruments and framework.instruments[i].good_practice_elsewhere
     ]
     if spec.good_practice:
         others.append(spec.good_practice)
-    return findings.good_practice(others), False
+    return findings.semicolons(others) or findings.good_practice([]), False
 
 
 def _data_recs(assessment: Assessment) -> list[Recommendation]:
@@ -512,7 +603,7 @@ def _data_recs(assessment: Assessment) -> list[Recommendation]:
     out = []
     unknown = [c.name for c in assessment.components if c.unknown]
     if unknown:
-        names = findings.join_words([n.lower() for n in unknown])
+        names = findings.join_names([n.lower() for n in unknown])
         text = findings.fill_placeholders(
             library.unknown_level.text, {**country, "component": names}
         )
@@ -556,61 +647,174 @@ def _data_rec(
 
 @dataclass(frozen=True)
 class Problem:
-    """A page-2 step a brief cannot print as it stands, located in the profile.
+    """Something a brief cannot print as it stands, located in the profile.
 
     Attributes:
         path: Key path in the profile to point at.
         message: What is wrong and what to write.
-        unknown: The profile says no source names who holds the function (``name: unknown``):
-            an honest unknown, which the brief states, not an error.
+        unknown: The profile says no source names who holds the function (``name: unknown``),
+            or the step is one of the annex's: an honest gap, not an error.
+        warning: Printable, but worded so a reader will object: a warning.
+        code: The code ``validate`` reports it under.
     """
 
     path: tuple[str | int, ...]
     message: str
     unknown: bool = False
+    warning: bool = False
+    code: str = "page-two"
 
 
 def problems(assessment: Assessment, recs: Sequence[Recommendation]) -> list[Problem]:
-    """The errors ``validate`` reports about what a brief would print on page 2.
+    """What ``validate`` reports about the steps a brief leaves out or cannot print.
 
-    A page-2 step whose function no institution holds, and a hand-set priority that names no
-    recommendation true of the country.
+    A largest gap left without a page-2 step because no institution is named for the function
+    its step needs (an error, or a data gap where the profile says no source names one); any
+    other step left out for the same reason (a data gap naming the function to fill in); a
+    hand-set priority that is not true of the country, rests on limited evidence or names a
+    function nobody holds (an error).
 
     Args:
         assessment: The country's assessment.
         recs: Its recommendations.
     """
+    out: list[Problem] = []
+    every = _candidates(assessment) if has_evidence(assessment.profile) else []
+    stepped = {r.component for r in recs if r.headline}
+    largest = {g.id for g in assessment.largest_gaps}
+    seen: set[str] = set()
+    for rec in every:
+        if rec.institution_name or rec.institution in seen:
+            continue
+        seen.add(rec.institution)
+        blocks = (
+            not assessment.profile.priorities
+            and rec.component in largest
+            and rec.component not in stepped
+            and not rec.uncertain
+        )
+        out.append(_unnamed(assessment, rec, blocks))
+    out += _priority_problems(assessment, every)
+    out += _milestone_problems(assessment, recs)
+    return out
+
+
+_OUTCOME = re.compile(
+    r"^\s*(?:the\s+)?(?:number|share|proportion|percentage|median|count|rate)\s+of\b",
+    re.IGNORECASE,
+)
+"""An indicator worded as an outcome to count ("Number of survivors housed..."), not a step."""
+
+
+def outcome_indicator(indicator: str) -> bool:
+    """Whether a 12-month indicator counts outcomes rather than naming a first milestone.
+
+    A longer-term step is measured in 12 months by a milestone ("a bill laid", "a pilot
+    started"): a yearly count of outcomes beside "When: longer term" says the step is due in a
+    year, and that it is not, at once. English wording only.
+    """
+    return bool(_OUTCOME.match(indicator))
+
+
+def _milestone_problems(assessment: Assessment, recs: Sequence[Recommendation]) -> list[Problem]:
+    """Longer-term page-2 steps of the profile whose indicator counts outcomes (English)."""
+    profile = assessment.profile
+    if profile.language.split("-")[0] != "en":
+        return []
+    own = {r.id: i for i, r in enumerate(profile.recommendations)}
+    team = {step_id: i for i, step_id in enumerate(team_step_ids(profile.priorities))}
     out = []
-    institutions = assessment.profile.institutions
     for rec in recs:
-        if rec.headline and not rec.institution_name:
-            label = rec.institution.replace("_", " ")
-            if getattr(institutions, rec.institution) is not None:
+        if not (rec.headline and rec.horizon == "long_term" and outcome_indicator(rec.indicator)):
+            continue
+        if rec.origin == "team" and rec.id in team:
+            path: tuple[str | int, ...] = ("priorities", team[rec.id])
+        elif rec.origin == "profile" and rec.id in own:
+            path = ("recommendations", own[rec.id])
+        else:
+            continue
+        out.append(
+            Problem(
+                (*path, "indicator"),
+                f"the page-2 step '{rec.id}' is longer-term: measure it in 12 months by a first "
+                "milestone (a bill laid, a pilot started, a plan published), not a count of "
+                "outcomes; reword the indicator, or set horizon: short_term",
+                warning=True,
+                code="long-term-indicator",
+            )
+        )
+    return out
+
+
+def _unnamed(assessment: Assessment, rec: Recommendation, blocks: bool) -> Problem:
+    """The problem of a step no named institution can take."""
+    function = rec.institution
+    label = function.replace("_", " ")
+    entry = getattr(assessment.profile.institutions, function, None)
+    if entry is not None:  # named `unknown`: an honest unknown
+        return Problem(
+            ("institutions", function, "name"),
+            f"no source names who holds {label}: the step '{rec.id}' is left out of the brief "
+            "until the institution is named",
+            unknown=True,
+            code="unnamed-institution",
+        )
+    where = f"name it under institutions.{function}, or write `name: unknown` there"
+    if blocks:
+        return Problem(
+            ("institutions",),
+            f"the largest gap '{rec.component}' has no page-2 step: its step '{rec.id}' needs "
+            f"an institution named for '{function}' ({label}): {where} if no source names it",
+        )
+    return Problem(
+        ("institutions",),
+        f"the step '{rec.id}' is left out of the brief: no institution is named for "
+        f"'{function}': {where}",
+        unknown=True,
+        code="unnamed-institution",
+    )
+
+
+def _priority_problems(assessment: Assessment, every: Sequence[Recommendation]) -> list[Problem]:
+    """Hand-set priorities the brief cannot print on page 2."""
+    out = []
+    made = {r.id: r for r in every}
+    profile = assessment.profile
+    for i, item in enumerate(profile.priorities):
+        if isinstance(item, str):
+            rec = made.get(item)
+            if rec is None:
                 out.append(
                     Problem(
-                        ("institutions", rec.institution, "name"),
-                        f"no source names who holds {label}: page 2 says so for the step "
-                        f"'{rec.id}' until the institution is named",
-                        unknown=True,
+                        ("priorities", i),
+                        f"'{item}' is not true of this country (its premise is false, or the "
+                        "part of aftercare it addresses has no gap): choose another, or write "
+                        "the step",
                     )
                 )
-                continue
-            out.append(
-                Problem(
-                    ("institutions",),
-                    f"the page-2 step '{rec.id}' needs the institution that holds "
-                    f"'{rec.institution}' ({label}): name it under institutions.{rec.institution}, "
-                    "or write `name: unknown` there if no source names it",
+            elif rec.uncertain:
+                out.append(
+                    Problem(
+                        ("priorities", i),
+                        f"'{item}' rests on limited evidence (what it asks for may exist, or no "
+                        "source documents the shortfall): it cannot be a page-2 step; document "
+                        "the measure, or write the step",
+                    )
                 )
-            )
-    made = {r.id for r in _candidates(assessment)}
-    for i, item in enumerate(assessment.profile.priorities):
-        if isinstance(item, str) and item not in made:
+            elif not rec.institution_name:
+                out.append(
+                    Problem(
+                        ("priorities", i),
+                        f"'{item}' needs the institution that holds '{rec.institution}': name it "
+                        f"under institutions.{rec.institution}",
+                    )
+                )
+        elif profile.institutions.holder(item.institution) is None:
             out.append(
                 Problem(
-                    ("priorities", i),
-                    f"'{item}' is not true of this country (its premise is false, or the part "
-                    "of aftercare it addresses has no gap): choose another, or write the step",
+                    ("priorities", i, "institution"),
+                    f"no institution is named for '{item.institution}': name it under "
+                    f"institutions.{item.institution}",
                 )
             )
     return out

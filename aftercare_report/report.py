@@ -15,7 +15,7 @@ from aftercare_report.editions import PublishedCountry
 from aftercare_report.followup import FollowUp, follow_up
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.model import Framework, Profile
-from aftercare_report.recommend import Recommendation, recommendations
+from aftercare_report.recommend import Recommendation, recommendations, unstepped
 from aftercare_report.settings import Edition, ReplyRequest
 
 
@@ -79,7 +79,7 @@ def analyse(
     for profile in profiles:
         assessment = assess(profile, framework, peer_set, stale_years=stale_years)
         recs = recommendations(assessment)
-        messages = findings.key_messages(assessment)
+        messages = findings.key_messages(assessment, unstepped(assessment, recs))
         before = previous.get(profile.iso3) if previous is not None else None
         followed = follow_up(profile, before, edition.previous_date)
         request = edition.requests.get(profile.slug)

@@ -420,17 +420,21 @@ def profile_warnings(
 def page_two_findings(doc: Document, found: Sequence[Problem]) -> list[Finding]:
     """Locate in the profile what its brief could not print on page 2 as it stands.
 
-    A page-2 step whose function no institution holds would go to nobody (or to the wrong
-    body): an error; a function the profile names ``unknown`` is an honest unknown the brief
-    states: a data gap. A hand-set priority that is not true of the country: an error.
+    A largest gap whose page-2 step no named institution can take: an error; a function the
+    profile names ``unknown``, or an annex step left out for want of a named institution: a
+    data gap. A hand-set priority that is not true of the country: an error. A longer-term
+    page-2 step whose 12-month indicator counts outcomes instead of naming a first milestone:
+    a warning.
 
     Args:
         doc: The document, for positions.
         found: The problems :func:`recommend.problems` found in the country's assessment.
     """
     return [
-        doc.finding(p.path, p.message, code="page-two", severity=Severity.DATA_GAP)
+        doc.finding(p.path, p.message, code=p.code, severity=Severity.DATA_GAP)
         if p.unknown
+        else doc.finding(p.path, p.message, code=p.code, severity=Severity.WARNING)
+        if p.warning
         else doc.finding(p.path, p.message, code="page-two")
         for p in found
     ]
@@ -566,6 +570,23 @@ def _legacy_findings(doc: Document, profile: Profile) -> Iterator[Finding]:
     if gsi.value is not None:
         msg = "the free-text 'value' is no longer shown: give 'score' (0-100), not_rated or unknown"
         yield _warning(doc, ("anchors", "gsi_government_response", "value"), msg, "legacy-gsi")
+
+
+_OUTCOME = re.compile(
+    r"^\s*(?:the\s+)?(?:number|share|proportion|percentage|median|count|rate)\s+(?:of|and)\b",
+    re.IGNORECASE,
+)
+"""An indicator worded as an outcome to count ("Number of survivors housed..."), not a step."""
+
+
+def outcome_indicator(indicator: str) -> bool:
+    """Whether a 12-month indicator is a count of outcomes rather than a first milestone.
+
+    A longer-term step is measured in 12 months by a milestone ("a bill laid", "a pilot
+    started"): a yearly count of outcomes beside "When: longer term" tells the reader the step
+    is due in a year, and that it is not, at once.
+    """
+    return bool(_OUTCOME.match(indicator))
 
 
 def _placeholder_findings(doc: Document) -> Iterator[Finding]:

@@ -49,6 +49,7 @@ ORDER = [
     context.TimelineRow,
     context.FigureRow,
     context.ComparedClaim,
+    context.EvidenceLine,
     context.MatrixRow,
     context.MethodView,
 ]

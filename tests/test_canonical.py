@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,70 @@ def test_the_original_on_its_official_home_is_not_a_warning(tmp_path: Path) -> N
     )
     result = _run("--strict", str(_profile_with(tmp_path, original)))
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert "copy" not in result.stdout  # type: ignore[attr-defined]
+    assert "copy-source" not in result.stdout and "0 warnings" in result.stdout  # type: ignore[attr-defined]
+    assert "0 read through a copy, 0 marked copies" in result.stdout  # type: ignore[attr-defined]
+
+
+READ_VIA = """  tip-2020:
+    title: "2020 Trafficking in Persons Report: Testland"
+    publisher: U.S. Department of State
+    year: 2020
+    url: https://www.state.gov/reports/2020-trafficking-in-persons-report/testland/
+    read_via: https://www.ecoi.net/en/document/2036286.html
+"""
+
+
+def test_an_original_read_in_a_copy_is_counted_as_such_not_as_a_copy(tmp_path: Path) -> None:
+    # The honest way to cite a state.gov narrative whose text was read on ecoi.net: the
+    # original's address, and the copy a reader can check. No warning, and the statistics
+    # keep it apart from the copies cited for want of an original.
+    path = _profile_with(tmp_path, READ_VIA)
+    doc = load_yaml(path)
+    rules = canonical.bundled_rules()
+    assert canonical.copy_warnings(doc, rules) == []
+    counts = canonical.count_sources(doc, rules)
+    assert (counts.read_via, counts.marked, counts.unmarked) == (1, 0, 0)
+    assert counts.originals == counts.total - 1
+    result = _run("--strict", str(path))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "1 read through a copy, 0 marked copies." in result.stdout  # type: ignore[attr-defined]
+
+
+def test_a_copy_cited_as_the_url_still_warns_when_it_names_where_it_was_read(
+    tmp_path: Path,
+) -> None:
+    wrong = ECOI_TIP + "    read_via: https://www.gvnet.com/humantrafficking/Testland.htm\n"
+    doc = load_yaml(_profile_with(tmp_path, wrong))
+    rules = canonical.bundled_rules()
+    (finding,) = canonical.copy_warnings(doc, rules)
+    assert "ecoi.net is one of the archives" in finding.message
+    counts = canonical.count_sources(doc, rules)
+    assert (counts.read_via, counts.unmarked) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            "    copy_of:\n      original: the state.gov page\n      reason: unreachable\n",
+            "a source marked copy_of is the copy itself: keep one",
+        ),
+        ("", "read_via names the cited URL itself"),
+    ],
+)
+def test_read_via_with_copy_of_or_naming_the_url_itself_is_an_error(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    source = READ_VIA + extra
+    if not extra:
+        source = source.replace(
+            "https://www.ecoi.net/en/document/2036286.html",
+            "https://www.state.gov/reports/2020-trafficking-in-persons-report/testland/",
+        )
+    result = _run(str(_profile_with(tmp_path, source)))
+    out = result.stdout  # type: ignore[attr-defined]
+    assert result.exit_code == 1, out  # type: ignore[attr-defined]
+    assert "sources.tip-2020.read_via: " in out and message in out
 
 
 def test_a_source_marked_copy_of_is_not_a_warning(tmp_path: Path) -> None:
@@ -166,12 +230,27 @@ def test_the_bundled_profiles_cite_no_unmarked_copy_and_at_most_five_percent_mar
     # The project's own promise (issue 20): a press office finds no copy passed off as an original,
     # and copies kept because no original could be reached stay rare.
     rules = canonical.bundled_rules()
-    total = marked = 0
+    counts = canonical.SourceCounts()
     for path in catalog.profile_files([Path(__file__).resolve().parent.parent / "profiles"]):
         doc = load_yaml(path)
         assert canonical.copy_warnings(doc, rules) == [], path.name
-        sources = doc.data["sources"]
-        total += len(sources)
-        marked += sum(1 for entry in sources.values() if entry.get("copy_of"))
-    assert total > 100
-    assert marked <= 0.05 * total, f"{marked} of {total} sources are marked copies"
+        counts += canonical.count_sources(doc, rules)
+    assert counts.total > 100 and counts.unmarked == 0
+    assert counts.marked <= 0.05 * counts.total, f"{counts.marked} of {counts.total} are copies"
+
+
+def test_briefs_say_where_an_original_was_read_and_the_json_carries_it(tmp_path: Path) -> None:
+    # A reader who checks a claim must find the text that was read: the source list names
+    # the copy's host and address beside the original's, in every format.
+    path = _profile_with(tmp_path, READ_VIA)
+    out = tmp_path / "out"
+    args = ["build", str(path), "--format", "html,md,json", "--out", str(out)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    html = (out / "testland.html").read_text(encoding="utf-8")
+    copy = "https://www.ecoi.net/en/document/2036286.html"
+    assert f'Read in a copy at ecoi.net: <a class="endnotes__url" href="{copy}">' in html
+    md = (out / "testland.md").read_text(encoding="utf-8")
+    assert f"Read in a copy at ecoi.net: [{copy}](<{copy}>)." in md.replace("\\", "")
+    data = json.loads((out / "testland.json").read_text(encoding="utf-8"))
+    assert data["sources"]["tip-2020"]["read_via"] == copy

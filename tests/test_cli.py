@@ -82,7 +82,9 @@ def test_warnings_fail_only_with_strict_and_data_gaps_never(  # type: ignore[no-
     result = run("validate", "--strict", str(VALID))
     assert result.exit_code == 0, result.stdout
     assert "data-gap: The level of" in result.stdout
-    assert "0 errors, 0 warnings, 2 data gaps. All valid." in result.stdout
+    # ...and so are the steps left out of the brief for want of a named institution.
+    assert "data-gap: the step 'legal-free-legal-aid' is left out of the brief" in result.stdout
+    assert "0 errors, 0 warnings, 7 data gaps. All valid." in result.stdout
     # A claim without a source is a likely mistake: a warning, which --strict fails.
     text = VALID.read_text().replace(
         "    evidence: No data on outcomes after shelter exit.\n    sources: [report-2023]",
@@ -98,7 +100,8 @@ def test_warnings_fail_only_with_strict_and_data_gaps_never(  # type: ignore[no-
 
 
 def test_project_file_can_ignore_codes(run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "aftercare-report.toml").write_text("[validate]\nignore = ['unknown-level']\n")
+    ignore = "ignore = ['unknown-level', 'unnamed-institution']"
+    (tmp_path / "aftercare-report.toml").write_text(f"[validate]\n{ignore}\n")
     monkeypatch.chdir(tmp_path)
     result = run("validate", str(VALID))
     assert result.exit_code == 0 and "0 data gaps" in result.stdout

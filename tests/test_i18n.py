@@ -78,7 +78,7 @@ def brief_text(html: str, titles: bool = True) -> str:
     (a title is quoted as published, whatever the brief's language)."""
     parser = _BriefText()
     parser.feed(html)
-    text = parser.text()
+    text = re.sub(r"https?://\S+", "<url>", parser.text())  # an address is no language's text
     return text if titles else re.sub(r"“[^”]*”|«[^»]*»", "“…”", text)
 
 

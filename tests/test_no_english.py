@@ -41,11 +41,24 @@ PROPER_NAMES = frozenset(
     }
 )
 """Names a brief in any language writes as they are."""
-PROPER_PHRASES = ("Live Our Lives", "Thailand Counter Trafficking in Persons")
+PROPER_PHRASES = (
+    "Live Our Lives",
+    "Thailand Counter Trafficking in Persons",
+    "Freedom Collaborative",
+)
 """Names of groups and projects a profile's translation keeps as they call themselves."""
 SAME_WORDS = {
     "fr": frozenset(
-        {"social", "discrimination", "europe", "national", "protection", "justice", "assistance"}
+        {
+            "social",
+            "discrimination",
+            "europe",
+            "national",
+            "protection",
+            "justice",
+            "assistance",
+            "permanent",
+        }
     ),
     "es": frozenset({"social", "europe", "general", "local", "legal", "normal"}),
 }
@@ -143,7 +156,8 @@ def page_text(html: str, language: str) -> tuple[str, list[str]]:
     return " ".join(" ".join(parser.text).split()), parser.quoted
 
 
-URL = re.compile(r"\b(?:https?://|www\.)\S+")
+URL = re.compile(r"\b(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+"""A web address, or a host named alone ("read in a copy at omb.report")."""
 
 
 def leaks(text: str, language: str) -> list[str]:

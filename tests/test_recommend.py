@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 from aftercare_report import catalog, pipeline
 from aftercare_report.assess import assess
 from aftercare_report.config import Project
-from aftercare_report.findings import key_messages, shortfall_score
+from aftercare_report.findings import evidence_clause, key_messages, shortfall_score
 from aftercare_report.model import (
     UNKNOWN,
     Framework,
     Function,
     Horizon,
+    InstitutionEntry,
     MeasureStatus,
     Profile,
 )
@@ -31,9 +32,11 @@ from aftercare_report.recommend import (
     MOST,
     Recommendation,
     library_rec,
+    outcome_indicator,
     premise_holds,
     problems,
     recommendations,
+    unstepped,
 )
 from aftercare_report.report import CountryReport, analyse
 
@@ -80,7 +83,11 @@ def check_rules(profile: Profile, recs: tuple[Recommendation, ...]) -> None:
     for rec in recs:
         assert rec.institution in FUNCTIONS, rec.id
         assert rec.horizon in get_args(Horizon), rec.id
-        assert rec.standard.strip() and rec.indicator.strip(), rec.id
+        assert (rec.standard.strip() or rec.recommended_by) and rec.indicator.strip(), rec.id
+        # A source's own recommendation is named apart from the standard, never as binding.
+        assert not rec.recommended_by or rec.recommended_by not in rec.standard, rec.id
+        # Nobody named to take it: the step is not made at all.
+        assert rec.institution_name, rec.id
         assert rec.text.strip() and "{" not in rec.text, rec.id
     # HIGH only for page 2, at most five there; at most twelve in all.
     assert len(headline) <= HEADLINES and len(recs) <= MOST
@@ -112,12 +119,22 @@ def check_rules(profile: Profile, recs: tuple[Recommendation, ...]) -> None:
             if rec.variant == "improve" and not rec.uncertain:
                 assert shortfall_score(rec.clause) > 0, (rec.id, rec.clause)
         if getattr(profile.measures, lib.creates or "nrm").status == "unknown" and lib.creates:
-            assert rec.uncertain  # it may already exist: "evidence thin"
-    # Every largest gap named on page 1 has a page-2 step (unless a team set page 2 by hand).
+            # It may already exist: limited evidence, unless the part's own evidence documents
+            # the shortfall it answers.
+            own = evidence_clause(a.component(rec.component or "").evidence)
+            assert rec.uncertain or shortfall_score(own) >= 2, rec.id
+    # Limited evidence never reaches page 2.
+    assert not [r.id for r in headline if r.uncertain]
+    # Every largest gap named on page 1 has a page-2 step, or page 1 says why it has none
+    # (unless a team set page 2 by hand).
     if not profile.priorities and recs:
         stepped = {r.component for r in headline}
+        bare = unstepped(a, recs)
+        messages = " ".join(key_messages(a, bare))
         for gap in a.largest_gaps:
-            assert gap.id in stepped, (gap.id, [r.id for r in headline])
+            if gap.id not in stepped:
+                assert gap.id in bare, (gap.id, [r.id for r in headline])
+                assert f"No step on {gap.name.lower()} is recommended yet" in messages
 
 
 @FAST
@@ -158,9 +175,20 @@ def _texts(profile: Profile) -> str:
     return " ".join(r.text for r in recommendations(assess(profile, FW)))
 
 
+def with_institutions(profile: Profile, **names: str) -> Profile:
+    """Return ``profile`` with these functions held by institutions of these names."""
+    entries = {
+        function: InstitutionEntry(name=name, sources=("report-2023",))
+        for function, name in names.items()
+    }
+    institutions = profile.institutions.model_copy(update=entries)
+    return named(profile.model_copy(update={"institutions": institutions}), profile.slug)
+
+
 def test_no_instruction_about_a_recovery_period_that_does_not_exist(testland: Profile) -> None:
     # Help tied to cooperation (unconditional 1) and a reflection gap: the instruction fits...
-    base = with_levels(testland, {"unconditional": 1, "reflection_period": 1})
+    policed = with_institutions(testland, policing="the Testland Police")
+    base = with_levels(policed, {"unconditional": 1, "reflection_period": 1})
     assert "time to recover may not depend" in _texts(base)
     # ...but never where there is no recovery period to instruct about (the US and India).
     assert "time to recover may not depend" not in _texts(
@@ -175,7 +203,7 @@ def test_no_step_makes_a_referral_mechanism_work_that_does_not_exist(
     testland: Profile, status: str
 ) -> None:
     profile = with_measures(with_levels(testland, {"identification": 2}), {"nrm": status})
-    assert "national referral mechanism of Testland work in every region" not in _texts(profile)
+    assert "national referral mechanism in Testland work in every region" not in _texts(profile)
 
 
 def test_no_country_is_asked_to_open_shelters_it_documents_as_open(testland: Profile) -> None:
@@ -251,7 +279,7 @@ def test_a_court_direction_goes_to_whom_the_court_directed(
 ) -> None:
     (court,) = [r for r in reports["india"].recommendations if r.by == "court"]
     assert court.institution_name == "state governments"
-    assert court.standard.startswith("Court direction (2022)")
+    assert court.recommended_by == "Court direction (2022)" and not court.binding
 
 
 def test_a_page_two_step_whose_function_nobody_holds_is_a_validation_error(
@@ -260,9 +288,15 @@ def test_a_page_two_step_whose_function_nobody_holds_is_a_validation_error(
     institutions = testland.institutions.model_copy(update={"lead_agency": None})
     bare = named(testland.model_copy(update={"institutions": institutions}), testland.slug)
     a = assess(bare, framework)
-    found = problems(a, recommendations(a))
-    assert found and all("institutions.lead_agency" in p.message for p in found)
-    assert not problems(assess(testland, framework), recommendations(assess(testland, framework)))
+    recs = recommendations(a)
+    # Testland's largest gap (social) has no page-2 step without the lead agency: an error
+    # naming the function; the brief leaves out every step nobody named can take.
+    errors = [p for p in problems(a, recs) if not p.unknown]
+    assert errors and all("institutions.lead_agency" in p.message for p in errors)
+    assert "largest gap 'social'" in errors[0].message
+    assert all(r.institution != "lead_agency" for r in recs)
+    whole = assess(testland, framework)
+    assert not [p for p in problems(whole, recommendations(whole)) if not p.unknown]
 
 
 def test_an_institution_no_source_names_is_an_honest_unknown_not_an_error(
@@ -298,8 +332,9 @@ def test_validate_reports_the_missing_institution_with_its_place(
 
 def test_a_teams_priorities_replace_the_formula(testland: Profile, framework: Framework) -> None:
     chosen = ["health-twelve-months-mental-health", "testland-caseworker"]
+    healed = with_institutions(testland, health="the Ministry of Health")
     profile = named(
-        with_levels(testland, {"health": 2}).model_copy(update={"priorities": tuple(chosen)}),
+        with_levels(healed, {"health": 2}).model_copy(update={"priorities": tuple(chosen)}),
         testland.slug,
     )
     recs = recommendations(assess(profile, framework))
@@ -316,7 +351,7 @@ def test_a_priority_that_is_not_true_of_the_country_is_an_error(
         testland.slug,
     )
     a = assess(profile, framework)
-    (problem,) = problems(a, recommendations(a))
+    (problem,) = [p for p in problems(a, recommendations(a)) if not p.unknown]
     assert problem.path == ("priorities", 0) and "not true of this country" in problem.message
 
 
@@ -326,14 +361,16 @@ def test_a_priority_that_is_not_true_of_the_country_is_an_error(
 def test_standard_cites_what_binds_the_country_or_says_good_practice(
     testland: Profile, framework: Framework
 ) -> None:
-    recs = {r.id: r for r in recommendations(assess(testland, framework))}
+    housed = with_institutions(testland, housing="the Housing Agency")
+    recs = {r.id: r for r in recommendations(assess(housed, framework))}
     # Testland is party to the Palermo Protocol only.
     housing = recs["accommodation-twelve-months"]
     assert housing.binding and housing.standard.startswith("Palermo Protocol Art. 6(3)(a)")
     assert "CoE" not in housing.standard
-    punish = recs["non-punishment-legal-provision"]  # rests on the CoE Convention alone
+    punish = recs["non-punishment-legal-provision"]  # rests on the CoE Convention and ACTIP
     assert not punish.binding
-    assert punish.standard.startswith("International good practice (CoE Convention Art. 26")
+    # Good practice names the CoE Convention, never a regional treaty Testland cannot join.
+    assert punish.standard.startswith("CoE Convention Art. 26") and "ACTIP" not in punish.standard
 
 
 def test_a_sources_own_recommendation_says_what_the_source_is_and_when(
@@ -343,7 +380,8 @@ def test_a_sources_own_recommendation_says_what_the_source_is_and_when(
     (own,) = [r for r in recs if r.origin == "profile"]
     assert own.id == "testland-caseworker" and own.sources == ("report-2023",)
     assert own.institution_name == "the Ministry of Care" and own.component == "social"
-    assert own.standard.endswith("NGO recommendation (2023)")
+    assert own.recommended_by == "NGO recommendation (2023)"
+    assert own.standard == "Palermo Protocol Art. 9(1)(b)" and own.binding
     assert own.headline  # the country's own step on its largest gap
 
 
@@ -427,10 +465,11 @@ def test_key_messages_open_with_the_gravest_finding_and_say_where_support_stops(
     # Testland's largest gap is social reintegration (level 0): the first finding says so in
     # the framework's words for that level, with Testland's own evidence.
     # Testland's shelters are closed (consent 1): survivors held against their will is the
-    # gravest finding, said in the framework's words for that level with Testland's evidence.
+    # gravest finding, named as below the standard and said in Testland's own evidence, never
+    # in the framework's descriptor of its level.
     assert messages[0] == (
-        "Consent and freedom of movement: in Testland, closed shelters are common and consent "
-        "is not sought. Evidence for consent in Testland."
+        "Consent and freedom of movement, below the standard in Testland: evidence for consent "
+        "in Testland."
     )
     assert messages[1] == (
         "Support has stopped by 12 months after identification: no support after shelter exit."
@@ -479,3 +518,147 @@ def test_a_labour_only_proxy_is_never_given_as_the_re_trafficking_figure(
     assert india.profile.key_figures.re_trafficking_measure.form == "labour"
     text = " ".join(india.key_messages)
     assert "60" not in text and "labour trafficking alone" in text
+
+
+# --- premises named in the framework (policy review 3) --------------------------------------
+
+
+def with_measure(profile: Profile, name: str, **update: object) -> Profile:
+    """Return ``profile`` with one measure's fields replaced, slug kept."""
+    entry = getattr(profile.measures, name).model_copy(update=update)
+    measures = profile.measures.model_copy(update={name: entry})
+    return named(profile.model_copy(update={"measures": measures}), profile.slug)
+
+
+def _ids(profile: Profile) -> set[str]:
+    return {r.id for r in recommendations(assess(profile, FW))}
+
+
+@FAST
+@given(st.data())
+def test_decision_times_are_asked_only_of_a_country_with_a_decision_system(
+    testland: Profile, data: st.DataObject
+) -> None:
+    status = data.draw(st.sampled_from(STATUSES))
+    body = data.draw(st.booleans())
+    profile = with_measures(with_levels(testland, {"timeliness": 1}), {"nrm": status})
+    if not body:
+        institutions = profile.institutions.model_copy(update={"nrm_body": None})
+        profile = named(profile.model_copy(update={"institutions": institutions}), "testland")
+    ids = _ids(profile)
+    system = status in ("in_place", "partial") and body
+    assert ("timeliness-decision-time-limit" in ids) == system
+    # Without one, the step asks for the decision body itself, from the legislature.
+    if not system:
+        assert "timeliness-decision-body" in ids
+
+
+@pytest.mark.parametrize("only", [True, False, None])
+def test_permission_to_stay_on_support_services_advice_respects_the_law(
+    testland: Profile, only: bool | None
+) -> None:
+    base = with_measures(
+        with_levels(testland, {"reflection_period": 1}),
+        {"reflection_period": "absent", "temporary_residence": "in_place"},
+    )
+    ids = _ids(with_measure(base, "temporary_residence", law_enforcement_only=only))
+    # Tied by law to a request from law enforcement: only the legislature can open it to others.
+    assert ("reflection-period-existing-permits" in ids) == (only is False)
+    assert ("reflection-period-permits-in-law" in ids) == (only is True)
+
+
+def test_a_recovery_period_for_nationals_is_about_freedom_not_removal(
+    testland: Profile,
+) -> None:
+    origin = named(
+        with_levels(testland, {"reflection_period": 1}).model_copy(update={"roles": ("origin",)}),
+        "testland",
+    )
+    origin = with_measures(origin, {"reflection_period": "absent"})
+    texts = " ".join(r.text for r in recommendations(assess(origin, FW)))
+    assert "removal" not in texts and "freedom to come and go" in texts
+    # A country where foreign survivors are found too: the same period, for nationals as well.
+    mixed = with_measures(
+        with_levels(testland, {"reflection_period": 1}), {"reflection_period": "absent"}
+    )
+    (step,) = [r for r in recommendations(assess(mixed, FW)) if r.id == "reflection-period-in-law"]
+    assert "national or foreign" in step.text and "foreign survivors with no removal" in step.text
+
+
+def test_a_non_punishment_step_never_asks_to_cover_what_the_provision_covers(
+    testland: Profile,
+) -> None:
+    short = with_measure(
+        with_levels(testland, {"non_punishment": 2}),
+        "non_punishment_provision",
+        status="in_place",
+        evidence="A defence exists, but offences committed in scam compounds are not covered.",
+    )
+    assert "non-punishment-legal-provision" in _ids(short)
+    covered = with_measure(short, "non_punishment_provision", covers=("forced_criminality",))
+    assert "non-punishment-legal-provision" not in _ids(covered)
+
+
+def test_a_body_is_never_asked_to_instruct_another_that_holds_the_function(
+    testland: Profile,
+) -> None:
+    gap = with_levels(testland, {"privacy": 1})
+    # Immigration enforcement named for data protection, and someone else for the police:
+    # "bar police from passing information to immigration enforcement" cannot go to it.
+    split = with_institutions(
+        gap, data_protection="the Immigration Service", policing="the National Police"
+    )
+    assert "privacy-firewall" not in _ids(split)
+    one = with_institutions(
+        gap, data_protection="the Interior Ministry", policing="the Interior Ministry (police)"
+    )
+    assert "privacy-firewall" in _ids(one)
+
+
+def test_limited_evidence_and_unnamed_bodies_never_reach_a_brief(
+    reports: dict[str, CountryReport],
+) -> None:
+    for report in reports.values():
+        for rec in report.recommendations:
+            assert rec.institution_name, rec.id
+            assert not (rec.headline and rec.uncertain), rec.id
+
+
+def test_binding_is_said_only_of_instruments_that_bind(
+    reports: dict[str, CountryReport],
+) -> None:
+    for report in reports.values():
+        bound = {
+            FW.instruments[i].short
+            for i in report.profile.instruments
+            if i in FW.instruments and FW.instruments[i].binding
+        }
+        for rec in report.recommendations:
+            if rec.binding:
+                assert any(rec.standard.startswith(b) for b in bound), (rec.id, rec.standard)
+            # A TIP report, a rapporteur or a court is never part of the standard's words.
+            for kind in ("TIP report", "Rapporteur", "Court direction", "NGO recommendation"):
+                assert kind not in rec.standard, rec.id
+    # ACTIP binds Thailand: its non-punishment step says so, without an article nobody read.
+    thai = {r.id: r for r in reports["thailand"].recommendations}
+    step = thai.get("non-punishment-legal-provision")
+    if step is not None:
+        assert step.binding and "ASEAN ACTIP" in step.standard and "Art." not in step.standard
+
+
+def test_every_longer_term_library_step_is_measured_by_a_first_milestone() -> None:
+    texts = [
+        *(r for c in FW.components.values() for r in c.recommendations),
+        FW.data_recommendations.unknown_level,
+        FW.data_recommendations.no_re_trafficking_measure,
+    ]
+    for rec in texts:
+        if rec.horizon == "long_term":
+            assert not outcome_indicator(rec.indicator), rec.id
+
+
+def test_a_treaty_binds_though_the_year_it_was_joined_is_unknown(testland: Profile) -> None:
+    joined = testland.instruments["palermo"].model_copy(update={"since": "unknown"})
+    unknown = named(testland.model_copy(update={"instruments": {"palermo": joined}}), "testland")
+    recs = recommendations(assess(unknown, FW))
+    assert any(r.binding and r.standard.startswith("Palermo Protocol") for r in recs)
