@@ -66,7 +66,9 @@ class Payload:
     refused: bool
     navigates: bool
 
-    def filled(self, js: str = "document.title='PWNED'", url: str = "https://evil.example/") -> str:
+    def filled(
+        self, js: str = "void(document.title='PWNED')", url: str = "https://evil.example/"
+    ) -> str:
         """The payload with its placeholders filled in."""
         host = url.split("//", 1)[-1].rstrip("/")
         return self.html.replace("__JS__", js).replace("__URL__", url).replace("__HOST__", host)
