@@ -6,7 +6,9 @@ Pure and deterministic: the same profile, framework and peers always give the sa
 * a component is *applicable* unless the profile marks it ``not_applicable`` or the framework
   limits it to roles (origin, transit, destination) the country does not play;
 * gap = max(target - level, 0), for applicable components whose level is known;
-* severity = gap x weight x (1 + 0.25 x number of *present* risk factors the component mitigates);
+* severity = gap x weight: the largest gaps are the largest shortfalls from the standard, then
+  the heaviest; documented risk factors only break ties, so documenting a risk never makes a
+  country look worse than one that did not look;
 * index = sum(weight x level) / sum(weight) x 25 over the applicable components, with an unknown
   level counted as 0: evidence not found is not met (as the Global Slavery Index scores it), so
   hiding evidence can never raise a score. Its range puts the unknowns at 0 and at 4;
@@ -27,19 +29,20 @@ from aftercare_report.evidence import evidence_gaps
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.model import NOT_APPLICABLE, UNKNOWN, Framework, Profile
 
-RISK_UPLIFT = 0.25
-"""How much each present, linked risk factor raises a component's severity."""
-
 METHOD = (
     "index = sum(weight x level) / sum(weight) x 25 over applicable components, an unknown level "
     "counting as 0; range = the index with unknown levels at 0 and at 4; coverage = weight with a "
     "known level / applicable weight, ranked only at 75% or more; "
     "gap = max(target - level, 0); "
-    f"severity = gap x weight x (1 + {RISK_UPLIFT} x present risk factors it mitigates); "
+    "severity = gap x weight (largest gaps: largest gap, then weight, then present risk factors "
+    "it mitigates, to break ties); "
     "band = best band whose minimum the index reaches, lowered to a cap's band when a cap applies "
     "(an unknown level counts as 0 for caps)"
 )
 """The method in one line, carried into JSON so a reader can recompute the figures."""
+
+LARGEST_GAPS = 2
+"""How many largest gaps page 1 names (each gets a page-2 step)."""
 
 OPTIONAL_FIGURES = ("cost_casework_12_months", "cost_housing_12_months")
 """Figures few sources give: their absence is said once, in the comparative ("not costed")."""
@@ -79,7 +82,7 @@ class ComponentResult:
         target: The framework's target level.
         gap: Levels missing to the target (None when unknown or not applicable).
         weight: The component's weight in the index.
-        severity: Gap weighted and raised by linked present risks (0 when no known gap).
+        severity: Gap x weight (0 when no known gap).
         risks: Ids of present risk factors this component mitigates.
         continuity: Support over time (level 3 requires 12 months or more).
         peer: A country in the comparison that meets the target (same region first), if any.
@@ -216,10 +219,21 @@ class Assessment:
 
     @property
     def top_gaps(self) -> tuple[ComponentResult, ...]:
-        """Components with a gap, most severe first (ties: larger gap, then framework order)."""
+        """Components with a gap, largest first: shortfall, then weight, then linked risks.
+
+        Documented risks only break ties: multiplying by them made the best-documented countries
+        look worst.
+        """
         order = {c.id: i for i, c in enumerate(self.components)}
         gaps = [c for c in self.components if c.gap]
-        return tuple(sorted(gaps, key=lambda c: (-c.severity, -(c.gap or 0), order[c.id])))
+        return tuple(
+            sorted(gaps, key=lambda c: (-(c.gap or 0), -c.weight, -len(c.risks), order[c.id]))
+        )
+
+    @property
+    def largest_gaps(self) -> tuple[ComponentResult, ...]:
+        """The gaps page 1 names (the first :data:`LARGEST_GAPS`): each gets a page-2 step."""
+        return self.top_gaps[:LARGEST_GAPS]
 
     @property
     def rated(self) -> int:
@@ -296,7 +310,7 @@ def _component(
         r for r, f in framework.risk_factors.items() if r in present and cid in f.mitigated_by
     )
     gap = None if level is None else max(spec.target - level, 0)
-    severity = (gap or 0) * spec.weight * (1 + RISK_UPLIFT * len(risks))
+    severity = (gap or 0) * spec.weight
     return ComponentResult(
         id=cid,
         name=spec.name,

@@ -11,18 +11,26 @@ Every label and generated sentence is written in the current language (:mod:`i18
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
-from aftercare_report import __version__, findings
+from aftercare_report import __version__, comparative, findings
 from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
 from aftercare_report.export import ranking
 from aftercare_report.i18n import N_, _, current, pgettext
 from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS, ROLE_LABELS
-from aftercare_report.model import STAGES, Framework, Institution, KeyFigure, Profile
+from aftercare_report.model import (
+    STAGES,
+    Framework,
+    Institution,
+    KeyFigure,
+    KeyFigures,
+    Profile,
+)
 from aftercare_report.recommend import Recommendation
-from aftercare_report.report import CountryReport, conclusion
+from aftercare_report.report import CountryReport
+from aftercare_report.terms import is_placeholder
 
 STAGE_LABELS = {
     "identification": N_("Identification"),
@@ -65,6 +73,7 @@ class Note:
         year: Year of publication.
         url: Where to find it.
         lang: Language the title and publisher are written in (the profile's).
+        copy_of: When the URL is a copy, the original it copies (as the profile names it), or "".
     """
 
     number: int
@@ -74,6 +83,7 @@ class Note:
     year: int
     url: str
     lang: str = "en"
+    copy_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,15 +121,18 @@ class AnchorView:
 
     Attributes:
         name: "US TIP report" or "Global Slavery Index".
-        value: The rating as published ("Tier 2"), or "unknown".
+        value: The rating in one form ("Tier 2", "55/100", "not rated"), or "unknown" in the
+            brief's language.
         year: The edition, or "".
         notes: Source note numbers.
+        known: Whether the profile gives the rating.
     """
 
     name: str
     value: str
     year: str
     notes: tuple[int, ...]
+    known: bool = True
 
 
 @dataclass(frozen=True)
@@ -222,6 +235,12 @@ class RecommendationView:
         headline: One of the (at most five) recommendations that lead the brief.
         text_lang: Language of ``text`` and ``indicator``: the brief's, or the profile's for a
             recommendation a source makes (quoted as written).
+        evidence: One clause of the country's own evidence saying why, as the profile words it
+            (in ``evidence_lang``), or "".
+        thin: It rests on absent evidence: the brief says "evidence thin: check before use".
+        function: The function that must act, in words ("Prosecution").
+        named: Whether the profile names who holds that function (if not, ``institution`` says
+            so).
     """
 
     number: int
@@ -238,6 +257,10 @@ class RecommendationView:
     notes: tuple[int, ...]
     headline: bool
     text_lang: str = "en"
+    evidence: str = ""
+    thin: bool = False
+    function: str = ""
+    named: bool = True
 
 
 @dataclass(frozen=True)
@@ -252,6 +275,9 @@ class FigureView:
         note: Caveats.
         notes: Source note numbers.
         known: Whether a source gives the figure.
+        id: Which figure (``victims_identified``...).
+        form: The form of trafficking it counts: sex, labour, all or unspecified.
+        form_label: That form in words ("sex trafficking only", "all forms").
     """
 
     label: str
@@ -261,6 +287,9 @@ class FigureView:
     note: str
     notes: tuple[int, ...]
     known: bool = True
+    id: str = ""
+    form: str = "unspecified"
+    form_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -288,15 +317,18 @@ class MeasureView:
 
     Attributes:
         name: The measure ("a national referral mechanism").
-        status: in_place, absent or unknown (no recommendation asks to create one in place).
-        evidence: What the sources say of it.
+        status: in_place, partial, absent or unknown.
+        evidence: What the sources say of it ("" for placeholder text).
         notes: Source note numbers.
+        status_label: The status in words ("in place", "partial", "not in place",
+            "not documented").
     """
 
     name: str
     status: str
     evidence: str
     notes: tuple[int, ...]
+    status_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -319,15 +351,51 @@ class InstitutionView:
     """An institution that recommendations address.
 
     Attributes:
-        role: Its role ("Lead agency").
+        role: The function it holds ("Prosecution").
         name: Its name, as the country uses it.
         note: Who else takes part, and how (or "").
         notes: Source note numbers.
+        held_by: ``national``, ``subnational`` or ``shared``.
     """
 
     role: str
     name: str
     note: str
+    notes: tuple[int, ...]
+    held_by: str = "national"
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """Published survivor testimony, quoted as published.
+
+    Attributes:
+        quote: The words.
+        context: Who speaks, without anything that identifies them (or "").
+        page: Where in the source.
+        notes: The source's note number.
+    """
+
+    quote: str
+    context: str
+    page: str
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SubnationalView:
+    """A sub-national government or devolved administration that holds functions.
+
+    Attributes:
+        name: Its name.
+        functions: The functions it holds, in words.
+        differs: How it differs where that changes a finding (or "").
+        notes: Source note numbers.
+    """
+
+    name: str
+    functions: tuple[str, ...]
+    differs: str
     notes: tuple[int, ...]
 
 
@@ -346,7 +414,7 @@ class CountryView:
         iso3: ISO3 code.
         region: World region.
         roles: "origin, transit and destination" (as the sources show).
-        as_of: Date of the newest evidence (ISO).
+        as_of: Date of the newest evidence (ISO), or "" when the profile records no source.
         summary: Profile summary.
         index: The index with its range, coverage and rank.
         anchors: The TIP tier and the Global Slavery Index rating, as published.
@@ -365,6 +433,10 @@ class CountryView:
         figures: Key figures.
         claims: Claims checked against evidence.
         notes: Numbers of every source note this country's text cites, ascending.
+        quote: Published survivor testimony for page 1, or None.
+        subnational: Sub-national governments that hold functions, and how they differ.
+        has_evidence: Whether the profile records any source (an empty profile asserts nothing).
+        lead_notes: Source note numbers of the first key finding.
     """
 
     slug: str
@@ -395,6 +467,10 @@ class CountryView:
     figures: tuple[FigureView, ...]
     claims: tuple[ClaimView, ...]
     notes: tuple[int, ...]
+    quote: QuoteView | None = None
+    subnational: tuple[SubnationalView, ...] = ()
+    has_evidence: bool = True
+    lead_notes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -441,10 +517,27 @@ class FigureRow:
     Attributes:
         label: Which figure.
         cells: Per country, in the order of ``BriefContext.countries``.
+        id: Which figure (``victims_identified``...).
     """
 
     label: str
     cells: tuple[FigureView, ...]
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class ComparedClaim:
+    """A claim one country's profile checks against the evidence, in the comparative's annex.
+
+    Attributes:
+        country: The country it is about.
+        claim: The claim and its verdict, as :class:`ClaimView`.
+        lang: The language of the claim and evidence (the profile's).
+    """
+
+    country: str
+    claim: ClaimView
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -460,7 +553,11 @@ class Comparison:
         vintages: "2022-2025": the years the key figures cover.
         matrix: Components by countries.
         shared_gaps: Sentences on gaps most countries share, with their numbers.
-        conclusion: Paragraphs drawn from the data.
+        conclusion: Paragraphs drawn from the data (the lead finding is not repeated).
+        findings: The essay's other findings where the data show them (help tied to police or
+            closed shelters; child survivors below the standard).
+        ordering: Which countries the evidence can order, and that the others cannot be.
+        claims: Every claim the countries' profiles check, by country.
     """
 
     lead: str
@@ -472,6 +569,9 @@ class Comparison:
     matrix: tuple[MatrixRow, ...]
     shared_gaps: tuple[str, ...]
     conclusion: tuple[str, ...]
+    findings: tuple[str, ...] = ()
+    ordering: str = ""
+    claims: tuple[ComparedClaim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -516,6 +616,7 @@ class BriefContext:
         method: The method section of the annex.
         generator: Tool name and version, for the colophon.
         stylesheets: CSS file names the templates link (resolved in the template folders).
+        review_statement: Who reviewed the brief, or that survivors did not, for page 1.
     """
 
     kind: str
@@ -531,6 +632,7 @@ class BriefContext:
     method: MethodView
     generator: str = f"aftercare-report {__version__}"
     stylesheets: tuple[str, ...] = field(default=("brief.css",))
+    review_statement: str = ""
 
 
 class _Notes:
@@ -548,6 +650,7 @@ class _Notes:
                 source = profile.sources[sid]
                 self.numbers[key] = len(self.notes) + 1
                 number = self.numbers[key]
+                copy = " ".join(source.copy_of.original.split()) if source.copy_of else ""
                 self.notes.append(
                     Note(
                         number,
@@ -557,6 +660,7 @@ class _Notes:
                         source.year,
                         source.url,
                         profile.language,
+                        copy,
                     )
                 )
             out.append(self.numbers[key])
@@ -591,7 +695,26 @@ def country_context(
         comparison=None,
         notes=tuple(notes.notes),
         method=_method(framework),
+        review_statement=review_statement(brand),
     )
+
+
+def said(text: str | None) -> str:
+    """A profile's text as a brief prints it: on one line, and never a placeholder.
+
+    Skeleton text such as "Not yet researched." is not evidence: the brief shows nothing there
+    (the status beside it already says "not documented").
+    """
+    if not text or is_placeholder(text):
+        return ""
+    return " ".join(text.split())
+
+
+def review_statement(brand: Brand) -> str:
+    """The review statement page 1 prints: the project's, or that survivors did not review it."""
+    if brand.review_statement.strip():
+        return " ".join(brand.review_statement.split())
+    return _("This brief has not been reviewed by %(survivors)s.")
 
 
 def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> BriefContext:
@@ -612,14 +735,15 @@ def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> Brief
             "%(countries)s: where support stops, and what governments must fund",
             countries=findings.join_words([v.country for v in views]),
         ),
-        date=max(v.as_of for v in views),
+        date=max((v.as_of for v in views if v.as_of), default=""),
         lang=current().code,
         brand=brand,
         terms=_terms(),
         countries=views,
-        comparison=_comparison(reports, views),
+        comparison=_comparison(reports, views, notes),
         notes=tuple(notes.notes),
         method=_method(framework),
+        review_statement=review_statement(brand),
     )
 
 
@@ -652,8 +776,8 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         iso3=profile.iso3,
         region=profile.region,
         roles=findings.join_words([_(ROLE_LABELS[role]) for role in profile.roles]),
-        as_of=profile.as_of.isoformat(),
-        summary=" ".join(profile.summary.split()),
+        as_of=profile.as_of.isoformat() if profile.sources else "",
+        summary=said(profile.summary),
         index=_index(a, ranks.get(profile.slug), w),
         anchors=_anchors(profile, notes),
         key_messages=tuple(w(m) for m in report.key_messages),
@@ -665,18 +789,22 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
             MeasureView(
                 findings.measure_name(name),
                 m.status,
-                " ".join(m.evidence.split()),
+                said(m.evidence),
                 notes.cite(profile, m.sources),
+                _(MEASURE_STATUS_LABELS[m.status]),
             )
-            for name, m in sorted(profile.measures, key=lambda nm: nm[1].status != "in_place")
+            for name, m in sorted(
+                profile.measures, key=lambda nm: MEASURE_ORDER.index(nm[1].status)
+            )
         ),
         bound_by=_bound_by(profile, a.framework, notes),
         institutions=tuple(
             InstitutionView(
                 _(INSTITUTION_LABELS[cast(Institution, role)]),
                 findings.capital(" ".join(entry.name.split())),
-                " ".join((entry.note or "").split()),
+                said(entry.note),
                 notes.cite(profile, entry.sources),
+                entry.held_by,
             )
             for role, entry in profile.institutions
             if entry is not None and entry.named
@@ -688,20 +816,54 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         figures=tuple(
             _figure(name, f, profile, notes)
             for name, f in profile.key_figures
-            if name not in OPTIONAL_FIGURES
+            if name not in OPTIONAL_FIGURES or f.known
         ),
         claims=tuple(
             ClaimView(
-                " ".join(c.claim.split()),
+                said(c.claim),
                 c.verdict,
                 _(VERDICT_LABELS[c.verdict]),
-                " ".join(c.evidence.split()),
+                said(c.evidence),
                 notes.cite(profile, c.sources),
             )
             for c in profile.claims
         ),
         notes=notes.of(profile),
+        quote=_quote(profile, notes),
+        subnational=tuple(
+            SubnationalView(
+                sub.name,
+                tuple(_(INSTITUTION_LABELS[f]) for f in sub.functions),
+                said(sub.differs),
+                notes.cite(profile, sub.sources),
+            )
+            for sub in profile.subnational
+        ),
+        has_evidence=bool(profile.sources),
+        lead_notes=notes.cite(profile, findings.lead_sources(a)),
     )
+
+
+MEASURE_STATUS_LABELS = {
+    "in_place": N_("in place"),
+    "partial": N_("partial"),
+    "absent": N_("not in place"),
+    "unknown": N_("not documented"),
+}
+MEASURE_ORDER = ("in_place", "partial", "absent", "unknown")
+
+
+def _quote(profile: Profile, notes: _Notes) -> QuoteView | None:
+    """The first published survivor quote, for page 1 (None when the profile has none)."""
+    for q in profile.survivor_quotes:
+        if not is_placeholder(q.quote):
+            return QuoteView(
+                said(q.quote),
+                said(q.context),
+                q.page,
+                notes.cite(profile, (q.source,)),
+            )
+    return None
 
 
 def _index(a: Assessment, rank: int | None, w: Callable[[str], str]) -> IndexView:
@@ -742,13 +904,18 @@ def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
     tip, gsi = profile.anchors.tip_tier, profile.anchors.gsi_government_response
     return (
         AnchorView(
-            _("US TIP report"), tip.value, str(tip.year or ""), notes.cite(profile, tip.sources)
+            _("US TIP report"),
+            tip.value if tip.value != "unknown" else pgettext("figure", "unknown"),
+            str(tip.year or ""),
+            notes.cite(profile, tip.sources),
+            tip.value != "unknown",
         ),
         AnchorView(
             _("Global Slavery Index"),
             gsi_words(gsi.score),
             str(gsi.year or "") if isinstance(gsi.score, int) else "",
             notes.cite(profile, gsi.sources),
+            gsi.score != "unknown",
         ),
     )
 
@@ -757,7 +924,7 @@ def gsi_words(score: int | str) -> str:
     """The GSI government-response rating in one format: "55/100", "not rated" or "unknown"."""
     if isinstance(score, int):
         return _("%(score)s/100", score=score)
-    return _("not rated") if score == "not_rated" else "unknown"
+    return _("not rated") if score == "not_rated" else pgettext("figure", "unknown")
 
 
 def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
@@ -770,8 +937,8 @@ def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
                 label=_(STAGE_LABELS[stage_id]),
                 status=stage.status,
                 status_label=_(STATUS_LABELS[stage.status]),
-                duration=" ".join(stage.duration.split()),
-                support=" ".join(stage.support.split()),
+                duration=said(stage.duration),
+                support=said(stage.support),
                 notes=notes.cite(profile, stage.sources),
             )
         )
@@ -801,7 +968,7 @@ def _component_view(
         peer=_("%(country)s (%(level)s)", country=c.peer.country, level=c.peer.level)
         if c.peer
         else "",
-        evidence=" ".join(c.evidence.split()),
+        evidence=said(c.evidence),
         notes=notes.cite(profile, c.sources),
         standards=fw.components[c.id].standards,
     )
@@ -820,7 +987,7 @@ def _risks(
             w(r.name),
             r.status,
             _(RISK_LABELS[r.status]),
-            " ".join(r.evidence.split()),
+            said(r.evidence),
             notes.cite(profile, r.sources),
             tuple(by_id[c].name for c in r.weak_mitigators),
         )
@@ -839,11 +1006,15 @@ def _recs(
     for i, r in enumerate(recs, 1):
         component = by_id[r.component] if r.component else None
         cited = notes.cite(profile, r.sources) if r.sources else ()
+        function = _(INSTITUTION_LABELS[r.institution])
+        who = findings.capital(r.institution_name) or _(
+            "%(function)s: no institution named in the sources", function=function
+        )
         out.append(
             RecommendationView(
                 number=i,
                 text=w(r.text),
-                institution=findings.capital(r.institution_name),
+                institution=who,
                 horizon=_(HORIZON_LABELS[r.horizon]),
                 priority=r.priority,
                 component=component.name if component else _("Evidence"),
@@ -854,7 +1025,11 @@ def _recs(
                 why=w(r.why),
                 notes=cited or (component.notes if component else ()),
                 headline=r.headline,
-                text_lang=profile.language if r.origin == "profile" else current().code,
+                text_lang=profile.language if r.origin in ("profile", "team") else current().code,
+                evidence=r.clause,
+                thin=r.uncertain,
+                function=function,
+                named=bool(r.institution_name),
             )
         )
     return tuple(out)
@@ -875,13 +1050,24 @@ def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> Fi
         value = pgettext("figure", "unknown")
     return FigureView(
         findings.capital(findings.figure_name(name)),
-        " ".join(figure.counts.split()),
+        said(figure.counts),
         value,
         str(figure.year or ""),
-        " ".join((figure.note or "").split()),
+        said(figure.note),
         notes.cite(profile, figure.sources),
         known=figure.known,
+        id=name,
+        form=figure.form,
+        form_label=_(FORM_LABELS[figure.form]) if figure.known else "",
     )
+
+
+FORM_LABELS = {
+    "sex": N_("sex trafficking only"),
+    "labour": N_("labour trafficking only"),
+    "all": N_("all forms of trafficking"),
+    "unspecified": N_("form of trafficking not stated"),
+}
 
 
 def _method(fw: Framework) -> MethodView:
@@ -901,11 +1087,14 @@ def _method(fw: Framework) -> MethodView:
     )
 
 
-def _comparison(reports: Sequence[CountryReport], views: tuple[CountryView, ...]) -> Comparison:
+def _comparison(
+    reports: Sequence[CountryReport], views: tuple[CountryView, ...], notes: _Notes
+) -> Comparison:
     fw = reports[0].assessment.framework
     language = current()
     ranked = sorted(
-        (v for v in views if v.index.rank is not None), key=lambda v: (v.index.rank, v.country)
+        (v for v in views if v.index.rank is not None),
+        key=lambda v: (v.index.rank, -v.index.number, v.country),
     )
     matrix = []
     for cid, spec in fw.components.items():
@@ -925,20 +1114,61 @@ def _comparison(reports: Sequence[CountryReport], views: tuple[CountryView, ...]
         TimelineRow(stage, _(STAGE_LABELS[stage]), tuple(v.timeline[i] for v in views))
         for i, stage in enumerate(STAGES)
     )
-    figures = tuple(
-        FigureRow(views[0].figures[i].label, tuple(v.figures[i] for v in views))
-        for i in range(len(views[0].figures))
-    )
     years = sorted({int(f.year) for v in views for f in v.figures if f.year})
     assessments = [r.assessment for r in reports]
     return Comparison(
-        lead=language.fill(findings.lead_finding(assessments)),
+        lead=language.fill(comparative.lead_finding(assessments)),
         ranking=tuple(ranked),
         unranked=tuple(v for v in views if v.index.rank is None),
         timeline=timeline,
-        figures=figures,
+        figures=_figure_rows(views),
         vintages=f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years)),
         matrix=tuple(matrix),
-        shared_gaps=tuple(language.fill(line) for line in findings.shared_gap_lines(assessments)),
-        conclusion=tuple(language.fill(line) for line in conclusion(reports)),
+        shared_gaps=tuple(
+            language.fill(line) for line in comparative.shared_gap_lines(assessments)
+        ),
+        conclusion=tuple(language.fill(line) for line in comparative.conclusion(reports)),
+        findings=tuple(
+            language.fill(line) for line in comparative.findings_beyond_twelve_months(assessments)
+        ),
+        ordering=language.fill(comparative.ordering(reports)),
+        claims=tuple(
+            ComparedClaim(view.country, claim, r.profile.language)
+            for r, view in zip(reports, views, strict=True)
+            for claim in view.claims
+        ),
     )
+
+
+def _figure_rows(views: Sequence[CountryView]) -> tuple[FigureRow, ...]:
+    """Key figures side by side, those that isolate sex trafficking first.
+
+    A labour-only figure is never shown as a country's re-trafficking proxy: its cell says
+    what it counts instead of giving the number.
+    """
+    order = list(KeyFigures.model_fields)
+    ids = [i for i in order if any(f.id == i for v in views for f in v.figures)]
+    rows = []
+    for fid in ids:
+        cells = []
+        for v in views:
+            cell = next((f for f in v.figures if f.id == fid), None)
+            if cell is None:
+                cell = FigureView(
+                    findings.capital(findings.figure_name(fid)),
+                    "",
+                    pgettext("figure", "unknown"),
+                    "",
+                    "",
+                    (),
+                    known=False,
+                    id=fid,
+                )
+            elif fid == "re_trafficking_measure" and cell.form == "labour":
+                cell = replace(
+                    cell, value=_("not shown: it counts labour trafficking only"), known=False
+                )
+            cells.append(cell)
+        rows.append(FigureRow(cells[0].label, tuple(cells), fid))
+    sex_first = sorted(rows, key=lambda row: -sum(c.form == "sex" and c.known for c in row.cells))
+    return tuple(sex_first)

@@ -6,7 +6,6 @@ data gaps), so the two can never disagree about what is missing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,23 +14,9 @@ from aftercare_report import findings
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import KeyPath, dotted
 from aftercare_report.model import UNKNOWN, Framework, Profile
+from aftercare_report.terms import is_placeholder
 
 EvidenceGapCode = Literal["unknown-level", "unsourced", "stale-source"]
-
-PLACEHOLDER_TEXT = re.compile(
-    r"\bnot yet (?:researched|documented|checked|known)\b|\bno source has been checked yet\b"
-    r"|\blorem ipsum\b|\bplaceholder\b"
-    r"|\bto be (?:completed|confirmed|researched|added|filled)\b|\bfill (?:this )?in\b"
-    r"|(?<![\w-])(?:TODO|TBD|FIXME|XXX)(?![\w-])",
-    re.IGNORECASE,
-)
-"""Text a profile skeleton or an unfinished draft holds instead of evidence. A brief never prints
-it (an unknown stays "not documented"), and ``validate --strict`` rejects it."""
-
-
-def is_placeholder(text: str | None) -> bool:
-    """Whether a profile's text is a placeholder rather than something a source says."""
-    return bool(text) and PLACEHOLDER_TEXT.search(text or "") is not None
 
 
 def placeholder_texts(data: Any, path: KeyPath = ()) -> Iterator[KeyPath]:

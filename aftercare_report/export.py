@@ -18,7 +18,7 @@ from aftercare_report.report import CountryReport
 if TYPE_CHECKING:
     from aftercare_report.build import Brief, Setting
 
-JSON_SCHEMA_VERSION = 2
+JSON_SCHEMA_VERSION = 3
 """Version of the assessment JSON shape (documented in the README); bumped on breaking change."""
 
 SortKey = Literal["index", "country", "as_of", "data_gaps"]
@@ -177,37 +177,42 @@ def summary_rows(reports: Sequence[CountryReport], sort: SortKey = "index") -> l
 
 
 def ranking(reports: Sequence[CountryReport]) -> dict[str, int]:
-    """Rank the countries whose evidence covers enough of the framework, highest index first.
+    """Rank the countries whose evidence covers enough of the framework, only where ranges separate.
 
-    Countries below the coverage threshold are left out: a rank built on missing evidence would
-    mislead. Countries closer than :func:`separable` points share a rank: a difference smaller
-    than one level on one part of aftercare is not a difference the evidence can show.
+    Country A is above B only when A's whole range (unknown parts at 0 to unknown parts at 4)
+    lies above B's: otherwise the published evidence cannot order them. A country's rank is one
+    more than the number of countries above it in that sense, so countries that cannot be
+    ordered share a rank. Countries below the coverage threshold are left out: a rank built on
+    missing evidence would mislead.
 
     Returns:
         Rank (1 = highest) by profile slug, for ranked countries only.
     """
+    ranked = _rankable(reports)
+    return {
+        r.profile.slug: 1 + sum(_above(other, r) for other in ranked if other is not r)
+        for r in ranked
+    }
+
+
+def orderings(reports: Sequence[CountryReport]) -> list[tuple[CountryReport, CountryReport]]:
+    """Every pair the evidence can order: (higher, lower), highest first, then by name."""
     ranked = sorted(
-        (r for r in reports if r.assessment.index.ranked and r.assessment.index.value is not None),
-        key=lambda r: (-(r.assessment.index.value or 0.0), r.profile.country.casefold()),
+        _rankable(reports),
+        key=lambda r: (-(r.assessment.index.low or 0.0), r.profile.country.casefold()),
     )
-    if not ranked:
-        return {}
-    step = separable(ranked[0])
-    out: dict[str, int] = {}
-    for position, r in enumerate(ranked, 1):
-        previous = ranked[position - 2] if position > 1 else None
-        close = previous is not None and (
-            (previous.assessment.index.value or 0.0) - (r.assessment.index.value or 0.0) < step
-        )
-        out[r.profile.slug] = out[previous.profile.slug] if close and previous else position
-    return out
+    return [(a, b) for a in ranked for b in ranked if _above(a, b)]
 
 
-def separable(report: CountryReport) -> float:
-    """The smallest index difference that means something: one level on the lightest component."""
-    components = [c for c in report.assessment.components if c.applicable]
-    total = sum(c.weight for c in components)
-    return 25 * min(c.weight for c in components) / total if total else 0.0
+def _rankable(reports: Sequence[CountryReport]) -> list[CountryReport]:
+    return [
+        r for r in reports if r.assessment.index.ranked and r.assessment.index.value is not None
+    ]
+
+
+def _above(a: CountryReport, b: CountryReport) -> bool:
+    """Whether A's whole range lies above B's: A is ahead however the unknowns are counted."""
+    return (a.assessment.index.low or 0.0) > (b.assessment.index.high or 0.0)
 
 
 def _int_or_none(score: int | str) -> int | None:

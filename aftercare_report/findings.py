@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from aftercare_report.i18n import N_, _, current, ngettext, pgettext
+from aftercare_report.terms import is_placeholder
 
 if TYPE_CHECKING:  # types only: the assessment imports this module for its sentences
-    from aftercare_report.assess import Assessment
+    from aftercare_report.assess import Assessment, ComponentResult
     from aftercare_report.model import Profile
     from aftercare_report.recommend import Recommendation
 
@@ -187,43 +188,36 @@ def no_re_trafficking_measure(proxy: bool) -> str:
 # --- why a recommendation is made ------------------------------------------------------------
 
 
-def why_close_gap(component: str, level: int, target: int, risks: Sequence[str]) -> str:
-    """Say why a recommendation that closes a gap is made: the gap and the linked risks."""
-    values = {"component": capital(component), "level": level, "target": target}
-    if not risks:
-        return _(
-            "%(component)s is at level %(level)s of the %(target)s every country should reach.",
-            **values,
-        )
-    return ngettext(
-        "%(component)s is at level %(level)s of the %(target)s every country should reach, and "
-        "%(risks)s is documented here.",
-        "%(component)s is at level %(level)s of the %(target)s every country should reach, and "
-        "%(risks)s are documented here.",
-        len(risks),
-        risks=join_words(risks),
-        **values,
+def why_close_gap(component: str, level: int, target: int) -> str:
+    """Say, without tool-speak, how far a part of aftercare is below the standard."""
+    return _(
+        "Below the standard on %(component)s: level %(level)s of %(target)s.",
+        component=component,
+        level=level,
+        target=target,
     )
 
 
 def why_beyond_target(component: str, level: int) -> str:
-    """Say why a step beyond the target is recommended."""
+    """Say why a step beyond the standard is recommended."""
     if level < 4:
         return _(
-            "%(component)s is at level %(level)s; this builds towards level 4.",
-            component=capital(component),
+            "The standard is met on %(component)s (level %(level)s); this goes further.",
+            component=component,
             level=level,
         )
     return _(
-        "%(component)s is at level %(level)s; this keeps it at level 4.",
-        component=capital(component),
-        level=level,
+        "The highest level is reached on %(component)s; this keeps it there.",
+        component=component,
     )
 
 
-def why_source_recommends() -> str:
+def why_source_recommends(component: str) -> str:
     """Say why a source's own recommendation is listed although the level is unknown."""
-    return _("A source on this country recommends it; the level it concerns is not documented.")
+    return _(
+        "A source on this country recommends it; no source documents the level of %(component)s.",
+        component=component,
+    )
 
 
 def why_unknown(components: str) -> str:
@@ -243,14 +237,136 @@ def good_practice(standards: Sequence[str]) -> str:
     return _("International good practice (%(standards)s)", standards=semicolons(standards))
 
 
-def recommended_by(profile: Profile, title: str, year: int) -> str:
-    """The standard of a recommendation that a source makes for the country itself."""
-    return _(
-        "Recommended for %(country)s in “%(title)s” (%(year)s)",
-        title=" ".join(title.split()),
-        year=str(year),
-        **_names(profile),
-    )
+KIND_LABELS: Mapping[str, str] = {
+    "tip": N_("US TIP report recommendation (%(year)s)"),
+    "court": N_("Court direction (%(year)s)"),
+    "treaty_body": N_("UN treaty body recommendation (%(year)s)"),
+    "un_special_rapporteur": N_("UN Special Rapporteur recommendation (%(year)s)"),
+    "greta": N_("GRETA recommendation (%(year)s)"),
+    "ngo": N_("NGO recommendation (%(year)s)"),
+    "parliament": N_("Parliamentary recommendation (%(year)s)"),
+    "government": N_("Government commitment (%(year)s)"),
+}
+"""What a source's own recommendation is, as its standard line names it."""
+
+
+def recommended_by_kind(by: str | None, year: int, title: str) -> str:
+    """Name what made a source's recommendation for the country, and when.
+
+    Args:
+        by: ``tip``, ``court``... or None / ``other`` (then the source's title is named).
+        year: When the source made it.
+        title: The source's title.
+    """
+    if by is not None and by in KIND_LABELS:
+        return _(KIND_LABELS[by], year=str(year))
+    return _("Recommended in “%(title)s” (%(year)s)", title=" ".join(title.split()), year=str(year))
+
+
+# --- one clause of the country's evidence -----------------------------------------------------
+
+_CLAUSES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])|;\s+")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z](?:\.[A-Z])*\.|\b(?:No|Art|art|s|ss|e\.g|i\.e|vs|St|Dr|Mr|Ms|Mrs|Jan|Feb|Mar|Apr"
+    r"|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|para|paras|p|pp|ch|Vol|vol|approx|cf|Reg|reg)\.)$"
+)
+"""A chunk ending like this ("8 U.S.C.", "s.", "Art.") does not end a sentence."""
+_STRONG = re.compile(
+    r"\b(?:no|not|none|never|neither|nor|fell|falls|fallen|inadequate|insufficient|cut|stops?"
+    r"|stopped|ended|ends|cannot|unable|held (?:in|against|by|there|back)|closed|tied"
+    r"|depends?|depending"
+    r"|wait(?:s|ed|ing)?|backlog|delays?|delayed|lacks?|exclud\w*|refus\w*|denied|arrested"
+    r"|detained|penali[sz]ed|prosecuted|deported|rarely|patchy|uneven|disqualif\w*)\b",
+    re.IGNORECASE,
+)
+_WEAK = re.compile(
+    r"\b(?:only|but|until|must|few|fewer|without|limited|short|shorter|conditional|varies|loses?"
+    r"|requires?|required)\b",
+    re.IGNORECASE,
+)
+"""Words of a documented shortfall: one strong word, or two weak ones ("only ... but")."""
+_UNDOCUMENTED = re.compile(
+    r"\bno source|\bsources? (?:checked|found|seen|read)\b|\b(?:was|were|is|are|could) not "
+    r"(?:be )?(?:checked|found|seen|verified|read|reached)\b|\bnot found\b",
+    re.IGNORECASE,
+)
+MAX_CLAUSE = 180
+"""Longest clause quoted as a reason (longer ones are cut at a word, with an ellipsis)."""
+LEAD_CLAUSE = 320
+"""Longest clause the first key finding quotes (it may say more than a reason does)."""
+
+
+def evidence_clause(text: str, *, shortfall: bool = False, limit: int = MAX_CLAUSE) -> str:
+    """One clause of a profile's evidence that says why: the one that documents a shortfall.
+
+    A clause that only says what no source documents is not a shortfall. Placeholder text
+    gives nothing.
+
+    Args:
+        text: A profile's evidence.
+        shortfall: Give "" unless a clause documents a shortfall (for a step that asks to fix
+            what exists).
+        limit: The longest clause given; a longer one is its best sub-clause, or is cut.
+
+    Returns:
+        The clause as the profile words it, without its final full stop, or "".
+    """
+    if not text.strip() or is_placeholder(text):
+        return ""
+    scored = [(shortfall_score(c), -i, c) for i, c in enumerate(_clauses(text))]
+    best = max(scored)
+    if shortfall and best[0] == 0:
+        return ""
+    if best[0] == 0:
+        documented = [c for _s, _i, c in scored if not _UNDOCUMENTED.search(c)]
+        best = (0, 0, (documented or [scored[0][2]])[0])
+    clause = best[2].rstrip(".")
+    if len(clause) > limit:
+        parts = [p.strip() for p in _SUBCLAUSES.split(clause) if p.strip()]
+        fitting = [(shortfall_score(p), -i, p) for i, p in enumerate(parts) if len(p) <= limit]
+        if fitting and (max(fitting)[0] > 0 or not shortfall):
+            clause = _upper_first(max(fitting)[2])
+        else:
+            clause = clause[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return clause
+
+
+_SUBCLAUSES = re.compile(r",\s+(?=(?:but|and|although|while|yet|whereas)\b)")
+
+
+def _upper_first(text: str) -> str:
+    """A sub-clause as a clause of its own: without its joining word, capitalised."""
+    text = re.sub(r"^(?:but|and|although|while|yet|whereas)\s+", "", text)
+    return text[:1].upper() + text[1:]
+
+
+def _clauses(text: str) -> list[str]:
+    """Sentences and semicolon clauses of a text.
+
+    Not broken after an abbreviation ("8 U.S.C.") or inside brackets ("(TIP 2023; 2025)").
+    """
+    out: list[str] = []
+    for chunk in _CLAUSES.split(" ".join(text.split())):
+        joined = bool(out) and (
+            _ABBREVIATION.search(out[-1]) is not None or out[-1].count("(") > out[-1].count(")")
+        )
+        if joined:
+            out[-1] = f"{out[-1]}{'; ' if out[-1][-1:].isalnum() else ' '}{chunk}"
+        elif chunk.strip():
+            out.append(chunk.strip())
+    return out
+
+
+def shortfall_score(clause: str) -> int:
+    """How strongly a clause documents a shortfall (0: not at all, or only a lack of sources).
+
+    Each strong word ("inadequate", "closed", "tied") counts 2 and each weak one ("only",
+    "but") 1; weak words alone count only when there are two.
+    """
+    if _UNDOCUMENTED.search(clause):
+        return 0
+    strong, weak = len(_STRONG.findall(clause)), len(_WEAK.findall(clause))
+    return 2 * strong + weak if strong or weak >= 2 else 0
 
 
 def the_government_of(profile: Profile) -> str:
@@ -286,10 +402,12 @@ def measure_name(name: str) -> str:
 
 
 def key_messages(assessment: Assessment) -> tuple[str, ...]:
-    """Write three to five key messages for the top of a brief, as plain findings.
+    """Write the key findings that open a brief, the most important first.
 
-    What exists, where support stops, the gaps that leave survivors at risk, and whether anyone
-    measures re-trafficking; each sentence is drawn from the profile and its assessment.
+    The country's own lead finding (or, without one, the gravest shortfall the data show, in
+    the framework's words for that level), whether support reaches 12 months, the largest gaps,
+    where the country's own parts differ, whether anyone measures re-trafficking, and what no
+    source documents. A profile with no source asserts nothing but that.
 
     Args:
         assessment: The country's assessment.
@@ -299,8 +417,16 @@ def key_messages(assessment: Assessment) -> tuple[str, ...]:
     """
     profile = assessment.profile
     names = _names(profile)
-    messages = [_what_exists(assessment), where_support_stops(assessment)]
-    top = [c for c in assessment.top_gaps if c.gap][:2]
+    if not profile.sources:
+        return (
+            _(
+                "No evidence has been recorded for %(country)s yet: every part of this brief is "
+                "not documented until sources are added.",
+                **names,
+            ),
+        )
+    messages = [lead(assessment), where_support_stops(assessment)]
+    top = assessment.largest_gaps
     if top:
         gaps = join_words([c.name.lower() for c in top])
         risky = sorted({r for c in top for r in c.risks})
@@ -316,35 +442,8 @@ def key_messages(assessment: Assessment) -> tuple[str, ...]:
             )
         else:
             messages.append(_("The largest gaps are in %(gaps)s.", gaps=gaps))
-    proxy = profile.key_figures.re_trafficking_measure
-    if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
-        if proxy.known and same_language(profile):
-            messages.append(
-                _(
-                    "%(Country)s does not measure %(re_trafficking)s; the only figure is a proxy "
-                    "(%(counts)s: %(value)s).",
-                    counts=" ".join(proxy.counts.split()),
-                    value=_figure_value(proxy.value, proxy.unit),
-                    **names,
-                )
-            )
-        elif proxy.known:
-            messages.append(
-                _(
-                    "%(Country)s does not measure %(re_trafficking)s; the only figure is a proxy "
-                    "(%(value)s).",
-                    value=_figure_value(proxy.value, proxy.unit),
-                    **names,
-                )
-            )
-        else:
-            messages.append(
-                _(
-                    "%(Country)s does not measure %(re_trafficking)s, so no one knows how many "
-                    "%(survivors)s are exploited again after support ends.",
-                    **names,
-                )
-            )
+    messages.append(differences(profile))
+    messages.append(measure_message(profile))
     unknown = [c.name.lower() for c in assessment.components if c.unknown]
     if unknown:
         messages.append(
@@ -357,7 +456,161 @@ def key_messages(assessment: Assessment) -> tuple[str, ...]:
                 components=join_words(unknown),
             )
         )
-    return tuple(m for m in messages if m)[:5]
+    return tuple(dict.fromkeys(m for m in messages if m))[:5]
+
+
+GRAVEST = ("consent",)
+"""Parts of aftercare whose shortfall leads a brief wherever it is at level 0 or 1: survivors
+held against their will is the gravest finding a brief can make."""
+
+
+def lead(assessment: Assessment) -> str:
+    """The finding that opens a brief: the most important fact about that country.
+
+    The profile's own lead finding when it has one (in the brief's language); otherwise the
+    gravest shortfall: survivors held against their will where that is documented, else the
+    largest gap. It is said in the words of the descriptor the country's level meets (the
+    profile's ``meets`` clause when given), after the part of aftercare it concerns and followed
+    by the country's own evidence, so two countries open alike only when the data say the same.
+    """
+    profile = assessment.profile
+    own = profile.lead_finding
+    if own is not None and same_language(profile) and not is_placeholder(own.text):
+        return " ".join(own.text.split())
+    result = _lead_subject(assessment)
+    if result is None:
+        return _what_exists(assessment)
+    entry = profile.components[result.id]
+    descriptor = entry.meets if entry.meets and same_language(profile) else result.level_text
+    clause = evidence_clause(entry.evidence, limit=LEAD_CLAUSE) if same_language(profile) else ""
+    values = {
+        "component": capital(result.name),
+        "finding": _lower_first(" ".join(descriptor.split()).rstrip(".")),
+        **_names(profile),
+    }
+    if clause:
+        return _(
+            "%(component)s: %(in_country)s, %(finding)s. %(evidence)s",
+            evidence=_upper_first(clause) + ("" if clause.endswith("…") else "."),
+            **values,
+        )
+    return _("%(component)s: %(in_country)s, %(finding)s.", **values)
+
+
+def lead_sources(assessment: Assessment) -> tuple[str, ...]:
+    """The source ids behind the lead finding (see :func:`lead`)."""
+    profile = assessment.profile
+    own = profile.lead_finding
+    if own is not None and same_language(profile) and not is_placeholder(own.text):
+        return own.sources
+    subject = _lead_subject(assessment)
+    return profile.components[subject.id].sources if subject is not None else ()
+
+
+def _lead_subject(assessment: Assessment) -> ComponentResult | None:
+    """The part of aftercare the lead finding is about: custody first, then the largest gap."""
+    grave = [
+        assessment.component(cid)
+        for cid in GRAVEST
+        if cid in assessment.framework.components
+        and assessment.component(cid).level is not None
+        and (assessment.component(cid).level or 0) <= 1
+    ]
+    chosen = grave or list(assessment.top_gaps)
+    return chosen[0] if chosen else None
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case a sentence's first letter to continue a sentence, unless it starts a name."""
+    if text[:2].isalpha() and not text[:2].isupper() and not text[1:2].isupper():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def differences(profile: Profile) -> str:
+    """Say where the country's own governments differ in a way that changes a finding.
+
+    Page 1 gives the first clause of each difference; the annex lists them whole.
+    """
+    differs = [
+        _("%(name)s: %(differs)s", name=s.name, differs=_first_clause(s.differs))
+        for s in profile.subnational
+        if s.differs and not is_placeholder(s.differs)
+    ]
+    if not differs or not same_language(profile):
+        return ""
+    return _(
+        "Rules differ from place to place %(in_country)s. %(differences)s.",
+        differences=semicolons(differs),
+        **_names(profile),
+    )
+
+
+def _first_clause(text: str) -> str:
+    """The first clause of a text, for page 1 (the annex gives it whole)."""
+    flat = " ".join(text.split())
+    return re.split(r";\s+|\s+\((?=[^)]*\d)", flat, maxsplit=1)[0].rstrip(".")
+
+
+def documents_no_measure(profile: Profile) -> bool:
+    """Whether the profile's sources document that no official re-trafficking measure exists.
+
+    Without a source saying so, a brief says nothing about it: an empty profile must not
+    state that a country measures nothing.
+    """
+    figure = profile.key_figures.re_trafficking_measure
+    data = profile.measures.re_trafficking_data
+    official = figure.known and not figure.proxy
+    said = bool(figure.sources) or (bool(data.sources) and not is_placeholder(data.evidence))
+    return not official and said
+
+
+def measure_message(profile: Profile) -> str:
+    """Say whether the country measures re-trafficking, as far as its sources show.
+
+    A labour-only proxy is never given as the re-trafficking figure of a brief about sex
+    trafficking; any figure printed carries its year.
+    """
+    if not documents_no_measure(profile):
+        return ""
+    names = _names(profile)
+    proxy = profile.key_figures.re_trafficking_measure
+    absent = profile.measures.re_trafficking_data.status == "absent" or proxy.known
+    if proxy.known and proxy.form == "labour":
+        return _(
+            "%(Country)s does not measure %(re_trafficking)s; the only figure found counts "
+            "labour trafficking alone, so it says nothing of %(survivors)s of sex trafficking.",
+            **names,
+        )
+    if proxy.known and same_language(profile):
+        value = _figure_value(proxy.value, proxy.unit)
+        if proxy.year:
+            value = _("%(value)s in %(year)s", value=value, year=str(proxy.year))
+        return _(
+            "%(Country)s does not measure %(re_trafficking)s; the only figure is a proxy "
+            "(%(counts)s: %(value)s).",
+            counts=" ".join(proxy.counts.split()),
+            value=value,
+            **names,
+        )
+    if proxy.known:
+        return _(
+            "%(Country)s does not measure %(re_trafficking)s; the only figure is a proxy "
+            "(%(value)s).",
+            value=_figure_value(proxy.value, proxy.unit),
+            **names,
+        )
+    if absent:
+        return _(
+            "%(Country)s does not measure %(re_trafficking)s, so no one knows how many "
+            "%(survivors)s are exploited again after support ends.",
+            **names,
+        )
+    return _(
+        "No source checked shows an official measure of %(re_trafficking)s %(in_country)s, so "
+        "no one can say how many %(survivors)s are exploited again after support ends.",
+        **names,
+    )
 
 
 def _figure_value(value: object, unit: str | None) -> str:
@@ -387,13 +640,14 @@ def where_support_stops(assessment: Assessment) -> str:
     """Say whether support reaches 12 months after identification, from the country's timeline.
 
     The sentence ends with what the sources say survivors have then, unless the profile is
-    written in another language than the brief: the timeline shows that evidence, tagged.
+    written in another language than the brief (the timeline shows that evidence, tagged) or
+    holds only placeholder text there.
     """
     profile = assessment.profile
     year = profile.timeline.twelve_months
     if year.status == "provided":
         return _("Support is documented as lasting 12 months or more after identification.")
-    if not same_language(profile):
+    if not same_language(profile) or is_placeholder(year.support) or not year.sources:
         if year.status == "partial":
             return _(
                 "At 12 months after identification only some %(survivors)s still have support."
@@ -401,7 +655,7 @@ def where_support_stops(assessment: Assessment) -> str:
         if year.status == "not_provided":
             return _("Support has stopped by 12 months after identification.")
         return _("No source shows support for %(survivors)s 12 months after identification.")
-    support = _sentence(year.support)
+    support = _sentence(first_sentence(year.support))  # the timeline below gives it whole
     if year.status == "partial":
         return _(
             "At 12 months after identification only some %(survivors)s still have support: "
@@ -423,67 +677,91 @@ def same_language(profile: Profile) -> bool:
     return profile.language.split("-")[0] == current().code.split("-")[0]
 
 
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\u201d\u2019'\"])\.\s+(?=[A-Z\u201c\u2018\"'])")
+"""A full stop that ends a sentence: after a word in lower case (not "U.S." or "s.9"), before
+a capital."""
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a profile's text, for page 1 when the page also shows it whole."""
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+
+
 def _sentence(text: str) -> str:
     """Profile evidence as the end of a sentence, as its sources word it."""
-    text = " ".join(text.split())
-    text = text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text
+    text = _lower_first(" ".join(text.split()))
     return text if text.endswith(".") else text + "."
 
 
-def closing(assessment: Assessment, headline: Sequence[Recommendation]) -> str:
+def closing(assessment: Assessment, headline: Sequence[Recommendation] = ()) -> str:
     """Write the closing paragraph of a country brief's main part, from the assessment.
+
+    It says what the data show about support over time (lasting, stopping, or not documented),
+    so the paragraph reads differently where the evidence differs, and what measuring
+    re-trafficking would show. The risks are on page 1 already, and not repeated.
 
     Args:
         assessment: The country's assessment.
-        headline: The headline recommendations, in order.
+        headline: The page-2 steps (kept for templates that call it; not used in the words).
     """
     profile = assessment.profile
     names = _names(profile)
-    short = [c for c in assessment.components if c.continuity and c.gap]
-    if short:
+    if not profile.sources:
+        return _(
+            "Nothing can be concluded about %(country)s until its profile records what the "
+            "sources say.",
+            **names,
+        )
+    short = [c.name.lower() for c in assessment.components if c.continuity and c.gap]
+    twelve = profile.timeline.twelve_months.status
+    values = {"components": join_words(short), **names}
+    if not short:
+        parts = [_("No gap in support that lasts is documented %(in_country)s.", **names)]
+    elif twelve == "not_provided":
         parts = [
-            ngettext(
-                "%(Country)s has built parts of aftercare, but support does not last: "
-                "%(components)s falls short of what every country owes %(survivors)s, including "
-                "support for at least 12 months.",
-                "%(Country)s has built parts of aftercare, but support does not last: "
+            _(
+                "Support %(in_country)s ends before a year is out, and %(components)s fall short "
+                "of what every country owes %(survivors)s, including support for at least 12 "
+                "months.",
+                **values,
+            )
+        ]
+    elif twelve == "partial":
+        parts = [
+            _(
+                "Some %(survivors)s %(in_country)s are still supported a year on, but not all: "
                 "%(components)s fall short of what every country owes %(survivors)s, including "
                 "support for at least 12 months.",
-                len(short),
-                components=join_words([c.name.lower() for c in short]),
-                **names,
+                **values,
             )
         ]
     else:
-        parts = [_("No gap in support that lasts is documented %(in_country)s.", **names)]
-    risks = sorted({r for c in short for r in c.risks})
-    if risks:
-        named = [assessment.framework.risk_factors[r].name.lower() for r in risks[:3]]
-        parts.append(
+        parts = [
             _(
-                "Where support stops, %(survivors)s are left to face the risks of "
-                "%(re_trafficking)s documented here: %(risks)s.",
-                risks=semicolons(named),
+                "No one can show that support %(in_country)s lasts a year: %(components)s fall "
+                "short of what every country owes %(survivors)s, including support for at least "
+                "12 months.",
+                **values,
             )
-        )
-    if headline:
-        parts.append(
-            ngettext(
-                "The step above is where to begin, and it can be checked within 12 months against "
-                "its indicator.",
-                "The %(num)s steps above are where to begin, and each can be checked within 12 "
-                "months against its indicator.",
-                len(headline),
+        ]
+    if documents_no_measure(profile):
+        proxy = profile.key_figures.re_trafficking_measure
+        if profile.measures.re_trafficking_data.status == "absent" or proxy.known:
+            parts.append(
+                _(
+                    "Until %(country)s measures %(re_trafficking)s, no one can show whether its "
+                    "aftercare keeps %(survivors)s safe.",
+                    **names,
+                )
             )
-        )
-    if any(g.kind == "no-re-trafficking-measure" for g in assessment.data_gaps):
-        parts.append(
-            _(
-                "Until %(country)s measures %(re_trafficking)s, no one can show whether its "
-                "aftercare keeps %(survivors)s safe.",
-                **names,
+        else:
+            parts.append(
+                _(
+                    "Without a published measure of %(re_trafficking)s, no one can show whether "
+                    "aftercare %(in_country)s keeps %(survivors)s safe.",
+                    **names,
+                )
             )
-        )
     return " ".join(parts)
 
 
@@ -499,183 +777,3 @@ def gap_in_words(gap: int | None, risks: int) -> str:
         short=short,
         risks=ngettext("%(num)s linked risk documented", "%(num)s linked risks documented", risks),
     )
-
-
-# --- the comparative brief -------------------------------------------------------------------
-
-
-def shared_gap_lines(assessments: Sequence[Assessment]) -> list[str]:
-    """Say, per component, which countries fall short of the target (where two or more do)."""
-    fw = assessments[0].framework
-    lines = []
-    for cid, spec in fw.components.items():
-        pairs = [(_name(a), a.component(cid)) for a in assessments]
-        short = [country for country, c in pairs if c.gap]
-        unknown = [country for country, c in pairs if c.unknown]
-        if len(short) >= 2:
-            values = {
-                "component": spec.name,
-                "short": len(short),
-                "total": len(assessments),
-                "countries": join_words(short),
-            }
-            if unknown:
-                lines.append(
-                    _(
-                        "%(component)s: below the standard in %(short)s of %(total)s countries "
-                        "(%(countries)s); not documented in %(unknown)s.",
-                        unknown=join_words(unknown),
-                        **values,
-                    )
-                )
-            else:
-                lines.append(
-                    _(
-                        "%(component)s: below the standard in %(short)s of %(total)s countries "
-                        "(%(countries)s).",
-                        **values,
-                    )
-                )
-    return lines
-
-
-def lead_finding(assessments: Sequence[Assessment]) -> str:
-    """The cross-country finding that opens a comparative brief: where support stops."""
-    n = len(assessments)
-    lasting = [_in_text(a) for a in assessments if _twelve(a) == "provided"]
-    partial = [_in_text(a) for a in assessments if _twelve(a) == "partial"]
-    if not lasting:
-        if partial:
-            return ngettext(
-                "In none of the %(num)s countries is support documented as lasting 12 months for "
-                "every %(survivor)s; in %(partial)s only some %(survivors)s still have it then.",
-                "In none of the %(num)s countries is support documented as lasting 12 months for "
-                "every %(survivor)s; in %(partial)s only some %(survivors)s still have it then.",
-                n,
-                partial=join_words(partial),
-            )
-        return ngettext(
-            "In none of the %(num)s countries is support documented as lasting 12 months for "
-            "every %(survivor)s.",
-            "In none of the %(num)s countries is support documented as lasting 12 months for "
-            "every %(survivor)s.",
-            n,
-        )
-    return _(
-        "Support lasting 12 months is documented in %(lasting)s of %(total)s countries "
-        "(%(countries)s).",
-        lasting=len(lasting),
-        total=n,
-        countries=join_words(lasting),
-    )
-
-
-def _name(a: Assessment) -> str:
-    return country_names(a.profile)["name"]
-
-
-def _in_text(a: Assessment) -> str:
-    return country_names(a.profile)["country"]
-
-
-def _twelve(a: Assessment) -> str:
-    return a.profile.timeline.twelve_months.status
-
-
-def conclusion(assessments: Sequence[Assessment]) -> list[str]:
-    """Write the comparative conclusion from the data, in the form of the essay's.
-
-    What differs between the countries, what is missing everywhere, and what governments and
-    donors must invest in; every sentence is counted from the assessments.
-
-    Args:
-        assessments: The countries, in brief order.
-    """
-    fw = assessments[0].framework
-    n = len(assessments)
-    out = [lead_finding(assessments)]
-    identified = [_in_text(a) for a in assessments if a.profile.measures.nrm.status == "in_place"]
-    if identified:
-        out.append(
-            _(
-                "What differs is mostly at the front door: %(identified)s of %(total)s countries "
-                "(%(countries)s) have a national referral mechanism in law or policy.",
-                identified=len(identified),
-                total=n,
-                countries=join_words(identified),
-            )
-        )
-    continuity = [cid for cid, spec in fw.components.items() if spec.continuity]
-    short = {cid: [_in_text(a) for a in assessments if a.component(cid).gap] for cid in continuity}
-    missing = [fw.components[cid].name.lower() for cid in continuity if len(short[cid]) == n]
-    if missing:
-        out.append(
-            _(
-                "What is missing everywhere is support that lasts: %(components)s fall short of "
-                "the standard in all %(total)s countries, including support for at least 12 "
-                "months.",
-                components=join_words(missing),
-                total=n,
-            )
-        )
-    else:
-        counts = [
-            _(
-                "%(component)s in %(count)s",
-                component=fw.components[c].name.lower(),
-                count=len(short[c]),
-            )
-            for c in continuity
-        ]
-        out.append(
-            _(
-                "Support that lasts is the common gap: below the standard are %(counts)s of the "
-                "%(total)s countries.",
-                counts=join_words(counts),
-                total=n,
-            )
-        )
-    measured = [
-        _in_text(a)
-        for a in assessments
-        if not any(g.kind == "no-re-trafficking-measure" for g in a.data_gaps)
-    ]
-    if not measured:
-        out.append(
-            _(
-                "None of the %(total)s countries measures %(re_trafficking)s, so no government "
-                "can show that its aftercare keeps %(survivors)s safe after support ends.",
-                total=n,
-            )
-        )
-    else:
-        out.append(
-            ngettext(
-                "Only %(countries)s has an official measure of %(re_trafficking)s.",
-                "Only %(countries)s have an official measure of %(re_trafficking)s.",
-                len(measured),
-                countries=join_words(measured),
-            )
-        )
-    if any(short.values()):
-        out.append(
-            _(
-                "Governments must therefore fund long-term aftercare: housing, health care and a "
-                "named caseworker for at least 12 months and for as long as needed, and measure "
-                "%(re_trafficking)s; donors must fund the NGO services that carry this work where "
-                "public money does not reach, on multi-year terms."
-            )
-        )
-    unranked = [_in_text(a) for a in assessments if not a.index.ranked]
-    if unranked:
-        out.append(
-            ngettext(
-                "The evidence for %(countries)s is too thin to rank it: publishing it is the "
-                "first step.",
-                "The evidence for %(countries)s is too thin to rank them: publishing it is the "
-                "first step.",
-                len(unranked),
-                countries=join_words(unranked),
-            )
-        )
-    return out

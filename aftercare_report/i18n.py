@@ -301,7 +301,7 @@ MAX_PLURALS = 6
 """Most plural forms a catalog may declare: CLDR's largest (Arabic) has six."""
 MAX_PLURAL_EXPRESSION = 200
 """Longest plural expression accepted (Arabic's, the longest in use, is about 110 characters)."""
-_CONVERSION = re.compile(r"%(?:\(\w*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
+_CONVERSION = re.compile(r"%(?:\(\w*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?[a-zA-Z%]")
 
 
 def wide_placeholder(text: str) -> str | None:

@@ -108,6 +108,7 @@ Function = Literal[
     "policing_subnational",
     "courts",
     "legal_aid",
+    "compensation",
     "health",
     "housing",
     "social_services",
@@ -122,7 +123,14 @@ LegacyFunction = Literal["justice", "immigration"]
 Institution = Function | LegacyFunction
 """Who must act: a function, named in a profile with the country's own institution."""
 LEGACY_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "justice": ("prosecution", "courts", "legal_aid", "policing", "policing_subnational"),
+    "justice": (
+        "prosecution",
+        "courts",
+        "legal_aid",
+        "compensation",
+        "policing",
+        "policing_subnational",
+    ),
     "immigration": ("immigration_detention", "border_custody", "immigration_benefits"),
 }
 """What each legacy function stood for: a profile that names only ``justice`` still has a holder
@@ -331,8 +339,9 @@ class Institutions(_Model):
         "State or provincial police, and who instructs them."
     )
     courts: InstitutionEntry | None = _function("Courts, and who administers them.")
-    legal_aid: InstitutionEntry | None = _function(
-        "Legal aid and state compensation for victims of crime."
+    legal_aid: InstitutionEntry | None = _function("Legal aid and information on rights.")
+    compensation: InstitutionEntry | None = _function(
+        "State compensation for victims of crime, and who decides or pays it."
     )
     health: InstitutionEntry | None = _function("Health care, and who funds it.")
     housing: InstitutionEntry | None = _function("Housing, and who has the duty to house.")
@@ -720,15 +729,55 @@ class RecommendationText(_Model):
     )
 
 
+class Premise(_Model):
+    """What a recommendation presupposes about the country: it is never made where this is false.
+
+    Every condition must hold: each named measure has one of the listed statuses, each named
+    component's level lies in the range (an unknown level fails), and the country plays one of
+    the roles. Example: "instruct police that the time to recover may not depend on a
+    statement" presupposes a recovery period (``reflection_period: [in_place, partial]``).
+    """
+
+    measures: dict[MeasureId, Annotated[tuple[MeasureStatus, ...], _LIST]] = Field(
+        default_factory=dict, description="Measure id -> the statuses it must have."
+    )
+    levels: dict[Identifier, Annotated[tuple[KnownLevel, KnownLevel], _LIST]] = Field(
+        default_factory=dict, description="Component id -> [lowest, highest] level, inclusive."
+    )
+    roles: Annotated[tuple[Role, ...], _LIST] = Field(
+        default=(), description="The country plays one of these roles (empty: any)."
+    )
+
+
 class Recommendation(RecommendationText):
-    """A component's recommendation, selected when the country's level is low enough."""
+    """A component's recommendation, selected when the country's level is low enough.
+
+    When it ``creates`` a measure, the measure's status picks the words: ``text`` asks to create
+    it (absent, or unknown: then marked "evidence thin"), ``partial`` to complete one that exists
+    but is limited, ``improve`` to fix one in place, and only when that measure's own evidence
+    documents the shortfall (the brief quotes it). A status with no words drops it.
+    """
 
     when_level_below: int = Field(ge=1, le=5, description="Recommended when level < this.")
     creates: MeasureId | None = Field(
-        default=None, description="The measure it asks to create (dropped or reworded if in place)."
+        default=None,
+        description="The measure it asks to create (reworded or dropped if it exists).",
+    )
+    partial: Text | None = Field(
+        default=None, description="The text used when the measure exists but is limited."
     )
     improve: Text | None = Field(
-        default=None, description="The text used instead when the measure is already in place."
+        default=None,
+        description="The text used when the measure is in place and its evidence documents a "
+        "shortfall (also when partial, if there is no `partial` text).",
+    )
+    premise: Premise = Field(
+        default_factory=Premise, description="What else must be true of the country."
+    )
+    also_addresses: Annotated[tuple[Identifier, ...], _LIST] = Field(
+        default=(),
+        description="Other components the text also acts on (open shelters: consent), so a "
+        "brief does not ask for the same thing twice under two parts of aftercare.",
     )
 
 

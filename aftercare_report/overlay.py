@@ -25,7 +25,7 @@ PLACEHOLDERS = frozenset(
 """Placeholders a framework text may use: the country's forms, a component, the terms."""
 
 _COMPONENT_TEXTS = ("name", "description")
-_RECOMMENDATION_TEXTS = ("text", "improve", "indicator")
+_RECOMMENDATION_TEXTS = ("text", "partial", "improve", "indicator")
 _RISK_TEXTS = ("name", "description", "evidence")
 
 

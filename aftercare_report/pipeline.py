@@ -121,7 +121,8 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
     """Check the project's profiles as ``validate`` reports them, each assessed once.
 
     Each file alone, then the set (one file per country), then the fonts, then what only the
-    assessment shows: an index band that contradicts the country's TIP tier.
+    assessment shows: a page-2 step no named institution can act on, a hand-set priority that
+    is not true of the country, and an index band that contradicts the country's TIP tier.
 
     Args:
         project: Settings with command-line overrides applied.
@@ -132,6 +133,8 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
     """
     from aftercare_report import catalog
     from aftercare_report.assess import assess
+    from aftercare_report.recommend import problems, recommendations
+    from aftercare_report.validation import page_two_findings
 
     framework = catalog.load_framework(project.framework)
     checked = catalog.check_profiles(
@@ -142,11 +145,11 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
         fonts=fonts,
         copy_hosts=project.copy_hosts,
     )
-    later = [
-        finding
-        for doc, profile in zip(checked.documents, checked.profiles, strict=True)
-        for finding in catalog.anchor_warning(doc, assess(profile, framework))
-    ]
+    later = []
+    for doc, profile in zip(checked.documents, checked.profiles, strict=True):
+        a = assess(profile, framework)
+        later += page_two_findings(doc, problems(a, recommendations(a)))
+        later += catalog.anchor_warning(doc, a)
     return checked.adding(later)
 
 

@@ -62,6 +62,11 @@ class ProjectSection(_Section):
     out: _Path = Field(default="out", description="Output folder.")
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
     stale_years: int = Field(default=DEFAULT_STALE_YEARS, ge=0, le=100)
+    review_statement: Line | None = Field(
+        default=None,
+        description='Printed on page 1 of every brief: "Reviewed by ... on ...". Default: '
+        '"This brief has not been reviewed by survivors."',
+    )
 
 
 class FontEntry(_Section):
@@ -162,6 +167,7 @@ def _project(
     project = data.project
     brand = data.brand.model_dump(exclude={"fonts"})
     brand.update(fonts=fonts, font=font_stack(data.brand.font, fonts))
+    brand.update(review_statement=project.review_statement or "")
     return Project(
         path=path,
         profiles=tuple(bundled("profiles") if p == BUNDLED else base / p for p in project.profiles),

@@ -61,8 +61,3 @@ def analyse(
         messages = findings.key_messages(assessment)
         out.append(CountryReport(assessment, recs, messages))
     return tuple(out)
-
-
-def conclusion(reports: Sequence[CountryReport]) -> list[str]:
-    """Write the comparative conclusion of several countries (default terms)."""
-    return findings.conclusion([r.assessment for r in reports])

@@ -63,6 +63,8 @@ class Brand:
         font: CSS font-family list for body text; the families of ``fonts`` come first.
         paper: ``a4`` or ``letter``: the page size of the PDF.
         fonts: The team's own font files, declared with ``@font-face`` for every brief.
+        review_statement: Who reviewed the briefs, and when (``[project] review_statement``);
+            "" when nobody did, and page 1 then says the brief was not reviewed by survivors.
     """
 
     organisation: str = "aftercare-report"
@@ -72,6 +74,7 @@ class Brand:
     font: str = DEFAULT_FONT
     paper: Paper = "a4"
     fonts: tuple[TeamFont, ...] = ()
+    review_statement: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,14 @@ legal category), ``re_trafficking``. Messages and framework texts use the form t
 placeholder, so "people with lived experience" reads correctly everywhere. A team that changes a
 term gives all of its forms, per language (``[terms]`` for the project's language, ``[terms.fr]``
 for French).
+
+Here too: the words of a placeholder (``not yet researched``, ``TODO``), which are never evidence,
+so every layer from the checks to the sentences can tell one from a source's words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 TERM_FORMS: Mapping[str, tuple[str, ...]] = {
@@ -72,3 +76,19 @@ def problems(forms: Mapping[str, str]) -> list[tuple[str, str]]:
 def normalise(forms: Mapping[str, str]) -> dict[str, str]:
     """The forms under their current keys (``re-trafficking`` -> ``re_trafficking``)."""
     return {ALIASES.get(k, k): " ".join(v.split()) for k, v in forms.items()}
+
+
+PLACEHOLDER_TEXT = re.compile(
+    r"\bnot yet (?:researched|documented|checked|known)\b"
+    r"|\blorem ipsum\b|\bplaceholder\b"
+    r"|\bto be (?:completed|confirmed|researched|added|filled)\b|\bfill (?:this )?in\b"
+    r"|(?<![\w-])(?:TODO|TBD|FIXME|XXX)(?![\w-])",
+    re.IGNORECASE,
+)
+"""Text a profile skeleton or an unfinished draft holds instead of evidence. A brief never prints
+it (an unknown stays "not documented"), and ``validate --strict`` rejects it."""
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Whether a profile's text is a placeholder rather than something a source says."""
+    return bool(text) and PLACEHOLDER_TEXT.search(text or "") is not None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -30,6 +30,9 @@ from aftercare_report.limits import (
 from aftercare_report.loading import Document, KeyPath
 from aftercare_report.model import LEGACY_FUNCTIONS, UNKNOWN, Framework, Profile
 from aftercare_report.overlay import PLACEHOLDERS
+
+if TYPE_CHECKING:  # types only: the engine is not imported to load a profile
+    from aftercare_report.recommend import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -391,6 +394,25 @@ def profile_warnings(
     return out
 
 
+def page_two_findings(doc: Document, found: Sequence[Problem]) -> list[Finding]:
+    """Locate in the profile what its brief could not print on page 2 as it stands.
+
+    A page-2 step whose function no institution holds would go to nobody (or to the wrong
+    body): an error; a function the profile names ``unknown`` is an honest unknown the brief
+    states: a data gap. A hand-set priority that is not true of the country: an error.
+
+    Args:
+        doc: The document, for positions.
+        found: The problems :func:`recommend.problems` found in the country's assessment.
+    """
+    return [
+        doc.finding(p.path, p.message, code="page-two", severity=Severity.DATA_GAP)
+        if p.unknown
+        else doc.finding(p.path, p.message, code="page-two")
+        for p in found
+    ]
+
+
 def _legacy_findings(doc: Document, profile: Profile) -> Iterator[Finding]:
     """Warn about fields written before 0.3 that still work but address the wrong body."""
     for legacy, functions in LEGACY_FUNCTIONS.items():
@@ -434,30 +456,26 @@ def _placeholder_findings(doc: Document) -> Iterator[Finding]:
         by_kind.setdefault((section, _beside_unknown(doc.data, path)), []).append(path)
     for (section, unresearched), paths in by_kind.items():
         severity = Severity.DATA_GAP if unresearched else Severity.WARNING
-        if len(paths) > 3 and unresearched:
-            msg = (
-                f"{len(paths)} texts in '{section}' are placeholders beside unknown values: "
-                "nothing is asserted and briefs show them as not documented; write what the "
-                "sources say as you research them"
-            )
-            yield doc.finding(
-                (section,), msg, severity=severity, code="placeholder-text", of_key=True
-            )
-        elif len(paths) > 3:
-            msg = (
-                f"{len(paths)} texts in '{section}' are placeholders (e.g. 'Not yet researched.'): "
-                "write what the sources say, or 'No source checked documents it.'; briefs show "
-                "them as not documented"
-            )
-            yield doc.finding(
-                (section,), msg, severity=severity, code="placeholder-text", of_key=True
-            )
-        else:
+        if len(paths) <= 3:
             for path in paths:
                 msg = (
                     "placeholder text: write what the sources say; briefs show it as not documented"
                 )
                 yield doc.finding(path, msg, severity=severity, code="placeholder-text")
+            continue
+        if unresearched:
+            msg = (
+                f"{len(paths)} texts in '{section}' are placeholders beside unknown values: "
+                "nothing is asserted and briefs show them as not documented; write what the "
+                "sources say as you research them"
+            )
+        else:
+            msg = (
+                f"{len(paths)} texts in '{section}' are placeholders (e.g. 'Not yet researched.'): "
+                "write what the sources say, or 'No source checked documents it.'; briefs show "
+                "them as not documented"
+            )
+        yield doc.finding((section,), msg, severity=severity, code="placeholder-text", of_key=True)
 
 
 def _beside_unknown(data: Any, path: KeyPath) -> bool:
@@ -511,13 +529,31 @@ def check_framework_refs(doc: Document, framework: Framework) -> list[Finding]:
             path: KeyPath = ("components", cid, "recommendations", i)
             out.extend(_check_rec(doc, path, rec.id, rec.text, _TEXT_PLACEHOLDERS, seen))
             out.extend(_check_standards(doc, path, rec.standards, framework))
-            if rec.improve and rec.creates is None:
-                msg = "improve is used only when the measure named by creates is in place"
-                out.append(doc.finding((*path, "improve"), msg))
-            elif rec.improve:
-                out.extend(
-                    _check_rec(doc, (*path, "improve"), "", rec.improve, _TEXT_PLACEHOLDERS, set())
-                )
+            for key in ("improve", "partial"):
+                variant = getattr(rec, key)
+                if variant and rec.creates is None:
+                    msg = f"{key} is used only when the measure named by creates exists"
+                    out.append(doc.finding((*path, key), msg))
+                elif variant:
+                    out.extend(
+                        _check_rec(doc, (*path, key), "", variant, _TEXT_PLACEHOLDERS, set())
+                    )
+            for premised in rec.premise.levels:
+                if premised not in comps:
+                    where = (*path, "premise", "levels", premised)
+                    out.append(doc.finding(where, _unknown(premised, comps), of_key=True))
+            for j, also in enumerate(rec.also_addresses):
+                if also not in comps:
+                    out.append(doc.finding((*path, "also_addresses", j), _unknown(also, comps)))
+        if not any(
+            r.when_level_below == comp.target and not r.premise.model_dump(exclude_defaults=True)
+            for r in comp.recommendations
+        ):
+            msg = (
+                "no recommendation applies to every country short of the target here (one with "
+                f"when_level_below: {comp.target} and no premise): a largest gap could have no step"
+            )
+            out.append(doc.finding(("components", cid, "recommendations"), msg))
     data_recs = framework.data_recommendations
     for name in ("unknown_level", "no_re_trafficking_measure"):
         rec = getattr(data_recs, name)

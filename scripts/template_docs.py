@@ -36,10 +36,13 @@ ORDER = [
     context.MeasureView,
     context.LawView,
     context.InstitutionView,
+    context.QuoteView,
+    context.SubnationalView,
     context.Note,
     context.Comparison,
     context.TimelineRow,
     context.FigureRow,
+    context.ComparedClaim,
     context.MatrixRow,
     context.MethodView,
 ]

@@ -131,16 +131,23 @@ def test_comparative_conclusion_is_drawn_from_the_countries_compared(
     text = re.sub(r"<[^>]+>", " ", section)
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if s]
     assert len(sentences) >= 4, sentences  # a heading and at least three sentences
+    assert "12 months" in text and "re-trafficking" in text
+    assert "not costed" in text or "What it costs" in text
+    # The finding opens the brief once; the essay's other findings name only countries compared.
+    main = main_part(html)
+    lead = html[html.index('class="lead-finding__text">') :].split(">", 1)[1].split("<", 1)[0]
+    assert main.count(" ".join(lead.split())) == 1
+    finding = html[html.index('id="lead"') : html.index('id="timeline"')]
     compared = {"India", "Nigeria", "Thailand", "United Kingdom", "United States"}
     named = set(
         re.findall(
             r"\b(India|Nigeria|Thailand|United Kingdom|United States|"
             r"Cambodia|Philippines|Nepal|Moldova|Brazil)\b",
-            text,
+            re.sub(r"<[^>]+>", " ", finding),
         )
     )
     assert named and named <= compared
-    assert "12 months" in text and "re-trafficking" in text
+    assert "closed shelters" in finding and "child" in finding
 
 
 def test_golden_main_part_of_the_thailand_brief(briefs: dict[str, str]) -> None:
@@ -233,3 +240,97 @@ def test_letter_paper_keeps_the_main_part_on_two_pages(tmp_path: Path) -> None:
     pages = _pages(tmp_path / "united-kingdom.pdf")
     annex = next(i for i, t in enumerate(pages) if "Annex: the evidence behind this brief" in t)
     assert annex <= 2
+
+
+# --- page 1 reads like a finding; an empty profile asserts nothing -------------------------------
+
+
+def _render(paths: list[Path], **project: object) -> dict[str, str]:
+    from aftercare_report.config import load_project
+
+    proj = load_project(None, profiles=paths, **project)
+    planned: list[Brief] = pipeline.plan(pipeline.analyse(proj), proj)
+    tpl = templates(())
+    return {b.stem: render(tpl, b.kind + ".html", b.context, subject=b.stem) for b in planned}
+
+
+@pytest.mark.parametrize("stem", COUNTRIES)
+def test_page_one_opens_with_findings_then_the_index_with_its_year(
+    briefs: dict[str, str], stem: str
+) -> None:
+    main = main_part(briefs[stem])
+    assert main.index("Key findings") < main.index("Aftercare index (evidence as of")
+    assert "This brief has not been reviewed by survivors." in main
+    standing = next(line for line in main.splitlines() if line.startswith("US TIP report"))
+    assert re.search(r"Tier \d[^(]*\(\d{4}\)", standing)  # the TIP tier with its year
+    if "Global Slavery Index" in standing:  # one format: a score out of 100 with its year
+        assert re.search(r"Global Slavery Index: (\d+/100 \(\d{4}\)|not rated)", standing)
+
+
+def test_the_comparative_heads_its_figures_with_what_each_counts(briefs: dict[str, str]) -> None:
+    html = briefs["comparative"]
+    assert "Key figures: what each counts" in html and "like with like" not in html
+    figures = html[html.index('id="figures"') : html.index('id="conclusion"')]
+    assert "sex trafficking" in figures and "all forms of trafficking" in figures
+    # India's only re-trafficking figure counts bonded labour: never shown as the proxy.
+    row = figures[figures.index("Re-trafficking measure") :]
+    row = row[: row.index("</tr>")]
+    assert "60" not in re.sub(r"<[^>]+>", " ", row).split("counts labour trafficking only")[0]
+    # Each country's evidence date is in the comparison.
+    for date in ("25 March 2026", "22 January 2026", "29 September 2025"):
+        assert date in main_part(html)
+
+
+def test_a_partial_measure_is_shown_as_partial(briefs: dict[str, str]) -> None:
+    # The US national referral mechanism is partial: documented, not "not documented".
+    html = briefs["united-states"]
+    summary = html[html.index('id="summary"') : html.index('id="gaps"')]
+    text = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
+    assert "A national referral mechanism (partial)." in text
+    assert "A national referral mechanism (not documented)" not in text
+
+
+def test_no_placeholder_reaches_a_brief_and_an_empty_profile_asserts_nothing(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    from aftercare_report import catalog, scaffold
+
+    fw = catalog.load_framework()
+    text = scaffold.profile_skeleton(fw, "Cambodia", "KHM", "South-East Asia", dt.date.today())
+    text = text.replace(scaffold.NOTHING_YET, "Not yet researched.")  # a draft's placeholder
+    path = tmp_path / "cambodia.yaml"
+    path.write_text(text)
+    html = _render([path])["cambodia"]
+    body = " ".join(re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1]).split())
+    assert "Not yet researched" not in body
+    assert "does not measure re-trafficking" not in body
+    assert dt.date.today().strftime("%-d %B %Y") not in body  # no masthead dated today
+    assert "no evidence recorded yet" in body
+    assert "No evidence has been recorded for Cambodia yet" in body
+    assert "What to do first" not in main_part(html)
+
+
+def test_survivor_voice_and_the_review_statement_are_on_page_one(tmp_path: Path) -> None:
+    from .conftest import VALID
+
+    text = VALID.read_text() + (
+        "survivor_quotes:\n"
+        '  - {quote: "I wanted someone to stay with me.", source: report-2023, page: "p. 4",\n'
+        '     context: "A woman who had left a shelter"}\n'
+    )
+    path = tmp_path / "testland.yaml"
+    path.write_text(text)
+    (tmp_path / "aftercare-report.toml").write_text(
+        '[project]\nreview_statement = "Reviewed by the Testland Survivor Forum on 1 May 2026."\n'
+    )
+    from aftercare_report.config import load_project
+
+    project = load_project(tmp_path / "aftercare-report.toml", profiles=[path])
+    planned = pipeline.plan(pipeline.analyse(project), project)
+    html = render(templates(()), planned[0].kind + ".html", planned[0].context, subject="x")
+    main = main_part(html)
+    assert "“I wanted someone to stay with me.”" in main
+    assert "A woman who had left a shelter; p. 4" in main
+    assert "Reviewed by the Testland Survivor Forum on 1 May 2026." in main

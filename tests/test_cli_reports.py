@@ -111,7 +111,7 @@ def test_gaps_json_has_the_documented_shape() -> None:
         "data_gaps",
         "key_messages",
     } <= set(data)
-    assert (data["schema_version"], data["country"]) == (2, "Thailand")
+    assert (data["schema_version"], data["country"]) == (3, "Thailand")
     assert data["index"] == {
         "value": 41.4,
         "range": [41.4, 53.7],
@@ -123,6 +123,13 @@ def test_gaps_json_has_the_documented_shape() -> None:
         "caps": [],
     }
     assert data["anchors"]["tip_tier"]["value"] == "Tier 2"
+    assert data["anchors"]["gsi_government_response"]["score"] == 55
+    assert {f["form"] for f in data["key_figures"].values()} <= {
+        "sex",
+        "labour",
+        "all",
+        "unspecified",
+    }
     assert [c["id"] for c in data["components"]] == COMPONENT_IDS
     for component in data["components"]:
         assert {"id", "level", "target", "gap", "severity", "peer", "applicable"} <= set(component)
@@ -131,6 +138,8 @@ def test_gaps_json_has_the_documented_shape() -> None:
     for rec in recs:
         assert {"text", "institution", "institution_name", "horizon", "priority"} <= set(rec)
         assert {"component", "standard", "binding", "indicator", "headline"} <= set(rec)
+        assert {"clause", "uncertain", "variant", "by", "year", "directed_to"} <= set(rec)
+        assert rec["priority"] == "high" if rec["headline"] else rec["priority"] != "high"
     assert data["risks"] and data["data_gaps"] and data["key_messages"]
     assert data["peers"] == [slug for slug in BUNDLED if slug != "thailand"]
 
@@ -184,7 +193,8 @@ def test_list_prints_one_row_per_profile(terminal: Any) -> None:
     # Long cells wrap onto indented continuation lines; a row starts at column 0.
     rows = [line for line in lines[rule + 1 :] if line and not line[0].isspace()]
     assert len(rows) == 5
-    assert [row.split()[0] for row in rows] == ["1", "2", "3", "4", "5"]
+    # Only the UK is above India whatever the unknowns are: the rest share rank 1.
+    assert [row.split()[0] for row in rows] == ["1", "1", "1", "1", "2"]
     assert [re.split(r"\s{2,}", row)[1:3] for row in rows] == [
         ["United Kingdom", "46.9"],
         ["United States", "43.8"],
@@ -200,7 +210,8 @@ def test_list_json_is_sorted_by_index_descending() -> None:
     assert isinstance(rows, list) and len(rows) == 5
     for row in rows:
         assert {"slug", "country", "rank", "index", "range", "coverage", "ranked"} <= set(row)
-        assert {"tip_tier", "gsi"} <= set(row)
+        assert {"tip_tier", "tip_year", "gsi", "gsi_score", "gsi_year"} <= set(row)
+        assert row["gsi"] in ("unknown", "not_rated") or row["gsi"].endswith("/100")
     assert sorted(row["slug"] for row in rows) == BUNDLED
     indexes = [row["index"] for row in rows]
     assert indexes == sorted(indexes, reverse=True)

@@ -44,10 +44,10 @@ def test_the_first_hour_from_the_wheel(tmp_path: Path) -> None:
     home = tmp_path / "work"
     home.mkdir()
 
-    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, cwd: Path, code: int = 0) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "aftercare_report", *args]
         done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.returncode == code, done.stdout + done.stderr
         return done
 
     printed = run("init", "team", "--organisation", "Mekong Aftercare Alliance", cwd=home)
@@ -68,6 +68,14 @@ def test_the_first_hour_from_the_wheel(tmp_path: Path) -> None:
     assert "iso3: KHM" in (team / "profiles" / "cambodia.yaml").read_text()
     shutil.copy(PROFILES / "format1" / "thailand.yaml", team / "profiles" / "thailand.yaml")
     run("migrate", "profiles/thailand.yaml", "--in-place", cwd=team)
+    # The old profile cites a translation on a law-summary site; validate warns until the team
+    # marks it as a copy, as the warning asks.
+    migrated = team / "profiles" / "thailand.yaml"
+    cited = "    url: https://library.siam-legal.com/?p=811\n"
+    assert cited in migrated.read_text()
+    assert "mark it `copy_of:`" in run("validate", "--strict", cwd=team, code=1).stdout
+    marked = "    copy_of: {original: the Act in the Gazette, reason: no official translation}\n"
+    migrated.write_text(migrated.read_text().replace(cited, cited + marked))
     checked = run("validate", "--strict", "--format", "github", cwd=team)
     annotations = [line for line in checked.stdout.splitlines() if line.startswith("::")]
     assert annotations and all("file=profiles/" in line for line in annotations)

@@ -80,6 +80,11 @@ def test_a_country_brief_reads_in_order_with_numbered_recommendations(
         "What to do first",
         "What this means",
     ]
+    findings = next(i for i, t in enumerate(tokens) if t.type == "bullet_list_open")
+    closed = next(i for i, t in enumerate(tokens) if t.type == "bullet_list_close")
+    items = [t for t in tokens[findings:closed] if t.type == "list_item_open"]
+    assert len(items) >= 3  # each finding an item of its own, the first with its sources
+    assert "Aftercare index (evidence as of" in body and "not been reviewed by survivors" in body
     first_list = next(i for i, t in enumerate(tokens) if t.type == "ordered_list_open")
     items = [t for t in tokens[first_list:] if t.type == "list_item_open"]
     assert items and tokens[first_list].attrGet("start") in (None, 1)

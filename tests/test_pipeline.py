@@ -38,6 +38,7 @@ def test_schema_follows_the_projects_framework(tmp_path: Path) -> None:
     # A team framework that renames one component: the schema must name the team's ids.
     text = DEFAULT_FRAMEWORK.read_text().replace("\n  funding:\n", "\n  money:\n")
     text = text.replace(" funding,", " money,").replace(" funding]", " money]")
+    text = text.replace("{funding:", "{money:")  # a premise on the component's level
     (tmp_path / "framework.yaml").write_text(text)
     (tmp_path / "aftercare-report.toml").write_text("[project]\nframework = 'framework.yaml'\n")
     cwd = Path.cwd()

@@ -73,7 +73,7 @@ LAYERS = [
         "loading lookalikes model validation evidence overlay catalog config project_file fonts "
         "script_coverage schema translations countries canonical rating_check",
     ),
-    ("assessment", "assess recommend report export labels"),
+    ("assessment", "assess recommend report export labels comparative"),
     ("contract", "context"),
     (
         "rendering",

@@ -397,3 +397,69 @@ def test_the_one_line_pattern_refuses_exactly_the_unsafe_characters() -> None:
     ranges = [range(0, 0x300), range(0x2000, 0x2100), range(0xD700, 0xE100), range(0xFFF0, 0x10000)]
     differ = [c for r in ranges for c in r if bool(UNSAFE.match(chr(c))) != unsafe(chr(c))]
     assert not differ
+
+
+# --- the fields of issue 19 -----------------------------------------------------------------
+
+
+def _testland(tmp_path: Path, old: str, new: str) -> Path:
+    text = VALID.read_text()
+    assert old in text
+    path = tmp_path / "testland.yaml"
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def test_placeholder_text_is_a_warning_so_strict_rejects_it(
+    framework: Framework, tmp_path: Path
+) -> None:
+    path = _testland(
+        tmp_path, "evidence: Cases close at shelter exit.", "evidence: Not yet researched."
+    )
+    checked = catalog.check_profiles([path], framework)
+    (found,) = [f for f in checked.warnings if f.code == "placeholder-text"]
+    assert found.key == "measures.move_on_support.evidence" and found.line > 0
+
+
+def test_a_survivor_quote_cites_a_source_in_the_registry(
+    framework: Framework, tmp_path: Path
+) -> None:
+    path = _testland(
+        tmp_path,
+        "claims:\n",
+        'survivor_quotes:\n  - {quote: "I had nowhere to go.", source: report-2024, page: p. 3}\n'
+        "claims:\n",
+    )
+    checked = catalog.check_profiles([path], framework)
+    (error,) = [f for f in checked.errors if f.code == "unknown-source"]
+    assert error.key == "survivor_quotes[0].source"
+    assert "did you mean 'report-2023'" in error.message
+
+
+def test_priorities_name_recommendations_that_exist(framework: Framework, tmp_path: Path) -> None:
+    path = _testland(tmp_path, "claims:\n", "priorities: [testland-casework]\nclaims:\n")
+    checked = catalog.check_profiles([path], framework)
+    (error,) = checked.errors
+    assert error.key == "priorities[0]" and "did you mean 'testland-caseworker'" in error.message
+
+
+def test_fields_of_older_profiles_still_validate_with_a_warning_that_says_what_to_write(
+    framework: Framework, tmp_path: Path
+) -> None:
+    path = _testland(
+        tmp_path,
+        "  compensation: {name: the Ministry of Justice, sources: [report-2023]}",
+        "  justice: {name: the Ministry of Justice, sources: [report-2023]}",
+    )
+    text = path.read_text().replace(
+        "gsi_government_response: {score: unknown}",
+        'gsi_government_response: {value: "ranked 5th of 176"}',
+    )
+    text = text.replace("    by: ngo\n    year: 2023\n", "")
+    path.write_text(text)
+    checked = catalog.check_profiles([path], framework)
+    assert not checked.errors
+    codes = {f.code for f in checked.warnings}
+    assert {"legacy-function", "legacy-gsi", "recommendation-kind"} <= codes
+    legacy = next(f for f in checked.warnings if f.code == "legacy-function")
+    assert "prosecution" in legacy.message and legacy.key == "institutions.justice"
