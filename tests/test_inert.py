@@ -235,3 +235,15 @@ def test_the_switch_never_lets_scripts_into_the_pdf(tmp_path: Path) -> None:
     args += ["--templates", str(tmp_path / "tpl"), "--out", str(tmp_path / "out")]
     refused = CliRunner().invoke(cli, args)
     assert refused.exit_code == 1 and "javascript: link" in refused.stderr
+
+
+def test_docs_list_every_element_a_template_may_write() -> None:
+    from aftercare_report import inert
+
+    doc = (Path(__file__).parent.parent / "docs" / "templates.md").read_text()
+    section = doc[doc.index("**What a template may write.**") :].split("\n\n", 2)[1]
+    words = set(section.replace("`", " ").replace("-", " ").lower().split())
+    headings = {f"h{n}" for n in range(2, 6)}  # written h1-h6
+    missing = {n for n in inert._HTML if n not in words and n not in headings and n != "script"}
+    missing |= {n for n in inert._SVG if n not in words}
+    assert not missing, f"docs/templates.md does not list {sorted(missing)}"
