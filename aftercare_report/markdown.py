@@ -100,10 +100,11 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     content. The rest is rendered to HTML as CommonMark renders it, and that HTML (raw HTML a
     team template added, links, images) is checked as the HTML going into a site's page
     (:func:`aftercare_report.inert.fragment_problems`): no scripts, handlers or remote loads,
-    links only to the web, mail, the site or the brief itself. Two things other processors
-    read differently are refused as well: a ``<`` that CommonMark leaves as text but a
-    lenient processor takes for a tag (``<svg/onload=...>``), and the template syntax that
-    Liquid (Jekyll), Hugo shortcodes and Eleventy run (``{{``, ``{%``).
+    links only to the web, mail, the site or the brief itself. What other processors read
+    differently is refused as well: a ``<`` that CommonMark leaves as text but a lenient
+    processor takes for a tag (``<svg/onload=...>``), a ``{`` that starts an attribute list
+    (Hugo's headings, kramdown's ``{: onclick=...}``), and the template syntax that Liquid
+    (Jekyll), Hugo shortcodes and Eleventy run (``{{``, ``{%``).
 
     Args:
         text: The rendered Markdown.
@@ -130,20 +131,33 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
 
 
 def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
-    """Each '<' CommonMark leaves as text that a lenient Markdown processor reads as a tag.
+    """What other Markdown processors read as markup and CommonMark leaves as text.
 
-    Backslash escapes are tokens of their own here (see :func:`_parser`), so an escaped '<'
-    ('\\<'), text in every processor, is never in a ``text`` token.
+    A '<' a lenient processor reads as a tag, and a '{' that one reads as an attribute list
+    (``## Title {onclick=...}``). Backslash escapes are tokens of their own here (see
+    :func:`_parser`), so an escaped '<' ('\\<'), text in every processor, is never in a
+    ``text`` token.
     """
     for token in _all(tokens):
-        tag = _TAG_LIKE.search(token.content) if token.type == "text" else None
+        if token.type != "text":
+            continue
+        line = token.map[0] + 1 if token.map else 0
+        tag = _TAG_LIKE.search(token.content)
         if tag:
-            line = token.map[0] + 1 if token.map else 0
             yield (
                 line,
                 (
                     f"'{tag[0]}' is text here but a tag to other Markdown processors: "
                     "escape the '<' as '\\<'"
+                ),
+            )
+        if "{" in token.content:
+            shown = token.content[token.content.index("{") :][:20]
+            yield (
+                line,
+                (
+                    f"'{shown}' starts an attribute list in Hugo, kramdown (Jekyll) and other "
+                    "processors, which can give an element any attribute: escape the '{' as '\\{'"
                 ),
             )
 

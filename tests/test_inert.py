@@ -247,3 +247,39 @@ def test_docs_list_every_element_a_template_may_write() -> None:
     missing = {n for n in inert._HTML if n not in words and n not in headings and n != "script"}
     missing |= {n for n in inert._SVG if n not in words}
     assert not missing, f"docs/templates.md does not list {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "found"),
+    [
+        ("Text {{< youtube id >}} here.", "template syntax"),
+        ("{% include_relative secret.txt %}", "template syntax"),
+        ('## A heading {onclick="x()"}', "attribute list"),
+        ('A paragraph\n{: onmouseover="x()"}', "attribute list"),
+        ("<svg/onload=x()>", "a tag to other Markdown processors"),
+        ("![pixel](https://evil.example/p.gif)", "a remote load"),
+        ("[x](javascript:alert(1))", "javascript: link"),
+        ("<javascript:alert(1)>", "javascript: link"),
+        ("[x][r]\n\n[r]: java&#115;cript:alert(1)", "javascript: link"),
+        ("[x](data:text/html,x)", "data: link"),
+        ('<img src="data:," onerror="x()">', "event handler"),
+        ("<style>\np { background: url(https://evil.example/b.png) }\n</style>", "remote load"),
+    ],
+)
+def test_markdown_refuses_what_a_site_would_run_or_fetch(markdown_text: str, found: str) -> None:
+    problems_found = markdown.problems(f'---\ntitle: "x"\n---\n\n# T\n\n{markdown_text}\n')
+    assert any(found in p for p in problems_found), problems_found
+    assert all(p.startswith("line ") and not p.startswith("line 0") for p in problems_found)
+
+
+def test_markdown_names_the_line_of_the_markdown() -> None:
+    text = '# T\n\nOne.\n\nTwo.\n\n<iframe src="https://evil.example"></iframe>\n'
+    assert markdown.problems(text)[0].startswith("line 7: <iframe> is refused")
+
+
+def test_escaped_profile_text_and_front_matter_pass_as_markdown() -> None:
+    hostile = "<svg/onload=x()> {{ 7*7 }} {% x %} {: onclick=x} [a](javascript:x) ![p](http://e/p)"
+    front = f"---\ntitle: {markdown.yaml_string(hostile)}\n---\n"
+    page = f"{front}\n# {markdown.escape(hostile)}\n\n{markdown.link('a', 'https://e.example/')}\n"
+    assert markdown.problems(page) == []
+    assert markdown.problems("![logo](images/logo.png) [next](thailand.md)\n") == []
