@@ -29,6 +29,11 @@ ACTIONS = {
         "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f",
         "v7.0.0",
     ),
+    "download-artifact": (
+        "actions/download-artifact",
+        "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
+        "v8.0.1",
+    ),
 }
 """Each action the workflow uses: repository, the commit of its release tag, and the tag."""
 
@@ -120,8 +125,15 @@ def pin_tool(url: str | None) -> tuple[ToolSource, dict[str, str | bytes]]:
     return source, files
 
 
-def workflow(source: ToolSource, out: str) -> str:
-    """The GitHub Actions workflow: validate with annotations, build, upload the briefs."""
+def workflow(source: ToolSource, out: str, shards: int = 1) -> str:
+    """The GitHub Actions workflow: validate, show a pull request what changed, build, upload.
+
+    Args:
+        source: Where CI installs the tool from.
+        out: The output folder.
+        shards: Runners the build is spread over (``--shard K/N`` on a matrix, then a job that
+            joins their briefs); 1 builds in one job.
+    """
     if source.hashed:
         install = (
             "python -m pip install --require-hashes --no-deps -r tools/requirements.txt\n"
@@ -129,37 +141,18 @@ def workflow(source: ToolSource, out: str) -> str:
         )
     else:
         install = "python -m pip install -r tools/requirements.txt"
-    text = WORKFLOW.replace("{install}", install).replace("{out}", out)
+    text = WORKFLOW if shards == 1 else MATRIX_WORKFLOW
+    text = text.replace("{checks}", CHECKS).replace("{checkout-step}", CHECKOUT)
+    text = text.replace("{setup}", SETUP).replace("{shards}", str(shards))
+    text = text.replace("{matrix}", ", ".join(str(k) for k in range(1, shards + 1)))
+    text = text.replace("{install}", install).replace("{out}", out)
     text = text.replace("{apt}", " \\\n            ".join(APT_PACKAGES))
     for key, (repo, sha, tag) in ACTIONS.items():
         text = text.replace("{" + key + "}", f"{repo}@{sha} # {tag}")
     return text
 
 
-WORKFLOW = """\
-# Validate the profiles on every pull request (annotations on the diff) and build the briefs;
-# the briefs are an artifact of each run. Written by `aftercare-report init`.
-# The tool comes from tools/requirements.txt (never a name on a package index); actions are
-# pinned by commit, with their version in a comment.
-name: briefs
-on:
-  pull_request:
-  push:
-    branches: [main]
-permissions:
-  contents: read
-jobs:
-  briefs:
-    runs-on: ubuntu-24.04
-    timeout-minutes: 30
-    env:
-      # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from
-      # a repository variable a pull request cannot change (e.g. "render_seconds=120").
-      AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
-    steps:
-      - uses: {checkout}
-        with:
-          persist-credentials: false   # keep the token out of .git/config
+SETUP = """\
       - uses: {setup-python}
         with:
           python-version: "3.11"
@@ -180,14 +173,140 @@ jobs:
           sudo chown -R "$(id -u)" ~/.cache/apt
       - name: Install aftercare-report
         run: |
-          {install}
+          {install}"""
+"""The steps every job takes before it runs the tool: Python, the libraries, the pinned tool."""
+
+CHECKOUT = """\
+      - uses: {checkout}
+        with:
+          persist-credentials: false   # keep the token out of .git/config
+          fetch-depth: 2               # a pull request's merge commit and its base (HEAD^1)"""
+"""The checkout of the job that compares: the merge commit and its parents."""
+
+CHECKS = """\
+{checkout-step}
+{setup}
       - run: aftercare-report validate --strict --format github
+      - name: What changed in the briefs (the pull request's job summary)
+        if: github.event_name == 'pull_request'
+        run: aftercare-report diff HEAD^1 HEAD --format github"""
+"""Check out, set up, validate with annotations, and on a pull request compare the briefs: HEAD
+is the merge commit GitHub made and HEAD^1 the base branch, and the comparison of their
+assessments goes to the job summary, which reviewers read."""
+
+WORKFLOW = """\
+# Validate the profiles on every pull request (annotations on the diff), say in the job summary
+# what the pull request changes in the briefs, and build them; the briefs are an artifact of
+# each run. Written by `aftercare-report init`.
+# The tool comes from tools/requirements.txt (never a name on a package index); actions are
+# pinned by commit, with their version in a comment.
+name: briefs
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+jobs:
+  briefs:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    env:
+      # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from
+      # a repository variable a pull request cannot change (e.g. "render_seconds=120").
+      AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
+    steps:
+{checks}
       - run: aftercare-report build
       - uses: {upload-artifact}
         with:
           name: briefs
           path: {out}/
 """
+
+MATRIX_WORKFLOW = """\
+# Validate the profiles on every pull request (annotations on the diff), say in the job summary
+# what the pull request changes in the briefs, then build them on {shards} runners at once
+# (`build --shard K/{shards}`); a last job joins the shards' briefs into one artifact. Each shard
+# keeps its briefs and their manifest in the Actions cache, per set of briefs (adding a profile
+# deals the briefs out anew), so an unchanged brief is not made again; the cache is sealed with
+# the AFTERCARE_REPORT_CACHE_KEY secret (set one: `openssl rand -hex 32`), which the runners
+# share on pushes to main and a pull request's jobs never get.
+# Written by `aftercare-report init --shards {shards}`. The tool comes from
+# tools/requirements.txt (never a name on a package index); actions are pinned by commit.
+name: briefs
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+env:
+  # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from a
+  # repository variable a pull request cannot change (e.g. "render_seconds=120").
+  AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
+jobs:
+  validate:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 15
+    steps:
+{checks}
+  build:
+    needs: validate
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        shard: [{matrix}]
+    env:
+      # Seals the cached briefs; a pull request's jobs get no secret and make their share anew.
+      AFTERCARE_REPORT_CACHE_KEY: >-
+        ${{ github.event_name == 'push' && secrets.AFTERCARE_REPORT_CACHE_KEY || '' }}
+      SHARD: ${{ matrix.shard }}/{shards}
+    steps:
+      - uses: {checkout}
+        with:
+          persist-credentials: false   # keep the token out of .git/config
+{setup}
+      - name: Which briefs the project builds (a shard's cache holds its share of this set)
+        id: plan
+        run: |
+          aftercare-report list --json > "$RUNNER_TEMP/list.json"
+          plan=$(python -c "$SLUGS" "$RUNNER_TEMP/list.json" | sha256sum | cut -c1-16)
+          echo "key=briefs-$plan-${SHARD%/*}-of-${SHARD#*/}" >> "$GITHUB_OUTPUT"
+        env:
+          SLUGS: 'import json, sys; print(sorted(r["slug"] for r in json.load(open(sys.argv[1]))))'
+      - name: This shard's briefs of the last run (unchanged ones are not made again)
+        uses: {cache}
+        with:
+          path: {out}/
+          key: ${{ steps.plan.outputs.key }}-${{ github.sha }}
+          restore-keys: ${{ steps.plan.outputs.key }}-
+      - run: aftercare-report build --shard "$SHARD"
+      - uses: {upload-artifact}
+        with:
+          name: briefs-${{ matrix.shard }}
+          path: |
+            {out}/
+            !{out}/manifest.json
+          retention-days: 1
+  briefs:
+    needs: build
+    runs-on: ubuntu-24.04
+    timeout-minutes: 10
+    steps:
+      - name: Join the shards' briefs
+        uses: {download-artifact}
+        with:
+          pattern: briefs-*
+          path: {out}/
+          merge-multiple: true
+      - uses: {upload-artifact}
+        with:
+          name: briefs
+          path: {out}/
+"""
+
 
 PRE_COMMIT = """\
 # pre-commit (https://pre-commit.com): check the profiles, the project file and the templates

@@ -391,6 +391,63 @@ def list_(sort: Any, as_json: bool, **inputs: Any) -> None:
         console.print_list(rows)
 
 
+DIFF_FORMATS = ("text", "md", "json", "github")
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for this terminal, md (Markdown) for a pull request, json for programs, "
+    "github to append the Markdown to the GitHub Actions job summary.",
+)
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 if anything of substance changed and 0 if nothing did, as git diff "
+    "--exit-code; errors then exit 2.",
+)
+def diff_(old: str, new: str | None, fmt: str, exit_code: bool) -> None:
+    """Compare two editions of the briefs: what changed in the assessments, not the bytes.
+
+    OLD and NEW are each a git revision of the project (its profiles, framework and project
+    file as they were, read with git without checking out), a folder of built briefs (their
+    JSON), or one JSON file; NEW defaults to the project as it is on disk. Names each
+    country whose index, range, coverage, band or rank changed; each part of aftercare,
+    measure, stage, risk, key figure or anchor whose value, evidence or sources changed;
+    recommendations added, dropped or changed (by id); data gaps new and resolved; the
+    follow-up and the reply; countries added or removed. No PDF is made.
+
+    \b
+    Exit codes: 0 compared (with --exit-code: no change in substance), 1 invalid input
+    (with --exit-code: something changed), 2 usage error (with --exit-code: any error).
+
+    \b
+    Examples:
+      aftercare-report diff HEAD~1 HEAD --format md
+      aftercare-report diff origin/main                 # the working tree against main
+      aftercare-report diff briefs-2026/ briefs/        # two built editions
+      aftercare-report diff HEAD^1 HEAD --format github # in a pull request's workflow
+    """
+    from aftercare_report import console, revisions
+
+    root = click.get_current_context().find_root()
+    try:
+        found = revisions.compare(old, new, _project, _allowed(root))
+        console.print_diff(found, fmt)
+    except AftercareError as exc:
+        if not exit_code or root.params.get("debug"):
+            raise
+        console.print_error(exc)  # as git diff --exit-code: 1 means a difference, so errors are 2
+        sys.exit(2)
+    sys.exit(1 if exit_code and found.changed else 0)
+
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 
 
@@ -785,6 +842,14 @@ def new(
     is_flag=True,
     help="Rewrite only tools/ with this tool (or --tool-source): how to upgrade what CI runs.",
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 20),
+    default=1,
+    show_default=True,
+    help="Runners the workflow spreads the build over (build --shard K/N on a matrix, then a "
+    "job that joins the briefs): for projects of many profiles (see the README).",
+)
 def init(
     folder: Path,
     organisation: str,
@@ -794,6 +859,7 @@ def init(
     force: bool,
     tool_source: str | None,
     tools_only: bool,
+    shards: int,
 ) -> None:
     """Start a team project that builds at once, in CI too.
 
@@ -807,6 +873,7 @@ def init(
       aftercare-report init my-briefs --organisation "Our Coalition"
       aftercare-report init . --country Cambodia
       aftercare-report init my-briefs --tool-source git+https://github.com/org/aftercare-report@COMMIT
+      aftercare-report init /tmp/x --shards 4   # then copy its workflow into your project
     """
     import datetime as dt
 
@@ -825,6 +892,7 @@ def init(
         today=dt.date.today(),
         tool_source=tool_source,
         force=force,
+        shards=shards,
     )
     for path in written:
         click.echo(f"wrote {errors_printable(str(path))}")

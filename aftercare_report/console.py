@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the rende
 
     from aftercare_report.assess import Assessment  # and a no-op build not the model
     from aftercare_report.catalog import Checked
+    from aftercare_report.diff import EditionDiff
     from aftercare_report.export import SummaryRow
     from aftercare_report.model import Horizon
     from aftercare_report.outputs import BuildResult
@@ -403,3 +404,97 @@ def _horizon(horizon: Horizon) -> str:
 
 def _size(n: int) -> str:
     return f"{n / 1024:,.1f} kB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
+
+
+SUMMARY_BYTES = 1_000_000
+"""Most of a job summary one step writes: GitHub shows at most 1 MiB per step."""
+
+
+def print_diff(diff: EditionDiff, fmt: str) -> None:
+    """Print a comparison of two editions.
+
+    Args:
+        diff: The comparison.
+        fmt: ``text`` (this terminal), ``md`` (Markdown on standard output), ``json``, or
+            ``github``: the Markdown appended to the job summary (``$GITHUB_STEP_SUMMARY``)
+            and one notice line in the log.
+
+    Raises:
+        UsageError: ``github`` outside GitHub Actions (no job summary file).
+    """
+    from aftercare_report import diff_text
+    from aftercare_report.diff import as_json
+
+    if fmt == "json":
+        stdout.out(json.dumps(as_json(diff), indent=2, ensure_ascii=False), highlight=False)
+    elif fmt == "md":
+        stdout.out(diff_text.markdown(diff), highlight=False, end="")
+    elif fmt == "github":
+        _job_summary(diff_text.markdown(diff))
+        plain = diff_text.Markup(printable, str, str, lambda level, text: text)
+        title = "Briefs changed" if diff.changed else "Briefs unchanged"
+        line = _escape_data(diff_text.summary(diff, plain))
+        stdout.out(f"::notice title={title}::{line}", highlight=False)
+    else:
+        terminal = diff_text.Markup(
+            escape,
+            lambda text: f"[bold]{text}[/]",
+            lambda text: f"[italic]{text}[/]",
+            lambda level, text: f"[bold]{text}[/]",
+        )
+        print_table(_hanging_lines(diff_text.lines(diff, terminal)))
+
+
+def _hanging_lines(lines: Sequence[str]) -> RenderableType:
+    """Lines of text and list items (``- x``, ``  - y``), items with a hanging indent."""
+    from rich.console import Group
+    from rich.table import Table
+
+    def grid() -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column()
+        return table
+
+    parts: list[RenderableType] = []
+    items: Table | None = None
+    sub: Table | None = None
+    for line in lines:
+        if line.startswith("  - ") and items is not None:
+            if sub is None:
+                sub = grid()
+                items.add_row("", sub)
+            sub.add_row("-", line[4:])
+        elif line.startswith("- "):
+            if items is None:
+                items = grid()
+                parts.append(items)
+            sub = None
+            items.add_row("•", line[2:])
+        else:
+            items = sub = None
+            parts.append(line)
+    return Group(*parts)
+
+
+def _job_summary(text: str) -> None:
+    """Append Markdown to the job summary, cut at a line if it is longer than GitHub shows."""
+    import os
+
+    from aftercare_report.errors import UsageError
+
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        raise UsageError(
+            "--format github writes the job summary, but GITHUB_STEP_SUMMARY is not set (run "
+            "it in a GitHub Actions step, or use --format md)"
+        )
+    data = text.encode()
+    if len(data) > SUMMARY_BYTES:
+        cut = data[:SUMMARY_BYTES].rsplit(b"\n", 1)[0].decode(errors="ignore")
+        data = (
+            f"{cut}\n\n*The comparison is longer than a job summary holds; run "
+            "`aftercare-report diff` with `--format md` to read all of it.*\n"
+        ).encode()
+    with open(path, "ab") as summary:  # noqa: PTH123  # GitHub's file: appended, as it expects
+        summary.write(data + b"\n")

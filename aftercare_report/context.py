@@ -18,6 +18,7 @@ from aftercare_report import __version__, comparative, findings
 from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
 from aftercare_report.export import ranking
+from aftercare_report.followup import STATUSES
 from aftercare_report.i18n import N_, _, current, pgettext
 from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS, ROLE_LABELS
 from aftercare_report.model import (
@@ -241,6 +242,8 @@ class RecommendationView:
         function: The function that must act, in words ("Prosecution").
         named: Whether the profile names who holds that function (if not, ``institution`` says
             so).
+        since: What became of this recommendation since the previous edition, when that
+            edition made it too and the profile follows it up (None otherwise).
     """
 
     number: int
@@ -261,6 +264,7 @@ class RecommendationView:
     thin: bool = False
     function: str = ""
     named: bool = True
+    since: FollowUpItemView | None = None
 
 
 @dataclass(frozen=True)
@@ -400,6 +404,112 @@ class SubnationalView:
 
 
 @dataclass(frozen=True)
+class FollowUpItemView:
+    """One recommendation of the previous edition, and what became of it.
+
+    Attributes:
+        id: Its id in the previous edition.
+        status: ``met``, ``partly_met``, ``not_met`` or ``no_information`` (for styling).
+        status_label: The status in words ("Partly met").
+        text: What the previous edition recommended, as it was published (its id when the
+            project keeps no record of that edition).
+        institution: Whom it addressed, or "".
+        evidence: What the sources say was done ("" when the profile records nothing).
+        notes: Source note numbers.
+        headline: It was one of the previous edition's page-2 steps.
+        recorded: The profile follows it up (False: counted as no information).
+    """
+
+    id: str
+    status: str
+    status_label: str
+    text: str
+    institution: str
+    evidence: str
+    notes: tuple[int, ...]
+    headline: bool
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    """What became of the previous edition's recommendations (the brief's "since" block).
+
+    Attributes:
+        edition: The edition followed up ("2026").
+        edition_date: Its publication date (ISO), or "".
+        summary: One sentence with the counts ("Of the 12 recommendations of edition 2026,
+            2 were met, ...").
+        counts_line: The counts in one short line, for page 2 ("Of 12 recommendations in
+            edition 2026: 2 met, 3 partly met, ...").
+        counts: (status, label, number) for each status, in the order met, partly met, not
+            met, no information.
+        items: Every recommendation of that edition: its page-2 steps first.
+        headline: Its page-2 steps: the most important, shown in the main part.
+        not_repeated: Those of its page-2 steps that are not among this edition's (the ones
+            that are carry their status on the step itself, ``RecommendationView.since``).
+    """
+
+    edition: str
+    edition_date: str
+    summary: str
+    counts_line: str
+    counts: tuple[tuple[str, str, int], ...]
+    items: tuple[FollowUpItemView, ...]
+    headline: tuple[FollowUpItemView, ...]
+    not_repeated: tuple[FollowUpItemView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    """The response of the institution the page-2 steps address, printed beside them.
+
+    Attributes:
+        institution: Who replied.
+        date: The date of the reply (ISO).
+        text: The reply, as the profile gives it.
+        notes: Source note numbers (empty when it was received in writing).
+        in_writing: It was received in writing and is not published.
+        sent: When the steps were sent for a reply (ISO), if the project file records it, or "".
+    """
+
+    institution: str
+    date: str
+    text: str
+    notes: tuple[int, ...]
+    in_writing: bool
+    sent: str = ""
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """The page-2 steps were sent for a reply, and none came (from the project file).
+
+    Attributes:
+        institution: To whom they were sent.
+        sent: When (ISO).
+    """
+
+    institution: str
+    sent: str
+
+
+@dataclass(frozen=True)
+class EditionView:
+    """The edition of the briefs, for the masthead.
+
+    Attributes:
+        name: The edition ("2027", "3"), or "".
+        previous: The previous edition's name, or "".
+        previous_date: Its publication date (ISO), or "".
+    """
+
+    name: str
+    previous: str
+    previous_date: str
+
+
+@dataclass(frozen=True)
 class CountryView:
     """Everything a brief shows about one country.
 
@@ -437,6 +547,10 @@ class CountryView:
         subnational: Sub-national governments that hold functions, and how they differ.
         has_evidence: Whether the profile records any source (an empty profile asserts nothing).
         lead_notes: Source note numbers of the first key finding.
+        follow_up: What became of the previous edition's recommendations, or None.
+        reply: The addressed institution's response to the page-2 steps, or None.
+        reply_requested: The steps were sent for a reply and none came (only when the project
+            file records the request), or None.
     """
 
     slug: str
@@ -471,6 +585,9 @@ class CountryView:
     subnational: tuple[SubnationalView, ...] = ()
     has_evidence: bool = True
     lead_notes: tuple[int, ...] = ()
+    follow_up: FollowUpView | None = None
+    reply: ReplyView | None = None
+    reply_requested: RequestView | None = None
 
 
 @dataclass(frozen=True)
@@ -617,6 +734,8 @@ class BriefContext:
         generator: Tool name and version, for the colophon.
         stylesheets: CSS file names the templates link (resolved in the template folders).
         review_statement: Who reviewed the brief, or that survivors did not, for page 1.
+        edition: The edition and the date of the previous one, for the masthead, or None when
+            the project names no edition.
     """
 
     kind: str
@@ -633,6 +752,7 @@ class BriefContext:
     generator: str = f"aftercare-report {__version__}"
     stylesheets: tuple[str, ...] = field(default=("brief.css",))
     review_statement: str = ""
+    edition: EditionView | None = None
 
 
 class _Notes:
@@ -696,6 +816,7 @@ def country_context(
         notes=tuple(notes.notes),
         method=_method(framework),
         review_statement=review_statement(brand),
+        edition=_edition(report),
     )
 
 
@@ -744,7 +865,16 @@ def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> Brief
         notes=tuple(notes.notes),
         method=_method(framework),
         review_statement=review_statement(brand),
+        edition=_edition(reports[0]),
     )
+
+
+def _edition(report: CountryReport) -> EditionView | None:
+    edition = report.edition
+    if not edition.name and not edition.previous:
+        return None
+    date = edition.previous_date.isoformat() if edition.previous_date else ""
+    return EditionView(edition.name, edition.previous, date)
 
 
 def _terms() -> dict[str, str]:
@@ -766,6 +896,8 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
     by_id = {c.id: c for c in components}
     headline = [r for r in report.recommendations if r.headline]
     others = [r for r in report.recommendations if not r.headline]
+    follow = _follow_up(report, notes)
+    since = {i.id: i for i in follow.items if i.recorded} if follow else {}
     return CountryView(
         slug=profile.slug,
         country=names["name"],
@@ -783,7 +915,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         key_messages=tuple(w(m) for m in report.key_messages),
         timeline=timeline,
         where_support_stops=w(findings.where_support_stops(a)),
-        headline=_recs(headline, profile, notes, by_id, w),
+        headline=_recs(headline, profile, notes, by_id, w, since),
         closing=w(findings.closing(a, headline)),
         measures=tuple(
             MeasureView(
@@ -811,7 +943,7 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         ),
         components=components,
         risks=_risks(a, profile, notes, by_id, w),
-        recommendations=_recs([*headline, *others], profile, notes, by_id, w),
+        recommendations=_recs([*headline, *others], profile, notes, by_id, w, since),
         data_gaps=tuple(w(g.message) for g in a.data_gaps),
         figures=tuple(
             _figure(name, f, profile, notes)
@@ -841,6 +973,67 @@ def _country_view(report: CountryReport, notes: _Notes, ranks: Mapping[str, int]
         ),
         has_evidence=bool(profile.sources),
         lead_notes=notes.cite(profile, findings.lead_sources(a)),
+        follow_up=follow,
+        reply=_reply(report, notes),
+        reply_requested=RequestView(report.request.institution, report.request.sent.isoformat())
+        if report.request and not profile.reply
+        else None,
+    )
+
+
+FOLLOW_UP_LABELS = {
+    "met": N_("Met"),
+    "partly_met": N_("Partly met"),
+    "not_met": N_("Not met"),
+    "no_information": N_("No information"),
+}
+
+
+def _follow_up(report: CountryReport, notes: _Notes) -> FollowUpView | None:
+    followed, profile = report.follow_up, report.profile
+    if followed is None:
+        return None
+    items = tuple(
+        FollowUpItemView(
+            id=item.id,
+            status=item.status,
+            status_label=_(FOLLOW_UP_LABELS[item.status]),
+            text=" ".join(item.text.split()) or item.id,
+            institution=" ".join(item.institution.split()),
+            evidence=said(item.evidence),
+            notes=notes.cite(profile, item.sources),
+            headline=item.headline,
+            recorded=item.recorded,
+        )
+        for item in followed.items
+    )
+    counts = tuple(
+        (status, _(FOLLOW_UP_LABELS[status]), followed.count(status)) for status in STATUSES
+    )
+    now = {r.id for r in report.recommendations if r.headline}
+    return FollowUpView(
+        edition=followed.edition,
+        edition_date=followed.edition_date.isoformat() if followed.edition_date else "",
+        summary=findings.follow_up_summary(followed),
+        counts_line=findings.follow_up_counts(followed),
+        counts=counts,
+        items=items,
+        headline=tuple(i for i in items if i.headline),
+        not_repeated=tuple(i for i in items if i.headline and i.id not in now),
+    )
+
+
+def _reply(report: CountryReport, notes: _Notes) -> ReplyView | None:
+    reply = report.profile.reply
+    if reply is None:
+        return None
+    return ReplyView(
+        institution=" ".join(reply.institution.split()),
+        date=reply.date.isoformat(),
+        text=said(reply.text),
+        notes=notes.cite(report.profile, reply.sources),
+        in_writing=reply.received_in_writing,
+        sent=report.request.sent.isoformat() if report.request else "",
     )
 
 
@@ -1001,6 +1194,7 @@ def _recs(
     notes: _Notes,
     by_id: Mapping[str, ComponentView],
     w: Callable[[str], str],
+    since: Mapping[str, FollowUpItemView],
 ) -> tuple[RecommendationView, ...]:
     out = []
     for i, r in enumerate(recs, 1):
@@ -1030,6 +1224,7 @@ def _recs(
                 thin=r.uncertain,
                 function=function,
                 named=bool(r.institution_name),
+                since=since.get(r.id),
             )
         )
     return tuple(out)

@@ -7,11 +7,12 @@ dictionaries keep the code and the documentation honest about every key.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from aftercare_report.assess import METHOD
+from aftercare_report.followup import STATUSES
 from aftercare_report.i18n import current, using
 from aftercare_report.report import CountryReport
 
@@ -135,7 +136,50 @@ def report_json(report: CountryReport) -> dict[str, Any]:
         "survivor_quotes": [q.model_dump() for q in profile.survivor_quotes],
         "instruments": {name: i.model_dump() for name, i in profile.instruments.items()},
         "sources": {sid: s.model_dump() for sid, s in profile.sources.items()},
+        **edition_json(report),
     }
+
+
+def edition_json(report: CountryReport) -> dict[str, Any]:
+    """The edition, the follow-up of the previous one, and the reply to the page-2 steps.
+
+    Returns:
+        ``edition`` ({name, previous, previous_date}, or None when the project names none),
+        ``follow_up`` ({edition, edition_date, known, counts, items}, or None), ``reply``
+        (as the profile gives it, or None) and ``reply_requested`` ({institution, sent}, or
+        None when the project file records no request).
+    """
+    edition, followed, request = report.edition, report.follow_up, report.request
+    reply = report.profile.reply
+    return {
+        "edition": {
+            "name": edition.name or None,
+            "previous": edition.previous or None,
+            "previous_date": edition.previous_date.isoformat() if edition.previous_date else None,
+        }
+        if edition.name or edition.previous
+        else None,
+        "follow_up": {
+            "edition": followed.edition,
+            "edition_date": followed.edition_date.isoformat() if followed.edition_date else None,
+            "known": followed.known,
+            "counts": {status: followed.count(status) for status in STATUSES},
+            "items": [
+                {"recommendation": item.id, **asdict(item, dict_factory=_without_id)}
+                for item in followed.items
+            ],
+        }
+        if followed
+        else None,
+        "reply": {**reply.model_dump(), "date": reply.date.isoformat()} if reply else None,
+        "reply_requested": {"institution": request.institution, "sent": request.sent.isoformat()}
+        if request
+        else None,
+    }
+
+
+def _without_id(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {k: v for k, v in pairs if k != "id"}
 
 
 def comparative_json(reports: Sequence[CountryReport]) -> dict[str, Any]:
@@ -188,10 +232,23 @@ def ranking(reports: Sequence[CountryReport]) -> dict[str, int]:
     Returns:
         Rank (1 = highest) by profile slug, for ranked countries only.
     """
-    ranked = _rankable(reports)
+    return ranks(
+        {
+            r.profile.slug: (r.assessment.index.low or 0.0, r.assessment.index.high or 0.0)
+            for r in _rankable(reports)
+        }
+    )
+
+
+def ranks(ranges: Mapping[str, tuple[float, float]]) -> dict[str, int]:
+    """Rank by index ranges: one more than the number of others whose whole range lies above.
+
+    Args:
+        ranges: The (low, high) index range of each country that may be ranked, by any key.
+    """
     return {
-        r.profile.slug: 1 + sum(_above(other, r) for other in ranked if other is not r)
-        for r in ranked
+        key: 1 + sum(low > high for other, (low, _) in ranges.items() if other != key)
+        for key, (_, high) in ranges.items()
     }
 
 

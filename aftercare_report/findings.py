@@ -18,7 +18,8 @@ from aftercare_report.terms import is_placeholder
 
 if TYPE_CHECKING:  # types only: the assessment imports this module for its sentences
     from aftercare_report.assess import Assessment, ComponentResult
-    from aftercare_report.model import Profile
+    from aftercare_report.followup import FollowUp
+    from aftercare_report.model import FollowUpStatus, Profile
     from aftercare_report.recommend import Recommendation
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -776,4 +777,70 @@ def gap_in_words(gap: int | None, risks: int) -> str:
         "%(short)s; %(risks)s",
         short=short,
         risks=ngettext("%(num)s linked risk documented", "%(num)s linked risks documented", risks),
+    )
+
+
+FOLLOW_UP_STATUSES: tuple[FollowUpStatus, ...] = ("met", "partly_met", "not_met", "no_information")
+"""What became of a recommendation of the previous edition, in the order briefs count them."""
+
+
+def follow_up_summary(followed: FollowUp) -> str:
+    """One sentence that counts what became of the previous edition's recommendations.
+
+    Only the statuses that occur are named; recommendations the profile does not follow up
+    count as ones no source reports on.
+    """
+    parts = []
+    for status, n in ((s, followed.count(s)) for s in FOLLOW_UP_STATUSES):
+        if n and status == "met":
+            parts.append(ngettext("%(num)s was met", "%(num)s were met", n))
+        elif n and status == "partly_met":
+            parts.append(ngettext("%(num)s was partly met", "%(num)s were partly met", n))
+        elif n and status == "not_met":
+            parts.append(ngettext("%(num)s was not met", "%(num)s were not met", n))
+        elif n:
+            parts.append(
+                ngettext("on %(num)s no source reports", "on %(num)s no source reports", n)
+            )
+    total, counts = len(followed.items), join_words(parts)
+    if followed.known:
+        return ngettext(
+            "Of the %(num)s recommendation of edition %(edition)s, %(counts)s.",
+            "Of the %(num)s recommendations of edition %(edition)s, %(counts)s.",
+            total,
+            edition=followed.edition,
+            counts=counts,
+        )
+    return ngettext(
+        "Of the %(num)s recommendation of edition %(edition)s followed up here, %(counts)s.",
+        "Of the %(num)s recommendations of edition %(edition)s followed up here, %(counts)s.",
+        total,
+        edition=followed.edition,
+        counts=counts,
+    )
+
+
+def follow_up_counts(followed: FollowUp) -> str:
+    """The counts of :func:`follow_up_summary` in one short line, for page 2.
+
+    Falls back to the full sentence when the previous edition's record is not kept.
+    """
+    if not followed.known:
+        return follow_up_summary(followed)
+    parts = []
+    for status, n in ((s, followed.count(s)) for s in FOLLOW_UP_STATUSES):
+        if n and status == "met":
+            parts.append(ngettext("%(num)s met", "%(num)s met", n))
+        elif n and status == "partly_met":
+            parts.append(ngettext("%(num)s partly met", "%(num)s partly met", n))
+        elif n and status == "not_met":
+            parts.append(ngettext("%(num)s not met", "%(num)s not met", n))
+        elif n:
+            parts.append(ngettext("%(num)s unknown", "%(num)s unknown", n))
+    return ngettext(
+        "Of %(num)s recommendation in edition %(edition)s: %(counts)s.",
+        "Of %(num)s recommendations in edition %(edition)s: %(counts)s.",
+        len(followed.items),
+        edition=followed.edition,
+        counts=join_words(parts),
     )

@@ -54,6 +54,9 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
     profile_paths = project.profiles or (bundled("profiles"),)
     for path in _files([*profile_paths, *(Path(n) for n in named)]):
         add(f"profile {path}", _read(path))
+    record = project.edition.previous_json  # the previous edition, which follow-ups quote
+    for path in _files([record] if record else []):
+        add(f"edition {path}", _read(path, _within(path, project.root)))
     add("templates", manifest.folder_digest([*project.templates, bundled("templates")]).encode())
     add("tool", _tool_digest().encode())
     add("stack", manifest.rendering_stack().encode())

@@ -51,6 +51,15 @@ PROJECT_FILE_BYTES = 256 * 1024
 INPUT_BYTES = 2 * MB
 """Largest profile, framework, overlay or catalog read (a country profile is about 100 kB, a
 catalog about 50 kB)."""
+PUBLISHED_JSON_BYTES = 50 * MB
+"""Largest published JSON read back (a country's is about 100 kB; a comparison of 100
+countries about 10 MB)."""
+PUBLISHED_FILES = 2000
+"""Most JSON files read from one folder of published briefs."""
+REVISION_BYTES = 500 * MB
+"""Most bytes of a project read out of git at one revision (``diff``); a project is a few MB."""
+REVISION_FILES = 20000
+"""Most files of a project read out of git at one revision."""
 TEMPLATE_BYTES = 2 * MB
 """Largest template or stylesheet read."""
 ASSET_BYTES = 10 * MB

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from aftercare_report.errors import UNSAFE
@@ -565,6 +573,11 @@ class ProfileRecommendation(_Model):
 class PriorityStep(_Model):
     """A page-2 step a team writes itself, sourced like a recommendation."""
 
+    id: Identifier | None = Field(
+        default=None,
+        description="A name that stays the same from edition to edition, so the next edition "
+        "can follow it up (default: team-<component>, then team-<component>-2...).",
+    )
     text: Text = Field(description="What to do, in plain words.")
     component: Identifier = Field(description="The framework component it addresses.")
     institution: Function = Field(description="The function that must act.")
@@ -590,6 +603,65 @@ class LeadFinding(_Model):
 
     text: Text = Field(description="One sentence, true of the country, in plain words.")
     sources: SourceIds = Field(min_length=1, description="The sources it rests on.")
+
+
+EditionName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")]
+"""An edition of a team's briefs, as its project file names it: a year ("2026") or a number."""
+FollowUpStatus = Literal["met", "partly_met", "not_met", "no_information"]
+"""What became of a recommendation of the previous edition."""
+
+
+class FollowUpItem(_Model):
+    """What became of one recommendation of the previous edition, with the evidence."""
+
+    recommendation: Identifier = Field(
+        description="Its id in the previous edition (`recommendations[].id` of that edition's "
+        "JSON)."
+    )
+    status: FollowUpStatus = Field(
+        description="met, partly_met, not_met, or no_information (no source says)."
+    )
+    evidence: Text = Field(description="What the sources say was done, in a sentence or two.")
+    sources: SourceIds = Field(default=(), description="Ids from the sources registry.")
+
+
+class FollowUp(_Model):
+    """The follow-up of the previous edition's recommendations, one by one (GRETA's cycle)."""
+
+    edition: EditionName = Field(
+        description="The edition followed up, as the project file's [edition] previous names it."
+    )
+    items: Annotated[tuple[FollowUpItem, ...], _LIST] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="One entry per recommendation followed up."
+    )
+
+
+class Reply(_Model):
+    """The response of the institution the page-2 steps address, printed beside them."""
+
+    institution: Line = Field(description="Who replied: 'Ministry of Social Development'.")
+    date: dt.date = Field(description="The date of the reply (YYYY-MM-DD).")
+    text: Text = Field(
+        description="The reply as received, or its gist in its own words (page 2 prints it "
+        "beside the steps: a sentence or two; cite the full reply as a source)."
+    )
+    sources: SourceIds = Field(
+        default=(), description="Where the reply is published: ids from the sources registry."
+    )
+    received_in_writing: bool = Field(
+        default=False,
+        description="True for a reply received in writing and not published (then no sources).",
+    )
+
+    @model_validator(mode="after")
+    def _published_or_received(self) -> Reply:
+        # A reply nobody can check must at least say how it came: published, or in writing.
+        if bool(self.sources) == self.received_in_writing:
+            raise PydanticCustomError(
+                "reply_source",
+                "give the reply's sources, or received_in_writing: true (one of the two)",
+            )
+        return self
 
 
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$", max_length=20)]
@@ -675,6 +747,14 @@ class Profile(_Model):
     )
     claims: Annotated[tuple[Claim, ...], _LIST] = Field(
         default=(), max_length=MAX_ITEMS, description="Claims checked against evidence."
+    )
+    follow_up: FollowUp | None = Field(
+        default=None,
+        description="Optional: what became of the previous edition's recommendations.",
+    )
+    reply: Reply | None = Field(
+        default=None,
+        description="Optional: the addressed institution's response to the page-2 steps.",
     )
     sources: dict[Identifier, Source] = Field(
         max_length=MAX_SOURCES, description="Sources registry: id -> source."

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
-from aftercare_report.errors import UsageError, display_path
+from aftercare_report.errors import Finding, Severity, UsageError, display_path
 from aftercare_report.fonts import Coverage, available
 from aftercare_report.outputs import DEFAULT_FORMATS, BuildResult, Written
 from aftercare_report.pdf import PdfVariant
@@ -27,6 +27,7 @@ from aftercare_report.pdf import PdfVariant
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
     from aftercare_report.build import Brief
     from aftercare_report.catalog import Checked
+    from aftercare_report.editions import Published
     from aftercare_report.i18n import Language
     from aftercare_report.report import CountryReport
 
@@ -134,7 +135,7 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
     from aftercare_report import catalog
     from aftercare_report.assess import assess
     from aftercare_report.recommend import problems, recommendations
-    from aftercare_report.validation import page_two_findings
+    from aftercare_report.validation import edition_findings, page_two_findings
 
     framework = catalog.load_framework(project.framework)
     checked = catalog.check_profiles(
@@ -145,12 +146,47 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
         fonts=fonts,
         copy_hosts=project.copy_hosts,
     )
+    previous = previous_edition(project)
     later = []
     for doc, profile in zip(checked.documents, checked.profiles, strict=True):
         a = assess(profile, framework)
         later += page_two_findings(doc, problems(a, recommendations(a)))
         later += catalog.anchor_warning(doc, a)
+        later += edition_findings(doc, profile, project.edition, previous)
+    later += _stray_requests(project, {p.slug for p in checked.profiles})
     return checked.adding(later)
+
+
+def previous_edition(project: Project) -> Published | None:
+    """The previous edition as published (``[edition] previous_json``), or None if not kept.
+
+    Raises:
+        InputError: The JSON cannot be read or is not an edition's assessment.
+    """
+    path = project.edition.previous_json
+    if path is None:
+        return None
+    from aftercare_report import editions
+
+    return editions.read(path, project.root)
+
+
+def _stray_requests(project: Project, slugs: set[str]) -> list[Finding]:
+    """Requests for a reply recorded under a name no profile has (a typo hides the request)."""
+    where = display_path(project.path) if project.path else ""
+    return [
+        Finding(
+            where,
+            request.line,
+            1 if request.line else 0,
+            f"edition.requests.{slug}",
+            f"no profile is named '{slug}': the brief would not say the steps were sent",
+            Severity.WARNING,
+            "reply",
+        )
+        for slug, request in project.edition.requests.items()
+        if slug not in slugs
+    ]
 
 
 def analyse(
@@ -189,7 +225,14 @@ def analyse(
     comparison = catalog.one_per_country([*chosen, *peer_set])
     if fonts is not None:
         script_coverage.require(catalog.unique([*chosen, *comparison]), fonts)
-    return report.analyse(chosen, framework, comparison, stale_years=project.stale_years)
+    return report.analyse(
+        chosen,
+        framework,
+        comparison,
+        stale_years=project.stale_years,
+        edition=project.edition,
+        previous=previous_edition(project),
+    )
 
 
 def plan(

@@ -6,6 +6,7 @@ so that runs without a project file, and the imports of every run, skip pydantic
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tomllib
@@ -30,10 +31,18 @@ from aftercare_report.limits import (
     PROJECT_FILE_BYTES,
     Limits,
 )
-from aftercare_report.model import Line, one_line
+from aftercare_report.model import EditionName, Identifier, Line, one_line
 from aftercare_report.protection import Allowance
 from aftercare_report.resources import bundled
-from aftercare_report.settings import BUNDLED, Brand, Paper, Project, TeamFont
+from aftercare_report.settings import (
+    BUNDLED,
+    Brand,
+    Edition,
+    Paper,
+    Project,
+    ReplyRequest,
+    TeamFont,
+)
 from aftercare_report.validation import Hints, allowed_keys, describe
 
 _COLOUR = r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|(rgb|rgba|hsl|hsla)\([0-9, .%]+\))$"
@@ -138,6 +147,44 @@ class ValidateSection(_Section):
     )
 
 
+class RequestEntry(_Section):
+    """Page-2 steps sent for a reply: ``thailand = { institution = "...", sent = 2027-01-15 }``."""
+
+    institution: Line = Field(description="To whom the steps were sent.")
+    sent: dt.date = Field(description="When (a TOML date: 2027-01-15).")
+
+
+class EditionSection(_Section):
+    """``[edition]``: which edition the briefs are, and the previous one."""
+
+    name: EditionName | None = Field(
+        default=None, description='The edition the masthead shows: "2027", "3".'
+    )
+    previous: EditionName | None = Field(
+        default=None, description="The previous edition's name, which follow-ups refer to."
+    )
+    previous_date: dt.date | None = Field(
+        default=None, description="The previous edition's publication date."
+    )
+    previous_json: _Path | None = Field(
+        default=None,
+        description="The previous edition's JSON as published (a folder of <slug>.json, or a "
+        "comparative JSON), kept in the project: the record of its recommendation ids.",
+    )
+    requests: dict[Identifier, RequestEntry] = Field(
+        default_factory=dict,
+        max_length=MAX_TERMS,
+        description="By profile name: to whom and when its page-2 steps were sent for a reply.",
+    )
+
+    @model_validator(mode="after")
+    def _previous_named(self) -> EditionSection:
+        # A record or a date of an edition nobody names would be shown without a name.
+        if (self.previous_json or self.previous_date) and not self.previous:
+            raise ValueError("name the previous edition (previous = ...) its date or JSON is of")
+        return self
+
+
 _Term = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(one_line)]
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
 
@@ -150,6 +197,7 @@ class ConfigFile(_Section):
     validate_: ValidateSection = Field(default=ValidateSection(), alias="validate")
     limits: LimitsSection = LimitsSection()
     security: SecuritySection = SecuritySection()
+    edition: EditionSection = EditionSection()
     terms: dict[
         Annotated[str, Field(max_length=40)],
         _Term | dict[Annotated[str, Field(max_length=40)], _Term],
@@ -161,7 +209,11 @@ class ConfigFile(_Section):
 
 
 def _project(
-    path: Path, data: ConfigFile, fonts: tuple[TeamFont, ...], allowed: Allowance
+    path: Path,
+    data: ConfigFile,
+    fonts: tuple[TeamFont, ...],
+    allowed: Allowance,
+    lines: dict[str, int],
 ) -> Project:
     base = path.parent
     project = data.project
@@ -182,6 +234,20 @@ def _project(
         copy_hosts=dict(data.validate_.copy_hosts),
         limits=protection.effective_limits(_asked_limits(data), allowed),
         allow_scripts=allowed.scripts and "allow_scripts" not in _explicit_false(data),
+        edition=_edition(base, data.edition, lines),
+    )
+
+
+def _edition(base: Path, section: EditionSection, lines: dict[str, int]) -> Edition:
+    return Edition(
+        name=section.name or "",
+        previous=section.previous or "",
+        previous_date=section.previous_date,
+        previous_json=base / section.previous_json if section.previous_json else None,
+        requests={
+            slug: ReplyRequest(entry.institution, entry.sent, lines.get(slug, 0))
+            for slug, entry in section.requests.items()
+        },
     )
 
 
@@ -256,7 +322,7 @@ def parse(path: Path, allowed: Allowance | None = None) -> Project:
     findings += problems
     if findings:
         raise InputError(findings)
-    return replace(_project(path, data, fonts, allowed), review=review)
+    return replace(_project(path, data, fonts, allowed, lines), review=review)
 
 
 def _team_fonts(
@@ -345,6 +411,7 @@ def _outside(name: str, lines: dict[str, int], base: Path, data: ConfigFile) -> 
         ("templates", t) for t in project.templates
     ]
     named += [("framework", project.framework)] if project.framework else []
+    named += [("previous_json", data.edition.previous_json)] if data.edition.previous_json else []
     named.append(("out", project.out))
     out = []
     root = base.resolve()
@@ -352,7 +419,8 @@ def _outside(name: str, lines: dict[str, int], base: Path, data: ConfigFile) -> 
         if Path(value).is_absolute() or not (base / value).resolve().is_relative_to(root):
             line = lines.get(key, 0)
             msg = f"'{value}' is outside the project folder; use a path inside it"
-            out.append(Finding(name, line, 1 if line else 0, f"project.{key}", msg))
+            section = "edition" if key == "previous_json" else "project"
+            out.append(Finding(name, line, 1 if line else 0, f"{section}.{key}", msg))
     return out
 
 

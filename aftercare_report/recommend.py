@@ -201,13 +201,35 @@ def _team_steps(
 ) -> list[Recommendation]:
     by_id = {c.id: c for c in candidates}
     steps = []
-    for i, item in enumerate(assessment.profile.priorities):
+    ids = team_step_ids(assessment.profile.priorities)
+    for item, step_id in zip(assessment.profile.priorities, ids, strict=True):
         if isinstance(item, str):
             if item in by_id:
                 steps.append(by_id[item])
         else:
-            steps.append(_team_rec(assessment, item, i))
+            steps.append(_team_rec(assessment, item, step_id))
     return steps
+
+
+def team_step_ids(priorities: Sequence[str | PriorityStep]) -> list[str]:
+    """The id of each hand-set priority: its own, or ``team-<component>`` (then ``-2``, ``-3``).
+
+    Ids name a recommendation from one edition to the next (follow-up and ``diff`` match by
+    id), so they never depend on the order of the list: moving a step keeps its id.
+    """
+    ids: list[str] = []
+    for item in priorities:
+        if isinstance(item, str):
+            ids.append(item)
+        elif item.id:
+            ids.append(item.id)
+        else:
+            base, n = f"team-{item.component}", 2
+            made = base
+            while made in ids:
+                made, n = f"{base}-{n}", n + 1
+            ids.append(made)
+    return ids
 
 
 def _distinct(rec: Recommendation, chosen: Sequence[Recommendation]) -> bool:
@@ -385,11 +407,9 @@ def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommen
     )
 
 
-def _team_rec(assessment: Assessment, step: PriorityStep, i: int) -> Recommendation:
+def _team_rec(assessment: Assessment, step: PriorityStep, step_id: str) -> Recommendation:
     result = assessment.component(step.component)
-    made = _component_rec(
-        assessment, result, step, step.text, origin="team", rec_id=f"team-{i + 1}"
-    )
+    made = _component_rec(assessment, result, step, step.text, origin="team", rec_id=step_id)
     standard, binding = _component_standard(assessment, step.component)
     return replace(
         made,

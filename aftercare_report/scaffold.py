@@ -352,6 +352,7 @@ def init_project(
     today: dt.date,
     tool_source: str | None = None,
     force: bool = False,
+    shards: int = 1,
 ) -> list[Path]:
     """Create a team project that validates and builds at once, in CI too.
 
@@ -364,6 +365,7 @@ def init_project(
         tool_source: A URL at one version of the tool for CI and hooks to install, or None
             for the running tool's wheel, put in ``tools/``.
         force: Overwrite files that exist.
+        shards: Runners the workflow spreads the build over (1: one job).
 
     Returns:
         The files written.
@@ -398,7 +400,7 @@ def init_project(
         )
     source, pinned = ci_files.pin_tool(tool_source)
     files.update(pinned)
-    files[".github/workflows/briefs.yml"] = ci_files.workflow(source, out)
+    files[".github/workflows/briefs.yml"] = ci_files.workflow(source, out, shards)
     return [write_new(folder / name, text, force=True, root=folder) for name, text in files.items()]
 
 

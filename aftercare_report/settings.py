@@ -7,6 +7,7 @@ both can build them without importing each other.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,43 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class ReplyRequest:
+    """A record that a country's page-2 steps were sent to an institution for its reply.
+
+    Attributes:
+        institution: To whom they were sent.
+        sent: When.
+        line: The line of the project file that records it (0 if unknown), for messages.
+    """
+
+    institution: str
+    sent: dt.date
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which edition of the briefs this is, and what is known of the previous one.
+
+    Attributes:
+        name: The edition, as the masthead shows it ("2027", "3"), or "" when the project
+            names none.
+        previous: The previous edition's name, which profiles' ``follow_up`` refers to, or "".
+        previous_date: The previous edition's publication date, or None.
+        previous_json: The previous edition's JSON as published (a folder of ``<slug>.json``
+            or one comparative JSON), kept in the project: the record of its recommendation
+            ids, or None.
+        requests: By profile slug: to whom, and when, the page-2 steps were sent for a reply.
+    """
+
+    name: str = ""
+    previous: str = ""
+    previous_date: dt.date | None = None
+    previous_json: Path | None = None
+    requests: Mapping[str, ReplyRequest] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Project:
     """The resolved settings of a run: the project file's, with command-line overrides applied.
 
@@ -98,6 +136,7 @@ class Project:
         allow_scripts: Templates may put scripts in briefs (``[security] allow_scripts``).
         review: Settings of the project file that weaken protection, as notes at their lines
             (``validate`` shows them, so a change to one is seen in review).
+        edition: The edition and the previous one (``[edition]``).
     """
 
     path: Path | None = None
@@ -114,6 +153,7 @@ class Project:
     limits: Limits = field(default_factory=Limits)
     allow_scripts: bool = False
     review: tuple[Finding, ...] = ()
+    edition: Edition = field(default_factory=Edition)
 
     @property
     def root(self) -> Path | None:

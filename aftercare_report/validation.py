@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from aftercare_report import lookalikes
+from aftercare_report.editions import Published, PublishedRecommendation
 from aftercare_report.errors import Finding, Severity
 from aftercare_report.evidence import evidence_gaps, placeholder_texts
 from aftercare_report.findings import PLACEHOLDER
@@ -30,6 +31,7 @@ from aftercare_report.limits import (
 from aftercare_report.loading import Document, KeyPath
 from aftercare_report.model import LEGACY_FUNCTIONS, UNKNOWN, Framework, Profile
 from aftercare_report.overlay import PLACEHOLDERS
+from aftercare_report.settings import Edition
 
 if TYPE_CHECKING:  # types only: the engine is not imported to load a profile
     from aftercare_report.recommend import Problem
@@ -268,6 +270,7 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
             msg += hints.did_you_mean(component, framework.components)
             findings.append(doc.finding(("recommendations", i, "component"), msg))
     findings.extend(_priority_refs(doc, framework, hints))
+    findings.extend(_duplicate_ids(doc, framework))
     registry = data.get("sources")
     known_sources = set(registry) if isinstance(registry, Mapping) else set()
     unknown = [
@@ -309,6 +312,26 @@ def _priority_refs(doc: Document, framework: Framework, hints: Hints) -> Iterato
                 msg = f"'{component}' is not a component of the framework"
                 msg += hints.did_you_mean(component, framework.components)
                 yield doc.finding(("priorities", i, "component"), msg)
+
+
+def _duplicate_ids(doc: Document, framework: Framework) -> Iterator[Finding]:
+    """A recommendation id names one recommendation: the next edition follows it up by id."""
+    library = {r.id for c in framework.components.values() for r in c.recommendations}
+    seen: set[str] = set()
+    places: list[tuple[KeyPath, Any]] = []
+    for section in ("recommendations", "priorities"):
+        items = doc.data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, Mapping) and "id" in item:
+                places.append(((section, i, "id"), item["id"]))
+    for path, value in places:
+        if isinstance(value, str) and value in seen:
+            msg = f"'{value}' names another recommendation of this profile: give each its own id"
+            yield doc.finding(path, msg, code="duplicate-id")
+        elif isinstance(value, str) and value in library:
+            msg = f"'{value}' is the id of a recommendation of the framework: give this its own id"
+            yield doc.finding(path, msg, code="duplicate-id")
+        seen.add(str(value))
 
 
 def _unknown_keys(
@@ -411,6 +434,109 @@ def page_two_findings(doc: Document, found: Sequence[Problem]) -> list[Finding]:
         else doc.finding(p.path, p.message, code="page-two")
         for p in found
     ]
+
+
+REPLY_CHARS = 300
+"""Longest reply page 2 prints without a warning: a sentence or two beside five steps (the
+policy review asks for a one-line response)."""
+
+
+def edition_findings(
+    doc: Document, profile: Profile, edition: Edition, previous: Published | None
+) -> list[Finding]:
+    """Check a profile's follow-up against the edition it names, and its reply's length.
+
+    The ids of a follow-up must be recommendations the previous edition published for this
+    country (its JSON, kept in the project as ``[edition] previous_json``); each of them
+    should be followed up, and a status other than ``no_information`` needs a source.
+
+    Args:
+        doc: The document, for positions.
+        profile: The validated profile.
+        edition: The project's edition settings.
+        previous: The previous edition as published, by ISO3 code, or None if not kept.
+    """
+    out: list[Finding] = []
+    if profile.reply is not None and len(profile.reply.text) > REPLY_CHARS:
+        msg = (
+            f"page 2 prints the reply beside the steps: keep it to a sentence or two "
+            f"({REPLY_CHARS} characters) and cite the full reply as a source"
+        )
+        out.append(doc.finding(("reply", "text"), msg, severity=Severity.WARNING, code="reply"))
+    follow = profile.follow_up
+    if follow is None:
+        return out
+    for i, item in enumerate(follow.items):
+        if item.status != "no_information" and not item.sources:
+            msg = f"'{item.status}' needs a source that shows it"
+            at: KeyPath = ("follow_up", "items", i, "sources")
+            out.append(doc.finding(at, msg, severity=Severity.WARNING, code="unsourced"))
+    out += _duplicate_follow_ups(doc, profile)
+    if follow.edition != edition.previous:
+        named = f"the project's previous edition is '{edition.previous}'"
+        if not edition.previous:
+            named = "the project file names no previous edition ([edition] previous)"
+        msg = f"follows up edition '{follow.edition}', but {named}"
+        return [*out, doc.finding(("follow_up", "edition"), msg, code="follow-up")]
+    if previous is None:
+        msg = (
+            f"the ids cannot be checked: the project keeps no JSON of edition "
+            f"'{follow.edition}' ([edition] previous_json)"
+        )
+        at = ("follow_up", "edition")
+        return [*out, doc.finding(at, msg, severity=Severity.WARNING, code="follow-up")]
+    before = previous.get(profile.iso3)
+    if before is None:
+        msg = f"edition '{follow.edition}' published no brief of {profile.iso3}"
+        return [*out, doc.finding(("follow_up", "edition"), msg, code="follow-up")]
+    return out + _follow_up_ids(doc, profile, before.recommendations)
+
+
+def _duplicate_follow_ups(doc: Document, profile: Profile) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, item in enumerate(profile.follow_up.items if profile.follow_up else ()):
+        if item.recommendation in seen:
+            msg = f"'{item.recommendation}' is followed up twice"
+            yield doc.finding(("follow_up", "items", i, "recommendation"), msg, code="follow-up")
+        seen.add(item.recommendation)
+
+
+def _follow_up_ids(
+    doc: Document, profile: Profile, published: Sequence[PublishedRecommendation]
+) -> list[Finding]:
+    assert profile.follow_up is not None
+    edition = profile.follow_up.edition
+    known = [r.id for r in published]
+    given = {item.recommendation for item in profile.follow_up.items}
+    hints, out = Hints(), []
+    for i, item in enumerate(profile.follow_up.items):
+        if item.recommendation not in known:
+            msg = f"'{item.recommendation}' is not a recommendation edition '{edition}' published"
+            msg += hints.did_you_mean(item.recommendation, known)
+            at = ("follow_up", "items", i, "recommendation")
+            out.append(doc.finding(at, msg, code="follow-up"))
+    missing = [rec for rec in published if rec.id not in given]
+    for rec in (r for r in missing if r.headline):
+        msg = (
+            f"the page-2 step '{rec.id}' of edition '{edition}' is not followed up: add it "
+            "(status: no_information when no source says); briefs count it as no information"
+        )
+        out.append(_missing(doc, msg))
+    others = [rec.id for rec in missing if not rec.headline]
+    if others:
+        msg = (
+            f"{len(others)} other recommendation{'s' * (len(others) > 1)} of edition "
+            f"'{edition}' {'are' if len(others) > 1 else 'is'} not followed up "
+            f"({', '.join(others)}); briefs count {'them' if len(others) > 1 else 'it'} as "
+            "no information"
+        )
+        out.append(_missing(doc, msg))
+    return out
+
+
+def _missing(doc: Document, message: str) -> Finding:
+    path = ("follow_up", "items")
+    return doc.finding(path, message, severity=Severity.WARNING, code="follow-up-missing")
 
 
 def _legacy_findings(doc: Document, profile: Profile) -> Iterator[Finding]:

@@ -4,6 +4,7 @@ pre-commit hooks that need no activated venv, and commented examples that work u
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from aftercare_report.cli import cli
+from aftercare_report.resources import bundled
 from aftercare_report.wheel import wheel_bytes, wheel_name
 
 KHMER_FONT = Path("/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf")
@@ -199,3 +201,130 @@ def test_every_commented_example_works_uncommented(
     brief = (folder / "briefs" / "thailand.html").read_text()
     assert "Prepared by our team with the survivor advisory group." in brief
     assert "personnes survivantes" in brief
+
+
+def _git(root: Path, *args: str) -> None:
+    ident = ["-c", "user.name=Test", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "-C", str(root), *ident, *args], capture_output=True, check=True)
+
+
+def _steps_github_runs(workflow: Path, job: str, event: str) -> list[dict[str, str]]:
+    """The `run` steps of a job that GitHub runs on this event, with their env.
+
+    The conditions the workflow uses are only of the event's name; any other is an error here,
+    so a new condition cannot slip past the test.
+    """
+    data = yaml.safe_load(workflow.read_text())
+    chosen = []
+    for step in data["jobs"][job]["steps"]:
+        condition = step.get("if")
+        if condition is not None:
+            match = re.fullmatch(r"github\.event_name == '(\w+)'", condition)
+            assert match, f"a condition this test cannot evaluate: {condition}"
+            if match[1] != event:
+                continue
+        if "run" in step:
+            chosen.append(step)
+    return chosen
+
+
+@pytest.mark.parametrize("event", ["pull_request", "push"])
+def test_the_workflow_steps_write_what_a_pull_request_changes_to_the_job_summary(
+    tmp_path: Path, event: str
+) -> None:
+    """Run the workflow's own steps as GitHub would on a pull request's merge commit.
+
+    actions/checkout gives a pull request's workflow the merge commit GitHub made (HEAD),
+    whose first parent is the base branch (HEAD^1), and GitHub names the job summary file in
+    GITHUB_STEP_SUMMARY. The steps that install Python, Debian packages and the pinned tool are
+    replaced by this test's environment (the tool on the PATH), and `build` is left to the
+    build tests (it makes every PDF).
+    """
+    root = tmp_path / "team"
+    assert run("init", str(root), "--tool-source", "git+https://x.org/a/b@v1").exit_code == 0
+    profile = root / "profiles" / "thailand.yaml"
+    profile.write_bytes((bundled("profiles") / "thailand.yaml").read_bytes())
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "main")
+    _git(root, "checkout", "-q", "-b", "new-evidence")
+    data = yaml.safe_load(profile.read_text())
+    data["components"]["health"]["level"] += 1
+    data["components"]["health"].pop("meets", None)
+    profile.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    _git(root, "commit", "-q", "-am", "health: new evidence")
+    _git(root, "checkout", "-q", "main")
+    _git(root, "merge", "-q", "--no-ff", "new-evidence", "-m", "Merge pull request #1")
+    summary = tmp_path / "step-summary.md"
+    summary.touch()
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "GITHUB_EVENT_NAME": event,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "CI": "true",
+    }
+    ran = []
+    workflow = root / ".github" / "workflows" / "briefs.yml"
+    for step in _steps_github_runs(workflow, "briefs", event):
+        script = step["run"]
+        if (
+            "pip install" in script
+            or "apt-get" in script
+            or script.startswith("aftercare-report build")
+        ):
+            continue
+        done = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{script}\n{done.stdout}\n{done.stderr}"
+        ran.append(script)
+    text = summary.read_text()
+    if event == "push":
+        assert ran == ["aftercare-report validate --strict --format github"]
+        assert text == ""
+        return
+    assert ran[-1] == "aftercare-report diff HEAD^1 HEAD --format github"
+    assert "## What changed in the briefs" in text and "### Thailand" in text
+    level = data["components"]["health"]["level"]
+    assert re.search(rf"\*\*[^*]+\*\*: level {level - 1} → {level}", text)
+    assert "Unchanged: India, Nigeria, United Kingdom, United States." in text
+
+
+def test_a_matrix_workflow_passes_actionlint_and_keys_each_shard_on_the_set_of_briefs(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "team"
+    result = run("init", str(root), "--shards", "4", "--tool-source", "git+https://x.org/a/b@v1")
+    assert result.exit_code == 0, result.output
+    workflow = root / ".github" / "workflows" / "briefs.yml"
+    checked = actionlint(workflow)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    data = yaml.safe_load(workflow.read_text())
+    assert data["permissions"] == {"contents": "read"}
+    assert data["jobs"]["build"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert (
+        data["jobs"]["build"]["needs"] == "validate" and data["jobs"]["briefs"]["needs"] == "build"
+    )
+    key = data["jobs"]["build"]["env"]["AFTERCARE_REPORT_CACHE_KEY"]
+    assert "github.event_name == 'push' && secrets.AFTERCARE_REPORT_CACHE_KEY" in key
+    assert all("secrets." not in json.dumps(data["jobs"][job]) for job in ("validate", "briefs"))
+    (plan,) = [s for s in data["jobs"]["build"]["steps"] if s.get("id") == "plan"]
+    output = tmp_path / "output"
+    env = {
+        **plan["env"],
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "SHARD": "2/4",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", plan["run"]], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"key=briefs-[0-9a-f]{16}-2-of-4\n", output.read_text())
+    upload = data["jobs"]["build"]["steps"][-1]["with"]["path"]
+    assert "!briefs/manifest.json" in upload  # each shard's manifest stays in its cache
+    join = data["jobs"]["briefs"]["steps"][0]
+    assert join["with"] == {"pattern": "briefs-*", "path": "briefs/", "merge-multiple": True}

@@ -71,16 +71,16 @@ LAYERS = [
     (
         "inputs",
         "loading lookalikes model validation evidence overlay catalog config project_file fonts "
-        "script_coverage schema translations countries canonical rating_check",
+        "script_coverage schema translations countries canonical rating_check editions",
     ),
-    ("assessment", "assess recommend report export labels comparative"),
+    ("assessment", "assess recommend report export labels comparative followup diff"),
     ("contract", "context"),
     (
         "rendering",
         "i18n_templates templating html_tokens assets inert markdown pdf pdf_render svg_picture "
-        "docx_render",
+        "docx_render diff_text",
     ),
-    ("building", "inputs manifest workers build pipeline serve"),
+    ("building", "inputs manifest workers build pipeline serve revisions"),
     ("interface", "cli console scaffold migrate ci_files wheel __main__ __init__"),
 ]
 
@@ -132,6 +132,8 @@ def test_heavy_libraries_only_where_they_belong(library: str) -> None:
 NOT_FORMATS = {
     ("cli", "json"),  # validate --format json: how findings are printed
     ("console", "json"),  # the same
+    ("cli", "md"),  # diff --format md: how a comparison of two editions is printed
+    ("console", "md"),  # the same
     ("pdf_render", "html"),  # the <html> element
     ("docx_render", "html"),  # the same
     ("html_tokens", "html"),  # the HTML namespace (as against SVG)
@@ -188,7 +190,15 @@ def test_pipeline_reads_the_build_in_one_function() -> None:
     assert positions == sorted(positions), "the build steps appear in pipeline order"
 
 
-NO_BRIEF_COMMANDS = [["--help"], ["schema"], ["list"], ["gaps", "thailand"], ["validate"]]
+EDITION = Path(__file__).resolve().parent / "editions" / "published" / "2024"
+NO_BRIEF_COMMANDS = [
+    ["--help"],
+    ["schema"],
+    ["list"],
+    ["gaps", "thailand"],
+    ["validate"],
+    ["diff", str(EDITION), str(EDITION / "testland.json"), "--format", "json"],
+]
 
 
 def test_commands_without_briefs_import_neither_jinja_nor_weasyprint() -> None:

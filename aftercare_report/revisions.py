@@ -1,0 +1,229 @@
+"""The two sides ``diff`` compares: git revisions, built folders, JSON files, the working tree.
+
+A git revision is read with ``git archive`` into a temporary folder, never checked out: the
+project file, profiles, framework and translations as they were at that revision, assessed by
+this tool exactly as ``build`` assesses them. What a revision holds is untrusted (a pull
+request), so only regular files are taken from the archive, within a size limit, and the
+project and its profiles are then read and validated as any other input. A built folder or a
+JSON file is an edition as it was published (see :mod:`aftercare_report.editions`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING
+
+from aftercare_report import editions
+from aftercare_report.config import Project, load_project
+from aftercare_report.editions import Published
+from aftercare_report.errors import Finding, InputError, UsageError, display_path
+from aftercare_report.limits import (
+    INPUT_BYTES,
+    PUBLISHED_JSON_BYTES,
+    REVISION_BYTES,
+    REVISION_FILES,
+)
+
+if TYPE_CHECKING:
+    from aftercare_report.diff import EditionDiff
+
+WORKING_TREE = "the working tree"
+"""How the project as it is on disk is named, when NEW is not given."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison.
+
+    Attributes:
+        label: What it is, as a reviewer reads it ("HEAD~1 (3f2a9c1)", "out/").
+        countries: Its countries as published, by ISO3 code.
+    """
+
+    label: str
+    countries: Published
+
+
+def side(spec: str | None, project: Callable[[], Project], allowed: Sequence[str] = ()) -> Side:
+    """Read one side: a folder or JSON file if ``spec`` names one, else a git revision.
+
+    Args:
+        spec: A built output folder, a JSON file, a git revision, or None for the project as
+            it is on disk.
+        project: Loads the project of the working directory (its file says where the project
+            lies in the repository, and assesses the working tree); called only when needed,
+            so two folders compare anywhere.
+        allowed: What the run allows a project file to weaken (``--allow``), for revisions.
+
+    Raises:
+        UsageError: A revision git does not know, or no git repository or project to read
+            it from.
+        InputError: Invalid profiles, project file or JSON on that side.
+    """
+    if spec is None:
+        return Side(WORKING_TREE, assessed(project()))
+    path = Path(spec)
+    if path.exists() or path.is_symlink():
+        return Side(display_path(path), editions.read(path))
+    return at_revision(spec, project(), allowed)
+
+
+def compare(
+    old: str, new: str | None, project: Callable[[], Project], allowed: Sequence[str] = ()
+) -> EditionDiff:
+    """Compare two sides (see :func:`side`): what changed in the assessments.
+
+    Args:
+        old: The old side: a git revision, a built folder or a JSON file.
+        new: The new side, or None for the project as it is on disk.
+        project: Loads the project of the working directory, when a side needs it.
+        allowed: What the run allows a project file to weaken (``--allow``).
+    """
+    from aftercare_report.diff import compare as compare_sides
+
+    before, after = side(old, project, allowed), side(new, project, allowed)
+    return compare_sides(before.countries, after.countries, before.label, after.label)
+
+
+def assessed(project: Project) -> Published:
+    """Assess every profile of a project as ``build`` does, and return them as published.
+
+    The countries go through the very JSON a build writes, so a revision and a built folder
+    compare like with like.
+    """
+    from aftercare_report import export, i18n, pipeline
+
+    with i18n.using(pipeline.language(project)):
+        reports = pipeline.analyse(project)
+        data = [json.loads(json.dumps(export.report_json(r))) for r in reports]
+    where = project.path or Path()
+    return {
+        r.profile.iso3: editions.countries(d, where)[0] for r, d in zip(reports, data, strict=True)
+    }
+
+
+def at_revision(revision: str, project: Project, allowed: Sequence[str] = ()) -> Side:
+    """Assess the project as it was at a git revision, without checking it out.
+
+    A revision from before the project file existed has no briefs: every country is new.
+
+    Raises:
+        UsageError: No git, no repository, or an unknown revision.
+        InputError: Its project file or profiles are invalid (named ``REV:path``).
+    """
+    if project.path is None:
+        raise UsageError(
+            f"{revision!r} is not a file or folder, and a git revision needs a project: run "
+            "diff inside a project (aftercare-report.toml) kept in git, or compare two built "
+            "folders or JSON files"
+        )
+    top = _git(project.path.parent, "rev-parse", "--show-toplevel").strip()
+    inside = project.path.resolve().relative_to(Path(top).resolve())
+    commit = _commit(top, revision)
+    label = f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7]
+    if not _git(top, "ls-tree", "--name-only", commit, "--", inside.as_posix(), check=False):
+        return Side(f"{label}, before the project", {})  # every country is new since
+    with tempfile.TemporaryDirectory(prefix="aftercare-report-diff-") as tmp:
+        folder = Path(tmp)
+        _extract(top, commit, inside.parent, folder)
+        config = folder / inside.name
+        try:
+            return Side(label, assessed(load_project(config, tuple(allowed))))
+        except InputError as exc:
+            raise InputError(
+                _renamed(exc, folder, f"{revision}:{_prefix(inside.parent)}")
+            ) from None
+
+
+def _prefix(folder: PurePosixPath | Path) -> str:
+    text = PurePosixPath(folder).as_posix()
+    return "" if text in ("", ".") else f"{text}/"
+
+
+def _renamed(exc: InputError, folder: Path, name: str) -> list[Finding]:
+    """The findings of ``exc``, naming files as ``REV:path`` rather than the temporary copy."""
+    out = []
+    for finding in exc.findings:
+        path = finding.path
+        for base in {str(folder), str(folder.resolve()), display_path(folder)}:
+            if path == base or path.startswith(base + os.sep):
+                path = name + path[len(base) + 1 :]
+                break
+        out.append(replace(finding, path=path))
+    return out
+
+
+def _commit(top: str, revision: str) -> str:
+    if revision.startswith("-"):
+        raise UsageError(f"{revision!r}: not a revision, folder or file")
+    spec = f"{revision}^{{commit}}"
+    found = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", spec, check=False)
+    if not found.strip():
+        raise UsageError(
+            f"{revision!r} is neither a file, a folder nor a git revision of {top} (a shallow "
+            "clone may not have it: fetch it, e.g. actions/checkout with fetch-depth: 2)"
+        )
+    return found.strip()
+
+
+def _git(cwd: Path | str, *args: str, check: bool = True) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(cwd), *args], capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise UsageError("comparing git revisions needs git, which is not installed") from None
+    if check and done.returncode != 0:
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
+        raise UsageError(f"git {args[0]}: {message}")
+    return done.stdout
+
+
+def _extract(top: str, commit: str, inside: Path, folder: Path) -> None:
+    """Write the regular files of the project folder at ``commit`` into ``folder``."""
+    tree = f"{commit}:{inside.as_posix()}" if inside.as_posix() not in ("", ".") else commit
+    command = ["git", "-C", top, "archive", "--format=tar", tree]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        try:
+            _untar(proc.stdout, folder)
+        finally:
+            proc.stdout.close()
+            errors = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            proc.wait()
+    if proc.returncode != 0:
+        raise UsageError(f"git archive: {errors.strip() or 'failed'}")
+
+
+def _untar(stream: IO[bytes], folder: Path) -> None:
+    """Extract regular files only, each inside ``folder``; links, devices and big files stay out.
+
+    A file larger than any input the tool reads is left out (the loaders would refuse it); so
+    are symlinks, which no input is read through.
+    """
+    total = files = 0
+    with tarfile.open(fileobj=stream, mode="r|") as archive:
+        for member in archive:
+            name = PurePosixPath(member.name)
+            if not member.isfile() or name.is_absolute() or ".." in name.parts:
+                continue
+            if member.size > max(INPUT_BYTES, PUBLISHED_JSON_BYTES):
+                continue
+            total, files = total + member.size, files + 1
+            if total > REVISION_BYTES or files > REVISION_FILES:
+                raise UsageError(
+                    f"the project at this revision holds more than {REVISION_FILES:,} files "
+                    f"or {REVISION_BYTES // 2**20:,} MB"
+                )
+            target = folder.joinpath(*name.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = archive.extractfile(member)
+            if data is not None:
+                target.write_bytes(data.read())
