@@ -158,10 +158,24 @@ def tokens(text: str) -> Iterator[Token]:
         text: An HTML document or fragment.
     """
     bad = _UNREADABLE.search(text)
-    if bad:
-        yield Flaw(bad.start(), f"control character U+{ord(bad[0]):04X} in the HTML")
+    if bad is None:
+        yield from _Reader(text).read()
         return
-    yield from _Reader(text).read()
+    control = Flaw(bad.start(), f"control character U+{ord(bad[0]):04X} in the HTML")
+    for token in _Reader(text).read():
+        if _end(token) > control.start:  # what a control character is part of is unreadable
+            yield control
+            return
+        yield token
+    yield control
+
+
+def _end(token: Token) -> int:
+    if isinstance(token, Tag):
+        return token.end
+    if isinstance(token, Text):
+        return token.start + len(token.content)
+    return token.start
 
 
 class _Reader:

@@ -283,3 +283,8 @@ def test_escaped_profile_text_and_front_matter_pass_as_markdown() -> None:
     page = f"{front}\n# {markdown.escape(hostile)}\n\n{markdown.link('a', 'https://e.example/')}\n"
     assert markdown.problems(page) == []
     assert markdown.problems("![logo](images/logo.png) [next](thailand.md)\n") == []
+
+
+def test_a_control_character_is_refused_where_it_stands() -> None:
+    (found,) = problems(document('<p>a</p>\n<a href="java\x00script:x()">x</a>'))
+    assert found.startswith("line 10: control character U+0000")

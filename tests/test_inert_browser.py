@@ -22,11 +22,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 
 from aftercare_report.cli import cli
+from aftercare_report.inert import problems
 
 from .hostile import Payload, html_payloads
 from .test_browser import browser  # noqa: F401  (the fixture: headless Chromium)
+from .test_inert import document
+from .test_inert_fuzz import CSP, active_element, bodies
 
 pytestmark = pytest.mark.slow
 
@@ -175,3 +179,39 @@ def test_the_harness_sees_a_script_run_a_link_run_and_a_fetch(
     counting.page, counting.requests = f'<img src="{base}pixel.gif">'.encode(), []
     browser.get(url)
     assert counting.requests == ["/pixel.gif"]
+
+
+DOM = """
+const doc = new DOMParser().parseFromString(arguments[0], 'text/html');
+const head = [...doc.head.children].slice(0, 2).map(e => Object.fromEntries(
+  [...e.attributes].map(a => [a.name, a.value])));
+const all = [...doc.querySelectorAll('*')].map(e => [e.namespaceURI, e.localName,
+  Object.fromEntries([...e.attributes].map(a => [a.name, a.value]))]);
+return [head, all];
+"""
+"""Chromium's own parser's reading of a document: its head's first two elements, and every
+element with its namespace, name and attributes."""
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=bodies)
+def test_chromium_reads_whatever_the_check_accepts_as_inert(
+    browser: Any,  # noqa: F811
+    body: str,
+) -> None:
+    page = document(body)
+    if problems(page):
+        return
+    head, elements = browser.execute_script(DOM, page)
+    assert head == [{"charset": "utf-8"}, {"http-equiv": "Content-Security-Policy", "content": CSP}]
+    found = [p for ns, name, attrs in elements for p in active_element(ns, name, attrs)]
+    assert found == [], body
+
+
+def test_chromium_makes_an_html_image_of_svg_style_and_the_comparison_sees_it(
+    browser: Any,  # noqa: F811
+) -> None:
+    page = document('<svg><style><img src="data:," onerror="x()"></style></svg>')
+    _, elements = browser.execute_script(DOM, page)
+    found = [p for ns, name, attrs in elements for p in active_element(ns, name, attrs)]
+    assert "onerror= on <img>" in found and problems(page)
