@@ -22,11 +22,15 @@ from urllib.parse import unquote, urlsplit
 
 from aftercare_report.confine import Refused, hidden, inside, read_regular
 from aftercare_report.errors import TemplateError, display_path
+from aftercare_report.html_tokens import Tag, tokens
 from aftercare_report.limits import ASSET_BYTES
 
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_SRC = re.compile(r"""(\ssrc\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
-_CSS_URL = re.compile(r"""url\(\s*("[^"]*"|'[^']*'|[^)\s]*)\s*\)""", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(", re.IGNORECASE)
+_CSS_URL_ARGUMENT = re.compile(
+    r"""[\t\n\f\r ]*+("[^"\n]*+"|'[^'\n]*+'|[^\t\n\f\r "'()]*+)[\t\n\f\r ]*+\)"""
+)
+"""What ``url(`` is followed by: a quoted or plain URL, then ``)``. Every part stops at the
+first character it cannot hold, so a stylesheet of a megabyte of ``url(`` is read in one pass."""
 
 
 def relative(url: str) -> str | None:
@@ -72,6 +76,10 @@ def data_uri(name: str, folder: Path, root: Path, where: str) -> str:
 def inline_images(page: str, folder: Path, where: str) -> str:
     """Replace the relative ``src`` of every ``<img>`` in ``page`` with a data URI.
 
+    The page is read as a browser reads it (:mod:`aftercare_report.html_tokens`), so only the
+    ``src`` of a real ``<img>`` changes, never text that looks like one inside a comment or a
+    ``<style>``; and in one pass, whatever the page holds.
+
     Args:
         page: Rendered HTML.
         folder: The first template folder (the document's base, as in the PDF).
@@ -81,13 +89,16 @@ def inline_images(page: str, folder: Path, where: str) -> str:
         TemplateError: See :func:`data_uri`.
     """
     uris = _Cache(lambda name: data_uri(name, folder, folder, where))
-
-    def one_src(match: re.Match[str]) -> str:
-        value = html.unescape(match[2].strip("\"'"))
-        name = relative(value)
-        return match[0] if name is None else f'{match[1]}"{uris(name)}"'
-
-    return _IMG.sub(lambda tag: _SRC.sub(one_src, tag[0], count=1), page)
+    out, done = [], 0
+    for token in tokens(page):
+        if not (isinstance(token, Tag) and token.name == "img" and token.namespace == "html"):
+            continue
+        src = token.get("src")
+        name = relative(html.unescape(src.value or "")) if src else None
+        if src and name is not None:
+            out += [page[done : src.start], f'"{uris(name)}"']
+            done = src.end
+    return "".join([*out, page[done:]])
 
 
 def inline_css_urls(css: str, folder: Path, root: Path, where: str) -> str:
@@ -103,12 +114,14 @@ def inline_css_urls(css: str, folder: Path, root: Path, where: str) -> str:
         TemplateError: See :func:`data_uri`.
     """
     uris = _Cache(lambda name: data_uri(name, folder, root, where))
-
-    def one_url(match: re.Match[str]) -> str:
-        name = relative(match[1].strip("\"'"))
-        return match[0] if name is None else f'url("{uris(name)}")'
-
-    return _CSS_URL.sub(one_url, css)
+    out, done = [], 0
+    for start in _CSS_URL.finditer(css):
+        argument = _CSS_URL_ARGUMENT.match(css, start.end())
+        name = relative(argument[1].strip("\"'")) if argument else None
+        if argument and name is not None and start.start() >= done:
+            out += [css[done : start.start()], f'url("{uris(name)}")']
+            done = argument.end()
+    return "".join([*out, css[done:]])
 
 
 class _Cache:

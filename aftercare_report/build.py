@@ -15,6 +15,7 @@ build are removed by the next one.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import importlib
 import math
@@ -61,6 +62,17 @@ class Brief:
     attachments: tuple[tuple[str, bytes], ...]
     subject: str
     language: Language = ENGLISH
+
+    @property
+    def date(self) -> dt.date:
+        """The date a PDF or DOCX records: the newest evidence, never the clock.
+
+        A brief whose profiles cite no source yet (``new`` then ``build``) has no evidence
+        date; it takes the newest ``as_of`` the profiles set, so its files stay reproducible.
+        """
+        if self.context.date:
+            return dt.date.fromisoformat(self.context.date)
+        return max(report.assessment.profile.as_of for report in self.reports)
 
 
 @dataclass(frozen=True)
@@ -326,7 +338,12 @@ class _Making:
     def _render_task(self, i: int, wanted: tuple[tuple[str, str], ...]) -> Task[Any]:
         b, options = self.briefs[i], self.setting.options
         names = ", ".join(dict.fromkeys(b.kind + suffix for suffix, _ in wanted))
-        args = (options.template_dirs, options.project_root, b, wanted, options.limits.html_chars)
+        checks = tuple(
+            (f.name, f.scripts and options.allow_scripts)
+            for f in self.formats
+            if f.made_from != "assessment"
+        )
+        args = (options.template_dirs, options.project_root, b, checks, options.limits.html_chars)
         return Task(
             render_brief,
             args,
@@ -340,12 +357,8 @@ class _Making:
         self, i: int, texts: dict[tuple[str, str], str], progress: Callable[[str], None]
     ) -> None:
         for fmt in self.formats:
-            if fmt.made_from != "assessment":
-                text = texts[fmt.template, fmt.medium]
-                if fmt.check:
-                    allow = self.setting.options.allow_scripts and fmt.scripts
-                    _check_inert(text, self.briefs[i], fmt, allow)
-                self._prepared(i, fmt, text, progress)
+            if fmt.made_from != "assessment":  # the worker checked the text (render_brief)
+                self._prepared(i, fmt, texts[fmt.template, fmt.medium], progress)
 
     def _prepared(self, i: int, fmt: Format, text: str, progress: Callable[[str], None]) -> None:
         """Prepare a format from its source: keep finished bytes, reuse, or hand to a worker."""
@@ -417,35 +430,49 @@ def render_brief(
     folders: tuple[Path, ...],
     project_root: Path | None,
     brief: Brief,
-    wanted: tuple[tuple[str, str], ...],
+    formats: tuple[tuple[str, bool], ...],
     max_chars: int,
 ) -> dict[tuple[str, str], str]:
-    """Render a brief's templates for the formats asked for (runs in a worker).
+    """Render a brief's templates for the formats asked for, and check them (runs in a worker).
+
+    Each template is rendered once per medium (the PDF and Word share the print HTML), then
+    each format's ``check`` reads what it will publish. Both run here, under the worker's time
+    and memory limits: the parent never reads a template's output before it has passed.
 
     Args:
         folders: The team's template folders.
         project_root: The project folder.
         brief: The brief.
-        wanted: (template suffix, medium) pairs: ``(".html", "screen")`` is the web page,
-            ``(".html", "print")`` what the PDF is made from, ``(".md", "screen")`` Markdown.
+        formats: (format name, scripts allowed) for each format made from a template.
         max_chars: Longest text accepted.
 
+    Returns:
+        The text of each (template suffix, medium): ``(".html", "screen")`` is the web page,
+        ``(".html", "print")`` what the PDF is made from, ``(".md", "screen")`` Markdown.
+
     Raises:
-        TemplateError: Naming the template file and line, and the subject.
+        TemplateError: Naming the template file and line, and the subject; or the active
+            content a check found.
     """
     tpl = _templates(folders, project_root)
+    texts: dict[tuple[str, str], str] = {}
     with using(brief.language):
-        return {
-            (suffix, medium): render(
-                tpl,
-                brief.kind + suffix,
-                brief.context,
-                medium=medium,
-                subject=brief.subject,
-                max_chars=max_chars,
-            )
-            for suffix, medium in wanted
-        }
+        for name, allow_scripts in formats:
+            fmt = FORMATS[name]
+            key = (fmt.template, fmt.medium)
+            if key not in texts:
+                texts[key] = render(
+                    tpl,
+                    brief.kind + fmt.template,
+                    brief.context,
+                    medium=fmt.medium,
+                    subject=brief.subject,
+                    max_chars=max_chars,
+                    allow_scripts=allow_scripts,
+                )
+            if fmt.check:
+                _check_inert(texts[key], brief, fmt, allow_scripts)
+    return texts
 
 
 @functools.lru_cache(maxsize=8)

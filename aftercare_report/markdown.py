@@ -13,8 +13,11 @@ or mail links, whatever put them there.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -93,30 +96,134 @@ _WEB = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     """Return the active content of a Markdown page, each with its line.
 
-    Raw HTML (which a team template may add) is checked as the HTML brief is; every link and
-    image must be relative or a web or mail address.
+    The page is read as a static-site generator reads it. Its front matter is data, not
+    content. The rest is rendered to HTML as CommonMark renders it, and that HTML (raw HTML a
+    team template added, links, images) is checked as the HTML going into a site's page
+    (:func:`aftercare_report.inert.fragment_problems`): no scripts, handlers or remote loads,
+    links only to the web, mail, the site or the brief itself. What other processors read
+    differently is refused as well: a ``<`` that CommonMark leaves as text but a lenient
+    processor takes for a tag (``<svg/onload=...>``), a ``{`` that starts an attribute list
+    (Hugo's headings, kramdown's ``{: onclick=...}``), and the template syntax that Liquid
+    (Jekyll), Hugo shortcodes and Eleventy run (``{{``, ``{%``).
 
     Args:
         text: The rendered Markdown.
         allow_scripts: Let scripts, handlers and ``javascript:`` links pass
-            (``[security] allow_scripts``).
+            (``[security] allow_scripts``, when the run allows it).
+    """
+    body = _without_front_matter(text)
+    syntax = _lines(body, _TEMPLATE_SYNTAX.finditer(body))
+    found = [
+        (line, f"'{match[0]}' is template syntax that {_GENERATORS} run: escape it")
+        for line, match in itertools.islice(syntax, inert.MAX_PROBLEMS)
+    ]
+    parser = _parser()
+    tokens = parser.parse(body)
+    found += itertools.islice(_read_otherwise(tokens), inert.MAX_PROBLEMS)
+    html, blocks = _render_by_block(parser, _joined(parser, body, tokens))
+    starts = [offset for offset, _ in blocks]
+
+    def line_of(offset: int) -> int:
+        return blocks[bisect.bisect_right(starts, offset) - 1][1]
+
+    found += inert.fragment_findings(html, line_of, allow_scripts=allow_scripts)
+    return [f"line {line}: {message}" for line, message in sorted(found, key=lambda f: f[0])]
+
+
+def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
+    """What other Markdown processors read as markup and CommonMark leaves as text.
+
+    A '<' a lenient processor reads as a tag, and a '{' that one reads as an attribute list
+    (``## Title {onclick=...}``). Backslash escapes are tokens of their own here (see
+    :func:`_parser`), so an escaped '<' ('\\<'), text in every processor, is never in a
+    ``text`` token.
+    """
+    for token in _all(tokens):
+        if token.type != "text":
+            continue
+        line = token.map[0] + 1 if token.map else 0
+        tag = _TAG_LIKE.search(token.content)
+        if tag:
+            yield (
+                line,
+                (
+                    f"'{tag[0]}' is text here but a tag to other Markdown processors: "
+                    "escape the '<' as '\\<'"
+                ),
+            )
+        if "{" in token.content:
+            shown = token.content[token.content.index("{") :][:20]
+            yield (
+                line,
+                (
+                    f"'{shown}' starts an attribute list in Hugo, kramdown (Jekyll) and other "
+                    "processors, which can give an element any attribute: escape the '{' as '\\{'"
+                ),
+            )
+
+
+def _joined(parser: MarkdownIt, body: str, tokens: list[Token]) -> list[Token]:
+    """The tokens with each escape joined back into its text, as the renderer expects."""
+    from markdown_it.rules_core import text_join
+    from markdown_it.rules_core.state_core import StateCore
+
+    state = StateCore(body, parser, {})
+    state.tokens = tokens
+    text_join(state)
+    return state.tokens
+
+
+_GENERATORS = "Jekyll (Liquid), Hugo (shortcodes) and Eleventy"
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%")
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?][^\s<>]{0,20}")
+_FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*\n)*?---[ \t]*(?:\n|$)")
+
+
+def _without_front_matter(text: str) -> str:
+    """The page with its YAML front matter blanked out, lines kept (it is data, not content)."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return text
+    return "\n" * match[0].count("\n") + text[match.end() :]
+
+
+def _lines(text: str, matches: Iterator[re.Match[str]]) -> Iterator[tuple[int, re.Match[str]]]:
+    """Each match with its line, counting newlines once along the way."""
+    line, done = 1, 0
+    for match in matches:
+        line += text.count("\n", done, match.start())
+        done = match.start()
+        yield line, match
+
+
+def _parser() -> MarkdownIt:
+    """A CommonMark parser that reads raw HTML and keeps every link for the check to judge.
+
+    Backslash escapes stay tokens of their own (its ``text_join`` rule is off), so that a '<'
+    CommonMark reads as text is told apart from an escaped one; :func:`_joined` joins them.
     """
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # judged below
-    found = []
-    for token in _all(parser.parse(text)):
-        line = token.map[0] + 1 if token.map else 0
-        if token.type in ("html_block", "html_inline"):
-            for problem in inert.problems(token.content, allow_scripts=allow_scripts):
-                found.append(f"line {line}: raw HTML: {problem.split(': ', 1)[-1]}")
-        for attribute in ("href", "src"):
-            url = str(token.attrs.get(attribute, ""))
-            scheme = inert.unsafe_url(url)
-            if scheme and not (allow_scripts and scheme == "javascript"):
-                found.append(f"line {line}: {scheme}: link is refused")
-    return found
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # judged as HTML
+    return parser.disable("text_join")
+
+
+def _render_by_block(parser: MarkdownIt, tokens: list[Token]) -> tuple[str, list[tuple[int, int]]]:
+    """The page as HTML, and where in it each top-level block starts, with the block's line."""
+    pieces: list[str] = []
+    blocks: list[tuple[int, int]] = []
+    size, first = 0, 0
+    for i in range(1, len(tokens) + 1):
+        if i < len(tokens) and not (tokens[i].level == 0 and tokens[i].nesting >= 0):
+            continue
+        piece = parser.renderer.render(tokens[first:i], parser.options, {})
+        where = tokens[first].map
+        blocks.append((size, where[0] + 1 if where else (blocks[-1][1] if blocks else 1)))
+        pieces.append(piece)
+        size += len(piece)
+        first = i
+    return "".join(pieces), blocks or [(0, 1)]
 
 
 def _all(tokens: list[Token]) -> list[Token]:
@@ -136,4 +243,5 @@ def published(brief: Brief, text: str, setting: Setting) -> bytes:
 
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token

@@ -590,12 +590,24 @@ class Timeline(_Model):
     beyond: Stage = Field(description="Support three years on and beyond.")
 
 
+StandardOf = Annotated[
+    Identifier | None,
+    Field(
+        description="The framework recommendation whose standard it applies, by id (default: "
+        "the component's first): a step on the right to work cites the article on employment, "
+        "not the component's first text, on cash support.",
+    ),
+]
+"""Which framework text's standard a profile's own recommendation or step cites."""
+
+
 class ProfileRecommendation(_Model):
     """A recommendation a source makes for this country, ranked with the framework's own."""
 
     id: Identifier
     text: Text = Field(description="What to do, addressed to the institution, in plain words.")
     component: Identifier = Field(description="The framework component it addresses.")
+    standard_of: StandardOf = None
     institution: Institution = Field(
         description="The function that must act (a key of `institutions`)."
     )
@@ -625,6 +637,7 @@ class PriorityStep(_Model):
     )
     text: Text = Field(description="What to do, in plain words.")
     component: Identifier = Field(description="The framework component it addresses.")
+    standard_of: StandardOf = None
     institution: Function = Field(description="The function that must act.")
     horizon: Horizon
     indicator: Text = Field(description="What should be measurable within 12 months.")

@@ -49,6 +49,7 @@ class Format:
         check: ``module:function`` that lists the active content in the rendered template
             (scripts, event handlers, remote loads, ``javascript:`` links), each with its line:
             outputs are published, so any found stops the build before anything is written.
+            It runs in the worker that rendered the template, under its limits.
         scripts: ``[security] allow_scripts`` lets scripts into this format (a web page may
             run them; a PDF or a Word document never does).
         reusable: Costly to make: an output whose request matches the manifest is kept, not
@@ -108,7 +109,7 @@ FORMATS: dict[str, Format] = {
             template=".html",
             prepare="aftercare_report.pdf:request",
             make="aftercare_report.pdf_render:make_pdf",
-            check="aftercare_report.inert:problems",
+            check="aftercare_report.inert:print_problems",
             reusable=True,
             cost=4.0,
             seconds="pdf_seconds",
@@ -147,7 +148,7 @@ FORMATS: dict[str, Format] = {
             template=".html",
             prepare="aftercare_report.docx_render:request",
             make="aftercare_report.docx_render:make_docx",
-            check="aftercare_report.inert:problems",
+            check="aftercare_report.inert:print_problems",
             reusable=True,
             cost=1.0,
         ),

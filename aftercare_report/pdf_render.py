@@ -186,15 +186,33 @@ def _captured_warnings() -> Iterator[_Collect]:
         logger.propagate = propagate
 
 
-def _only_source_attachments(document: Any) -> None:
-    """Drop files a template asked to attach: the PDF carries only the source profiles.
+def _only_safe_links(document: Any) -> list[str]:
+    """Keep only links to the web and within the brief, and no attachment but the profiles.
 
     ``<link rel="attachment">`` and ``<a rel="attachment">`` would embed any template-folder
-    file (a team's other templates, say) into a PDF that is then published.
+    file (a team's other templates, say) into a PDF that is then published. A link annotation
+    to ``javascript:``, ``file:`` (a relative link, resolved against the template folder) or
+    any other scheme is a PDF reader's business, not a reader's: WeasyPrint 70 collects every
+    ``<a href>`` into ``page.links`` as (kind, target, rectangle, box), ``external`` or
+    ``internal``, and writes them all. The inert check refuses such links before the PDF is
+    made; any that reach this point are dropped, and named.
+
+    Returns:
+        A warning for each link left out.
     """
     document.metadata.attachments = []
+    dropped: dict[str, None] = {}
     for page in document.pages:
-        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+        kept = []
+        for link in page.links:
+            kind, target = link[0], str(link[1])
+            web = kind == "external" and urlsplit(target).scheme.lower() in ("http", "https")
+            if kind == "internal" or web:
+                kept.append(link)
+            elif kind != "attachment":
+                dropped[target] = None
+        page.links[:] = kept
+    return [f"link to {t} left out: a PDF links only to the web and within itself" for t in dropped]
 
 
 @dataclass(frozen=True)
@@ -272,7 +290,7 @@ def make_pdf(request: PdfRequest) -> PdfResult:
                 pdf_variant=request.variant,
                 pdf_tags=True,
             )
-            _only_source_attachments(document)
+            dropped = _only_safe_links(document)
             meta = document.metadata
             meta.title, meta.description = request.title, request.subject
             meta.keywords, meta.authors = list(request.keywords), [request.author]
@@ -311,6 +329,7 @@ def make_pdf(request: PdfRequest) -> PdfResult:
         *styles.warnings,
         *(m for m in logged if not _NOTDEF.search(m)),
         *fetcher.refused.values(),
+        *dropped,
     ]
     pages = len(document.pages)
     return PdfResult(data, pages, tuple(dict.fromkeys(warnings)), tuple(dict.fromkeys(missing)))

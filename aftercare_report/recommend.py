@@ -480,7 +480,7 @@ def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommen
     source = assessment.profile.sources[rec.sources[0]]
     year = rec.year or source.year
     kind = findings.recommended_by_kind(rec.by, year, quoted(assessment.profile, source.title))
-    standard, binding = _component_standard(assessment, rec.component)
+    standard, binding = _standard_of(assessment, rec)
     return replace(
         made,
         standard=standard if binding else "",
@@ -500,7 +500,7 @@ def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommen
 def _team_rec(assessment: Assessment, step: PriorityStep, step_id: str) -> Recommendation:
     result = assessment.component(step.component)
     made = _component_rec(assessment, result, step, step.text, origin="team", rec_id=step_id)
-    standard, binding = _component_standard(assessment, step.component)
+    standard, binding = _standard_of(assessment, step)
     return replace(
         made,
         standard=standard,
@@ -510,10 +510,20 @@ def _team_rec(assessment: Assessment, step: PriorityStep, step_id: str) -> Recom
     )
 
 
-def _component_standard(assessment: Assessment, component: str) -> tuple[str, bool]:
-    """The standard of the component's main library text (what binds the country on it)."""
-    library = assessment.framework.components[component].recommendations
-    return cite(library[0], assessment.profile, assessment.framework)
+def _standard_of(
+    assessment: Assessment, spec: ProfileRecommendation | PriorityStep
+) -> tuple[str, bool]:
+    """The standard of the library text a profile's step names, or of its component's first.
+
+    A component's texts rest on different articles (cash support and employment are both
+    "economic"), so a team names the text its step applies; validation has checked the id.
+    """
+    framework = assessment.framework
+    texts = {r.id: r for c in framework.components.values() for r in c.recommendations}
+    library = texts.get(spec.standard_of or "")
+    if library is None:
+        library = framework.components[spec.component].recommendations[0]
+    return cite(library, assessment.profile, framework)
 
 
 def _component_rec(

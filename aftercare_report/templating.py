@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from aftercare_report import assets, fonts, i18n_templates, markdown
+from aftercare_report import assets, fonts, i18n_templates, inert, markdown
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.confine import (
     Refused,
@@ -595,6 +595,7 @@ def render(
     medium: str = "screen",
     subject: str,
     max_chars: int = Limits().html_chars,
+    allow_scripts: bool = False,
 ) -> str:
     """Render one brief template to text.
 
@@ -609,6 +610,8 @@ def render(
         medium: ``screen`` or ``print``; templates see it as ``medium``.
         subject: What is being rendered, for error messages (``profiles/thailand.yaml``).
         max_chars: Longest text accepted; rendering stops as soon as it is passed.
+        allow_scripts: The HTML brief's policy lets inline scripts run (``security_policy``
+            says so); never for print.
 
     Raises:
         TemplateError: Naming the template file and line, and the subject.
@@ -619,7 +622,14 @@ def render(
         inline = medium == "screen" and name.endswith(".html")
         styles = Markup(stylesheet_block(tpl, brief)) if inline else Markup("")
         logo = logo_uri(tpl, brief)
-        chunks = template.generate(brief=brief, inline_styles=styles, logo_uri=logo, medium=medium)
+        policy = Markup(inert.csp_meta(allow_scripts=allow_scripts and medium == "screen"))
+        chunks = template.generate(
+            brief=brief,
+            inline_styles=styles,
+            logo_uri=logo,
+            medium=medium,
+            security_policy=policy,
+        )
         text = _bounded(chunks, max_chars, name)
         if inline:  # the HTML brief is one file; the PDF maker fetches its own files
             text = assets.inline_images(text, tpl.folders[0], name)

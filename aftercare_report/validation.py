@@ -270,6 +270,7 @@ def check_profile_refs(doc: Document, framework: Framework) -> list[Finding]:
             msg += hints.did_you_mean(component, framework.components)
             findings.append(doc.finding(("recommendations", i, "component"), msg))
     findings.extend(_priority_refs(doc, framework, hints))
+    findings.extend(_standard_refs(doc, framework, hints))
     findings.extend(_duplicate_ids(doc, framework))
     registry = data.get("sources")
     known_sources = set(registry) if isinstance(registry, Mapping) else set()
@@ -312,6 +313,19 @@ def _priority_refs(doc: Document, framework: Framework, hints: Hints) -> Iterato
                 msg = f"'{component}' is not a component of the framework"
                 msg += hints.did_you_mean(component, framework.components)
                 yield doc.finding(("priorities", i, "component"), msg)
+
+
+def _standard_refs(doc: Document, framework: Framework, hints: Hints) -> Iterator[Finding]:
+    """Check that each ``standard_of`` names a recommendation of the framework."""
+    library = sorted(r.id for c in framework.components.values() for r in c.recommendations)
+    for section in ("recommendations", "priorities"):
+        items = doc.data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            named = item.get("standard_of") if isinstance(item, Mapping) else None
+            if isinstance(named, str) and named not in library:
+                msg = f"'{named}' is not the id of a recommendation of the framework"
+                msg += hints.did_you_mean(named, library)
+                yield doc.finding((section, i, "standard_of"), msg)
 
 
 def _duplicate_ids(doc: Document, framework: Framework) -> Iterator[Finding]:

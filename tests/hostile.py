@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -54,3 +55,31 @@ def woff_bomb(path: Path, megabytes: int = 400) -> Path:
 def deep_json(levels: int = 100_000) -> str:
     """JSON nested ``levels`` deep (400 kB at the default): Python's parser recurses on it."""
     return "[" * levels + "]" * levels
+
+
+@dataclass(frozen=True)
+class Payload:
+    """One entry of ``hostile/html-payloads.txt`` (see its header)."""
+
+    name: str
+    html: str
+    refused: bool
+    navigates: bool
+
+    def filled(
+        self, js: str = "void(document.title='PWNED')", url: str = "https://evil.example/"
+    ) -> str:
+        """The payload with its placeholders filled in."""
+        host = url.split("//", 1)[-1].rstrip("/")
+        return self.html.replace("__JS__", js).replace("__URL__", url).replace("__HOST__", host)
+
+
+def html_payloads() -> list[Payload]:
+    """Every payload of ``hostile/html-payloads.txt``, in order."""
+    text = (HOSTILE / "html-payloads.txt").read_text(encoding="utf-8")
+    found = []
+    for block in text.split("\n## ")[1:]:
+        head, _, body = block.partition("\n")
+        name, _, marks = head.partition(" (")
+        found.append(Payload(name, body.rstrip("\n"), "refused" in marks, "navigates" in marks))
+    return found

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from pytest import MonkeyPatch
 
-from aftercare_report import pipeline, serve
+from aftercare_report import inert, pipeline, serve
 from aftercare_report.cli import cli
 from aftercare_report.config import Project, load_project
 from aftercare_report.errors import InputError, UsageError
@@ -66,6 +66,9 @@ def test_several_languages_build_into_a_folder_each_linked_to_the_others(tmp_pat
     assert '<a href="../en/thailand.html" hreflang="en" lang="en">English</a>' in french
     assert 'aria-current="page">Français</span>' in french
     assert alternates(out / "fr" / "comparative.html")["en"] == "../en/comparative.html"
+    for page in out.glob("*/*.html"):  # the switch and hreflang links keep every page inert
+        text = page.read_text()
+        assert inert.csp_meta() in text and inert.problems(text) == [], page
 
 
 def test_every_language_says_the_same_of_each_country(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from aftercare_report.model import (
     Horizon,
     InstitutionEntry,
     MeasureStatus,
+    PriorityStep,
     Profile,
 )
 from aftercare_report.recommend import (
@@ -662,3 +663,30 @@ def test_a_treaty_binds_though_the_year_it_was_joined_is_unknown(testland: Profi
     unknown = named(testland.model_copy(update={"instruments": {"palermo": joined}}), "testland")
     recs = recommendations(assess(unknown, FW))
     assert any(r.binding and r.standard.startswith("Palermo Protocol") for r in recs)
+
+
+def test_a_hand_set_step_cites_the_standard_of_the_text_it_names(
+    testland: Profile, framework: Framework
+) -> None:
+    # The economic component's first text is on cash support (Palermo 6(3)(c)); a step on the
+    # right to work applies the text on employment (6(3)(d)) when it says so.
+    step = {
+        "text": "Let survivors awaiting a decision work.",
+        "component": "economic",
+        "institution": "lead_agency",
+        "horizon": "short_term",
+        "indicator": "Number of survivors awaiting a decision who hold permission to work.",
+        "sources": ["report-2023"],
+    }
+    staffed = with_institutions(testland, lead_agency="the Agency")
+
+    def cited(**extra: str) -> str:
+        steps = (PriorityStep.model_validate({**step, **extra}),)
+        profile = named(staffed.model_copy(update={"priorities": steps}), testland.slug)
+        (rec,) = [r for r in recommendations(assess(profile, framework)) if r.origin == "team"]
+        return rec.standard
+
+    assert cited().startswith("Palermo Protocol Art. 6(3)(c)")
+    assert cited(standard_of="economic-training-linked-to-jobs").startswith(
+        "Palermo Protocol Art. 6(3)(d)"
+    )

@@ -54,7 +54,7 @@ def _served_pages_allow_only_our_reload_script(url: str) -> None:
 
 
 def test_served_page_swaps_the_policy_and_adds_the_script_only_in_memory() -> None:
-    built = inert.with_csp("<html><head></head><body><p>x</p></body></html>")
+    built = f"<html><head>{inert.csp_meta()}</head><body><p>x</p></body></html>"
     served = serve.served_page(built, 3)
     assert inert.csp_meta() in built and inert.csp_meta() not in served
     assert served.endswith('<script src="/__reload.js?since=3"></script>\n</body></html>')

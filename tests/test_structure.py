@@ -78,8 +78,8 @@ LAYERS = [
     ("contract", "context"),
     (
         "rendering",
-        "i18n_templates templating assets inert markdown pdf pdf_render svg_picture docx_render "
-        "diff_text",
+        "i18n_templates templating html_tokens assets inert markdown pdf pdf_render svg_picture "
+        "docx_render diff_text",
     ),
     ("building", "inputs manifest workers build pipeline serve revisions"),
     ("interface", "cli console scaffold migrate ci_files wheel __main__ __init__"),
@@ -137,6 +137,10 @@ NOT_FORMATS = {
     ("console", "md"),  # the same
     ("pdf_render", "html"),  # the <html> element
     ("docx_render", "html"),  # the same
+    ("html_tokens", "html"),  # the HTML namespace (as against SVG)
+    ("inert", "html"),  # the same
+    ("assets", "html"),  # the same
+    ("markdown", "html"),  # markdown-it's option to read raw HTML
     ("templating", ".html"),  # how a template escapes is chosen by its suffix
     ("templating", ".md"),
 }

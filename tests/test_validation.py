@@ -463,3 +463,16 @@ def test_fields_of_older_profiles_still_validate_with_a_warning_that_says_what_t
     assert {"legacy-function", "legacy-gsi", "recommendation-kind"} <= codes
     legacy = next(f for f in checked.warnings if f.code == "legacy-function")
     assert "prosecution" in legacy.message and legacy.key == "institutions.justice"
+
+
+def test_a_step_names_the_framework_text_whose_standard_it_cites(
+    framework: Framework, tmp_path: Path
+) -> None:
+    path = _testland(
+        tmp_path,
+        "    component: social\n    by: ngo\n",
+        "    component: social\n    standard_of: social-twelve-month-support\n    by: ngo\n",
+    )
+    (error,) = catalog.check_profiles([path], framework).errors
+    assert error.key == "recommendations[0].standard_of" and error.line > 0
+    assert "did you mean 'social-twelve-months-support'" in error.message
