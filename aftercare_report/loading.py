@@ -231,8 +231,15 @@ def _check_structure(text: str, name: str) -> None:
     overflowing the stack of a recursive composer.
     """
     depth = 0
+    bare: list[Finding] = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if getattr(event, "tag", None) == "!":
+                # A bare '!' makes its value a string whatever it looks like ("key: !" loads
+                # as ''), a tag the composer no longer shows: refused here, where it is seen.
+                line, col = _pos(event.start_mark)
+                msg = "YAML tag '!' is not allowed: profiles are plain data, write the value alone"
+                bare.append(Finding(name, line, col, "", msg, code="refused-tag"))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -245,6 +252,8 @@ def _check_structure(text: str, name: str) -> None:
         raise InputError([_syntax_finding(exc, name)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives a mark
         raise InputError([Finding(name, 0, 0, "", f"invalid YAML: {exc}", code="syntax")]) from None
+    if bare:
+        raise InputError(bare)
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, name: str) -> Finding:
