@@ -297,7 +297,9 @@ class _Check:
         if tag.name == "link":
             rel = next((a.value for a in tag.attrs if a.name == "rel"), None)
             if lower(html.unescape(rel or "").strip()) != "alternate":
-                self.add(tag.start, f'<link rel="{rel or ""}"> is refused: only rel="alternate"')
+                found = f'rel="{rel}"' if rel else "no rel"
+                msg = f'<link> is refused ({found}): only rel="alternate" may be written'
+                self.add(tag.start, msg)
         for attr in tag.attrs:
             self._html_attribute(tag, attr, allowed)
 

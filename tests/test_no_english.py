@@ -156,14 +156,15 @@ def page_text(html: str, language: str) -> tuple[str, list[str]]:
     return " ".join(" ".join(parser.text).split()), parser.quoted
 
 
-URL = re.compile(r"\b(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
-"""A web address, or a host named alone ("read in a copy at omb.report")."""
+URL = re.compile(r"\b(?:https?://|www\.)\S+")
+HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+"""A host named alone ("read in a copy at omb.report"): a name, not words."""
 
 
 def leaks(text: str, language: str) -> list[str]:
     """Each English word of the tool in ``text``, with what surrounds it (web addresses aside)."""
     words = english_words(language)
-    text = URL.sub(" ", text)
+    text = HOST.sub(" ", URL.sub(" ", text))
     for name in PROPER_PHRASES:
         text = text.replace(name, " ")
     found = []
@@ -180,8 +181,9 @@ def without(text: str, quoted: list[str]) -> str:
     lays it out differently (a Markdown link around a source's title, a PDF's line breaks).
     """
     text = " ".join(text.split())
-    for name in PROPER_PHRASES:
-        text = text.replace(name, " ")
+    for name in PROPER_PHRASES:  # from the text and the quotes alike, so the quotes still match
+        text = " ".join(text.replace(name, " ").split())
+        quoted = [" ".join(q.replace(name, " ").split()) for q in quoted]
     pieces = {p.strip() for q in quoted for p in re.split(r"[.,;:()\[\]“”«»\"]", q)}
     for quote in sorted({*quoted, *pieces}, key=len, reverse=True):
         if len(quote) > 2:
@@ -236,6 +238,8 @@ def test_no_markdown_brief_prints_the_tools_english(built: Path, language: str) 
         text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~^$&])", r"\1", page.read_text())
         text = re.sub(r"\A---\n.*?\n---\n", " ", text, flags=re.S)  # front matter: data
         text = URL.sub(" ", re.sub(r"\]\(<[^>]*>\)", "] ", text))  # link targets
+        text = HOST.sub(" ", text)  # hosts go from the text and the quotes alike
+        quoted = [" ".join(HOST.sub(" ", q).split()) for q in quoted]
         if left := leaks(without(text, quoted), language):
             found[page.name] = left[:8]
     assert not found, found
