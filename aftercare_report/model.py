@@ -1019,6 +1019,10 @@ class DataRecommendations(_Model):
     no_re_trafficking_measure: RecommendationText
 
 
+WeakDuty = Literal["consider", "endeavour", "take_into_account"]
+"""What an article that does not bind a party to act obliges it to do."""
+
+
 class Instrument(_Model):
     """An international instrument recommendations may cite."""
 
@@ -1031,6 +1035,12 @@ class Instrument(_Model):
         "for a regional instrument outsiders cannot join).",
     )
     source: Identifier | None = Field(default=None, description="Its entry in the sources.")
+    weak_articles: dict[Text, WeakDuty] = Field(
+        default_factory=dict,
+        description="Articles that only oblige a party to consider, endeavour or take into "
+        "account ('6(3)': consider, for Art. 6(3) and its letters): a citation of these alone "
+        "is printed as good practice, with the duty named, never as binding.",
+    )
 
 
 class Framework(_Model):
