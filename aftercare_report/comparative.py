@@ -15,6 +15,7 @@ from aftercare_report.findings import (
     capital,
     counted,
     country_names,
+    in_prose,
     join_names,
     join_words,
     rests_on_waiting,
@@ -364,14 +365,19 @@ def _conclusion_findings(reports: Sequence[CountryReport]) -> list[str]:
     out = []
     continuity = [cid for cid, spec in fw.components.items() if spec.continuity]
     short = {cid: [_in_text(a) for a in assessments if a.component(cid).gap] for cid in continuity}
-    missing = [fw.components[cid].name.lower() for cid in continuity if len(short[cid]) == n]
+    missing = [in_prose(assessments[0], cid) for cid in continuity if len(short[cid]) == n]
     if missing:
+        # The list is a sentence of its own, joined with "and" (never spliced after a colon).
         out.append(
-            _(
-                "What is missing everywhere is support that lasts: %(components)s fall short of "
-                "the standard in all %(total)s countries, including support for at least 12 "
-                "months.",
-                components=join_names(missing),
+            ngettext(
+                "What is missing everywhere is support that lasts. In all %(total)s countries, "
+                "%(components)s falls short of the standard, which includes support for at "
+                "least 12 months.",
+                "What is missing everywhere is support that lasts. In all %(total)s countries, "
+                "%(components)s fall short of the standard, which includes support for at "
+                "least 12 months.",
+                len(missing),
+                components=join_words(missing),
                 total=n,
             )
         )

@@ -952,6 +952,12 @@ class Component(_Model):
     """One component of aftercare and its 0-4 maturity scale."""
 
     name: Text
+    in_prose: Text | None = Field(
+        default=None,
+        description="How a sentence names it, as a noun phrase with its article and no 'and' "
+        "of its own ('the recovery period', 'case management'), so a list of them joined "
+        "with 'and' reads as English; default: the name in lower case.",
+    )
     description: Text
     weight: float = Field(gt=0, le=10, strict=False, description="Relative weight in the index.")
     target: KnownLevel = Field(description="The level every country should reach now.")
