@@ -149,7 +149,7 @@ def test_comparative_conclusion_is_drawn_from_the_countries_compared(
         )
     )
     assert named and named <= compared
-    assert "closed shelters" in finding and "child" in finding
+    assert "held in shelters against their will" in finding and "child" in finding
 
 
 def test_golden_main_part_of_the_thailand_brief(briefs: dict[str, str]) -> None:
