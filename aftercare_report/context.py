@@ -30,6 +30,7 @@ from aftercare_report.model import (
     KeyFigure,
     KeyFigures,
     Profile,
+    StageStatus,
 )
 from aftercare_report.recommend import Recommendation
 from aftercare_report.report import CountryReport
@@ -957,7 +958,7 @@ def _country_view(
     def w(text: str) -> str:  # generated and framework text: terms and names fill placeholders
         return language.fill(" ".join(text.split()), **names)
 
-    timeline = _timeline(profile, notes)
+    timeline = _timeline(a, notes)
     components = tuple(_component_view(c, profile, a.framework, notes, w) for c in a.components)
     by_id = {c.id: c for c in components}
     headline = [r for r in report.recommendations if r.headline]
@@ -1230,16 +1231,39 @@ def gsi_words(score: int | str) -> str:
     return _("not rated") if score == "not_rated" else pgettext("figure", "unknown")
 
 
-def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
+STAGE_COMPONENTS = {
+    "identification": "identification",
+    "reflection": "reflection_period",
+    "decision": "timeliness",
+}
+"""The part of aftercare whose level says how well a stage of the timeline is provided."""
+
+
+def _stage_status(assessment: Assessment, stage_id: str, status: StageStatus) -> StageStatus:
+    """A stage's badge: "provided" only where its part of aftercare meets the standard.
+
+    A decision made after a median of 526 days, or a recovery period a level short, is
+    provided but not as every country owes it: "partial", never "provided" beside the failure.
+    """
+    cid = STAGE_COMPONENTS.get(stage_id)
+    if status != "provided" or cid is None or cid not in assessment.framework.components:
+        return status
+    result = assessment.component(cid)
+    return "partial" if result.level is not None and result.gap else status
+
+
+def _timeline(assessment: Assessment, notes: _Notes) -> tuple[StageView, ...]:
+    profile = assessment.profile
     out = []
     for stage_id in STAGES:
         stage = getattr(profile.timeline, stage_id)
+        status = _stage_status(assessment, stage_id, stage.status)
         out.append(
             StageView(
                 id=stage_id,
                 label=_(STAGE_LABELS[stage_id]),
-                status=stage.status,
-                status_label=_(STATUS_LABELS[stage.status]),
+                status=status,
+                status_label=_(STATUS_LABELS[status]),
                 duration=said(stage.duration),
                 support=said(stage.support),
                 notes=notes.cite(profile, stage.sources),

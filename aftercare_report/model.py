@@ -958,6 +958,12 @@ class Component(_Model):
     """One component of aftercare and its 0-4 maturity scale."""
 
     name: Text
+    in_prose: Text | None = Field(
+        default=None,
+        description="How a sentence names it, as a noun phrase with its article and no 'and' "
+        "of its own ('the recovery period', 'case management'), so a list of them joined "
+        "with 'and' reads as English; default: the name in lower case.",
+    )
     description: Text
     weight: float = Field(gt=0, le=10, strict=False, description="Relative weight in the index.")
     target: KnownLevel = Field(description="The level every country should reach now.")
@@ -1025,6 +1031,10 @@ class DataRecommendations(_Model):
     no_re_trafficking_measure: RecommendationText
 
 
+WeakDuty = Literal["consider", "endeavour", "take_into_account"]
+"""What an article that does not bind a party to act obliges it to do."""
+
+
 class Instrument(_Model):
     """An international instrument recommendations may cite."""
 
@@ -1037,6 +1047,12 @@ class Instrument(_Model):
         "for a regional instrument outsiders cannot join).",
     )
     source: Identifier | None = Field(default=None, description="Its entry in the sources.")
+    weak_articles: dict[Text, WeakDuty] = Field(
+        default_factory=dict,
+        description="Articles that only oblige a party to consider, endeavour or take into "
+        "account ('6(3)': consider, for Art. 6(3) and its letters): a citation of these alone "
+        "is printed as good practice, with the duty named, never as binding.",
+    )
 
 
 class Framework(_Model):
