@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aftercare_report import assets, build, docx_render, pipeline
+from aftercare_report import assets, build, docx_render, i18n, pipeline, translations
 from aftercare_report.cli import cli
 from aftercare_report.config import Project
-from aftercare_report.errors import TemplateError
+from aftercare_report.errors import InputError, TemplateError
 from aftercare_report.limits import MB, Limits
 
 from .conftest import VALID
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
 
 
 def png(size: int) -> bytes:
@@ -124,3 +126,46 @@ def test_a_word_brief_with_an_image_used_400_times_holds_it_once(
     assert "country.html: the images and fonts it uses would make the brief more than 20 MB" in (
         html.stderr
     )
+
+
+# A6. A catalog whose widths multiply --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "problem"),
+    [
+        ("widths.po", "the widths and precisions of its placeholders add up to over 1,000"),
+        ("long.po", "the translation is 6,047 characters, over 4 times its message's 42 (+100)"),
+    ],
+)
+def test_a_catalog_whose_sentences_would_expand_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str, problem: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "aftercare-report.toml").write_text('[project]\nlanguage = "fr"\n')
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "fr.po").write_bytes((HOSTILE / fixture).read_bytes())
+    with pytest.raises(InputError) as caught:
+        translations.check_catalog(Path("translations/fr.po"), "fr")
+    (finding,) = caught.value.findings
+    assert (finding.path, finding.line) == ("translations/fr.po", 8)
+    assert finding.message.startswith(problem)
+    result = CliRunner().invoke(cli, ["translations", "check", "fr"])
+    assert result.exit_code == 1
+    assert f"translations/fr.po:8:1: {problem}" in result.output
+
+
+def test_a_sentence_is_measured_before_it_is_filled_in() -> None:
+    language = i18n.Language("fr")
+    assert language._format("%(a)s %(b)5d", {"a": "x", "b": 3}, "m") == "x     3"
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as caught:
+            language._format("%(a)s" * 100, {"a": "x" * 1000}, "Aftercare for %(a)s")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "the fr translation of “Aftercare for %(a)s” would be 100,500 characters" in str(
+        caught.value
+    )
+    assert peak < 50_000  # never made
