@@ -12,17 +12,28 @@ import os
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from aftercare_report import assets, build, docx_render, i18n, pipeline, translations
+from aftercare_report import (
+    assets,
+    build,
+    canonical,
+    docx_render,
+    i18n,
+    pipeline,
+    translations,
+    weburl,
+)
 from aftercare_report.cli import cli
 from aftercare_report.config import Project
 from aftercare_report.errors import InputError, TemplateError
 from aftercare_report.limits import MB, Limits
 
 from .conftest import VALID
+from .test_browser import browser  # noqa: F401  (the fixture: headless Chromium)
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
@@ -169,3 +180,85 @@ def test_a_sentence_is_measured_before_it_is_filled_in() -> None:
         caught.value
     )
     assert peak < 50_000  # never made
+
+
+# A5. URLs that read as one host and go to another -------------------------------------------------
+
+BROWSER_HOSTS = {
+    "https://evil.example\\@www.state.gov/reports/x": "evil.example",
+    "https://www.jica.go.jp@evil.example/english/news.html": "evil.example",
+    "https:\\\\evil.example/x": "evil.example",
+    "https:/\\evil.example\\x": "evil.example",
+    "HTTPS://WWW.State.GOV./x?y#z": "www.state.gov",
+    "https://a@b@evil.example:8080/": "evil.example",
+    "https://www.state.gov#@evil.example/": "www.state.gov",
+    "https://www.state.gov?@evil.example/": "www.state.gov",
+    " https://ev\til.example/": "evil.example",
+    "https://[::1]:8080/x": "[::1]",
+}
+"""Where Chromium goes for each URL (``new URL(url).hostname``, without a trailing dot)."""
+
+
+@pytest.mark.parametrize("url", list(BROWSER_HOSTS))
+def test_the_host_is_the_one_a_browser_goes_to(url: str) -> None:
+    assert weburl.host(url) == BROWSER_HOSTS[url]
+
+
+def test_the_official_home_of_a_report_is_checked_on_the_host_a_browser_goes_to() -> None:
+    assert not canonical.on_host("https://evil.example\\@www.state.gov/reports/x", "state.gov")
+    assert not canonical.on_host("https://www.state.gov@evil.example/reports/x", "state.gov")
+    assert canonical.on_host("https://www.state.gov/reports/x", "state.gov/reports")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (
+            "https://www.jica.go.jp@evil.example/english/news.html",
+            "url: a user name before '@' is not allowed in a URL: 'www.jica.go.jp@evil.example' "
+            "reads as www.jica.go.jp but goes to evil.example",
+        ),
+        (
+            "https://evil.example\\@www.state.gov/reports/x",
+            "url: a backslash is not allowed in a URL: a browser reads it as '/' and goes to "
+            "evil.example",
+        ),
+        (
+            "https://evil.example%2F.state.gov/x",
+            "url: a percent sign is not allowed in a URL's host name",
+        ),
+    ],
+)
+def test_validate_refuses_a_source_url_that_goes_elsewhere_than_it_reads(
+    tmp_path: Path, url: str, problem: str
+) -> None:
+    profile = tmp_path / "testland.yaml"
+    text = VALID.read_text()
+    assert text.count("url: https://example.org/testland-2023\n") == 1
+    profile.write_text(text.replace("https://example.org/testland-2023", url.replace("\\", "\\\\")))
+    result = CliRunner().invoke(cli, ["validate", str(profile)])
+    assert result.exit_code == 1
+    line = text[: text.index("url: https://example.org/testland-2023")].count("\n") + 1
+    assert f"{profile}:{line}:10: sources.report-2023.{problem}" in result.output
+
+
+def test_validate_refuses_a_read_via_that_goes_elsewhere_than_it_reads(tmp_path: Path) -> None:
+    profile = tmp_path / "testland.yaml"
+    text = VALID.read_text().replace(
+        "url: https://example.org/testland-2023\n",
+        "url: https://example.org/testland-2023\n"
+        "    read_via: https://www.state.gov@evil.example/x\n",
+    )
+    profile.write_text(text)
+    result = CliRunner().invoke(cli, ["validate", str(profile)])
+    assert result.exit_code == 1
+    assert "sources.report-2023.read_via: a user name before '@'" in result.output
+
+
+@pytest.mark.slow
+def test_chromium_goes_to_the_host_the_tool_reads(browser: Any) -> None:  # noqa: F811
+    browser.get("about:blank")
+    script = "return arguments[0].map(u => new URL(u).hostname)"
+    hosts = browser.execute_script(script, list(BROWSER_HOSTS))
+    # The tool drops a trailing dot (www.state.gov. is www.state.gov); Chromium keeps it.
+    assert [h.rstrip(".") for h in hosts] == list(BROWSER_HOSTS.values())
