@@ -291,7 +291,7 @@ def read_catalog(path: Path, language: str | None = None) -> Catalog:
         data = read_input(path, INPUT_BYTES)
     except Refused as exc:
         raise InputError([Finding(name, 0, 0, "", f"not read: {exc}", code="catalog")]) from None
-    catalog = _bounded_catalog()(locale=language, domain=DOMAIN)
+    catalog = _bounded_catalog()(locale=babel_locale(language), domain=DOMAIN)
     try:
         PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.BytesIO(data))
     except PoFileError as exc:
@@ -506,6 +506,11 @@ def resolve(code: str, terms: Mapping[str, Mapping[str, str]], folder: Path | No
     names = dict.fromkeys((code, base))
     catalogs = tuple(folder / f"{name}.po" for name in names) if folder else ()
     return Language(code, catalogs, forms)
+
+
+def babel_locale(code: str | None) -> str | None:
+    """The locale identifier Babel takes for a language code (``pt-BR`` is ``pt_BR``)."""
+    return code.replace("-", "_") if code else code
 
 
 def known_locale(code: str) -> bool:

@@ -262,3 +262,61 @@ def test_chromium_goes_to_the_host_the_tool_reads(browser: Any) -> None:  # noqa
     hosts = browser.execute_script(script, list(BROWSER_HOSTS))
     # The tool drops a trailing dot (www.state.gov. is www.state.gov); Chromium keeps it.
     assert [h.rstrip(".") for h in hosts] == list(BROWSER_HOSTS.values())
+
+
+# A8. Crashes where a message is due ---------------------------------------------------------------
+
+
+def test_the_readme_example_translations_init_pt_br_starts_a_translation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "aftercare-report translations init pt-BR" in readme
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "aftercare-report.toml").write_text("[project]\n")
+    result = CliRunner().invoke(cli, ["translations", "init", "pt-BR"])
+    assert result.exit_code == 0, result.output
+    po = (tmp_path / "translations" / "pt-BR.po").read_text()
+    assert '"Language: pt_BR\\n"' in po
+    assert (tmp_path / "translations" / "framework.pt-BR.yaml").is_file()
+    checked = CliRunner().invoke(cli, ["translations", "check", "pt-BR"])
+    assert checked.exit_code == 1 and "internal error" not in checked.output
+    assert "texts translated" in checked.output
+
+
+def test_running_out_of_memory_in_the_building_process_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exhausted(text: str) -> tuple[tuple[str, int, str], ...]:
+        raise MemoryError
+
+    monkeypatch.setattr(i18n, "_fields", exhausted)
+    result = CliRunner().invoke(
+        cli, ["build", str(VALID), "--format", "json", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert result.stderr.startswith(
+        "error: out of memory while writing sentences in the brief's language (i18n.py:"
+    )
+    assert "running 'aftercare-report build'" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def _size(data: bytes) -> int:
+    return len(data)
+
+
+def test_a_task_too_large_for_the_worker_to_receive_is_out_of_memory(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from aftercare_report.errors import BuildError
+    from aftercare_report.workers import Task, run_all
+
+    from .test_workers import _address_space_mb
+
+    limit = (_address_space_mb() + 100) * MB
+    task = Task(_size, (bytes(200 * MB),), "the Word brief of testland", 10, "[limits] x")
+    with pytest.raises(BuildError, match="the Word brief of testland: ran out of memory at"):
+        run_all([task], workers=1, memory_bytes=limit)
+    assert "Traceback" not in capfd.readouterr().err
