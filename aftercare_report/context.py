@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
-from urllib.parse import urlsplit
 
-from aftercare_report import __version__, comparative, findings
+from aftercare_report import __version__, comparative, findings, weburl
 from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
 from aftercare_report.export import ranking
@@ -847,8 +846,7 @@ class _Notes:
 
 def _host(url: str | None) -> str:
     """The host a URL is on, without ``www.``: what a reader looks for."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.")
+    return weburl.host(url).removeprefix("www.") if url else ""
 
 
 def country_context(

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from aftercare_report import weburl
 from aftercare_report.errors import UNSAFE
 from aftercare_report.limits import MAX_ITEMS, MAX_LINE, MAX_REFS, MAX_SOURCES, MAX_URL
 
@@ -84,6 +85,18 @@ def one_line(value: str) -> str:
             "Control character {char} is not allowed in a one-line field",
             {"char": repr(bad)},
         )
+    return value
+
+
+def web_url(value: str) -> str:
+    """Refuse a URL that reads as one host and goes to another (a validator for source URLs).
+
+    See :mod:`aftercare_report.weburl`: a user name before ``@``, a backslash, a control or
+    space character, a percent-encoded host.
+    """
+    found = weburl.problem(value)
+    if found is not None:
+        raise PydanticCustomError("url_form", "{problem}", {"problem": found})
     return value
 
 
@@ -201,7 +214,7 @@ class Source(_Model):
     title: Text = Field(description="Title of the report, law or study.")
     publisher: Text = Field(description="Organisation that published it.")
     year: Year = Field(description="Year of publication.")
-    url: Annotated[str, AfterValidator(one_line)] = Field(
+    url: Annotated[str, AfterValidator(one_line), AfterValidator(web_url)] = Field(
         pattern=r"^https?://\S+$", max_length=MAX_URL, description="Where a reader can find it."
     )
     kind: SourceKind = Field(
@@ -213,7 +226,7 @@ class Source(_Model):
         description="When the URL is a copy of a document whose original is not cited: what the "
         "original is and why the copy is used (briefs say 'copy').",
     )
-    read_via: Annotated[str, AfterValidator(one_line)] | None = Field(
+    read_via: Annotated[str, AfterValidator(one_line), AfterValidator(web_url)] | None = Field(
         default=None,
         pattern=r"^https?://\S+$",
         max_length=MAX_URL,
