@@ -631,6 +631,7 @@ DUTY_LABELS: Mapping[WeakDuty, str] = {
     "consider": N_("a duty to consider"),
     "endeavour": N_("a duty to endeavour"),
     "take_into_account": N_("a duty to take into account"),
+    "lawfully_resident": N_("binding only for victims lawfully resident"),
 }
 """How a brief names what an article that does not bind a party to act obliges it to do."""
 
