@@ -24,14 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 TEMPLATE = """{% extends "default:country.html" %}
 {% block closing %}{{ super() }}
-<p>{% for i in range(REPEAT) %}{{ "x" * 190 }}{% endfor %}</p>{% endblock %}
+<p>{% for i in range(REPEAT) %}{% for j in range(1000) %}{{ "x" * 190 }}{% endfor %}{% endfor %}
+</p>{% endblock %}
 """
 # Runs the command-line tool in this process and prints its own peak RSS (workers excluded).
 MEASURE = """
 import resource, sys
 from aftercare_report.cli import main
+sys.argv[0] = "aftercare-report"
 try:
-    main(sys.argv[1:])
+    main()
 except SystemExit as exc:
     code = exc.code
 else:
@@ -60,7 +62,7 @@ def project(folder: Path, python: str, count: int, megabytes: int) -> list[str]:
             check=True,
             capture_output=True,
         )
-    repeat = megabytes * 1024 * 1024 // 190
+    repeat = megabytes * 1024 * 1024 // (190 * 1000)
     (folder / "templates").mkdir(exist_ok=True)
     (folder / "templates" / "country.html").write_text(TEMPLATE.replace("REPEAT", str(repeat)))
     return [python, "-c", MEASURE, "build", "--format", "html"]

