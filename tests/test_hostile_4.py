@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aftercare_report import editions
+from aftercare_report import editions, inert
 from aftercare_report.cli import cli
 from aftercare_report.errors import InputError
 from aftercare_report.limits import PUBLISHED_TOTAL_VALUES, PUBLISHED_VALUES
+
+from .test_inert import document
 
 
 def _dicts(count: int) -> str:
@@ -76,3 +78,29 @@ def test_diff_of_a_folder_with_an_amplifying_json_is_a_located_error(tmp_path: P
     assert "thailand.json" in result.output
     assert "JSON values" in result.output
     assert "Traceback" not in result.output
+
+
+# --- F2: attribute values compared as browsers decode them -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "refused"),
+    [
+        ('<meta name="&#114;eferrer" content="unsafe-url">', "meta name=referrer"),
+        ('<meta name="&#x52;EFERRER" content="unsafe-url">', "meta name=referrer"),
+        ('<meta name="referrer" content="&#117;nsafe-url">', "meta name=referrer"),
+        ('<script type="&#109;odule">import("x")</script>', "inline scripts only"),
+        ('<script type="&#109;odule ">import("x")</script>', "inline scripts only"),
+        ('<svg xmlns="http&#58;//evil.example/"></svg>', "names another namespace"),
+    ],
+)
+def test_character_references_in_attribute_values_are_decoded_before_comparing(
+    html: str, refused: str
+) -> None:
+    found = inert.problems(document(html, allow_scripts=True), allow_scripts=True)
+    assert any(refused in problem for problem in found), found
+
+
+def test_an_encoded_value_that_is_allowed_is_still_accepted() -> None:
+    html = '<meta name="&#114;eferrer" content="no-&#114;eferrer"><p title="Tom &amp; Jerry">x</p>'
+    assert inert.problems(document(html)) == []
