@@ -104,3 +104,44 @@ def test_character_references_in_attribute_values_are_decoded_before_comparing(
 def test_an_encoded_value_that_is_allowed_is_still_accepted() -> None:
     html = '<meta name="&#114;eferrer" content="no-&#114;eferrer"><p title="Tom &amp; Jerry">x</p>'
     assert inert.problems(document(html)) == []
+
+
+# --- F5: new --to never writes through a symlinked folder of the project -----------------------
+
+
+@pytest.mark.parametrize("to", ["profiles/sub", "profiles/sub/deeper", "profiles/sub/new.yaml"])
+@pytest.mark.parametrize("force", [False, True])
+def test_new_never_writes_through_a_symlinked_folder_inside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: str, force: bool
+) -> None:
+    project, elsewhere = tmp_path / "sc", tmp_path / "elsewhere"
+    (project / "profiles").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "nepal.yaml").write_text("precious\n")
+    (project / "aftercare-report.toml").write_text(
+        '[project]\nprofiles = ["profiles"]\nout = "briefs"\n'
+    )
+    (project / "profiles" / "sub").symlink_to(elsewhere)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["new", "Nepal", "--to", to, *(["--force"] * force)])
+    assert result.exit_code != 0, result.output
+    assert "symlink" in result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["nepal.yaml"]
+    assert (elsewhere / "nepal.yaml").read_text() == "precious\n"
+
+
+def test_new_still_writes_into_a_real_folder_and_one_outside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "sc"
+    (project / "profiles").mkdir(parents=True)
+    (project / "aftercare-report.toml").write_text(
+        '[project]\nprofiles = ["profiles"]\nout = "briefs"\n'
+    )
+    monkeypatch.chdir(project)
+    inside = CliRunner().invoke(cli, ["new", "Nepal", "--to", "profiles/drafts"])
+    assert inside.exit_code == 0, inside.output
+    assert (project / "profiles" / "drafts" / "nepal.yaml").is_file()
+    outside = CliRunner().invoke(cli, ["new", "Peru", "--to", str(tmp_path / "other")])
+    assert outside.exit_code == 0, outside.output
+    assert (tmp_path / "other" / "peru.yaml").is_file()
