@@ -14,6 +14,7 @@ build are removed by the next one.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -21,7 +22,7 @@ import importlib
 import math
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -207,14 +208,25 @@ def build(
             return build(briefs, options, progress, own)
     old = manifest.read(options.out)
     setting = Setting(templates(options.template_dirs, options.project_root), options)
-    made = _Making(briefs, setting, old, pool).run(progress)
-    outputs = [made[i, name] for i in range(len(briefs)) for name in options.formats]
-    _check_glyphs(outputs)
-    warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
-    if options.strict and warnings:
-        raise BuildError("warnings are errors with --strict: " + "; ".join(warnings))
-    written = _write_all(options.out, outputs, old, options)
+    with _spool(options.out) as folder:
+        made = _Making(briefs, setting, old, pool, folder).run(progress)
+        outputs = [made[i, name] for i in range(len(briefs)) for name in options.formats]
+        _check_glyphs(outputs)
+        warnings = [f"{o.name}: {w}" for o in outputs for w in o.warnings]
+        if options.strict and warnings:
+            raise BuildError("warnings are errors with --strict: " + "; ".join(warnings))
+        written = _write_all(options.out, outputs, old, options)
     return BuildResult(tuple(written), tuple(warnings))
+
+
+@contextlib.contextmanager
+def _spool(out: Path) -> Iterator[Path]:
+    """:func:`manifest.spool`, with a located message when the folder cannot be written."""
+    try:
+        with manifest.spool(out) as folder:
+            yield folder
+    except OSError as exc:
+        raise BuildError(f"{display_path(out)}: cannot write: {exc.strerror}") from None
 
 
 def _check_glyphs(outputs: Sequence[_Output]) -> None:
@@ -279,6 +291,12 @@ def _weight(brief: Brief) -> tuple[int, int]:
     return len(brief.context.countries), sum(len(data) for _, data in brief.attachments)
 
 
+# Most briefs whose templates are rendered and whose outputs are not all made yet, per worker
+# beyond the workers themselves: the building process holds their texts (a PDF's HTML waits in
+# the queue), so this, not the number of profiles, bounds its memory, and it keeps every worker
+# fed (a brief renders in a tenth of a second, its PDF takes about one).
+_OPEN_BRIEFS = 2
+
 # Pool priorities (lower runs first): the longest task of the build, then every rendering of
 # templates, then the other tasks, costliest first (their priority is minus their cost).
 _FIRST = -math.inf
@@ -303,15 +321,19 @@ class _Making:
         setting: Setting,
         old: dict[str, manifest.Entry],
         pool: Pool,
+        spool: Path,
     ) -> None:
         self.briefs = briefs
         self.setting = setting
         self.old = old
         self.pool = pool
+        self.spool = spool
         self.formats = [FORMATS[name] for name in setting.options.formats]
         self.made: dict[tuple[int, str], _Output] = {}
         order = sorted(range(len(briefs)), key=lambda i: _weight(briefs[i]), reverse=True)
         self.order = order
+        self.waiting = list(reversed(order))  # briefs whose rendering is not submitted yet
+        self.open: set[int] = set()  # briefs submitted and not finished
         costly = max((f.cost for f in self.formats if f.make), default=0.0)
         self.first = (order[0], costly) if pool.size > 1 and order else None
 
@@ -322,18 +344,33 @@ class _Making:
                 (f.template, f.medium) for f in self.formats if f.made_from != "assessment"
             )
         )
-        for i in self.order:
-            for fmt in self.formats:
-                if fmt.made_from == "assessment":
-                    self._prepared(i, fmt, "", progress)
-            if wanted:
-                self.pool.submit(("render", i, ""), self._render_task(i, wanted), _RENDER)
+        self._start_more(wanted, progress)
         for (kind, i, name), result in self.pool.completed(progress):
             if kind == "render":
                 self._rendered(i, result, progress)
             else:
                 self.made[i, name] = self._output(i, FORMATS[name], result, key=kind)
+            self._start_more(wanted, progress)
         return self.made
+
+    def _start_more(
+        self, wanted: tuple[tuple[str, str], ...], progress: Callable[[str], None]
+    ) -> None:
+        """Start the next briefs, biggest first, while few enough are open (see _OPEN_BRIEFS)."""
+        while self.waiting:
+            # A brief made only in this process (JSON) is finished as soon as it starts.
+            self.open = {
+                i for i in self.open if any((i, f.name) not in self.made for f in self.formats)
+            }
+            if len(self.open) >= self.pool.size + _OPEN_BRIEFS:
+                return
+            i = self.waiting.pop()
+            self.open.add(i)
+            for fmt in self.formats:
+                if fmt.made_from == "assessment":
+                    self._prepared(i, fmt, "", progress)
+            if wanted:
+                self.pool.submit(("render", i, ""), self._render_task(i, wanted), _RENDER)
 
     def _render_task(self, i: int, wanted: tuple[tuple[str, str], ...]) -> Task[Any]:
         b, options = self.briefs[i], self.setting.options
@@ -402,14 +439,26 @@ class _Making:
         return manifest.folder_digest(self.setting.tpl.folders)
 
     def _output(self, i: int, fmt: Format, made: Made, key: str = "") -> _Output:
+        """Put a made output into its spool file at once; keep only its name and hash."""
+        name = self.briefs[i].stem + fmt.suffix
+        file = self.spool / name
+        try:
+            with file.open("xb") as handle:
+                handle.write(made.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise BuildError(f"{display_path(file)}: cannot write: {exc.strerror}") from None
         return _Output(
-            self.briefs[i].stem + fmt.suffix,
+            name,
             fmt.name,
-            made.data,
+            file,
             key,
             made.pages,
             made.warnings,
             missing_glyphs=made.missing_glyphs,
+            sha256=manifest.sha256(made.data),
+            size=len(made.data),
         )
 
 
@@ -497,43 +546,49 @@ def _check_inert(text: str, brief: Brief, fmt: Format, allow_scripts: bool) -> N
 
 @dataclass(frozen=True)
 class _Output:
-    """A made output; ``data`` is None when the file on disk is reused as it is."""
+    """A made output, in its spool ``file``; None when the file on disk is reused as it is."""
 
     name: str
     format: str
-    data: bytes | None
+    file: Path | None
     input: str = ""
     pages: int | None = None
     warnings: tuple[str, ...] = ()
     reused_entry: manifest.Entry | None = None
     missing_glyphs: tuple[str, ...] = ()
+    sha256: str = ""
+    size: int = 0
 
     @property
     def entry(self) -> manifest.Entry:
-        if self.data is None:
+        if self.file is None:
             assert self.reused_entry is not None
             return self.reused_entry
-        digest = manifest.sha256(self.data)
+        digest = self.sha256
         entry = manifest.Entry(
-            self.format, self.input or digest, digest, len(self.data), self.pages, self.warnings
+            self.format, self.input or digest, digest, self.size, self.pages, self.warnings
         )
         return dataclasses.replace(entry, seal=manifest.seal(self.name, entry))
 
 
 def _write(out: Path, output: _Output, previous: manifest.Entry | None) -> Written:
     path = out / output.name
-    if output.data is None:
+    if output.file is None:
         entry = output.entry
         return Written(path, output.format, entry.pages, entry.size, unchanged=True)
-    unchanged = (
-        previous is not None
-        and previous.sha256 == manifest.sha256(output.data)
-        and manifest.on_disk(out, output.name) == output.data
-    )
+    unchanged = previous is not None and previous.sha256 == output.sha256
+    if unchanged:
+        on_disk = manifest.on_disk(out, output.name)
+        unchanged = on_disk is not None and manifest.sha256(on_disk) == output.sha256
     if unchanged:
         # Same bytes: leave the file (and its modification time) alone for make-like tools.
-        return Written(path, output.format, output.pages, len(output.data), unchanged=True)
-    return write_atomic(path, output.data, output.format, output.pages)
+        return Written(path, output.format, output.pages, output.size, unchanged=True)
+    try:
+        output.file.chmod(0o644)
+        output.file.replace(path)
+    except OSError as exc:
+        raise BuildError(f"{display_path(path)}: cannot write: {exc.strerror}") from None
+    return Written(path, output.format, output.pages, output.size)
 
 
 def write_atomic(path: Path, data: bytes, fmt: str = "", pages: int | None = None) -> Written:

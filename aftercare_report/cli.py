@@ -873,7 +873,12 @@ def new(
     text = scaffold.profile_skeleton(
         framework, first.name, first.iso3, first.region, dt.date.today()
     )
-    path = scaffold.write_new(target / f"{scaffold.slug_of(first.name)}.yaml", text, force=force)
+    path = scaffold.write_new(
+        scaffold.absolute(target) / f"{scaffold.slug_of(first.name)}.yaml",
+        text,
+        force=force,
+        root=scaffold.project_folder(target, project.root),
+    )
     shown = errors_printable(f"{first.name}, {first.iso3}, {first.region}")
     where = errors_printable(display_path(path))
     click.echo(f"Wrote {where} ({shown}): fill it in, then validate.")

@@ -12,7 +12,9 @@ JSON of later versions still reads).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aftercare_report.confine import Refused, read_input
 from aftercare_report.errors import Finding, InputError, display_path
-from aftercare_report.limits import PUBLISHED_FILES, PUBLISHED_JSON_BYTES
+from aftercare_report.limits import (
+    PUBLISHED_FILES,
+    PUBLISHED_JSON_BYTES,
+    PUBLISHED_TOTAL_BYTES,
+    PUBLISHED_TOTAL_VALUES,
+    PUBLISHED_VALUES,
+)
 from aftercare_report.outputs import FORMATS
 
 ASSESSMENT = next(f for f in FORMATS.values() if f.prepare.startswith("aftercare_report.export:"))
@@ -200,11 +208,18 @@ def read(path: Path, root: Path | None = None) -> Published:
         files = [path]
     else:
         raise _error(path, "no such file or folder")
+    # One file parsed at a time, only its countries kept; country files before comparisons.
+    single: list[list[PublishedCountry]] = []
+    compared: list[list[PublishedCountry]] = []
+    budget = _Budget()
+    for p in files:  # every bound checked before anything is parsed
+        _text(p, root, budget)
+    for p in files:
+        data = _load(p, root)
+        (compared if "countries" in data else single).append(countries(data, p))
     found: Published = {}
-    for data, where in sorted(
-        ((_load(p, root), p) for p in files), key=lambda item: "countries" in item[0]
-    ):
-        for country in countries(data, where):
+    for found_in_file in single + compared:
+        for country in found_in_file:
             found.setdefault(country.iso3.upper(), country)
     if not found:
         raise _error(path, "holds no assessment JSON (build with --format json writes it)")
@@ -243,14 +258,69 @@ def _country(data: Any, where: Path, at: tuple[str | int, ...]) -> PublishedCoun
         ) from None
 
 
-def _load(path: Path, root: Path | None) -> dict[str, Any]:
+@dataclass
+class _Budget:
+    """What the files of one edition read so far add up to (see ``PUBLISHED_TOTAL_*``)."""
+
+    bytes: int = 0
+    values: int = 0
+
+
+# A JSON string once its escapes are gone: a class repeated, with no group, so the regular
+# expression engine keeps no state per character (a group per escape took 3 GB for 48 MB).
+_STRING = re.compile(r'"[^"]*"')
+
+
+def _values(text: str) -> int:
+    """Count the commas and opening brackets of ``text`` outside strings, without parsing.
+
+    Each value but the first in an array or object follows a comma, and each array or object
+    opens with a bracket, so this is between one and two per value, in linear time; what
+    ``PUBLISHED_VALUES`` bounds. Strings are emptied first so their commas do not count. Escaped
+    backslashes go first, then escaped quotes, so what is left of a string has no quote inside.
+    """
+    bare = _STRING.sub('""', text.replace("\\\\", "").replace('\\"', ""))
+    return bare.count(",") + bare.count("[") + bare.count("{")
+
+
+def _text(path: Path, root: Path | None, budget: _Budget) -> str:
+    """Read one published JSON and check its bytes and values, and the edition's so far.
+
+    An output folder comes from a cache or an artifact and ``previous_json`` is named by the
+    project file: both untrusted. ``json.loads`` of ``[{},{},...]`` takes about 25 times the
+    text in memory, so the values are counted first, in linear time.
+    """
     try:
         raw = read_input(path, PUBLISHED_JSON_BYTES, root)
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except Refused as exc:
         raise _error(path, f"cannot read: {exc}") from None
     except UnicodeDecodeError as exc:
         raise _error(path, f"not valid UTF-8: {exc}") from None
+    del raw
+    values = _values(text)
+    budget.bytes += len(text)
+    budget.values += values
+    if values > PUBLISHED_VALUES:
+        raise _error(
+            path,
+            f"holds more than {PUBLISHED_VALUES:,} JSON values ({values:,}), more than any "
+            "assessment or comparison has",
+        )
+    if budget.values > PUBLISHED_TOTAL_VALUES or budget.bytes > PUBLISHED_TOTAL_BYTES:
+        raise _error(
+            path,
+            f"the JSON files read up to this one hold more than {PUBLISHED_TOTAL_VALUES:,} "
+            f"values or {PUBLISHED_TOTAL_BYTES // 2**20} MB, more than any edition has",
+        )
+    return text
+
+
+def _load(path: Path, root: Path | None) -> dict[str, Any]:
+    """Parse one published JSON once :func:`_text` has bounded it."""
+    text = _text(path, root, _Budget())
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Finding(display_path(path), exc.lineno, exc.colno, "", exc.msg)]

@@ -319,9 +319,9 @@ class _Check:
             value = lower(html.unescape(attr.value or ""))
             self.add(tag.start, f"<meta {name}={value}> is refused")
         elif tag.name == "script" and name == "type":
-            if lower((attr.value or "").strip()) not in ("", "text/javascript"):
+            if lower(html.unescape(attr.value or "").strip()) not in ("", "text/javascript"):
                 self.add(tag.start, f"<script type={attr.value}> is refused: inline scripts only")
-        elif tag.name == "meta" and name == "name" and lower(attr.value or "") == "referrer":
+        elif tag.name == "meta" and name == "name" and _plain(attr) == "referrer":
             content = tag.get("content")
             self._referrer(
                 tag, "<meta name=referrer content>", content.value or "" if content else ""
@@ -350,7 +350,7 @@ class _Check:
             elif not (name in _SVG_ATTRIBUTES or _open_prefix(name)):
                 self.add(tag.start, f"attribute {name}= on SVG <{tag.name}> is refused")
             elif name in _NAMESPACES:
-                if attr.value != _NAMESPACES[name]:
+                if html.unescape(attr.value or "") != _NAMESPACES[name]:
                     self.add(tag.start, f"{name}= on SVG <{tag.name}> names another namespace")
             elif name in ("href", "xlink:href"):
                 kind: _Kind = "link" if tag.name == "a" else "fragment"
@@ -444,6 +444,15 @@ def _is_meta(token: Token, wanted: dict[str, str]) -> bool:
     if set(got) != set(wanted) or token.repeated or token.unquoted:
         return False
     return all(got[k] == v or (k != "content" and lower(got[k]) == v) for k, v in wanted.items())
+
+
+def _plain(attr: Attr) -> str:
+    """An attribute's value as a browser compares it: references decoded, lower case, trimmed.
+
+    Browsers decode ``&#114;eferrer`` in a value (never in a name), so every comparison of a
+    value with a word the check refuses is made with this, not the text as written.
+    """
+    return lower(html.unescape(attr.value or "").strip())
 
 
 def _open_prefix(name: str) -> bool:

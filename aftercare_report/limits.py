@@ -56,6 +56,15 @@ PUBLISHED_JSON_BYTES = 50 * MB
 countries about 10 MB)."""
 PUBLISHED_FILES = 2000
 """Most JSON files read from one folder of published briefs."""
+PUBLISHED_VALUES = 1_000_000
+"""Most JSON values (objects, arrays, items) one published JSON may hold, counted before it is
+parsed: a country's holds about 2,000, a comparison of every country about 450,000. Parsing
+costs up to about 100 bytes of memory per value, far more than the text (``[{},{},...]``)."""
+PUBLISHED_TOTAL_VALUES = 2_000_000
+"""Most JSON values read from all the files of one edition (every country's brief and their
+comparison hold about 900,000)."""
+PUBLISHED_TOTAL_BYTES = 200 * MB
+"""Most bytes of JSON read from all the files of one edition."""
 REVISION_BYTES = 500 * MB
 """Most bytes of a project read out of git at one revision (``diff``); a project is a few MB."""
 REVISION_FILES = 20000

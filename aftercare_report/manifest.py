@@ -18,8 +18,10 @@ import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,6 +41,9 @@ KEY_VARIABLE = "AFTERCARE_REPORT_CACHE_KEY"
 """A secret that seals manifest entries; CI sets it from its secrets so runners share a cache."""
 TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 """Names :func:`build.write_atomic` gives its temporary files (``.thailand.pdf.x1y2z3_4.tmp``)."""
+SPOOL_PREFIX = ".aftercare-spool."
+SPOOL_DIR = re.compile(r"^\.aftercare-spool\.[a-z0-9_]{8}$")
+"""Names of the folders a build keeps its finished outputs in until it writes them all."""
 
 
 @dataclass(frozen=True)
@@ -458,20 +463,61 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+@contextmanager
+def spool(out: Path) -> Iterator[Path]:
+    """Hold a private folder in ``out`` for a build's finished outputs, and remove it after.
+
+    Each output goes to a file here the moment it is made, so the building process holds a few
+    outputs at a time, not every one of the build (a template can write 20 MB per brief); the
+    files are renamed over the old ones only once every output is made, so a failed build still
+    changes nothing. The folder is in ``out``, on the same file system, so renaming is atomic.
+    It stays locked while the build runs: another build's :func:`remove_stale_temps` removes a
+    killed build's folder, never a running one's.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=out, prefix=SPOOL_PREFIX))
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)
+
+
 def remove_stale_temps(out: Path) -> list[Path]:
-    """Delete temporary files a killed build left in ``out`` (call with the lock held).
+    """Delete temporary files and spool folders a killed build left in ``out`` (lock held).
 
     Only names of our own pattern are touched, and only regular files or symlinks (unlinking
-    never follows them); with the lock held no other build is writing.
+    never follows them); with the lock held no other build is writing. A spool folder is
+    removed only when no running build holds its lock (see :func:`spool`).
     """
     removed = []
     for path in out.iterdir():
+        mode = path.lstat().st_mode
         if TEMP_FILE.match(path.name):
-            mode = path.lstat().st_mode
             if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
                 path.unlink(missing_ok=True)
                 removed.append(path)
+        elif SPOOL_DIR.match(path.name) and stat.S_ISDIR(mode) and _abandoned(path):
+            shutil.rmtree(path, ignore_errors=True)  # rmtree never follows symlinks inside
+            removed.append(path)
     return removed
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether no running build holds ``folder``'s lock."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def kept(out: Path, entries: dict[str, Entry]) -> dict[str, Entry]:

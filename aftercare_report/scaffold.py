@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -209,6 +210,22 @@ def write_new(
         raise UsageError(f"{display_path(path)}: not written: {exc}") from None
     except OSError as exc:
         raise UsageError(f"{display_path(path)}: cannot write: {exc.strerror}") from None
+
+
+def project_folder(target: Path, project_root: Path | None) -> Path:
+    """The folder below which no symlink may stand on the way to ``target`` (absolute).
+
+    A folder inside the project (the project file's, else the current one) is checked from the
+    project down: a pull request can plant ``profiles/sub -> /elsewhere``. A folder outside it
+    the user named on the command line, so only what is below it is checked.
+    """
+    target, base = absolute(target), absolute(project_root or Path.cwd())
+    return base if target.is_relative_to(base) else target
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute as written: ``resolve()`` would follow the symlinks checked."""
+    return Path(os.path.abspath(path))  # noqa: PTH100
 
 
 def copy_template(name: str, folder: Path, *, force: bool = False) -> Path:

@@ -785,4 +785,3 @@ def test_a_hand_set_step_names_bodies_that_act_together_without_changing_a_funct
     assert team.institution_name == "the Ministry of Defence and the Northern State Government"
     others = [r for r in recs if r.origin != "team" and r.institution == "government"]
     assert others and all(r.institution_name == "the Government of Testland" for r in others)
-

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -230,7 +231,7 @@ def test_the_longest_pdf_starts_as_soon_as_its_html_exists_when_a_worker_is_free
     with _Recording(jobs) as pool:
         pool.stems = [b.stem for b in briefs]
         setting = build.Setting(build.templates(()), options)
-        build._Making(briefs, setting, {}, pool).run(lambda _: None)
+        build._Making(briefs, setting, {}, pool, tmp_path).run(lambda _: None)
     html = [p for kind, _, p in pool.submitted if kind == "render"]
     pdf = {stem: p for kind, stem, p in pool.submitted if kind == "pdf"}
     assert pool.submitted[0][:2] == ("render", "comparative")  # the biggest is rendered first
@@ -240,3 +241,44 @@ def test_the_longest_pdf_starts_as_soon_as_its_html_exists_when_a_worker_is_free
     # With a second worker to render the rest, the comparison's 17 pages start at once;
     # with one, every HTML still comes first (a broken template is found before any PDF).
     assert (pdf["comparative"] < min(html)) is (jobs > 1)
+
+
+class _Counting(_Recording):
+    """Counts the briefs whose rendering is submitted and whose PDF is not made yet."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.open: set[int] = set()
+        self.most_open = 0
+
+    def submit(self, key: object, task: Task[Any], priority: float = 0.0) -> None:
+        super().submit(key, task, priority)
+        kind, i, _ = key  # type: ignore[misc]
+        if kind == "render":
+            self.open.add(i)
+            self.most_open = max(self.most_open, len(self.open))
+
+    def completed(self, progress: Any = lambda _: None) -> Iterator[tuple[Any, Any]]:
+        for key, result in super().completed(progress):
+            if key[1] != "render" and key[2] == "pdf":
+                self.open.discard(key[1])
+            yield key, result
+
+
+def test_the_building_process_holds_a_few_briefs_at_a_time_however_many_are_built(
+    tmp_path: Path,
+) -> None:
+    """A template writing 20 MB per brief times 249 profiles must not sit in one process."""
+    project = Project(out=tmp_path)
+    countries = ["thailand", "india", "nigeria", "united-kingdom", "united-states"]
+    briefs = pipeline.plan(pipeline.analyse(project, countries), project)
+    options = BuildOptions(out=tmp_path, formats=("html", "pdf"), workers=1)
+    with _Counting(1) as pool:
+        pool.stems = [b.stem for b in briefs]
+        setting = build.Setting(build.templates(()), options)
+        made = build._Making(briefs, setting, {}, pool, tmp_path).run(lambda _: None)
+    assert len(made) == 2 * len(briefs) == 12  # every brief made in both formats
+    assert pool.most_open == 1 + build._OPEN_BRIEFS < len(briefs)
+    # Each output went to its spool file as it was made: the process keeps names and hashes.
+    assert sorted(f.name for f in tmp_path.iterdir()) == sorted(o.name for o in made.values())
+    assert all(o.file is not None and o.file.stat().st_size == o.size for o in made.values())
