@@ -27,9 +27,11 @@ from aftercare_report.pdf import PdfVariant
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
     from aftercare_report.build import Brief
     from aftercare_report.catalog import Checked
+    from aftercare_report.context import BriefContext
     from aftercare_report.editions import Published
     from aftercare_report.i18n import Language
     from aftercare_report.report import CountryReport
+    from aftercare_report.settings import Brand
 
 
 class Progress(Protocol):
@@ -235,12 +237,21 @@ def analyse(
     )
 
 
+@dataclass(frozen=True)
+class Contexts:
+    """What makes a brief's context: ``context.country_context`` and ``comparative_context``."""
+
+    country: Callable[[CountryReport, Brand, Mapping[str, int]], BriefContext]
+    comparative: Callable[[Sequence[CountryReport], Brand], BriefContext]
+
+
 def plan(
     reports: Sequence[CountryReport],
     project: Project,
     *,
     country_briefs: bool = True,
     name: str = "comparative",
+    contexts: Contexts | None = None,
 ) -> list[Brief]:
     """List the briefs to make: one per country if asked, and a comparison of two or more.
 
@@ -249,6 +260,8 @@ def plan(
         project: For the brand, terminology and language.
         country_briefs: Make one brief per country.
         name: File name of the comparative brief.
+        contexts: What makes the briefs' contexts (default: :mod:`context`'s functions; the
+            preview passes ones that keep those of unchanged countries).
 
     Raises:
         UsageError: ``name`` is the file name of a country brief in this build.
@@ -263,13 +276,14 @@ def plan(
     brand, lang = project.brand, current()
     briefs = []
     ranks = export.ranking(reports)
+    made = contexts or Contexts(context.country_context, context.comparative_context)
     if country_briefs:
         for r in reports:
-            ctx = context.country_context(r, brand, ranks)
+            ctx = made.country(r, brand, ranks)
             stem, who = r.profile.slug, _who(r)
             briefs.append(Brief(stem, "country", ctx, (r,), _source(r), who, lang))
     if len(reports) >= 2:
-        ctx = context.comparative_context(reports, brand)
+        ctx = made.comparative(reports, brand)
         sources = tuple(a for r in reports for a in _source(r))
         briefs.append(Brief(name, "comparative", ctx, tuple(reports), sources, "comparison", lang))
     return briefs

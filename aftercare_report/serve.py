@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from aftercare_report import inert, outputs
+from aftercare_report.config import TRANSLATIONS
 from aftercare_report.confine import Refused, read_inside
 from aftercare_report.errors import AftercareError, UsageError, display_path, printable
 from aftercare_report.limits import OUTPUT_BYTES
+from aftercare_report.live import Live
 from aftercare_report.outputs import FORMATS, PREVIEW, Format
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
@@ -54,7 +56,11 @@ RELOAD_JS = """\
 """
 
 _STEM = re.compile(r"^/([a-z0-9][a-z0-9_-]{0,79})(\.[a-z]{1,8})$")
-_DEBOUNCE_MS = 300  # an editor's save is a burst of events: one rebuild, and still feels live
+# An editor's save is a burst of events (write, rename, chmod) within a millisecond or two:
+# they are grouped until none has come for _STEP_MS (at most _DEBOUNCE_MS), so one save is
+# one rebuild, and the rebuild starts a few milliseconds after the save, not a fixed delay.
+_STEP_MS = 15
+_DEBOUNCE_MS = 300
 _WAKE_MS = 200  # the watcher reports "no change" this often, so the first report means it runs
 _KEEPALIVE = 15.0  # seconds between SSE comments: a closed tab is noticed when a write fails
 
@@ -108,6 +114,7 @@ class Preview:
         self.project: Project | None = None
         self.closing = False
         self._building = threading.Lock()
+        self._live = Live(out, self.formats, options.jobs, name)
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -115,19 +122,24 @@ class Preview:
         return outputs.choose([PREVIEW.name, *self.options.formats])
 
     def rebuild(self) -> str | None:
-        """Load the project again and build its briefs; return the error message, if any."""
+        """Load the project again and build its briefs; return the error message, if any.
+
+        Only the briefs whose inputs changed are made again (see :mod:`live`); pages are told
+        to reload only when a brief, the list of briefs or the error changed.
+        """
         stems, error = self.stems, None
         try:
             with self._building:
                 self.project = self._load()
-                result = self._build(self.project, self.formats, country_briefs=True, countries=())
+                result = self._live.build(self.project)
             shown = (w.path.stem for w in result.written if w.format == PREVIEW.name)
             stems = tuple(sorted(set(shown)))
         except AftercareError as exc:
             error = str(exc)
         with self.changed:
+            if self._live.rendered or (stems, error) != (self.stems, self.error):
+                self.generation += 1
             self.stems, self.error = stems, error
-            self.generation += 1
             self.changed.notify_all()
         return error
 
@@ -160,10 +172,11 @@ class Preview:
             return self.generation
 
     def close(self) -> None:
-        """Let every waiting page go."""
+        """Let every waiting page go, and stop the workers."""
         with self.changed:
             self.closing = True
             self.changed.notify_all()
+        self._live.close()
 
     def _build(
         self,
@@ -195,6 +208,8 @@ def watched(project: Project) -> tuple[Path, ...]:
     ]
     if project.path:
         paths.append(project.path)
+    if project.root and (project.root / TRANSLATIONS).is_dir():
+        paths.append(project.root / TRANSLATIONS)  # the team's catalogs and framework overlays
     return tuple(dict.fromkeys(p.resolve() for p in paths))
 
 
@@ -272,6 +287,7 @@ def _watch(targets: tuple[Path, ...]) -> Iterator[set[tuple[Change, str]]]:
             *_folders(targets),
             watch_filter=_relevant(targets),
             debounce=_DEBOUNCE_MS,
+            step=_STEP_MS,
             rust_timeout=_WAKE_MS,
             yield_on_timeout=True,
         )

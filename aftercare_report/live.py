@@ -1,0 +1,289 @@
+"""Build a project again and again, redoing only what a change touched: ``serve``'s builds.
+
+A cold build reads every profile, assesses every country, gives every brief its context,
+forks workers that compile the templates, renders every brief and writes it. Between two saves
+in an editor almost all of that is unchanged, so :class:`Live` keeps it, each piece with what
+it was made from, and compares before redoing:
+
+- each profile file's validated profile, by the file's stamp (times, size, inode);
+- the framework, kept as the same object while it loads equal, so what was made from it stays;
+- each country's report, while its profile, the framework, the language and what the
+  assessment reads of the other countries (:func:`_peer_view`) are unchanged: a profile edit
+  re-assesses that country, not the others, unless it changed what they compare with;
+- each brief's context, while its reports (and ranks) are the same objects;
+- the workers, which keep their compiled templates (a template is compiled again when its
+  file changes: ``templating.ConfinedLoader``), started once and kept;
+- and, per brief, what it was last rendered from: a brief whose context, language, templates
+  and settings all equal those of the file on disk is not rendered again.
+
+The result is what a clean build of the same inputs writes, byte for byte (the tests check
+it for each kind of input): everything is made by the pipeline's own functions, only fewer of
+them run. A change that is not understood in detail (the project file, a template, a catalog)
+marks every brief for rendering; only the assessment is finer grained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aftercare_report import manifest
+from aftercare_report.confine import folder_files, hidden, stamp
+from aftercare_report.errors import UsageError
+from aftercare_report.outputs import BuildResult, Written
+from aftercare_report.resources import DEFAULT_FRAMEWORK
+
+if TYPE_CHECKING:
+    from aftercare_report.build import Brief, BuildOptions
+    from aftercare_report.catalog import OneFile
+    from aftercare_report.config import Project
+    from aftercare_report.context import BriefContext
+    from aftercare_report.model import Framework, Profile
+    from aftercare_report.report import CountryReport
+    from aftercare_report.settings import Brand
+    from aftercare_report.workers import Pool
+
+
+@dataclass
+class _Kept:
+    """What the last builds made, each with what it was made from."""
+
+    files: dict[Path, tuple[object, OneFile]] = field(default_factory=dict)
+    files_key: object = None
+    framework: Framework | None = None
+    framework_read: object = None
+    reports: dict[str, tuple[object, CountryReport]] = field(default_factory=dict)
+    contexts: dict[str, tuple[object, BriefContext]] = field(default_factory=dict)
+    rendered: dict[str, object] = field(default_factory=dict)
+
+
+class Live:
+    """A project's briefs in a folder, kept current by building only what changed.
+
+    Args:
+        out: The folder the briefs are written to (``serve``'s temporary one).
+        formats: The formats every build makes.
+        jobs: Worker processes, started at the first build and kept until :meth:`close`.
+        name: File name of the comparative brief.
+    """
+
+    def __init__(self, out: Path, formats: tuple[str, ...], jobs: int, name: str) -> None:
+        self.out = out
+        self.formats = formats
+        self.jobs = jobs
+        self.name = name
+        self.rendered = 0
+        """Briefs rendered by the last build (0 when nothing it reads had changed)."""
+        self._kept = _Kept()
+        self._pool: Pool | None = None
+        self._pool_key: object = None
+
+    def build(self, project: Project) -> BuildResult:
+        """Build every brief of ``project``, rendering only those whose inputs changed.
+
+        Returns:
+            Every planned brief's outputs; those not made again are marked unchanged.
+
+        Raises:
+            AftercareError: As :func:`pipeline.build` (nothing is written).
+        """
+        from aftercare_report import build as make
+        from aftercare_report import pipeline
+        from aftercare_report.fonts import available
+        from aftercare_report.i18n import using
+        from aftercare_report.templating import templates
+
+        lang = pipeline.language(project)
+        with using(lang):
+            reports = self._analyse(project, available(project))
+            contexts = pipeline.Contexts(self._country_context, self._comparative_context)
+            briefs = pipeline.plan(reports, project, name=self.name, contexts=contexts)
+        if not briefs:
+            raise UsageError("nothing to build: a comparison needs at least two countries")
+        options = self._options(project)
+        setting = (
+            options,
+            lang,
+            lang.translations,  # the same object while no catalog changed (cached by version)
+            manifest.folder_digest(templates(project.templates, project.root).folders),
+        )
+        todo = [b for b in briefs if self._stale(b, setting)]
+        self.rendered = len(todo)
+        if todo:
+            try:
+                make.build(todo, options, pool=self._workers(options, project))
+            except BaseException:
+                self.close()  # a worker may be mid-task: the next build starts afresh
+                raise
+            self._kept.rendered.update({b.stem: (b, setting) for b in todo})
+        return BuildResult(tuple(self._outputs(briefs, {b.stem for b in todo})), ())
+
+    def close(self) -> None:
+        """Stop the workers (the next build starts new ones)."""
+        if self._pool is not None:
+            self._pool.close()
+        self._pool, self._pool_key = None, None
+
+    def _analyse(self, project: Project, fonts: Any) -> tuple[CountryReport, ...]:
+        """:func:`pipeline.analyse` for every country, keeping what is unchanged."""
+        from aftercare_report import catalog, config, pipeline, report, script_coverage
+        from aftercare_report.errors import InputError
+
+        folder = config.translations_folder(project)
+        kept = self._kept
+        # The framework file, its overlays (bundled or in the project's translations folder)
+        # and the terms filled into it: unchanged, the framework is not loaded again.
+        source = project.framework or DEFAULT_FRAMEWORK
+        beside = sorted(source.parent.glob(f"{source.stem}.*.yaml"))
+        overlays = (_stamps(folder), tuple((p.name, stamp(p)) for p in beside))
+        read = (source, stamp(source), overlays, project.language, _language())
+        if read != kept.framework_read or kept.framework is None:
+            framework = catalog.load_framework(project.framework, project.language, folder)
+            if framework != kept.framework:
+                kept.framework, kept.reports, kept.contexts = framework, {}, {}
+            kept.framework_read = read
+        framework = kept.framework
+        files_key = (id(framework), project.stale_years)
+        if files_key != kept.files_key:
+            kept.files, kept.files_key = {}, files_key
+        checked = catalog.check_profiles(
+            project.profiles, framework, project.stale_years, memo=kept.files, count_sources=False
+        )
+        if checked.errors:
+            raise InputError(checked.errors)
+        loaded = checked.profiles
+        catalog.check_one_per_country(loaded)
+        comparison = catalog.one_per_country(loaded)
+        script_coverage.require(catalog.unique([*loaded, *comparison]), fonts)
+        previous = pipeline.previous_edition(project)
+        views = {p.slug: _peer_view(p, framework) for p in comparison}
+        out = []
+        for profile in loaded:
+            peers = tuple(v for slug, v in views.items() if slug != profile.slug)
+            key = (profile, peers, project.stale_years, project.edition, previous, _language())
+            old = kept.reports.get(profile.slug)
+            if old is not None and old[0] == key:
+                out.append(old[1])
+                continue
+            (made,) = report.analyse(
+                [profile],
+                framework,
+                comparison,
+                stale_years=project.stale_years,
+                edition=project.edition,
+                previous=previous,
+            )
+            kept.reports[profile.slug] = (key, made)
+            out.append(made)
+        return tuple(out)
+
+    def _country_context(
+        self, r: CountryReport, brand: Brand, ranks: Mapping[str, int] | None = None
+    ) -> BriefContext:
+        from aftercare_report import context
+
+        key = (r, brand, dict(ranks or {}), _language())
+        return self._context(r.profile.slug, key, lambda: context.country_context(r, brand, ranks))
+
+    def _comparative_context(self, reports: Sequence[CountryReport], brand: Brand) -> BriefContext:
+        from aftercare_report import context
+
+        key = (tuple(reports), brand, _language())
+        made = lambda: context.comparative_context(reports, brand)  # noqa: E731
+        return self._context("\0comparative", key, made)
+
+    def _context(self, slot: str, key: object, make: Any) -> BriefContext:
+        # Reports compare by identity first (a kept one is the same object), so this is cheap.
+        old = self._kept.contexts.get(slot)
+        if old is not None and old[0] == key:
+            return old[1]
+        made: BriefContext = make()
+        self._kept.contexts[slot] = (key, made)
+        return made
+
+    def _stale(self, brief: Brief, setting: object) -> bool:
+        old = self._kept.rendered.get(brief.stem)
+        return old != (brief, setting) or not (self.out / _page(brief)).is_file()
+
+    def _options(self, project: Project) -> BuildOptions:
+        from aftercare_report.build import BuildOptions
+
+        return BuildOptions(
+            out=self.out,
+            formats=self.formats,
+            template_dirs=project.templates,
+            workers=self.jobs,
+            project_root=project.root,
+            limits=project.limits,
+            allow_scripts=project.allow_scripts,
+        )
+
+    def _workers(self, options: BuildOptions, project: Project) -> Pool:
+        """The kept workers; new ones when the settings they were started with changed.
+
+        A template file added or removed also starts new ones: a worker's compiled template
+        notices its own file changing, not another file now found before it on the search path.
+        """
+        from aftercare_report.build import start_workers
+
+        key = (options.formats, options.workers, options.limits, _listing(project.templates))
+        if self._pool is None or key != self._pool_key:
+            self.close()
+            self._pool, self._pool_key = start_workers(options), key
+        return self._pool
+
+    def _outputs(self, briefs: Sequence[Brief], made: set[str]) -> list[Written]:
+        from aftercare_report.outputs import FORMATS
+
+        return [
+            Written(self.out / (b.stem + FORMATS[f].suffix), f, None, 0, b.stem not in made)
+            for b in briefs
+            for f in self.formats
+        ]
+
+
+def _page(brief: Brief) -> str:
+    from aftercare_report.outputs import PREVIEW
+
+    return brief.stem + PREVIEW.suffix
+
+
+def _language() -> object:
+    """The current language with its catalogs' messages (the same object while unchanged)."""
+    from aftercare_report.i18n import current
+
+    lang = current()
+    return lang, lang.translations
+
+
+def _peer_view(profile: Profile, framework: Framework) -> object:
+    """What assessing another country reads of this one: ``assess._peer``'s inputs."""
+    from aftercare_report.findings import country_names
+
+    return (
+        profile.slug,
+        profile.region,
+        profile.country,
+        country_names(profile),
+        profile.roles,
+        profile.components,
+    )
+
+
+def _stamps(folder: Path | None) -> tuple[tuple[str, object], ...]:
+    """Each file in ``folder`` (not below it) with its stamp; empty without the folder."""
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple((p.name, stamp(p)) for p in sorted(folder.iterdir()))
+
+
+def _listing(folders: Sequence[Path]) -> tuple[str, ...]:
+    """The names of the files in the template folders (not their contents)."""
+    return tuple(
+        str(p)
+        for folder in folders
+        for p in folder_files(folder)
+        if not hidden(p.relative_to(folder))
+    )
