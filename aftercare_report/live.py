@@ -24,7 +24,7 @@ marks every brief for rendering; only the assessment is finer grained.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,8 +80,20 @@ class Live:
         self._pool: Pool | None = None
         self._pool_key: object = None
 
-    def build(self, project: Project) -> BuildResult:
+    def build(
+        self,
+        project: Project,
+        first: Collection[str] = (),
+        shown: Callable[[set[str]], None] = lambda _: None,
+    ) -> BuildResult:
         """Build every brief of ``project``, rendering only those whose inputs changed.
+
+        Args:
+            project: The project as loaded now.
+            first: Briefs (file stems) open in a browser: made and written before the others,
+                so the page in front of the user reloads as soon as its own brief is ready.
+            shown: Called with the stems of those briefs once they are written, when others
+                are still to come.
 
         Returns:
             Every planned brief's outputs; those not made again are marked unchanged.
@@ -111,13 +123,17 @@ class Live:
         )
         todo = [b for b in briefs if self._stale(b, setting)]
         self.rendered = len(todo)
-        if todo:
+        early = [b for b in todo if b.stem in first]
+        later = [b for b in todo if b.stem not in first]
+        for part in (early, later) if early and later else (todo,):
             try:
-                make.build(todo, options, pool=self._workers(options, project))
+                make.build(part, options, pool=self._workers(options, project))
             except BaseException:
                 self.close()  # a worker may be mid-task: the next build starts afresh
                 raise
-            self._kept.rendered.update({b.stem: (b, setting) for b in todo})
+            self._kept.rendered.update({b.stem: (b, setting) for b in part})
+            if part is early:
+                shown({b.stem for b in early})
         return BuildResult(tuple(self._outputs(briefs, {b.stem for b in todo})), ())
 
     def close(self) -> None:

@@ -14,6 +14,8 @@ build fails, every page shows the error (escaped, with its file and line) until 
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import html
 import ipaddress
 import re
@@ -26,7 +28,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from aftercare_report import inert, outputs
 from aftercare_report.config import TRANSLATIONS
@@ -50,7 +52,8 @@ RELOAD_JS = """\
 // aftercare-report serve: reload this page when a build finishes (never part of a brief).
 (() => {
   const since = new URL(document.currentScript.src).searchParams.get("since") || "0";
-  const events = new EventSource("/__events?since=" + encodeURIComponent(since));
+  const page = encodeURIComponent(location.pathname);
+  const events = new EventSource("/__events?since=" + encodeURIComponent(since) + "&page=" + page);
   events.addEventListener("reload", () => { events.close(); location.reload(); });
 })();
 """
@@ -113,6 +116,10 @@ class Preview:
         self.error: str | None = None
         self.project: Project | None = None
         self.closing = False
+        self.viewed: collections.Counter[str] = collections.Counter()
+        """Pages open in a browser (the stems of their briefs), with how many tabs show each."""
+        self._changed_at: dict[str, int] = {}  # a brief's stem: the generation that changed it
+        self._all_at = 0  # the last generation that changed every page (an error, the list)
         self._building = threading.Lock()
         self._live = Live(out, self.formats, options.jobs, name)
 
@@ -131,17 +138,33 @@ class Preview:
         try:
             with self._building:
                 self.project = self._load()
-                result = self._live.build(self.project)
+                first = {stem for stem, tabs in self.viewed.items() if tabs}
+                result = self._live.build(self.project, first, self._written)
+            made = {w.path.stem for w in result.written if not w.unchanged}
             shown = (w.path.stem for w in result.written if w.format == PREVIEW.name)
             stems = tuple(sorted(set(shown)))
         except AftercareError as exc:
-            error = str(exc)
+            error, made = str(exc), set()
         with self.changed:
-            if self._live.rendered or (stems, error) != (self.stems, self.error):
-                self.generation += 1
+            everything = (stems, error) != (self.stems, self.error)
             self.stems, self.error = stems, error
-            self.changed.notify_all()
+            self._moved(made, everything=everything)
         return error
+
+    def _written(self, stems: set[str]) -> None:
+        """Let the pages of these briefs reload now: the build goes on with the others."""
+        with self.changed:
+            if self.error is None:  # pages that show an error wait for the whole build
+                self._moved(stems)
+
+    def _moved(self, stems: set[str], *, everything: bool = False) -> None:
+        """Start a new generation in which ``stems`` (or every page) changed; wake the pages."""
+        if stems or everything:
+            self.generation += 1
+            self._changed_at.update(dict.fromkeys(stems, self.generation))
+            if everything:
+                self._all_at = self.generation
+            self.changed.notify_all()
 
     def output(self, stem: str, fmt: Format) -> bytes:
         """Return a brief in a format: built with every rebuild, or made now.
@@ -165,11 +188,38 @@ class Preview:
         except Refused as exc:
             raise AftercareError(f"{name}: {exc}") from None
 
-    def wait(self, since: int, timeout: float) -> int:
-        """Wait up to ``timeout`` seconds for a generation after ``since``; return the latest."""
+    def wait(self, since: int, timeout: float, page: str = "") -> int:
+        """Wait up to ``timeout`` seconds for ``page`` to change after generation ``since``.
+
+        Args:
+            since: The generation the page shows.
+            timeout: Seconds to wait at most.
+            page: The stem of the brief the page shows; "" for a page that shows every brief
+                (the index), which changes with every generation.
+
+        Returns:
+            The generation that changed the page, or ``since`` if none did.
+        """
+
+        def moved() -> bool:
+            if not page:
+                return self.generation > since
+            return max(self._all_at, self._changed_at.get(page, 0)) > since
+
         with self.changed:
-            self.changed.wait_for(lambda: self.generation > since or self.closing, timeout)
-            return self.generation
+            self.changed.wait_for(lambda: moved() or self.closing, timeout)
+            return self.generation if moved() else since
+
+    @contextlib.contextmanager
+    def viewing(self, page: str) -> Iterator[None]:
+        """Count ``page`` as open (its brief is made first) while the block runs."""
+        with self.changed:
+            self.viewed[page] += 1
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.viewed[page] -= 1
 
     def close(self) -> None:
         """Let every waiting page go, and stop the workers."""
@@ -374,7 +424,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/__reload.js":
             self._send(HTTPStatus.OK, "text/javascript", RELOAD_JS.encode())
         elif path == "/__events":
-            self._events(_since(query))
+            self._events(_since(query), _listening(query))
         elif self.preview.error is not None and (path == "/" or path.endswith(PREVIEW.suffix)):
             page = error_page(self.preview.error, self.preview.generation)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
@@ -423,24 +473,26 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(HTTPStatus.OK, fmt.media_type, data, download=stem + fmt.suffix)
 
-    def _events(self, since: int) -> None:
+    def _events(self, since: int, page: str) -> None:
+        """Tell the page to reload once its brief (or every page) changed after ``since``."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if self.head_only:
             return
-        try:
-            while not self.preview.closing:
-                latest = self.preview.wait(since, _KEEPALIVE)
-                if latest > since:
-                    self.wfile.write(f"event: reload\ndata: {latest}\n\n".encode())
+        with self.preview.viewing(page) if page else contextlib.nullcontext():
+            try:
+                while not self.preview.closing:
+                    latest = self.preview.wait(since, _KEEPALIVE, page)
+                    if latest > since:
+                        self.wfile.write(f"event: reload\ndata: {latest}\n\n".encode())
+                        self.wfile.flush()
+                        return
+                    self.wfile.write(b": still here\n\n")
                     self.wfile.flush()
-                    return
-                self.wfile.write(b": still here\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return  # the page was closed or reloaded
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the page was closed or reloaded
 
     def _send(self, status: HTTPStatus, mime: str, body: bytes, download: str = "") -> None:
         self.send_response(status)
@@ -463,6 +515,13 @@ class _Handler(BaseHTTPRequestHandler):
 def _since(query: str) -> int:
     match = re.search(r"(?:^|&)since=(\d{1,12})(?:&|$)", query)
     return int(match[1]) if match else 0
+
+
+def _listening(query: str) -> str:
+    """The stem of the brief whose page listens (``page=/thailand.html``); "" for others."""
+    match = re.search(r"(?:^|&)page=([^&]{1,300})(?:&|$)", query)
+    brief = _STEM.match(unquote(match[1])) if match else None
+    return brief[1] if brief and brief[2] == PREVIEW.suffix else ""
 
 
 def served_page(built: str, generation: int) -> str:

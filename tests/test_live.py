@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import shutil
 import stat
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -189,3 +191,20 @@ def _generation(page: str) -> int:
     marker = '<script src="/__reload.js?since='
     start = page.index(marker) + len(marker)
     return int(page[start : page.index('"', start)])
+
+
+def test_only_the_pages_of_changed_briefs_reload(tmp_path: Path) -> None:
+    folder = team_project(tmp_path)
+    with serving(folder, "--jobs", "2") as url:
+        generation = _generation(fetch(url + "thailand.html")[1])
+        listen = f"{url}__events?since={generation}&page="
+        with (
+            urllib.request.urlopen(listen + "/thailand.html", timeout=60) as thailand,
+            urllib.request.urlopen(listen + "/india.html", timeout=60) as india,
+        ):
+            time.sleep(0.5)  # both listen before the save
+            edit(folder / "profiles" / "thailand.yaml", "summary: >-\n  ", "summary: >-\n  Xr1 ")
+            assert thailand.readline().startswith(b"event: reload")
+            india.fp.raw._sock.settimeout(3)  # type: ignore[union-attr]
+            with pytest.raises(TimeoutError):
+                india.readline()  # India's brief did not change: its page stays
