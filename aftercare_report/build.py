@@ -15,6 +15,7 @@ build are removed by the next one.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import importlib
 import math
@@ -61,6 +62,17 @@ class Brief:
     attachments: tuple[tuple[str, bytes], ...]
     subject: str
     language: Language = ENGLISH
+
+    @property
+    def date(self) -> dt.date:
+        """The date a PDF or DOCX records: the newest evidence, never the clock.
+
+        A brief whose profiles cite no source yet (``new`` then ``build``) has no evidence
+        date; it takes the newest ``as_of`` the profiles set, so its files stay reproducible.
+        """
+        if self.context.date:
+            return dt.date.fromisoformat(self.context.date)
+        return max(report.assessment.profile.as_of for report in self.reports)
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def request(brief: Brief, html: str, setting: Setting) -> DocxRequest:
         author=brand.organisation,
         keywords=("survivor aftercare", "trafficking", *(c.country for c in ctx.countries)),
         lang=ctx.lang,
-        date=dt.date.fromisoformat(ctx.date),
+        date=brief.date,
         primary=_hex(brand.primary) if brand.primary != default.primary else "",
         accent=_hex(brand.accent) if brand.accent != default.accent else "",
         font=_first_family(brand.font) if brand.font != default.font else "",

@@ -639,6 +639,12 @@ class PriorityStep(_Model):
     component: Identifier = Field(description="The framework component it addresses.")
     standard_of: StandardOf = None
     institution: Function = Field(description="The function that must act.")
+    directed_to: Text | None = Field(
+        default=None,
+        description="Whom the step addresses when the bodies that must act together are not the "
+        "holder of one function ('the Ministry of Defence and the Borno State Government, with "
+        "NAPTIP'): printed instead of the function's institution, which keeps its own holder.",
+    )
     horizon: Horizon
     indicator: Text = Field(description="What should be measurable within 12 months.")
     sources: SourceIds = Field(min_length=1, description="The sources it rests on.")

@@ -87,7 +87,7 @@ def request(brief: Brief, html: str, setting: Setting) -> PdfRequest:
         subject=ctx.subtitle,
         keywords=("survivor aftercare", "trafficking", *(c.country for c in ctx.countries)),
         author=ctx.brand.organisation,
-        date=dt.date.fromisoformat(ctx.date),
+        date=brief.date,
         variant=setting.options.variant,
         attachments=brief.attachments,
         lang=ctx.lang,

@@ -90,7 +90,8 @@ class Recommendation:
         sources: The sources that make it (a source's or the team's recommendation).
         by: What made a source's recommendation (``tip``, ``court``...), or None.
         year: The year a source made it, or None.
-        directed_to: Whom the source itself directed (a court's addressees), or None.
+        directed_to: Whom the source itself directed (a court's addressees), or the bodies a
+            team's step addresses together; None otherwise.
         fallback: It asks to fix a measure whose own evidence documents no shortfall: made only
             when nothing else addresses a largest gap, and marked as resting on limited evidence.
         parts: The parts of aftercare it acts on: its component, and any other its text also
@@ -506,6 +507,10 @@ def _team_rec(assessment: Assessment, step: PriorityStep, step_id: str) -> Recom
         standard=standard,
         binding=binding,
         sources=step.sources,
+        directed_to=step.directed_to,
+        institution_name=" ".join(step.directed_to.split())
+        if step.directed_to
+        else made.institution_name,
         clause=findings.evidence_clause(result.evidence),
     )
 

@@ -690,3 +690,26 @@ def test_a_hand_set_step_cites_the_standard_of_the_text_it_names(
     assert cited(standard_of="economic-training-linked-to-jobs").startswith(
         "Palermo Protocol Art. 6(3)(d)"
     )
+
+
+def test_a_hand_set_step_names_bodies_that_act_together_without_changing_a_functions_holder(
+    testland: Profile, framework: Framework
+) -> None:
+    step = PriorityStep.model_validate(
+        {
+            "text": "Screen people held by the armed forces before any detention.",
+            "component": "non_punishment",
+            "institution": "government",
+            "directed_to": "the Ministry of Defence and the Northern State Government",
+            "horizon": "immediate",
+            "indicator": "Number of people screened before detention, published for the year.",
+            "sources": ["report-2023"],
+        }
+    )
+    staffed = with_institutions(testland, government="the Government of Testland")
+    profile = named(staffed.model_copy(update={"priorities": (step,)}), testland.slug)
+    recs = recommendations(assess(profile, framework))
+    (team,) = [r for r in recs if r.origin == "team"]
+    assert team.institution_name == "the Ministry of Defence and the Northern State Government"
+    others = [r for r in recs if r.origin != "team" and r.institution == "government"]
+    assert others and all(r.institution_name == "the Government of Testland" for r in others)

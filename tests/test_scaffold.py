@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from aftercare_report.cli import cli
@@ -42,6 +45,28 @@ def test_init_then_build_compares_the_teams_country_with_a_bundled_one(
     # An empty profile is honest: nothing documented, nothing ranked, nothing invented.
     assert cambodia["index"]["value"] == 0 and not cambodia["index"]["ranked"]
     assert (project / "briefs" / "comparative.json").read_text().count("Test Coalition") == 0
+
+
+@pytest.mark.parametrize(
+    "fmt", ["docx", pytest.param("pdf", marks=pytest.mark.slow)], ids=["docx", "pdf"]
+)
+def test_a_new_profile_with_no_source_yet_builds_a_dated_document(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `new` then `build` (the team's first hour): no source means no evidence date, and the
+    # document takes the profile's own as_of instead of failing or reading the clock.
+    project = tmp_path / "team"
+    assert run("init", str(project), "--country", "Cambodia").exit_code == 0
+    monkeypatch.chdir(project)
+    built = run("build", "cambodia", "--format", fmt)
+    assert built.exit_code == 0 and "warning" not in built.output, built.output
+    as_of = yaml.safe_load((project / "profiles" / "cambodia.yaml").read_text())["as_of"]
+    data = (project / "briefs" / f"cambodia.{fmt}").read_bytes()
+    if fmt == "pdf":
+        assert f"D:{as_of:%Y%m%d}".encode() in data
+    else:
+        with zipfile.ZipFile(io.BytesIO(data)) as docx:
+            assert f"{as_of:%Y-%m-%d}" in docx.read("docProps/core.xml").decode()
 
 
 def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
