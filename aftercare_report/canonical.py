@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from aftercare_report import weburl
 from aftercare_report.errors import Finding, InputError, Severity
 from aftercare_report.loading import Document, load_yaml
 
@@ -164,11 +165,10 @@ def on_host(url: str, host: str) -> bool:
         host: ``example.org`` or ``example.org/some/path``.
     """
     name, _, prefix = host.partition("/")
-    parts = urlsplit(url)
-    netloc = (parts.hostname or "").lower().rstrip(".")
+    netloc = weburl.host(url)  # as a browser reads it: a backslash ends the host
     if netloc != name and not netloc.endswith("." + name):
         return False
-    return not prefix or parts.path.lstrip("/").startswith(prefix)
+    return not prefix or urlsplit(url).path.lstrip("/").startswith(prefix)
 
 
 def problem(url: str, title: str, rules: Rules) -> str | None:

@@ -51,6 +51,11 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted: no output file was changed by the unfinished step.", err=True)
             ctx.exit(130)
+        except MemoryError as exc:  # the inputs asked for more memory than there is: not a bug
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(_out_of_memory(ctx, exc), err=True)
+            ctx.exit(1)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug of ours: one line, not a traceback, unless --debug
@@ -64,6 +69,41 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(1)
+
+
+_STAGES = {
+    "assets": "inlining a template's images",
+    "docx_render": "preparing a Word brief",
+    "i18n": "writing sentences in the brief's language",
+    "context": "writing the briefs' text",
+    "workers": "handing a brief to a worker",
+}
+"""What the building process was doing, by the module it was in (others are named as they are)."""
+
+
+def _out_of_memory(ctx: click.Context, exc: MemoryError) -> str:
+    """Name the command, the step and the place that ran out of memory, and what to look at."""
+    import traceback
+
+    from aftercare_report.errors import printable
+
+    ours = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if Path(f.filename).parent.name == "aftercare_report"
+    ]
+    where = ""
+    if ours:
+        frame = ours[-1]
+        module = Path(frame.filename).stem
+        stage = _STAGES.get(module, f"in {module}.{frame.name}")
+        where = f" while {stage} ({module}.py:{frame.lineno})"
+    command = printable(f"aftercare-report {ctx.invoked_subcommand or ''}".strip())
+    return (
+        f"error: out of memory{where}, running '{command}'. The inputs (profiles, templates, "
+        "catalogs, fonts) ask for more memory than this machine has: look at what changed "
+        "last. No output file was changed by the unfinished step."
+    )
 
 
 def _late_allow(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:

@@ -15,6 +15,7 @@ from aftercare_report.findings import (
     capital,
     counted,
     country_names,
+    in_prose,
     join_names,
     join_words,
     rests_on_waiting,
@@ -114,10 +115,24 @@ def findings_beyond_twelve_months(assessments: Sequence[Assessment]) -> list[str
     return out
 
 
+def _held(a: Assessment) -> bool:
+    """Whether survivors are held in shelters against their will, in law or in practice.
+
+    Consent at the custody level, or shelters that exist (accommodation above level 0) of
+    which the evidence finds none adults may leave freely (``open_shelters`` absent): Thailand,
+    whose law keeps most foreign survivors in shelters through proceedings, though consent is
+    at level 2 for the Thai survivors served outside them.
+    """
+    if _at_most(a, "consent", CUSTODY):
+        return True
+    shelters = _level(a, "accommodation")
+    return a.profile.measures.open_shelters.status == "absent" and bool(shelters)
+
+
 def _tied_line(assessments: Sequence[Assessment]) -> str:
     n = len(assessments)
     tied = [_in_text(a) for a in assessments if _at_most(a, "unconditional", CUSTODY)]
-    closed = [_in_text(a) for a in assessments if _at_most(a, "consent", CUSTODY)]
+    closed = [_in_text(a) for a in assessments if _held(a)]
     if not tied and not closed:
         return ""
     parts = []
@@ -136,10 +151,10 @@ def _tied_line(assessments: Sequence[Assessment]) -> str:
     if closed:
         parts.append(
             ngettext(
-                "%(survivors)s are held in closed shelters or against their will in %(num)s of "
-                "%(total)s countries (%(countries)s)",
-                "%(survivors)s are held in closed shelters or against their will in %(num)s of "
-                "%(total)s countries (%(countries)s)",
+                "%(survivors)s are held in shelters against their will, in law or in practice, "
+                "in %(num)s of %(total)s countries (%(countries)s)",
+                "%(survivors)s are held in shelters against their will, in law or in practice, "
+                "in %(num)s of %(total)s countries (%(countries)s)",
                 len(closed),
                 total=n,
                 countries=join_words(closed),
@@ -364,14 +379,19 @@ def _conclusion_findings(reports: Sequence[CountryReport]) -> list[str]:
     out = []
     continuity = [cid for cid, spec in fw.components.items() if spec.continuity]
     short = {cid: [_in_text(a) for a in assessments if a.component(cid).gap] for cid in continuity}
-    missing = [fw.components[cid].name.lower() for cid in continuity if len(short[cid]) == n]
+    missing = [in_prose(assessments[0], cid) for cid in continuity if len(short[cid]) == n]
     if missing:
+        # The list is a sentence of its own, joined with "and" (never spliced after a colon).
         out.append(
-            _(
-                "What is missing everywhere is support that lasts: %(components)s fall short of "
-                "the standard in all %(total)s countries, including support for at least 12 "
-                "months.",
-                components=join_names(missing),
+            ngettext(
+                "What is missing everywhere is support that lasts. In all %(total)s countries, "
+                "%(components)s falls short of the standard, which includes support for at "
+                "least 12 months.",
+                "What is missing everywhere is support that lasts. In all %(total)s countries, "
+                "%(components)s fall short of the standard, which includes support for at "
+                "least 12 months.",
+                len(missing),
+                components=join_words(missing),
                 total=n,
             )
         )

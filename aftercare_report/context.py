@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
-from urllib.parse import urlsplit
 
-from aftercare_report import __version__, comparative, findings
+from aftercare_report import __version__, comparative, findings, weburl
 from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
 from aftercare_report.export import ranking
@@ -30,6 +29,7 @@ from aftercare_report.model import (
     KeyFigure,
     KeyFigures,
     Profile,
+    StageStatus,
 )
 from aftercare_report.recommend import Recommendation
 from aftercare_report.report import CountryReport
@@ -846,8 +846,7 @@ class _Notes:
 
 def _host(url: str | None) -> str:
     """The host a URL is on, without ``www.``: what a reader looks for."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.")
+    return weburl.host(url).removeprefix("www.") if url else ""
 
 
 def country_context(
@@ -957,7 +956,7 @@ def _country_view(
     def w(text: str) -> str:  # generated and framework text: terms and names fill placeholders
         return language.fill(" ".join(text.split()), **names)
 
-    timeline = _timeline(profile, notes)
+    timeline = _timeline(a, notes)
     components = tuple(_component_view(c, profile, a.framework, notes, w) for c in a.components)
     by_id = {c.id: c for c in components}
     headline = [r for r in report.recommendations if r.headline]
@@ -1230,16 +1229,39 @@ def gsi_words(score: int | str) -> str:
     return _("not rated") if score == "not_rated" else pgettext("figure", "unknown")
 
 
-def _timeline(profile: Profile, notes: _Notes) -> tuple[StageView, ...]:
+STAGE_COMPONENTS = {
+    "identification": "identification",
+    "reflection": "reflection_period",
+    "decision": "timeliness",
+}
+"""The part of aftercare whose level says how well a stage of the timeline is provided."""
+
+
+def _stage_status(assessment: Assessment, stage_id: str, status: StageStatus) -> StageStatus:
+    """A stage's badge: "provided" only where its part of aftercare meets the standard.
+
+    A decision made after a median of 526 days, or a recovery period a level short, is
+    provided but not as every country owes it: "partial", never "provided" beside the failure.
+    """
+    cid = STAGE_COMPONENTS.get(stage_id)
+    if status != "provided" or cid is None or cid not in assessment.framework.components:
+        return status
+    result = assessment.component(cid)
+    return "partial" if result.level is not None and result.gap else status
+
+
+def _timeline(assessment: Assessment, notes: _Notes) -> tuple[StageView, ...]:
+    profile = assessment.profile
     out = []
     for stage_id in STAGES:
         stage = getattr(profile.timeline, stage_id)
+        status = _stage_status(assessment, stage_id, stage.status)
         out.append(
             StageView(
                 id=stage_id,
                 label=_(STAGE_LABELS[stage_id]),
-                status=stage.status,
-                status_label=_(STATUS_LABELS[stage.status]),
+                status=status,
+                status_label=_(STATUS_LABELS[status]),
                 duration=said(stage.duration),
                 support=said(stage.support),
                 notes=notes.cite(profile, stage.sources),

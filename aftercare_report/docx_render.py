@@ -57,7 +57,9 @@ class DocxRequest:
     """Everything needed to make one Word brief, picklable for a worker.
 
     Attributes:
-        html: The brief rendered for print, images inlined as ``data:`` URIs.
+        html: The brief rendered for print, its images named as the template named them.
+        images: Each image the HTML uses by a relative ``src``, once, by that name: the
+            document holds one copy of it however often it is used.
         reference: The reference document's bytes.
         reference_name: Where it came from, for messages.
         title: Document title (core properties).
@@ -73,6 +75,7 @@ class DocxRequest:
     """
 
     html: str
+    images: tuple[tuple[str, bytes], ...]
     reference: bytes
     reference_name: str
     title: str
@@ -90,7 +93,8 @@ class DocxRequest:
         """Everything the document depends on (its key in the manifest)."""
         meta = [self.title, self.subject, self.author, *self.keywords, self.lang]
         meta += [self.date.isoformat(), self.primary, self.accent, self.font, self.page_numbers]
-        return (self.html.encode(), self.reference, "\0".join(meta).encode())
+        images = [part for name, data in self.images for part in (name.encode(), data)]
+        return (self.html.encode(), *images, self.reference, "\0".join(meta).encode())
 
 
 def request(brief: Brief, html: str, setting: Setting) -> DocxRequest:
@@ -113,11 +117,14 @@ def request(brief: Brief, html: str, setting: Setting) -> DocxRequest:
         reference = read_regular(path, ASSET_BYTES)
     except Refused as exc:
         raise TemplateError(f"{display_path(path)}: refused: {exc}") from None
+    limit = setting.options.limits.html_chars
+    images = assets.images_used(html, tpl.folders[0], brief.subject, limit)
     default, brand = Brand(), ctx.brand
     with using(brief.language):
         page_numbers = current().translations.gettext(PAGE_NUMBERS)
     return DocxRequest(
-        html=assets.inline_images(html, tpl.folders[0], brief.subject),
+        html=html,
+        images=tuple(images.items()),
         reference=reference,
         reference_name=display_path(path),
         title=ctx.title,
@@ -339,6 +346,7 @@ class _Writer:
     def __init__(self, document: WordDocument, request: DocxRequest) -> None:
         self.document = document
         self.request = request
+        self.images = dict(request.images)
         self.missing_glyphs: list[str] = []
         self._bookmarks = 0
 
@@ -513,10 +521,12 @@ class _Writer:
             self.inline(caption, self._paragraph(target, "Caption"))
 
     def image(self, node: Node, paragraph: Paragraph) -> None:
-        """An image given as a ``data:`` URI (the template's images are inlined so)."""
+        """An image the template named by a relative ``src``, or gave as a ``data:`` URI."""
         from docx.shared import Cm
 
-        data = _data_uri(node.attrs.get("src", ""))
+        src = node.attrs.get("src", "")
+        name = assets.relative(src)
+        data = self.images.get(name) if name is not None else _data_uri(src)
         if data is None:
             return
         run = paragraph.add_run()

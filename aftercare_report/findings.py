@@ -447,7 +447,13 @@ def key_messages(assessment: Assessment, bare: Mapping[str, str] | None = None) 
                 **names,
             ),
         )
-    messages = [lead(assessment), where_support_stops(assessment)]
+    opening = lead(assessment)
+    messages = [opening]
+    stops = where_support_stops(assessment)
+    # A team's own lead often says where support stops already: page 1 never says it twice
+    # (the timeline below gives the stage whole).
+    if not shares_clause(opening, stops):
+        messages.append(stops)
     messages.append(largest_gaps_message(assessment, bare or {}))
     messages.append(differences(profile))
     messages.append(measure_message(profile))
@@ -494,22 +500,29 @@ def largest_gaps_message(assessment: Assessment, bare: Mapping[str, str]) -> str
     top = assessment.largest_gaps
     if not top:
         return ""
-    names = [c.name.lower() for c in top]
+    names = [in_prose(assessment, c.id) for c in top]
     if len(names) == 1:
         said = _("The largest gap is in %(first)s.", first=names[0])
     else:
         said = _(
-            "The largest gap is in %(first)s; the next is in %(second)s.",
+            "The largest gap is in %(first)s, and the next largest in %(second)s.",
             first=names[0],
             second=names[1],
         )
     risky = sorted({r for c in top for r in c.risks})
     if risky:
-        named = [assessment.framework.risk_factors[r].name.lower() for r in risky[:2]]
-        said = _(
+        # Risk names hold commas and "and" ("discrimination, conflict and displacement"):
+        # each is quoted, so the list joined with "and" reads as two names.
+        named = [
+            _("“%(name)s”", name=assessment.framework.risk_factors[r].name.lower())
+            for r in risky[:2]
+        ]
+        said = ngettext(
+            "%(gaps)s There, one risk of %(re_trafficking)s is documented: %(risks)s.",
             "%(gaps)s There, these risks of %(re_trafficking)s are documented: %(risks)s.",
+            len(named),
             gaps=said,
-            risks=semicolons(named),
+            risks=join_words(named),
         )
     for c in top:
         if c.id in bare:
@@ -757,6 +770,22 @@ def where_support_stops(assessment: Assessment) -> str:
     )
 
 
+_WORD = re.compile(r"\w+")
+
+CLAUSE_WORDS = 4
+"""Words in a row two findings may not share ("12 months after identification")."""
+
+
+def shares_clause(one: str, other: str) -> bool:
+    """Whether two sentences share a run of ``CLAUSE_WORDS`` words: they repeat a fact."""
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = _WORD.findall(text.lower())
+        return {tuple(words[i : i + CLAUSE_WORDS]) for i in range(len(words) - CLAUSE_WORDS + 1)}
+
+    return bool(runs(one) & runs(other))
+
+
 def same_language(profile: Profile) -> bool:
     """Whether the profile's evidence is in the language being written (so it can be quoted)."""
     return profile.language.split("-")[0] == current().code.split("-")[0]
@@ -813,11 +842,12 @@ def first_failure(assessment: Assessment) -> str:
     subject = _lead_subject(assessment)
     if subject is None:
         return ""
-    if subject.id in GRAVEST:
+    if subject.id in GRAVEST and subject.level_text:
+        # What the country's own level of custody is, in the framework's words: held in closed
+        # shelters or detention (level 0) is not the same failure as consent never sought (1).
         return _(
-            "The first failure %(in_country)s is custody, not care: %(survivors)s held against "
-            "their will lose the freedom that exit was meant to give them, whatever else the "
-            "place that holds them offers.",
+            "The first failure %(in_country)s is custody, not care: %(custody)s",
+            custody=_continuing(fill_placeholders(subject.level_text, {})),
             **names,
         )
     tied = _at_most(assessment, "unconditional", 1)
@@ -828,10 +858,25 @@ def first_failure(assessment: Assessment) -> str:
             **names,
         )
     return _(
-        "The gap to close first %(in_country)s is %(component)s.",
-        component=subject.name.lower(),
+        "The gap to close first %(in_country)s is in %(component)s.",
+        component=in_prose(assessment, subject.id),
         **names,
     )
+
+
+def _continuing(text: str) -> str:
+    """A framework sentence continuing one: its first letter in lower case ("L'hébergement")."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def in_prose(assessment: Assessment, cid: str) -> str:
+    """A component as a sentence names it ("the recovery period", "case management").
+
+    A noun phrase with its article and no "and" of its own, so a list of them joined with
+    "and" reads as one list.
+    """
+    spec = assessment.framework.components[cid]
+    return fill_placeholders(spec.in_prose or spec.name.lower(), {})
 
 
 def _at_most(assessment: Assessment, cid: str, level: int) -> bool:
@@ -867,7 +912,7 @@ def closing(assessment: Assessment, headline: Sequence[Recommendation] = ()) -> 
     # Where survivors are held against their will, the shelter is custody, not the support
     # that lasts: it is named in the first sentence and not again as support falling short.
     short = [
-        c.name.lower()
+        in_prose(assessment, c.id)
         for c in assessment.components
         if c.continuity and c.gap and not (custody and c.id == "accommodation")
     ]
@@ -894,38 +939,52 @@ def closing(assessment: Assessment, headline: Sequence[Recommendation] = ()) -> 
 
 
 def _over_time(assessment: Assessment, short: Sequence[str]) -> str:
-    """What the data show about support over time, for the closing paragraph."""
+    """What the data show about support over time, for the closing paragraph.
+
+    What happens at 12 months is one sentence; the parts of support that lasts falling short
+    are another, a list joined with "and", never spliced after the first with a semicolon.
+    """
     profile = assessment.profile
     names = _names(profile)
     twelve = profile.timeline.twelve_months.status
-    values = {"components": join_names(short), **names}
     if not short:
         return _("No gap in support that lasts is documented %(in_country)s.", **names)
+    values = {"components": join_words(short), **names}
+    waiting = twelve == "partial" and rests_on_waiting(profile)
     if twelve == "not_provided":
-        return _(
-            "Support %(in_country)s ends before a year is out, and %(components)s fall short of "
-            "what every country owes %(survivors)s, including support for at least 12 months.",
-            **values,
-        )
-    if twelve == "partial" and rests_on_waiting(profile):
-        return _(
+        stage = _("Support %(in_country)s ends before a year is out.", **names)
+    elif waiting:
+        stage = _(
             "Those %(in_country)s still supported a year on are mostly still waiting for a "
-            "decision on their case; %(components)s fall short of what every country owes "
-            "%(survivors)s, including 12 months of support after that decision.",
+            "decision on their case.",
+            **names,
+        )
+    elif twelve == "partial":
+        stage = _(
+            "Some %(survivors)s %(in_country)s are still supported a year on, but not all.",
+            **names,
+        )
+    else:
+        stage = _("No one can show that support %(in_country)s lasts a year.", **names)
+    if waiting:
+        parts = ngettext(
+            "%(components)s falls short of what every country owes %(survivors)s, including "
+            "12 months of support after that decision.",
+            "%(components)s fall short of what every country owes %(survivors)s, including "
+            "12 months of support after that decision.",
+            len(short),
             **values,
         )
-    if twelve == "partial":
-        return _(
-            "Some %(survivors)s %(in_country)s are still supported a year on, but not all: "
+    else:
+        parts = ngettext(
+            "%(components)s falls short of what every country owes %(survivors)s, including "
+            "support for at least 12 months.",
             "%(components)s fall short of what every country owes %(survivors)s, including "
             "support for at least 12 months.",
+            len(short),
             **values,
         )
-    return _(
-        "No one can show that support %(in_country)s lasts a year: %(components)s fall short "
-        "of what every country owes %(survivors)s, including support for at least 12 months.",
-        **values,
-    )
+    return f"{stage} {capital(parts)}"
 
 
 def gap_in_words(gap: int | None, risks: int) -> str:

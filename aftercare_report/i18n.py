@@ -118,16 +118,16 @@ class Language:
 
     def gettext(self, message: str, /, **values: object) -> str:
         """Translate ``message`` and fill its ``%(name)s`` placeholders (terms included)."""
-        return self._format(self.translations.gettext(message), values)
+        return self._format(self.translations.gettext(message), values, message)
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """Translate a message with plural forms for ``n`` (``%(num)s`` is ``n``)."""
         values.setdefault("num", self.number(n))
-        return self._format(self.translations.ngettext(singular, plural, n), values)
+        return self._format(self.translations.ngettext(singular, plural, n), values, singular)
 
     def pgettext(self, context: str, message: str, /, **values: object) -> str:
         """Translate ``message`` in ``context`` (a short label that could mean two things)."""
-        return self._format(self.translations.pgettext(context, message), values)
+        return self._format(self.translations.pgettext(context, message), values, message)
 
     def fill(self, text: str, /, **values: str) -> str:
         """Fill ``{name}`` placeholders of a framework text: the values given, then terms.
@@ -141,8 +141,24 @@ class Language:
         table = _Values({**self.forms, **filled})  # a value may hold terms: a component's name
         return _BRACED.sub(lambda m: str(table.get(m[1], m[0])), text)
 
-    def _format(self, text: str, values: Mapping[str, object]) -> str:
-        return text % _Values({**self.forms, **values})
+    def _format(self, text: str, values: Mapping[str, object], message: str) -> str:
+        """Fill ``text``'s placeholders; its length filled in is counted first.
+
+        Past ``MAX_FILLED`` it is refused: a catalog's ``%(x)999s`` repeated a thousand times
+        would be a megabyte per sentence, and a brief writes thousands of sentences.
+        """
+        table = _Values({**self.forms, **values})
+        size = len(text)
+        for name, padding, kind in _fields(text):
+            size += padding + _longest(table, name, kind)
+        if size > MAX_FILLED:
+            problem = (
+                f"the {self.code} translation of “{_shown(message)}” would be {size:,} "
+                f"characters filled in, over {MAX_FILLED:,}; run 'aftercare-report "
+                f"translations check {self.code}'"
+            )
+            raise InputError([Finding("", 0, 0, "", problem, code="catalog")])
+        return text % table
 
     def term(self, key: str) -> str:
         """One form of a term (``survivors``), or with a capital (``Survivors``)."""
@@ -260,7 +276,9 @@ def read_catalog(path: Path, language: str | None = None) -> Catalog:
     forms and a plural expression Python's gettext accepts, checked when the header is read,
     before any message is built (``nplurals=100000000`` would make Babel allocate gigabytes);
     and no field width or precision over ``MAX_WIDTH`` in any message
-    (``%(country)1000000000s``), as the template sandbox caps ``format``.
+    (``%(country)1000000000s``), as the template sandbox caps ``format``, nor widths adding up
+    to more, nor a translation many times longer than its message (see
+    :func:`wide_placeholder`); a sentence filled in is bounded again (``MAX_FILLED``).
 
     Raises:
         InputError: Located at the file and line: unreadable, too large, not a catalog Babel
@@ -273,7 +291,7 @@ def read_catalog(path: Path, language: str | None = None) -> Catalog:
         data = read_input(path, INPUT_BYTES)
     except Refused as exc:
         raise InputError([Finding(name, 0, 0, "", f"not read: {exc}", code="catalog")]) from None
-    catalog = _bounded_catalog()(locale=language, domain=DOMAIN)
+    catalog = _bounded_catalog()(locale=babel_locale(language), domain=DOMAIN)
     try:
         PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.BytesIO(data))
     except PoFileError as exc:
@@ -289,8 +307,8 @@ def read_catalog(path: Path, language: str | None = None) -> Catalog:
         _catalog_finding(name, message.lineno or 0, problem)
         for message in catalog
         if message.id  # the header is never formatted
-        for text in _texts(message.id, message.string)
-        if (problem := wide_placeholder(text))
+        for text, of in _texts(message.id, message.string)
+        if (problem := wide_placeholder(text, of))
     ]
     if widths:
         raise InputError(widths)
@@ -304,11 +322,25 @@ MAX_PLURAL_EXPRESSION = 200
 _CONVERSION = re.compile(r"%(?:\(\w*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?[a-zA-Z%]")
 
 
-def wide_placeholder(text: str) -> str | None:
-    """Say what is wrong with a ``%`` field whose width or precision is over ``MAX_WIDTH``.
+MAX_FILLED = 10_000
+"""Longest sentence a message may make once its placeholders are filled (the longest a bundled
+brief writes is about 500 characters)."""
+MAX_GROWTH = 4
+"""How many times longer than its message a translation may be, plus ``GROWTH_ALLOWANCE``
+characters (French, the wordiest shipped language, is at most 4.3 times a short message)."""
+GROWTH_ALLOWANCE = 100
 
-    ``*`` (a width taken from the values) is refused too: messages have named values only.
+
+def wide_placeholder(text: str, message: str | None = None) -> str | None:
+    """Say what makes a message's text expand beyond its bounds, or None.
+
+    Its ``%`` fields' widths and precisions together may not pass ``MAX_WIDTH``; ``*`` (a width
+    taken from the values) is refused too: messages have named values only. A translation
+    (``message`` given) may be at most ``MAX_GROWTH`` times as long as its message, plus
+    ``GROWTH_ALLOWANCE``: each formatted sentence is a new copy of it, and a brief formats
+    thousands, so its size is bounded against the English a build would otherwise write.
     """
+    total = 0
     for match in _CONVERSION.finditer(text):
         for number in (match[1], match[2]):
             if number == "*" or (number and (len(number) > 6 or int(number) > MAX_WIDTH)):
@@ -317,7 +349,45 @@ def wide_placeholder(text: str) -> str | None:
                     f"{field}: a width or precision over {MAX_WIDTH:,} (or '*') is not "
                     "allowed; write the placeholder without one, e.g. %(country)s"
                 )
+            total += int(number or 0)
+        if total > MAX_WIDTH:
+            return (
+                f"the widths and precisions of its placeholders add up to over {MAX_WIDTH:,}; "
+                "write the placeholders without them, e.g. %(country)s"
+            )
+    longest = MAX_GROWTH * len(message) + GROWTH_ALLOWANCE if message is not None else len(text)
+    if len(text) > longest:
+        return (
+            f"the translation is {len(text):,} characters, over {MAX_GROWTH} times its "
+            f"message's {len(message or ''):,} (+{GROWTH_ALLOWANCE}); shorten it"
+        )
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _fields(text: str) -> tuple[tuple[str, int, str], ...]:
+    """Each named ``%`` field of a message: its name, width plus precision, and conversion."""
+    out = []
+    for match in _CONVERSION.finditer(text):
+        name = re.match(r"%\((\w*)\)", match[0])
+        if name:
+            padding = sum(int(n) for n in (match[1], match[2]) if n and n.isdigit())
+            out.append((name[1], padding, match[0][-1]))
+    return tuple(out)
+
+
+_LONGEST_NUMBER = 330
+"""Most characters a number takes in a ``%`` field before its width (``%f`` of 1e308)."""
+
+
+def _longest(values: Mapping[str, object], name: str, kind: str) -> int:
+    """At most how long one field's value is written (a missing one is ``%``'s KeyError)."""
+    value = values.get(name, "")
+    return len(str(value)) if kind in "sra" else _LONGEST_NUMBER
+
+
+def _shown(message: str) -> str:
+    return message if len(message) <= 60 else message[:57] + "..."
 
 
 @functools.cache
@@ -356,10 +426,19 @@ def _check_plural_forms(value: str) -> None:
         ) from None
 
 
-def _texts(msgid: object, string: object) -> Iterator[str]:
-    for value in (msgid, string):
-        items = value if isinstance(value, tuple | list) else (value,)
-        yield from (item for item in items if isinstance(item, str))
+def _texts(msgid: object, string: object) -> Iterator[tuple[str, str | None]]:
+    """Each text of a message, with what a translation is measured against (its longest id)."""
+    ids = [
+        i for i in (msgid if isinstance(msgid, tuple | list) else (msgid,)) if isinstance(i, str)
+    ]
+    strings = string if isinstance(string, tuple | list) else (string,)
+    yield from ((text, None) for text in ids)
+    longest = max(ids, key=len, default="")
+    yield from ((text, longest) for text in strings if isinstance(text, str))
+
+
+def _items(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
 
 
 def _catalog_finding(name: str, line: int, message: str) -> Finding:
@@ -427,6 +506,11 @@ def resolve(code: str, terms: Mapping[str, Mapping[str, str]], folder: Path | No
     names = dict.fromkeys((code, base))
     catalogs = tuple(folder / f"{name}.po" for name in names) if folder else ()
     return Language(code, catalogs, forms)
+
+
+def babel_locale(code: str | None) -> str | None:
+    """The locale identifier Babel takes for a language code (``pt-BR`` is ``pt_BR``)."""
+    return code.replace("-", "_") if code else code
 
 
 def known_locale(code: str) -> bool:

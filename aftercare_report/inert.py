@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from aftercare_report import weburl
 from aftercare_report.html_tokens import Attr, Flaw, Tag, Text, Token, lower, names, tokens
 
 if TYPE_CHECKING:
@@ -112,6 +113,13 @@ _SVG = names(
 _NAMESPACES = {"xmlns": "http://www.w3.org/2000/svg", "xmlns:xlink": "http://www.w3.org/1999/xlink"}
 _FRAGMENT_ONLY = frozenset({"use", "pattern", "lineargradient", "radialgradient"})
 """SVG elements whose ``href`` may only name a part of this document (``#hatch``)."""
+
+_STRICT_REFERRER = ("no-referrer", "same-origin", "strict-origin")
+"""Referrer policies a brief may set: a linked site learns at most which site linked to it,
+never the brief's own address (``unsafe-url``, ``no-referrer-when-downgrade`` would say it)."""
+_OTHER_HOST = ("//", "\\\\", "/\\", "\\/")
+"""How a link without a scheme names another host: opened from a file, it is a ``file://``
+share (on Windows, an SMB server the click sends credentials to)."""
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_TRIM = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
@@ -305,6 +313,15 @@ class _Check:
         elif tag.name == "script" and name == "type":
             if lower((attr.value or "").strip()) not in ("", "text/javascript"):
                 self.add(tag.start, f"<script type={attr.value}> is refused: inline scripts only")
+        elif tag.name == "meta" and name == "name" and lower(attr.value or "") == "referrer":
+            content = tag.get("content")
+            self._referrer(
+                tag, "<meta name=referrer content>", content.value or "" if content else ""
+            )
+        elif name == "referrerpolicy":
+            self._referrer(tag, f"<{tag.name} referrerpolicy>", attr.value or "")
+        elif name == "rel" and "opener" in lower(html.unescape(attr.value or "")).split():
+            self.add(tag.start, f"rel=opener on <{tag.name}> is refused (write noopener)")
         elif name == "href" and tag.name == "a":
             self._url(tag, attr, "link")
         elif name == "src" and tag.name == "img":
@@ -353,6 +370,13 @@ class _Check:
             self.add(tag.start, f"{_scheme(url)}: link in {where} is refused")
         elif problem:
             self.add(tag.start, f"{problem} in {where}={_short(url)} is refused")
+
+    def _referrer(self, tag: Tag, where: str, value: str) -> None:
+        """Refuse a referrer policy that tells linked sites more than which site linked them."""
+        policy = lower(html.unescape(value).strip())
+        if policy not in _STRICT_REFERRER:
+            shown = _short(policy) or "(none)"
+            self.add(tag.start, f"{where}={shown} is refused: only {', '.join(_STRICT_REFERRER)}")
 
     def _style_attribute(self, tag: Tag, attr: Attr) -> None:
         value = attr.value or ""
@@ -449,8 +473,15 @@ def _url_problem(url: str, kind: _Kind, medium: Medium, javascript: bool) -> str
         return "a reference to another document"
     if kind == "link":
         web = ("http", "https") if medium == "print" else ("http", "https", "mailto")
+        if scheme in ("http", "https"):
+            found = weburl.problem(url)  # the host a browser goes to is the one it reads as
+            return f"a link that reads as one host and goes to another ({found})" if found else ""
         if scheme in web or (javascript and scheme == "javascript"):
             return ""
+        if not scheme and url.startswith(_OTHER_HOST):
+            return "a link to another host without https: (from a file, a file:// share)"
+        if not scheme and "\\" in url:
+            return "a backslash (a browser reads it as '/')"
         if not scheme:
             return "a relative link (a PDF would point into the build)" if medium == "print" else ""
         return "scheme"

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from aftercare_report import weburl
 from aftercare_report.errors import Finding, Severity
 from aftercare_report.loading import Document, KeyPath
 
@@ -142,7 +143,7 @@ def _mixed(word: str) -> str | None:
 
 def _lookalike_host(url: str) -> tuple[str, str] | None:
     """Flag a host name label written wholly in Cyrillic or Greek letters that imitate Latin."""
-    host = url.partition("//")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
+    host = weburl.host(url)
     for label in map(_unicode_label, host.lower().split(".")):
         mixed = _mixed(label)
         if mixed:

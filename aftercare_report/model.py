@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from aftercare_report import weburl
 from aftercare_report.errors import UNSAFE
 from aftercare_report.limits import MAX_ITEMS, MAX_LINE, MAX_REFS, MAX_SOURCES, MAX_URL
 
@@ -84,6 +85,18 @@ def one_line(value: str) -> str:
             "Control character {char} is not allowed in a one-line field",
             {"char": repr(bad)},
         )
+    return value
+
+
+def web_url(value: str) -> str:
+    """Refuse a URL that reads as one host and goes to another (a validator for source URLs).
+
+    See :mod:`aftercare_report.weburl`: a user name before ``@``, a backslash, a control or
+    space character, a percent-encoded host.
+    """
+    found = weburl.problem(value)
+    if found is not None:
+        raise PydanticCustomError("url_form", "{problem}", {"problem": found})
     return value
 
 
@@ -201,7 +214,7 @@ class Source(_Model):
     title: Text = Field(description="Title of the report, law or study.")
     publisher: Text = Field(description="Organisation that published it.")
     year: Year = Field(description="Year of publication.")
-    url: Annotated[str, AfterValidator(one_line)] = Field(
+    url: Annotated[str, AfterValidator(one_line), AfterValidator(web_url)] = Field(
         pattern=r"^https?://\S+$", max_length=MAX_URL, description="Where a reader can find it."
     )
     kind: SourceKind = Field(
@@ -213,7 +226,7 @@ class Source(_Model):
         description="When the URL is a copy of a document whose original is not cited: what the "
         "original is and why the copy is used (briefs say 'copy').",
     )
-    read_via: Annotated[str, AfterValidator(one_line)] | None = Field(
+    read_via: Annotated[str, AfterValidator(one_line), AfterValidator(web_url)] | None = Field(
         default=None,
         pattern=r"^https?://\S+$",
         max_length=MAX_URL,
@@ -958,6 +971,12 @@ class Component(_Model):
     """One component of aftercare and its 0-4 maturity scale."""
 
     name: Text
+    in_prose: Text | None = Field(
+        default=None,
+        description="How a sentence names it, as a noun phrase with its article and no 'and' "
+        "of its own ('the recovery period', 'case management'), so a list of them joined "
+        "with 'and' reads as English; default: the name in lower case.",
+    )
     description: Text
     weight: float = Field(gt=0, le=10, strict=False, description="Relative weight in the index.")
     target: KnownLevel = Field(description="The level every country should reach now.")
@@ -1025,6 +1044,10 @@ class DataRecommendations(_Model):
     no_re_trafficking_measure: RecommendationText
 
 
+WeakDuty = Literal["consider", "endeavour", "take_into_account"]
+"""What an article that does not bind a party to act obliges it to do."""
+
+
 class Instrument(_Model):
     """An international instrument recommendations may cite."""
 
@@ -1037,6 +1060,12 @@ class Instrument(_Model):
         "for a regional instrument outsiders cannot join).",
     )
     source: Identifier | None = Field(default=None, description="Its entry in the sources.")
+    weak_articles: dict[Text, WeakDuty] = Field(
+        default_factory=dict,
+        description="Articles that only oblige a party to consider, endeavour or take into "
+        "account ('6(3)': consider, for Art. 6(3) and its letters): a citation of these alone "
+        "is printed as good practice, with the duty named, never as binding.",
+    )
 
 
 class Framework(_Model):

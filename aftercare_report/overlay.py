@@ -24,7 +24,7 @@ PLACEHOLDERS = frozenset(
 )
 """Placeholders a framework text may use: the country's forms, a component, the terms."""
 
-_COMPONENT_TEXTS = ("name", "description")
+_COMPONENT_TEXTS = ("name", "in_prose", "description")
 _RECOMMENDATION_TEXTS = ("text", "partial", "improve", "indicator", "improve_indicator")
 _RISK_TEXTS = ("name", "description", "evidence")
 
@@ -70,7 +70,8 @@ def texts(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, KeyPath]]:
             yield ("instruments", iid, key), ("instruments", iid, key)
     for cid, component in data.get("components", {}).items():
         for key in _COMPONENT_TEXTS:
-            yield ("components", cid, key), ("components", cid, key)
+            if key in component or key != "in_prose":
+                yield ("components", cid, key), ("components", cid, key)
         for level in component.get("levels", {}):
             yield ("components", cid, "levels", level), ("components", cid, "levels", level)
         for i, rec in enumerate(component.get("recommendations", [])):

@@ -28,22 +28,25 @@ library text per part of aftercare and per measure, no text twice. Texts are fil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from aftercare_report import findings
 from aftercare_report.assess import Assessment, ComponentResult, applies, level_of
 from aftercare_report.evidence import has_evidence
+from aftercare_report.i18n import N_, _
 from aftercare_report.model import (
     Framework,
     Horizon,
     Institution,
+    Instrument,
     Premise,
     PriorityStep,
     Profile,
     ProfileRecommendation,
     RecommendationText,
+    WeakDuty,
 )
 from aftercare_report.model import Recommendation as LibraryRecommendation
 from aftercare_report.terms import is_placeholder
@@ -586,30 +589,76 @@ def institution_name(profile: Profile, function: Institution) -> str:
 def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tuple[str, bool]:
     """Return the standard a recommendation cites for this country, and whether it binds it.
 
-    Instruments the country is bound by come first, in the framework's order; when none of the
-    recommendation's instruments binds the country, the standard is the good practice it
-    follows (briefs label it "Good practice", the binding one "Binding").
+    Articles of instruments the country is bound by that oblige it to act come first, in the
+    framework's order, and make the citation binding; articles that only oblige it to consider
+    or endeavour (Palermo Art. 6(3) and 7) follow with that duty named, and alone are good
+    practice, as are instruments the country is not bound by (briefs label the citation "Good
+    practice" or "Binding").
 
     Args:
         spec: The library recommendation.
         profile: The country (its ``instruments``).
-        framework: For the instruments' short names and whether they are treaties.
+        framework: For the instruments' short names, whether they are treaties and which of
+            their articles are only a duty to consider.
     """
-    bound = [
-        f"{framework.instruments[i].short} {spec.standards[i]}".strip()
-        for i in framework.instruments
-        if i in spec.standards and i in profile.instruments and framework.instruments[i].binding
-    ]
-    if bound:
-        return findings.semicolons(bound), True
+    hard: list[str] = []
+    weak: list[str] = []
+    for i, instrument in framework.instruments.items():
+        if i not in spec.standards or i not in profile.instruments or not instrument.binding:
+            continue
+        article = spec.standards[i]
+        cited = f"{instrument.short} {article}".strip()
+        duty = weak_duty(instrument, article)
+        if duty is None:
+            hard.append(cited)
+        else:
+            weak.append(_("%(standard)s (%(duty)s)", standard=cited, duty=_(DUTY_LABELS[duty])))
+    if hard:
+        return findings.semicolons(hard + weak), True
     others = [
         f"{framework.instruments[i].short} {article}".strip()
         for i, article in spec.standards.items()
-        if i in framework.instruments and framework.instruments[i].good_practice_elsewhere
+        if i in framework.instruments
+        and framework.instruments[i].good_practice_elsewhere
+        and not (i in profile.instruments and framework.instruments[i].binding)
     ]
     if spec.good_practice:
         others.append(spec.good_practice)
-    return findings.semicolons(others) or findings.good_practice([]), False
+    return findings.semicolons(weak + others) or findings.good_practice([]), False
+
+
+DUTY_LABELS: Mapping[WeakDuty, str] = {
+    "consider": N_("a duty to consider"),
+    "endeavour": N_("a duty to endeavour"),
+    "take_into_account": N_("a duty to take into account"),
+}
+"""How a brief names what an article that does not bind a party to act obliges it to do."""
+
+ARTICLE = re.compile(r"Art\.\s*(\d+)((?:\(\d+\))?)")
+"""An article and its first paragraph in a citation: "Art. 6(3)(a)" is 6 and (3)."""
+
+
+def weak_duty(instrument: Instrument, article: str) -> WeakDuty | None:
+    """What the cited articles oblige a party to do when none of them obliges it to act.
+
+    Returns None when one of them does, or when the citation names no article ("provisions on
+    the protection of victims"): it is then cited as binding, as the instrument is.
+
+    Args:
+        instrument: The instrument, with its ``weak_articles``.
+        article: The citation of its articles: "Art. 6(3)(a)", "Art. 9(1)(b) and Art. 6(5)".
+    """
+    refs = [f"{number}{paragraph}" for number, paragraph in ARTICLE.findall(article)]
+    duties = []
+    for ref in refs:
+        duty = next(
+            (d for key, d in instrument.weak_articles.items() if f"{ref}(".startswith(f"{key}(")),
+            None,
+        )
+        if duty is None:
+            return None
+        duties.append(duty)
+    return duties[0] if duties else None
 
 
 def _data_recs(assessment: Assessment) -> list[Recommendation]:

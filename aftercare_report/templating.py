@@ -576,7 +576,7 @@ def render(
         check_inheritance(tpl, name)
         template = tpl.env_for(name).get_template(name)
         inline = medium == "screen" and name.endswith(".html")
-        styles = Markup(stylesheet_block(tpl, brief)) if inline else Markup("")
+        styles = Markup(stylesheet_block(tpl, brief, max_chars)) if inline else Markup("")
         logo = logo_uri(tpl, brief)
         policy = Markup(inert.csp_meta(allow_scripts=allow_scripts and medium == "screen"))
         chunks = template.generate(
@@ -588,8 +588,7 @@ def render(
         )
         text = _bounded(chunks, max_chars, name)
         if inline:  # the HTML brief is one file; the PDF maker fetches its own files
-            text = assets.inline_images(text, tpl.folders[0], name)
-            _bounded(iter([text]), max_chars, name)
+            text = assets.inline_images(text, tpl.folders[0], name, max_chars)
         return text
     except jinja2.TemplateSyntaxError as exc:
         file = display_path(Path(exc.filename)) if exc.filename else name
@@ -678,19 +677,21 @@ def _stylesheets(tpl: Templates, brief: BriefContext) -> list[tuple[str, Path]]:
     return out
 
 
-def stylesheet_block(tpl: Templates, brief: BriefContext) -> str:
+def stylesheet_block(tpl: Templates, brief: BriefContext, max_chars: int) -> str:
     """Return the stylesheets as one ``<style>`` element for self-contained HTML.
 
-    Images and fonts they name with ``url()`` are inlined as data URIs. ``</`` is escaped so a
-    stylesheet can never close the element and inject markup.
+    Images and fonts they name with ``url()`` are inlined as data URIs, all of it at most
+    ``max_chars`` long. ``</`` is escaped so a stylesheet can never close the element and
+    inject markup.
     """
-    texts = [
-        assets.inline_css_urls(css, root, root, "[brand] fonts")
-        for css, root in font_faces(tpl, brief)
-    ]
+    sheets = [(css, root, root, "[brand] fonts") for css, root in font_faces(tpl, brief)]
     for text, path in _stylesheets(tpl, brief):
         root = next(f for f in tpl.folders if path.is_relative_to(f))  # find() confined it
-        texts.append(assets.inline_css_urls(text, path.parent, root, display_path(path)))
+        sheets.append((text, path.parent, root, display_path(path)))
+    texts: list[str] = []
+    for text, folder, root, shown in sheets:
+        before = sum(map(len, texts))
+        texts.append(assets.inline_css_urls(text, folder, root, shown, max_chars, before))
     css = "\n".join(texts)
     return "<style>\n" + css.replace("</", "<\\/") + "\n</style>"
 

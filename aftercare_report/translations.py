@@ -80,7 +80,9 @@ def init(language: str, folder: Path, framework: Path | None = None) -> list[Pat
         raise InputError([Finding(display_path(there[0]), 0, 0, "", message)])
     shipped = i18n.catalog_path(language)
     catalog = (
-        i18n.read_catalog(shipped, language) if shipped.is_file() else Catalog(locale=language)
+        i18n.read_catalog(shipped, language)
+        if shipped.is_file()
+        else Catalog(locale=i18n.babel_locale(language))
     )
     catalog.update(template(), no_fuzzy_matching=True)
     source = framework or DEFAULT_FRAMEWORK

@@ -182,7 +182,9 @@ class Pool:
             _adopt(worker)  # as early as it can be: its pid is then certainly its own
             try:
                 worker.conn.send((task.run, task.args, task.seconds))
-            except OSError:  # it died before this task reached it (killed from outside)
+            except OSError:  # it died before this task reached it: killed, or the task too big
+                if _said_memory(worker):
+                    raise _out_of_memory(task, self.memory_bytes) from None
                 raise BuildError(
                     f"{task.subject}: the worker process stopped before the task reached it"
                 ) from None
@@ -365,12 +367,24 @@ def _outcome(worker: _Worker, task: Task[T], memory_bytes: int) -> T:
     if kind == "error":
         raise value
     if kind == "memory":
-        mb = memory_bytes // (1024 * 1024)
-        raise BuildError(
-            f"{task.subject}: ran out of memory at the limit of {mb:,} MB "
-            "([limits] memory_mb in the project file raises it)"
-        )
+        raise _out_of_memory(task, memory_bytes)
     raise BuildError(f"{task.subject}: failed in the worker: {value}")
+
+
+def _out_of_memory(task: Task[Any], memory_bytes: int) -> BuildError:
+    mb = memory_bytes // (1024 * 1024)
+    return BuildError(
+        f"{task.subject}: ran out of memory at the limit of {mb:,} MB "
+        "([limits] memory_mb in the project file raises it)"
+    )
+
+
+def _said_memory(worker: _Worker) -> bool:
+    """Whether a worker that stopped reading its task said it had no memory to receive it."""
+    try:
+        return bool(worker.conn.poll(1)) and worker.conn.recv() == ("memory", None)
+    except (EOFError, OSError):
+        return False
 
 
 def _serve(
@@ -428,6 +442,9 @@ def _run_tasks(conn: Connection) -> None:
         try:
             job = conn.recv()
         except (EOFError, OSError):
+            return
+        except MemoryError:  # a task too large to receive under the limit; the rest of it is
+            conn.send(("memory", None))  # still in the pipe, so this worker takes no more
             return
         run, args, seconds = job
         _limit_cpu(seconds)

@@ -149,7 +149,7 @@ def test_comparative_conclusion_is_drawn_from_the_countries_compared(
         )
     )
     assert named and named <= compared
-    assert "closed shelters" in finding and "child" in finding
+    assert "held in shelters against their will" in finding and "child" in finding
 
 
 def test_golden_main_part_of_the_thailand_brief(briefs: dict[str, str]) -> None:
@@ -423,3 +423,23 @@ def test_the_comparative_prints_no_rank_the_evidence_does_not_support(
     assert cells and all(
         c == "cannot be ordered" or c.startswith(("above ", "below ")) for c in cells
     ), cells
+
+
+def _stage_badges(html: str, stage: str) -> list[str]:
+    """The badges of one stage's row in a timeline or the comparative grid."""
+    row = html[html.index(f'<th scope="row">{stage}</th>') :].split("</tr>", 1)[0]
+    return re.findall(r'<span class="badge badge--stage badge--stage-([a-z_]+)">', row)
+
+
+def test_a_stage_below_the_standard_is_never_badged_provided(briefs: dict[str, str]) -> None:
+    # The UK decision comes after a median of 526 days, and its recovery period is a level
+    # short: "Partial", in its timeline and in the comparative's grid.
+    uk = briefs["united-kingdom"]
+    assert _stage_badges(uk, "Decision") == ["partial"]
+    assert _stage_badges(uk, "Recovery period") == ["partial"]
+    html = briefs["comparative"]
+    grid = html[html.index('<th scope="col">Stage</th>') :].split("</tr>", 1)[0]
+    countries = re.findall(r'<th scope="col">([^<]+)</th>', grid)[1:]
+    column = countries.index("United Kingdom")
+    assert _stage_badges(html, "Decision")[column] == "partial", countries
+    assert _stage_badges(html, "Recovery period")[column] == "partial", countries

@@ -170,3 +170,34 @@ def test_support_at_twelve_months_that_rests_on_waiting_is_said(testland: Profil
     assert "waiting" not in comparative.lead_finding(
         [r.assessment for r in analyse([plain, *others], FW)]
     )
+
+
+def test_survivors_held_in_shelters_by_law_count_though_consent_is_level_two(
+    testland: Profile,
+) -> None:
+    # Thailand: consent at 2 (Thai survivors served outside shelters), yet no shelter adults
+    # may leave freely (foreign survivors kept in them by law): held, as its own brief says.
+    reports = compared(
+        testland,
+        {"consent": 1, "accommodation": 2, "open_shelters": "partial"},
+        {"consent": 2, "accommodation": 2, "open_shelters": "absent"},
+        {"consent": 3, "accommodation": 3, "open_shelters": "in_place"},
+    )
+    (line,) = [
+        s
+        for s in comparative.findings_beyond_twelve_months([r.assessment for r in reports])
+        if "against their will" in s
+    ]
+    assert "in law or in practice, in 2 of 3 countries (Aland and Borduria)" in line
+
+
+def test_the_comparative_agrees_with_the_thailand_brief_on_custody(
+    bundled: dict[str, Profile],
+) -> None:
+    reports = analyse(list(bundled.values()), FW)
+    (line,) = [
+        s
+        for s in comparative.findings_beyond_twelve_months([r.assessment for r in reports])
+        if "against their will" in s
+    ]
+    assert "in 3 of 5 countries (India, Nigeria and Thailand)" in line

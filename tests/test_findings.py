@@ -119,3 +119,63 @@ def test_a_quoted_reason_stands_on_its_own() -> None:
         "A scheme exists. But state compensation can be refused for not co-operating."
     )
     assert said == "State compensation can be refused for not co-operating"
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“])", text) if s]
+
+
+def test_no_generated_sentence_splices_a_list_after_a_clause(
+    reports: dict[str, CountryReport],
+) -> None:
+    # "...waiting for a decision on their case; safe accommodation; medical and psychological
+    # care fall short": a list is its own sentence, joined with "and".
+    from aftercare_report.comparative import conclusion
+
+    texts = [findings.closing(r.assessment) for r in reports.values()]
+    texts += conclusion(list(reports.values()))
+    for text in texts:
+        for sentence in _sentences(text):
+            assert not re.search(r"[:;][^.]*;[^.]*\bfalls? short\b", sentence), sentence
+            assert not re.search(r";[^.;]*\bfalls? short\b", sentence), sentence
+
+
+def test_parts_of_aftercare_read_as_english_nouns(reports: dict[str, CountryReport]) -> None:
+    # Not "The gap to close first in the United States is recovery and reflection period", nor
+    # "The largest gap is in help not conditional on cooperation".
+    for report in reports.values():
+        said = " ".join([findings.closing(report.assessment), *report.key_messages])
+        for c in report.assessment.components:
+            name = c.name.lower()
+            assert f"is {name}." not in said and f"is in {name}" not in said, (name, said)
+            assert f"next is in {name}" not in said, name
+
+
+def test_custody_is_said_in_each_countrys_own_terms(reports: dict[str, CountryReport]) -> None:
+    firsts = {}
+    for slug, report in reports.items():
+        names = findings.country_names(report.profile)
+        first = findings.first_failure(report.assessment)
+        for name in sorted({names["country"], names["name"], report.profile.country}, key=len)[
+            ::-1
+        ]:
+            first = first.replace(name, "X")
+        firsts[slug] = first
+    assert "is custody, not care" in firsts["india"] and "is custody, not care" in firsts["nigeria"]
+    assert len(set(firsts.values())) == len(firsts), firsts
+
+
+def test_no_two_key_findings_repeat_a_fact(reports: dict[str, CountryReport]) -> None:
+    # US findings 1 and 2 both said no source shows support 12 months after identification.
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", text.lower())
+        return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+    for slug, report in reports.items():
+        # How a region's rule differs names the national rule's terms ("45 days after a"):
+        # it is a new fact, not a repeat.
+        region = findings.differences(report.profile)
+        said = [m for m in report.key_messages if m != region]
+        for i, one in enumerate(said):
+            for other in said[i + 1 :]:
+                assert not runs(one) & runs(other), (slug, one, other)

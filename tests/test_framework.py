@@ -104,3 +104,9 @@ def test_broken_framework_is_located(
     assert any(message in f.message and f.line > 0 for f in caught.value.findings), [
         f.format() for f in caught.value.findings
     ]
+
+
+def test_library_texts_speak_of_any_legislature_not_westminster() -> None:
+    # "Laid before" is Westminster's idiom: a bill is submitted to or introduced in others.
+    text = DEFAULT_FRAMEWORK.read_text(encoding="utf-8")
+    assert "laid before" not in text

@@ -288,3 +288,25 @@ def test_escaped_profile_text_and_front_matter_pass_as_markdown() -> None:
 def test_a_control_character_is_refused_where_it_stands() -> None:
     (found,) = problems(document('<p>a</p>\n<a href="java\x00script:x()">x</a>'))
     assert found.startswith("line 10: control character U+0000")
+
+
+def test_links_that_leave_the_web_or_weaken_the_referrer_are_refused_with_why() -> None:
+    # The third review (A7): each passed the check before, and Chromium followed it.
+    found = problems(
+        document(
+            '<meta name="referrer" content="unsafe-url">\n'
+            '<a href="https://example.org/" target="_blank" rel="opener">x</a>\n'
+            '<a href="\\\\evil.example\\share\\x">unc</a>\n'
+            '<a href="https://www.state.gov@evil.example/">state</a>'
+        )
+    )
+    assert found == [
+        "line 9: <meta name=referrer content>=unsafe-url is refused: only no-referrer, "
+        "same-origin, strict-origin",
+        "line 10: rel=opener on <a> is refused (write noopener)",
+        "line 11: a link to another host without https: (from a file, a file:// share) in "
+        "<a href>=\\\\evil.example\\share\\x is refused",
+        "line 12: a link that reads as one host and goes to another (a user name before '@' is "
+        "not allowed in a URL: 'www.state.gov@evil.example' reads as www.state.gov but goes to "
+        "evil.example) in <a href>=https://www.state.gov@evil.example/ is refused",
+    ]

@@ -22,6 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from aftercare_report import assets
+from aftercare_report.limits import MB
 from aftercare_report.outputs import FORMATS
 
 from .test_inert import document
@@ -72,7 +73,7 @@ CHECKS: dict[str, Callable[[str], object]] = {
     "the HTML brief's check and policy": _html_brief,
     "the same, on the hostile text alone": _html_brief_alone,
     "the print HTML's check": lambda body: _declared(FORMATS["pdf"].check)(document(body)),
-    "image inlining": lambda body: assets.inline_images(document(body), Path.cwd(), "t"),
+    "image inlining": lambda body: assets.inline_images(document(body), Path.cwd(), "t", 20 * MB),
     "the Markdown check": lambda body: _declared(FORMATS["md"].check)(body),
 }
 

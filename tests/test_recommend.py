@@ -32,12 +32,14 @@ from aftercare_report.recommend import (
     HEADLINES,
     MOST,
     Recommendation,
+    cite,
     library_rec,
     outcome_indicator,
     premise_holds,
     problems,
     recommendations,
     unstepped,
+    weak_duty,
 )
 from aftercare_report.report import CountryReport, analyse
 
@@ -365,13 +367,83 @@ def test_standard_cites_what_binds_the_country_or_says_good_practice(
     housed = with_institutions(testland, housing="the Housing Agency")
     recs = {r.id: r for r in recommendations(assess(housed, framework))}
     # Testland is party to the Palermo Protocol only.
-    housing = recs["accommodation-twelve-months"]
-    assert housing.binding and housing.standard.startswith("Palermo Protocol Art. 6(3)(a)")
+    housing = recs["accommodation-twelve-months"]  # binding through Art. 9(1)(b), named first
+    assert housing.binding and housing.standard.startswith("Palermo Protocol Art. 9(1)(b)")
     assert "CoE" not in housing.standard
     punish = recs["non-punishment-legal-provision"]  # rests on the CoE Convention and ACTIP
     assert not punish.binding
     # Good practice names the CoE Convention, never a regional treaty Testland cannot join.
     assert punish.standard.startswith("CoE Convention Art. 26") and "ACTIP" not in punish.standard
+
+
+def test_an_article_that_only_obliges_a_party_to_consider_is_never_called_binding(
+    testland: Profile, framework: Framework
+) -> None:
+    # Open shelters rest on Palermo 6(3)(a) ("shall consider") and the CoE Convention, which
+    # Testland is not party to: good practice, with the duty named.
+    (spec,) = [
+        r
+        for r in framework.components["accommodation"].recommendations
+        if r.id == "accommodation-open-shelters"
+    ]
+    standard, binding = cite(spec, testland, framework)
+    assert not binding
+    assert standard.startswith("Palermo Protocol Art. 6(3)(a) (a duty to consider); CoE Convention")
+
+
+@pytest.mark.parametrize(
+    ("country", "component", "binding", "start"),
+    [
+        # A hard article binding the country makes the step binding and is named first.
+        (
+            "united-kingdom",
+            "accommodation",
+            True,
+            "CoE Convention Art. 12(1)(a); Palermo Protocol Art. 6(3)(a) (a duty to consider)",
+        ),
+        (
+            "united-kingdom",
+            "economic",
+            True,
+            "CoE Convention Art. 12(4); Palermo Protocol Art. 6(3)(d) (a duty to consider)",
+        ),
+        (
+            "united-kingdom",
+            "residence_return",
+            True,
+            "CoE Convention Art. 14; Palermo Protocol Art. 7 (a duty to consider)",
+        ),
+        # Palermo 6(3) or 7 alone is good practice with its duty named.
+        (
+            "united-states",
+            "reflection_period",
+            False,
+            "Palermo Protocol Art. 7 (a duty to consider)",
+        ),
+        ("thailand", "funding", False, "Palermo Protocol Art. 6(3) (a duty to consider)"),
+        ("thailand", "non_punishment", False, "ASEAN ACTIP Art. 14(7) (a duty to consider)"),
+    ],
+)
+def test_page_two_labels_what_each_article_obliges_the_country_to_do(
+    reports: dict[str, CountryReport], country: str, component: str, binding: bool, start: str
+) -> None:
+    (step,) = [
+        r for r in reports[country].recommendations if r.headline and r.component == component
+    ]
+    assert step.binding is binding and step.standard.startswith(start), step.standard
+
+
+def test_no_bundled_step_is_binding_on_an_article_that_only_obliges_to_consider(
+    reports: dict[str, CountryReport],
+) -> None:
+    shorts = {i.short: i for i in FW.instruments.values()}
+    for report in reports.values():
+        for rec in report.recommendations:
+            if not rec.binding:
+                continue
+            first = rec.standard.split("; ")[0]
+            short = next(s for s in shorts if first.startswith(s))
+            assert weak_duty(shorts[short], first[len(short) :]) is None, (rec.id, rec.standard)
 
 
 def test_a_sources_own_recommendation_says_what_the_source_is_and_when(
@@ -640,11 +712,9 @@ def test_binding_is_said_only_of_instruments_that_bind(
             # A TIP report, a rapporteur or a court is never part of the standard's words.
             for kind in ("TIP report", "Rapporteur", "Court direction", "NGO recommendation"):
                 assert kind not in rec.standard, rec.id
-    # ACTIP binds Thailand: its non-punishment step says so, without an article nobody read.
-    thai = {r.id: r for r in reports["thailand"].recommendations}
-    step = thai.get("non-punishment-legal-provision")
-    if step is not None:
-        assert step.binding and "ASEAN ACTIP" in step.standard and "Art." not in step.standard
+    # ACTIP binds Thailand, but its non-punishment article only to consider: good practice.
+    (step,) = [r for r in reports["thailand"].recommendations if r.component == "non_punishment"]
+    assert not step.binding and "ASEAN ACTIP Art. 14(7) (a duty to consider)" in step.standard
 
 
 def test_every_longer_term_library_step_is_measured_by_a_first_milestone() -> None:

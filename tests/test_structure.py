@@ -66,7 +66,7 @@ def _graph() -> dict[str, set[str]]:
 # The layers of docs/architecture.md, lowest first: a module imports only from its own layer
 # and those below (at run time; TYPE_CHECKING imports are documentation).
 LAYERS = [
-    ("base", "errors limits confine resources settings terms colours outputs protection"),
+    ("base", "errors limits confine resources settings terms colours outputs protection weburl"),
     ("language", "i18n findings"),
     (
         "inputs",

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from aftercare_report.cli import cli
+from aftercare_report.limits import MB
 
 from .conftest import VALID
 
@@ -114,9 +115,11 @@ def test_a_stylesheet_url_leaving_its_folder_is_refused(project: Path, tmp_path:
     folder.mkdir()
     (project / "secret.png").write_bytes(PNG)
     with pytest.raises(TemplateError, match=r"brief.css: refused: templates/../secret.png: it "):
-        assets.inline_css_urls("a { background: url(../secret.png) }", folder, folder, "brief.css")
+        assets.inline_css_urls(
+            "a { background: url(../secret.png) }", folder, folder, "brief.css", MB
+        )
     css = assets.inline_css_urls(
-        "a { b: url(data:x); c: url('https://x/y.png') }", folder, folder, "x"
+        "a { b: url(data:x); c: url('https://x/y.png') }", folder, folder, "x", MB
     )
     assert css == "a { b: url(data:x); c: url('https://x/y.png') }"
 

@@ -1,0 +1,68 @@
+"""Web addresses read as browsers read them (the WHATWG URL standard for ``http`` and ``https``).
+
+Python's ``urlsplit`` and a browser disagree on the forms that make a link read as one host and
+go to another. In ``https://evil.example\\@www.state.gov/`` the host is ``www.state.gov`` for
+``urlsplit`` but ``evil.example`` for a browser, which reads a backslash as ``/`` in a web URL;
+in ``https://www.jica.go.jp@evil.example/`` a reader sees JICA and the browser goes to
+``evil.example`` (what comes before ``@`` is a user name). A source's URL may hold neither, and
+every check of the host a link is on (its official home, a copy host, a look-alike) reads the
+host with :func:`host`, so the tool vouches for the place a reader's browser will go.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_ENDS = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
+_TABS = re.compile(r"[\t\n\r]")
+_AUTHORITY_END = re.compile(r"[/\\?#]")
+
+
+def host(url: str) -> str:
+    """Return the host a browser goes to for a web URL (lowercase, no trailing dot), or "".
+
+    As a browser does: spaces and controls around the URL and tabs and newlines inside it are
+    dropped; slashes and backslashes after ``https:`` are skipped; the host ends at the first
+    ``/``, ``\\``, ``?`` or ``#``; a user name before the last ``@`` and a port are not part of
+    it; it is percent-decoded.
+    """
+    scheme, colon, rest = _TABS.sub("", _ENDS.sub("", url)).partition(":")
+    if not colon or scheme.lower() not in ("http", "https"):
+        return ""
+    authority = _AUTHORITY_END.split(rest.lstrip("/\\"), maxsplit=1)[0]
+    name = authority.rpartition("@")[2]
+    name = name.partition("]")[0] + "]" if name.startswith("[") else name.partition(":")[0]
+    return unquote(name).lower().rstrip(".")
+
+
+def problem(url: str) -> str | None:
+    """Say why a source's web URL could read as one place and go to another, or None.
+
+    Refused: a user name before ``@``, a backslash, a control or space character, a
+    percent-encoded host, and no host at all.
+    """
+    bad = next((c for c in url if ord(c) < 0x21 or 0x7F <= ord(c) < 0xA0 or c.isspace()), None)
+    if bad is not None:
+        return f"a control or space character ({bad!r}) is not allowed in a URL"
+    where = host(url)
+    if "\\" in url:
+        return (
+            f"a backslash is not allowed in a URL: a browser reads it as '/' and goes to "
+            f"{where or 'another host'}; write '/' or %5C"
+        )
+    authority = _AUTHORITY_END.split(url.partition("://")[2], maxsplit=1)[0]
+    if "@" in authority:
+        return (
+            f"a user name before '@' is not allowed in a URL: '{_short(authority)}' reads as "
+            f"{_short(authority.rpartition('@')[0])} but goes to {where}"
+        )
+    if "%" in authority:
+        return "a percent sign is not allowed in a URL's host name: write the name itself"
+    if not where:
+        return "the URL names no host"
+    return None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
