@@ -24,6 +24,7 @@ marks every brief for rendering; only the assessment is finer grained.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,8 @@ class Live:
     Args:
         out: The folder the briefs are written to (``serve``'s temporary one).
         formats: The formats every build makes.
-        jobs: Worker processes, started at the first build and kept until :meth:`close`.
+        jobs: Worker processes, started at the first build and kept until :meth:`close` (and
+            as many again for the formats made when a page asks for them).
         name: File name of the comparative brief.
     """
 
@@ -77,8 +79,8 @@ class Live:
         self.rendered = 0
         """Briefs rendered by the last build (0 when nothing it reads had changed)."""
         self._kept = _Kept()
-        self._pool: Pool | None = None
-        self._pool_key: object = None
+        self._pools: dict[tuple[str, ...], tuple[object, Pool]] = {}
+        """Workers by the formats they make (each pool imports what its makers need)."""
 
     def build(
         self,
@@ -102,6 +104,56 @@ class Live:
             AftercareError: As :func:`pipeline.build` (nothing is written).
         """
         from aftercare_report import build as make
+
+        options, setting, briefs = self._plan(project)
+        todo = [b for b in briefs if self._stale(b, setting)]
+        self.rendered = len(todo)
+        early = [b for b in todo if b.stem in first]
+        later = [b for b in todo if b.stem not in first]
+        for part in (early, later) if early and later else (todo,):
+            try:
+                make.build(part, options, pool=self._workers(options, project))
+            except BaseException:
+                self.close()  # a worker may be mid-task: the next build starts afresh
+                raise
+            self._kept.rendered.update({b.stem: (b, setting) for b in part})
+            if part is early:
+                shown({b.stem for b in early})
+        return BuildResult(tuple(self._outputs(briefs, {b.stem for b in todo})), ())
+
+    def output(self, project: Project, page: str, fmt: str) -> None:
+        """Make one brief in a format no build makes (a PDF whose link was opened).
+
+        The brief is planned from what is kept, and made with workers kept for that format
+        (WeasyPrint imported once); an output whose inputs match the manifest is reused.
+
+        Args:
+            project: The project as loaded now.
+            page: The brief's file stem.
+            fmt: The format's name.
+
+        Raises:
+            AftercareError: As :func:`pipeline.build` (nothing is written).
+        """
+        from aftercare_report import build as make
+
+        options, _, briefs = self._plan(project)
+        chosen = [b for b in briefs if b.stem == page]
+        options = dataclasses.replace(options, formats=(fmt,))
+        try:
+            make.build(chosen, options, pool=self._workers(options, project))
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop the workers (the next build starts new ones)."""
+        for _, pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+    def _plan(self, project: Project) -> tuple[BuildOptions, object, list[Brief]]:
+        """The briefs, the options they are made with, and what else they depend on."""
         from aftercare_report import pipeline
         from aftercare_report.fonts import available
         from aftercare_report.i18n import using
@@ -121,26 +173,7 @@ class Live:
             lang.translations,  # the same object while no catalog changed (cached by version)
             manifest.folder_digest(templates(project.templates, project.root).folders),
         )
-        todo = [b for b in briefs if self._stale(b, setting)]
-        self.rendered = len(todo)
-        early = [b for b in todo if b.stem in first]
-        later = [b for b in todo if b.stem not in first]
-        for part in (early, later) if early and later else (todo,):
-            try:
-                make.build(part, options, pool=self._workers(options, project))
-            except BaseException:
-                self.close()  # a worker may be mid-task: the next build starts afresh
-                raise
-            self._kept.rendered.update({b.stem: (b, setting) for b in part})
-            if part is early:
-                shown({b.stem for b in early})
-        return BuildResult(tuple(self._outputs(briefs, {b.stem for b in todo})), ())
-
-    def close(self) -> None:
-        """Stop the workers (the next build starts new ones)."""
-        if self._pool is not None:
-            self._pool.close()
-        self._pool, self._pool_key = None, None
+        return options, setting, briefs
 
     def _analyse(self, project: Project, fonts: Any) -> tuple[CountryReport, ...]:
         """:func:`pipeline.analyse` for every country, keeping what is unchanged."""
@@ -244,11 +277,13 @@ class Live:
         """
         from aftercare_report.build import start_workers
 
-        key = (options.formats, options.workers, options.limits, _listing(project.templates))
-        if self._pool is None or key != self._pool_key:
-            self.close()
-            self._pool, self._pool_key = start_workers(options), key
-        return self._pool
+        key = (options.workers, options.limits, _listing(project.templates))
+        kept = self._pools.get(options.formats)
+        if kept is None or kept[0] != key:
+            if kept is not None:
+                kept[1].close()
+            kept = self._pools[options.formats] = (key, start_workers(options))
+        return kept[1]
 
     def _outputs(self, briefs: Sequence[Brief], made: set[str]) -> list[Written]:
         from aftercare_report.outputs import FORMATS

@@ -23,7 +23,7 @@ import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from watchfiles import Change
 
     from aftercare_report.config import Project
-    from aftercare_report.outputs import BuildResult
 
 SERVED_CSP = inert.CSP + "; script-src 'self'; connect-src 'self'"
 """The policy of a served page: the brief's own, plus scripts and events from this server."""
@@ -177,12 +176,7 @@ class Preview:
         name = stem + fmt.suffix
         if fmt.name not in self.formats:
             with self._building:
-                project = self.project or self._load()
-                comparative = stem == self.name
-                countries = () if comparative else (stem,)
-                self._build(
-                    project, (fmt.name,), country_briefs=not comparative, countries=countries
-                )
+                self._live.output(self.project or self._load(), stem, fmt.name)
         try:
             return read_inside(self.out / name, self.out, OUTPUT_BYTES)
         except Refused as exc:
@@ -227,26 +221,6 @@ class Preview:
             self.closing = True
             self.changed.notify_all()
         self._live.close()
-
-    def _build(
-        self,
-        project: Project,
-        formats: tuple[str, ...],
-        *,
-        country_briefs: bool,
-        countries: tuple[str, ...],
-    ) -> BuildResult:
-        from aftercare_report import pipeline
-
-        request = pipeline.BuildRequest(
-            countries=countries,
-            country_briefs=country_briefs,
-            formats=formats,
-            jobs=self.options.jobs,
-            name=self.name,
-        )
-        # The terminal shows builds, not steps.
-        return pipeline.build(replace(project, out=self.out), request, pipeline.no_progress)
 
 
 def watched(project: Project) -> tuple[Path, ...]:

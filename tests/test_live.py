@@ -208,3 +208,21 @@ def test_only_the_pages_of_changed_briefs_reload(tmp_path: Path) -> None:
             india.fp.raw._sock.settimeout(3)  # type: ignore[union-attr]
             with pytest.raises(TimeoutError):
                 india.readline()  # India's brief did not change: its page stays
+
+
+def test_a_pdf_is_made_for_its_brief_alone_and_follows_its_inputs(
+    preview: tuple[Path, serve.Preview],
+) -> None:
+    from aftercare_report.outputs import FORMATS
+
+    folder, shown = preview
+    pdf = FORMATS["pdf"]
+    first = shown.output("thailand", pdf)
+    assert first.startswith(b"%PDF-")
+    assert [p.name for p in shown.out.glob("*.pdf")] == ["thailand.pdf"]  # that brief alone
+    edit(folder / "profiles" / "india.yaml", "summary: >-\n  ", "summary: >-\n  Xp1 ")
+    assert shown.rebuild() is None
+    assert shown.output("thailand", pdf) == first  # India's edit is not Thailand's input
+    edit(folder / "profiles" / "thailand.yaml", "summary: >-\n  ", "summary: >-\n  Xp2 ")
+    assert shown.rebuild() is None
+    assert shown.output("thailand", pdf) != first
