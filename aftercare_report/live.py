@@ -94,8 +94,8 @@ class Live:
             project: The project as loaded now.
             first: Briefs (file stems) open in a browser: made and written before the others,
                 so the page in front of the user reloads as soon as its own brief is ready.
-            shown: Called with the stems of those briefs once they are written, when others
-                are still to come.
+            shown: Called with the stems of those briefs once they are written, before the
+                others are planned and made.
 
         Returns:
             Every planned brief's outputs; those not made again are marked unchanged.
@@ -103,23 +103,35 @@ class Live:
         Raises:
             AftercareError: As :func:`pipeline.build` (nothing is written).
         """
+        made: set[str] = set()
+        if first:  # the open pages' briefs, before the others are planned (the comparison)
+            options, setting, briefs = self._plan(project, comparison=self.name in first)
+            early = [b for b in briefs if b.stem in first and self._stale(b, setting)]
+            self._make(early, options, setting, project)
+            made = {b.stem for b in early}
+            if made:
+                shown(made)
+        options, setting, briefs = self._plan(project)
+        later = [b for b in briefs if self._stale(b, setting)]
+        self._make(later, options, setting, project)
+        made |= {b.stem for b in later}
+        self.rendered = len(made)
+        return BuildResult(tuple(self._outputs(briefs, made)), ())
+
+    def _make(
+        self, briefs: Sequence[Brief], options: BuildOptions, setting: object, project: Project
+    ) -> None:
+        """Render and write ``briefs`` with the kept workers; remember what each was made of."""
         from aftercare_report import build as make
 
-        options, setting, briefs = self._plan(project)
-        todo = [b for b in briefs if self._stale(b, setting)]
-        self.rendered = len(todo)
-        early = [b for b in todo if b.stem in first]
-        later = [b for b in todo if b.stem not in first]
-        for part in (early, later) if early and later else (todo,):
-            try:
-                make.build(part, options, pool=self._workers(options, project))
-            except BaseException:
-                self.close()  # a worker may be mid-task: the next build starts afresh
-                raise
-            self._kept.rendered.update({b.stem: (b, setting) for b in part})
-            if part is early:
-                shown({b.stem for b in early})
-        return BuildResult(tuple(self._outputs(briefs, {b.stem for b in todo})), ())
+        if not briefs:
+            return
+        try:
+            make.build(briefs, options, pool=self._workers(options, project))
+        except BaseException:
+            self.close()  # a worker may be mid-task: the next build starts afresh
+            raise
+        self._kept.rendered.update({b.stem: (b, setting) for b in briefs})
 
     def output(self, project: Project, page: str, fmt: str) -> None:
         """Make one brief in a format no build makes (a PDF whose link was opened).
@@ -152,8 +164,15 @@ class Live:
             pool.close()
         self._pools.clear()
 
-    def _plan(self, project: Project) -> tuple[BuildOptions, object, list[Brief]]:
-        """The briefs, the options they are made with, and what else they depend on."""
+    def _plan(
+        self, project: Project, *, comparison: bool = True
+    ) -> tuple[BuildOptions, object, list[Brief]]:
+        """The briefs, the options they are made with, and what else they depend on.
+
+        Args:
+            project: The project as loaded now.
+            comparison: Plan the comparative brief too (its context takes longest to make).
+        """
         from aftercare_report import pipeline
         from aftercare_report.fonts import available
         from aftercare_report.i18n import using
@@ -163,7 +182,9 @@ class Live:
         with using(lang):
             reports = self._analyse(project, available(project))
             contexts = pipeline.Contexts(self._country_context, self._comparative_context)
-            briefs = pipeline.plan(reports, project, name=self.name, contexts=contexts)
+            briefs = pipeline.plan(
+                reports, project, name=self.name, contexts=contexts, comparison=comparison
+            )
         if not briefs:
             raise UsageError("nothing to build: a comparison needs at least two countries")
         options = self._options(project)

@@ -252,6 +252,7 @@ def plan(
     country_briefs: bool = True,
     name: str = "comparative",
     contexts: Contexts | None = None,
+    comparison: bool = True,
 ) -> list[Brief]:
     """List the briefs to make: one per country if asked, and a comparison of two or more.
 
@@ -262,6 +263,8 @@ def plan(
         name: File name of the comparative brief.
         contexts: What makes the briefs' contexts (default: :mod:`context`'s functions; the
             preview passes ones that keep those of unchanged countries).
+        comparison: Make the comparison of two or more (the preview leaves it out to make
+            the open country brief first).
 
     Raises:
         UsageError: ``name`` is the file name of a country brief in this build.
@@ -282,7 +285,7 @@ def plan(
             ctx = made.country(r, brand, ranks)
             stem, who = r.profile.slug, _who(r)
             briefs.append(Brief(stem, "country", ctx, (r,), _source(r), who, lang))
-    if len(reports) >= 2:
+    if len(reports) >= 2 and comparison:
         ctx = made.comparative(reports, brand)
         sources = tuple(a for r in reports for a in _source(r))
         briefs.append(Brief(name, "comparative", ctx, tuple(reports), sources, "comparison", lang))

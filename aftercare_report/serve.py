@@ -64,6 +64,7 @@ _STEM = re.compile(r"^/([a-z0-9][a-z0-9_-]{0,79})(\.[a-z]{1,8})$")
 _STEP_MS = 15
 _DEBOUNCE_MS = 300
 _WAKE_MS = 200  # the watcher reports "no change" this often, so the first report means it runs
+_GIVEN_SECONDS = 1.0  # most the rest of a build waits for the open page to load again
 _KEEPALIVE = 15.0  # seconds between SSE comments: a closed tab is noticed when a write fails
 
 
@@ -119,6 +120,8 @@ class Preview:
         """Pages open in a browser (the stems of their briefs), with how many tabs show each."""
         self._changed_at: dict[str, int] = {}  # a brief's stem: the generation that changed it
         self._all_at = 0  # the last generation that changed every page (an error, the list)
+        self._opened: collections.Counter[str] = collections.Counter()  # event streams, ever
+        self._shown: set[str] = set()  # pages told to reload before the build ended
         self._building = threading.Lock()
         self._live = Live(out, self.formats, options.jobs, name)
 
@@ -138,8 +141,9 @@ class Preview:
             with self._building:
                 self.project = self._load()
                 first = {stem for stem, tabs in self.viewed.items() if tabs}
+                self._shown = set()
                 result = self._live.build(self.project, first, self._written)
-            made = {w.path.stem for w in result.written if not w.unchanged}
+            made = {w.path.stem for w in result.written if not w.unchanged} - self._shown
             shown = (w.path.stem for w in result.written if w.format == PREVIEW.name)
             stems = tuple(sorted(set(shown)))
         except AftercareError as exc:
@@ -151,10 +155,23 @@ class Preview:
         return error
 
     def _written(self, stems: set[str]) -> None:
-        """Let the pages of these briefs reload now: the build goes on with the others."""
+        """Let these pages reload now, and give them the machine while they do.
+
+        The build goes on with the other briefs once each page has loaded again (its reload
+        script listens again) or after a second: on two cores, rendering the rest while the
+        browser lays out the page would slow the page the user is looking at.
+        """
         with self.changed:
-            if self.error is None:  # pages that show an error wait for the whole build
-                self._moved(stems)
+            if self.error is not None:  # pages that show an error wait for the whole build
+                return
+            opened = {page: self._opened[page] for page in stems}
+            self._moved(stems)
+            self._shown |= stems  # the end of the build does not reload them again
+
+            def back() -> bool:
+                return self.closing or all(self._opened[p] > n for p, n in opened.items())
+
+            self.changed.wait_for(back, _GIVEN_SECONDS)
 
     def _moved(self, stems: set[str], *, everything: bool = False) -> None:
         """Start a new generation in which ``stems`` (or every page) changed; wake the pages."""
@@ -209,6 +226,8 @@ class Preview:
         """Count ``page`` as open (its brief is made first) while the block runs."""
         with self.changed:
             self.viewed[page] += 1
+            self._opened[page] += 1
+            self.changed.notify_all()
         try:
             yield
         finally:
