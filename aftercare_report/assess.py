@@ -26,19 +26,22 @@ from typing import Literal
 
 from aftercare_report import findings
 from aftercare_report.evidence import evidence_gaps
+from aftercare_report.i18n import N_
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.model import NOT_APPLICABLE, UNKNOWN, Framework, Profile
 
-METHOD = (
+METHOD_WORDS = N_(
     "index = sum(weight x level) / sum(weight) x 25 over applicable components, an unknown level "
     "counting as 0; range = the index with unknown levels at 0 and at 4; coverage = weight with a "
-    "known level / applicable weight, ranked only at 75% or more; "
+    "known level / applicable weight, ranked only at %(coverage)s or more; "
     "gap = max(target - level, 0); "
     "severity = gap x weight (largest gaps: largest gap, then weight, then present risk factors "
     "it mitigates, to break ties); "
     "band = best band whose minimum the index reaches, lowered to a cap's band when a cap applies "
     "(an unknown level counts as 0 for caps)"
 )
+"""The method in one line, as a brief gives it in its language (the coverage to rank filled in)."""
+METHOD = METHOD_WORDS % {"coverage": "75%"}
 """The method in one line, carried into JSON so a reader can recompute the figures."""
 
 LARGEST_GAPS = 2

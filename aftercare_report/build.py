@@ -363,7 +363,8 @@ class _Making:
     def _prepared(self, i: int, fmt: Format, text: str, progress: Callable[[str], None]) -> None:
         """Prepare a format from its source: keep finished bytes, reuse, or hand to a worker."""
         brief = self.briefs[i]
-        prepared = _function(fmt.prepare)(brief, text, self.setting) if fmt.prepare else text
+        with using(brief.language):  # words a format adds (PDF keywords) are in the brief's
+            prepared = _function(fmt.prepare)(brief, text, self.setting) if fmt.prepare else text
         if isinstance(prepared, str):
             prepared = prepared.encode()
         if isinstance(prepared, bytes):

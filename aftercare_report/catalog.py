@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from aftercare_report import canonical, confine, overlay, script_coverage
+from aftercare_report import canonical, confine, overlay, profile_overlay, script_coverage
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
@@ -193,7 +193,12 @@ def profile_files(paths: Sequence[Path]) -> list[Path]:
     empty: list[Finding] = []
     for path in paths or [bundled("profiles")]:
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in PROFILE_SUFFIXES)
+            # A profile's translation (thailand.fr.yaml) is read with the profile, not as one.
+            files = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix in PROFILE_SUFFIXES and profile_overlay.language_of(p) is None
+            )
             if not files:
                 msg = "no .yaml profiles here; start one with: aftercare-report new COUNTRY"
                 empty.append(Finding(display_path(path), 0, 0, "", msg, code="no-profiles"))
@@ -213,7 +218,7 @@ def check_profiles(
     paths: Sequence[Path],
     framework: Framework,
     stale_years: int = DEFAULT_STALE_YEARS,
-    language: str = "en",
+    language: str | Sequence[str] = "en",
     *,
     fonts: Coverage | None = None,
     copy_hosts: Mapping[str, str] | None = None,
@@ -226,8 +231,8 @@ def check_profiles(
         paths: Profile files or folders; empty means the bundled profiles.
         framework: The framework the profiles must match.
         stale_years: Sources this many years older than ``as_of`` are flagged.
-        language: The language briefs are written in (notes on evidence in another language,
-            and on country names the profile does not give in it).
+        language: The languages briefs are written in (notes on evidence in another language,
+            and on country names the profile does not give in one).
         fonts: What the available fonts cover: the valid profiles' text must be covered (see
             :mod:`aftercare_report.script_coverage`); None checks no fonts.
         copy_hosts: A team's copy hosts (``[validate.copy_hosts]``), added to the bundled
@@ -261,6 +266,7 @@ def check_profiles(
         loaded[path], documents[path] = profile, doc
     findings.extend(_team_wins(loaded))
     findings.extend(_duplicates(loaded))
+    findings.extend(_translation_problems(loaded))
     if fonts is not None:
         findings.extend(script_coverage.check(tuple(loaded.values()), fonts))
     shipped = frozenset(display_path(p) for p in files if is_bundled(p))
@@ -270,6 +276,23 @@ def check_profiles(
         (display_path(d.path), canonical.count_sources(d, rules)) for d in docs if count_sources
     )
     return Checked(tuple(loaded.values()), ordered, len(files), shipped, docs, cited)
+
+
+def _translation_problems(loaded: dict[Path, Profile]) -> list[Finding]:
+    """Every problem of the translations beside the valid profiles, in every language.
+
+    A translation made from an earlier state of its profile is a warning (see ``stale``).
+    """
+    out = []
+    for path, profile in loaded.items():
+        for translation in profile_overlay.paths_for(path).values():
+            try:
+                profile_overlay.load(translation, profile)
+            except InputError as exc:
+                out.extend(exc.findings)
+                continue
+            out.extend(profile_overlay.stale(translation, profile))
+    return out
 
 
 def is_bundled(path: Path) -> bool:
@@ -304,7 +327,7 @@ def _check_one(
     path: Path,
     framework: Framework,
     stale_years: int,
-    language: str = "en",
+    language: str | Sequence[str] = "en",
     rules: canonical.Rules | None = None,
 ) -> OneFile:
     if path.stem in RESERVED_SLUGS:
@@ -340,7 +363,7 @@ def _check_document(
     doc: Document,
     framework: Framework,
     stale_years: int,
-    language: str = "en",
+    language: str | Sequence[str] = "en",
     rules: canonical.Rules | None = None,
 ) -> tuple[Profile | None, list[Finding]]:
     path = doc.path
@@ -354,7 +377,8 @@ def _check_document(
         return None, findings
     warnings = profile_warnings(doc, profile, framework, stale_years)
     warnings += canonical.copy_warnings(doc, rules or canonical.bundled_rules())
-    notes = _language_notes(doc, profile, language)
+    codes = (language,) if isinstance(language, str) else tuple(language)
+    notes = [note for code in codes for note in _language_notes(doc, profile, code)]
     return profile, [*warnings, *notes]
 
 
@@ -366,11 +390,22 @@ def _language_notes(doc: Document, profile: Profile, language: str) -> list[Find
     """
     brief, own = language.split("-")[0], profile.language.split("-")[0]
     out = []
-    if own != brief:
+    translations = profile_overlay.paths_for(doc.path) if own != brief else {}
+    translation = translations.get(language) or translations.get(brief)
+    tagged = f'tagged lang="{profile.language}"'
+    if translation is not None:
+        msg = (
+            f"the evidence is in '{profile.language}'; briefs in '{language}' quote its "
+            f"translation {translation.name}, and the original where it gives none ({tagged}; "
+            f"translations check {language} lists them)"
+        )
+    else:
         msg = (
             f"the evidence is in '{profile.language}' and briefs are in '{language}': it is quoted "
-            f'as written and tagged lang="{profile.language}" for screen readers and PDF/UA'
+            f"as written and {tagged} for screen readers and PDF/UA (a translation beside it, "
+            f"{doc.path.stem}.{brief}.yaml, gives it in '{brief}')"
         )
+    if own != brief:
         out.append(
             doc.finding(("language",), msg, severity=Severity.NOTE, code="evidence-language")
         )

@@ -201,7 +201,8 @@ def _language(func: Callable[..., Any]) -> Callable[..., Any]:
         "--language",
         metavar="CODE",
         shell_complete=_complete_languages,
-        help="Language of the briefs: en, fr, es, or one the project translates "
+        help="Language of the briefs: en, fr, es, or one the project translates; several, "
+        "e.g. fr,en, build each into out/<lang>/ (other commands write in the first) "
         "[default: the project's, or en].",
     )(func)
 
@@ -717,6 +718,7 @@ def compare(countries: tuple[str, ...], open_result: bool, **options: Any) -> No
     help="Profile file or folder (repeatable). Default: the project's or the bundled ones.",
 )
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
+@_language
 def serve(
     host: str,
     port: int,
@@ -724,6 +726,7 @@ def serve(
     template_dirs: tuple[Path, ...],
     profile_dirs: tuple[Path, ...],
     jobs: int,
+    language: str | None,
 ) -> None:
     """Preview the briefs in a browser; rebuild and reload on every change.
 
@@ -731,11 +734,14 @@ def serve(
     each brief in every format (PDF, Word... are made when their link is opened, unless
     --format makes them with every rebuild), and watches the profiles, templates, framework and
     project file. Open pages reload after each build; a failed build shows its error in the page.
+    Several languages (the project's, or --language fr,en) are served side by side, each with
+    its index, and each brief links to itself in the others.
 
     \b
     Examples:
       aftercare-report serve                     # then open http://127.0.0.1:8000/
       aftercare-report serve --port 8080 --templates my-templates/
+      aftercare-report serve --language fr,en
     """
     from aftercare_report import config
     from aftercare_report import serve as serving
@@ -751,7 +757,9 @@ def serve(
 
     def load() -> Project:
         allow = _allowed(root)
-        return config.load_project(path, allow, profiles=profile_dirs, templates=template_dirs)
+        return config.load_project(
+            path, allow, profiles=profile_dirs, templates=template_dirs, language=language
+        )
 
     def report(line: str) -> None:
         click.echo("\n".join(errors_printable(part) for part in line.splitlines()), err=True)
@@ -1061,23 +1069,37 @@ def _translations_folder() -> Path:
     return folder
 
 
+def _team_messages(project: Project) -> tuple[Any, ...]:
+    """The messages of the team's own templates (``_()`` in an override)."""
+    from aftercare_report import templating
+
+    return templating.team_messages(project.templates)
+
+
 @translations.command("init")
 @click.argument("language")
 def translations_init(language: str) -> None:
     """Start translating the briefs into LANGUAGE (a code: de, pt-BR, sw).
 
-    Writes translations/LANGUAGE.po (every message the briefs use) and
-    translations/framework.LANGUAGE.yaml (every text of the framework), next to the project
+    Writes translations/LANGUAGE.po (every message the briefs use, your templates' included)
+    and translations/framework.LANGUAGE.yaml (every text of the framework), next to the project
     file. For a language the tool ships (fr, es) they start from its translation, to adapt.
+    Beside each of your profiles it writes profiles/x.LANGUAGE.yaml, its texts to translate.
 
     \b
     Example:
       aftercare-report translations init pt-BR
     """
+    from aftercare_report import catalog
     from aftercare_report import translations as team
 
     project = _project()
-    for path in team.init(language, _translations_folder(), project.framework):
+    folder, own = _translations_folder(), _team_messages(project)
+    written = team.init(language, folder, project.framework, own)
+    framework = catalog.load_framework(project.framework)
+    profiles = catalog.load_profiles(project.profiles, framework, project.stale_years)
+    written += team.start_profiles(language, profiles)
+    for path in written:
         click.echo(f"wrote {errors_printable(str(path))}")
     click.echo(f"Translate them, then: aftercare-report translations check {language}")
 
@@ -1085,13 +1107,14 @@ def translations_init(language: str) -> None:
 @translations.command("update")
 @click.argument("language", shell_complete=_complete_languages)
 def translations_update(language: str) -> None:
-    """Add the messages a newer version of the tool writes to your LANGUAGE catalog.
+    """Add new messages of the tool and of your templates to your LANGUAGE catalog.
 
-    New messages come in untranslated and changed ones marked fuzzy; 'check' lists both.
+    New messages come in untranslated and changed ones marked fuzzy; 'check' lists both. The
+    messages your template overrides write with _() are added too, with their lines.
     """
     from aftercare_report import translations as team
 
-    path = team.update(language, _translations_folder())
+    path = team.update(language, _translations_folder(), _team_messages(_project()))
     click.echo(f"updated {errors_printable(str(path))}")
 
 
@@ -1100,28 +1123,38 @@ def translations_update(language: str) -> None:
 def translations_check(language: str) -> None:
     """Check a translation: untranslated and fuzzy messages, placeholders that do not match.
 
-    Checks your catalog (or the tool's, for a language it ships) and the framework overlay.
+    Checks your catalog (or the tool's, for a language it ships), the framework overlay, the
+    messages of your templates (each untranslated one named at its template line) and the
+    translations of your profiles (profiles/x.LANGUAGE.yaml: each field left in the original
+    noted at the profile's line; briefs quote it in the original, tagged).
     Exit codes: 0 complete, 1 problems (each printed as path:line: message).
     """
-    from aftercare_report import config, console
+    from aftercare_report import catalog, config, console
     from aftercare_report import translations as team
+    from aftercare_report.errors import Severity
     from aftercare_report.errors import display_path as shown
 
     project = _project()
-    reports = team.check(language, config.translations_folder(project), project.framework)
+    folder, own = config.translations_folder(project), _team_messages(project)
+    reports = team.check(language, folder, project.framework, own)
+    framework = catalog.load_framework(project.framework)
+    profiles = catalog.load_profiles(project.profiles, framework, project.stale_years)
+    texts = team.check_profiles(language, profiles)
     if not reports:
         raise click.UsageError(
             f"no catalog for '{language}': run 'aftercare-report translations init {language}'"
         )
     problems = False
-    for report in reports:
+    for report in [*reports, *texts]:
         for finding in report.findings:
             console.print_finding(finding)
-        problems = problems or bool(report.findings)
+        # A profile's text left in its own language is quoted, tagged: noted, not a problem.
+        found = [f for f in report.findings if f.severity is not Severity.NOTE]
+        problems = problems or bool(found)
         done = report.total - report.untranslated - report.fuzzy
         click.echo(
             f"{errors_printable(shown(report.catalog))}: {done} of {report.total} texts "
-            f"translated, {report.fuzzy} fuzzy, {len(report.findings)} problems"
+            f"translated, {report.fuzzy} fuzzy, {len(found)} problems"
         )
     sys.exit(1 if problems else 0)
 

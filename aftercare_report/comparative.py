@@ -15,13 +15,14 @@ from aftercare_report.findings import (
     capital,
     counted,
     country_names,
+    in_brief_language,
     in_prose,
     join_names,
     join_words,
     rests_on_waiting,
     semicolons,
 )
-from aftercare_report.i18n import N_, _, current, ngettext
+from aftercare_report.i18n import N_, _, current, evidence, ngettext
 from aftercare_report.terms import is_placeholder
 
 if TYPE_CHECKING:  # types only
@@ -205,8 +206,8 @@ def _children_line(assessments: Sequence[Assessment]) -> str:
     if not below:
         return ""
     said = _(
-        "Child %(survivors)s are below the standard in %(count)s of %(total)s countries "
-        "(%(countries)s).",
+        "In %(count)s of %(total)s countries (%(countries)s), aftercare for "
+        "%(child_survivors)s is below the standard.",
         count=len(below),
         total=len(children),
         countries=join_words([_in_text(a) for a in below]),
@@ -216,7 +217,7 @@ def _children_line(assessments: Sequence[Assessment]) -> str:
         by_status.setdefault(a.profile.measures.guardianship.status, []).append(_in_text(a))
     if set(by_status) == {"absent"}:
         return _(
-            "%(finding)s Guardians or advocates for child %(survivors)s are missing in all of "
+            "%(finding)s Guardians or advocates for %(child_survivors)s are missing in all of "
             "them.",
             finding=said,
         )
@@ -226,7 +227,7 @@ def _children_line(assessments: Sequence[Assessment]) -> str:
         if status in by_status
     ]
     return _(
-        "%(finding)s Guardians or advocates for child %(survivors)s: %(statuses)s.",
+        "%(finding)s Guardians or advocates for %(child_survivors)s: %(statuses)s.",
         finding=said,
         statuses=semicolons(parts),
     )
@@ -486,7 +487,12 @@ def cost(reports: Sequence[CountryReport]) -> str:
                 proxies.append(
                     _(
                         "%(in_country)s, %(figure)s",
-                        figure=counted(figure.value, figure.unit, figure.counts, figure.year),
+                        figure=counted(
+                            figure.value,
+                            figure.unit,
+                            _counts(r.profile, figure.counts),
+                            figure.year,
+                        ),
                         in_country=in_country,
                     )
                 )
@@ -591,7 +597,7 @@ def exposure_evidence(reports: Sequence[CountryReport]) -> list[ExposureLine]:
                 ExposureLine(
                     profile,
                     _("indirect evidence, from %(kinds)s", kinds=_kinds(profile, entry.sources)),
-                    " ".join(entry.evidence.split()),
+                    evidence(profile.slug, profile.language, " ".join(entry.evidence.split())),
                     entry.sources,
                 )
             )
@@ -601,11 +607,19 @@ def exposure_evidence(reports: Sequence[CountryReport]) -> list[ExposureLine]:
                 ExposureLine(
                     profile,
                     _("a proxy, not a measure of %(re_trafficking)s"),
-                    counted(proxy.value, proxy.unit, proxy.counts, proxy.year),
+                    counted(proxy.value, proxy.unit, _counts(profile, proxy.counts), proxy.year),
                     proxy.sources,
                 )
             )
     return out
+
+
+def _counts(profile: Profile, counts: str) -> str:
+    """What a figure counts, in the brief's language or quoted in the profile's."""
+    flat = " ".join(counts.split())
+    return in_brief_language(profile, flat) or evidence(
+        profile.slug, profile.language, flat, tag=True
+    )
 
 
 def _kinds(profile: Profile, sources: Sequence[str]) -> str:

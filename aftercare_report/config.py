@@ -12,6 +12,7 @@ in :mod:`aftercare_report.settings`, named here too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from aftercare_report import protection
 from aftercare_report.confine import secret_risk
-from aftercare_report.errors import Finding, InputError, display_path
+from aftercare_report.errors import Finding, InputError, UsageError, display_path
 from aftercare_report.settings import BUNDLED, CONFIG_NAME, Brand, Paper, Project
 
 __all__ = [
@@ -35,6 +36,10 @@ __all__ = [
     "translations_folder",
     "with_overrides",
 ]
+
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
+"""A language code as the project file and ``--language`` take it (``fr``, ``pt-BR``)."""
 
 
 def with_overrides(
@@ -62,9 +67,11 @@ def with_overrides(
         out: ``--out``.
         stale_years: ``--stale-years``.
         paper: ``--paper``.
-        language: ``--language``.
+        language: ``--language``: one code, or several separated by commas (``fr,en``), each
+            built into ``out/<lang>/``.
 
     Raises:
+        UsageError: ``--language`` names no language, or one twice.
         InputError: A template folder could expose secrets, or the output folder is the project
             folder or holds inputs.
     """
@@ -76,11 +83,40 @@ def with_overrides(
         out=out or project.out,
         stale_years=project.stale_years if stale_years is None else stale_years,
         brand=replace(project.brand, paper=paper) if paper else project.brand,
-        language=language or project.language,
     )
+    if language is not None:
+        merged = _with_languages(merged, _language_list(language))
     check_template_folders(merged)
     check_out(merged)
     return merged
+
+
+def _language_list(given: str) -> tuple[str, ...]:
+    """The codes of ``--language fr,en``, in order.
+
+    Raises:
+        UsageError: Something that is not a language code, or one code twice.
+    """
+    codes = tuple(code.strip() for code in given.split(","))
+    if not all(LANGUAGE_CODE.match(code) for code in codes):
+        raise UsageError(
+            f"--language {given!r}: write language codes separated by commas, e.g. fr,en or pt-BR"
+        )
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    if twice:
+        raise UsageError(f"--language {given!r}: {', '.join(twice)} is given twice")
+    return codes
+
+
+def _with_languages(project: Project, codes: tuple[str, ...]) -> Project:
+    """The project building ``codes``, published beside its own languages if either has several."""
+    several = len(codes) > 1 or project.published
+    return replace(
+        project,
+        language=codes[0],
+        languages=codes if len(codes) > 1 else (),
+        published=tuple(dict.fromkeys((*project.published, *codes))) if several else (),
+    )
 
 
 def check_template_folders(project: Project) -> None:

@@ -10,16 +10,29 @@ Every label and generated sentence is written in the current language (:mod:`i18
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from aftercare_report import __version__, comparative, findings, weburl
-from aftercare_report.assess import METHOD, OPTIONAL_FIGURES, Assessment, ComponentResult
+from aftercare_report import __version__, comparative, findings, profile_overlay, weburl
+from aftercare_report.assess import METHOD_WORDS, OPTIONAL_FIGURES, Assessment, ComponentResult
 from aftercare_report.config import Brand
+from aftercare_report.countries import region_name
 from aftercare_report.export import ranking
 from aftercare_report.followup import STATUSES
-from aftercare_report.i18n import N_, _, current, pgettext
+from aftercare_report.i18n import (
+    N_,
+    Quoted,
+    _,
+    current,
+    evidence,
+    keep_lang,
+    native_name,
+    pgettext,
+    translated,
+    translation_of,
+)
 from aftercare_report.labels import HORIZON_LABELS, INSTITUTION_LABELS, ROLE_LABELS
 from aftercare_report.model import (
     STAGES,
@@ -31,6 +44,7 @@ from aftercare_report.model import (
     Profile,
     StageStatus,
 )
+from aftercare_report.outputs import PREVIEW
 from aftercare_report.recommend import Recommendation
 from aftercare_report.report import CountryReport
 from aftercare_report.terms import is_placeholder
@@ -94,6 +108,24 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """The brief in one of the languages it is published in, for the language switch.
+
+    Attributes:
+        lang: Language code (``fr``).
+        name: The language's name in itself (``Français``), shown in the switch.
+        href: Link to the web page of the brief in that language, relative to this one
+            (``../fr/thailand.html``).
+        current: Whether it is this brief's language.
+    """
+
+    lang: str
+    name: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
 class IndexView:
     """The aftercare index as a brief shows it: with its range, coverage and rank, never alone.
 
@@ -133,8 +165,8 @@ class AnchorView:
 
     Attributes:
         name: "US TIP report" or "Global Slavery Index".
-        value: The rating in one form ("Tier 2", "55/100", "not rated"), or "unknown" in the
-            brief's language.
+        value: The rating in one form ("Tier 2", "55/100", "not rated"), or "unknown", in the
+            brief's language ("Catégorie 2" in French).
         year: The edition, or "".
         notes: Source note numbers.
         known: Whether the profile gives the rating.
@@ -156,9 +188,12 @@ class StageView:
         label: Stage name ("12 months").
         status: provided, partial, not_provided, unknown or not_applicable (for styling).
         status_label: The status in words ("Stops", "Not documented").
-        duration: How long it lasts or takes, as the sources say.
+        duration: How long it lasts or takes, as the sources say; or, in the brief's language,
+            that it is unknown or that there is none.
         support: What a survivor has at this stage.
         notes: Source note numbers.
+        duration_given: Whether the sources give a duration (``duration`` is then theirs, in
+            the country's evidence language) rather than none or unknown (the tool's words).
     """
 
     id: str
@@ -168,6 +203,7 @@ class StageView:
     duration: str
     support: str
     notes: tuple[int, ...]
+    duration_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -545,7 +581,8 @@ class CountryView:
         evidence_lang: Language of the profile's evidence (summary, support, evidence,
             institution names): tag it with ``lang`` when it differs from ``brief.lang``.
         iso3: ISO3 code.
-        region: World region.
+        region: World region, in the brief's language where Unicode CLDR names it (a UN
+            region), else as the profile or its translation words it (tagged with its language).
         roles: "origin, transit and destination" (as the sources show).
         as_of: Date of the newest evidence (ISO), or "" when the profile records no source.
         summary: Profile summary.
@@ -674,7 +711,8 @@ class ComparedClaim:
     Attributes:
         country: The country it is about.
         claim: The claim and its verdict, as :class:`ClaimView`.
-        lang: The language of the claim and evidence (the profile's).
+        lang: The language of the claim and evidence (the profile's, or the brief's when the
+            profile has a translation into it).
     """
 
     country: str
@@ -788,6 +826,9 @@ class BriefContext:
         review_statement: Who reviewed the brief, or that survivors did not, for page 1.
         edition: The edition and the date of the previous one, for the masthead, or None when
             the project names no edition.
+        translations: Every language the brief is published in, this one included, in the
+            project's order (empty when it is published in one language): the web page links
+            them with ``hreflang`` and shows a language switch.
     """
 
     kind: str
@@ -805,6 +846,7 @@ class BriefContext:
     stylesheets: tuple[str, ...] = field(default=("brief.css",))
     review_statement: str = ""
     edition: EditionView | None = None
+    translations: tuple[Translation, ...] = ()
 
 
 class _Notes:
@@ -879,15 +921,18 @@ def country_context(
     )
 
 
-def said(text: str | None) -> str:
+def said(text: str | None, profile: Profile | None = None, *, tag: bool = False) -> str:
     """A profile's text as a brief prints it: on one line, and never a placeholder.
 
     Skeleton text such as "Not yet researched." is not evidence: the brief shows nothing there
-    (the status beside it already says "not documented").
+    (the status beside it already says "not documented"). Given the profile, the text is its
+    translation into the brief's language when the profile has one (see ``i18n.evidence``),
+    and ``tag`` marks it with its language where the templates do not.
     """
     if not text or is_placeholder(text):
         return ""
-    return " ".join(text.split())
+    flat = " ".join(text.split())
+    return evidence(profile.slug, profile.language, flat, tag=tag) if profile else flat
 
 
 def review_statement(brand: Brand) -> str:
@@ -929,6 +974,18 @@ def comparative_context(reports: Sequence[CountryReport], brand: Brand) -> Brief
     )
 
 
+def translations(stem: str, languages: Sequence[str]) -> tuple[Translation, ...]:
+    """The language switch of the brief ``stem`` published in ``languages`` (see ``Translation``).
+
+    Each language's briefs are in a folder named by its code, side by side.
+    """
+    here = current().code
+    return tuple(
+        Translation(code, native_name(code), f"../{code}/{stem}{PREVIEW.suffix}", code == here)
+        for code in languages
+    )
+
+
 def _edition(report: CountryReport) -> EditionView | None:
     edition = report.edition
     if not edition.name and not edition.previous:
@@ -954,6 +1011,8 @@ def _country_view(
     language = current()
 
     def w(text: str) -> str:  # generated and framework text: terms and names fill placeholders
+        if isinstance(text, Quoted) and "{" not in text:
+            return text  # a sentence that quotes a source's title: keep its language
         return language.fill(" ".join(text.split()), **names)
 
     timeline = _timeline(a, notes)
@@ -969,12 +1028,12 @@ def _country_view(
         name_in_text=names["country"],
         in_country=names["in_country"],
         of_country=names["of_country"],
-        evidence_lang=profile.language,
+        evidence_lang=current().code if translated(profile.slug) else profile.language,
         iso3=profile.iso3,
-        region=profile.region,
+        region=_region(profile),
         roles=findings.join_words([_(ROLE_LABELS[role]) for role in profile.roles]),
         as_of=profile.as_of.isoformat() if profile.sources else "",
-        summary=said(profile.summary),
+        summary=said(profile.summary, profile),
         index=_index(a, ranks.get(profile.slug), w, (orders or {}).get(profile.slug, "")),
         anchors=_anchors(profile, notes),
         key_messages=tuple(w(m) for m in report.key_messages),
@@ -986,7 +1045,7 @@ def _country_view(
             MeasureView(
                 findings.measure_name(name),
                 m.status,
-                said(m.evidence),
+                said(m.evidence, profile),
                 notes.cite(profile, m.sources),
                 _(MEASURE_STATUS_LABELS[m.status]),
             )
@@ -1012,10 +1071,10 @@ def _country_view(
         ),
         claims=tuple(
             ClaimView(
-                said(c.claim),
+                said(c.claim, profile),
                 c.verdict,
                 _(VERDICT_LABELS[c.verdict]),
-                said(c.evidence),
+                said(c.evidence, profile),
                 notes.cite(profile, c.sources),
             )
             for c in profile.claims
@@ -1024,9 +1083,9 @@ def _country_view(
         quote=_quote(profile, notes),
         subnational=tuple(
             SubnationalView(
-                sub.name,
+                said(sub.name, profile),
                 tuple(_(INSTITUTION_LABELS[f]) for f in sub.functions),
-                said(sub.differs),
+                said(sub.differs, profile),
                 notes.cite(profile, sub.sources),
             )
             for sub in profile.subnational
@@ -1060,7 +1119,7 @@ def _follow_up(report: CountryReport, notes: _Notes) -> FollowUpView | None:
             status_label=_(FOLLOW_UP_LABELS[item.status]),
             text=" ".join(item.text.split()) or item.id,
             institution=" ".join(item.institution.split()),
-            evidence=said(item.evidence),
+            evidence=said(item.evidence, profile),
             notes=notes.cite(profile, item.sources),
             headline=item.headline,
             recorded=item.recorded,
@@ -1088,9 +1147,9 @@ def _reply(report: CountryReport, notes: _Notes) -> ReplyView | None:
     if reply is None:
         return None
     return ReplyView(
-        institution=" ".join(reply.institution.split()),
+        institution=said(reply.institution, report.profile, tag=True),
         date=reply.date.isoformat(),
-        text=said(reply.text),
+        text=said(reply.text, report.profile, tag=True),  # a government's words: not translated
         notes=notes.cite(report.profile, reply.sources),
         in_writing=reply.received_in_writing,
         sent=report.request.sent.isoformat() if report.request else "",
@@ -1111,9 +1170,9 @@ def _quote(profile: Profile, notes: _Notes) -> QuoteView | None:
     for q in profile.survivor_quotes:
         if not is_placeholder(q.quote):
             return QuoteView(
-                said(q.quote),
-                said(q.context),
-                q.page,
+                said(q.quote, profile, tag=True),  # as published: never translated
+                said(q.context, profile),
+                said(q.page, profile, tag=True),
                 notes.cite(profile, (q.source,)),
             )
     return None
@@ -1138,6 +1197,10 @@ def _index(a: Assessment, rank: int | None, w: Callable[[str], str], order: str 
     )
 
 
+_ARTICLE = re.compile(r"^(?:(?:the|le|la|les|el|los|las)\s+|l['\u2019])", re.IGNORECASE)
+"""An article an institution's name may start with, in the languages the tool ships."""
+
+
 def _institution(
     role: str, entry: InstitutionEntry, profile: Profile, notes: _Notes
 ) -> InstitutionView:
@@ -1147,28 +1210,33 @@ def _institution(
     Commons and House of Lords)") is folded into the name, so no line reads "Parliament
     (Parliament (...))"; a note that says something else stays a note.
     """
-    name = findings.capital(" ".join(entry.name.split()))
-    note = said(entry.note)
+    name = keep_lang(said(entry.name, profile), findings.capital)
+    note = said(entry.note, profile)
+    cited = notes.cite(profile, entry.sources)
     base = name.split(" (", 1)[0]
     paren = name[len(base) :].strip()
-    bare = base.removeprefix("The ").casefold()
-    start = note.removeprefix("the ").removeprefix("The ")
+    bare = _ARTICLE.sub("", base).casefold()
+    start = _ARTICLE.sub("", note)
     if not note or not start.casefold().startswith(bare):
-        return InstitutionView(role, name, note, notes.cite(profile, entry.sources), entry.held_by)
-    rest = start[len(bare) :].strip()
-    kept = bool(paren) and rest.startswith(paren)
+        return InstitutionView(role, name, note, cited, entry.held_by)
+    raw = start[len(bare) :].rstrip()  # its spacing kept: French writes " ;"
+    kept = bool(paren) and raw.lstrip().startswith(paren)
     if kept:
-        rest = rest[len(paren) :].strip()
+        raw = raw.lstrip()[len(paren) :]
+    rest = raw.strip()
+    folded = name
     if not rest:
         note = ""
     elif rest.startswith((",", ";")):  # the note's fuller words replace a short bracket
-        name, note = (name if kept or not paren else base) + rest, ""
+        folded, note = (name if kept or not paren else base) + raw, ""
     elif rest.startswith("(") and rest.endswith(")"):
-        name = f"{name[:-1]}; {rest[1:]}" if paren else f"{name} {rest}"
+        folded = findings.semicolons([name[:-1], rest[1:]]) if paren else f"{name} {rest}"
         note = ""
     elif rest[:1].islower():  # a sentence about the body ("the Home Office runs..."): said once
-        name, note = findings.capital(note), ""
-    return InstitutionView(role, name, note, notes.cite(profile, entry.sources), entry.held_by)
+        folded, note = findings.capital(note), ""
+    if isinstance(name, Quoted) and folded is not name:  # quoted in the profile's language
+        folded = Quoted(folded, name.lang)
+    return InstitutionView(role, folded, note, cited, entry.held_by)
 
 
 def _binds(fw: Framework, iid: str) -> bool:
@@ -1195,8 +1263,8 @@ def _bound_by(profile: Profile, fw: Framework, notes: _Notes) -> tuple[LawView, 
         for iid, entry in profile.instruments.items()
         if _binds(fw, iid)
     ]
-    laws = [
-        LawView(" ".join(law.title.split()), "", notes.cite(profile, law.sources))
+    laws = [  # a law under its own name, tagged with the profile's language
+        LawView(said(law.title, profile, tag=True), "", notes.cite(profile, law.sources))
         for law in profile.laws.values()
     ]
     return (*instruments, *laws)
@@ -1207,7 +1275,7 @@ def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
     return (
         AnchorView(
             _("US TIP report"),
-            tip.value if tip.value != "unknown" else pgettext("figure", "unknown"),
+            tip_words(tip.value, profile),
             str(tip.year or ""),
             notes.cite(profile, tip.sources),
             tip.value != "unknown",
@@ -1220,6 +1288,27 @@ def _anchors(profile: Profile, notes: _Notes) -> tuple[AnchorView, ...]:
             gsi.score != "unknown",
         ),
     )
+
+
+_TIER = re.compile(r"^Tier (\d)( Watch List)?$")
+
+
+def tip_words(value: str, profile: Profile) -> str:
+    """A TIP tier as the brief's language names it ("Tier 2" is "Catégorie 2" in French).
+
+    A rating the TIP report does not use is quoted as the profile gives it, tagged.
+    """
+    flat = " ".join(value.split())
+    tier = _TIER.match(flat)
+    if flat == "unknown":
+        return pgettext("figure", "unknown")
+    if tier and tier[2]:
+        return _("Tier %(tier)s Watch List", tier=tier[1])
+    if tier:
+        return _("Tier %(tier)s", tier=tier[1])
+    if flat == "Special Case":
+        return pgettext("TIP report", "Special Case")
+    return said(value, profile, tag=True)
 
 
 def gsi_words(score: int | str) -> str:
@@ -1262,12 +1351,25 @@ def _timeline(assessment: Assessment, notes: _Notes) -> tuple[StageView, ...]:
                 label=_(STAGE_LABELS[stage_id]),
                 status=status,
                 status_label=_(STATUS_LABELS[status]),
-                duration=said(stage.duration),
-                support=said(stage.support),
+                duration=_duration(stage.duration, profile),
+                support=said(stage.support, profile),
                 notes=notes.cite(profile, stage.sources),
+                duration_given=" ".join(stage.duration.split()).casefold() not in DURATION_WORDS,
             )
         )
     return tuple(out)
+
+
+DURATION_WORDS = frozenset({"unknown", "none"})
+"""A stage's duration when the sources give none, or say there is none: the tool's words."""
+
+
+def _duration(text: str, profile: Profile) -> str:
+    """A stage's duration as the brief prints it: the sources' words, or the tool's."""
+    word = " ".join(text.split()).casefold()
+    if word == "unknown":
+        return pgettext("duration", "unknown")
+    return pgettext("duration", "none") if word == "none" else said(text, profile)
 
 
 def _component_view(
@@ -1293,7 +1395,7 @@ def _component_view(
         peer=_("%(country)s (%(level)s)", country=c.peer.country, level=c.peer.level)
         if c.peer
         else "",
-        evidence=said(c.evidence),
+        evidence=said(c.evidence, profile),
         notes=notes.cite(profile, c.sources),
         standards=fw.components[c.id].standards,
         level_words=_(
@@ -1319,7 +1421,7 @@ def _risks(
             w(r.name),
             r.status,
             _(RISK_LABELS[r.status]),
-            said(r.evidence),
+            said(r.evidence, profile),
             notes.cite(profile, r.sources),
             tuple(by_id[c].name for c in r.weak_mitigators),
         )
@@ -1336,16 +1438,19 @@ def _recs(
     since: Mapping[str, FollowUpItemView],
 ) -> tuple[RecommendationView, ...]:
     out = []
+    mine = ("profile", "team")
     for i, r in enumerate(recs, 1):
+        own = _own_words(profile, r) if r.origin in mine else None
         component = by_id[r.component] if r.component else None
         cited = notes.cite(profile, r.sources) if r.sources else ()
         function = _(INSTITUTION_LABELS[r.institution])
-        who = findings.capital(r.institution_name) or function
+        named = said(r.institution_name, profile, tag=True)
+        who = keep_lang(named, findings.capital) or function
         label = "" if not r.standard else _("Binding:") if r.binding else _("Good practice:")
         out.append(
             RecommendationView(
                 number=i,
-                text=w(r.text),
+                text=w(own[0] if own else r.text),
                 institution=who,
                 horizon=_(HORIZON_LABELS[r.horizon]),
                 priority=r.priority,
@@ -1353,12 +1458,12 @@ def _recs(
                 component_id=r.component or "",
                 standard=r.standard,
                 binding=r.binding,
-                indicator=w(r.indicator),
+                indicator=w(own[1] if own else r.indicator),
                 why=w(r.why),
                 notes=cited or (component.notes if component else ()),
                 headline=r.headline,
-                text_lang=profile.language if r.origin in ("profile", "team") else current().code,
-                evidence=r.clause,
+                text_lang=current().code if own or r.origin not in mine else profile.language,
+                evidence=_clause(profile, r.clause),
                 thin=r.uncertain,
                 function=function,
                 named=bool(r.institution_name),
@@ -1369,6 +1474,45 @@ def _recs(
             )
         )
     return tuple(out)
+
+
+def _own_words(profile: Profile, r: Recommendation) -> tuple[str, str] | None:
+    """A recommendation of the profile's, (text, indicator), in its translation if it has both."""
+    text, indicator = (
+        translation_of(profile.slug, r.text),
+        translation_of(profile.slug, r.indicator),
+    )
+    return (text, indicator) if text and indicator else None
+
+
+def _clause(profile: Profile, clause: str) -> str:
+    """A clause of the profile's evidence, quoted as a reason, in the brief's language.
+
+    Its counterpart in the profile's translation (see ``findings.translated_clause``), found
+    in the text field it was taken from; else the clause as written, tagged with its language
+    when the rest of the country's evidence is translated.
+    """
+    if not clause or not translated(profile.slug):
+        return clause
+    core = clause.rstrip("…").strip().rstrip(".").casefold()
+    for _key, text in profile_overlay.fields(profile.model_dump()):
+        if core and core in " ".join(text.split()).casefold():
+            found = findings.translated_clause(profile, text, clause)
+            if found:
+                return found
+    return evidence(profile.slug, profile.language, clause)
+
+
+def _region(profile: Profile) -> str:
+    """The country's world region in the brief's language.
+
+    CLDR's name of a UN region (``Asie du Sud-Est``), else the profile's translation, else the
+    profile's words, tagged with their language.
+    """
+    if profile.language.split("-")[0] == current().code.split("-")[0]:
+        return profile.region
+    named = region_name(profile.region, current().code)
+    return named or said(profile.region, profile, tag=True)
 
 
 def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> FigureView:
@@ -1386,10 +1530,10 @@ def _figure(name: str, figure: KeyFigure, profile: Profile, notes: _Notes) -> Fi
         value = pgettext("figure", "unknown")
     return FigureView(
         findings.capital(findings.figure_name(name)),
-        said(figure.counts),
+        said(figure.counts, profile),
         value,
         str(figure.year or ""),
-        said(figure.note),
+        said(figure.note, profile),
         notes.cite(profile, figure.sources),
         known=figure.known,
         id=name,
@@ -1406,6 +1550,16 @@ FORM_LABELS = {
 }
 
 
+def _filled(text: str) -> str:
+    """A generated sentence with its terms filled, keeping what it quotes in another language.
+
+    A figure's own words, quoted from a profile that has no translation, keep their ``lang``.
+    """
+    if isinstance(text, Quoted) and "{" not in text:
+        return text
+    return current().fill(text)
+
+
 def _method(fw: Framework) -> MethodView:
     language = current()
 
@@ -1415,7 +1569,7 @@ def _method(fw: Framework) -> MethodView:
     return MethodView(
         framework=f"{fw.name} {fw.version}",
         description=w(fw.description),
-        method=METHOD,
+        method=_(METHOD_WORDS, coverage=language.percent(fw.index.rank_coverage, 0)),
         bands=tuple((b.id, language.number(b.min), b.label) for b in fw.index.bands),
         caps=tuple(w(c.reason) for c in fw.index.caps),
         levels=tuple((level, w(text)) for level, text in sorted(fw.levels.items())),
@@ -1464,14 +1618,14 @@ def _comparison(
         shared_gaps=tuple(
             language.fill(line) for line in comparative.shared_gap_lines(assessments)
         ),
-        conclusion=tuple(language.fill(line) for line in comparative.conclusion(reports)),
+        conclusion=tuple(_filled(line) for line in comparative.conclusion(reports)),
         findings=tuple(
             language.fill(line) for line in comparative.findings_beyond_twelve_months(assessments)
         ),
         ordering=language.fill(comparative.ordering(reports)),
         claims=tuple(
-            ComparedClaim(view.country, claim, r.profile.language)
-            for r, view in zip(reports, views, strict=True)
+            ComparedClaim(view.country, claim, view.evidence_lang)
+            for view in views
             for claim in view.claims
         ),
         exposure_lead=language.fill(comparative.exposure_lead(exposure)),
@@ -1481,7 +1635,7 @@ def _comparison(
                 language.fill(line.strength),
                 line.text,
                 notes.cite(line.profile, line.sources),
-                line.profile.language,
+                current().code if translated(line.profile.slug) else line.profile.language,
             )
             for line in exposure
         ),

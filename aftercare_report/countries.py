@@ -114,6 +114,38 @@ def region(country: Country, language: str = "en", known: Iterable[tuple[str, st
     return _territory_name(chain[0], language)
 
 
+def region_name(name: str, language: str) -> str | None:
+    """A world region's name in ``language``, from its English name, or None if not a UN one.
+
+    ``South-East Asia``, ``Southeast Asia`` and ``South-Eastern Asia`` are all UN M.49's 035,
+    ``Asie du Sud-Est`` in French: a name is matched as written first, then with its compass
+    words folded (``Western`` as ``West``), so ``North America`` (003) stays itself while
+    ``West Africa`` finds ``Western Africa`` (011).
+    """
+    codes = _region_codes()
+    code = codes.get(("as written", _normal(name))) or codes.get(("folded", _folded(name)))
+    return (_territory_name(code, language) or None) if code else None
+
+
+@functools.cache
+def _region_codes() -> dict[tuple[str, str], str]:
+    """UN M.49 region codes by their English CLDR name, as written and folded."""
+    out: dict[tuple[str, str], str] = {}
+    for code, name in sorted(Locale("en").territories.items()):
+        if code.isdigit() and code != "001":
+            out.setdefault(("as written", _normal(str(name))), code)
+            out.setdefault(("folded", _folded(str(name))), code)
+    return out
+
+
+_COMPASS = re.compile(r"\b(north|south|east|west)(?:ern)?\b")
+
+
+def _folded(name: str) -> str:
+    """A region's name with ``-ern`` compass words folded and spaces and hyphens removed."""
+    return re.sub(r"[\s\-]+", "", _COMPASS.sub(r"\1", name.casefold()))
+
+
 def _containers(alpha2: str) -> list[str]:
     """The M.49 regions containing a country, innermost first, without the World (001)."""
     parents = _regions()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from aftercare_report import findings
+from aftercare_report.i18n import evidence
 from aftercare_report.limits import DEFAULT_STALE_YEARS
 from aftercare_report.loading import KeyPath, dotted
 from aftercare_report.model import UNKNOWN, Framework, Profile
@@ -94,11 +95,22 @@ def evidence_gaps(
             out.append(EvidenceGap("unsourced", ("key_figures", name), msg))
     for i, claim in enumerate(profile.claims):
         if not claim.sources:
-            msg = findings.unsourced_claim(claim.claim.strip())
+            msg = findings.unsourced_claim(quoted(profile, claim.claim))
             out.append(EvidenceGap("unsourced", ("claims", i), msg))
     for sid, source in profile.sources.items():
         age = profile.as_of.year - source.year
         if age > stale_years and source.kind not in ("law", "treaty"):
-            msg = findings.stale_source(source.title, source.year, age, stale_years)
+            msg = findings.stale_source(
+                quoted(profile, source.title), source.year, age, stale_years
+            )
             out.append(EvidenceGap("stale-source", ("sources", sid, "year"), msg))
     return out
+
+
+def quoted(profile: Profile, text: str) -> str:
+    """A profile's text as a sentence of the tool quotes it.
+
+    In the brief's language if the profile's translation gives it, else as written and tagged
+    with its language (see ``i18n.evidence``).
+    """
+    return evidence(profile.slug, profile.language, " ".join(text.split()), tag=True)

@@ -13,7 +13,17 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from aftercare_report.i18n import N_, _, current, ngettext, pgettext
+from aftercare_report.i18n import (
+    N_,
+    _,
+    concat,
+    current,
+    keep_lang,
+    ngettext,
+    pgettext,
+    translation_of,
+    verbatim,
+)
 from aftercare_report.terms import is_placeholder
 
 if TYPE_CHECKING:  # types only: the assessment imports this module for its sentences
@@ -55,7 +65,7 @@ def join_names(items: Sequence[str]) -> str:
 
 def semicolons(items: Sequence[str]) -> str:
     """Join items that may hold commas, with the language's semicolon (`` ; `` in French)."""
-    return pgettext("list separator", "; ").join(items)
+    return concat(items, pgettext("list separator", "; "))
 
 
 def capital(name: str) -> str:
@@ -243,6 +253,21 @@ def why_no_measure(profile: Profile) -> str:
     return _("%(Country)s has no official measure of %(re_trafficking)s.", **_names(profile))
 
 
+_ARTICLE = re.compile(r"^(Art|Arts|Section|s|ss)\.?\s*\d")
+
+
+def articles(cited: str) -> str:
+    """A framework's article citation joined in the current language: ``Art. 6(5) et Art. 9``.
+
+    Only a list of articles is joined again; words such as "provisions on care and
+    rehabilitation" are the framework overlay's to translate.
+    """
+    parts = re.split(r"\s+and\s+", cited.strip())
+    if len(parts) > 1 and all(_ARTICLE.match(p) for p in parts):
+        return join_words(parts)
+    return cited
+
+
 def good_practice(standards: Sequence[str]) -> str:
     """Name the standards a recommendation follows when none binds the country."""
     if not standards:
@@ -269,11 +294,11 @@ def recommended_by_kind(by: str | None, year: int, title: str) -> str:
     Args:
         by: ``tip``, ``court``... or None / ``other`` (then the source's title is named).
         year: When the source made it.
-        title: The source's title.
+        title: The source's title, on one line (tagged with its language, see ``i18n.evidence``).
     """
     if by is not None and by in KIND_LABELS:
         return _(KIND_LABELS[by], year=str(year))
-    return _("Recommended in “%(title)s” (%(year)s)", title=" ".join(title.split()), year=str(year))
+    return _("Recommended in “%(title)s” (%(year)s)", title=title, year=str(year))
 
 
 # --- one clause of the country's evidence -----------------------------------------------------
@@ -405,8 +430,8 @@ MEASURE_NAMES: Mapping[str, str] = {
     "care_standards": N_("care standards"),
     "subsistence_support": N_("subsistence payments"),
     "move_on_support": N_("move-on support"),
-    "guardianship": N_("guardians for child %(survivors)s"),
-    "survivor_advisory_body": N_("a %(survivor_attr)s advisory body"),
+    "guardianship": N_("guardians for %(child_survivors)s"),
+    "survivor_advisory_body": N_("an advisory body of %(survivors)s"),
     "re_trafficking_data": N_("data on repeat referrals"),
     "open_shelters": N_("open shelters"),
     "returnee_reception": N_("reception for returning nationals"),
@@ -547,35 +572,38 @@ def lead(assessment: Assessment) -> str:
     heading and the sentence cannot contradict each other.
     """
     profile = assessment.profile
-    own = profile.lead_finding
-    if own is not None and same_language(profile) and not is_placeholder(own.text):
-        return " ".join(own.text.split())
+    own = _own_lead(profile)
+    if own:
+        return own
     result = _lead_subject(assessment)
     if result is None:
         return _what_exists(assessment)
     entry = profile.components[result.id]
-    quoted = same_language(profile)
-    meets = entry.meets if quoted and entry.meets and not is_placeholder(entry.meets) else ""
-    clause = evidence_clause(entry.evidence, limit=LEAD_CLAUSE) if quoted else ""
+    meets = ""
+    if entry.meets and not is_placeholder(entry.meets):
+        meets = in_brief_language(profile, entry.meets) or ""
+    clause = evidence_clause(entry.evidence, limit=LEAD_CLAUSE)
+    if not same_language(profile):
+        clause = translated_clause(profile, entry.evidence, clause, LEAD_CLAUSE) or ""
     values = {"component": capital(result.name), **_names(profile)}
     end = "" if clause.endswith("…") else "."
     if meets and clause:
         return _(
             "%(component)s, below the standard: %(in_country)s, %(finding)s. %(evidence)s",
-            finding=_lower_first(" ".join(meets.split()).rstrip(".")),
-            evidence=_upper_first(clause) + end,
+            finding=_lower_first(meets.rstrip(".")),
+            evidence=concat([keep_lang(clause, _upper_first), end]),
             **values,
         )
     if meets:
         return _(
             "%(component)s, below the standard: %(in_country)s, %(finding)s.",
-            finding=_lower_first(" ".join(meets.split()).rstrip(".")),
+            finding=_lower_first(meets.rstrip(".")),
             **values,
         )
     if clause:
         return _(
             "%(component)s, below the standard %(in_country)s: %(evidence)s",
-            evidence=_lower_first(clause) + end,
+            evidence=concat([keep_lang(clause, _lower_first), end]),
             **values,
         )
     return _("%(component)s: below the standard %(in_country)s.", **values)
@@ -585,10 +613,18 @@ def lead_sources(assessment: Assessment) -> tuple[str, ...]:
     """The source ids behind the lead finding (see :func:`lead`)."""
     profile = assessment.profile
     own = profile.lead_finding
-    if own is not None and same_language(profile) and not is_placeholder(own.text):
+    if own is not None and _own_lead(profile):
         return own.sources
     subject = _lead_subject(assessment)
     return profile.components[subject.id].sources if subject is not None else ()
+
+
+def _own_lead(profile: Profile) -> str:
+    """The profile's own lead finding in the brief's language, or "" (none, or not in it)."""
+    own = profile.lead_finding
+    if own is None or is_placeholder(own.text):
+        return ""
+    return in_brief_language(profile, own.text) or ""
 
 
 def _lead_subject(assessment: Assessment) -> ComponentResult | None:
@@ -617,13 +653,17 @@ def differences(profile: Profile) -> str:
 
     Page 1 gives the first clause of each difference; the annex lists them whole.
     """
-    differs = [
-        _("%(name)s: %(differs)s", name=s.name, differs=_first_clause(s.differs))
-        for s in profile.subnational
-        if s.differs and not is_placeholder(s.differs)
+    listed = [s for s in profile.subnational if s.differs and not is_placeholder(s.differs)]
+    worded = [
+        (in_brief_language(profile, s.name), in_brief_language(profile, s.differs or ""))
+        for s in listed
     ]
-    if not differs or not same_language(profile):
-        return ""
+    if not worded or not all(name and text for name, text in worded):
+        return ""  # each difference in the brief's language, or none (the annex lists them)
+    differs = [
+        _("%(name)s: %(differs)s", name=name, differs=_first_clause(text or ""))
+        for name, text in worded
+    ]
     return _(
         "Rules differ from place to place %(in_country)s. %(differences)s.",
         differences=semicolons(differs),
@@ -667,11 +707,12 @@ def measure_message(profile: Profile) -> str:
             "labour trafficking alone, so it says nothing of %(survivors)s of sex trafficking.",
             **names,
         )
-    if proxy.known and same_language(profile):
+    counts = in_brief_language(profile, proxy.counts)
+    if proxy.known and counts:
         return _(
             "%(Country)s does not measure %(re_trafficking)s; the only figure is a proxy: "
             "%(count)s.",
-            count=counted(proxy.value, proxy.unit, proxy.counts, proxy.year),
+            count=counted(proxy.value, proxy.unit, counts, proxy.year),
             **names,
         )
     if proxy.known:
@@ -699,9 +740,10 @@ def counted(value: object, unit: str | None, counts: str, year: int | None) -> s
 
     The number comes first and what it counts follows it ("2,018 repeat referrals whose latest
     referral was in 2023"), so a count that looks like a year sits next to its noun, never next
-    to a year; the year is added in brackets when the words do not give it.
+    to a year; the year is added in brackets when the words do not give it. What it counts
+    keeps its language when it is quoted in another (see ``i18n.evidence``).
     """
-    what = " ".join(counts.split())
+    what = keep_lang(counts, lambda text: " ".join(text.split()))
     value_text = _figure_value(value, unit)
     if unit and unit != "%":
         value_text = _("%(value)s %(unit)s", value=value_text, unit=unit)
@@ -745,7 +787,8 @@ def where_support_stops(assessment: Assessment) -> str:
     year = profile.timeline.twelve_months
     if year.status == "provided":
         return _("Support is documented as lasting 12 months or more after identification.")
-    if not same_language(profile) or is_placeholder(year.support) or not year.sources:
+    worded = in_brief_language(profile, year.support)
+    if not worded or is_placeholder(year.support) or not year.sources:
         if year.status == "partial":
             return _(
                 "At 12 months after identification only some %(survivors)s still have support."
@@ -753,7 +796,7 @@ def where_support_stops(assessment: Assessment) -> str:
         if year.status == "not_provided":
             return _("Support has stopped by 12 months after identification.")
         return _("No source shows support for %(survivors)s 12 months after identification.")
-    support = _sentence(first_sentence(year.support))  # the timeline below gives it whole
+    support = _sentence(first_sentence(worded))  # the timeline below gives it whole
     if year.status == "partial":
         return _(
             "At 12 months after identification only some %(survivors)s still have support: "
@@ -789,6 +832,43 @@ def shares_clause(one: str, other: str) -> bool:
 def same_language(profile: Profile) -> bool:
     """Whether the profile's evidence is in the language being written (so it can be quoted)."""
     return profile.language.split("-")[0] == current().code.split("-")[0]
+
+
+def in_brief_language(profile: Profile, text: str) -> str | None:
+    """A profile's text in the language being written, or None.
+
+    The text itself when the profile is written in that language, its translation when the
+    profile's translation gives one (see :mod:`aftercare_report.profile_overlay`), else None:
+    a sentence the tool writes never embeds text of another language.
+    """
+    if same_language(profile):
+        return " ".join(text.split())
+    return translation_of(profile.slug, text)
+
+
+def translated_clause(
+    profile: Profile, text: str, clause: str, limit: int = MAX_CLAUSE
+) -> str | None:
+    """The clause of ``text``'s translation that stands where ``clause`` stands in ``text``.
+
+    A translation keeps the sentences and semicolon clauses of its original, so the clause the
+    English evidence gives for a reason has its counterpart at the same place. None when there
+    is no translation, or when it does not split alike.
+    """
+    worded = translation_of(profile.slug, text) if clause else None
+    if worded is None:
+        return None
+    mine, theirs = _clauses(" ".join(text.split())), _clauses(worded)
+    core = clause.rstrip("…").strip().rstrip(".").casefold()
+    if len(mine) != len(theirs):
+        return None
+    for original, translation in zip(mine, theirs, strict=True):
+        if core and core in original.casefold():
+            found = _upper_first(translation.rstrip("."))
+            if len(found) > limit:  # as long as the original may be, so the page holds it
+                found = found[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            return verbatim(found, " ".join(text.split()), profile.language)
+    return None
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\u201d\u2019'\"])\.\s+(?=[A-Z\u201c\u2018\"'])")

@@ -335,16 +335,60 @@ def available(project: Project) -> Coverage:
         raise InputError([Finding(where, 0, 0, "brand.fonts", str(exc), code="font")]) from None
 
 
+BODY_SCRIPTS = frozenset({"Latn", "Grek", "Cyrl"})
+"""Scripts the body font (DejaVu Sans) sets: a team font that covers only these is the body
+font; one that also covers another script is for that script only."""
+SCRIPT_CHARS = 16
+"""Fewest characters of a script a font must cover to be for it: a Latin font with a few
+symbols of another script (a currency sign, an ornament) stays a body font."""
+
+
+def script_spans(coverage: Coverage) -> dict[str, tuple[tuple[int, int], ...]]:
+    """The scripts other than Latin, Greek and Cyrillic a font covers, with its ranges of each.
+
+    Read from the character set fontconfig gave (see :func:`query_data`) and fontTools' Unicode
+    script data, so the font itself is not parsed again in this process.
+
+    Returns:
+        Each script's name (``Khmer``) and the code points the font covers of it, for scripts
+        of which it covers at least :data:`SCRIPT_CHARS` characters.
+    """
+    from fontTools import unicodedata as ucd
+    from fontTools.unicodedata import Scripts
+
+    starts, codes = Scripts.RANGES, Scripts.VALUES
+    found: dict[str, list[tuple[int, int]]] = {}
+    for first, last in zip(coverage.starts, coverage.ends, strict=True):
+        i = bisect.bisect_right(starts, first) - 1
+        while i < len(starts) and starts[i] <= last:
+            end = starts[i + 1] - 1 if i + 1 < len(starts) else 0x10FFFF
+            if codes[i] not in BODY_SCRIPTS and codes[i] not in ("Zyyy", "Zinh", "Zzzz"):
+                found.setdefault(codes[i], []).append((max(first, starts[i]), min(last, end)))
+            i += 1
+    return {
+        ucd.script_name(code): tuple(spans)
+        for code, spans in sorted(found.items())
+        if sum(last - first + 1 for first, last in spans) >= SCRIPT_CHARS
+    }
+
+
+def unicode_range(spans: Iterable[tuple[int, int]]) -> str:
+    """Code point ranges as a CSS ``unicode-range`` value: ``U+1780-17DD, U+19E0-19FF``."""
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in sorted(spans))
+
+
 def font_face(font: TeamFont, url: str) -> str:
     """Return the ``@font-face`` rule declaring a team font found at the relative ``url``.
 
-    The family passed :data:`FAMILY` and the weight and style were made here, so nothing in the
-    rule comes from the font or the project file unchecked.
+    The family passed :data:`FAMILY` and the weight, style and ranges were made here, so nothing
+    in the rule comes from the font or the project file unchecked. A font for a script (see
+    :func:`script_spans`) declares only that script's code points with ``unicode-range``.
     """
     weight = f" font-weight: {font.weight};" if font.weight else ""
+    ranges = f" unicode-range: {font.ranges};" if font.ranges else ""
     return (
         f"@font-face {{ font-family: '{font.family}'; src: url(\"{quote(url)}\");{weight} "
-        f"font-style: {font.style}; }}\n"
+        f"font-style: {font.style};{ranges} }}\n"
     )
 
 

@@ -16,14 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
+import html
 import io
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
@@ -32,7 +34,7 @@ from babel.core import get_global
 from aftercare_report.confine import Refused, read_input
 from aftercare_report.errors import Finding, InputError, display_path
 from aftercare_report.limits import INPUT_BYTES, MAX_WIDTH
-from aftercare_report.terms import ENGLISH_TERMS, FORM_HELP, TERM_KEYS
+from aftercare_report.terms import ENGLISH_TERMS, FORM_HELP, GENDER_KEYS, TERM_FORMS, TERM_KEYS
 
 if TYPE_CHECKING:  # the catalog machinery is imported when a catalog is read, not by `validate`
     from babel.messages.catalog import Catalog
@@ -52,8 +54,14 @@ SOURCE_LANGUAGE = "en"
 TERM_CONTEXT = "term"
 """The message context of a term's default form in a catalog (``msgctxt "term"``)."""
 
-TERM_MESSAGES: Mapping[str, str] = {key: f"{key}: {FORM_HELP[key]}" for key in TERM_KEYS}
+TERM_MESSAGES: Mapping[str, str] = {
+    key: f"{key}: {FORM_HELP[key]}" for key in (*TERM_KEYS, *GENDER_KEYS.values())
+}
 """The message of each form in a catalog: its translation is the language's default form."""
+
+_AGREE = re.compile(r"\{(survivor|victim):([^{}|]*)\|([^{}|]*)\}")
+"""``{survivor:certaines|certains}`` in a translation: the word that agrees with the term's
+grammatical gender, feminine first."""
 
 _BRACED = re.compile(r"\{(\w+)\}")
 
@@ -61,6 +69,13 @@ _BRACED = re.compile(r"\{(\w+)\}")
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it where it is used."""
     return message
+
+
+DERIVED: Mapping[str, str] = {
+    "child_survivor": N_("child among %(survivors)s"),
+    "child_survivors": N_("children among %(survivors)s"),
+}
+"""How a form a team did not give reads, made from the forms it gave (see ``terms``)."""
 
 
 @dataclass(frozen=True)
@@ -102,14 +117,23 @@ class Language:
 
     @functools.cached_property
     def forms(self) -> dict[str, str]:
-        """Every form of every term: the team's, or the catalog's default."""
+        """Every form of every term: the team's, or made from the team's, or the catalog's."""
         out = {}
-        for key in TERM_KEYS:
+        for key in (*TERM_KEYS, *GENDER_KEYS.values()):
             default = self.translations.pgettext(TERM_CONTEXT, TERM_MESSAGES[key])
             if default == TERM_MESSAGES[key]:  # not translated: the English form
                 default = ENGLISH_TERMS[key]
             out[key] = self.terms.get(key) or default
+        changed = any(key in self.terms for key in TERM_FORMS["survivor"])
+        for key, message in DERIVED.items():
+            if changed and key not in self.terms:  # "children among people with lived experience"
+                text = _agreed(self.translations.gettext(message), out)
+                out[key] = text % {"survivors": out["survivors"]}
         return out
+
+    def agree(self, text: str) -> str:
+        """Choose the words of a translation that agree with the terms' genders (see ``_AGREE``)."""
+        return _agreed(text, self.forms)
 
     @property
     def rtl(self) -> bool:
@@ -118,22 +142,27 @@ class Language:
 
     def gettext(self, message: str, /, **values: object) -> str:
         """Translate ``message`` and fill its ``%(name)s`` placeholders (terms included)."""
-        return self._format(self.translations.gettext(message), values, message)
+        return self._format(self.agree(self.translations.gettext(message)), values, message)
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """Translate a message with plural forms for ``n`` (``%(num)s`` is ``n``)."""
         values.setdefault("num", self.number(n))
-        return self._format(self.translations.ngettext(singular, plural, n), values, singular)
+        return self._format(
+            self.agree(self.translations.ngettext(singular, plural, n)), values, singular
+        )
 
     def pgettext(self, context: str, message: str, /, **values: object) -> str:
         """Translate ``message`` in ``context`` (a short label that could mean two things)."""
-        return self._format(self.translations.pgettext(context, message), values, message)
+        return self._format(
+            self.agree(self.translations.pgettext(context, message)), values, message
+        )
 
     def fill(self, text: str, /, **values: str) -> str:
         """Fill ``{name}`` placeholders of a framework text: the values given, then terms.
 
         Nothing is evaluated; an unknown placeholder is left as it is (validation reports it).
         """
+        text = self.agree(text)
         forms = _Values(self.forms)
         filled = {
             k: _BRACED.sub(lambda m: str(forms.get(m[1], m[0])), v) for k, v in values.items()
@@ -158,7 +187,13 @@ class Language:
                 f"translations check {self.code}'"
             )
             raise InputError([Finding("", 0, 0, "", problem, code="catalog")])
-        return text % table
+        quoted = {k: v for k, v in values.items() if isinstance(v, Quoted)}
+        if not quoted:
+            return text % table
+        # Each quoted value goes in marked, so its passages can be found in the sentence.
+        marked = {**values, **{k: f"\ue000{k}\ue001" for k in quoted}}
+        pieces = _MARK.split(text % _Values({**self.forms, **marked}))
+        return concat([quoted[p] if i % 2 else p for i, p in enumerate(pieces)])
 
     def term(self, key: str) -> str:
         """One form of a term (``survivors``), or with a capital (``Survivors``)."""
@@ -173,10 +208,15 @@ class Language:
         return format_date(day, "long", locale=self.locale)
 
     def number(self, value: float) -> str:
-        """A number with this language's separators (``14 000``, ``40,1``)."""
+        """A number with this language's separators (``14 000``, ``40,1``).
+
+        Languages whose usage (CLDR's ``minimumGroupingDigits``) leaves four-digit numbers
+        ungrouped write them so: Spanish ``2018`` and ``14.000``, not ``2.018``.
+        """
         from babel.numbers import format_decimal
 
-        return format_decimal(value, locale=self.locale)
+        grouped = abs(value) >= 10_000 or min_grouping(self.code) < 2
+        return format_decimal(value, locale=self.locale, group_separator=grouped)
 
     def percent(self, share: float, places: int | None = None) -> str:
         """A share (0.75, 0.006) as a percentage (``75 %``, ``0,6 %`` in French).
@@ -201,6 +241,44 @@ class Language:
         """The name of a country in this language, from its ISO 3166-1 alpha-3 code."""
         codes = get_global("territory_aliases").get(iso3.upper(), [])
         return self.locale.territories.get(codes[0]) if codes else None
+
+
+_MIN_GROUPING_TWO = frozenset({"es", "pt", "pl", "it", "bg", "hu", "lv", "et"})
+"""Languages whose CLDR ``minimumGroupingDigits`` is 2 (as ICU gives it): a separator only
+from five digits. Babel's number formatting does not read that setting."""
+_GROUPED_REGIONS = frozenset(
+    {
+        "419", "AO", "AR", "BO", "BR", "BZ", "CL", "CO", "CR", "CU", "DO", "EC", "GT", "HN",
+        "MX", "NI", "PA", "PE", "PR", "PY", "SV", "US", "UY", "VE",
+    }
+)  # fmt: skip
+"""Regions whose Spanish or Portuguese groups four-digit numbers (``2,018`` in Mexico): the
+Americas and Angola, as ICU has them."""
+
+
+def min_grouping(code: str) -> int:
+    """Fewest digits before the first separator is written (CLDR ``minimumGroupingDigits``)."""
+    base, _, region = code.partition("-")
+    if base not in _MIN_GROUPING_TWO:
+        return 1
+    if base == "pt" and not region:
+        return 1  # CLDR's pt is Brazil's
+    return 1 if region.upper() in _GROUPED_REGIONS else 2
+
+
+_CHOICE = re.compile(r"\{(?:survivor|victim)\b[^{}]*\}")
+
+
+def broken_agreements(text: str) -> list[str]:
+    """The gender choices of a translation that are not ``{survivor:f|m}`` or ``{victim:f|m}``."""
+    return [m[0] for m in _CHOICE.finditer(text) if not _AGREE.fullmatch(m[0])]
+
+
+def _agreed(text: str, forms: Mapping[str, str]) -> str:
+    """``text`` with each ``{survivor:f|m}`` choice made by the term's gender in ``forms``."""
+    if "{" not in text:
+        return text
+    return _AGREE.sub(lambda m: m[3] if forms.get(GENDER_KEYS[m[1]]) == "m" else m[2], text)
 
 
 class _Values(dict[str, object]):
@@ -239,6 +317,143 @@ def using(language: Language) -> Iterator[Language]:
         yield language
     finally:
         _current.reset(token)
+
+
+Span = tuple[int, int, str]
+"""A passage of a text in another language: start, end and its language code."""
+
+
+class Quoted(str):
+    """Text with passages in another language than the brief's, printed in HTML with ``lang``.
+
+    A translated brief quotes a field its translation leaves out in the profile's language:
+    the text carries that language, and a template that prints it (``{{ ms.evidence }}``) gets
+    ``<span lang="en">...</span>``, escaped, so screen readers and PDF/UA read it in English.
+    A translation that quotes its source word for word (« authorized a 45-day reflection
+    period »), or a sentence of the tool that names an English source title, carries those
+    passages only (``spans``): messages formatted with a quoted value keep its passages (see
+    :meth:`Language.gettext` and :func:`concat`). Other string operations give a plain string.
+    """
+
+    spans: tuple[Span, ...]
+
+    def __new__(cls, text: str, lang: str = "", spans: Sequence[Span] = ()) -> Quoted:
+        """Text ``text`` written in ``lang``, or with only ``spans`` in other languages."""
+        quoted = super().__new__(cls, text)
+        quoted.spans = tuple(spans) if spans else ((0, len(text), lang),)
+        return quoted
+
+    @property
+    def lang(self) -> str:
+        """The language of its (first) passage."""
+        return self.spans[0][2]
+
+    def __html__(self) -> str:
+        """The text escaped, each passage in a span that names its language."""
+        out, at = [], 0
+        for start, end, lang in self.spans:
+            out.append(html.escape(self[at:start]))
+            out.append(f'<span lang="{html.escape(lang)}">{html.escape(self[start:end])}</span>')
+            at = end
+        out.append(html.escape(self[at:]))
+        return "".join(out)
+
+    def __reduce__(self) -> tuple[type[Quoted], tuple[str, str, tuple[Span, ...]]]:
+        return Quoted, (str(self), "", self.spans)  # briefs travel to workers pickled
+
+
+def concat(parts: Sequence[str], separator: str = "") -> str:
+    """Join texts, keeping the passages in other languages of those that have some."""
+    out: list[str] = []
+    spans: list[Span] = []
+    at = 0
+    for i, part in enumerate(parts):
+        if i:
+            out.append(separator)
+            at += len(separator)
+        if isinstance(part, Quoted):
+            spans.extend((at + start, at + end, lang) for start, end, lang in part.spans)
+        out.append(str(part))
+        at += len(part)
+    text = "".join(out)
+    return Quoted(text, spans=spans) if spans else text
+
+
+_MARK = re.compile("\ue000(\\w+)\ue001")
+"""Where a quoted value went in a formatted message (private-use characters around its name)."""
+
+
+_QUOTED = re.compile(r"«\s*(.+?)\s*»|“(.+?)”|\"(.+?)\"")
+"""A passage between quotation marks, French, English or straight."""
+
+
+def verbatim(translation: str, original: str, lang: str) -> str:
+    """A translation, the passages it quotes word for word from ``original`` marked ``lang``."""
+    spans = []
+    for match in _QUOTED.finditer(translation):
+        group = next(g for g in (1, 2, 3) if match[g] is not None)
+        if len(match[group]) > 2 and " ".join(match[group].split()) in original:
+            spans.append((match.start(group), match.end(group), lang))
+    return Quoted(translation, spans=spans) if spans else translation
+
+
+_translated: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar(
+    "translated", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def translating(texts: Mapping[str, Mapping[str, str]]) -> Iterator[None]:
+    """Quote profiles' text in their translations into the current language inside the block.
+
+    Args:
+        texts: By profile slug, each original text (spaces normalised) and its translation.
+    """
+    token = _translated.set(texts)
+    try:
+        yield
+    finally:
+        _translated.reset(token)
+
+
+def translated(slug: str) -> bool:
+    """Whether the profile ``slug`` has a translation into the current language."""
+    return slug in _translated.get()
+
+
+def translation_of(slug: str, text: str) -> str | None:
+    """The translation of a profile's text into the current language, or None."""
+    table = _translated.get().get(slug)
+    return None if table is None else table.get(" ".join(text.split()))
+
+
+def evidence(slug: str, lang: str, text: str, *, tag: bool = False) -> str:
+    """A profile's text as a brief in the current language quotes it.
+
+    Its translation when the profile's translation gives one; else the text as written, marked
+    with the profile's language ``lang`` when the profile has a translation (so the fields it
+    leaves out are tagged one by one) or when ``tag`` asks (text the templates do not tag,
+    such as an institution named in a recommendation); unmarked otherwise (the templates tag
+    the country's evidence as a whole with its language).
+    """
+    if not text:
+        return text
+    original = " ".join(text.split())
+    found = translation_of(slug, original)
+    if found is not None:
+        return verbatim(found, original, lang)
+    foreign = lang.split("-")[0] != current().code.split("-")[0]
+    if foreign and (tag or translated(slug)):
+        return Quoted(text, lang)
+    return text
+
+
+def keep_lang(text: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to a text, which keeps its language if it is :class:`Quoted`."""
+    changed = change(text)
+    if isinstance(text, Quoted) and len(changed) == len(text):
+        return Quoted(changed, spans=text.spans)
+    return changed
 
 
 def _(message: str, /, **values: object) -> str:
@@ -506,6 +721,16 @@ def resolve(code: str, terms: Mapping[str, Mapping[str, str]], folder: Path | No
     names = dict.fromkeys((code, base))
     catalogs = tuple(folder / f"{name}.po" for name in names) if folder else ()
     return Language(code, catalogs, forms)
+
+
+def native_name(code: str) -> str:
+    """A language's name in that language, as a language switch shows it (``Français``)."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = _locale(code)
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
 
 
 def babel_locale(code: str | None) -> str | None:

@@ -25,17 +25,19 @@ def gettext(message: str, *, markdown: bool = False) -> str:
 
     With ``markdown`` the message is Markdown (see :func:`markdown.message`), else HTML.
     """
-    return _with_terms(current().translations.gettext(message), markdown)
+    return _with_terms(current().agree(current().translations.gettext(message)), markdown)
 
 
 def ngettext(singular: str, plural: str, n: int, *, markdown: bool = False) -> str:
     """Translate a template message with plural forms, with the terms in place."""
-    return _with_terms(current().translations.ngettext(singular, plural, n), markdown)
+    return _with_terms(
+        current().agree(current().translations.ngettext(singular, plural, n)), markdown
+    )
 
 
 def pgettext(context: str, message: str, *, markdown: bool = False) -> str:
     """Translate a template message in a context, with the terms in place."""
-    return _with_terms(current().translations.pgettext(context, message), markdown)
+    return _with_terms(current().agree(current().translations.pgettext(context, message)), markdown)
 
 
 def long_date(iso: str) -> str:

@@ -82,12 +82,14 @@ _HTML: dict[str, frozenset[str]] = {
         ("title", ""),
         ("style", "media"),
         ("meta", "name content property itemprop"),
+        ("link", "rel hreflang href type"),
         ("script", "type"),
     )
     for name in tags.split()
 }
 """HTML elements a brief may use, with their own attributes (``_GLOBAL`` ones and ``aria-*``,
-``data-*`` are allowed on each). ``<script>`` only with ``allow_scripts``."""
+``data-*`` are allowed on each). ``<script>`` only with ``allow_scripts``; ``<link>`` only as
+``rel="alternate"`` (the brief in another language: a link a reader follows, nothing loaded)."""
 _SVG_ATTRIBUTES = names(
     """
     id class style role tabindex lang xml:lang focusable transform opacity display
@@ -300,6 +302,12 @@ class _Check:
         if allowed is None or (fragment and structural):
             self.add(tag.start, f"{where} is refused: {_ALLOWED}")
             return
+        if tag.name == "link":
+            rel = next((a.value for a in tag.attrs if a.name == "rel"), None)
+            if lower(html.unescape(rel or "").strip()) != "alternate":
+                found = f'rel="{rel}"' if rel else "no rel"
+                msg = f'<link> is refused ({found}): only rel="alternate" may be written'
+                self.add(tag.start, msg)
         for attr in tag.attrs:
             self._html_attribute(tag, attr, allowed)
 
@@ -322,7 +330,7 @@ class _Check:
             self._referrer(tag, f"<{tag.name} referrerpolicy>", attr.value or "")
         elif name == "rel" and "opener" in lower(html.unescape(attr.value or "")).split():
             self.add(tag.start, f"rel=opener on <{tag.name}> is refused (write noopener)")
-        elif name == "href" and tag.name == "a":
+        elif name == "href" and tag.name in ("a", "link"):
             self._url(tag, attr, "link")
         elif name == "src" and tag.name == "img":
             self._url(tag, attr, "image")

@@ -15,6 +15,7 @@ one by one), never a stale brief.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -64,13 +65,18 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
-    """Files and the files directly inside folders (as profile folders are read), in order."""
+    """Files and the files directly inside folders (as profile folders are read), in order.
+
+    A file comes with the files named after it beside it (``thailand.fr.yaml`` beside
+    ``thailand.yaml``: its translations, read with it).
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir() if not p.is_dir()))
         elif path.exists() or path.is_symlink():
             found.append(path)
+            found.extend(sorted(path.parent.glob(f"{glob.escape(path.stem)}.*{path.suffix}")))
     return found
 
 

@@ -90,6 +90,8 @@ MAX_TERMS = 100
 """Most entries in ``[terms]``."""
 MAX_TEAM_FONTS = 20
 """Most font files in ``[brand] fonts`` (a family in four styles for a few scripts)."""
+MAX_LANGUAGES = 20
+"""Most languages one project builds (``[project] languages``): each is a full build."""
 MAX_SUGGEST = 500
 """Most candidates a did-you-mean hint compares against."""
 MAX_HINTS = 20

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,23 @@ class Document:
         """
         line, column = self.position(path, of_key=of_key)
         return Finding(self.name, line, column, dotted(path), message, **kw)
+
+
+def leaves(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+    """Every value of loaded data that is not a mapping or a list, with its key path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaves(value, (*path, i))
+    else:
+        yield path, data
+
+
+def texts(data: Any) -> Iterator[tuple[KeyPath, str]]:
+    """Every string of loaded data, with its key path."""
+    return ((path, value) for path, value in leaves(data) if isinstance(value, str))
 
 
 def dotted(path: KeyPath) -> str:
@@ -214,8 +231,15 @@ def _check_structure(text: str, name: str) -> None:
     overflowing the stack of a recursive composer.
     """
     depth = 0
+    bare: list[Finding] = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if getattr(event, "tag", None) == "!":
+                # A bare '!' makes its value a string whatever it looks like ("key: !" loads
+                # as ''), a tag the composer no longer shows: refused here, where it is seen.
+                line, col = _pos(event.start_mark)
+                msg = "YAML tag '!' is not allowed: profiles are plain data, write the value alone"
+                bare.append(Finding(name, line, col, "", msg, code="refused-tag"))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -228,6 +252,8 @@ def _check_structure(text: str, name: str) -> None:
         raise InputError([_syntax_finding(exc, name)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives a mark
         raise InputError([Finding(name, 0, 0, "", f"invalid YAML: {exc}", code="syntax")]) from None
+    if bare:
+        raise InputError(bare)
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, name: str) -> Finding:

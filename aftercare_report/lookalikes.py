@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from typing import Any
 
 from aftercare_report import weburl
 from aftercare_report.errors import Finding, Severity
-from aftercare_report.loading import Document, KeyPath
+from aftercare_report.loading import Document, texts
 
 _INVISIBLE = (
     "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u3164\ufeff\uffa0"
@@ -56,7 +54,7 @@ def findings(doc: Document) -> list[Finding]:
             strictly.
     """
     out = []
-    for path, text in _texts(doc.data, ()):
+    for path, text in texts(doc.data):
         is_url = bool(path) and path[-1] == "url"
         found = problem(text, url=is_url)
         if found:
@@ -91,17 +89,6 @@ def problem(text: str, *, url: bool = False) -> tuple[str, str] | None:
         if mixed:
             return "look-alike", mixed
     return _lookalike_host(text) if url else None
-
-
-def _texts(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _texts(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _texts(value, (*path, i))
 
 
 def _joins_letters(text: str, at: int) -> bool:

@@ -9,6 +9,7 @@ present and not empty, and only the placeholders a framework text may use.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,19 @@ PLACEHOLDERS = frozenset(
 """Placeholders a framework text may use: the country's forms, a component, the terms."""
 
 _COMPONENT_TEXTS = ("name", "in_prose", "description")
-_RECOMMENDATION_TEXTS = ("text", "partial", "improve", "indicator", "improve_indicator")
+_RECOMMENDATION_TEXTS = (
+    "text",
+    "partial",
+    "improve",
+    "indicator",
+    "improve_indicator",
+    "good_practice",
+)
+OPTIONAL = frozenset({"good_practice"})
+"""Texts an overlay may leave out: the framework's stand (a citation whose generated words,
+"pillar 1", "Milestone 3", an overlay of an earlier version may not translate)."""
+_ARTICLE = re.compile(r"^(Art|Arts|Section|s|ss)\.?\s*\d")
+"""An instrument's article as a standard cites it (``Art. 6(3)``), the same in every language."""
 _RISK_TEXTS = ("name", "description", "evidence")
 
 
@@ -81,12 +94,18 @@ def texts(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, KeyPath]]:
                         ("components", cid, "recommendations", i, key),
                         ("components", cid, "recommendations", rec["id"], key),
                     )
+            for iid, article in (rec.get("standards") or {}).items():
+                if isinstance(article, str) and article and not _ARTICLE.match(article):
+                    yield (  # "provisions on care and rehabilitation": words, not an article
+                        ("components", cid, "recommendations", i, "standards", iid),
+                        ("components", cid, "recommendations", rec["id"], "standards", iid),
+                    )
     for rid, risk in data.get("risk_factors", {}).items():
         for key in _RISK_TEXTS:
             if key in risk:
                 yield ("risk_factors", rid, key), ("risk_factors", rid, key)
     for name, rec in data.get("data_recommendations", {}).items():
-        for key in ("text", "indicator"):
+        for key in ("text", "indicator", "good_practice"):
             if key in rec:
                 yield ("data_recommendations", name, key), ("data_recommendations", name, key)
 
@@ -110,6 +129,8 @@ def apply(framework: Document, overlay: Document) -> dict[str, Any]:
     for target, source in texts(framework.data):
         expected.add(source)
         value = value_at(overlay.data, source)
+        if value is None and (source[-1] in OPTIONAL or "standards" in source):
+            continue
         if not isinstance(value, str) or not value.strip():
             english = " ".join(str(value_at(framework.data, target)).split())
             english = english if len(english) <= 60 else english[:59].rsplit(" ", 1)[0] + "…"

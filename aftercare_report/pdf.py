@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from aftercare_report.i18n import _, current
 from aftercare_report.outputs import Made
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ PdfResult = Made
 """A made PDF: its bytes, page count, WeasyPrint's warnings and the glyphs no font had."""
 
 
+def keywords() -> tuple[str, ...]:
+    """The keywords of a brief, in the current language, as its web page's ``<meta>`` has them."""
+    return (_("aftercare for %(survivors)s"), current().term("re_trafficking"))
+
+
 def request(brief: Brief, html: str, setting: Setting) -> PdfRequest:
     """Gather what WeasyPrint needs to make a brief's PDF from its print HTML.
 
@@ -85,7 +91,7 @@ def request(brief: Brief, html: str, setting: Setting) -> PdfRequest:
         roots=tpl.folders,
         title=ctx.title,
         subject=ctx.subtitle,
-        keywords=("survivor aftercare", "trafficking", *(c.country for c in ctx.countries)),
+        keywords=(*keywords(), *(c.country for c in ctx.countries)),
         author=ctx.brand.organisation,
         date=brief.date,
         variant=setting.options.variant,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +19,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aftercare_report import inputs, manifest
 from aftercare_report.config import Project
-from aftercare_report.errors import Finding, Severity, UsageError, display_path
+from aftercare_report.errors import BuildError, Finding, Severity, UsageError, display_path
 from aftercare_report.fonts import Coverage, available
 from aftercare_report.outputs import DEFAULT_FORMATS, BuildResult, Written
 from aftercare_report.pdf import PdfVariant
 
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
-    from aftercare_report.build import Brief
+    from aftercare_report.build import Brief, BuildOptions
     from aftercare_report.catalog import Checked
     from aftercare_report.context import BriefContext
     from aftercare_report.editions import Published
     from aftercare_report.i18n import Language
+    from aftercare_report.model import Profile
+    from aftercare_report.profile_overlay import Translation
     from aftercare_report.report import CountryReport
     from aftercare_report.settings import Brand
 
@@ -144,7 +146,7 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
         project.profiles,
         framework,
         project.stale_years,
-        project.language,
+        project.every_language,
         fonts=fonts,
         copy_hosts=project.copy_hosts,
     )
@@ -191,17 +193,37 @@ def _stray_requests(project: Project, slugs: set[str]) -> list[Finding]:
     ]
 
 
-def analyse(
+@dataclass(frozen=True)
+class Loaded:
+    """The countries of a build, read and validated once for every language.
+
+    Attributes:
+        chosen: The countries to report on.
+        comparison: The countries each is compared with (the chosen ones among them).
+        translations: Their text in other languages, checked against each profile: by
+            language code, then profile slug.
+        previous: The previous edition as published, if the project keeps it.
+    """
+
+    chosen: tuple[Profile, ...]
+    comparison: tuple[Profile, ...]
+    translations: Mapping[str, Mapping[str, Translation]] = dataclasses.field(default_factory=dict)
+    previous: Published | None = None
+
+    def texts(self, language: str) -> dict[str, dict[str, str]]:
+        """By profile slug, each text and its translation into ``language`` (see ``i18n``)."""
+        found = self.translations.get(language, {})
+        return {slug: translation.by_text() for slug, translation in found.items()}
+
+
+def load(
     project: Project,
     countries: Sequence[str] = (),
     peers: Sequence[str] | None = None,
     *,
     fonts: Coverage | None = None,
-) -> tuple[CountryReport, ...]:
-    """Load the project's framework and profiles, pick the countries, and assess each once.
-
-    Sentences are written in the current language (see :func:`language` and ``i18n.using``);
-    the framework's texts in the project's.
+) -> Loaded:
+    """Load the project's profiles and pick the countries: once, whatever the languages.
 
     Args:
         project: Settings with command-line overrides applied.
@@ -212,28 +234,47 @@ def analyse(
             country in them must be covered. None checks no fonts (``gaps``, ``list``).
 
     Raises:
-        InputError: Invalid profiles or framework, a country that matches no profile, or text
-            no font covers (one finding per script).
+        InputError: Invalid profiles or framework, a country that matches no profile, text
+            no font covers (one finding per script), or a previous edition's JSON that cannot
+            be read.
     """
     # Imported here, not at the top: an unchanged build stops before it needs the model.
-    from aftercare_report import catalog, config, report, script_coverage
+    from aftercare_report import catalog, profile_overlay, script_coverage
 
-    folder = config.translations_folder(project)
-    framework = catalog.load_framework(project.framework, project.language, folder)
+    framework = catalog.load_framework(project.framework)  # the ids profiles are checked against
     loaded = catalog.load_profiles(project.profiles, framework, project.stale_years)
     chosen = catalog.select(countries, loaded, framework) if countries else loaded
     catalog.check_one_per_country(chosen)
     peer_set = catalog.select(peers, loaded, framework) if peers else loaded
     comparison = catalog.one_per_country([*chosen, *peer_set])
+    in_play = catalog.unique([*chosen, *comparison])
     if fonts is not None:
-        script_coverage.require(catalog.unique([*chosen, *comparison]), fonts)
+        script_coverage.require(in_play, fonts)
+    translations = profile_overlay.load_all(in_play, project.every_language)
+    return Loaded(chosen, comparison, translations, previous_edition(project))
+
+
+def assessed(loaded: Loaded, project: Project) -> tuple[CountryReport, ...]:
+    """Assess each loaded country, in the current language.
+
+    Every language assesses the very profiles loaded once, so levels, gaps, the index and which
+    recommendations apply are the same in each; only the words differ (the framework's texts
+    come from the language's overlay, sentences from its catalog).
+
+    Raises:
+        InputError: An invalid framework, or no overlay of it for the language.
+    """
+    from aftercare_report import catalog, config, report
+
+    folder = config.translations_folder(project)
+    framework = catalog.load_framework(project.framework, project.language, folder)
     return report.analyse(
-        chosen,
+        loaded.chosen,
         framework,
-        comparison,
+        loaded.comparison,
         stale_years=project.stale_years,
         edition=project.edition,
-        previous=previous_edition(project),
+        previous=loaded.previous,
     )
 
 
@@ -243,6 +284,25 @@ class Contexts:
 
     country: Callable[[CountryReport, Brand, Mapping[str, int]], BriefContext]
     comparative: Callable[[Sequence[CountryReport], Brand], BriefContext]
+
+
+def analyse(
+    project: Project,
+    countries: Sequence[str] = (),
+    peers: Sequence[str] | None = None,
+    *,
+    fonts: Coverage | None = None,
+) -> tuple[CountryReport, ...]:
+    """Load the project's framework and profiles, pick the countries, and assess each once.
+
+    Sentences are written in the current language (see :func:`language` and ``i18n.using``);
+    the framework's texts in the project's. See :func:`load` for the arguments.
+
+    Raises:
+        InputError: Invalid profiles or framework, a country that matches no profile, or text
+            no font covers (one finding per script).
+    """
+    return assessed(load(project, countries, peers, fonts=fonts), project)
 
 
 def plan(
@@ -258,7 +318,7 @@ def plan(
 
     Args:
         reports: The countries, each assessed once.
-        project: For the brand, terminology and language.
+        project: For the brand, terminology, language and the languages published.
         country_briefs: Make one brief per country.
         name: File name of the comparative brief.
         contexts: What makes the briefs' contexts (default: :mod:`context`'s functions; the
@@ -289,11 +349,20 @@ def plan(
         ctx = made.comparative(reports, brand)
         sources = tuple(a for r in reports for a in _source(r))
         briefs.append(Brief(name, "comparative", ctx, tuple(reports), sources, "comparison", lang))
+    if project.published:  # each brief links to itself in the other languages
+        for i, b in enumerate(briefs):
+            switch = context.translations(b.stem, project.published)
+            briefs[i] = dataclasses.replace(
+                b, context=dataclasses.replace(b.context, translations=switch)
+            )
     return briefs
 
 
 def build(project: Project, request: BuildRequest, progress: Progress) -> BuildResult:
-    """Build briefs from profile files to files in the output folder.
+    """Build briefs from profile files to files in the output folder, in every language.
+
+    Each language is checked on its own: a language whose outputs of these very inputs are on
+    disk is not built again. The profiles are loaded and checked once for all languages.
 
     Args:
         project: Settings with command-line overrides applied.
@@ -307,14 +376,102 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         TemplateError: A template failed (nothing is written).
         BuildError: A PDF failed, or warnings under ``strict`` (nothing is written).
     """
-    digest = _digest(project, request)
-    if not request.force:
-        done = _unchanged(project.out, digest, request)
-        if done is not None:
-            return done  # nothing read, rendered or started: every output checked on disk
+    warned = _warnings(project)
+    if request.strict and warned:
+        raise BuildError("warnings are errors with --strict: " + "; ".join(warned))
+    runs = [in_language(project, code) for code in project.every_language]
+    digests = [_digest(run, request) for run in runs]
+    done = [
+        None if request.force else _unchanged(run.out, d, request)
+        for run, d in zip(runs, digests, strict=True)
+    ]
+    if all(done):
+        return _joined((r for r in done if r), warned)  # nothing read, rendered or started
     from aftercare_report import build as make
+    from aftercare_report.i18n import translating, using
 
-    options = make.BuildOptions(
+    todo = [i for i, result in enumerate(done) if result is None]
+    warned = (*warned, *_untranslated(project, [runs[i] for i in todo]))
+    if request.strict and warned:
+        raise BuildError("warnings are errors with --strict: " + "; ".join(warned))
+    options = {i: build_options(runs[i], request, digests[i]) for i in todo}
+    # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
+    with make.start_workers(options[todo[0]]) as pool:
+        # Load, validate, check that fonts cover the text: once, before anything renders.
+        loaded = load(project, request.countries, request.peers, fonts=available(project))
+        planned = {}
+        for i in todo:
+            texts = loaded.texts(runs[i].language)
+            with using(language(runs[i])), translating(texts):  # the same countries, in each
+                reports = assessed(loaded, runs[i])
+                briefs = plan(
+                    reports, runs[i], country_briefs=request.country_briefs, name=request.name
+                )
+            if not briefs:
+                raise UsageError("nothing to build: a comparison needs at least two countries")
+            if request.clean and not request.shard:
+                stems = frozenset(b.stem for b in briefs)
+                options[i] = dataclasses.replace(options[i], clean=stems)
+            planned[i] = make.shard(briefs, *request.shard) if request.shard else briefs
+        steps = sum(len(briefs) for briefs in planned.values()) * make.steps(request.formats)
+        with progress(steps) as advance:
+            for i, briefs in planned.items():  # render, make PDFs, write
+                done[i] = make.build(briefs, options[i], advance, pool)
+    return _joined((r for r in done if r), warned)
+
+
+def _warnings(project: Project) -> tuple[str, ...]:
+    """The project file's warnings (a team font without a weight the brief uses), as lines."""
+    from aftercare_report.errors import Severity
+
+    return tuple(
+        f"{f.path}:{f.line}: {f.key}: {f.message}"
+        for f in project.review
+        if f.severity is Severity.WARNING
+    )
+
+
+def _untranslated(project: Project, runs: Sequence[Project]) -> list[str]:
+    """The messages of the team's templates a language has no translation of, as lines."""
+    from aftercare_report import templating, translations
+
+    team = templating.team_messages(project.templates) if project.templates else ()
+    if not team:
+        return []
+    return [
+        f"{f.path}:{f.line}: {f.message}"
+        for run in runs
+        for f in translations.untranslated(language(run), team)
+    ]
+
+
+def _joined(results: Iterable[BuildResult], warned: Sequence[str] = ()) -> BuildResult:
+    """One result of the builds of several languages, with the project file's warnings."""
+    chosen = list(results)
+    written = tuple(w for r in chosen for w in r.written)
+    return BuildResult(written, (*warned, *(w for r in chosen for w in r.warnings)))
+
+
+def in_language(project: Project, code: str) -> Project:
+    """The project building its briefs in one language, into that language's folder.
+
+    The digest of a language's inputs depends on this alone, so ``build --language fr`` in a
+    project published in French and English finds the outputs of a full build unchanged.
+    """
+    return dataclasses.replace(project, language=code, languages=(), out=project.out_for(code))
+
+
+def build_options(project: Project, request: BuildRequest, digest: str) -> BuildOptions:
+    """How ``build`` makes a request's briefs of ``project`` (``serve``'s builds too).
+
+    Args:
+        project: The project, in one language.
+        request: Formats, workers and the other build options.
+        digest: The digest of the build's inputs, recorded in the manifest ("" records none).
+    """
+    from aftercare_report.build import BuildOptions  # jinja2: not for an unchanged build
+
+    return BuildOptions(
         out=project.out,
         formats=request.formats,
         template_dirs=project.templates,
@@ -327,22 +484,6 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         allow_scripts=project.allow_scripts,
         inputs=digest,
     )
-    from aftercare_report.i18n import using
-
-    # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
-    with make.start_workers(options) as pool, using(language(project)):
-        # Load, validate, check that fonts cover the text, assess: all before anything renders.
-        reports = analyse(project, request.countries, request.peers, fonts=available(project))
-        briefs = plan(reports, project, country_briefs=request.country_briefs, name=request.name)
-        if not briefs:
-            raise UsageError("nothing to build: a comparison needs at least two countries")
-        if request.clean and not request.shard:
-            options = dataclasses.replace(options, clean=frozenset(b.stem for b in briefs))
-        if request.shard:
-            briefs = make.shard(briefs, *request.shard)
-        steps = len(briefs) * make.steps(request.formats)
-        with progress(steps) as advance:
-            return make.build(briefs, options, advance, pool)  # render, make PDFs, write
 
 
 def _digest(project: Project, request: BuildRequest) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,10 +22,18 @@ from aftercare_report import terms as terminology
 from aftercare_report.canonical import HOST_PATTERN
 from aftercare_report.confine import Refused, read_input
 from aftercare_report.errors import Finding, InputError, Severity, display_path
-from aftercare_report.fonts import FAMILY, FontError, font_stack
+from aftercare_report.fonts import (
+    FAMILY,
+    Coverage,
+    FontError,
+    font_stack,
+    script_spans,
+    unicode_range,
+)
 from aftercare_report.fonts import load as load_font
 from aftercare_report.limits import (
     DEFAULT_STALE_YEARS,
+    MAX_LANGUAGES,
     MAX_LINE,
     MAX_TEAM_FONTS,
     MAX_TERMS,
@@ -70,6 +79,13 @@ class ProjectSection(_Section):
     framework: _Path | None = Field(default=None, description="A framework YAML of your own.")
     out: _Path = Field(default="out", description="Output folder.")
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")], ...] = Field(
+        default=(),
+        strict=False,
+        max_length=MAX_LANGUAGES,
+        description="Languages to build, each into out/<lang>/; the first is the project's "
+        "language ([terms] is its). Instead of language.",
+    )
     stale_years: int = Field(default=DEFAULT_STALE_YEARS, ge=0, le=100)
     review_statement: Line | None = Field(
         default=None,
@@ -86,6 +102,12 @@ class FontEntry(_Section):
         default="",
         description="CSS family name to declare it under (letters, digits, spaces, - and _); "
         "by default the font's own.",
+    )
+    script: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z _-]{0,40}$|^$")] = Field(
+        default="",
+        description="The text it sets: a script's name (Khmer) for that script only, or all "
+        "for all text; by default the scripts it covers beyond Latin, Greek and Cyrillic, or "
+        "all text for a font of those alone.",
     )
 
     @model_validator(mode="before")
@@ -226,7 +248,9 @@ def _project(
         templates=tuple(base / t for t in project.templates),
         framework=base / project.framework if project.framework else None,
         out=base / project.out,
-        language=project.language,
+        language=_languages(data)[0],
+        languages=_languages(data) if len(_languages(data)) > 1 else (),
+        published=_languages(data) if len(_languages(data)) > 1 else (),
         stale_years=project.stale_years,
         brand=Brand(**brand),
         terms=_terms_by_language(data),
@@ -314,6 +338,7 @@ def parse(path: Path, allowed: Allowance | None = None) -> Project:
     refused, review = _protection(name, lines, data, allowed)
     findings = [
         *_unknown_terms(name, lines, data, hints),
+        *_language_settings(name, lines, data),
         *_outside(name, lines, path.parent, data),
         *_brand_colours(name, lines, data),
         *refused,
@@ -322,7 +347,8 @@ def parse(path: Path, allowed: Allowance | None = None) -> Project:
     findings += problems
     if findings:
         raise InputError(findings)
-    return replace(_project(path, data, fonts, allowed, lines), review=review)
+    notes = _font_notes(name, lines.get("fonts", 0), fonts)
+    return replace(_project(path, data, fonts, allowed, lines), review=(*review, *notes))
 
 
 def _team_fonts(
@@ -353,8 +379,62 @@ def _team_fonts(
             )
             problems.append(Finding(name, line, 1 if line else 0, "brand.fonts", msg))
             continue
-        found.append(TeamFont(file, family, font.weight, font.style))
+        spans = _script_spans(font.coverage, entry.script)
+        if spans is None:
+            covered = ", ".join(script_spans(font.coverage)) or "Latin, Greek or Cyrillic only"
+            msg = f"'{file}' has no {entry.script} text (it covers {covered}); check script ="
+            problems.append(Finding(name, line, 1 if line else 0, "brand.fonts", msg))
+            continue
+        ranges = unicode_range(span for found in spans.values() for span in found)
+        found.append(TeamFont(file, family, font.weight, font.style, tuple(spans), ranges))
     return tuple(found), problems
+
+
+BRIEF_WEIGHTS = {"400": "regular", "700": "bold"}
+"""The weights the bundled brief sets text in (headings, labels and figures are bold)."""
+
+
+def _font_notes(name: str, line: int, fonts: Sequence[TeamFont]) -> list[Finding]:
+    """Which text each team font sets, and a warning for a family that lacks a weight.
+
+    A family without its bold face draws bold text (headings, the country's name in the title)
+    in its regular weight: fontconfig does not embolden a font WeasyPrint loads itself.
+    """
+    out = []
+    at = (name, line, 1 if line else 0, "brand.fonts")
+    for font in fonts:
+        if font.scripts:
+            msg = (
+                f"'{font.file}' sets {' and '.join(font.scripts)} text only ({font.ranges}); "
+                'other text stays in the body font (script = "all" sets all text in it)'
+            )
+            out.append(Finding(*at, msg, Severity.NOTE, "font-script"))
+    for family in dict.fromkeys(f.family for f in fonts):
+        faces = [f for f in fonts if f.family == family]
+        if any(not f.weight for f in faces):
+            continue  # a variable font has every weight
+        weights = {f.weight for f in faces}
+        for weight in (w for w in BRIEF_WEIGHTS if w not in weights):
+            which, drawn = BRIEF_WEIGHTS[weight], " or ".join(sorted(weights))
+            text = " and ".join(faces[0].scripts) or "the"
+            msg = (
+                f"'{family}' has no {which} face ({weight}): {text} text the brief sets in "
+                f"{which} (headings, labels) is drawn at weight {drawn}; add its {which} file "
+                "to [brand] fonts"
+            )
+            out.append(Finding(*at, msg, Severity.WARNING, "font-weight"))
+    return out
+
+
+def _script_spans(coverage: Coverage, script: str) -> dict[str, tuple[tuple[int, int], ...]] | None:
+    """The scripts a team font sets (empty: all text), or None if it lacks the one named."""
+    spans = script_spans(coverage)
+    if script.casefold() == "all":
+        return {}
+    if not script:
+        return spans
+    chosen = {name: found for name, found in spans.items() if name.casefold() == script.casefold()}
+    return chosen or None
 
 
 def _brand_colours(name: str, lines: dict[str, int], data: ConfigFile) -> list[Finding]:
@@ -366,12 +446,36 @@ def _brand_colours(name: str, lines: dict[str, int], data: ConfigFile) -> list[F
     return out
 
 
+def _languages(data: ConfigFile) -> tuple[str, ...]:
+    """The project's languages, its own (``[terms]``'s) first."""
+    return data.project.languages or (data.project.language,)
+
+
+def _language_settings(name: str, lines: dict[str, int], data: ConfigFile) -> list[Finding]:
+    """``languages`` names each language once and agrees with ``language`` if both are set."""
+    project, line = data.project, lines.get("languages", 0)
+    codes = project.languages
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    out = []
+    if twice:
+        msg = f"{', '.join(twice)} is listed twice"
+        out.append(Finding(name, line, 1 if line else 0, "project.languages", msg))
+    if codes and "language" in project.model_fields_set and project.language != codes[0]:
+        msg = (
+            f"{project.language!r} is not the first of languages: the first of languages is the "
+            "project's language, so leave language out"
+        )
+        at = lines.get("language", 0)
+        out.append(Finding(name, at, 1 if at else 0, "project.language", msg))
+    return out
+
+
 def _terms_by_language(data: ConfigFile) -> dict[str, dict[str, str]]:
     """The forms each language's briefs use: ``[terms]`` is the project's language."""
     out: dict[str, dict[str, str]] = {}
     plain = {k: v for k, v in data.terms.items() if isinstance(v, str)}
     if plain:
-        out[data.project.language] = terminology.normalise(plain)
+        out[_languages(data)[0]] = terminology.normalise(plain)
     for key, value in data.terms.items():
         if isinstance(value, dict):
             out[key] = {**out.get(key, {}), **terminology.normalise(value)}
@@ -382,7 +486,7 @@ def _unknown_terms(
     name: str, lines: dict[str, int], data: ConfigFile, hints: Hints
 ) -> list[Finding]:
     out = []
-    known = [*terminology.TERM_KEYS, *terminology.ALIASES]
+    known = [*terminology.TERM_KEYS, *terminology.GENDER_KEYS.values(), *terminology.ALIASES]
     plain = {k: v for k, v in data.terms.items() if isinstance(v, str)}
     tables = {k: v for k, v in data.terms.items() if isinstance(v, dict)}
     for table, forms in [("", plain), *tables.items()]:

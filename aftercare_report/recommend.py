@@ -34,7 +34,7 @@ from typing import Literal
 
 from aftercare_report import findings
 from aftercare_report.assess import Assessment, ComponentResult, applies, level_of
-from aftercare_report.evidence import has_evidence
+from aftercare_report.evidence import has_evidence, quoted
 from aftercare_report.i18n import N_, _
 from aftercare_report.model import (
     Framework,
@@ -483,7 +483,7 @@ def _profile_rec(assessment: Assessment, rec: ProfileRecommendation) -> Recommen
     made = _component_rec(assessment, result, rec, rec.text, origin="profile")
     source = assessment.profile.sources[rec.sources[0]]
     year = rec.year or source.year
-    kind = findings.recommended_by_kind(rec.by, year, source.title)
+    kind = findings.recommended_by_kind(rec.by, year, quoted(assessment.profile, source.title))
     standard, binding = _standard_of(assessment, rec)
     return replace(
         made,
@@ -607,7 +607,7 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
         if i not in spec.standards or i not in profile.instruments or not instrument.binding:
             continue
         article = spec.standards[i]
-        cited = f"{instrument.short} {article}".strip()
+        cited = f"{instrument.short} {findings.articles(article)}".strip()
         duty = weak_duty(instrument, article)
         if duty is None:
             hard.append(cited)
@@ -616,7 +616,7 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
     if hard:
         return findings.semicolons(hard + weak), True
     others = [
-        f"{framework.instruments[i].short} {article}".strip()
+        f"{framework.instruments[i].short} {findings.articles(article)}".strip()
         for i, article in spec.standards.items()
         if i in framework.instruments
         and framework.instruments[i].good_practice_elsewhere

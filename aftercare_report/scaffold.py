@@ -234,6 +234,7 @@ profiles = ["profiles", "bundled"]
 templates = ["templates"]       # searched before the defaults
 out = "briefs"
 language = "en"
+# languages = ["en", "fr"]      # every brief in each, into briefs/<lang>/ (the first: language)
 stale_years = 5
 
 [brand]
@@ -242,8 +243,9 @@ organisation = "{organisation}"
 # primary = "#1f4e79"           # dark enough for white text (4.5:1)
 # accent = "#c0504d"            # visible on white (3:1)
 # paper = "letter"              # or "a4", the default
-# fonts = ["fonts/NotoSansKhmer-Regular.ttf"]   # font files you put in templates/fonts/,
-#                                              # embedded in every brief
+# fonts = ["fonts/NotoSansKhmer-Regular.ttf", "fonts/NotoSansKhmer-Bold.ttf"]
+#                               # font files you put in templates/fonts/, embedded in every
+#                               # brief; a Khmer font sets Khmer text only
 
 # [terms]                       # the words briefs use; change a term with all its forms
 # survivor = "survivor"

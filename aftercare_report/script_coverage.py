@@ -25,7 +25,7 @@ from typing import Any
 
 from aftercare_report.errors import Finding, InputError, Severity
 from aftercare_report.fonts import Coverage
-from aftercare_report.loading import Document, KeyPath, dotted, parse_yaml
+from aftercare_report.loading import Document, KeyPath, dotted, parse_yaml, texts
 from aftercare_report.model import Profile
 
 FIX = "install fonts-noto-core or add a font under [brand] fonts"
@@ -89,7 +89,7 @@ def _uncovered(profile: Profile, fonts: Coverage) -> list[tuple[str, Finding]]:
         doc = parse_yaml(profile.source, profile.path)  # the validated bytes, for positions
     first: dict[str, tuple[tuple[int, int], KeyPath]] = {}
     chars: dict[str, set[str]] = {}  # of each script, at its first place
-    for path, text in _texts(doc.data, ()):
+    for path, text in texts(doc.data):
         position = doc.position(path)
         for script, char in _scripts(text, missing):
             if script not in first or position < first[script][0]:
@@ -136,18 +136,6 @@ def _strings(value: Any) -> Iterator[str]:
         yield from (s for item in value.values() for s in _strings(item))
     elif isinstance(value, list | tuple):
         yield from (s for item in value for s in _strings(item))
-
-
-def _texts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    """Every string in a loaded document, with its key path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _texts(item, (*path, i))
 
 
 def _scripts(text: str, missing: set[str]) -> Iterator[tuple[str, str]]:

@@ -22,7 +22,7 @@ import re
 import socket
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +34,7 @@ from aftercare_report import inert, outputs
 from aftercare_report.config import TRANSLATIONS
 from aftercare_report.confine import Refused, read_inside
 from aftercare_report.errors import AftercareError, UsageError, display_path, printable
+from aftercare_report.i18n import ENGLISH, Language, _, native_name, resolve, using
 from aftercare_report.limits import OUTPUT_BYTES
 from aftercare_report.live import Live
 from aftercare_report.outputs import FORMATS, PREVIEW, Format
@@ -57,7 +58,12 @@ RELOAD_JS = """\
 })();
 """
 
-_STEM = re.compile(r"^/([a-z0-9][a-z0-9_-]{0,79})(\.[a-z]{1,8})$")
+_BRIEF = re.compile(
+    r"^/(?:(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})?)/)?(?P<stem>[a-z0-9][a-z0-9_-]{0,79})"
+    r"(?P<suffix>\.[a-z]{1,8})$"
+)
+_LANGUAGE_INDEX = re.compile(r"^/(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})?)/(?:index\.html)?$")
+_TITLE = re.compile(r"<title>([^<]{1,300})</title>")
 # An editor's save is a burst of events (write, rename, chmod) within a millisecond or two:
 # they are grouped until none has come for _STEP_MS (at most _DEBOUNCE_MS), so one save is
 # one rebuild, and the rebuild starts a few milliseconds after the save, not a fixed delay.
@@ -96,6 +102,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Served:
+    """A brief the preview serves.
+
+    Attributes:
+        lang: Its language's folder (``fr``), or "" when briefs are in one language.
+        stem: Its file name without suffix.
+        title: Its title, as its web page gives it.
+    """
+
+    lang: str
+    stem: str
+    title: str
+
+    @property
+    def path(self) -> str:
+        """Its web page's path under the served folder, without the leading slash."""
+        return f"{self.lang}/{self.stem}" if self.lang else self.stem
+
+
 class Preview:
     """The latest build of a project in a folder of its own, and what pages need to know of it.
 
@@ -112,12 +138,12 @@ class Preview:
         self.name = name
         self.changed = threading.Condition()
         self.generation = 0
-        self.stems: tuple[str, ...] = ()
+        self.briefs: tuple[Served, ...] = ()
         self.error: str | None = None
         self.project: Project | None = None
         self.closing = False
         self.viewed: collections.Counter[str] = collections.Counter()
-        """Pages open in a browser (the stems of their briefs), with how many tabs show each."""
+        """Pages open in a browser (``thailand``, ``fr/thailand``), with how many tabs show each."""
         self._changed_at: dict[str, int] = {}  # a brief's stem: the generation that changed it
         self._all_at = 0  # the last generation that changed every page (an error, the list)
         self._opened: collections.Counter[str] = collections.Counter()  # event streams, ever
@@ -130,31 +156,52 @@ class Preview:
         """The formats every rebuild makes: the page, and those asked for."""
         return outputs.choose([PREVIEW.name, *self.options.formats])
 
+    @property
+    def translations(self) -> Path | None:
+        """The project's catalogs, for the words of the index and error pages."""
+        from aftercare_report.config import translations_folder
+
+        try:
+            return translations_folder(self.project) if self.project else None
+        except AftercareError:
+            return None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages served, each in a folder of its own (empty: one language, no folder)."""
+        return self.project.every_language if self.project and self.project.published else ()
+
     def rebuild(self) -> str | None:
         """Load the project again and build its briefs; return the error message, if any.
 
         Only the briefs whose inputs changed are made again (see :mod:`live`); pages are told
         to reload only when a brief, the list of briefs or the error changed.
         """
-        stems, error = self.stems, None
+        briefs, error = self.briefs, None
         try:
             with self._building:
                 self.project = self._load()
-                first = {stem for stem, tabs in self.viewed.items() if tabs}
+                first = {page for page, tabs in self.viewed.items() if tabs}
                 self._shown = set()
                 result = self._live.build(self.project, first, self._written)
-            made = {w.path.stem for w in result.written if not w.unchanged} - self._shown
-            shown = (w.path.stem for w in result.written if w.format == PREVIEW.name)
-            stems = tuple(sorted(set(shown)))
+            made = {self._page(w.path) for w in result.written if not w.unchanged} - self._shown
+            pages = {w.path for w in result.written if w.format == PREVIEW.name}
+            # Country briefs by title, then the comparison, as a reader looks for them.
+            served = (self._served(path) for path in pages)
+            briefs = tuple(sorted(served, key=lambda b: (b.stem == self.name, b.title)))
         except AftercareError as exc:
             error, made = str(exc), set()
         with self.changed:
-            everything = (stems, error) != (self.stems, self.error)
-            self.stems, self.error = stems, error
+            everything = (briefs, error) != (self.briefs, self.error)
+            self.briefs, self.error = briefs, error
             self._moved(made, everything=everything)
         return error
 
-    def _written(self, stems: set[str]) -> None:
+    def _page(self, path: Path) -> str:
+        """The page a file of a brief belongs to: its path below the folder, without suffix."""
+        return path.relative_to(self.out).with_suffix("").as_posix()
+
+    def _written(self, pages: set[str]) -> None:
         """Let these pages reload now, and give them the machine while they do.
 
         The build goes on with the other briefs once each page has loaded again (its reload
@@ -164,25 +211,37 @@ class Preview:
         with self.changed:
             if self.error is not None:  # pages that show an error wait for the whole build
                 return
-            opened = {page: self._opened[page] for page in stems}
-            self._moved(stems)
-            self._shown |= stems  # the end of the build does not reload them again
+            opened = {page: self._opened[page] for page in pages}
+            self._moved(pages)
+            self._shown |= pages  # the end of the build does not reload them again
 
             def back() -> bool:
                 return self.closing or all(self._opened[p] > n for p, n in opened.items())
 
             self.changed.wait_for(back, _GIVEN_SECONDS)
 
-    def _moved(self, stems: set[str], *, everything: bool = False) -> None:
-        """Start a new generation in which ``stems`` (or every page) changed; wake the pages."""
-        if stems or everything:
+    def _moved(self, pages: set[str], *, everything: bool = False) -> None:
+        """Start a new generation in which ``pages`` (or every page) changed; wake them."""
+        if pages or everything:
             self.generation += 1
-            self._changed_at.update(dict.fromkeys(stems, self.generation))
+            self._changed_at.update(dict.fromkeys(pages, self.generation))
             if everything:
                 self._all_at = self.generation
             self.changed.notify_all()
 
-    def output(self, stem: str, fmt: Format) -> bytes:
+    def _served(self, page: Path) -> Served:
+        lang = page.parent.name if self.languages else ""
+        try:
+            title = _TITLE.search(read_inside(page, self.out, OUTPUT_BYTES).decode())
+        except (Refused, UnicodeDecodeError):
+            title = None
+        return Served(lang, page.stem, html.unescape(title[1]) if title else page.stem)
+
+    def find(self, lang: str, stem: str) -> Served | None:
+        """The brief served as ``stem`` in the language ``lang`` ("" with one language)."""
+        return next((b for b in self.briefs if (b.lang, b.stem) == (lang, stem)), None)
+
+    def output(self, brief: Served, fmt: Format) -> bytes:
         """Return a brief in a format: built with every rebuild, or made now.
 
         A PDF made now is reused while its inputs are unchanged (the manifest says so).
@@ -190,10 +249,10 @@ class Preview:
         Raises:
             AftercareError: The file could not be made.
         """
-        name = stem + fmt.suffix
+        name = f"{brief.path}{fmt.suffix}"
         if fmt.name not in self.formats:
             with self._building:
-                self._live.output(self.project or self._load(), stem, fmt.name)
+                self._live.output(self.project or self._load(), brief.path, fmt.name)
         try:
             return read_inside(self.out / name, self.out, OUTPUT_BYTES)
         except Refused as exc:
@@ -205,8 +264,8 @@ class Preview:
         Args:
             since: The generation the page shows.
             timeout: Seconds to wait at most.
-            page: The stem of the brief the page shows; "" for a page that shows every brief
-                (the index), which changes with every generation.
+            page: The brief the page shows (``thailand``, ``fr/thailand``); "" for a page that
+                shows every brief (an index), which changes with every generation.
 
         Returns:
             The generation that changed the page, or ``since`` if none did.
@@ -264,9 +323,14 @@ def _relevant(targets: Iterable[Path]) -> Callable[[object, str], bool]:
         changed = Path(path)
         if any(part.startswith(".") for part in changed.parts[-1:]):
             return False  # editors' swap and backup files (.x.swp, .#x), our own temp files
-        return any(changed == t or changed.is_relative_to(t) for t in chosen)
+        return any(changed == t or changed.is_relative_to(t) or _beside(changed, t) for t in chosen)
 
     return accept
+
+
+def _beside(changed: Path, target: Path) -> bool:
+    """Whether ``changed`` is named after the file ``target`` beside it (its translation)."""
+    return changed.parent == target.parent and changed.name.startswith(target.stem + ".")
 
 
 def serve(
@@ -414,24 +478,53 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain", b"unknown host name\n")
             return
         path, _, query = self.path.partition("?")
+        preview, languages = self.preview, self.preview.languages
+        index = _LANGUAGE_INDEX.match(path)
+        brief = _BRIEF.match(path)
         if path == "/__reload.js":
             self._send(HTTPStatus.OK, "text/javascript", RELOAD_JS.encode())
         elif path == "/__events":
             self._events(_since(query), _listening(query))
-        elif self.preview.error is not None and (path == "/" or path.endswith(PREVIEW.suffix)):
-            page = error_page(self.preview.error, self.preview.generation)
+        elif preview.error is not None and (path == "/" or path.endswith(PREVIEW.suffix) or index):
+            page = error_page(preview.error, preview.generation, self._language(path))
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
-        elif path in ("/", "/index.html"):
-            page = index_page(self.preview.stems, self.preview.generation, self.preview.formats)
+        elif path in ("/", "/index.html") and languages:
+            self._redirect(f"/{languages[0]}/")  # the project's language first
+        elif path in ("/", "/index.html") or (index and index["lang"] in languages):
+            lang = index["lang"] if index else ""
+            page = index_page(
+                [b for b in preview.briefs if b.lang == lang],
+                preview.generation,
+                preview.formats,
+                languages,
+                self._language(path),
+            )
             self._send(HTTPStatus.OK, "text/html", page.encode())
         elif (
-            (match := _STEM.match(path))
-            and match[1] in self.preview.stems
+            brief
+            and (found := preview.find(brief["lang"] or "", brief["stem"])) is not None
             and (fmt := outputs.of(path)) is not None
         ):
-            self._brief(match[1], fmt)
+            self._brief(found, fmt)
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+
+    def _language(self, path: str) -> Language:
+        """The language a page at ``path`` is written in: its folder's, or the project's."""
+        languages = self.preview.languages
+        first = path.strip("/").split("/")[0]
+        project = self.preview.project
+        if project is None:
+            return ENGLISH
+        code = first if first in languages else project.language
+        return resolve(code, project.terms, self.preview.translations)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
 
     def _host_allowed(self) -> bool:
         # On every binding (see allowed_hosts): a name that is not this machine's is refused.
@@ -445,12 +538,12 @@ class _Handler(BaseHTTPRequestHandler):
             return name.lower() in self.hosts
         return True
 
-    def _brief(self, stem: str, fmt: Format) -> None:
+    def _brief(self, brief: Served, fmt: Format) -> None:
         if fmt == PREVIEW:
             generation = self.preview.generation
             try:
                 built = read_inside(
-                    self.preview.out / (stem + fmt.suffix), self.preview.out, OUTPUT_BYTES
+                    self.preview.out / (brief.path + fmt.suffix), self.preview.out, OUTPUT_BYTES
                 )
             except Refused:
                 self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
@@ -459,12 +552,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, fmt.media_type, page.encode())
             return
         try:
-            data = self.preview.output(stem, fmt)
+            data = self.preview.output(brief, fmt)
         except AftercareError as exc:
-            page = error_page(str(exc), self.preview.generation)
+            page = error_page(str(exc), self.preview.generation, self._language(f"/{brief.lang}"))
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
             return
-        self._send(HTTPStatus.OK, fmt.media_type, data, download=stem + fmt.suffix)
+        self._send(HTTPStatus.OK, fmt.media_type, data, download=brief.stem + fmt.suffix)
 
     def _events(self, since: int, page: str) -> None:
         """Tell the page to reload once its brief (or every page) changed after ``since``."""
@@ -511,10 +604,12 @@ def _since(query: str) -> int:
 
 
 def _listening(query: str) -> str:
-    """The stem of the brief whose page listens (``page=/thailand.html``); "" for others."""
+    """The brief whose page listens (``page=/fr/thailand.html``: ``fr/thailand``); "" if none."""
     match = re.search(r"(?:^|&)page=([^&]{1,300})(?:&|$)", query)
-    brief = _STEM.match(unquote(match[1])) if match else None
-    return brief[1] if brief and brief[2] == PREVIEW.suffix else ""
+    brief = _BRIEF.match(unquote(match[1])) if match else None
+    if not brief or brief["suffix"] != PREVIEW.suffix:
+        return ""
+    return f"{brief['lang']}/{brief['stem']}" if brief["lang"] else brief["stem"]
 
 
 def served_page(built: str, generation: int) -> str:
@@ -536,46 +631,80 @@ _SHOWN = frozenset({"text/html", "application/pdf", "application/json", "text/ma
 """Media types a browser shows rather than saves."""
 
 
-def index_page(stems: Iterable[str], generation: int, built: Iterable[str] = ()) -> str:
-    """Return the page that links every brief in every format.
+def index_page(
+    briefs: Sequence[Served],
+    generation: int,
+    built: Iterable[str] = (),
+    languages: Sequence[str] = (),
+    language: Language = ENGLISH,
+) -> str:
+    """Return the page that links every brief of one language in every format.
 
     Args:
-        stems: The briefs' file names, without suffix.
+        briefs: The briefs, each with its title.
         generation: The build the page shows (for the reload script).
         built: Formats made with every rebuild; the others are made when their link is opened.
+        languages: Every language served, for the language switch (empty: one language).
+        language: The language of the briefs listed, and of the page.
     """
     made = set(built) | {PREVIEW.name}
     later = [f for f in FORMATS.values() if f.name not in made]
-    items = "\n".join(_index_item(stem) for stem in stems)
-    if not items:
-        return _page("Briefs — aftercare-report serve", "<h1>No briefs yet</h1>", generation)
-    body = f"<h1>Briefs</h1>\n<ul>\n{items}\n</ul>"
-    if later:
-        body += (
-            f"\n<p>{html.escape(', '.join(f.label for f in later))}: made when first opened.</p>"
-        )
-    return _page("Briefs — aftercare-report serve", body, generation)
+    lang = language.code
+    with using(language):
+        title = _("Briefs") + " — aftercare-report serve"
+        switch = _switch(languages, lang, _("Languages"))
+        heading = _("Briefs") if briefs else _("No briefs yet")
+        labels = ", ".join(f.label for f in later)
+        later_note = _("%(formats)s: made when first opened.", formats=labels)
+    items = "\n".join(_index_item(b) for b in briefs)
+    body = f"{switch}<h1>{html.escape(heading)}</h1>"
+    if items:
+        body += f"\n<ul>\n{items}\n</ul>"
+        body += f"\n<p>{html.escape(later_note)}</p>" if later else ""
+    return _page(title, body, generation, lang)
 
 
-def _index_item(stem: str) -> str:
-    # A stem is a profile's file name: escaped as text, and quoted and escaped in a link.
-    href, text = html.escape(quote(stem)), html.escape(printable(stem))
+def _switch(languages: Sequence[str], lang: str, label: str) -> str:
+    """Links to the index of each language served, this one marked."""
+    if not languages:
+        return ""
+    links = []
+    for code in languages:
+        name = html.escape(native_name(code))
+        if code == lang:
+            links.append(f'<strong lang="{code}">{name}</strong>')
+        else:
+            links.append(f'<a href="/{code}/" hreflang="{code}" lang="{code}">{name}</a>')
+    return f'<nav aria-label="{html.escape(label)}">{" · ".join(links)}</nav>\n'
+
+
+def _index_item(brief: Served) -> str:
+    # A stem is a profile's file name: quoted and escaped in a link; a title escaped as text.
+    href, text = html.escape(quote(f"/{brief.path}")), html.escape(printable(brief.title))
     others = " · ".join(
-        f'<a href="/{href}{f.suffix}">{html.escape(f.label)} of {text}</a>'
+        f'<a href="{href}{f.suffix}">{html.escape(f.label)}</a>'
         for f in FORMATS.values()
         if f != PREVIEW
     )
-    return f'<li><a href="/{href}{PREVIEW.suffix}">{text}</a>: {others}</li>'
+    return f'<li><a href="{href}{PREVIEW.suffix}">{text}</a>: {others}</li>'
 
 
-def error_page(message: str, generation: int) -> str:
-    """Return the page shown while the latest build fails: the error, escaped, line by line."""
+def error_page(message: str, generation: int, language: Language = ENGLISH) -> str:
+    """Return the page shown while the latest build fails: the error, escaped, line by line.
+
+    The page is in ``language``; the error as the tool reports it in the terminal, in English.
+    """
     text = html.escape(printable_lines(message))
+    with using(language):
+        heading, title = _("The build failed"), _("Build failed") + " — aftercare-report serve"
+        advice = _(
+            "Fix the file named below and save: this page reloads when the next build succeeds."
+        )
     body = (
-        "<h1>The build failed</h1>\n<p>Fix the file named below and save: this page reloads "
-        f"when the next build succeeds.</p>\n<pre>{text}</pre>"
+        f"<h1>{html.escape(heading)}</h1>\n<p>{html.escape(advice)}</p>\n"
+        f'<pre lang="en">{text}</pre>'
     )
-    return _page("Build failed — aftercare-report serve", body, generation)
+    return _page(title, body, generation, language.code)
 
 
 def printable_lines(message: str) -> str:
@@ -583,9 +712,9 @@ def printable_lines(message: str) -> str:
     return "\n".join(printable(line) for line in message.splitlines())
 
 
-def _page(title: str, body: str, generation: int) -> str:
+def _page(title: str, body: str, generation: int, lang: str = "en") -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n"
         "<style>body{font-family:sans-serif;margin:2rem auto;max-width:50rem;padding:0 1rem}"
         "pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem;border-left:4px solid #b00}"

@@ -44,12 +44,19 @@ class TeamFont:
         family: CSS family name: given in the project file, or read from the font.
         weight: CSS ``font-weight`` read from the font (``700``), or ``""`` for a variable font.
         style: CSS ``font-style`` read from the font: ``normal``, ``italic`` or ``oblique``.
+        scripts: The scripts it is for, other than Latin, Greek and Cyrillic (``Khmer``);
+            empty for a font of the body text.
+        ranges: The code points of those scripts it covers, as a CSS ``unicode-range``
+            (``U+1780-17DD, U+17E0-17E9``): a font for a script draws that script only, and
+            other text (Latin, digits, punctuation) stays in the body font, bold included.
     """
 
     file: str
     family: str
     weight: str = "400"
     style: str = "normal"
+    scripts: tuple[str, ...] = ()
+    ranges: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,13 @@ class Project:
         templates: Template folders, searched before the bundled ones.
         framework: Framework file, or None for the bundled one.
         out: Output folder.
-        language: Language code.
+        language: Language code: the project's, or the first of ``languages``.
+        languages: Every language to build, ``language`` first (``[project] languages``, or
+            ``--language fr,en``); empty means ``language`` alone.
+        published: The languages briefs are published in side by side, each in
+            ``out/<lang>/`` and linked to the others: the project's and the run's, when either
+            has several (a run of one language of a bilingual project writes into its folder).
+            Empty: one language, written into ``out`` itself.
         stale_years: Sources this many years older than ``as_of`` are flagged.
         brand: The brand.
         terms: The team's terms by language code, each a mapping of forms (only those changed).
@@ -134,8 +147,10 @@ class Project:
             (``[validate.copy_hosts]``), added to the canonical-source rule.
         limits: Time, memory and output limits of rendering and PDF making.
         allow_scripts: Templates may put scripts in briefs (``[security] allow_scripts``).
-        review: Settings of the project file that weaken protection, as notes at their lines
-            (``validate`` shows them, so a change to one is seen in review).
+        review: Notes and warnings on the project file's settings, at their lines, which
+            ``validate`` shows: settings that weaken protection (so a change to one is seen in
+            review), which text each team font sets, a team font family without a weight the
+            brief uses (a build prints these warnings too).
         edition: The edition and the previous one (``[edition]``).
     """
 
@@ -145,6 +160,8 @@ class Project:
     framework: Path | None = None
     out: Path = Path("out")
     language: str = "en"
+    languages: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
     stale_years: int = DEFAULT_STALE_YEARS
     brand: Brand = field(default_factory=Brand)
     terms: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -154,6 +171,15 @@ class Project:
     allow_scripts: bool = False
     review: tuple[Finding, ...] = ()
     edition: Edition = field(default_factory=Edition)
+
+    @property
+    def every_language(self) -> tuple[str, ...]:
+        """The languages to build, the project's (or the run's first) first."""
+        return self.languages or (self.language,)
+
+    def out_for(self, language: str) -> Path:
+        """The folder the briefs in ``language`` are written to."""
+        return self.out / language if self.published else self.out
 
     @property
     def root(self) -> Path | None:

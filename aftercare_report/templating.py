@@ -35,6 +35,7 @@ from aftercare_report import assets, fonts, i18n_templates, inert, markdown
 from aftercare_report.config import CONFIG_NAME
 from aftercare_report.confine import (
     Refused,
+    folder_files,
     hidden,
     inside,
     read_inside,
@@ -44,6 +45,7 @@ from aftercare_report.confine import (
 )
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import TemplateError, display_path
+from aftercare_report.i18n import Quoted
 from aftercare_report.limits import (
     ASSET_BYTES,
     MAX_POWER_BITS,
@@ -54,6 +56,7 @@ from aftercare_report.limits import (
     Limits,
 )
 from aftercare_report.resources import bundled
+from aftercare_report.translations import TeamMessage
 
 
 class RefusedTemplate(jinja2.TemplateError):
@@ -394,6 +397,55 @@ class Templates:
         raise TemplateError(f"{name}: not found in the template folders ({tried})")
 
 
+TEMPLATE_SUFFIXES = (".html", ".md")
+"""Files of a template folder that are templates (the rest are styles, fonts and images)."""
+
+
+def team_messages(folders: Sequence[Path]) -> tuple[TeamMessage, ...]:
+    """Every message the templates of the team's folders write, with its file and line.
+
+    ``{{ _("Prepared by our team") }}`` in an override is translated like the tool's own
+    messages, so ``translations init`` and ``update`` add it to the team's catalog and a build
+    in another language warns while it is untranslated. Each file is read as templates are
+    (inside its folder, never hidden, bounded) and only parsed.
+
+    Raises:
+        TemplateError: A template cannot be read or parsed (the message names its line).
+    """
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    found: list[TeamMessage] = []
+    for folder in folders:
+        try:
+            files = [p for p in folder_files(folder) if p.suffix in TEMPLATE_SUFFIXES]
+        except Refused as exc:
+            raise TemplateError(f"{display_path(folder)}: {exc}") from None
+        for path in files:
+            if hidden(path.relative_to(folder)) or not path.is_file():
+                continue
+            try:
+                source = read_inside(path, folder, TEMPLATE_BYTES).decode("utf-8")
+                extracted = list(env.extract_translations(source))  # type: ignore[attr-defined]
+            except (Refused, UnicodeDecodeError) as exc:
+                raise TemplateError(f"{display_path(path)}: refused: {exc}") from None
+            except jinja2.TemplateSyntaxError as exc:
+                where = f"{display_path(path)}:{exc.lineno}"
+                raise TemplateError(f"{where}: {exc.message}") from None
+            found.extend(m for line, fn, msg in extracted if (m := _message(path, line, fn, msg)))
+    return tuple(found)
+
+
+def _message(path: Path, line: int, function: str, message: Any) -> TeamMessage | None:
+    """A message as Jinja extracts it (a string, or a tuple with None for variables)."""
+    strings = message if isinstance(message, tuple) else (message,)
+    if not all(isinstance(s, str) for s in strings[:2]) or not strings[0]:
+        return None  # a message built from a variable cannot be translated ahead of time
+    if function == "ngettext" and len(strings) >= 2:
+        return TeamMessage((strings[0], strings[1]), None, path, line)
+    if function == "pgettext" and len(strings) >= 2:
+        return TeamMessage(strings[1], strings[0], path, line)
+    return TeamMessage(strings[0], None, path, line)
+
+
 def confined(path: Path, folder: Path) -> Path:
     """Return ``path`` resolved, if it is a regular file inside ``folder``.
 
@@ -482,8 +534,12 @@ def _environment(loader: jinja2.BaseLoader, markdown: bool) -> BoundedSandbox:
 
 
 def _markdown_value(value: Any) -> Markup:
-    """A value printed in a Markdown template: escaped, unless it is already (a macro's)."""
-    if hasattr(value, "__html__"):
+    """A value printed in a Markdown template: escaped, unless it is already (a macro's).
+
+    Profile text in another language (:class:`i18n.Quoted`) is text here: Markdown has no
+    language tags, and its ``__html__`` is for web pages.
+    """
+    if hasattr(value, "__html__") and not isinstance(value, Quoted):
         return Markup(value.__html__())
     return Markup(markdown.escape(str(value)))
 

@@ -23,8 +23,22 @@ TERM_FORMS: Mapping[str, tuple[str, ...]] = {
 }
 """Each term and its forms: a team that changes a term gives every form of it."""
 
-TERM_KEYS: tuple[str, ...] = tuple(k for forms in TERM_FORMS.values() for k in forms)
+DERIVED_FORMS: Mapping[str, tuple[str, ...]] = {"survivor": ("child_survivor", "child_survivors")}
+"""Forms a team may give besides those; when it changes the term without them, they are made
+from its other forms ("children among people with lived experience"), never by putting a word
+before a phrase that cannot take it ("child people with lived experience")."""
+
+TERM_KEYS: tuple[str, ...] = (
+    *(k for forms in TERM_FORMS.values() for k in forms),
+    *(k for forms in DERIVED_FORMS.values() for k in forms),
+)
 """Placeholders that are terms (``%(survivors)s`` in messages, ``{survivors}`` in frameworks)."""
+
+GENDER_KEYS: Mapping[str, str] = {"survivor": "survivor_gender", "victim": "victim_gender"}
+"""The grammatical gender of each term, ``f`` or ``m``, in a language that has one (French,
+Spanish): a translated message agrees with it through ``{survivor:feminine|masculine}``."""
+
+GENDERS = ("f", "m")
 
 FORM_HELP: Mapping[str, str] = {
     "survivor": "the singular noun (a survivor)",
@@ -33,6 +47,10 @@ FORM_HELP: Mapping[str, str] = {
     "victim": "the legal category, singular (a victim of trafficking)",
     "victims": "the legal category, plural (victims of trafficking)",
     "re_trafficking": "the noun (re-trafficking)",
+    "child_survivor": "a child among them, singular (every child survivor)",
+    "child_survivors": "children among them, plural (guardians for child survivors)",
+    "survivor_gender": "f or m: the grammatical gender of the survivor term, in French or Spanish",
+    "victim_gender": "f or m: the grammatical gender of the victim term, in French or Spanish",
 }
 """What each form of a term is, for messages and the project file documentation."""
 
@@ -43,6 +61,10 @@ ENGLISH_TERMS: Mapping[str, str] = {
     "victim": "victim",
     "victims": "victims",
     "re_trafficking": "re-trafficking",
+    "child_survivor": "child survivor",
+    "child_survivors": "child survivors",
+    "survivor_gender": "",
+    "victim_gender": "",
 }
 """The default terms in English; other languages' defaults are in their catalogs."""
 
@@ -61,9 +83,12 @@ def problems(forms: Mapping[str, str]) -> list[tuple[str, str]]:
     """
     out = []
     given = {ALIASES.get(k, k) for k in forms}
-    for key in forms:
-        if ALIASES.get(key, key) not in TERM_KEYS:
+    genders = set(GENDER_KEYS.values())
+    for key, value in forms.items():
+        if ALIASES.get(key, key) not in (*TERM_KEYS, *genders):
             out.append((key, f"unknown term '{key}'"))
+        elif key in genders and value not in GENDERS:
+            out.append((key, f"{key}: write f or m (the grammatical gender), not {value!r}"))
     for term, keys in TERM_FORMS.items():
         missing = [k for k in keys if k not in given]
         if missing and len(missing) < len(keys):

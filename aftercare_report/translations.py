@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,12 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from aftercare_report import confine, i18n, overlay
-from aftercare_report.errors import Finding, InputError, display_path
+from aftercare_report import confine, i18n, overlay, profile_overlay
+from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.i18n import Language
 from aftercare_report.loading import load_yaml
-from aftercare_report.resources import DEFAULT_FRAMEWORK
+from aftercare_report.model import Profile
+from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 RTL_MESSAGE = (
     "{name} is written right to left, which the brief layout does not support yet: tables, "
@@ -52,18 +53,59 @@ class Report:
     findings: tuple[Finding, ...]
 
 
-def template() -> Catalog:
-    """The tool's message template: every message it writes, in English."""
-    return i18n.read_catalog(i18n.TEMPLATE)
+@dataclass(frozen=True)
+class TeamMessage:
+    """A message a team's template writes with ``_()``, ``ngettext()`` or ``pgettext()``.
+
+    Attributes:
+        id: The message, or (singular, plural) for ``ngettext``.
+        context: The context of ``pgettext``, or None.
+        path: The template file.
+        line: Its line there.
+    """
+
+    id: str | tuple[str, str]
+    context: str | None
+    path: Path
+    line: int
+
+    @property
+    def text(self) -> str:
+        """The message as a finding quotes it (the singular of a plural one)."""
+        return _first(self.id)
 
 
-def init(language: str, folder: Path, framework: Path | None = None) -> list[Path]:
+def template(team: Sequence[TeamMessage] = ()) -> Catalog:
+    """The message template: every message the tool writes, in English, and the team's own.
+
+    Args:
+        team: Messages of the team's templates (see ``templating.team_messages``) that the tool
+            does not write itself, each with the template line it comes from.
+    """
+    catalog = i18n.read_catalog(i18n.TEMPLATE)
+    for message in team:
+        location = (display_path(message.path), message.line)
+        found = catalog.get(message.id, message.context)
+        if found is None:
+            catalog.add(message.id, locations=[location], context=message.context)
+        else:
+            found.locations.append(location)
+    return catalog
+
+
+def init(
+    language: str,
+    folder: Path,
+    framework: Path | None = None,
+    team: Sequence[TeamMessage] = (),
+) -> list[Path]:
     """Start a team's translation into ``language`` in ``folder``.
 
     Args:
         language: The language code.
         folder: The project's ``translations`` folder (created if missing).
         framework: The team's framework file, or None for the bundled one.
+        team: The messages of the team's own templates, to translate too.
 
     Returns:
         The files written.
@@ -84,7 +126,7 @@ def init(language: str, folder: Path, framework: Path | None = None) -> list[Pat
         if shipped.is_file()
         else Catalog(locale=i18n.babel_locale(language))
     )
-    catalog.update(template(), no_fuzzy_matching=True)
+    catalog.update(template(team), no_fuzzy_matching=True)
     source = framework or DEFAULT_FRAMEWORK
     shipped_overlay = overlay.overlay_path(source, language, None)
     if shipped_overlay:
@@ -96,26 +138,64 @@ def init(language: str, folder: Path, framework: Path | None = None) -> list[Pat
     return [po, yaml_path]
 
 
-def update(language: str, folder: Path) -> Path:
-    """Bring the team's catalog up to date with the tool's messages (new ones untranslated).
+def start_profiles(language: str, profiles: Sequence[Profile]) -> list[Path]:
+    """Write a translation to fill in beside each profile that has none in ``language``.
+
+    Profiles written in ``language`` already, and those shipped with the tool, are left out.
+
+    Returns:
+        The files written.
+
+    Raises:
+        InputError: A file could not be written (never through a symlink).
+    """
+    base, written = language.split("-")[0], []
+    for profile in profiles:
+        path = profile.path
+        if path is None or _shipped(path) or profile.language.split("-")[0] == base:
+            continue
+        if language in profile_overlay.paths_for(path):
+            continue
+        target = path.with_name(f"{path.stem}.{language}.yaml")
+        data = profile_overlay.skeleton(profile, language).encode("utf-8")
+        try:
+            written.append(confine.write_new(target.parent, Path(target.name), data))
+        except (OSError, confine.Refused) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            finding = Finding(display_path(target), 0, 0, "", f"not written: {reason}")
+            raise InputError([finding]) from None
+    return written
+
+
+def update(language: str, folder: Path, team: Sequence[TeamMessage] = ()) -> Path:
+    """Bring the team's catalog up to date with the messages of the tool and of its templates.
+
+    New messages come in untranslated, each with the template line it comes from.
 
     Raises:
         InputError: There is no catalog for ``language`` in ``folder``.
     """
     po = _team_catalog(language, folder)
     catalog = i18n.read_catalog(po, language)
-    catalog.update(template(), no_fuzzy_matching=False)  # a changed message comes back fuzzy
+    catalog.update(template(team), no_fuzzy_matching=False)  # a changed message comes back fuzzy
     _write(po, _catalog_bytes(catalog), replace=True)
     return po
 
 
-def check(language: str, folder: Path | None, framework: Path | None = None) -> list[Report]:
+def check(
+    language: str,
+    folder: Path | None,
+    framework: Path | None = None,
+    team: Sequence[TeamMessage] = (),
+) -> list[Report]:
     """Check the catalogs and framework overlay a build in ``language`` would use.
 
     Args:
         language: The language code.
         folder: The project's ``translations`` folder, or None (the tool's own catalogs).
         framework: The team's framework file, or None for the bundled one.
+        team: The messages of the team's templates: each untranslated one is a warning at
+            its template line.
 
     Returns:
         One report per catalog (the team's, and the tool's when it ships the language).
@@ -126,11 +206,91 @@ def check(language: str, folder: Path | None, framework: Path | None = None) -> 
     po = folder / f"{language}.po" if folder else None
     paths = [p for p in (po, i18n.catalog_path(language)) if p and p.is_file()]
     reports = [check_catalog(p, language) for p in paths[:1]]  # the first one found is used
+    if team and language.split("-")[0] != i18n.SOURCE_LANGUAGE:
+        reports.append(check_team(language, folder, team))
     source = framework or DEFAULT_FRAMEWORK
     found = overlay.overlay_path(source, language, folder)
     if language.split("-")[0] != i18n.SOURCE_LANGUAGE and found:
         reports.append(check_overlay(source, found))
     return reports
+
+
+def untranslated(language: Language, team: Sequence[TeamMessage]) -> list[Finding]:
+    """The team's template messages ``language`` has no translation of, as warnings.
+
+    A brief in that language would print them in English. Messages the tool writes itself
+    are translated by its own catalogs.
+    """
+    if language.code.split("-")[0] == i18n.SOURCE_LANGUAGE:
+        return []
+    out = []
+    messages = language.translations
+    own = next((p for p in language.catalogs if p.is_file()), None)
+    catalog = i18n.read_catalog(own, language.code) if own else None
+    for message in team:
+        if isinstance(message.id, tuple):
+            translated = messages.ngettext(*message.id, 1) != message.id[0]
+        elif message.context is not None:
+            translated = messages.pgettext(message.context, message.id) != message.id
+        else:
+            translated = messages.gettext(message.id) != message.id
+        if not translated:
+            entry = catalog.get(message.id, message.context) if catalog and own else None
+            if entry is not None and own is not None:
+                where = f"{display_path(own)}:{entry.lineno}" if entry.lineno else own.name
+                fix = f"translate it in {where}"
+            else:
+                fix = (
+                    f"run 'aftercare-report translations update {language.code}', then translate it"
+                )
+            text = (
+                f"“{message.text}” is not translated into {_name(language.code)}, so briefs "
+                f"print it in English: {fix}"
+            )
+            where = display_path(message.path)
+            out.append(Finding(where, message.line, 1, "", text, Severity.WARNING, "team-string"))
+    return out
+
+
+def check_team(language: str, folder: Path | None, team: Sequence[TeamMessage]) -> Report:
+    """Check that the team's template messages are translated (each a warning at its line)."""
+    resolved = i18n.resolve(language, {}, folder)
+    found = untranslated(resolved, team)
+    where = team[0].path.parent if team else Path("templates")
+    return Report(where, len(team), len(found), 0, tuple(found))
+
+
+def check_profiles(language: str, profiles: Sequence[Profile]) -> list[Report]:
+    """Check the translations of profiles into ``language``: what each leaves untranslated.
+
+    A profile with a translation gets its untranslated fields as warnings at the profile's
+    lines (the translation is meant to be whole), unless it ships with the tool (a count
+    only: a team cannot finish it); a profile without one only a count. Profiles written in
+    ``language`` are left out.
+
+    Returns:
+        One report per profile, its translation's path or the profile's as ``catalog``.
+
+    Raises:
+        InputError: A translation is invalid (every problem at its line).
+    """
+    base = language.split("-")[0]
+    reports = []
+    for profile in profiles:
+        if profile.path is None or profile.language.split("-")[0] == base:
+            continue
+        found = profile_overlay.paths_for(profile.path)
+        path = found.get(language) or found.get(base)
+        translation = profile_overlay.load(path, profile) if path else None
+        left = profile_overlay.untranslated(profile, translation, language)
+        total = len(left) + (len(translation.texts) if translation else 0)
+        shown = () if translation is None or _shipped(profile.path) else tuple(left)
+        reports.append(Report(path or profile.path, total, len(left), 0, shown))
+    return reports
+
+
+def _shipped(path: Path) -> bool:
+    return path.resolve().is_relative_to(bundled("profiles").resolve())
 
 
 def check_overlay(framework: Path, path: Path) -> Report:
@@ -173,6 +333,14 @@ def check_catalog(path: Path, language: str) -> Report:
         for error in errors:
             text = _first(message.id)
             findings.append(_finding(name, message.lineno, f"“{text}”: {error}", "placeholder"))
+    for message in catalog:
+        for text in _texts(message.string):
+            for bad in i18n.broken_agreements(text):
+                problem = (
+                    f"“{_first(message.id)}”: {bad} is not a gender choice; write "
+                    "{survivor:feminine|masculine} or {victim:feminine|masculine}"
+                )
+                findings.append(_finding(name, message.lineno, problem, "placeholder"))
     total = sum(1 for m in wanted if m.id)
     return Report(path, total, untranslated, fuzzy, tuple(findings))
 
@@ -263,6 +431,10 @@ def _write(path: Path, data: bytes, *, replace: bool = False) -> None:
         raise InputError(
             [Finding(display_path(path), 0, 0, "", f"not written: {reason}")]
         ) from None
+
+
+def _texts(string: Any) -> list[str]:
+    return [s for s in (string if isinstance(string, tuple | list) else (string,)) if s]
 
 
 def _translated(string: Any) -> bool:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aftercare_report import i18n  # noqa: E402
-from aftercare_report.terms import TERM_KEYS  # noqa: E402
+from aftercare_report.terms import GENDER_KEYS, TERM_KEYS  # noqa: E402
 
 METHODS = [
     ("aftercare_report/**.py", "python"),
@@ -48,11 +48,17 @@ def extract() -> bytes:
         fuzzy=False,
     )
     catalog.creation_date = catalog.revision_date = FIXED_DATE
-    for key in TERM_KEYS:
+    for key in (*TERM_KEYS, *GENDER_KEYS.values()):
         catalog.add(
             i18n.TERM_MESSAGES[key],
             context=i18n.TERM_CONTEXT,
             auto_comments=["The default form of a term; teams can change it in [terms]."],
+        )
+    for message in i18n.DERIVED.values():
+        catalog.add(
+            message,
+            auto_comments=["A form of a term the team did not give, made from the forms it gave."],
+            flags=["python-format"],
         )
     found = extract_from_dir(
         str(ROOT), METHODS, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True

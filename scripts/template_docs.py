@@ -44,6 +44,7 @@ ORDER = [
     context.RequestView,
     context.EditionView,
     context.Note,
+    context.Translation,
     context.Comparison,
     context.TimelineRow,
     context.FigureRow,

@@ -208,6 +208,25 @@ def test_country_main_part_fits_two_pages_then_the_annex(bundled_out: Path, stem
 
 
 @pytest.mark.slow
+def test_the_main_part_is_two_pages_in_every_shipped_language(tmp_path: Path) -> None:
+    # French runs a sixth longer than English: every bundled country's main part still ends on
+    # page 2, in every language the tool ships, with the profile's translation where there is one.
+    from click.testing import CliRunner
+
+    from aftercare_report.cli import cli
+
+    args = ["build", *COUNTRIES, "--language", "fr,es", "--format", "pdf", "--jobs", "2"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    heading = {"fr": "Annexe : les données sur lesquelles", "es": "Anexo: datos en que se basa"}
+    for lang, words_of_heading in heading.items():
+        for stem in COUNTRIES:
+            pages = _pages(tmp_path / lang / f"{stem}.pdf")
+            annex = next(i for i, text in enumerate(pages) if words_of_heading in text)
+            assert annex == 2, f"{lang}/{stem}: the annex starts on page {annex + 1}"
+
+
+@pytest.mark.slow
 def test_comparative_main_part_fits_three_pages(bundled_out: Path) -> None:  # noqa: F811
     pages = _pages(bundled_out / "comparative.pdf")
     annex = next(

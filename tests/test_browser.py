@@ -97,7 +97,8 @@ def test_axe_finds_no_serious_or_critical_violations(browser: Any, briefs: list[
     found = {}
     pages = briefs[0].parent / "serve"
     pages.mkdir(exist_ok=True)  # what `serve` shows besides briefs: its index and a failed build
-    (pages / "index.html").write_text(serve.index_page(["testland"], 1))
+    testland = serve.Served("", "testland", "Testland")
+    (pages / "index.html").write_text(serve.index_page([testland], 1))
     (pages / "error.html").write_text(serve.error_page("profiles/x.yaml:3:1: <bad>", 1))
     for brief in [*briefs, pages / "index.html", pages / "error.html"]:
         browser.get(brief.as_uri())

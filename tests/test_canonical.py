@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aftercare_report import canonical
+from aftercare_report import canonical, catalog
 from aftercare_report.cli import cli
 from aftercare_report.errors import InputError, Severity
 from aftercare_report.loading import load_yaml
@@ -231,7 +231,7 @@ def test_the_bundled_profiles_cite_no_unmarked_copy_and_at_most_five_percent_mar
     # and copies kept because no original could be reached stay rare.
     rules = canonical.bundled_rules()
     counts = canonical.SourceCounts()
-    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("profiles").glob("*.yaml")):
+    for path in catalog.profile_files([Path(__file__).resolve().parent.parent / "profiles"]):
         doc = load_yaml(path)
         assert canonical.copy_warnings(doc, rules) == [], path.name
         counts += canonical.count_sources(doc, rules)

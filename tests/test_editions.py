@@ -220,7 +220,7 @@ def test_markdown_and_french_briefs_carry_the_follow_up(demo: Path) -> None:
     assert "Depuis la dernière édition" in french and "Édition 2025" in french
     assert "Sur les 12 recommandations de l&#39;édition 2024\u00a0: 1 mise en œuvre" in french
     assert "Depuis 2024\u00a0: Non mise en œuvre" in french
-    assert "La réponse de the Ministry of Care" in french
+    assert 'La réponse de <span lang="en">the Ministry of Care</span>' in french
 
 
 def test_a_changed_previous_edition_is_an_input_of_the_build(demo: Path) -> None:

@@ -373,7 +373,8 @@ def test_init_quotes_the_organisation_it_writes_into_toml(tmp_path: Path) -> Non
 
 
 def test_the_serve_index_escapes_file_names() -> None:
-    page = serve.index_page(['"><img src=x onerror=alert(1)>'], 0)
+    name = '"><img src=x onerror=alert(1)>'
+    page = serve.index_page([serve.Served("", name, name)], 0)
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
@@ -394,7 +395,7 @@ def test_serve_checks_the_host_on_every_binding(tmp_path: Path, bind: str) -> No
         pytest.skip("no IPv6 on this machine")
     options = serve.ServeOptions(host=bind, port=0)
     preview = serve.Preview(Project, tmp_path, options, "comparative")
-    preview.stems = ("thailand",)
+    preview.briefs = (serve.Served("", "thailand", "Thailand"),)
     try:
         server = serve._server(preview, options)
     except OSError as exc:

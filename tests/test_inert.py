@@ -237,6 +237,27 @@ def test_the_switch_never_lets_scripts_into_the_pdf(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "javascript: link" in refused.stderr
 
 
+@pytest.mark.parametrize(
+    ("link", "refused"),
+    [
+        ('<link rel="alternate" hreflang="fr" href="../fr/thailand.html">', False),
+        ('<link rel="stylesheet" href="brief.css">', True),
+        ('<link rel="alternate stylesheet" href="brief.css">', True),
+        ('<link rel="preload" href="https://evil.example/x">', True),
+        ('<link href="../fr/thailand.html">', True),
+        ('<link rel="alternate" href="javascript:alert(1)">', True),
+    ],
+)
+def test_a_link_element_is_only_the_brief_in_another_language(link: str, refused: bool) -> None:
+    from aftercare_report import inert
+
+    page = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{inert.csp_meta()}'
+        f"<title>t</title>{link}</head><body><p>x</p></body></html>"
+    )
+    assert bool(inert.problems(page)) is refused, inert.problems(page)
+
+
 def test_docs_list_every_element_a_template_may_write() -> None:
     from aftercare_report import inert
 

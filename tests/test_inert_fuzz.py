@@ -132,6 +132,12 @@ def active_element(namespace: str, name: str, attributes: dict[str, str]) -> lis
     namespace = "{" + namespace + "}"
     if namespace == XHTML and name not in inert._HTML:
         return [f"<{name}>"]
+    if (
+        namespace == XHTML
+        and name == "link"
+        and attributes.get("rel", "").strip().lower() != "alternate"
+    ):
+        return ["<link> that may load"]
     if namespace == SVG and name.lower() not in inert._SVG:
         return [f"SVG <{name}>"]
     if namespace not in (XHTML, SVG):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aftercare_report import config, pipeline, serve
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
@@ -47,6 +48,8 @@ def team_project(folder: Path) -> Path:
     """A project with every input a team edits: profiles, templates, catalog, framework."""
     (folder / "profiles").mkdir(parents=True)
     for profile in bundled("profiles").glob("*.yaml"):
+        if "." in profile.stem:
+            continue  # a translation (profiles/<slug>.<lang>.yaml)
         shutil.copy(profile, folder / "profiles" / profile.name)
     (folder / "templates").mkdir()
     (folder / "templates" / "country.html").write_text(OVERRIDE)
@@ -81,11 +84,12 @@ def clean_build(folder: Path, out: Path) -> dict[str, bytes]:
     project = config.with_overrides(project, out=out)
     request = pipeline.BuildRequest(formats=("html",), jobs=1)
     pipeline.build(project, request, pipeline.no_progress)
-    return {p.name: p.read_bytes() for p in sorted(out.glob("*.html"))}
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
 
 
 def served(preview: serve.Preview) -> dict[str, bytes]:
-    return {f"{stem}.html": (preview.out / f"{stem}.html").read_bytes() for stem in preview.stems}
+    """Every brief's page as served, by its path (``thailand.html``, ``fr/thailand.html``)."""
+    return {f"{b.path}.html": (preview.out / f"{b.path}.html").read_bytes() for b in preview.briefs}
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -138,6 +142,39 @@ def test_after_an_edit_every_served_brief_equals_a_clean_build(
     assert after == clean_build(folder, tmp_path / "clean")
     assert marker.encode() in after["thailand.html"] + after["comparative.html"]
     assert after != before
+
+
+def test_in_every_language_an_overlay_edit_is_served_as_a_clean_build(tmp_path: Path) -> None:
+    folder = team_project(tmp_path / "project")
+    toml = folder / "aftercare-report.toml"
+    toml.write_text(
+        toml.read_text().replace("[project]\n", '[project]\nlanguages = ["en", "fr"]\n')
+    )
+    shutil.copy(DEFAULT_FRAMEWORK.with_name("framework.fr.yaml"), folder / "framework.fr.yaml")
+    overlay = folder / "profiles" / "thailand.fr.yaml"
+    summary = yaml.safe_load((folder / "profiles" / "thailand.yaml").read_text())["summary"]
+
+    def translated(word: str) -> str:  # every figure kept, as a translation must
+        return yaml.safe_dump({"language": "fr", "summary": f"{word} : {summary}"})
+
+    save(overlay, translated("Xqsix"))
+    load = lambda: config.load_project(toml)  # noqa: E731
+    out = tmp_path / "served"
+    out.mkdir()
+    shown = serve.Preview(load, out, serve.ServeOptions(jobs=2), "comparative")
+    try:
+        assert shown.rebuild() is None
+        assert b"Xqsix" in served(shown)["fr/thailand.html"]
+        save(overlay, translated("Xqseven"))
+        assert shown.rebuild() is None
+        after = served(shown)
+        assert after == clean_build(folder, tmp_path / "clean")
+        assert (
+            b"Xqseven" in after["fr/thailand.html"] and b"Xqseven" not in after["en/thailand.html"]
+        )
+        assert {p.split("/")[0] for p in after} == {"en", "fr"}
+    finally:
+        shown.close()
 
 
 def test_a_level_that_changes_other_countries_peers_rebuilds_their_briefs(
@@ -217,12 +254,18 @@ def test_a_pdf_is_made_for_its_brief_alone_and_follows_its_inputs(
 
     folder, shown = preview
     pdf = FORMATS["pdf"]
-    first = shown.output("thailand", pdf)
+    first = shown.output(thailand(shown), pdf)
     assert first.startswith(b"%PDF-")
     assert [p.name for p in shown.out.glob("*.pdf")] == ["thailand.pdf"]  # that brief alone
     edit(folder / "profiles" / "india.yaml", "summary: >-\n  ", "summary: >-\n  Xp1 ")
     assert shown.rebuild() is None
-    assert shown.output("thailand", pdf) == first  # India's edit is not Thailand's input
+    assert shown.output(thailand(shown), pdf) == first  # India's edit is not Thailand's input
     edit(folder / "profiles" / "thailand.yaml", "summary: >-\n  ", "summary: >-\n  Xp2 ")
     assert shown.rebuild() is None
-    assert shown.output("thailand", pdf) != first
+    assert shown.output(thailand(shown), pdf) != first
+
+
+def thailand(shown: serve.Preview) -> serve.Served:
+    found = shown.find("", "thailand")
+    assert found is not None
+    return found

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from pytest import MonkeyPatch
 
-from aftercare_report import pipeline
+from aftercare_report import catalog, pipeline
 from aftercare_report.cli import cli
 from aftercare_report.config import Project, load_project
 from aftercare_report.model import Profile
@@ -81,4 +81,4 @@ def test_a_build_assesses_each_profile_once(tmp_path: Path, monkeypatch: MonkeyP
     request = pipeline.BuildRequest(formats=("json",), jobs=1)
     result = pipeline.build(Project(out=tmp_path), request, pipeline.no_progress)
     assert len(result.written) == 6  # five countries and their comparison
-    assert sorted(calls) == sorted(p.stem for p in (ROOT / "profiles").glob("*.yaml"))
+    assert sorted(calls) == sorted(p.stem for p in catalog.profile_files([ROOT / "profiles"]))

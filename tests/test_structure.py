@@ -71,7 +71,8 @@ LAYERS = [
     (
         "inputs",
         "loading lookalikes model validation evidence overlay catalog config project_file fonts "
-        "script_coverage schema translations countries canonical rating_check editions",
+        "script_coverage schema translations countries canonical rating_check editions "
+        "profile_overlay",
     ),
     ("assessment", "assess recommend report export labels comparative followup diff"),
     ("contract", "context"),
@@ -185,7 +186,7 @@ def test_pipeline_reads_the_build_in_one_function() -> None:
 
     source = Path(pipeline.__file__).read_text()
     body = source[source.index("def build(") :]
-    steps = ["analyse(", "plan(", "make.shard(", "make.build("]
+    steps = ["load(", "assessed(", "plan(", "make.shard(", "make.build("]
     positions = [body.index(step) for step in steps]
     assert positions == sorted(positions), "the build steps appear in pipeline order"
 

@@ -70,6 +70,18 @@ def test_python_tag_executes_nothing(framework: Framework, tmp_path: Path) -> No
     assert checked.errors and not marker.exists()
 
 
+@pytest.mark.parametrize("line", ["country: !\n", 'country: ! "Testland"\n', "tags: [!, x]\n"])
+def test_a_bare_yaml_tag_is_a_located_error_not_an_empty_string(
+    framework: Framework, tmp_path: Path, line: str
+) -> None:
+    # "country: !" would load as '' (the '!' tag makes any value a string): refused, located.
+    profile = tmp_path / "bare.yaml"
+    profile.write_text("iso3: TST\n" + line)
+    errors = catalog.check_profiles([profile], framework).errors
+    (found,) = [f for f in errors if "YAML tag '!'" in f.message]
+    assert (found.line, found.code) == (2, "refused-tag")
+
+
 def test_oversized_file_is_refused_before_parsing(framework: Framework, tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("summary: " + "x" * (MAX_BYTES + 1) + "\n")

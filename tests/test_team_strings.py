@@ -1,0 +1,95 @@
+"""A team's own template strings: extracted, translated, and warned about while untranslated."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from aftercare_report.cli import cli
+from aftercare_report.templating import team_messages
+
+from .conftest import VALID
+
+OVERRIDE = """\
+{% extends "default:country.html" %}
+{% block closing %}{{ super() }}
+<p>{{ _("Prepared by our team with the survivor advisory group.") }}</p>
+<p>{{ ngettext("%(num)s partner", "%(num)s partners", 3) }} {{ pgettext("org", "Board") }}</p>
+<p>{{ _(brief.title) }}</p>
+{% endblock %}
+"""
+
+
+def run(root: Path, *args: str) -> Result:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(VALID, tmp_path / "profiles" / "testland.yaml")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "country.html").write_text(OVERRIDE)
+    (tmp_path / "aftercare-report.toml").write_text(
+        '[project]\nprofiles = ["profiles"]\ntemplates = ["templates"]\nlanguage = "fr"\n'
+    )
+    return tmp_path
+
+
+def test_the_messages_of_team_templates_are_found_with_their_lines(team: Path) -> None:
+    found = [(m.id, m.context, m.path.name, m.line) for m in team_messages([team / "templates"])]
+    assert found == [
+        ("Prepared by our team with the survivor advisory group.", None, "country.html", 3),
+        (("%(num)s partner", "%(num)s partners"), None, "country.html", 4),
+        ("Board", "org", "country.html", 4),
+    ]  # _(brief.title) is a value, not a message: nothing to translate ahead of time
+
+
+def test_an_untranslated_team_string_is_a_warning_naming_its_template_line(team: Path) -> None:
+    built = run(team, "build", "--format", "html")
+    assert built.exit_code == 0, built.output
+    assert (
+        "warning: templates/country.html:3: “Prepared by our team with the survivor advisory "
+        "group.” is not translated into French, so briefs print it in English: run "
+        "'aftercare-report translations update fr', then translate it"
+    ) in " ".join(built.output.split())
+    strict = run(team, "build", "--format", "html", "--strict", "--out", "strict")
+    assert strict.exit_code == 1 and "warnings are errors with --strict" in strict.output
+    assert not (team / "strict").exists()
+
+
+def test_init_and_update_extract_the_team_strings_and_check_follows_them(team: Path) -> None:
+    assert run(team, "translations", "init", "fr").exit_code == 0
+    catalog = (team / "translations" / "fr.po").read_text()
+    assert '#: templates/country.html:3\nmsgid "Prepared by our team' in catalog
+    assert 'msgctxt "org"\nmsgid "Board"' in catalog
+    checked = run(team, "translations", "check", "fr")
+    assert checked.exit_code == 1
+    assert "templates/country.html:3:1: warning: “Prepared by our team" in checked.output
+    assert "translate it in translations/fr.po:" in checked.output
+    # A string added later comes in with `update`.
+    override = team / "templates" / "country.html"
+    override.write_text(
+        OVERRIDE.replace("{% endblock %}", '{{ _("Funded by donors.") }}\n{% endblock %}')
+    )
+    assert run(team, "translations", "update", "fr").exit_code == 0
+    assert 'msgid "Funded by donors."' in (team / "translations" / "fr.po").read_text()
+
+
+def test_a_translated_team_string_is_printed_translated(team: Path) -> None:
+    run(team, "translations", "init", "fr")
+    po = team / "translations" / "fr.po"
+    text = po.read_text().replace(
+        'msgid "Prepared by our team with the survivor advisory group."\nmsgstr ""',
+        'msgid "Prepared by our team with the survivor advisory group."\n'
+        'msgstr "Préparé par notre équipe."',
+    )
+    po.write_text(text)
+    built = run(team, "build", "--format", "html")
+    assert "Prepared by our team" not in built.output
+    assert "Préparé par notre équipe." in (team / "out" / "testland.html").read_text()
