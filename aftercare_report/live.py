@@ -7,10 +7,11 @@ it was made from, and compares before redoing:
 
 - each profile file's validated profile, by the file's stamp (times, size, inode);
 - the framework, kept as the same object while it loads equal, so what was made from it stays;
-- each country's report, while its profile, the framework, the language and what the
-  assessment reads of the other countries (:func:`_peer_view`) are unchanged: a profile edit
-  re-assesses that country, not the others, unless it changed what they compare with;
-- each brief's context, while its reports (and ranks) are the same objects;
+- in each language: the framework; each country's report, while its profile, the framework,
+  the language, the profiles' text in that language (``profiles/<slug>.<lang>.yaml``) and what
+  the assessment reads of the other countries (:func:`_peer_view`) are unchanged, so a profile
+  edit re-assesses that country, not the others, unless it changed what they compare with;
+  each brief's context, while its reports (and ranks) are the same objects;
 - the workers, which keep their compiled templates (a template is compiled again when its
   file changes: ``templating.ConfinedLoader``), started once and kept;
 - and, per brief, what it was last rendered from: a brief whose context, language, templates
@@ -19,7 +20,9 @@ it was made from, and compares before redoing:
 The result is what a clean build of the same inputs writes, byte for byte (the tests check
 it for each kind of input): everything is made by the pipeline's own functions, only fewer of
 them run. A change that is not understood in detail (the project file, a template, a catalog)
-marks every brief for rendering; only the assessment is finer grained.
+marks every brief for rendering; only the assessment is finer grained. The briefs open in a
+browser are made first, before the comparison is even planned, so their pages reload while
+the rest is made.
 """
 
 from __future__ import annotations
