@@ -145,12 +145,8 @@ def test_after_an_edit_every_served_brief_equals_a_clean_build(
 
 
 def test_in_every_language_an_overlay_edit_is_served_as_a_clean_build(tmp_path: Path) -> None:
-    folder = team_project(tmp_path / "project")
+    folder = bilingual(team_project(tmp_path / "project"))
     toml = folder / "aftercare-report.toml"
-    toml.write_text(
-        toml.read_text().replace("[project]\n", '[project]\nlanguages = ["en", "fr"]\n')
-    )
-    shutil.copy(DEFAULT_FRAMEWORK.with_name("framework.fr.yaml"), folder / "framework.fr.yaml")
     overlay = folder / "profiles" / "thailand.fr.yaml"
     summary = yaml.safe_load((folder / "profiles" / "thailand.yaml").read_text())["summary"]
 
@@ -230,17 +226,30 @@ def _generation(page: str) -> int:
     return int(page[start : page.index('"', start)])
 
 
-def test_only_the_pages_of_changed_briefs_reload(tmp_path: Path) -> None:
-    folder = team_project(tmp_path)
-    with serving(folder, "--jobs", "2") as url:
-        generation = _generation(fetch(url + "thailand.html")[1])
-        listen = f"{url}__events?since={generation}&page="
+def bilingual(folder: Path) -> Path:
+    """The project published in English and French (``out/en/``, ``out/fr/``)."""
+    toml = folder / "aftercare-report.toml"
+    toml.write_text(
+        toml.read_text().replace("[project]\n", '[project]\nlanguages = ["en", "fr"]\n')
+    )
+    shutil.copy(DEFAULT_FRAMEWORK.with_name("framework.fr.yaml"), folder / "framework.fr.yaml")
+    return folder
+
+
+@pytest.mark.parametrize("folder", ["", "fr/"])
+def test_only_the_pages_of_changed_briefs_reload(folder: str, tmp_path: Path) -> None:
+    project = team_project(tmp_path)
+    if folder:
+        bilingual(project)
+    with serving(project, "--jobs", "2") as url:
+        generation = _generation(fetch(f"{url}{folder}thailand.html")[1])
+        listen = f"{url}__events?since={generation}&page=/{folder}"
         with (
-            urllib.request.urlopen(listen + "/thailand.html", timeout=60) as thailand,
-            urllib.request.urlopen(listen + "/india.html", timeout=60) as india,
+            urllib.request.urlopen(listen + "thailand.html", timeout=60) as thailand,
+            urllib.request.urlopen(listen + "india.html", timeout=60) as india,
         ):
             time.sleep(0.5)  # both listen before the save
-            edit(folder / "profiles" / "thailand.yaml", "summary: >-\n  ", "summary: >-\n  Xr1 ")
+            edit(project / "profiles" / "thailand.yaml", "summary: >-\n  ", "summary: >-\n  Xr1 ")
             assert thailand.readline().startswith(b"event: reload")
             india.fp.raw._sock.settimeout(3)  # type: ignore[union-attr]
             with pytest.raises(TimeoutError):
