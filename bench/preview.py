@@ -59,6 +59,8 @@ def project(folder: Path) -> Path:
     """A team project with the bundled profiles copied in and a team catalog; return it."""
     subprocess.run([*EXE, "init", str(folder)], check=True, capture_output=True, env=ENV)
     for profile in (ROOT / "profiles").glob("*.yaml"):
+        if "." in profile.stem:
+            continue  # a translation (thailand.fr.yaml): this project is in English
         shutil.copy(profile, folder / "profiles" / profile.name)
     toml = folder / "aftercare-report.toml"
     text = toml.read_text().replace('profiles = ["profiles", "bundled"]', 'profiles = ["profiles"]')
