@@ -304,7 +304,7 @@ def generate(folder: Path, count: int) -> Path:
     """``count`` profiles made from the bundled ones, each with its own country, code and slug."""
     from aftercare_report.resources import bundled
 
-    sources = sorted(bundled("profiles").glob("*.yaml"))
+    sources = sorted(p for p in bundled("profiles").glob("*.yaml") if "." not in p.stem)
     folder.mkdir(parents=True)
     for n in range(count):
         text = sources[n % len(sources)].read_text(encoding="utf-8")
