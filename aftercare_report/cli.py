@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import signal
 import sys
@@ -56,6 +57,10 @@ class _Group(click.Group):
                 raise
             click.echo(_out_of_memory(ctx, exc), err=True)
             ctx.exit(1)
+        except BrokenPipeError:  # the reader stopped reading (`| head`): nothing left to say
+            # Python flushes stdout again on exit: point it at /dev/null so that fails quietly.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)  # as rich's console does when the pipe closes under it
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug of ours: one line, not a traceback, unless --debug

@@ -150,9 +150,9 @@ def stale_source(title: str, year: int, age: int, limit: int) -> str:
     """Say, plainly, that a source may be out of date."""
     return ngettext(
         "“%(title)s” dates from %(year)s, %(num)s year before the newest evidence in this "
-        "profile; newer evidence may exist.",
+        "brief; newer evidence may exist.",
         "“%(title)s” dates from %(year)s, %(num)s years before the newest evidence in this "
-        "profile; newer evidence may exist.",
+        "brief; newer evidence may exist.",
         age,
         title=title,
         year=str(year),

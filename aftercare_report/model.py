@@ -1044,8 +1044,9 @@ class DataRecommendations(_Model):
     no_re_trafficking_measure: RecommendationText
 
 
-WeakDuty = Literal["consider", "endeavour", "take_into_account"]
-"""What an article that does not bind a party to act obliges it to do."""
+WeakDuty = Literal["consider", "endeavour", "take_into_account", "lawfully_resident"]
+"""What an article that does not bind a party to act obliges it to do, or whom alone it binds
+(CoE Art. 12(4): the labour market for victims lawfully resident)."""
 
 
 class Instrument(_Model):

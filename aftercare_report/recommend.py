@@ -168,7 +168,9 @@ def page_two(assessment: Assessment, candidates: Sequence[Recommendation]) -> li
     steps: list[Recommendation] = []
     firm = [c for c in candidates if not c.uncertain]
     for gap in assessment.largest_gaps:
-        best = best_for(gap.id, firm)
+        # A step already chosen may act on this part too (open shelters under accommodation
+        # also answer consent): the best step here is one that asks for something else.
+        best = best_for(gap.id, [c for c in firm if _distinct(c, steps)])
         if best is not None:
             steps.append(best)
     ranked = sorted(
@@ -631,6 +633,7 @@ DUTY_LABELS: Mapping[WeakDuty, str] = {
     "consider": N_("a duty to consider"),
     "endeavour": N_("a duty to endeavour"),
     "take_into_account": N_("a duty to take into account"),
+    "lawfully_resident": N_("binding only for victims lawfully resident"),
 }
 """How a brief names what an article that does not bind a party to act obliges it to do."""
 

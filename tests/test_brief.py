@@ -462,3 +462,23 @@ def test_a_stage_below_the_standard_is_never_badged_provided(briefs: dict[str, s
     column = countries.index("United Kingdom")
     assert _stage_badges(html, "Decision")[column] == "partial", countries
     assert _stage_badges(html, "Recovery period")[column] == "partial", countries
+
+
+def _annex_numbers(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"<h3[^>]*>\s*A(\d+)\. ", html)]
+
+
+def test_annex_sections_are_numbered_without_gaps(briefs: dict[str, str], tmp_path: Path) -> None:
+    # The bundled comparative prints no follow-up section, and a team's profile may check no
+    # claim: the sections that are printed still run A1, A2, A3... with nothing skipped.
+    for stem, html in briefs.items():
+        numbers = _annex_numbers(html)
+        assert numbers == list(range(1, len(numbers) + 1)), stem
+    text = (Path(__file__).parent.parent / "profiles" / "thailand.yaml").read_text()
+    path = tmp_path / "thailand.yaml"
+    path.write_text(
+        text.split("\nclaims:\n", 1)[0] + "\n" + "sources:" + text.split("\nsources:", 1)[1]
+    )
+    html = _render([path])["thailand"]
+    assert "Claims checked against the evidence" not in html
+    assert _annex_numbers(html) == list(range(1, 8))

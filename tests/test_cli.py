@@ -190,3 +190,19 @@ def test_help_keeps_examples_on_their_own_lines(command: list[str]) -> None:
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     if command != ["schema"]:
         assert "\n  Examples:\n    aftercare-report " in result.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_error_message() -> None:
+    # `aftercare-report translations check es | head -1`: the pipe closes under the tool, which
+    # stops quietly (status 1, as rich does) instead of reporting an internal error.
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "aftercare_report", "translations", "check", "es"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as tool:
+        assert tool.stdout is not None and tool.stderr is not None
+        tool.stdout.readline()
+        tool.stdout.close()  # as `head -1` does after its line
+        errors = tool.stderr.read().decode()
+        assert tool.wait(timeout=60) in (0, 1)
+    assert "internal error" not in errors and "Traceback" not in errors

@@ -401,11 +401,13 @@ def test_an_article_that_only_obliges_a_party_to_consider_is_never_called_bindin
             True,
             "CoE Convention Art. 12(1)(a); Palermo Protocol Art. 6(3)(a) (a duty to consider)",
         ),
+        # CoE 12(4) binds only for victims lawfully resident: the step is for people without leave.
         (
             "united-kingdom",
             "economic",
-            True,
-            "CoE Convention Art. 12(4); Palermo Protocol Art. 6(3)(d) (a duty to consider)",
+            False,
+            "Palermo Protocol Art. 6(3)(d) (a duty to consider); CoE Convention Art. 12(4) "
+            "(binding only for victims lawfully resident)",
         ),
         (
             "united-kingdom",
@@ -783,3 +785,4 @@ def test_a_hand_set_step_names_bodies_that_act_together_without_changing_a_funct
     assert team.institution_name == "the Ministry of Defence and the Northern State Government"
     others = [r for r in recs if r.origin != "team" and r.institution == "government"]
     assert others and all(r.institution_name == "the Government of Testland" for r in others)
+
