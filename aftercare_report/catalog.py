@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from aftercare_report import canonical, overlay, profile_overlay, script_coverage
+from aftercare_report import canonical, confine, overlay, profile_overlay, script_coverage
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
@@ -222,6 +222,8 @@ def check_profiles(
     *,
     fonts: Coverage | None = None,
     copy_hosts: Mapping[str, str] | None = None,
+    memo: MutableMapping[Path, tuple[object, OneFile]] | None = None,
+    count_sources: bool = True,
 ) -> Checked:
     """Validate profiles: each file alone, then the set (one file per country).
 
@@ -235,6 +237,11 @@ def check_profiles(
             :mod:`aftercare_report.script_coverage`); None checks no fonts.
         copy_hosts: A team's copy hosts (``[validate.copy_hosts]``), added to the bundled
             canonical-source rules.
+        memo: Each file's result by path, with the file's :func:`confine.stamp`, kept between
+            calls by a caller that builds again and again (``serve``): a file whose stamp is
+            unchanged is not read again. The caller empties it when any other argument changes.
+        count_sources: Count how each profile cites its sources (``cited``), which only
+            ``validate`` reports; a build leaves it out.
 
     Returns:
         The valid profiles and all findings. Nothing is raised for invalid profiles.
@@ -245,7 +252,14 @@ def check_profiles(
     findings: list[Finding] = []
     rules = canonical.bundled_rules().with_team_hosts(copy_hosts or {})
     for path in files:
-        profile, doc, found = _check_one(path, framework, stale_years, language, rules)
+        stamp = confine.stamp(path) if memo is not None else None
+        kept = memo.get(path) if memo is not None else None
+        if kept is not None and stamp is not None and kept[0] == stamp:
+            profile, doc, found = kept[1]
+        else:
+            profile, doc, found = _check_one(path, framework, stale_years, language, rules)
+            if memo is not None and stamp is not None:
+                memo[path] = (stamp, (profile, doc, found))
         findings.extend(found)
         if profile is None or doc is None or any(f.severity is Severity.ERROR for f in found):
             continue
@@ -258,7 +272,9 @@ def check_profiles(
     shipped = frozenset(display_path(p) for p in files if is_bundled(p))
     docs = tuple(documents[path] for path in loaded)
     ordered = tuple(sorted_findings(findings))
-    cited = tuple((display_path(d.path), canonical.count_sources(d, rules)) for d in docs)
+    cited = tuple(
+        (display_path(d.path), canonical.count_sources(d, rules)) for d in docs if count_sources
+    )
     return Checked(tuple(loaded.values()), ordered, len(files), shipped, docs, cited)
 
 
@@ -303,13 +319,17 @@ def _team_wins(loaded: dict[Path, Profile]) -> list[Finding]:
     return out
 
 
+OneFile: TypeAlias = tuple[Profile | None, Document | None, list[Finding]]
+"""One file's result: its profile and document when it loads, and its findings."""
+
+
 def _check_one(
     path: Path,
     framework: Framework,
     stale_years: int,
     language: str | Sequence[str] = "en",
     rules: canonical.Rules | None = None,
-) -> tuple[Profile | None, Document | None, list[Finding]]:
+) -> OneFile:
     if path.stem in RESERVED_SLUGS:
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
         return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
@@ -467,7 +487,7 @@ def load_profiles(
     Raises:
         InputError: With every error in every file (warnings do not stop a build).
     """
-    checked = check_profiles(paths, framework, stale_years)
+    checked = check_profiles(paths, framework, stale_years, count_sources=False)
     if checked.errors:
         raise InputError(checked.errors)
     return checked.profiles

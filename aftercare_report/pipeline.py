@@ -27,11 +27,13 @@ from aftercare_report.pdf import PdfVariant
 if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the renderer
     from aftercare_report.build import Brief, BuildOptions
     from aftercare_report.catalog import Checked
+    from aftercare_report.context import BriefContext
     from aftercare_report.editions import Published
     from aftercare_report.i18n import Language
     from aftercare_report.model import Profile
     from aftercare_report.profile_overlay import Translation
     from aftercare_report.report import CountryReport
+    from aftercare_report.settings import Brand
 
 
 class Progress(Protocol):
@@ -276,6 +278,14 @@ def assessed(loaded: Loaded, project: Project) -> tuple[CountryReport, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Contexts:
+    """What makes a brief's context: ``context.country_context`` and ``comparative_context``."""
+
+    country: Callable[[CountryReport, Brand, Mapping[str, int]], BriefContext]
+    comparative: Callable[[Sequence[CountryReport], Brand], BriefContext]
+
+
 def analyse(
     project: Project,
     countries: Sequence[str] = (),
@@ -301,6 +311,8 @@ def plan(
     *,
     country_briefs: bool = True,
     name: str = "comparative",
+    contexts: Contexts | None = None,
+    comparison: bool = True,
 ) -> list[Brief]:
     """List the briefs to make: one per country if asked, and a comparison of two or more.
 
@@ -309,6 +321,10 @@ def plan(
         project: For the brand, terminology, language and the languages published.
         country_briefs: Make one brief per country.
         name: File name of the comparative brief.
+        contexts: What makes the briefs' contexts (default: :mod:`context`'s functions; the
+            preview passes ones that keep those of unchanged countries).
+        comparison: Make the comparison of two or more (the preview leaves it out to make
+            the open country brief first).
 
     Raises:
         UsageError: ``name`` is the file name of a country brief in this build.
@@ -323,13 +339,14 @@ def plan(
     brand, lang = project.brand, current()
     briefs = []
     ranks = export.ranking(reports)
+    made = contexts or Contexts(context.country_context, context.comparative_context)
     if country_briefs:
         for r in reports:
-            ctx = context.country_context(r, brand, ranks)
+            ctx = made.country(r, brand, ranks)
             stem, who = r.profile.slug, _who(r)
             briefs.append(Brief(stem, "country", ctx, (r,), _source(r), who, lang))
-    if len(reports) >= 2:
-        ctx = context.comparative_context(reports, brand)
+    if len(reports) >= 2 and comparison:
+        ctx = made.comparative(reports, brand)
         sources = tuple(a for r in reports for a in _source(r))
         briefs.append(Brief(name, "comparative", ctx, tuple(reports), sources, "comparison", lang))
     if project.published:  # each brief links to itself in the other languages
@@ -377,7 +394,7 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
     warned = (*warned, *_untranslated(project, [runs[i] for i in todo]))
     if request.strict and warned:
         raise BuildError("warnings are errors with --strict: " + "; ".join(warned))
-    options = {i: _options(runs[i], request, digests[i]) for i in todo}
+    options = {i: build_options(runs[i], request, digests[i]) for i in todo}
     # Workers fork (and import WeasyPrint) now, on the other core, while this one loads.
     with make.start_workers(options[todo[0]]) as pool:
         # Load, validate, check that fonts cover the text: once, before anything renders.
@@ -444,7 +461,14 @@ def in_language(project: Project, code: str) -> Project:
     return dataclasses.replace(project, language=code, languages=(), out=project.out_for(code))
 
 
-def _options(project: Project, request: BuildRequest, digest: str) -> BuildOptions:
+def build_options(project: Project, request: BuildRequest, digest: str) -> BuildOptions:
+    """How ``build`` makes a request's briefs of ``project`` (``serve``'s builds too).
+
+    Args:
+        project: The project, in one language.
+        request: Formats, workers and the other build options.
+        digest: The digest of the build's inputs, recorded in the manifest ("" records none).
+    """
     from aftercare_report.build import BuildOptions  # jinja2: not for an unchanged build
 
     return BuildOptions(

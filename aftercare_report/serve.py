@@ -14,6 +14,8 @@ build fails, every page shows the error (escaped, with its file and line) until 
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import html
 import ipaddress
 import re
@@ -21,12 +23,12 @@ import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from aftercare_report import inert, outputs
 from aftercare_report.config import TRANSLATIONS
@@ -34,6 +36,7 @@ from aftercare_report.confine import Refused, read_inside
 from aftercare_report.errors import AftercareError, UsageError, display_path, printable
 from aftercare_report.i18n import ENGLISH, Language, _, native_name, resolve, using
 from aftercare_report.limits import OUTPUT_BYTES
+from aftercare_report.live import Live
 from aftercare_report.outputs import FORMATS, PREVIEW, Format
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
@@ -41,7 +44,6 @@ if TYPE_CHECKING:
     from watchfiles import Change
 
     from aftercare_report.config import Project
-    from aftercare_report.outputs import BuildResult
 
 SERVED_CSP = inert.CSP + "; script-src 'self'; connect-src 'self'"
 """The policy of a served page: the brief's own, plus scripts and events from this server."""
@@ -50,7 +52,8 @@ RELOAD_JS = """\
 // aftercare-report serve: reload this page when a build finishes (never part of a brief).
 (() => {
   const since = new URL(document.currentScript.src).searchParams.get("since") || "0";
-  const events = new EventSource("/__events?since=" + encodeURIComponent(since));
+  const page = encodeURIComponent(location.pathname);
+  const events = new EventSource("/__events?since=" + encodeURIComponent(since) + "&page=" + page);
   events.addEventListener("reload", () => { events.close(); location.reload(); });
 })();
 """
@@ -61,8 +64,13 @@ _BRIEF = re.compile(
 )
 _LANGUAGE_INDEX = re.compile(r"^/(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})?)/(?:index\.html)?$")
 _TITLE = re.compile(r"<title>([^<]{1,300})</title>")
-_DEBOUNCE_MS = 300  # an editor's save is a burst of events: one rebuild, and still feels live
+# An editor's save is a burst of events (write, rename, chmod) within a millisecond or two:
+# they are grouped until none has come for _STEP_MS (at most _DEBOUNCE_MS), so one save is
+# one rebuild, and the rebuild starts a few milliseconds after the save, not a fixed delay.
+_STEP_MS = 15
+_DEBOUNCE_MS = 300
 _WAKE_MS = 200  # the watcher reports "no change" this often, so the first report means it runs
+_GIVEN_SECONDS = 1.0  # most the rest of a build waits for the open page to load again
 _KEEPALIVE = 15.0  # seconds between SSE comments: a closed tab is noticed when a write fails
 
 
@@ -134,7 +142,14 @@ class Preview:
         self.error: str | None = None
         self.project: Project | None = None
         self.closing = False
+        self.viewed: collections.Counter[str] = collections.Counter()
+        """Pages open in a browser (``thailand``, ``fr/thailand``), with how many tabs show each."""
+        self._changed_at: dict[str, int] = {}  # a brief's stem: the generation that changed it
+        self._all_at = 0  # the last generation that changed every page (an error, the list)
+        self._opened: collections.Counter[str] = collections.Counter()  # event streams, ever
+        self._shown: set[str] = set()  # pages told to reload before the build ended
         self._building = threading.Lock()
+        self._live = Live(out, self.formats, options.jobs, name)
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -157,23 +172,62 @@ class Preview:
         return self.project.every_language if self.project and self.project.published else ()
 
     def rebuild(self) -> str | None:
-        """Load the project again and build its briefs; return the error message, if any."""
+        """Load the project again and build its briefs; return the error message, if any.
+
+        Only the briefs whose inputs changed are made again (see :mod:`live`); pages are told
+        to reload only when a brief, the list of briefs or the error changed.
+        """
         briefs, error = self.briefs, None
         try:
             with self._building:
                 self.project = self._load()
-                result = self._build(self.project, self.formats, country_briefs=True, countries=())
+                first = {page for page, tabs in self.viewed.items() if tabs}
+                self._shown = set()
+                result = self._live.build(self.project, first, self._written)
+            made = {self._page(w.path) for w in result.written if not w.unchanged} - self._shown
             pages = {w.path for w in result.written if w.format == PREVIEW.name}
             # Country briefs by title, then the comparison, as a reader looks for them.
             served = (self._served(path) for path in pages)
             briefs = tuple(sorted(served, key=lambda b: (b.stem == self.name, b.title)))
         except AftercareError as exc:
-            error = str(exc)
+            error, made = str(exc), set()
         with self.changed:
+            everything = (briefs, error) != (self.briefs, self.error)
             self.briefs, self.error = briefs, error
-            self.generation += 1
-            self.changed.notify_all()
+            self._moved(made, everything=everything)
         return error
+
+    def _page(self, path: Path) -> str:
+        """The page a file of a brief belongs to: its path below the folder, without suffix."""
+        return path.relative_to(self.out).with_suffix("").as_posix()
+
+    def _written(self, pages: set[str]) -> None:
+        """Let these pages reload now, and give them the machine while they do.
+
+        The build goes on with the other briefs once each page has loaded again (its reload
+        script listens again) or after a second: on two cores, rendering the rest while the
+        browser lays out the page would slow the page the user is looking at.
+        """
+        with self.changed:
+            if self.error is not None:  # pages that show an error wait for the whole build
+                return
+            opened = {page: self._opened[page] for page in pages}
+            self._moved(pages)
+            self._shown |= pages  # the end of the build does not reload them again
+
+            def back() -> bool:
+                return self.closing or all(self._opened[p] > n for p, n in opened.items())
+
+            self.changed.wait_for(back, _GIVEN_SECONDS)
+
+    def _moved(self, pages: set[str], *, everything: bool = False) -> None:
+        """Start a new generation in which ``pages`` (or every page) changed; wake them."""
+        if pages or everything:
+            self.generation += 1
+            self._changed_at.update(dict.fromkeys(pages, self.generation))
+            if everything:
+                self._all_at = self.generation
+            self.changed.notify_all()
 
     def _served(self, page: Path) -> Served:
         lang = page.parent.name if self.languages else ""
@@ -198,50 +252,53 @@ class Preview:
         name = f"{brief.path}{fmt.suffix}"
         if fmt.name not in self.formats:
             with self._building:
-                project = self.project or self._load()
-                if brief.lang:  # that language alone, into its folder
-                    project = replace(project, language=brief.lang, languages=())
-                comparative = brief.stem == self.name
-                countries = () if comparative else (brief.stem,)
-                self._build(
-                    project, (fmt.name,), country_briefs=not comparative, countries=countries
-                )
+                self._live.output(self.project or self._load(), brief.path, fmt.name)
         try:
             return read_inside(self.out / name, self.out, OUTPUT_BYTES)
         except Refused as exc:
             raise AftercareError(f"{name}: {exc}") from None
 
-    def wait(self, since: int, timeout: float) -> int:
-        """Wait up to ``timeout`` seconds for a generation after ``since``; return the latest."""
+    def wait(self, since: int, timeout: float, page: str = "") -> int:
+        """Wait up to ``timeout`` seconds for ``page`` to change after generation ``since``.
+
+        Args:
+            since: The generation the page shows.
+            timeout: Seconds to wait at most.
+            page: The brief the page shows (``thailand``, ``fr/thailand``); "" for a page that
+                shows every brief (an index), which changes with every generation.
+
+        Returns:
+            The generation that changed the page, or ``since`` if none did.
+        """
+
+        def moved() -> bool:
+            if not page:
+                return self.generation > since
+            return max(self._all_at, self._changed_at.get(page, 0)) > since
+
         with self.changed:
-            self.changed.wait_for(lambda: self.generation > since or self.closing, timeout)
-            return self.generation
+            self.changed.wait_for(lambda: moved() or self.closing, timeout)
+            return self.generation if moved() else since
+
+    @contextlib.contextmanager
+    def viewing(self, page: str) -> Iterator[None]:
+        """Count ``page`` as open (its brief is made first) while the block runs."""
+        with self.changed:
+            self.viewed[page] += 1
+            self._opened[page] += 1
+            self.changed.notify_all()
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.viewed[page] -= 1
 
     def close(self) -> None:
-        """Let every waiting page go."""
+        """Let every waiting page go, and stop the workers."""
         with self.changed:
             self.closing = True
             self.changed.notify_all()
-
-    def _build(
-        self,
-        project: Project,
-        formats: tuple[str, ...],
-        *,
-        country_briefs: bool,
-        countries: tuple[str, ...],
-    ) -> BuildResult:
-        from aftercare_report import pipeline
-
-        request = pipeline.BuildRequest(
-            countries=countries,
-            country_briefs=country_briefs,
-            formats=formats,
-            jobs=self.options.jobs,
-            name=self.name,
-        )
-        # The terminal shows builds, not steps.
-        return pipeline.build(replace(project, out=self.out), request, pipeline.no_progress)
+        self._live.close()
 
 
 def watched(project: Project) -> tuple[Path, ...]:
@@ -254,7 +311,7 @@ def watched(project: Project) -> tuple[Path, ...]:
     if project.path:
         paths.append(project.path)
     if project.root and (project.root / TRANSLATIONS).is_dir():
-        paths.append(project.root / TRANSLATIONS)  # the team's catalogs and overlays
+        paths.append(project.root / TRANSLATIONS)  # the team's catalogs and framework overlays
     return tuple(dict.fromkeys(p.resolve() for p in paths))
 
 
@@ -337,6 +394,7 @@ def _watch(targets: tuple[Path, ...]) -> Iterator[set[tuple[Change, str]]]:
             *_folders(targets),
             watch_filter=_relevant(targets),
             debounce=_DEBOUNCE_MS,
+            step=_STEP_MS,
             rust_timeout=_WAKE_MS,
             yield_on_timeout=True,
         )
@@ -426,7 +484,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/__reload.js":
             self._send(HTTPStatus.OK, "text/javascript", RELOAD_JS.encode())
         elif path == "/__events":
-            self._events(_since(query))
+            self._events(_since(query), _listening(query))
         elif preview.error is not None and (path == "/" or path.endswith(PREVIEW.suffix) or index):
             page = error_page(preview.error, preview.generation, self._language(path))
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page.encode())
@@ -501,24 +559,26 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(HTTPStatus.OK, fmt.media_type, data, download=brief.stem + fmt.suffix)
 
-    def _events(self, since: int) -> None:
+    def _events(self, since: int, page: str) -> None:
+        """Tell the page to reload once its brief (or every page) changed after ``since``."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if self.head_only:
             return
-        try:
-            while not self.preview.closing:
-                latest = self.preview.wait(since, _KEEPALIVE)
-                if latest > since:
-                    self.wfile.write(f"event: reload\ndata: {latest}\n\n".encode())
+        with self.preview.viewing(page) if page else contextlib.nullcontext():
+            try:
+                while not self.preview.closing:
+                    latest = self.preview.wait(since, _KEEPALIVE, page)
+                    if latest > since:
+                        self.wfile.write(f"event: reload\ndata: {latest}\n\n".encode())
+                        self.wfile.flush()
+                        return
+                    self.wfile.write(b": still here\n\n")
                     self.wfile.flush()
-                    return
-                self.wfile.write(b": still here\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return  # the page was closed or reloaded
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the page was closed or reloaded
 
     def _send(self, status: HTTPStatus, mime: str, body: bytes, download: str = "") -> None:
         self.send_response(status)
@@ -541,6 +601,15 @@ class _Handler(BaseHTTPRequestHandler):
 def _since(query: str) -> int:
     match = re.search(r"(?:^|&)since=(\d{1,12})(?:&|$)", query)
     return int(match[1]) if match else 0
+
+
+def _listening(query: str) -> str:
+    """The brief whose page listens (``page=/fr/thailand.html``: ``fr/thailand``); "" if none."""
+    match = re.search(r"(?:^|&)page=([^&]{1,300})(?:&|$)", query)
+    brief = _BRIEF.match(unquote(match[1])) if match else None
+    if not brief or brief["suffix"] != PREVIEW.suffix:
+        return ""
+    return f"{brief['lang']}/{brief['stem']}" if brief["lang"] else brief["stem"]
 
 
 def served_page(built: str, generation: int) -> str:

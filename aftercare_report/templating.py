@@ -17,6 +17,7 @@ import string
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -40,6 +41,7 @@ from aftercare_report.confine import (
     read_inside,
     read_regular,
     secret_risk,
+    stamp,
 )
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import TemplateError, display_path
@@ -98,8 +100,14 @@ class ConfinedLoader(jinja2.BaseLoader):
                 raise RefusedTemplate(template, str(exc)) from None
             except UnicodeDecodeError:
                 raise RefusedTemplate(template, "it is not valid UTF-8") from None
-            return source, str(candidate), lambda: True
+            # A worker that lives on (``serve``'s) compiles a template again once it changes.
+            seen = partial(_unchanged, candidate, stamp(candidate))
+            return source, str(candidate), seen
         raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, seen: tuple[int, int, int, int] | None) -> bool:
+    return stamp(path) == seen
 
 
 class BoundedSandbox(SandboxedEnvironment):
@@ -241,7 +249,8 @@ def check_inheritance(tpl: Templates, name: str) -> None:
     Raises:
         TemplateError: Naming the template file and line, with a did-you-mean or a hint.
     """
-    if name in tpl.checked:
+    known = tpl.checked.get(name)
+    if known is not None and all(stamp(Path(f)) == version for f, version in known):
         return
     first, seen = name, list[str]()
     while True:
@@ -264,7 +273,7 @@ def check_inheritance(tpl: Templates, name: str) -> None:
             )
         _check_blocks(tpl, tree, filename, parent[0])
         name = parent[0]
-    tpl.checked.add(first)
+    tpl.checked[first] = tuple((f, stamp(Path(f))) for f in seen)
 
 
 def _source(tpl: Templates, name: str) -> tuple[str, str]:
@@ -341,13 +350,16 @@ class Templates:
         env: The Jinja environment of HTML templates (it escapes for HTML).
         markdown: The Jinja environment of Markdown templates (it escapes for Markdown).
         checked: Templates whose inheritance :func:`check_inheritance` found sound (parsing
-            takes tens of milliseconds; the files do not change during a build).
+            takes tens of milliseconds), with the files it read and their stamps: a worker
+            that lives on (``serve``'s) checks a template again once one of them changes.
     """
 
     folders: tuple[Path, ...]
     env: SandboxedEnvironment
     markdown: SandboxedEnvironment
-    checked: set[str] = dataclasses.field(default_factory=set, compare=False, repr=False)
+    checked: dict[str, tuple[tuple[str, tuple[int, int, int, int] | None], ...]] = (
+        dataclasses.field(default_factory=dict, compare=False, repr=False)
+    )
 
     def env_for(self, name: str) -> SandboxedEnvironment:
         """The environment that renders ``name``: its suffix says how values are escaped.

@@ -76,7 +76,8 @@ def reference(profiles: Path, sections: int = 5, copies: int = 1) -> tuple[str, 
             its stylesheet) weighs less per page the longer it is, so the brief is compared
             with a reference at least as long.
     """
-    data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(profiles.glob("*.yaml"))]
+    files = [p for p in sorted(profiles.glob("*.yaml")) if "." not in p.stem]  # not thailand.fr
+    data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files]
     body: list[str] = []
     toc: list[str] = []
     notes = 0

@@ -12,8 +12,9 @@ Each ratio's two sides are measured in turn (A, B, A, B...), brief by brief for 
   from one minute to the next, so the issue's 0.5 s (against the reference's 0.40 s) is a
   ratio of seconds per page, x1.25;
 - ``build --jobs 2`` against ``--jobs 1`` (the whole command: load, assess, render, PDFs, write);
-- the tool with two jobs against the ``weasyprint`` command per brief, two at a time, on the very
-  same HTML (the floor of any pandoc-to-WeasyPrint pipeline);
+  no row compares it with the ``weasyprint`` command any more: laying out the same HTML with
+  the same engine, a tool can save only that command's start-up per brief, so no tool can be
+  twice as fast (issue 26 retired the target);
 - a no-op rebuild against the full build it follows;
 - ``aftercare-report --help`` against importing click, jinja2, yaml and rich;
 - a scale row: 12 and 60 generated profiles through ``validate``, ``list``, an HTML+JSON build
@@ -248,29 +249,8 @@ def layout_instructions(pages: Sequence[tuple[str, str]]) -> list[int]:
     return [c - base for c in counts]
 
 
-def write_html(folder: Path) -> list[tuple[Path, Path]]:
-    """The print HTML of every bundled brief and its stylesheet, as files for the CLI."""
-    from aftercare_report import pipeline
-    from aftercare_report.config import Project
-    from aftercare_report.templating import render, stylesheet_text, templates
-
-    project = Project()
-    tpl = templates(())
-    files = []
-    for brief in pipeline.plan(pipeline.analyse(project), project):
-        html = render(
-            tpl, brief.kind + ".html", brief.context, medium="print", subject=brief.subject
-        )
-        page = folder / f"{brief.stem}.html"
-        page.write_text(html)
-        css = folder / f"{brief.stem}.css"
-        css.write_text("\n".join(text for text, _ in stylesheet_text(tpl, brief.context)))
-        files.append((page, css))
-    return files
-
-
 def build_rows(table: Table, repeat: int, pages: int) -> None:
-    """Whole builds: 2 jobs vs 1, vs the weasyprint command, and the no-op rebuild."""
+    """Whole builds: 2 jobs vs 1, and the no-op rebuild."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
 
@@ -292,41 +272,13 @@ def build_rows(table: Table, repeat: int, pages: int) -> None:
             "",
             None,
         )
-        cli = str(Path(sys.executable).parent / "weasyprint")
-        files = write_html(Path(tmp))
-
-        def one(page: Path, css: Path) -> None:
-            run([cli, "--pdf-variant", "pdf/ua-1", "-s", str(css), str(page), f"{page}.pdf"])
-
-        def weasy() -> None:
-            with ThreadPoolExecutor(2) as pool:
-                list(pool.map(lambda f: one(*f), files))
-
-        t_cli, t2b = paired(repeat, weasy, lambda: full(2))
-        table.add(
-            "build --jobs 2 vs weasyprint CLI, 2 at a time",
-            f"{t2b:.2f} s vs {t_cli:.2f} s",
-            f"x{t_cli / t2b:.2f} faster",
-            ">= x2 faster",
-            t_cli / t2b >= 2,
-        )
-        # What the command pays per brief before any layout (a Python start, the WeasyPrint
-        # import, fontconfig): all a tool that lays out the same HTML can save. Against a
-        # brief of T seconds it bounds the ratio above at 1 + start / T.
-        tiny = Path(tmp) / "tiny.html"
-        tiny.write_text("<p>x</p>")
-        t_start = best_of(max(repeat, 5), lambda: run([cli, str(tiny), f"{tiny}.pdf"]))
-        per_brief = t2b * 2 / len(files)
-        table.add(
-            "  weasyprint command start-up, per brief (one-line page)",
-            f"{t_start:.2f} s vs {per_brief:.2f} s per brief",
-            f"at most x{1 + t_start / per_brief:.2f}",
-            "",
-            None,
-        )
+        # No row against the `weasyprint` command any more: the tool lays out the same HTML
+        # with the same engine, so it can save only the command's start-up per brief (a
+        # Python start, the import, fontconfig), which bounds the ratio at about x1.2 and not
+        # the x2 once asked; issue 26 retired that target (bench/HISTORY.md, runs D-H).
         full(2)
         t_noop = best_of(max(repeat, 5), lambda: tool("build", "--out", str(out)))
-        t_full = min(t2, t2b)
+        t_full = t2
         table.add(
             "no-op rebuild vs full build (2 jobs)",
             f"{t_noop:.3f} s vs {t_full:.2f} s",
@@ -352,7 +304,7 @@ def generate(folder: Path, count: int) -> Path:
     """``count`` profiles made from the bundled ones, each with its own country, code and slug."""
     from aftercare_report.resources import bundled
 
-    sources = sorted(bundled("profiles").glob("*.yaml"))
+    sources = sorted(p for p in bundled("profiles").glob("*.yaml") if "." not in p.stem)
     folder.mkdir(parents=True)
     for n in range(count):
         text = sources[n % len(sources)].read_text(encoding="utf-8")
