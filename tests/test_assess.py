@@ -376,6 +376,7 @@ def test_thailand_complicity_and_nigeria_support_ending_are_documented(
     assert nigeria["support_ends_abruptly"] == "present"  # the six-week NAPTIP shelter limit
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_hiding_a_bundled_countrys_evidence_never_puts_it_above_anyone(

@@ -174,6 +174,7 @@ def _uncommented(text: str, example: re.Pattern[str]) -> str:
     return "\n".join(line[2:] if example.match(line) else line for line in text.splitlines()) + "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not KHMER_FONT.is_file(), reason="needs Debian's fonts-noto-core")
 def test_every_commented_example_works_uncommented(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -229,6 +230,7 @@ def _steps_github_runs(workflow: Path, job: str, event: str) -> list[dict[str, s
     return chosen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("event", ["pull_request", "push"])
 def test_the_workflow_steps_write_what_a_pull_request_changes_to_the_job_summary(
     tmp_path: Path, event: str

@@ -89,6 +89,7 @@ def test_a_changed_level_and_source_are_named_between_two_revisions(team: Path) 
     assert not markdown.problems(md)  # no link or raw HTML a reviewer could be sent to
 
 
+@pytest.mark.slow
 def test_an_unchanged_revision_reports_no_change_and_exit_codes_follow_git_diff(
     team: Path,
 ) -> None:
@@ -121,6 +122,7 @@ def test_an_invalid_profile_at_a_revision_is_named_at_that_revision(team: Path) 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_folders_and_json_files_compare_as_revisions_do(team: Path, tmp_path: Path) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     assert run("build", "--format", "json", "--out", str(old)).exit_code == 0
@@ -156,6 +158,7 @@ def test_countries_added_or_removed_and_recommendations_by_id(tmp_path: Path) ->
     assert "### Thailand (removed)" in one and "**Index**" in one
 
 
+@pytest.mark.slow
 def test_the_job_summary_gets_the_markdown_and_the_log_one_notice(
     team: Path, tmp_path: Path
 ) -> None:

@@ -94,6 +94,7 @@ def test_profile_text_enters_as_text(tmp_path: Path) -> None:
     assert '</w:t></w:r><w:r><w:t>injected</w:t> <b>bold?</b> & "quotes"' in texts
 
 
+@pytest.mark.slow
 def test_the_brand_of_the_project_file_colours_the_headings(tmp_path: Path) -> None:
     (tmp_path / "aftercare-report.toml").write_text(
         "[brand]\norganisation = 'Coalition'\nprimary = '#6a1b4d'\n"

@@ -306,6 +306,7 @@ def _translate_overlay(path: Path) -> None:
     path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_team_adds_its_own_language_end_to_end(tmp_path: Path) -> None:
     (tmp_path / "profiles").mkdir()
     shutil.copy(VALID, tmp_path / "profiles")

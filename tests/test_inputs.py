@@ -60,6 +60,7 @@ def test_an_unchanged_build_starts_no_worker(tmp_path: Path) -> None:
     assert "0 files, 2 unchanged" in done.stdout
 
 
+@pytest.mark.slow
 def test_an_output_edited_on_disk_is_made_again(tmp_path: Path) -> None:
     build("thailand", *HTML_JSON, "--out", str(tmp_path))
     page = tmp_path / "thailand.html"

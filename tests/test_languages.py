@@ -47,6 +47,7 @@ def alternates(page: Path) -> dict[str, str]:
     return dict(found)
 
 
+@pytest.mark.slow
 def test_several_languages_build_into_a_folder_each_linked_to_the_others(tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["thailand", "india", "--language", "fr,en", "--format", "html,json"]
@@ -120,6 +121,7 @@ def test_a_project_published_in_two_languages_builds_both_then_one(tmp_path: Pat
     assert alternates(root / "out" / "en" / "testland.html")["fr"] == "../fr/testland.html"
 
 
+@pytest.mark.slow
 def test_a_language_whose_inputs_changed_is_built_again_alone(tmp_path: Path) -> None:
     root = project_in(tmp_path / "team", 'languages = ["fr", "en"]')
     run("build", "--format", "html", cwd=root)
@@ -195,6 +197,7 @@ def test_terms_without_a_language_are_the_first_languages(tmp_path: Path) -> Non
     assert project.terms["fr"]["survivors"] == "personnes concernées"
 
 
+@pytest.mark.slow
 def test_serve_shows_each_language_with_its_index(tmp_path: Path) -> None:
     make_project(tmp_path)
     with serving(tmp_path, "--language", "fr,en") as url:

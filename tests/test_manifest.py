@@ -86,6 +86,7 @@ def test_stale_temp_files_of_a_killed_build_are_removed(tmp_path: Path) -> None:
     assert not stale.exists() and ours_not.exists()
 
 
+@pytest.mark.slow
 def test_the_manifest_is_read_again_under_the_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

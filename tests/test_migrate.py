@@ -164,6 +164,7 @@ _value = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=120)
 @given(st.dictionaries(_key, _value, min_size=1, max_size=6))
 def test_what_dump_writes_loads_back_unchanged(data: dict) -> None:

@@ -124,6 +124,7 @@ def test_completion_scripts(shell: str) -> None:
     assert result.exit_code == 0 and "_AFTERCARE_REPORT_COMPLETE" in result.stdout
 
 
+@pytest.mark.slow
 def test_init_without_a_country_builds_at_once_as_printed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,8 @@ import http.client
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from .serving import make_project, serving
 
 
@@ -20,6 +22,7 @@ def ask(url: str, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
         connection.close()
 
 
+@pytest.mark.slow
 def test_head_gives_the_headers_of_get_and_no_body(tmp_path: Path) -> None:
     make_project(tmp_path)
     with serving(tmp_path) as url:

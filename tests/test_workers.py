@@ -265,6 +265,7 @@ class _Counting(_Recording):
             yield key, result
 
 
+@pytest.mark.slow
 def test_the_building_process_holds_a_few_briefs_at_a_time_however_many_are_built(
     tmp_path: Path,
 ) -> None:
