@@ -21,7 +21,7 @@ The result is what a clean build of the same inputs writes, byte for byte (the t
 it for each kind of input): everything is made by the pipeline's own functions, only fewer of
 them run. A change that is not understood in detail (the project file, a template, a catalog)
 marks every brief for rendering; only the assessment is finer grained. The briefs open in a
-browser are made first, before the comparison is even planned, so their pages reload while
+browser are made first, before the comparison is even planned, so their pages update while
 the rest is made.
 """
 
