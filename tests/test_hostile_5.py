@@ -359,3 +359,55 @@ def test_libreoffice_opening_a_word_brief_makes_no_request(tmp_path: Path) -> No
         assert "/beacon.png" in requests  # the check above would have seen one
     finally:
         server.shutdown()
+
+
+# --- M3: translated text goes through the profile's check -------------------------------------
+
+THAILAND = ROOT / "profiles" / "thailand.yaml"
+SUMMARY_FR = (
+    "La loi de 2008 ; depuis 2022, 45 jours de réflexion (TIP 2022), mais les victimes restent "
+    "au plus \u202e15\u202c jours en refuge (TIP 2023) ; TIP 2023 : 444 victimes en 2022 ; "
+    "TIP 2025, TIP 2024 ; rien à 12 mois."
+)
+
+
+def _french_project(tmp_path: Path) -> Path:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "thailand.yaml").write_bytes(THAILAND.read_bytes())
+    (tmp_path / "aftercare-report.toml").write_text(
+        '[project]\nprofiles = ["profiles"]\nout = "out"\nlanguage = "fr"\n'
+    )
+    return tmp_path
+
+
+def test_a_bidi_override_in_a_profile_translation_fails_validate_strict(tmp_path: Path) -> None:
+    project = _french_project(tmp_path)
+    overlay = project / "profiles" / "thailand.fr.yaml"
+    overlay.write_text(f"language: fr\nsummary: {yaml.safe_dump(SUMMARY_FR)}", encoding="utf-8")
+    config = ["--config", str(project / "aftercare-report.toml")]
+    result = CliRunner().invoke(cli, [*config, "validate", "--strict"])
+    assert result.exit_code == 1, result.output
+    assert "thailand.fr.yaml:2" in result.output and "RIGHT-TO-LEFT OVERRIDE" in result.output
+    plain = SUMMARY_FR.replace("\u202e", "").replace("\u202c", "")
+    overlay.write_text(f"language: fr\nsummary: {yaml.safe_dump(plain)}", encoding="utf-8")
+    assert CliRunner().invoke(cli, [*config, "validate", "--strict"]).exit_code == 0
+
+
+def test_catalog_and_framework_overlay_text_is_checked_as_profile_text(tmp_path: Path) -> None:
+    from aftercare_report import translations
+
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    (folder / "fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "survivor"\nmsgstr "personne\u200b survivante"\n\n'
+        'msgid "victims"\nmsgstr "victimes"\n',
+        encoding="utf-8",
+    )
+    (folder / "framework.fr.yaml").write_text('name: "Cadre \u202edes 51\u202c"\n')
+    found = translations.text_warnings("fr", folder, None)
+    assert [(Path(f.path).name, f.line, f.code) for f in found] == [
+        ("fr.po", 5, "invisible-character"),
+        ("framework.fr.yaml", 1, "bidi-control"),
+    ]
+    assert translations.text_warnings("en", folder, None) == []  # not a language in play
