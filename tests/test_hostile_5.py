@@ -411,3 +411,43 @@ def test_catalog_and_framework_overlay_text_is_checked_as_profile_text(tmp_path:
         ("framework.fr.yaml", 1, "bidi-control"),
     ]
     assert translations.text_warnings("en", folder, None) == []  # not a language in play
+
+
+# --- M4: the host a browser goes to, after IDNA mapping ---------------------------------------
+
+MAPPED_HOSTS = {
+    "https://www.jica.go.jp\u3002evil.example/english/": "www.jica.go.jp.evil.example",
+    "https://www.state.gov\uff0eevil.example/": "www.state.gov.evil.example",
+    "https://www.state.gov\uff61evil.example/": "www.state.gov.evil.example",
+    "https://\uff53\uff54\uff41\uff54\uff45.gov/reports/": "state.gov",  # fullwidth letters
+    "https://\u24e2tate.gov/": "state.gov",  # a circled letter
+    "https://sta\u00adte.gov/": "state.gov",  # a soft hyphen
+    "https://www.state.gov%E3%80%82evil.example/": "www.state.gov.evil.example",
+}
+
+
+@pytest.mark.parametrize("url", MAPPED_HOSTS)
+def test_a_host_a_browser_maps_is_read_as_mapped_and_refused(url: str) -> None:
+    from aftercare_report import weburl
+
+    assert weburl.host(url) == MAPPED_HOSTS[url]
+    assert weburl.problem(url)
+
+
+def test_hosts_that_read_as_written_pass_and_unreadable_ones_do_not() -> None:
+    from aftercare_report import weburl
+
+    for url in ("https://www.state.gov/x", "https://B\u00fccher.de/", "https://xn--bcher-kva.de/"):
+        assert weburl.problem(url) is None, url
+    assert weburl.problem("https://evil\u2024com/")  # no browser goes there
+
+
+def test_validate_refuses_the_reviews_ideographic_full_stop(tmp_path: Path) -> None:
+    profile = tmp_path / "thailand.yaml"
+    text = THAILAND.read_text(encoding="utf-8")
+    real = "url: https://www.jica.go.jp/english/"
+    assert real in text
+    profile.write_text(text.replace(real, real.replace("jp/", "jp\u3002evil.example/"), 1))
+    result = CliRunner().invoke(cli, ["validate", str(profile)])
+    assert result.exit_code == 1
+    assert "goes to www.jica.go.jp.evil.example" in result.output
