@@ -9,7 +9,7 @@ every check of the host a link is on (its official home, a copy host, a look-ali
 host with :func:`host`, so the tool vouches for the place a reader's browser will go.
 
 A browser also maps the host name before it looks it up (the WHATWG "domain to ASCII" step,
-Unicode's IDNA mapping UTS #46, non-transitional): ``。``, ``．`` and ``｡`` become dots,
+Unicode's IDNA mapping UTS #46, non-transitional): U+3002, U+FF0E and U+FF61 become dots,
 fullwidth letters plain ones, soft hyphens and zero-width spaces nothing. So
 ``https://www.jica.go.jp。evil.example/`` goes to a subdomain of ``evil.example``. :func:`host`
 maps the name the same way (with the ``idna`` package, which implements UTS #46 with the
