@@ -451,3 +451,77 @@ def test_validate_refuses_the_reviews_ideographic_full_stop(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["validate", str(profile)])
     assert result.exit_code == 1
     assert "goes to www.jica.go.jp.evil.example" in result.output
+
+
+# --- L2: a manifest with fields of the wrong type is ignored, never an internal error ----------
+
+WRONG_VALUES = [5, -1, 1.5, True, None, "é" * 64, "\ud800", "x", [], {}, ["x"], {"a": 1}, 10**30]
+
+
+@pytest.fixture(scope="module")
+def built_manifest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    out = tmp_path_factory.mktemp("manifest")
+    args = ["build", "thailand", "--format", "json,md", "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    return out, (out / "manifest.json").read_bytes()
+
+
+def _places(data: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every key path of the parsed manifest, containers included."""
+    found = [path] if path else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _places(value, (*path, key))
+    return found
+
+
+def test_manifest_fields_of_every_wrong_type_are_ignored_with_one_warning(
+    built_manifest: tuple[Path, bytes], tmp_path: Path
+) -> None:
+    import json
+    import warnings
+
+    from aftercare_report import manifest
+
+    source, original = built_manifest
+    parsed = json.loads(original)
+    places = [p for p in _places(parsed) if p[0] in ("outputs", "builds")]
+    assert len(places) > 15
+    (tmp_path / "thailand.json").write_bytes((source / "thailand.json").read_bytes())
+    for place in places:
+        for value in WRONG_VALUES:
+            data = json.loads(original)
+            holder = data
+            for key in place[:-1]:
+                holder = holder[key]
+            holder[place[-1]] = value
+            (tmp_path / "manifest.json").write_text(json.dumps(data))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                entries = manifest.read(tmp_path)
+                builds = manifest.read_builds(tmp_path)
+                for digest in builds:
+                    manifest.up_to_date(tmp_path, digest)
+                for name, entry in entries.items():
+                    manifest.reusable(tmp_path, name, entry, entry.input)
+            ignored = [w for w in caught if "was ignored" in str(w.message)]
+            assert len(ignored) <= 2, (place, value)  # once for entries, once for builds at most
+            for entry in entries.values():
+                assert isinstance(entry.seal, str) and entry.seal.isascii(), (place, value)
+                assert isinstance(entry.size, int) and isinstance(entry.input, str)
+
+
+def test_a_manifest_with_a_numeric_seal_is_rebuilt_with_one_warning(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "out"
+    args = ["build", "thailand", "--format", "json", "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    data = json.loads((out / "manifest.json").read_text())
+    data["outputs"]["thailand.json"]["seal"] = 5  # the review's L2
+    (out / "manifest.json").write_text(json.dumps(data))
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("was ignored") == 1
+    assert json.loads((out / "manifest.json").read_text())["outputs"]["thailand.json"]["seal"]
+    assert CliRunner().invoke(cli, args).output.count("was ignored") == 0
