@@ -525,3 +525,85 @@ def test_a_manifest_with_a_numeric_seal_is_rebuilt_with_one_warning(tmp_path: Pa
     assert result.output.count("was ignored") == 1
     assert json.loads((out / "manifest.json").read_text())["outputs"]["thailand.json"]["seal"]
     assert CliRunner().invoke(cli, args).output.count("was ignored") == 0
+
+
+# --- L1: serve bounds its connections and closes idle ones ------------------------------------
+
+
+def test_serve_caps_connections_and_closes_idle_ones() -> None:
+    import socket
+    import threading
+    import time
+    import types
+
+    from aftercare_report import serve
+
+    class Server(serve._Server):
+        max_connections = 4
+
+    handler = type(
+        "Handler",
+        (serve._Handler,),
+        {
+            "preview": types.SimpleNamespace(languages=(), error=None),
+            "hosts": frozenset({"localhost"}),
+            "timeout": 0.3,
+        },
+    )
+    server = Server(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    address = server.server_address[:2]
+    before = threading.active_count()
+    idle = []
+    try:
+        for _ in range(40):  # headers never finished, as in the review's slow.py
+            connection = socket.create_connection(address)
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+            idle.append(connection)
+        time.sleep(0.1)
+        assert threading.active_count() <= before + 4  # one thread per slot, no more
+        late = socket.create_connection(address)
+        late.sendall(b"GET /__reload.js HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        assert late.recv(100).startswith(b"HTTP/1.0 503")  # over the cap: told, not queued
+        late.close()
+        for connection in idle[:4]:  # the idle ones time out and free their slots
+            connection.settimeout(2)
+            assert connection.recv(100) == b""  # closed by the server after 0.3 s
+        fresh = socket.create_connection(address)
+        fresh.sendall(b"GET /__reload.js HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        fresh.settimeout(5)
+        assert fresh.recv(100).startswith(b"HTTP/1.0 200")
+        fresh.close()
+    finally:
+        for connection in idle:
+            connection.close()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_two_hundred_idle_connections_do_not_stop_serve_making_a_word_brief(
+    tmp_path: Path,
+) -> None:
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    from .serving import make_project, serving
+
+    make_project(tmp_path)
+    with serving(tmp_path) as url:
+        address = urllib.parse.urlsplit(url)
+        idle = []
+        try:
+            for _ in range(200):  # the review's slow.py: headers never finished
+                connection = socket.create_connection((address.hostname, address.port))
+                connection.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+                idle.append(connection)
+            time.sleep(11)  # past the idle timeout: the server closed them
+            with urllib.request.urlopen(url + "testland.docx", timeout=120) as word:
+                assert word.status == 200 and word.read(2) == b"PK"  # a Word file, made now
+        finally:
+            for connection in idle:
+                connection.close()
