@@ -26,6 +26,8 @@ from aftercare_report.html_tokens import Tag, tokens
 from aftercare_report.limits import ASSET_BYTES, MB
 
 _CSS_URL = re.compile(r"url\(", re.IGNORECASE)
+_IMG_TAG = re.compile(r"<img", re.IGNORECASE)
+"""Where an ``<img>`` could start: a page without one has no image to read (most briefs)."""
 _CSS_URL_ARGUMENT = re.compile(
     r"""[\t\n\f\r ]*+("[^"\n]*+"|'[^'\n]*+'|[^\t\n\f\r "'()]*+)[\t\n\f\r ]*+\)"""
 )
@@ -144,6 +146,11 @@ def image_sources(page: str) -> Iterator[tuple[int, int, str]]:
 
     The span is the attribute's value as written, quotes included.
     """
+    if not _IMG_TAG.search(page):
+        # Every <img> token starts with these four characters (a tag's name is lowercased
+        # ASCII letter by letter), so a page without them needs no reading: reading it took
+        # about a quarter of the time of rendering a brief (17 of 60 ms for Thailand's).
+        return
     for token in tokens(page):
         if not (isinstance(token, Tag) and token.name == "img" and token.namespace == "html"):
             continue

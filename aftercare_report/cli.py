@@ -733,12 +733,12 @@ def serve(
     jobs: int,
     language: str | None,
 ) -> None:
-    """Preview the briefs in a browser; rebuild and reload on every change.
+    """Preview the briefs in a browser; rebuild and update the page on every change.
 
     Builds the HTML briefs into a temporary folder, serves them with an index page that links
     each brief in every format (PDF, Word... are made when their link is opened, unless
     --format makes them with every rebuild), and watches the profiles, templates, framework and
-    project file. Open pages reload after each build; a failed build shows its error in the page.
+    project file. Open pages show each build in place; a failed build shows its error in the page.
     Several languages (the project's, or --language fr,en) are served side by side, each with
     its index, and each brief links to itself in the others.
 

@@ -326,7 +326,7 @@ _WEAK = re.compile(
 """Words of a documented shortfall: one strong word, or two weak ones ("only ... but")."""
 _UNDOCUMENTED = re.compile(
     r"\bno source|\bsources? (?:checked|found|seen|read)\b|\b(?:was|were|is|are|could) not "
-    r"(?:be )?(?:checked|found|seen|verified|read|reached)\b|\bnot found\b",
+    r"(?:be )?(?:checked|found|seen|verified|read|reached|reviewed)\b|\bnot found\b",
     re.IGNORECASE,
 )
 MAX_CLAUSE = 180
@@ -360,27 +360,57 @@ def evidence_clause(text: str, *, shortfall: bool = False, limit: int = MAX_CLAU
         documented = [c for _s, _i, c in scored if not _UNDOCUMENTED.search(c)]
         best = (0, 0, (documented or [scored[0][2]])[0])
     clause = best[2].rstrip(".")
-    if _JOINING.match(clause):  # "But state compensation...": a reason stands on its own
-        clause = _upper_first(_JOINING.sub("", clause, count=1))
+    if _JOINING.match(clause) or clause[:1].islower():
+        # "But state compensation...", or a clause after a semicolon ("...; but traffickers
+        # paid..."): a reason quoted alone stands as a sentence of its own.
+        clause = _upper_first(clause)
     if len(clause) > limit:
-        parts = [p.strip() for p in _SUBCLAUSES.split(clause) if p.strip()]
-        fitting = [(shortfall_score(p), -i, p) for i, p in enumerate(parts) if len(p) <= limit]
-        if fitting and (max(fitting)[0] > 0 or not shortfall):
-            clause = _upper_first(max(fitting)[2])
-        else:
-            clause = clause[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        # Clauses joined by a word first; a colon's two sides only when none of those fits
+        # ("Protection is tied to cases: federal law protects..." says more whole).
+        for divide in (_SUBCLAUSES, _COLON):
+            parts = [p.strip() for p in divide.split(clause) if p.strip()]
+            fitting = [(shortfall_score(p), -i, p) for i, p in enumerate(parts) if len(p) <= limit]
+            if fitting and (max(fitting)[0] > 0 or not shortfall):
+                return _upper_first(max(fitting)[2])
+        clause = _cut(clause, limit)
     return clause
 
 
-_JOINING = re.compile(r"^(?:But|And|Yet|However,|Still,)\s+")
+_JOINING = re.compile(r"^(?:But|And|Yet|However,|Still,)\s+", re.IGNORECASE)
 """A word that ties a sentence to the one before it, left out when the sentence is quoted alone."""
 _SUBCLAUSES = re.compile(r",\s+(?=(?:but|and|although|while|yet|whereas)\b)")
+"""Where a long clause divides into clauses that can stand alone: before a joining word."""
+_COLON = re.compile(r"(?:,\s+(?=(?:but|and|although|while|yet|whereas)\b)|:\s+(?=[a-z]))")
+"""The same, and after a colon that opens a clause ("there is no firewall on data: in 2021...")."""
+_DANGLING = re.compile(
+    r"(?:\s+(?:a|an|the|of|to|in|on|for|and|or|with|by|from|at|as|that|which|who|than))+$",
+    re.IGNORECASE,
+)
+"""Words a cut quotation may not end on: "...to every victim of a" says less than it seems."""
+
+
+def _cut(clause: str, limit: int) -> str:
+    """A clause too long to quote, shortened to ``limit`` with an ellipsis where it stops.
+
+    It stops after the last comma when that keeps at least half (a whole phrase: "...fell to
+    58% in 2023, which the Home Office linked to the new test…"), else after the last word that
+    is not an article, a preposition or a conjunction.
+    """
+    head = clause[: limit + 1]
+    comma = head.rfind(", ")
+    if comma >= limit // 2:
+        return head[:comma].rstrip(",;:") + "…"
+    words = head.rsplit(" ", 1)[0] if len(clause) > limit else head
+    return _DANGLING.sub("", words).rstrip(",;:") + "…"
 
 
 def _upper_first(text: str) -> str:
     """A sub-clause as a clause of its own: without its joining word, capitalised."""
-    text = re.sub(r"^(?:but|and|although|while|yet|whereas)\s+", "", text)
+    text = _JOINED.sub("", text, count=1)
     return text[:1].upper() + text[1:]
+
+
+_JOINED = re.compile(r"^(?:but|and|although|while|yet|whereas|however,|still,)\s+", re.IGNORECASE)
 
 
 def _clauses(text: str) -> list[str]:

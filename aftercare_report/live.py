@@ -21,7 +21,7 @@ The result is what a clean build of the same inputs writes, byte for byte (the t
 it for each kind of input): everything is made by the pipeline's own functions, only fewer of
 them run. A change that is not understood in detail (the project file, a template, a catalog)
 marks every brief for rendering; only the assessment is finer grained. The briefs open in a
-browser are made first, before the comparison is even planned, so their pages reload while
+browser are made first, before the comparison is even planned, so their pages update while
 the rest is made.
 """
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from aftercare_report.catalog import OneFile
     from aftercare_report.config import Project
     from aftercare_report.context import BriefContext
+    from aftercare_report.fonts import Coverage
     from aftercare_report.model import Framework, Profile
     from aftercare_report.report import CountryReport
     from aftercare_report.settings import Brand
@@ -67,6 +68,10 @@ class _Kept:
 
     files: dict[Path, tuple[object, OneFile]] = field(default_factory=dict)
     files_key: object = None
+    framework: Framework | None = None
+    framework_read: object = None
+    covered: dict[int, tuple[Profile, Coverage]] = field(default_factory=dict)
+    """Each profile whose text has a font for every script, by identity, with those fonts."""
     languages: dict[str, _Language] = field(default_factory=dict)
     rendered: dict[str, object] = field(default_factory=dict)
 
@@ -248,7 +253,11 @@ class Live:
         from aftercare_report.fonts import available
 
         kept = self._kept
-        framework = catalog.load_framework(project.framework)  # the ids profiles are checked by
+        source = project.framework or DEFAULT_FRAMEWORK
+        read = (source, stamp(source), _language())  # terms are filled into its texts
+        if read != kept.framework_read or kept.framework is None:
+            kept.framework, kept.framework_read = catalog.load_framework(project.framework), read
+        framework = kept.framework  # the ids profiles are checked by
         files_key = (framework, project.stale_years)
         if files_key != kept.files_key:
             kept.files, kept.files_key = {}, files_key
@@ -261,7 +270,13 @@ class Live:
         catalog.check_one_per_country(profiles)
         comparison = catalog.one_per_country(profiles)
         in_play = catalog.unique([*profiles, *comparison])
-        script_coverage.require(in_play, available(project))
+        fonts = available(project)
+        # A kept profile is the same object while its file is unchanged: only the others'
+        # text is checked against the fonts again (a check finds nothing in a profile that
+        # passed it, so leaving those out changes no message).
+        unchecked = [p for p in in_play if not _passed(kept.covered.get(id(p)), p, fonts)]
+        script_coverage.require(unchecked, fonts)
+        kept.covered = {id(p): (p, fonts) for p in in_play}
         translations = profile_overlay.load_all(in_play, project.every_language)
         return _Loaded(profiles, comparison, translations, pipeline.previous_edition(project))
 
@@ -393,6 +408,10 @@ def _context(state: _Language, slot: str, key: object, make: Any) -> BriefContex
     made: BriefContext = make()
     state.contexts[slot] = (key, made)
     return made
+
+
+def _passed(kept: tuple[Profile, Coverage] | None, profile: Profile, fonts: Coverage) -> bool:
+    return kept is not None and kept[0] is profile and kept[1] == fonts
 
 
 def _language() -> object:

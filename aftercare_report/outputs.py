@@ -160,7 +160,7 @@ DEFAULT_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMATS.values() if f.d
 """What ``build`` makes without ``--format``."""
 
 PREVIEW = FORMATS["html"]
-"""The format ``serve`` makes with every change and shows in the browser (it reloads)."""
+"""The format ``serve`` makes with every change and shows in the browser (updated in place)."""
 
 
 def choose(value: str | Iterable[str]) -> tuple[str, ...]:

@@ -591,10 +591,13 @@ def institution_name(profile: Profile, function: Institution) -> str:
 def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tuple[str, bool]:
     """Return the standard a recommendation cites for this country, and whether it binds it.
 
-    Articles of instruments the country is bound by that oblige it to act come first, in the
-    framework's order, and make the citation binding; articles that only oblige it to consider
-    or endeavour (Palermo Art. 6(3) and 7) follow with that duty named, and alone are good
-    practice, as are instruments the country is not bound by (briefs label the citation "Good
+    Each article is labelled with what it obliges the country to do. Articles of instruments
+    the country is bound by that oblige it to act come first, in the framework's order, and make
+    the citation binding; articles that only oblige it to consider or endeavour (Palermo Art.
+    6(3) and 7) follow, each group headed by that duty ("Binding: CoE Convention Art. 14. A
+    duty to consider: Palermo Protocol Art. 7"), so no duty reads as binding under the label.
+    Without a binding article the duties are named after each article, and instruments the
+    country is not bound by follow, all good practice (briefs label the citation "Good
     practice" or "Binding").
 
     Args:
@@ -604,19 +607,31 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
             their articles are only a duty to consider.
     """
     hard: list[str] = []
-    weak: list[str] = []
+    weak: dict[WeakDuty, list[str]] = {}
     for i, instrument in framework.instruments.items():
         if i not in spec.standards or i not in profile.instruments or not instrument.binding:
             continue
-        article = spec.standards[i]
-        cited = f"{instrument.short} {findings.articles(article)}".strip()
-        duty = weak_duty(instrument, article)
-        if duty is None:
-            hard.append(cited)
-        else:
-            weak.append(_("%(standard)s (%(duty)s)", standard=cited, duty=_(DUTY_LABELS[duty])))
+        binds, duties = _split_duties(instrument, spec.standards[i])
+        if binds:
+            hard.append(f"{instrument.short} {findings.articles(' and '.join(binds))}".strip())
+        for duty, refs in duties.items():
+            cited = f"{instrument.short} {findings.articles(' and '.join(refs))}".strip()
+            weak.setdefault(duty, []).append(cited)
     if hard:
-        return findings.semicolons(hard + weak), True
+        headed = [
+            _(
+                "%(duty)s: %(standards)s",
+                duty=findings.capital(_(DUTY_LABELS[duty])),
+                standards=findings.semicolons(cited),
+            )
+            for duty, cited in weak.items()
+        ]
+        return ". ".join([findings.semicolons(hard), *headed]), True
+    named = [
+        _("%(standard)s (%(duty)s)", standard=c, duty=_(DUTY_LABELS[duty]))
+        for duty, cited in weak.items()
+        for c in cited
+    ]
     others = [
         f"{framework.instruments[i].short} {findings.articles(article)}".strip()
         for i, article in spec.standards.items()
@@ -626,7 +641,29 @@ def cite(spec: RecommendationText, profile: Profile, framework: Framework) -> tu
     ]
     if spec.good_practice:
         others.append(spec.good_practice)
-    return findings.semicolons(weak + others) or findings.good_practice([]), False
+    return findings.semicolons(named + others) or findings.good_practice([]), False
+
+
+def _split_duties(
+    instrument: Instrument, article: str
+) -> tuple[list[str], dict[WeakDuty, list[str]]]:
+    """The articles of a citation that bind, and those that only oblige to consider, by duty.
+
+    "Art. 9(1)(b) and Art. 6(3)(a)" of the Palermo Protocol is one of each. A citation that
+    is not a list of articles ("provisions on the protection of victims") binds as a whole.
+    """
+    parts = re.split(r"\s+and\s+", article.strip())
+    if len(parts) < 2 or not all(ARTICLE.match(p) for p in parts):
+        parts = [article]
+    binds: list[str] = []
+    duties: dict[WeakDuty, list[str]] = {}
+    for part in parts:
+        duty = weak_duty(instrument, part)
+        if duty is None:
+            binds.append(part)
+        else:
+            duties.setdefault(duty, []).append(part)
+    return binds, duties
 
 
 DUTY_LABELS: Mapping[WeakDuty, str] = {

@@ -5,8 +5,9 @@ serves them with the standard library's ``ThreadingHTTPServer``, watches the pro
 framework and project file with ``watchfiles``, and rebuilds when one changes (the pipeline
 renders HTML in milliseconds and its manifest reuses every PDF whose inputs did not change).
 
-Open pages reload by themselves: served pages (never the files on disk) load ``/__reload.js``,
-which listens to ``/__events`` (Server-Sent Events) and reloads when a build finishes. Built briefs
+Open pages update themselves: served pages (never the files on disk) load ``/__reload.js``, which
+listens to ``/__events`` (Server-Sent Events) and, when a build changed the page, fetches it again
+and puts it in place of the old one (a reload, when what comes back is not a page). Built briefs
 carry a policy that forbids every script; served pages get the same policy as an HTTP header
 instead, allowing scripts from this origin only, so the one script that runs is ours. When a
 build fails, every page shows the error (escaped, with its file and line) until a build succeeds.
@@ -49,15 +50,41 @@ SERVED_CSP = inert.CSP + "; script-src 'self'; connect-src 'self'"
 """The policy of a served page: the brief's own, plus scripts and events from this server."""
 
 RELOAD_JS = """\
-// aftercare-report serve: reload this page when a build finishes (never part of a brief).
+// aftercare-report serve: show each new build in this page (never part of a brief).
+// The page is fetched again and its head and body put in place of these: no new document is
+// made, so the new text shows sooner than after a reload and the reader keeps their place.
+// Scripts in the fetched page never run (a parsed document's scripts are inert); this one
+// goes on listening. Anything but a web page in answer (the brief is gone) reloads instead.
 (() => {
-  const since = new URL(document.currentScript.src).searchParams.get("since") || "0";
+  const own = (src) => new URL(src, location.href).searchParams.get("since") || "0";
+  let since = own(document.currentScript.src);
   const page = encodeURIComponent(location.pathname);
-  const events = new EventSource("/__events?since=" + encodeURIComponent(since) + "&page=" + page);
-  events.addEventListener("reload", () => { events.close(); location.reload(); });
+  const show = async () => {
+    const response = await fetch(location.href, { cache: "no-store" });
+    if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) {
+      throw new Error("not a web page");
+    }
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const script = fresh.querySelector('script[src^="/__reload.js"]');
+    if (script === null) throw new Error("not a served page");
+    const root = document.documentElement;
+    for (const { name } of [...root.attributes]) root.removeAttribute(name);
+    for (const { name, value } of fresh.documentElement.attributes) root.setAttribute(name, value);
+    document.head.replaceWith(document.adoptNode(fresh.head));
+    document.body.replaceWith(document.adoptNode(fresh.body));
+    since = own(script.getAttribute("src"));
+  };
+  const listen = () => {
+    const query = "since=" + encodeURIComponent(since) + "&page=" + page;
+    const events = new EventSource("/__events?" + query);
+    events.addEventListener("reload", () => {
+      events.close();
+      show().then(listen, () => location.reload());
+    });
+  };
+  listen();
 })();
 """
-
 _BRIEF = re.compile(
     r"^/(?:(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})?)/)?(?P<stem>[a-z0-9][a-z0-9_-]{0,79})"
     r"(?P<suffix>\.[a-z]{1,8})$"

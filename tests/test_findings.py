@@ -121,6 +121,42 @@ def test_a_quoted_reason_stands_on_its_own() -> None:
     assert said == "State compensation can be refused for not co-operating"
 
 
+def test_a_clause_after_a_semicolon_is_quoted_as_a_sentence() -> None:
+    said = findings.evidence_clause(
+        "A government fund compensates victims; but traffickers paid compensation in only 5 cases."
+    )
+    assert said == "Traffickers paid compensation in only 5 cases"
+
+
+def test_a_long_reason_is_cut_after_a_whole_phrase_never_on_a_small_word() -> None:
+    said = findings.evidence_clause(
+        "Decisions fell from 88% in 2022 to 58% in 2023, which the Home Office linked to the new "
+        "test, were 53% in 2024 and 62% in 2025",
+        limit=100,
+    )
+    assert said == (
+        "Decisions fell from 88% in 2022 to 58% in 2023, which the Home Office linked to the new "
+        "test…"
+    )
+    said = findings.evidence_clause(
+        "The law extends lifelong anonymity to every victim or alleged victim of a human "
+        "trafficking offence in the courts",
+        limit=78,
+    )
+    assert said == "The law extends lifelong anonymity to every victim or alleged victim…"
+
+
+def test_a_long_reason_divides_at_a_colon_when_no_joined_clause_fits() -> None:
+    said = findings.evidence_clause(
+        "The Act of 2015 extended lifelong anonymity to every victim of a trafficking offence, "
+        "but there is no firewall on data: in 2021 a review proposed a protocol instead.",
+        limit=60,
+    )
+    assert said == "There is no firewall on data"
+    whole = "Protection is tied to cases: federal law protects applicants' data"
+    assert findings.evidence_clause(whole, limit=80) == whole
+
+
 def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“])", text) if s]
 

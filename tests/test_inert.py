@@ -209,6 +209,19 @@ def test_a_template_image_is_inlined_and_a_lookalike_in_a_comment_is_left(tmp_pa
     assert '<img alt="" src="data:image/png;base64,iVBORw0KGgo=">' in html
 
 
+def test_an_image_tag_in_capitals_is_inlined_too(tmp_path: Path) -> None:
+    # Pages are searched for "<img" before they are read tag by tag: in any case of letters.
+    from aftercare_report import assets
+
+    (tmp_path / "dot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    page = '<p>no image here</p><IMG alt="" SRC="dot.png"><iMg src=dot.png>'
+    out = assets.inline_images(page, tmp_path, "country.html", 1000)
+    assert out.count('"data:image/png;base64,iVBORw0KGgo="') == 2
+    assert assets.inline_images("<p>imgs: none</p>", tmp_path, "country.html", 1000) == (
+        "<p>imgs: none</p>"
+    )
+
+
 @pytest.mark.slow
 def test_a_javascript_link_never_reaches_the_pdf(tmp_path: Path) -> None:
     folder = tmp_path / "tpl"

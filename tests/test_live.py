@@ -22,6 +22,7 @@ import yaml
 from aftercare_report import config, pipeline, serve
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
+from .conftest import fontless_script
 from .serving import eventually, fetch, serving
 
 pytestmark = pytest.mark.slow  # worker processes: seconds, not milliseconds
@@ -187,6 +188,22 @@ def test_a_level_that_changes_other_countries_peers_rebuilds_their_briefs(
     assert after == clean_build(folder, tmp_path / "clean")
     others = [name for name in after if name not in ("thailand.html", "comparative.html")]
     assert any(after[n] != before[n] for n in others), "no other brief names Thailand as a peer"
+
+
+def test_text_no_font_has_in_an_edited_profile_fails_the_rebuild_as_a_build_fails(
+    preview: tuple[Path, serve.Preview],
+) -> None:
+    # The unchanged profiles are not checked against the fonts again; the edited one is.
+    script, text = fontless_script()
+    folder, shown = preview
+    profile = folder / "profiles" / "thailand.yaml"
+    original = profile.read_text()
+    edit(profile, "summary: >-\n  ", f"summary: >-\n  {text} ")
+    error = shown.rebuild()
+    assert error is not None and f"summary: {script} text has no font" in error
+    assert "thailand.yaml:" in error
+    save(profile, original)
+    assert shown.rebuild() is None
 
 
 def test_an_edit_that_changes_nothing_renders_nothing(

@@ -6,6 +6,7 @@ profiles: every rule holds for any input, not only for the five countries shippe
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import get_args
@@ -394,12 +395,14 @@ def test_an_article_that_only_obliges_a_party_to_consider_is_never_called_bindin
 @pytest.mark.parametrize(
     ("country", "component", "binding", "start"),
     [
-        # A hard article binding the country makes the step binding and is named first.
+        # A hard article binding the country makes the step binding and is named first; an
+        # article that only obliges it to consider follows under a heading of its own, so the
+        # "Binding:" label of the line never covers it.
         (
             "united-kingdom",
             "accommodation",
             True,
-            "CoE Convention Art. 12(1)(a); Palermo Protocol Art. 6(3)(a) (a duty to consider)",
+            "CoE Convention Art. 12(1)(a). A duty to consider: Palermo Protocol Art. 6(3)(a)",
         ),
         # CoE 12(4) binds only for victims lawfully resident: the step is for people without leave.
         (
@@ -413,7 +416,7 @@ def test_an_article_that_only_obliges_a_party_to_consider_is_never_called_bindin
             "united-kingdom",
             "residence_return",
             True,
-            "CoE Convention Art. 14; Palermo Protocol Art. 7 (a duty to consider)",
+            "CoE Convention Art. 14. A duty to consider: Palermo Protocol Art. 7",
         ),
         # Palermo 6(3) or 7 alone is good practice with its duty named.
         (
@@ -435,6 +438,24 @@ def test_page_two_labels_what_each_article_obliges_the_country_to_do(
     assert step.binding is binding and step.standard.startswith(start), step.standard
 
 
+def test_one_citation_of_a_binding_and_a_weak_article_labels_each(
+    testland: Profile, framework: Framework
+) -> None:
+    # Palermo "Art. 9(1)(b) and Art. 6(5)": 9(1)(b) obliges a party to act, 6(5) only to
+    # endeavour; the second must not read as binding under the first's label.
+    (spec,) = [
+        r
+        for r in framework.components["safety"].recommendations
+        if r.id == "safety-risk-assessment"
+    ]
+    assert spec.standards["palermo"] == "Art. 9(1)(b) and Art. 6(5)"
+    standard, binding = cite(spec, testland, framework)
+    assert binding
+    assert (
+        standard == "Palermo Protocol Art. 9(1)(b). A duty to endeavour: Palermo Protocol Art. 6(5)"
+    )
+
+
 def test_no_bundled_step_is_binding_on_an_article_that_only_obliges_to_consider(
     reports: dict[str, CountryReport],
 ) -> None:
@@ -443,7 +464,8 @@ def test_no_bundled_step_is_binding_on_an_article_that_only_obliges_to_consider(
         for rec in report.recommendations:
             if not rec.binding:
                 continue
-            first = rec.standard.split("; ")[0]
+            binds = re.split(r"\. (?=\D)", rec.standard)[0]  # before any "A duty to ...:"
+            first = binds.split("; ")[0]
             short = next(s for s in shorts if first.startswith(s))
             assert weak_duty(shorts[short], first[len(short) :]) is None, (rec.id, rec.standard)
 
