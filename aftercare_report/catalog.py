@@ -281,7 +281,8 @@ def check_profiles(
 def _translation_problems(loaded: dict[Path, Profile]) -> list[Finding]:
     """Every problem of the translations beside the valid profiles, in every language.
 
-    A translation made from an earlier state of its profile is a warning (see ``stale``).
+    A translation made from an earlier state of its profile, and text with invisible, bidi or
+    look-alike characters, are warnings (see ``profile_overlay.warnings``).
     """
     out = []
     for path, profile in loaded.items():
@@ -291,7 +292,7 @@ def _translation_problems(loaded: dict[Path, Profile]) -> list[Finding]:
             except InputError as exc:
                 out.extend(exc.findings)
                 continue
-            out.extend(profile_overlay.stale(translation, profile))
+            out.extend(profile_overlay.warnings(translation, profile))
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from aftercare_report import weburl
 from aftercare_report.errors import Finding, Severity
@@ -60,6 +61,22 @@ def findings(doc: Document) -> list[Finding]:
         if found:
             code, message = found
             out.append(doc.finding(path, message, severity=Severity.WARNING, code=code))
+    return out
+
+
+def line_findings(where: str, texts: Iterable[tuple[int, str]]) -> list[Finding]:
+    """Warn about the same characters in text that is not YAML (a catalog's translations).
+
+    Args:
+        where: The file, as shown in messages.
+        texts: Each text with its line.
+    """
+    out = []
+    for line, text in texts:
+        found = problem(text)
+        if found:
+            code, message = found
+            out.append(Finding(where, line, 1 if line else 0, "", message, Severity.WARNING, code))
     return out
 
 

@@ -257,17 +257,46 @@ def read(out: Path) -> dict[str, Entry]:
     """Return the manifest of an output folder; empty when there is none or it is unreadable.
 
     A manifest that exists but cannot be used is ignored with a :class:`CacheWarning` (see
-    :func:`_load`): it only costs a full rebuild, which writes a new one.
+    :func:`_load`): it only costs a full rebuild, which writes a new one. So is one with an
+    entry whose fields are not all of their type (a seal that is a number or not ASCII would
+    break the comparison of seals).
     """
-    raw = _load(out)
-    try:
-        return {
-            name: Entry(**{**fields, "warnings": tuple(fields.get("warnings", ()))})
-            for name, fields in raw.get("outputs", {}).items()
-        }
-    except (ValueError, TypeError, KeyError, AttributeError):
+    outputs = _load(out).get("outputs", {})
+    entries = {n: _entry(f) for n, f in outputs.items()} if isinstance(outputs, dict) else None
+    if entries is None or None in entries.values():
         _ignored(out, "its entries are not in the manifest's format")
         return {}
+    return {name: entry for name, entry in entries.items() if entry is not None}
+
+
+_HASH = re.compile(r"[0-9a-f]{64}")
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "format": (str,),
+    "input": (str,),
+    "sha256": (str,),
+    "size": (int,),
+    "pages": (int, type(None)),
+    "warnings": (list,),
+    "seal": (str,),
+}
+"""Each field of a manifest entry as JSON holds it (``warnings`` is a list of strings)."""
+
+
+def _entry(fields: Any) -> Entry | None:
+    """An entry from its JSON fields, or None if any is missing, unknown or of another type."""
+    if not isinstance(fields, dict) or not {"format", "input", "sha256", "size"} <= set(fields):
+        return None
+    for key, value in fields.items():
+        kinds = _FIELD_TYPES.get(key)
+        if kinds is None or isinstance(value, bool) or not isinstance(value, kinds):
+            return None
+    if not all(isinstance(w, str) for w in fields.get("warnings", [])):
+        return None
+    if fields["size"] < 0 or not _HASH.fullmatch(fields["sha256"]):
+        return None
+    if "seal" in fields and not fields["seal"].isascii():
+        return None
+    return Entry(**{**fields, "warnings": tuple(fields.get("warnings", ()))})
 
 
 def _load(out: Path) -> dict[str, Any]:
@@ -302,6 +331,10 @@ def _load(out: Path) -> dict[str, Any]:
         return _ignored(out, f"it is nested {deepest} levels deep, more than {MANIFEST_DEPTH}")
     if not isinstance(raw, dict) or raw.get("schema_version") != MANIFEST_VERSION:
         return {}  # another version's manifest: rebuilt without a word, as after an upgrade
+    try:  # a lone surrogate ("\ud800") parses, and breaks every seal computed with it
+        json.dumps(raw, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return _ignored(out, "it holds text that is not Unicode")
     return raw
 
 
@@ -400,17 +433,33 @@ def seal_build(digest: str, outputs: dict[str, str]) -> str:
 
 
 def read_builds(out: Path) -> dict[str, dict[str, str]]:
-    """Return the manifest's build records: input digest -> {output name: its SHA-256}."""
-    try:
-        builds = _load(out).get("builds", {})
-        return {
-            digest: dict(record["outputs"])
-            for digest, record in builds.items()
-            if hmac.compare_digest(record["seal"], seal_build(digest, dict(record["outputs"])))
-        }
-    except (ValueError, TypeError, KeyError, AttributeError):
+    """Return the manifest's build records: input digest -> {output name: its SHA-256}.
+
+    Records whose seal does not hold are left out; a record not in the manifest's format
+    (fields missing or of another type) makes the manifest ignored, with one warning.
+    """
+    builds = _load(out).get("builds", {})
+    records = {d: _build(r) for d, r in builds.items()} if isinstance(builds, dict) else None
+    if records is None or None in records.values():
         _ignored(out, "its build records are not in the manifest's format")
         return {}
+    return {
+        digest: outputs
+        for digest, (outputs, sealed) in ((d, r) for d, r in records.items() if r is not None)
+        if hmac.compare_digest(sealed, seal_build(digest, outputs))
+    }
+
+
+def _build(record: Any) -> tuple[dict[str, str], str] | None:
+    """A build record's outputs and seal, or None if it is not in the manifest's format."""
+    if not isinstance(record, dict) or set(record) != {"outputs", "seal"}:
+        return None
+    outputs, sealed = record["outputs"], record["seal"]
+    if not isinstance(sealed, str) or not sealed.isascii() or not isinstance(outputs, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):
+        return None
+    return dict(outputs), sealed
 
 
 def up_to_date(out: Path, digest: str) -> dict[str, Entry] | None:

@@ -25,6 +25,7 @@ from aftercare_report import inert
 
 if TYPE_CHECKING:
     from aftercare_report.build import Brief, Setting
+    from aftercare_report.context import BriefContext
 
 _ACTIVE = re.compile(r"([\\`*_\[\]<>|{}~&#])")
 """Characters escaped wherever they stand: code, emphasis, links, raw HTML and autolinks,
@@ -60,10 +61,78 @@ def yaml_string(text: str) -> str:
     """Return ``text`` as a double-quoted YAML string, for the front matter.
 
     JSON's quoting is YAML's (1.2, and 1.1 for these escapes); the line and paragraph
-    separators and NEL, which YAML 1.1 reads as line breaks, are escaped as well.
+    separators and NEL, which YAML 1.1 reads as line breaks, are escaped as well, and so are
+    braces and angle brackets (``\\x7b``...), so that no template language finds its syntax
+    (``{{``, ``{%``, ``<%``, ``${``) in the file, whatever the value holds.
     """
     quoted = json.dumps(text, ensure_ascii=False)
-    return quoted.translate({0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+    return quoted.translate(_YAML_ESCAPES)
+
+
+_YAML_ESCAPES = {
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+    **{ord(c): f"\\x{ord(c):02x}" for c in "{}<>"},
+}
+
+FRONT_MATTER_KEYS = (
+    "title",
+    "description",
+    "date",
+    "language",
+    "author",
+    "country",
+    "iso3",
+    "summary",
+    "generator",
+)
+"""The keys of the front matter the tool writes, in order; no other key is published."""
+
+
+def front_matter(brief: BriefContext) -> str:
+    """Return the YAML front matter of a Markdown brief, written from data, never by a template.
+
+    Static-site generators execute some front matter (Eleventy's ``---js``, ``permalink``
+    rendered as a template) and obey other keys (``redirect_to``, ``permalink``, ``aliases``
+    take over pages). So the tool writes the block itself, with these keys only and every
+    value a quoted string; templates write the body, and :func:`problems` refuses a page that
+    starts any other way.
+
+    Args:
+        brief: The brief's context.
+    """
+    fields: dict[str, str | list[str]] = {
+        "title": brief.title,
+        "description": brief.subtitle,
+        "date": brief.date,
+        "language": brief.lang,
+        "author": brief.brand.organisation,
+    }
+    if brief.comparison is not None:
+        fields["country"] = [c.country for c in brief.countries]
+        fields["summary"] = brief.comparison.lead
+    elif brief.countries:
+        c = brief.countries[0]
+        fields.update(country=c.country, iso3=c.iso3)
+        fields["summary"] = c.key_messages[0] if c.key_messages else brief.subtitle
+    fields["generator"] = brief.generator
+    return _front_matter_text(fields)
+
+
+def _front_matter_text(fields: dict[str, str | list[str]]) -> str:
+    lines = ["---"]
+    for key, value in fields.items():
+        if isinstance(value, str):
+            lines.append(f"{key}: {yaml_string(value)}")
+        else:
+            lines += [f"{key}:", *(f"  - {yaml_string(v)}" for v in value)]
+    return "\n".join([*lines, "---", ""])
+
+
+def page(brief: BriefContext, body: str) -> str:
+    """Return a Markdown brief: the tool's front matter, then the body a template rendered."""
+    return front_matter(brief) + "\n" + body.lstrip("\n")
 
 
 def message(text: str) -> str:
@@ -96,9 +165,10 @@ _WEB = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     """Return the active content of a Markdown page, each with its line.
 
-    The page is read as a static-site generator reads it. Its front matter is data, not
-    content. The rest is rendered to HTML as CommonMark renders it, and that HTML (raw HTML a
-    team template added, links, images) is checked as the HTML going into a site's page
+    The page is read as a static-site generator reads it. Its front matter must be exactly
+    what the tool writes (:func:`front_matter`): known keys and quoted text, one block. The
+    rest is rendered to HTML as CommonMark renders it, and that HTML (raw HTML a team
+    template added, links, images) is checked as the HTML going into a site's page
     (:func:`aftercare_report.inert.fragment_problems`): no scripts, handlers or remote loads,
     links only to the web, mail, the site or the brief itself. What other processors read
     differently is refused as well: a ``<`` that CommonMark leaves as text but a lenient
@@ -111,9 +181,9 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
         allow_scripts: Let scripts, handlers and ``javascript:`` links pass
             (``[security] allow_scripts``, when the run allows it).
     """
-    body = _without_front_matter(text)
+    found, body = _front_matter(text)
     syntax = _lines(body, _TEMPLATE_SYNTAX.finditer(body))
-    found = [
+    found += [
         (line, f"'{match[0]}' is template syntax that {_GENERATORS} run: escape it")
         for line, match in itertools.islice(syntax, inert.MAX_PROBLEMS)
     ]
@@ -176,15 +246,65 @@ def _joined(parser: MarkdownIt, body: str, tokens: list[Token]) -> list[Token]:
 _GENERATORS = "Jekyll (Liquid), Hugo (shortcodes) and Eleventy"
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%")
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?][^\s<>]{0,20}")
-_FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*\n)*?---[ \t]*(?:\n|$)")
+_QUOTED = r'"(?:[^"\\\x00-\x1f\x7f{}<>]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}))*"'
+_FIELD = re.compile(rf"([a-z0-9_]+):(?: ({_QUOTED}))?")
+_ITEM = re.compile(rf"  - {_QUOTED}")
+_OPENS_BLOCK = re.compile(r"[\ufeff \t]*(?:---|\+\+\+|;;;|\{)")
+"""A first line that some static-site generator reads as the start of front matter: YAML
+(``---``), JavaScript or JSON (``---js``, ``---json``, Eleventy), TOML (``+++``, Hugo), JSON
+(``{``, Hugo; ``;;;``, Eleventy)."""
 
 
-def _without_front_matter(text: str) -> str:
-    """The page with its YAML front matter blanked out, lines kept (it is data, not content)."""
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return text
-    return "\n" * match[0].count("\n") + text[match.end() :]
+def _front_matter(text: str) -> tuple[list[tuple[int, str]], str]:
+    """Check a page's front matter; return what is wrong with it and the page without it.
+
+    The only front matter accepted is what :func:`front_matter` writes: ``---`` on the first
+    line, then known keys, each a quoted string or a list of them with no brace or angle
+    bracket left unescaped, then ``---``. Anything else a generator could read as front matter,
+    at the start of the page or right after the block (a second block), is refused. The page is
+    returned with the block blanked out, lines kept (it is data, not content).
+    """
+    found: list[tuple[int, str]] = []
+    lines = text.split("\n")
+    end = 0
+    if lines[0] == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i] == "---"), 0)
+        if not end:
+            return [(1, "the front matter starting here never ends ('---')")], ""
+        found += _front_matter_lines(lines[1:end])
+        end += 1
+    first = next((i for i in range(end, len(lines)) if lines[i].strip(" \t\r\ufeff")), None)
+    if first is not None and _OPENS_BLOCK.match(lines[first]):
+        where = "a second front matter block" if end else "front matter"
+        found.append(
+            (
+                first + 1,
+                f"'{lines[first][:20]}' starts {where} that static-site generators read "
+                "(some run it as code); the tool writes the only front matter a brief has, "
+                "so a template starts with its body",
+            )
+        )
+    return found, "\n" * end + "\n".join(lines[end:])
+
+
+def _front_matter_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    seen: set[str] = set()
+    key = ""
+    for number, line in enumerate(lines, start=2):
+        field = _FIELD.fullmatch(line)
+        if field and field[1] in FRONT_MATTER_KEYS and field[1] not in seen:
+            key = "" if field[2] else field[1]
+            seen.add(field[1])
+        elif key and _ITEM.fullmatch(line):
+            continue
+        else:
+            shown = line[:40]
+            yield (
+                number,
+                f"front matter line '{shown}' is not one the tool writes: only the keys "
+                f"{', '.join(FRONT_MATTER_KEYS)}, once each, with quoted text "
+                "(no template syntax), are published",
+            )
 
 
 def _lines(text: str, matches: Iterator[re.Match[str]]) -> Iterator[tuple[int, re.Match[str]]]:

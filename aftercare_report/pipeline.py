@@ -158,7 +158,20 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
         later += catalog.anchor_warning(doc, a)
         later += edition_findings(doc, profile, project.edition, previous)
     later += _stray_requests(project, {p.slug for p in checked.profiles})
+    later += _translated_text(project)
     return checked.adding(later)
+
+
+def _translated_text(project: Project) -> list[Finding]:
+    """Invisible, bidi and look-alike characters in the team's catalogs and framework overlays."""
+    from aftercare_report import config, translations
+
+    folder = config.translations_folder(project)
+    return [
+        f
+        for code in project.every_language
+        for f in translations.text_warnings(code, folder, project.framework)
+    ]
 
 
 def previous_edition(project: Project) -> Published | None:

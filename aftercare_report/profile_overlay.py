@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aftercare_report import lookalikes
 from aftercare_report.errors import Finding, InputError, Severity, sorted_findings
 from aftercare_report.i18n import braced, known_locale
 from aftercare_report.loading import Document, KeyPath, leaves, load_yaml, parse_yaml
@@ -171,6 +172,15 @@ def load(path: Path, profile: Profile) -> Translation:
     if findings:
         raise InputError(findings)
     return Translation(language, path, texts, {k: wanted[k] for k in texts})
+
+
+def warnings(path: Path, profile: Profile) -> list[Finding]:
+    """What a valid translation is warned about, as its profile would be.
+
+    Made from an earlier state of its profile (:func:`stale`); text that reads differently
+    from what it is (a bidi override shows "15" as "51"; see :mod:`aftercare_report.lookalikes`).
+    """
+    return [*stale(path, profile), *lookalikes.findings(load_yaml(path))]
 
 
 def stale(path: Path, profile: Profile) -> list[Finding]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 from aftercare_report import inert, outputs
@@ -479,7 +479,46 @@ def _server(preview: Preview, options: ServeOptions) -> ThreadingHTTPServer:
 
 
 class _Server(ThreadingHTTPServer):
+    """One thread per connection, at most :attr:`max_connections` at a time.
+
+    Each thread reserves its stack's address space, and workers forked for a build inherit the
+    mappings: a few hundred idle connections would push a worker past its memory limit and fail
+    every build until they closed. A connection over the cap is answered 503 and closed (an
+    event stream's browser retries by itself); an idle one is closed after
+    :attr:`_Handler.timeout` seconds.
+    """
+
     daemon_threads = True  # an open event stream never holds up Ctrl-C
+    request_queue_size = 64  # a burst is accepted and answered (503 over the cap), not dropped
+    max_connections = 32
+    """Open pages (one event stream each) and requests at once; a browser opens six a host."""
+
+    def server_activate(self) -> None:
+        """Listen, with the connection slots counted from here."""
+        self.slots = threading.BoundedSemaphore(self.max_connections)
+        super().server_activate()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve a connection in a thread of its own if a slot is free; else answer 503."""
+        if not self.slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve the connection, then free its slot."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+_BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n"
+    b"Content-Length: 34\r\nConnection: close\r\n\r\ntoo many connections; try again.\r\n"
+)
 
 
 class _Server6(_Server):
@@ -493,6 +532,9 @@ class _Handler(BaseHTTPRequestHandler):
     hosts: frozenset[str]
     server_version = "aftercare-report-serve"
     head_only = False
+    timeout = 10.0
+    """Seconds a connection may send nothing (or a stalled write wait) before it is closed;
+    an event stream writes a comment every ``_KEEPALIVE`` seconds and reads nothing."""
 
     def do_HEAD(self) -> None:
         """Answer HEAD as GET would, headers only: link checkers ask with HEAD."""

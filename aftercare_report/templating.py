@@ -613,7 +613,8 @@ def render(
 
     An HTML template rendered for the screen is one self-contained file: its stylesheets, logo
     and images are inlined. For print (the PDF and Word makers) they are left out: the makers
-    take the stylesheets and fetch the files themselves. Other templates inline nothing.
+    take the stylesheets and fetch the files themselves. Other templates inline nothing. A
+    Markdown brief gets the front matter the tool writes (:func:`markdown.front_matter`).
 
     Args:
         tpl: The template search path.
@@ -645,6 +646,8 @@ def render(
         text = _bounded(chunks, max_chars, name)
         if inline:  # the HTML brief is one file; the PDF maker fetches its own files
             text = assets.inline_images(text, tpl.folders[0], name, max_chars)
+        if name.endswith(".md"):  # front matter is written from data, never by a template
+            text = markdown.page(brief, text)
         return text
     except jinja2.TemplateSyntaxError as exc:
         file = display_path(Path(exc.filename)) if exc.filename else name

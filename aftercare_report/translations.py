@@ -20,7 +20,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from aftercare_report import confine, i18n, overlay, profile_overlay
+from aftercare_report import confine, i18n, lookalikes, overlay, profile_overlay
 from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.i18n import Language
 from aftercare_report.loading import load_yaml
@@ -285,6 +285,8 @@ def check_profiles(language: str, profiles: Sequence[Profile]) -> list[Report]:
         left = profile_overlay.untranslated(profile, translation, language)
         total = len(left) + (len(translation.texts) if translation else 0)
         shown = () if translation is None or _shipped(profile.path) else tuple(left)
+        if path is not None:  # text that reads differently, as validate warns of it
+            shown += tuple(lookalikes.findings(load_yaml(path)))
         reports.append(Report(path or profile.path, total, len(left), 0, shown))
     return reports
 
@@ -298,11 +300,12 @@ def check_overlay(framework: Path, path: Path) -> Report:
     doc = load_yaml(framework)
     total = sum(1 for _ in overlay.texts(doc.data))
     try:
-        overlay.apply(doc, overlay.load(path))
+        texts = overlay.load(path)
+        overlay.apply(doc, texts)
     except InputError as exc:
         missing = sum(1 for f in exc.findings if f.code == "untranslated")
         return Report(path, total, missing, 0, tuple(exc.findings))
-    return Report(path, total, 0, 0, ())
+    return Report(path, total, 0, 0, tuple(lookalikes.findings(texts)))
 
 
 def check_catalog(path: Path, language: str) -> Report:
@@ -341,8 +344,38 @@ def check_catalog(path: Path, language: str) -> Report:
                     "{survivor:feminine|masculine} or {victim:feminine|masculine}"
                 )
                 findings.append(_finding(name, message.lineno, problem, "placeholder"))
+    findings += catalog_warnings(path, language, catalog)
     total = sum(1 for m in wanted if m.id)
     return Report(path, total, untranslated, fuzzy, tuple(findings))
+
+
+def catalog_warnings(path: Path, language: str, catalog: Catalog | None = None) -> list[Finding]:
+    """Invisible, bidi-control and look-alike characters in a catalog's translations.
+
+    The same check and the same warning as for profile text (:mod:`aftercare_report.lookalikes`):
+    a translated sentence is published as a profile's is.
+    """
+    read = catalog if catalog is not None else i18n.read_catalog(path, language)
+    texts = [(m.lineno or 0, t) for m in read if m.id for t in _texts(m.string)]
+    return lookalikes.line_findings(display_path(path), texts)
+
+
+def text_warnings(language: str, folder: Path | None, framework: Path | None) -> list[Finding]:
+    """What ``validate`` warns of in the team's catalog and framework overlay for ``language``.
+
+    Args:
+        language: The language code.
+        folder: The project's ``translations`` folder, or None.
+        framework: The team's framework file, or None for the bundled one.
+    """
+    if language.split("-")[0] == i18n.SOURCE_LANGUAGE:
+        return []
+    po = folder / f"{language}.po" if folder else None
+    out = catalog_warnings(po, language) if po and po.is_file() else []
+    found = overlay.overlay_path(framework or DEFAULT_FRAMEWORK, language, folder)
+    if found is not None:
+        out += lookalikes.findings(overlay.load(found))
+    return out
 
 
 def usable(

@@ -7,6 +7,14 @@ in ``https://www.jica.go.jp@evil.example/`` a reader sees JICA and the browser g
 ``evil.example`` (what comes before ``@`` is a user name). A source's URL may hold neither, and
 every check of the host a link is on (its official home, a copy host, a look-alike) reads the
 host with :func:`host`, so the tool vouches for the place a reader's browser will go.
+
+A browser also maps the host name before it looks it up (the WHATWG "domain to ASCII" step,
+Unicode's IDNA mapping UTS #46, non-transitional): U+3002, U+FF0E and U+FF61 become dots,
+fullwidth letters plain ones, soft hyphens and zero-width spaces nothing. So
+``https://www.jica.go.jp。evil.example/`` goes to a subdomain of ``evil.example``. :func:`host`
+maps the name the same way (with the ``idna`` package, which implements UTS #46 with the
+options browsers use), and :func:`problem` refuses a host a browser would read differently from
+how it is written, or cannot read at all.
 """
 
 from __future__ import annotations
@@ -25,22 +33,41 @@ def host(url: str) -> str:
     As a browser does: spaces and controls around the URL and tabs and newlines inside it are
     dropped; slashes and backslashes after ``https:`` are skipped; the host ends at the first
     ``/``, ``\\``, ``?`` or ``#``; a user name before the last ``@`` and a port are not part of
-    it; it is percent-decoded.
+    it; it is percent-decoded, then mapped as IDNA maps it (``。`` is a dot).
     """
+    written = _written(url)
+    return (_mapped(written) or written).rstrip(".")
+
+
+def _written(url: str) -> str:
+    """The host as written, lowercase and percent-decoded, before a browser maps it."""
     scheme, colon, rest = _TABS.sub("", _ENDS.sub("", url)).partition(":")
     if not colon or scheme.lower() not in ("http", "https"):
         return ""
     authority = _AUTHORITY_END.split(rest.lstrip("/\\"), maxsplit=1)[0]
     name = authority.rpartition("@")[2]
     name = name.partition("]")[0] + "]" if name.startswith("[") else name.partition(":")[0]
-    return unquote(name).lower().rstrip(".")
+    return unquote(name).lower()
+
+
+def _mapped(name: str) -> str | None:
+    """The host name as a browser maps it (UTS #46), or None if a browser cannot."""
+    if name.isascii():
+        return name
+    import idna  # UTS #46 as the WHATWG URL standard applies it
+
+    try:
+        return str(idna.uts46_remap(name, std3_rules=False, transitional=False))
+    except idna.IDNAError:
+        return None
 
 
 def problem(url: str) -> str | None:
     """Say why a source's web URL could read as one place and go to another, or None.
 
     Refused: a user name before ``@``, a backslash, a control or space character, a
-    percent-encoded host, and no host at all.
+    percent-encoded host, a host a browser reads as another (``。`` for ``.``, fullwidth
+    letters) or cannot read, and no host at all.
     """
     bad = next((c for c in url if ord(c) < 0x21 or 0x7F <= ord(c) < 0xA0 or c.isspace()), None)
     if bad is not None:
@@ -61,6 +88,14 @@ def problem(url: str) -> str | None:
         return "a percent sign is not allowed in a URL's host name: write the name itself"
     if not where:
         return "the URL names no host"
+    written = _written(url).rstrip(".")
+    if _mapped(written) is None:
+        return f"the host name '{_short(written)}' has a character browsers refuse"
+    if written != where:
+        return (
+            f"the host name '{_short(written)}' goes to {where} in a browser (which maps "
+            f"characters such as '。' to '.'): write '{where}'"
+        )
     return None
 
 

@@ -136,7 +136,7 @@ def test_a_reference_document_that_loads_remote_content_is_refused(tmp_path: Pat
     args = ["build", "thailand", "--format", "docx", "--templates", str(folder)]
     result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "reference.docx: an attached template" in result.stderr
+    assert "word/settings.xml: an attached template" in result.stderr
 
 
 def test_the_bundled_reference_document_is_made_by_its_script() -> None:

@@ -1,0 +1,251 @@
+"""The check that a Word brief loads nothing from elsewhere when it is opened.
+
+A ``.docx`` is a zip of XML parts. Word, LibreOffice and other readers fetch what a part
+points to when the file opens: an image, a font, a frame or a sub-document whose relationship
+is ``TargetMode="External"``, the attached template named in the settings, and fields such
+as ``INCLUDEPICTURE``, ``INCLUDETEXT``, ``LINK`` or ``DDE`` when fields are updated. The
+reference document comes from a team's template folder, which a pull request can change, so
+:func:`problems` reads the package as it will be published, every part of it (main document,
+headers, footers, footnotes, comments, settings, glossary, images in SVG), with real XML
+namespaces, not prefixes (``<x:attachedTemplate>`` is the same element as
+``<w:attachedTemplate>``). What passes:
+
+- external relationships only of the hyperlink type, to web or mail addresses (a link loads
+  nothing until a reader follows it);
+- fields whose name is on a list of fields that only show what is in the document (page
+  numbers, references, dates, document properties...), the name read as Word reads it, from the
+  instruction text of all the field's runs joined with nothing between them;
+- no element that loads or runs: attached templates, mail-merge data sources, alternative
+  format chunks, sub-documents, frames, ActiveX controls, OLE objects;
+- no attribute holding an address other than the schemas' own names.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+
+_OPC = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HYPERLINK = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/hyperlink",
+}
+_WORD = {
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+}
+_OFFICE = "urn:schemas-microsoft-com:office:office"
+_LINK_TARGET = re.compile(r"(?:https?://|mailto:)[^\s\\]", re.IGNORECASE)
+_ADDRESS = re.compile(r"://|^\s*(?:\\\\|//|[a-z][a-z0-9+.-]*:(?![0-9]))", re.IGNORECASE)
+"""A relationship target that names a place: a URL, a protocol-relative or UNC path, any scheme."""
+_PLACE = re.compile(
+    r"://|^\s*(?:\\\\|//|(?:file|mhtml|mk|ms-[a-z-]+|its|res|smb|javascript|vbscript|"
+    r"search(?:-ms)?|jar|ldap|ftp|onenote):)",
+    re.IGNORECASE,
+)
+"""An attribute value that names a place (attribute values also hold names like
+``dcterms:W3CDTF``, so only schemes that load count, and anything with ``://``)."""
+_SCHEMA_NAMES = (
+    "http://schemas.openxmlformats.org/",
+    "http://schemas.microsoft.com/",
+    "http://purl.oclc.org/ooxml/",
+    "http://www.w3.org/",
+    "http://purl.org/",
+    "urn:schemas-microsoft-com:",
+)
+"""Addresses that name a schema or a kind of content, which no reader fetches."""
+
+_LOADS = {
+    "attachedTemplate": "an attached template (fetched when the document opens)",
+    "mailMerge": "a mail merge with a data source",
+    "altChunk": "an alternative format chunk (imported, with what it loads, on opening)",
+    "subDoc": "a sub-document",
+    "frameset": "a frame set",
+    "frame": "a frame",
+    "control": "an ActiveX control",
+    "object": "an embedded or linked object",
+}
+"""Elements of the Word namespace that load or run something, and what they are."""
+
+SAFE_FIELDS = frozenset(
+    (  # noqa: SIM905 (a list to read, not to format one word a line)
+        "PAGE NUMPAGES SECTIONPAGES SECTION PAGEREF REF NOTEREF STYLEREF SEQ TOC TC TOA TA XE "
+        "INDEX DATE TIME CREATEDATE SAVEDATE PRINTDATE EDITTIME TITLE AUTHOR SUBJECT KEYWORDS "
+        "COMMENTS LASTSAVEDBY DOCPROPERTY NUMWORDS NUMCHARS REVNUM SYMBOL LISTNUM AUTONUM "
+        "AUTONUMLGL AUTONUMOUT ADVANCE EQ BIDIOUTLINE FORMTEXT FORMCHECKBOX FORMDROPDOWN "
+        "BIBLIOGRAPHY CITATION"
+    ).split()
+)
+"""Fields that show what is in the document or its properties, and load nothing. Any other
+field is refused: ``INCLUDEPICTURE``, ``INCLUDETEXT``, ``LINK``, ``DDE``, ``DDEAUTO``,
+``IMPORT``, ``DATABASE``, ``RD``, ``EMBED``, ``MACROBUTTON``, ``ADDIN``..."""
+
+MAX_PROBLEMS = 20
+
+
+def problems(package: bytes) -> list[str]:
+    """Return what in a Word package would load or run anything when it is opened.
+
+    Args:
+        package: The ``.docx`` file's bytes.
+
+    Returns:
+        One message per problem, naming the part (at most :data:`MAX_PROBLEMS`).
+    """
+    found: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            for info in archive.infolist():
+                data = archive.read(info)
+                if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                    continue  # an image or other binary part
+                found += (f"{info.filename}: {p}" for p in _part(info.filename, data))
+                if len(found) >= MAX_PROBLEMS:
+                    break
+    except zipfile.BadZipFile as exc:
+        return [f"not a Word package: {exc}"]
+    return found[:MAX_PROBLEMS]
+
+
+class _NoDoctype(ET.TreeBuilder):
+    """Builds a part's tree, and stops at a document type declaration."""
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        raise _Doctype
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _part(name: str, data: bytes) -> Iterator[str]:
+    # Expat resolves no external entity, and a part with a document type is refused unread.
+    try:
+        root = ET.fromstring(data, ET.XMLParser(target=_NoDoctype()))
+    except _Doctype:
+        yield "a document type declaration (which can name files to load)"
+        return
+    except ET.ParseError as exc:
+        yield f"not well-formed XML ({exc})"
+        return
+    if name.endswith(".rels"):
+        yield from _relationships(root)
+    else:
+        yield from _elements(root)
+    yield from _fields(root)
+
+
+def _relationships(root: ET.Element) -> Iterator[str]:
+    for element in root.iter():
+        tag = _Name(element.tag)
+        if tag.namespace != _OPC or tag.localname not in ("Relationships", "Relationship"):
+            yield f"'{element.tag}' is not an element of a relationships part"
+            continue
+        if tag.localname == "Relationships":
+            continue
+        kind = element.get("Type", "")
+        target = element.get("Target", "")
+        mode = element.get("TargetMode", "Internal")
+        shown = f"{kind.rsplit('/', 1)[-1] or '?'} relationship to {target[:80]!r}"
+        if mode == "External":
+            if kind not in _HYPERLINK or not _LINK_TARGET.match(target):
+                yield (
+                    f"an external {shown}, loaded when the document opens; only hyperlinks "
+                    "to web or mail addresses may point outside the document"
+                )
+        elif mode != "Internal":
+            yield f"a {shown} with target mode {mode!r}"
+        elif _ADDRESS.search(target):
+            yield f"a {shown} that names a place outside the document"
+
+
+def _elements(root: ET.Element) -> Iterator[str]:
+    for element in root.iter():
+        tag = _Name(element.tag)
+        if tag.namespace in _WORD and tag.localname in _LOADS:
+            yield f"{_LOADS[tag.localname]} is refused"
+        elif tag.namespace == _OFFICE and tag.localname == "OLEObject":
+            yield "an OLE object is refused"
+        for attribute, value in element.attrib.items():
+            if _PLACE.search(value) and not value.startswith(_SCHEMA_NAMES):
+                name = _Name(attribute).localname
+                yield f"attribute {name}={value[:80]!r} of <{tag.localname}> names a place"
+
+
+def _fields(root: ET.Element) -> Iterator[str]:
+    """Each field whose name is not a safe one, read as Word reads it.
+
+    A complex field runs from ``fldChar begin`` to ``separate`` (or ``end``); its instruction
+    is the text of every ``instrText`` in between, joined with nothing between them (``
+    INCLUDE`` and ``PICTURE`` make ``INCLUDEPICTURE``). Fields nest: a field inside another's
+    instruction is judged on its own, and one standing before the outer field's name (which
+    would make that name) is refused.
+    """
+    open_fields: list[list[str] | None] = []  # each field's instruction; None: its result
+    made_name: list[bool] = []
+    for element in root.iter():
+        tag = _Name(element.tag)
+        if tag.namespace not in _WORD:
+            continue
+        pieces = open_fields[-1] if open_fields else None
+        if tag.localname == "fldSimple":
+            for key, value in element.attrib.items():  # any namespace: no reader's guess
+                if _Name(key).localname == "instr":
+                    yield from _judge(value, made=False)
+        elif tag.localname in ("instrText", "delInstrText") and pieces is not None:
+            pieces.append(element.text or "")
+        elif tag.localname == "fldChar":
+            kind = _attribute(element, "fldCharType")
+            if kind == "begin":
+                if pieces is not None:  # a field inside another's instruction
+                    made_name[-1] = made_name[-1] or not "".join(pieces).strip()
+                open_fields.append([])
+                made_name.append(False)
+            elif kind in ("separate", "end") and open_fields:
+                open_fields.pop()
+                made = made_name.pop()
+                if pieces is not None:
+                    yield from _judge("".join(pieces), made=made)
+                if kind == "separate" and pieces is not None:  # its result, up to its end
+                    open_fields.append(None)
+                    made_name.append(False)
+    for pieces, made in zip(open_fields, made_name, strict=True):
+        if pieces is not None:  # a field that never ends is judged all the same
+            yield from _judge("".join(pieces), made=made)
+
+
+def _judge(instruction: str, *, made: bool) -> Iterator[str]:
+    name = re.match(r"\s*([^\s\\\"]*)", instruction)
+    word = name[1].upper() if name else ""
+    if made:
+        yield f"a field whose name another field makes ({instruction.strip()[:60]!r})"
+    elif word not in SAFE_FIELDS:
+        yield (
+            f"field {instruction.strip()[:60]!r}: only fields that show what is in the "
+            "document may be used (PAGE, NUMPAGES, REF, TOC, DATE...); fields that load or "
+            "run something (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE...) are refused"
+        )
+
+
+def _attribute(element: ET.Element, local: str) -> str:
+    """A Word attribute of an element, whatever prefix the part gives its namespace."""
+    return next(
+        (
+            value
+            for key, value in element.attrib.items()
+            if _Name(key).localname == local and _Name(key).namespace in _WORD
+        ),
+        "",
+    )
+
+
+class _Name:
+    """An element's or attribute's namespace and local name, from ElementTree's ``{ns}name``."""
+
+    def __init__(self, name: str) -> None:
+        namespace, _, local = name[1:].rpartition("}") if name.startswith("{") else ("", "", name)
+        self.namespace = namespace
+        self.localname = local
