@@ -31,6 +31,7 @@ from aftercare_report import manifest, script_coverage
 from aftercare_report.context import BriefContext
 from aftercare_report.errors import BuildError, Finding, InputError, TemplateError, display_path
 from aftercare_report.i18n import ENGLISH, Language, using
+from aftercare_report.inert import csp_meta
 from aftercare_report.limits import Limits
 from aftercare_report.outputs import DEFAULT_FORMATS, FORMATS, BuildResult, Format, Made, Written
 from aftercare_report.pdf import PdfVariant
@@ -530,14 +531,20 @@ def _templates(folders: tuple[Path, ...], project_root: Path | None) -> Template
 
 
 def _check_inert(text: str, brief: Brief, fmt: Format, allow_scripts: bool) -> None:
-    found: list[str] = _function(fmt.check)(text, allow_scripts=allow_scripts)
+    check = _function(fmt.check)
+    found: list[str] = check(text, allow_scripts=allow_scripts)
     if found:
+        # Point to the switch only when it would let this brief through: a front matter or a
+        # remote load is refused with scripts allowed too. (With the switch, the head carries
+        # the policy that lets inline scripts run: the text is checked as it would be made.)
+        switched = text.replace(csp_meta(allow_scripts=False), csp_meta(allow_scripts=True), 1)
+        helps = fmt.scripts and not allow_scripts and not check(switched, allow_scripts=True)
         may = f" (run with --allow allow_scripts to let scripts into {fmt.label} briefs)"
         raise TemplateError(
             f"active content in the {fmt.label} brief: "
             + "; ".join(found[:5])
             + ". Briefs are published: templates may not run scripts or load remote files"
-            + (may if fmt.scripts else ""),
+            + (may if helps else ""),
             template=brief.kind + fmt.template,
             subject=brief.subject,
             problems=tuple(found),

@@ -1312,10 +1312,14 @@ def tip_words(value: str, profile: Profile) -> str:
 
 
 def gsi_words(score: int | str) -> str:
-    """The GSI government-response rating in one format: "55/100", "not rated" or "unknown"."""
+    """The GSI government-response rating: "55/100", "not rated" or "rating not found".
+
+    "Rating not found", not "unknown": the index may rate the country where the sources read do
+    not give the figure, and a bare "unknown" beside a cited country study reads as if it did not.
+    """
     if isinstance(score, int):
         return _("%(score)s/100", score=score)
-    return _("not rated") if score == "not_rated" else pgettext("figure", "unknown")
+    return _("not rated") if score == "not_rated" else _("rating not found")
 
 
 STAGE_COMPONENTS = {

@@ -186,6 +186,16 @@ def test_a_template_with_a_script_fails_the_build_with_its_name(tmp_path: Path) 
     assert not (tmp_path / "out" / "thailand.html").exists()
 
 
+def test_the_switch_is_suggested_only_when_it_would_let_the_brief_through(
+    tmp_path: Path,
+) -> None:
+    # A remote stylesheet is refused with scripts allowed too: naming the switch would mislead.
+    result = build(tmp_path, '<script>ok()</script><link rel="stylesheet" href="https://x.test/a">')
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    message = result.stderr  # type: ignore[attr-defined]
+    assert "active content" in message and "allow_scripts" not in message
+
+
 def test_the_switch_allows_scripts(tmp_path: Path) -> None:
     allow = ("--allow", "allow_scripts")
     result = build(tmp_path, "<script>ok()</script>", "[security]\nallow_scripts = true\n", allow)
