@@ -525,9 +525,40 @@ def read_catalog(path: Path, language: str | None = None) -> Catalog:
         for text, of in _texts(message.id, message.string)
         if (problem := wide_placeholder(text, of))
     ]
-    if widths:
-        raise InputError(widths)
+    markup = [
+        _catalog_finding(
+            name,
+            message.lineno or 0,
+            f"the translation adds markup its message does not have ({tag[:60]}): a translation "
+            "may carry only its message's own tags, so a catalog cannot put links or images "
+            "into a brief",
+        )
+        for message in catalog
+        if message.id and (tag := added_markup(message.id, message.string))
+    ]
+    if widths or markup:
+        raise InputError(widths + markup)
     return catalog
+
+
+_TAG = re.compile(r"<[^<>]*>?")
+"""A tag as a translation writes it (to its ``>``, or to the end when it has none)."""
+
+
+def added_markup(msgid: object, string: object) -> str | None:
+    """The first tag a translation has that its message does not, or None.
+
+    Translations are put into briefs as markup (a message may bold its figure:
+    ``<strong>%(value)s</strong>``); a team catalog comes from pull requests, and one that
+    could add ``<a href>`` or ``<img>`` would put links and pictures into published briefs.
+    """
+    own = {tag for text in _items(msgid) if isinstance(text, str) for tag in _TAG.findall(text)}
+    for text in _items(string):
+        if isinstance(text, str):
+            for tag in _TAG.findall(text):
+                if tag not in own:
+                    return str(tag)
+    return None
 
 
 MAX_PLURALS = 6

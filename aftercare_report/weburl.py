@@ -96,6 +96,62 @@ def problem(url: str) -> str | None:
             f"the host name '{_short(written)}' goes to {where} in a browser (which maps "
             f"characters such as '。' to '.'): write '{where}'"
         )
+    return _address_problem(where) or _port_problem(authority)
+
+
+_NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
+"""A host's last label that makes a browser read the whole host as an IPv4 address."""
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,2}")
+
+
+def _address_problem(name: str) -> str | None:
+    """Refuse an address a reader cannot read as the one a browser goes to, or a local one.
+
+    A browser reads a host whose last label is a number as an IPv4 address, in forms people do
+    not read as one: ``0x7f.1``, ``2130706433``, ``0177.0.0.1`` and ``127.1`` are all
+    127.0.0.1. A source is on the public web: an address on this machine or a private network
+    is never one.
+    """
+    import ipaddress
+
+    if name.startswith("["):
+        try:
+            address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv6Address(
+                name.strip("[]")
+            )
+        except ValueError:
+            return f"the host '{_short(name)}' is not an address a browser can read"
+    elif _NUMBER.fullmatch(name.rpartition(".")[2]):
+        labels = name.split(".")
+        if len(labels) != 4 or not all(_DECIMAL.fullmatch(n) and int(n) < 256 for n in labels):
+            return (
+                f"the host '{_short(name)}' is an address written in a form a browser reads as "
+                "another (hexadecimal, octal, or with parts left out): write the host's name, "
+                "or its address as four decimal numbers"
+            )
+        address = ipaddress.IPv4Address(name)
+    else:
+        return None
+    if not address.is_global:
+        return (
+            f"the host {_short(name)} is an address on this machine or a private network "
+            "(a reader's browser would go to their own): a source is on the public web"
+        )
+    return None
+
+
+def _port_problem(authority: str) -> str | None:
+    """Refuse a port a browser cannot open (``99999``, ``0x50``)."""
+    name = authority.rpartition("@")[2]
+    if name.startswith("["):
+        after = name.partition("]")[2]
+        if after and not after.startswith(":"):
+            return f"'{_short(name)}' is not a host a browser can read"
+        port = after[1:]
+    else:
+        port = name.partition(":")[2]
+    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+        return f"the port '{_short(port)}' is not one a browser opens: write a number to 65535"
     return None
 
 

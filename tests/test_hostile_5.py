@@ -643,3 +643,68 @@ def test_two_hundred_idle_connections_do_not_stop_serve_making_a_word_brief(
         finally:
             for connection in idle:
                 connection.close()
+
+
+# Review 6, Low: a team catalog's translation adding markup ---------------------------------------
+
+
+def test_a_catalog_translation_cannot_add_links_or_images_to_a_brief(tmp_path: Path) -> None:
+    project = _french_project(tmp_path)
+    (project / "translations").mkdir()
+    (project / "translations" / "fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: fr\\n"\n\n'
+        'msgid "Key findings"\n'
+        'msgstr "Principaux <a href=\\"https://evil.example/\\">constats</a>"\n',
+        encoding="utf-8",
+    )
+    config = ["--config", str(project / "aftercare-report.toml")]
+    result = CliRunner().invoke(cli, [*config, "build", "--format", "html"])
+    assert result.exit_code == 1, result.output
+    assert "fr.po:6" in result.stderr and "adds markup" in result.stderr
+    assert "<a href=" in result.stderr
+    assert not (project / "out").exists() or not list((project / "out").glob("*.html"))
+
+
+def test_a_translation_may_keep_its_messages_own_tags() -> None:
+    from aftercare_report.i18n import added_markup
+
+    own = "<strong>%(value)s</strong> of 100"
+    assert added_markup(own, "<strong>%(value)s</strong> sur 100") is None
+    assert added_markup(own, "<strong>%(value)s</strong> sur 100 <img src=x>") == "<img src=x>"
+    assert added_markup("a", "b <a href='x'") == "<a href='x'"  # an unclosed tag counts too
+    assert added_markup(("one", "%(n)s"), ("un", "%(n)s <b>x</b>")) == "<b>"
+
+
+# Review 6, Low: addresses a browser reads as numbers, local addresses, ports ---------------------
+
+NUMERIC_HOSTS = [
+    "https://0x7f.1/",  # all four are 127.0.0.1 in a browser
+    "https://2130706433/",
+    "https://0177.0.0.1/",
+    "https://127.1/",
+    "https://www.state.gov.1/",  # ends in a number: read as an address, which it is not
+    "https://192.168.0.1/admin",  # a private network
+    "https://[::1]/",
+    "https://127.0.0.1/",
+    "https://www.state.gov:99999/",  # ports a browser cannot open
+    "https://www.state.gov:0x50/",
+]
+
+
+@pytest.mark.parametrize("url", NUMERIC_HOSTS)
+def test_an_address_a_reader_cannot_read_or_a_local_one_is_refused(url: str) -> None:
+    from aftercare_report import weburl
+
+    assert weburl.problem(url)
+
+
+def test_public_addresses_and_ordinary_ports_pass() -> None:
+    from aftercare_report import weburl
+
+    for url in (
+        "https://8.8.8.8/x",
+        "https://[2001:4860:4860::8888]/",
+        "https://www.state.gov:443/reports/",
+        "https://2009-2017.state.gov/j/tip/c73433.htm",  # a name that starts with digits
+    ):
+        assert weburl.problem(url) is None, url
