@@ -181,12 +181,23 @@ class Language:
         for name, padding, kind in _fields(text):
             size += padding + _longest(table, name, kind)
         if size > MAX_FILLED:
+            if len(_fields(text)) > len(_fields(message)):  # a translation repeating a value
+                where = next((display_path(p) for p in self.catalogs if p.is_file()), "")
+                problem = (
+                    f"the {self.code} translation of “{_shown(message)}” would be {size:,} "
+                    f"characters filled in, over {MAX_FILLED:,}; run 'aftercare-report "
+                    f"translations check {self.code}'"
+                )
+                raise InputError([Finding(where, 0, 0, "", problem, code="catalog")])
+            # Otherwise what makes the sentence this long is what is filled into it: a list of a
+            # thousand countries in a comparison, or a very long profile text.
             problem = (
-                f"the {self.code} translation of “{_shown(message)}” would be {size:,} "
-                f"characters filled in, over {MAX_FILLED:,}; run 'aftercare-report "
-                f"translations check {self.code}'"
+                f"the sentence “{_shown(message)}” would be {size:,} characters with what is "
+                f"filled into it, over the {MAX_FILLED:,} a sentence of a brief may have: a list "
+                "in it names too many countries, or a profile text in it is too long; compare "
+                "fewer countries, or shorten the text"
             )
-            raise InputError([Finding("", 0, 0, "", problem, code="catalog")])
+            raise InputError([Finding("", 0, 0, "", problem, code="too-long")])
         quoted = {k: v for k, v in values.items() if isinstance(v, Quoted)}
         if not quoted:
             return text % table

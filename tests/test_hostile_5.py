@@ -708,3 +708,20 @@ def test_public_addresses_and_ordinary_ports_pass() -> None:
         "https://2009-2017.state.gov/j/tip/c73433.htm",  # a name that starts with digits
     ):
         assert weburl.problem(url) is None, url
+
+
+# Review 6, Low: a sentence too long with what is filled into it ----------------------------------
+
+
+def test_a_sentence_too_long_with_its_values_says_what_made_it_long() -> None:
+    # 1,900 profiles made a comparison sentence pass the limit, and the message sent the user to
+    # 'translations check en', which could not help: a catalog's widths are bounded when read.
+    from aftercare_report.errors import InputError
+    from aftercare_report.i18n import resolve
+
+    english = resolve("en", {}, None)
+    with pytest.raises(InputError) as caught:
+        english.gettext("Compared: %(countries)s.", countries="Testland, " * 1_200)
+    (finding,) = caught.value.findings
+    assert "names too many countries" in finding.message
+    assert "translations check" not in finding.message
