@@ -11,7 +11,9 @@ namespaces, not prefixes (``<x:attachedTemplate>`` is the same element as
 ``<w:attachedTemplate>``). What passes:
 
 - external relationships only of the hyperlink type, to web or mail addresses (a link loads
-  nothing until a reader follows it);
+  nothing until a reader follows it), and used only by hyperlink elements: a picture that
+  names such a relationship (``<a:blip r:link="...">``) is fetched on opening whatever type
+  its relationship claims;
 - fields whose name is on a list of fields that only show what is in the document (page
   numbers, references, dates, document properties...), the name read as Word reads it, from the
   instruction text of all the field's runs joined with nothing between them;
@@ -38,6 +40,21 @@ _WORD = {
     "http://purl.oclc.org/ooxml/wordprocessingml/main",
 }
 _OFFICE = "urn:schemas-microsoft-com:office:office"
+_RELATIONSHIP_NAMES = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
+"""The namespace of the attributes that name a relationship (``r:id``, ``r:link``, ``r:embed``)."""
+_LINKS = {
+    (namespace, local)
+    for namespace in (
+        *_WORD,
+        "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "http://purl.oclc.org/ooxml/drawingml/main",
+    )
+    for local in ("hyperlink", "hlinkClick", "hlinkHover")
+}
+"""Elements that make a link a reader follows: the only users an external relationship may have."""
 _LINK_TARGET = re.compile(r"(?:https?://|mailto:)[^\s\\]", re.IGNORECASE)
 _ADDRESS = re.compile(r"://|^\s*(?:\\\\|//|[a-z][a-z0-9+.-]*:(?![0-9]))", re.IGNORECASE)
 """A relationship target that names a place: a URL, a protocol-relative or UNC path, any scheme."""
@@ -98,16 +115,47 @@ def problems(package: bytes) -> list[str]:
     found: list[str] = []
     try:
         with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            parts = []
             for info in archive.infolist():
                 data = archive.read(info)
-                if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-                    continue  # an image or other binary part
-                found += (f"{info.filename}: {p}" for p in _part(info.filename, data))
-                if len(found) >= MAX_PROBLEMS:
-                    break
+                if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                    parts.append((info.filename, data))  # not an image or other binary part
     except zipfile.BadZipFile as exc:
         return [f"not a Word package: {exc}"]
+    trees: dict[str, ET.Element] = {}
+    for name, data in parts:
+        root, problem = _tree(data)
+        if root is None:
+            found.append(f"{name}: {problem}")
+        else:
+            trees[name] = root
+    external = {name: _external_ids(root) for name, root in trees.items() if name.endswith(".rels")}
+    for name, root in trees.items():
+        if name.endswith(".rels"):
+            found += (f"{name}: {p}" for p in _relationships(root))
+        else:
+            links = external.get(_rels_of(name), set())
+            found += (f"{name}: {p}" for p in _elements(root, links))
+        found += (f"{name}: {p}" for p in _fields(root))
+        if len(found) >= MAX_PROBLEMS:
+            break
     return found[:MAX_PROBLEMS]
+
+
+def _rels_of(part: str) -> str:
+    """A part's relationships part: ``word/_rels/header1.xml.rels`` for ``word/header1.xml``."""
+    folder, _, file = part.rpartition("/")
+    return f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
+
+
+def _external_ids(root: ET.Element) -> set[str]:
+    """The ids of a relationships part's external relationships."""
+    return {
+        element.get("Id", "")
+        for element in root.iter()
+        if _Name(element.tag).localname == "Relationship"
+        and element.get("TargetMode", "Internal") != "Internal"
+    }
 
 
 class _NoDoctype(ET.TreeBuilder):
@@ -121,21 +169,15 @@ class _Doctype(Exception):
     pass
 
 
-def _part(name: str, data: bytes) -> Iterator[str]:
+def _tree(data: bytes) -> tuple[ET.Element | None, str]:
+    """A part's XML tree, or None and why it is refused."""
     # Expat resolves no external entity, and a part with a document type is refused unread.
     try:
-        root = ET.fromstring(data, ET.XMLParser(target=_NoDoctype()))
+        return ET.fromstring(data, ET.XMLParser(target=_NoDoctype())), ""
     except _Doctype:
-        yield "a document type declaration (which can name files to load)"
-        return
+        return None, "a document type declaration (which can name files to load)"
     except ET.ParseError as exc:
-        yield f"not well-formed XML ({exc})"
-        return
-    if name.endswith(".rels"):
-        yield from _relationships(root)
-    else:
-        yield from _elements(root)
-    yield from _fields(root)
+        return None, f"not well-formed XML ({exc})"
 
 
 def _relationships(root: ET.Element) -> Iterator[str]:
@@ -162,17 +204,38 @@ def _relationships(root: ET.Element) -> Iterator[str]:
             yield f"a {shown} that names a place outside the document"
 
 
-def _elements(root: ET.Element) -> Iterator[str]:
+def _elements(root: ET.Element, external: set[str]) -> Iterator[str]:
+    """What in a part loads: refused elements, addresses, and external relationships it uses.
+
+    Args:
+        root: The part.
+        external: The ids of the part's external relationships (each is a hyperlink to the
+            web, or :func:`_relationships` refuses it).
+    """
     for element in root.iter():
         tag = _Name(element.tag)
-        if tag.namespace in _WORD and tag.localname in _LOADS:
+        refused = tag.namespace in _WORD and tag.localname in _LOADS
+        if refused:
             yield f"{_LOADS[tag.localname]} is refused"
         elif tag.namespace == _OFFICE and tag.localname == "OLEObject":
             yield "an OLE object is refused"
+            refused = True
         for attribute, value in element.attrib.items():
+            name = _Name(attribute)
             if _PLACE.search(value) and not value.startswith(_SCHEMA_NAMES):
-                name = _Name(attribute).localname
-                yield f"attribute {name}={value[:80]!r} of <{tag.localname}> names a place"
+                shown = f"{name.localname}={value[:80]!r}"
+                yield f"attribute {shown} of <{tag.localname}> names a place"
+            elif (
+                not refused  # said once: the element itself is refused
+                and name.namespace in _RELATIONSHIP_NAMES
+                and value in external
+                and (tag.namespace, tag.localname) not in _LINKS
+            ):
+                yield (
+                    f"<{tag.localname}> uses the external relationship {value!r} "
+                    f"({name.localname}): fetched when the document opens; an address outside "
+                    "the document may only be a link"
+                )
 
 
 def _fields(root: ET.Element) -> Iterator[str]:

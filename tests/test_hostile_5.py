@@ -188,6 +188,23 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
         _in_footer(_BLIP),
         _add("word/_rels/footer1.xml.rels", _rels(("rIdPix", "image", "http://127.0.0.1/p.png"))),
     ],
+    # Review 6 M1: the relationship claims to be a hyperlink, but a picture uses it.
+    "external picture behind a hyperlink relationship (review 6)": [
+        _in_footer(_BLIP),
+        _add(
+            "word/_rels/footer1.xml.rels", _rels(("rIdPix", "hyperlink", "http://127.0.0.1/p.png"))
+        ),
+    ],
+    "VML picture behind a hyperlink relationship": [
+        _in_footer(
+            '<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:imagedata '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+            'r:id="rIdPix"/></v:shape></w:pict></w:r></w:p>'
+        ),
+        _add(
+            "word/_rels/footer1.xml.rels", _rels(("rIdPix", "hyperlink", "http://127.0.0.1/p.png"))
+        ),
+    ],
     "x:-prefixed attached template (review M2)": [
         _settings_prefixed,
         _add(
@@ -278,8 +295,13 @@ def test_a_word_package_that_loads_anything_is_refused(
 
 
 def test_page_numbers_and_web_links_pass() -> None:
+    link = (
+        '<w:p><w:hyperlink xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships" r:id="rIdH"><w:r><w:t>our site</w:t></w:r></w:hyperlink></w:p>'
+    )
     fine = [
         _in_footer('<w:fldSimple w:instr=" PAGE \\* MERGEFORMAT "/>' + _field(" NUM", "PAGES ")),
+        _in_footer(link),  # a link to the web, used by a link: loads nothing until followed
         _add("word/_rels/footer1.xml.rels", _rels(("rIdH", "hyperlink", "https://e.x/a?b=1"))),
     ]
     assert docx_inert.problems(_package(fine)) == []
@@ -300,6 +322,20 @@ def test_a_reference_document_with_the_reviews_payload_stops_the_build(tmp_path:
     assert result.exit_code == 1, result.output
     for part in ("footer1.xml.rels", "settings.xml:", "INCLUDEPICTURE"):
         assert part in result.stderr
+    assert not (tmp_path / "out" / "thailand.docx").exists()
+
+
+def test_a_picture_behind_a_hyperlink_relationship_stops_the_build(tmp_path: Path) -> None:
+    # Review 6 M1: the relationship passes as a link to the web; the picture using it would be
+    # fetched by LibreOffice on opening.
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    attack = DOCX_ATTACKS["external picture behind a hyperlink relationship (review 6)"]
+    (folder / "reference.docx").write_bytes(_package(attack))
+    args = ["build", "thailand", "--format", "docx", "--templates", str(folder)]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "word/footer1.xml: <blip> uses the external relationship 'rIdPix'" in result.stderr
     assert not (tmp_path / "out" / "thailand.docx").exists()
 
 
