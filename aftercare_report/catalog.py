@@ -17,7 +17,7 @@ from aftercare_report import canonical, confine, overlay, profile_overlay, scrip
 from aftercare_report.errors import Finding, InputError, Severity, display_path, sorted_findings
 from aftercare_report.fonts import Coverage
 from aftercare_report.i18n import current
-from aftercare_report.limits import DEFAULT_STALE_YEARS
+from aftercare_report.limits import DEFAULT_STALE_YEARS, MAX_PROFILES, MB, PROFILE_TOTAL_BYTES
 from aftercare_report.loading import Document, load_yaml, parse_yaml
 from aftercare_report.model import Framework, Origin, Profile
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
@@ -181,29 +181,36 @@ def _translated(doc: Document, language: str, translations: Path | None) -> dict
 def profile_files(paths: Sequence[Path]) -> list[Path]:
     """Expand files and folders into the profile files they name, folders sorted by name.
 
+    Before any is parsed, the number of profiles and the bytes of them and their translations
+    are held to :data:`~aftercare_report.limits.MAX_PROFILES` and
+    :data:`~aftercare_report.limits.PROFILE_TOTAL_BYTES`: the building process keeps every
+    profile it reads, so these bound its memory and time.
+
     Args:
         paths: Files and folders; empty means the bundled profiles.
 
     Raises:
-        InputError: A path does not exist, or no profile is found at all (a folder without
-            profiles is fine beside folders with some).
+        InputError: A path does not exist, no profile is found at all (a folder without
+            profiles is fine beside folders with some), or the profiles pass a bound (each
+            folder or file given is named with its share).
     """
     found: list[Path] = []
     missing: list[Finding] = []
     empty: list[Finding] = []
+    given: dict[Path, tuple[int, int]] = {}  # each path given: its profiles and their bytes
     for path in paths or [bundled("profiles")]:
         if path.is_dir():
             # A profile's translation (thailand.fr.yaml) is read with the profile, not as one.
-            files = sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix in PROFILE_SUFFIXES and profile_overlay.language_of(p) is None
-            )
+            names = sorted(p for p in path.iterdir() if p.suffix in PROFILE_SUFFIXES)
+            files = [p for p in names if profile_overlay.language_of(p) is None]
             if not files:
                 msg = "no .yaml profiles here; start one with: aftercare-report new COUNTRY"
                 empty.append(Finding(display_path(path), 0, 0, "", msg, code="no-profiles"))
+            given[path] = (len(files), sum(_size(p) for p in names))
             found.extend(files)
         elif path.exists():
+            translations = profile_overlay.paths_for(path).values()
+            given[path] = (1, _size(path) + sum(_size(p) for p in translations))
             found.append(path)
         else:
             missing.append(Finding(display_path(path), 0, 0, "", "no such file or folder"))
@@ -211,7 +218,45 @@ def profile_files(paths: Sequence[Path]) -> list[Path]:
     # profiles builds at once); only a run with no profile at all has nothing to do.
     if missing or not found:
         raise InputError(missing + empty)
-    return list(dict.fromkeys(found))
+    found = list(dict.fromkeys(found))
+    too_many = _past_bound(given, 0, len(found), MAX_PROFILES, "too-many-profiles")
+    too_big = _past_bound(given, 1, sum(b for _, b in given.values()), PROFILE_TOTAL_BYTES, "")
+    if too_many or too_big:
+        raise InputError(too_many + too_big)
+    return found
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone or unreadable: reading it says so, with the reason
+        return 0
+
+
+def _past_bound(
+    given: Mapping[Path, tuple[int, int]], index: int, total: int, bound: int, code: str
+) -> list[Finding]:
+    """A finding at each path given, with its share, when the run's total passes ``bound``."""
+    if total <= bound:
+        return []
+    if code:
+        what, limit = f"{total:,} profiles", f"the {bound:,} one run reads"
+        why = "ISO 3166 has 249 countries and territories"
+    else:
+        what = f"{total / MB:,.1f} MB of profiles and translations"
+        limit, why = f"the {bound // MB:,} MB one run reads", "a profile is about 50 kB"
+    out = []
+    for path, counts in given.items():
+        if not counts[index]:
+            continue
+        plural = "" if counts[0] == 1 else "s"
+        here = f"{counts[0]:,} profile{plural}" if code else f"{counts[1] / MB:,.1f} MB"
+        msg = (
+            f"{here} here, {what} in all: more than {limit} ({why}); none was read. "
+            "Split them into several projects, or name fewer files or folders"
+        )
+        out.append(Finding(display_path(path), 0, 0, "", msg, code=code or "profiles-too-large"))
+    return out
 
 
 def check_profiles(

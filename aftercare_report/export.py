@@ -12,8 +12,10 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from aftercare_report.assess import METHOD
+from aftercare_report.errors import BuildError
 from aftercare_report.followup import STATUSES
 from aftercare_report.i18n import current, using
+from aftercare_report.limits import MB
 from aftercare_report.report import CountryReport
 
 if TYPE_CHECKING:
@@ -190,13 +192,30 @@ def comparative_json(reports: Sequence[CountryReport]) -> dict[str, Any]:
 
 
 def brief_json(brief: Brief, text: str, setting: Setting) -> bytes:
-    """The JSON of a brief, as written: one country's assessment, or the comparison's."""
+    """The JSON of a brief, as written: one country's assessment, or the comparison's.
+
+    Raises:
+        BuildError: The JSON passes ``[limits] html_mb``, like the other formats (counted as
+            it is encoded, so a comparison of many large profiles stops there).
+    """
     with using(brief.language):
         if brief.kind == "country":
             data = report_json(brief.reports[0])
         else:
             data = comparative_json(brief.reports)
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    limit = setting.options.limits.html_chars
+    out, size = [], 0
+    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):
+        encoded = chunk.encode()
+        size += len(encoded)
+        if size >= limit:  # the final newline must fit too
+            raise BuildError(
+                f"{brief.stem}.json ({brief.subject}): the JSON passed the limit of "
+                f"{limit // MB:,} MB ([limits] html_mb); nothing was written"
+            )
+        out.append(encoded)
+    out.append(b"\n")
+    return b"".join(out)
 
 
 def summary_rows(reports: Sequence[CountryReport], sort: SortKey = "index") -> list[SummaryRow]:

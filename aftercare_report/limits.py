@@ -51,6 +51,15 @@ PROJECT_FILE_BYTES = 256 * 1024
 INPUT_BYTES = 2 * MB
 """Largest profile, framework, overlay or catalog read (a country profile is about 100 kB, a
 catalog about 50 kB)."""
+MAX_PROFILES = 300
+"""Most profile files one run reads (ISO 3166 has 249 countries and territories). Counted from
+the file list before any is parsed: the building process holds every profile it reads, so memory
+and time grow with their number. A constant, not a ``[limits]`` setting, so that a pull
+request cannot raise it; split a larger collection into several projects."""
+PROFILE_TOTAL_BYTES = 64 * MB
+"""Most bytes of profiles and their translations one run reads (a bundled profile is about 50 kB
+and a translation about 30 kB: every country with four translations is about 45 MB). Summed from
+the files' sizes before any is parsed; a constant like ``MAX_PROFILES``."""
 PUBLISHED_JSON_BYTES = 50 * MB
 """Largest published JSON read back (a country's is about 100 kB; a comparison of 100
 countries about 10 MB)."""
