@@ -96,7 +96,53 @@ def problem(url: str) -> str | None:
             f"the host name '{_short(written)}' goes to {where} in a browser (which maps "
             f"characters such as '。' to '.'): write '{where}'"
         )
-    return _address_problem(where) or _port_problem(authority)
+    return _lookalike_problem(where) or _address_problem(where) or _port_problem(authority)
+
+
+def _lookalike_problem(name: str) -> str | None:
+    """Refuse a host with a character that reads as punctuation, or a label mixing scripts.
+
+    A division slash (U+2215) in ``www.jica.go.jp`` followed by ``english.evil.example`` reads
+    as JICA's site and a path, and a browser goes to a subdomain of ``evil.example``. A host name
+    is letters, digits, hyphens and dots: any other character (a slash, colon or dot look-alike,
+    a middle dot) is refused, and so is a label that mixes Latin letters with another script or
+    with a combining mark (a katakana letter or an overlaid stroke that reads as a slash), the
+    way spoofed names are made; a name wholly in one script (``münchen.de``, a Japanese name)
+    passes.
+    """
+    import unicodedata
+
+    if name.startswith("["):
+        return None  # an IPv6 address: read by _address_problem
+    for char in name:
+        if char.isascii():
+            if not (char.isalnum() or char in "-."):
+                return f"the host name '{_short(name)}' has a '{char}', which no host name has"
+        elif unicodedata.category(char)[0] not in "LMN":
+            named = unicodedata.name(char, f"U+{ord(char):04X}")
+            return (
+                f"the host name '{_short(name)}' has {named} (U+{ord(char):04X}), which reads as "
+                "punctuation: a browser takes it as part of the name and goes elsewhere"
+            )
+    for label in name.split("."):
+        scripts = {_script(c) for c in label if not (c.isascii() and not c.isalpha())}
+        if "Latin" in scripts and len(scripts) > 1:
+            return (
+                f"the host name '{_short(name)}' mixes Latin letters with another script or a "
+                f"combining mark in '{_short(label)}', as look-alike names do: write the name as "
+                "the site writes it"
+            )
+    return None
+
+
+def _script(char: str) -> str:
+    """A character's script, roughly: ``Latin``, ``mark`` (combining), or its name's first word."""
+    import unicodedata
+
+    if unicodedata.category(char).startswith("M"):
+        return "mark"
+    words = unicodedata.name(char, "UNKNOWN").split()
+    return "Latin" if words[0] == "LATIN" or char.isascii() else words[0]
 
 
 _NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
