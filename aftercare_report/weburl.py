@@ -19,6 +19,7 @@ how it is written, or cannot read at all.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import unquote
 
@@ -78,7 +79,9 @@ def problem(url: str) -> str | None:
             f"a backslash is not allowed in a URL: a browser reads it as '/' and goes to "
             f"{where or 'another host'}; write '/' or %5C"
         )
-    authority = _AUTHORITY_END.split(url.partition("://")[2], maxsplit=1)[0]
+    # After the scheme, as _written reads it: "https:host" and "https:\\host" are web URLs too.
+    rest = _TABS.sub("", _ENDS.sub("", url)).partition(":")[2]
+    authority = _AUTHORITY_END.split(rest.lstrip("/\\"), maxsplit=1)[0]
     if "@" in authority:
         return (
             f"a user name before '@' is not allowed in a URL: '{_short(authority)}' reads as "
@@ -158,15 +161,17 @@ def _address_problem(name: str) -> str | None:
     127.0.0.1. A source is on the public web: an address on this machine or a private network
     is never one.
     """
-    import ipaddress
-
+    if name == "localhost" or name.endswith(".localhost"):
+        return (
+            f"the host {_short(name)} is the reader's own machine (browsers send every "
+            "'.localhost' name there): a source is on the public web"
+        )
     if name.startswith("["):
         try:
-            address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv6Address(
-                name.strip("[]")
-            )
+            six = ipaddress.IPv6Address(name.strip("[]"))
         except ValueError:
             return f"the host '{_short(name)}' is not an address a browser can read"
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = _embedded(six)
     elif _NUMBER.fullmatch(name.rpartition(".")[2]):
         labels = name.split(".")
         if len(labels) != 4 or not all(_DECIMAL.fullmatch(n) and int(n) < 256 for n in labels):
@@ -184,6 +189,17 @@ def _address_problem(name: str) -> str | None:
             "(a reader's browser would go to their own): a source is on the public web"
         )
     return None
+
+
+def _embedded(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64 64:ff9b::/96), or itself."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in ipaddress.IPv6Network("64:ff9b::/96"):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
 
 
 def _port_problem(authority: str) -> str | None:

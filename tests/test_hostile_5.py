@@ -703,6 +703,14 @@ NUMERIC_HOSTS = [
     "https://127.0.0.1/",
     "https://www.state.gov:99999/",  # ports a browser cannot open
     "https://www.state.gov:0x50/",
+    # Review 7, Lows: the reader's own machine under other names and IPv6 forms of 127.0.0.1,
+    # and a user name where the URL has no '//'
+    "https://localhost/",
+    "https://reports.localhost/",
+    "https://[64:ff9b::7f00:1]/",
+    "https://[2002:7f00:1::]/",
+    "https://[::ffff:127.0.0.1]/",
+    "https:www.state.gov@evil.example/",
 ]
 
 
