@@ -118,7 +118,13 @@ def problems(package: bytes) -> list[str]:
             parts = []
             for info in archive.infolist():
                 data = archive.read(info)
-                if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                if _wide_xml(data):
+                    found.append(
+                        f"{info.filename}: an XML part in UTF-16 or UTF-32, which this check "
+                        "does not read: save the reference document again in Word or LibreOffice "
+                        "(they write UTF-8)"
+                    )
+                elif data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
                     parts.append((info.filename, data))  # not an image or other binary part
     except zipfile.BadZipFile as exc:
         return [f"not a Word package: {exc}"]
@@ -140,6 +146,30 @@ def problems(package: bytes) -> list[str]:
         if len(found) >= MAX_PROBLEMS:
             break
     return found[:MAX_PROBLEMS]
+
+
+_WIDE = (
+    b"\xff\xfe",  # UTF-16 and UTF-32 (little-endian) byte-order marks
+    b"\xfe\xff",
+    b"\x00\x00\xfe\xff",
+    b"<\x00",  # '<' in UTF-16 or UTF-32 without a mark
+    b"\x00<",
+    b"\x00\x00\x00<",
+)
+
+
+def _wide_xml(data: bytes) -> bool:
+    """Whether a part is text in UTF-16 or UTF-32: XML a reader parses and this check would skip.
+
+    Readers take an XML part in any encoding it declares; python-docx copies a part it does not
+    know byte for byte, so a UTF-16 ``footnotes.xml`` with an ``INCLUDEPICTURE`` field would be
+    published unread. No image format starts with these bytes (EMF starts ``01 00 00 00``).
+    """
+    head = data.lstrip(b" \t\r\n")
+    for blank in (b" \x00", b"\t\x00", b"\r\x00", b"\n\x00", b"\x00 ", b"\x00\n"):
+        while head.startswith(blank):
+            head = head[2:]
+    return head.startswith(_WIDE)
 
 
 def _rels_of(part: str) -> str:

@@ -19,6 +19,7 @@ how it is written, or cannot read at all.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import unquote
 
@@ -78,7 +79,9 @@ def problem(url: str) -> str | None:
             f"a backslash is not allowed in a URL: a browser reads it as '/' and goes to "
             f"{where or 'another host'}; write '/' or %5C"
         )
-    authority = _AUTHORITY_END.split(url.partition("://")[2], maxsplit=1)[0]
+    # After the scheme, as _written reads it: "https:host" and "https:\\host" are web URLs too.
+    rest = _TABS.sub("", _ENDS.sub("", url)).partition(":")[2]
+    authority = _AUTHORITY_END.split(rest.lstrip("/\\"), maxsplit=1)[0]
     if "@" in authority:
         return (
             f"a user name before '@' is not allowed in a URL: '{_short(authority)}' reads as "
@@ -96,7 +99,53 @@ def problem(url: str) -> str | None:
             f"the host name '{_short(written)}' goes to {where} in a browser (which maps "
             f"characters such as '。' to '.'): write '{where}'"
         )
-    return _address_problem(where) or _port_problem(authority)
+    return _lookalike_problem(where) or _address_problem(where) or _port_problem(authority)
+
+
+def _lookalike_problem(name: str) -> str | None:
+    """Refuse a host with a character that reads as punctuation, or a label mixing scripts.
+
+    A division slash (U+2215) in ``www.jica.go.jp`` followed by ``english.evil.example`` reads
+    as JICA's site and a path, and a browser goes to a subdomain of ``evil.example``. A host name
+    is letters, digits, hyphens and dots: any other character (a slash, colon or dot look-alike,
+    a middle dot) is refused, and so is a label that mixes Latin letters with another script or
+    with a combining mark (a katakana letter or an overlaid stroke that reads as a slash), the
+    way spoofed names are made; a name wholly in one script (``münchen.de``, a Japanese name)
+    passes.
+    """
+    import unicodedata
+
+    if name.startswith("["):
+        return None  # an IPv6 address: read by _address_problem
+    for char in name:
+        if char.isascii():
+            if not (char.isalnum() or char in "-."):
+                return f"the host name '{_short(name)}' has a '{char}', which no host name has"
+        elif unicodedata.category(char)[0] not in "LMN":
+            named = unicodedata.name(char, f"U+{ord(char):04X}")
+            return (
+                f"the host name '{_short(name)}' has {named} (U+{ord(char):04X}), which reads as "
+                "punctuation: a browser takes it as part of the name and goes elsewhere"
+            )
+    for label in name.split("."):
+        scripts = {_script(c) for c in label if not (c.isascii() and not c.isalpha())}
+        if "Latin" in scripts and len(scripts) > 1:
+            return (
+                f"the host name '{_short(name)}' mixes Latin letters with another script or a "
+                f"combining mark in '{_short(label)}', as look-alike names do: write the name as "
+                "the site writes it"
+            )
+    return None
+
+
+def _script(char: str) -> str:
+    """A character's script, roughly: ``Latin``, ``mark`` (combining), or its name's first word."""
+    import unicodedata
+
+    if unicodedata.category(char).startswith("M"):
+        return "mark"
+    words = unicodedata.name(char, "UNKNOWN").split()
+    return "Latin" if words[0] == "LATIN" or char.isascii() else words[0]
 
 
 _NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
@@ -112,15 +161,17 @@ def _address_problem(name: str) -> str | None:
     127.0.0.1. A source is on the public web: an address on this machine or a private network
     is never one.
     """
-    import ipaddress
-
+    if name == "localhost" or name.endswith(".localhost"):
+        return (
+            f"the host {_short(name)} is the reader's own machine (browsers send every "
+            "'.localhost' name there): a source is on the public web"
+        )
     if name.startswith("["):
         try:
-            address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv6Address(
-                name.strip("[]")
-            )
+            six = ipaddress.IPv6Address(name.strip("[]"))
         except ValueError:
             return f"the host '{_short(name)}' is not an address a browser can read"
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = _embedded(six)
     elif _NUMBER.fullmatch(name.rpartition(".")[2]):
         labels = name.split(".")
         if len(labels) != 4 or not all(_DECIMAL.fullmatch(n) and int(n) < 256 for n in labels):
@@ -138,6 +189,17 @@ def _address_problem(name: str) -> str | None:
             "(a reader's browser would go to their own): a source is on the public web"
         )
     return None
+
+
+def _embedded(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64 64:ff9b::/96), or itself."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in ipaddress.IPv6Network("64:ff9b::/96"):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
 
 
 def _port_problem(authority: str) -> str | None:

@@ -448,13 +448,30 @@ def _checked(framework: Framework, tmp_path: Path, key: str) -> list[str]:
     return [f"{w.code}: {w.message}" for w in checked.warnings if w.code in codes]
 
 
-@pytest.mark.parametrize("key", [k for k in LOOKALIKES if not k.startswith("fine")])
+REFUSED_URLS = {"url_mixed"}
+"""Look-alikes in a URL's host are an error, not a warning: the browser goes elsewhere."""
+
+
+@pytest.mark.parametrize(
+    "key", [k for k in LOOKALIKES if not k.startswith("fine") and k not in REFUSED_URLS]
+)
 def test_validate_warns_on_text_that_reads_differently(
     framework: Framework, tmp_path: Path, key: str
 ) -> None:
     (warning,) = _checked(framework, tmp_path, key)
     expected = {"invisible": "invisible-character", "bidi": "bidi-control"}
     assert warning.startswith(next((v for k, v in expected.items() if k in key), "look-alike"))
+
+
+@pytest.mark.parametrize("key", sorted(REFUSED_URLS))
+def test_a_host_mixing_scripts_is_refused(framework: Framework, tmp_path: Path, key: str) -> None:
+    value = json.dumps(LOOKALIKES[key], ensure_ascii=False)
+    path = tmp_path / "testland.yaml"
+    path.write_text(
+        VALID.read_text().replace("url: https://example.org/testland-2023", f"url: {value}")
+    )
+    (error,) = catalog.check_profiles([path], framework).errors
+    assert "mixes Latin letters with another script" in error.message, error.message
 
 
 @pytest.mark.parametrize("key", [k for k in LOOKALIKES if k.startswith("fine")])

@@ -183,6 +183,19 @@ _FOOTNOTES = (
     "</w:p></w:footnote></w:footnotes>"
 ).encode()
 
+
+def _utf16_footer(parts: dict[str, bytes]) -> None:
+    text = (
+        parts["word/footer1.xml"]
+        .decode("utf-8")
+        .replace(
+            "</w:ftr>", _field(' INCLUDEPICTURE "https://evil.example/sep.png" \\d ') + "</w:ftr>"
+        )
+    )
+    text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    parts["word/footer1.xml"] = text.encode("utf-16")
+
+
 DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
     "external image (review M1)": [
         _in_footer(_BLIP),
@@ -205,6 +218,8 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
             "word/_rels/footer1.xml.rels", _rels(("rIdPix", "hyperlink", "http://127.0.0.1/p.png"))
         ),
     ],
+    # Review 7 M2: a part in UTF-16, which readers parse and python-docx copies unread.
+    "a UTF-16 footer with INCLUDEPICTURE (review 7)": [_utf16_footer],
     "x:-prefixed attached template (review M2)": [
         _settings_prefixed,
         _add(
@@ -688,6 +703,14 @@ NUMERIC_HOSTS = [
     "https://127.0.0.1/",
     "https://www.state.gov:99999/",  # ports a browser cannot open
     "https://www.state.gov:0x50/",
+    # Review 7, Lows: the reader's own machine under other names and IPv6 forms of 127.0.0.1,
+    # and a user name where the URL has no '//'
+    "https://localhost/",
+    "https://reports.localhost/",
+    "https://[64:ff9b::7f00:1]/",
+    "https://[2002:7f00:1::]/",
+    "https://[::ffff:127.0.0.1]/",
+    "https:www.state.gov@evil.example/",
 ]
 
 
@@ -725,3 +748,50 @@ def test_a_sentence_too_long_with_its_values_says_what_made_it_long() -> None:
     (finding,) = caught.value.findings
     assert "names too many countries" in finding.message
     assert "translations check" not in finding.message
+
+
+# Review 7 M1: characters in a host that read as punctuation --------------------------------------
+
+LOOKALIKE_HOSTS = [
+    f"https://www.jica.go.jp{char}english.evil.example/news/190301_01.html"
+    for char in (
+        "\u2215",  # DIVISION SLASH
+        "\u2044",  # FRACTION SLASH
+        "\u29f8",  # BIG SOLIDUS
+        "\u2571",  # BOX DRAWINGS LIGHT DIAGONAL
+        "\u30ce",  # KATAKANA LETTER NO, a letter that reads as a slash
+        "\u3033",  # VERTICAL KANA REPEAT MARK UPPER HALF
+        "\u1735",  # PHILIPPINE SINGLE PUNCTUATION
+        "\u0338",  # COMBINING LONG SOLIDUS OVERLAY
+        "\ua789",  # MODIFIER LETTER COLON
+        "\u2236",  # RATIO
+        "\u00b7",  # MIDDLE DOT
+    )
+]
+
+
+@pytest.mark.parametrize("url", LOOKALIKE_HOSTS)
+def test_a_host_with_a_character_that_reads_as_punctuation_is_refused(url: str) -> None:
+    from aftercare_report import weburl
+
+    assert weburl.problem(url)
+
+
+def test_hosts_wholly_in_one_script_pass() -> None:
+    from aftercare_report import weburl
+
+    for url in ("https://m\u00fcnchen.de/", "https://\u4f8b\u3048.jp/", "https://www.ohchr.org/"):
+        assert weburl.problem(url) is None, url
+
+
+def test_validate_refuses_the_reviews_division_slash(tmp_path: Path) -> None:
+    profile = tmp_path / "thailand.yaml"
+    text = THAILAND.read_text(encoding="utf-8")
+    url = "https://www.jica.go.jp/english/mobile/news/field/2018/190301_01.html"
+    assert url in text
+    profile.write_text(
+        text.replace(url, "https://www.jica.go.jp\u2215english.evil.example/news/190301_01.html"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", "--strict", str(profile)])
+    assert result.exit_code == 1 and "DIVISION SLASH" in result.output, result.output
