@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from aftercare_report import __version__
-from aftercare_report.errors import UsageError
+from aftercare_report.errors import UsageError, printable
 from aftercare_report.wheel import dependencies, wheel_bytes, wheel_name
 
 TOOLS = "tools"
@@ -83,6 +83,59 @@ def check_tool_source(url: str) -> str:
     return url.strip()
 
 
+PROTECTED = (".github/", "tools/", ".pre-commit-config.yaml")
+"""What runs code from the branch it is on: the workflow (and CODEOWNERS itself), the tool CI
+installs and the hook script, and the hooks pre-commit runs on a reviewer's machine."""
+
+_OWNER = re.compile(
+    r"@[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9][\w.-]{0,99})?"  # @user or @org/team
+    r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # an email address GitHub knows
+)
+
+
+def code_owners(owners: tuple[str, ...]) -> str:
+    """A ``.github/CODEOWNERS`` that makes ``owners`` review every change to :data:`PROTECTED`.
+
+    Raises:
+        UsageError: An owner is not ``@user``, ``@org/team`` or an email address.
+    """
+    for owner in owners:
+        if not _OWNER.fullmatch(owner):
+            raise UsageError(
+                f"--code-owners {printable(owner[:60])!r}: give @user, @org/team or an email "
+                "address GitHub knows"
+            )
+    lines = [
+        "# Written by `aftercare-report init --code-owners`. These paths run code from the branch",
+        "# they are on: CI installs tools/ and runs .github/, pre-commit runs tools/ and",
+        "# .pre-commit-config.yaml. Turn on 'Require review from Code Owners' in the branch",
+        "# protection of the default branch, or this file only suggests reviewers.",
+    ]
+    lines += [f"/{path} {' '.join(owners)}" for path in PROTECTED]
+    return "\n".join(lines) + "\n"
+
+
+def protection_note(owned: bool) -> list[str]:
+    """What ``init`` tells the user to protect, in lines of at most 80 characters.
+
+    Args:
+        owned: Whether ``init`` wrote a CODEOWNERS (then branch protection must enforce it).
+    """
+    return [
+        "Protect what runs code: CI runs .github/ and installs tools/; pre-commit runs",
+        "tools/ and .pre-commit-config.yaml, from the branch being committed.",
+        *(
+            [
+                "Turn on 'Require review from Code Owners' in branch protection, or",
+                ".github/CODEOWNERS only suggests reviewers.",
+            ]
+            if owned
+            else ["Have them reviewed: CODEOWNERS and required review (--code-owners @org/team)."]
+        ),
+        "Read a contributor's changes to them before you commit on their branch.",
+    ]
+
+
 def tool_files(url: str | None) -> list[str]:
     """The files :func:`pin_tool` writes, relative to the project (the wheel included)."""
     named = ["dependencies.txt", wheel_name()] if not url else []
@@ -143,6 +196,7 @@ def workflow(source: ToolSource, out: str, shards: int = 1) -> str:
         install = "python -m pip install -r tools/requirements.txt"
     text = WORKFLOW if shards == 1 else MATRIX_WORKFLOW
     text = text.replace("{checks}", CHECKS).replace("{checkout-step}", CHECKOUT)
+    text = text.replace("{refusal}", REFUSAL)
     text = text.replace("{setup}", SETUP).replace("{shards}", str(shards))
     text = text.replace("{matrix}", ", ".join(str(k) for k in range(1, shards + 1)))
     text = text.replace("{install}", install).replace("{out}", out)
@@ -185,6 +239,13 @@ CHECKOUT = """\
 
 CHECKS = """\
 {checkout-step}
+      - name: Refuse a pull request that changes tools/ (what the next steps install and run)
+        if: github.event_name == 'pull_request'
+        run: |
+          git diff --quiet HEAD^1 HEAD -- tools/ && exit 0
+          echo "::error title=tools/ changed::{refusal}"
+          git diff --stat HEAD^1 HEAD -- tools/
+          exit 1
 {setup}
       - run: aftercare-report validate --strict --format github
       - name: What changed in the briefs (the pull request's job summary)
@@ -192,7 +253,22 @@ CHECKS = """\
         run: aftercare-report diff HEAD^1 HEAD --format github"""
 """Check out, set up, validate with annotations, and on a pull request compare the briefs: HEAD
 is the merge commit GitHub made and HEAD^1 the base branch, and the comparison of their
-assessments goes to the job summary, which reviewers read."""
+assessments goes to the job summary, which reviewers read.
+
+A pull request's job installs the tool from ``tools/``, so one that changes it (a line
+``evilpkg @ https://…`` in dependencies.txt, another wheel and its hash) would run its own
+code on the runner. The first step refuses it, before anything is installed: the merge commit
+against its first parent is exactly what the pull request would change in ``tools/`` (a change
+the base branch made since is no change), needs no fetch, no token and no expression in a
+script, and fails closed if git cannot compare. The build jobs of a matrix need this job."""
+
+REFUSAL = (
+    "This pull request changes tools/, the pinned aftercare-report this job would install and "
+    "run, so nothing is installed from it. A maintainer updates tools/ on the protected branch "
+    "(aftercare-report init . --tools-only); then update this pull request from it, or take its "
+    "changes to tools/ out."
+)
+"""The annotation a pull request that changes ``tools/`` gets: what happened and what to do."""
 
 WORKFLOW = """\
 # Validate the profiles on every pull request (annotations on the diff), say in the job summary

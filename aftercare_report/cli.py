@@ -908,6 +908,13 @@ def new(
     help="Runners the workflow spreads the build over (build --shard K/N on a matrix, then a "
     "job that joins the briefs): for projects of many profiles (see the README).",
 )
+@click.option(
+    "--code-owners",
+    multiple=True,
+    metavar="OWNER",
+    help="Write .github/CODEOWNERS: OWNER (@org/team, @user; repeat for more) reviews changes "
+    "to .github/, tools/ and .pre-commit-config.yaml, which run code in CI and pre-commit.",
+)
 def init(
     folder: Path,
     organisation: str,
@@ -918,6 +925,7 @@ def init(
     tool_source: str | None,
     tools_only: bool,
     shards: int,
+    code_owners: tuple[str, ...],
 ) -> None:
     """Start a team project that builds at once, in CI too.
 
@@ -931,12 +939,15 @@ def init(
       aftercare-report init my-briefs --organisation "Our Coalition"
       aftercare-report init . --country Cambodia
       aftercare-report init my-briefs --tool-source git+https://github.com/org/aftercare-report@COMMIT
+      aftercare-report init my-briefs --code-owners @our-org/briefs-maintainers
       aftercare-report init /tmp/x --shards 4   # then copy its workflow into your project
     """
     import datetime as dt
 
-    from aftercare_report import catalog, scaffold
+    from aftercare_report import catalog, ci_files, scaffold
 
+    if tools_only and code_owners:
+        raise click.UsageError("--code-owners goes with init, not --tools-only")
     if tools_only:
         for path in scaffold.pin_tools(folder, tool_source):
             click.echo(f"wrote {errors_printable(str(path))}")
@@ -951,9 +962,12 @@ def init(
         tool_source=tool_source,
         force=force,
         shards=shards,
+        code_owners=code_owners,
     )
     for path in written:
         click.echo(f"wrote {errors_printable(str(path))}")
+    for line in ci_files.protection_note(bool(code_owners)):
+        click.echo(line)
     where = errors_printable(str(folder))
     click.echo(
         f"Ready: cd {where} && aftercare-report build"

@@ -372,6 +372,7 @@ def init_project(
     tool_source: str | None = None,
     force: bool = False,
     shards: int = 1,
+    code_owners: tuple[str, ...] = (),
 ) -> list[Path]:
     """Create a team project that validates and builds at once, in CI too.
 
@@ -385,13 +386,15 @@ def init_project(
             for the running tool's wheel, put in ``tools/``.
         force: Overwrite files that exist.
         shards: Runners the workflow spreads the build over (1: one job).
+        code_owners: Who must review changes to what runs code (``.github/CODEOWNERS``);
+            none: no CODEOWNERS is written.
 
     Returns:
         The files written.
 
     Raises:
         UsageError: A file exists and ``force`` is not set (then nothing is written), or the
-            tool source could change.
+            tool source could change, or an owner is not one.
     """
     out = "briefs"
     files: dict[str, str | bytes] = {
@@ -404,6 +407,8 @@ def init_project(
         ".gitignore": ci_files.GITIGNORE.replace("{out}", out),
         ".pre-commit-config.yaml": ci_files.PRE_COMMIT,
     }
+    if code_owners:
+        files[".github/CODEOWNERS"] = ci_files.code_owners(code_owners)
     if country:
         text = profile_skeleton(framework, country.name, country.iso3, country.region, today)
         files[f"profiles/{slug_of(country.name)}.yaml"] = text

