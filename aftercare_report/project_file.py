@@ -545,20 +545,31 @@ def _schema() -> dict[str, Any]:
     return ConfigFile.model_json_schema()
 
 
-_ASSIGNMENT = re.compile(r"^\s*(?:\[+\s*([^\]]+?)\s*\]+|[\"']?([^\"'=\s]+)[\"']?\s*=)", re.M)
+_KEY = re.compile(r"[\"']?([^\"'=\s]+)[\"']?[ \t]*=")
+"""A key being assigned, at the start of a line (after its indentation)."""
 
 
 def _key_lines(text: str) -> dict[str, int]:
-    """Map each key to the first line that assigns it or opens it as a table, in one pass.
+    r"""Map each key to the first line that assigns it or opens it as a table, in one pass.
 
     tomllib gives no positions; the first line naming a key is where people look. One pass
-    keeps a file of 20,000 keys linear (a search per key was quadratic).
+    keeps a file of 20,000 keys linear (a search per key was quadratic), and each line is read
+    without backtracking: a table's name is what lies between its brackets, found with
+    ``str.find`` (a pattern with ``\s*`` on both sides of a lazy name took the cube of the
+    line's length on ``[`` followed by spaces: 130 s for 4,000 of them).
     """
     lines: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
-        match = _ASSIGNMENT.match(line)
-        if match:
-            lines.setdefault((match[1] or match[2]).strip(), number)
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            inner = stripped.lstrip("[")
+            end = inner.find("]")
+            name = inner[:end].strip() if end > 0 else ""
+        else:
+            match = _KEY.match(stripped)
+            name = match[1].strip() if match else ""
+        if name:
+            lines.setdefault(name, number)
     return lines
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from urllib.parse import unquote
 
 _ENDS = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
@@ -113,19 +114,18 @@ def _lookalike_problem(name: str) -> str | None:
     way spoofed names are made; a name wholly in one script (``münchen.de``, a Japanese name)
     passes.
     """
-    import unicodedata
-
     if name.startswith("["):
         return None  # an IPv6 address: read by _address_problem
     for char in name:
         if char.isascii():
             if not (char.isalnum() or char in "-."):
                 return f"the host name '{_short(name)}' has a '{char}', which no host name has"
-        elif unicodedata.category(char)[0] not in "LMN":
+        elif unicodedata.category(char)[0] not in "LMN" or _odd_latin(char):
             named = unicodedata.name(char, f"U+{ord(char):04X}")
             return (
                 f"the host name '{_short(name)}' has {named} (U+{ord(char):04X}), which reads as "
-                "punctuation: a browser takes it as part of the name and goes elsewhere"
+                "punctuation or as another letter: a browser takes it as part of the name and "
+                "goes elsewhere"
             )
     for label in name.split("."):
         scripts = {_script(c) for c in label if not (c.isascii() and not c.isalpha())}
@@ -138,10 +138,25 @@ def _lookalike_problem(name: str) -> str | None:
     return None
 
 
+_LATIN_LETTERS = frozenset("ßæøœðþłđħıŋĸſ")
+"""Latin letters of European names that are not an ASCII letter with marks."""
+
+
+def _odd_latin(char: str) -> bool:
+    """A Latin letter other than an ASCII letter with marks (``ü``) or a letter of European names.
+
+    IPA, click and modifier letters pass as Latin but read as punctuation (U+0294 as ``?``,
+    U+01C0 as ``|``, U+01C3 as ``!``, U+A78F as a middle dot) or as another letter (U+0261 as
+    ``g``): no site a brief cites is named with them.
+    """
+    if not unicodedata.name(char, "").startswith("LATIN"):
+        return False
+    base = unicodedata.normalize("NFD", char)[0]
+    return not (base.isascii() and base.isalpha()) and char.lower() not in _LATIN_LETTERS
+
+
 def _script(char: str) -> str:
     """A character's script, roughly: ``Latin``, ``mark`` (combining), or its name's first word."""
-    import unicodedata
-
     if unicodedata.category(char).startswith("M"):
         return "mark"
     words = unicodedata.name(char, "UNKNOWN").split()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -795,3 +796,32 @@ def test_validate_refuses_the_reviews_division_slash(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(cli, ["validate", "--strict", str(profile)])
     assert result.exit_code == 1 and "DIVISION SLASH" in result.output, result.output
+
+
+# Review 8 ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\u0294", "\ua78f", "\u01c0", "\u01c3", "\u0261"])
+def test_a_latin_letter_that_reads_as_punctuation_or_another_letter_is_refused(char: str) -> None:
+    # M2: glottal stop as '?', sinological dot as '·', clicks as '|' and '!', script g as 'g'.
+    from aftercare_report import weburl
+
+    assert weburl.problem(f"https://www.jica.go.jp{char}english.evil.example/")
+
+
+def test_latin_letters_of_european_names_pass() -> None:
+    from aftercare_report import weburl
+
+    for url in ("https://stra\u00dfe.de/", "https://\u00e6ble.dk/", "https://ka\u0142u\u017ca.pl/"):
+        assert weburl.problem(url) is None, url
+
+
+def test_a_project_file_line_of_spaces_after_a_bracket_is_read_at_once(tmp_path: Path) -> None:
+    # M1: '[' and 4,000 spaces took 130 s in the pattern that finds each key's line.
+    from aftercare_report.project_file import _key_lines
+
+    text = '[brand]\norganisation = """\n[' + " " * 200_000 + 'x\n"""\n[limits]\n'
+    start = time.process_time()
+    lines = _key_lines(text)
+    assert time.process_time() - start < 1.0
+    assert lines == {"brand": 1, "organisation": 2, "limits": 5}
