@@ -16,6 +16,7 @@ build fails, every page shows the error (escaped, with its file and line) until 
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import contextlib
 import html
 import ipaddress
@@ -177,6 +178,8 @@ class Preview:
         self._shown: set[str] = set()  # pages told to reload before the build ended
         self._building = threading.Lock()
         self._live = Live(out, self.formats, options.jobs, name)
+        self._maker = concurrent.futures.ThreadPoolExecutor(1, "serve-maker")
+        """The thread that makes formats on demand (its workers live as long as it does)."""
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -279,7 +282,12 @@ class Preview:
         name = f"{brief.path}{fmt.suffix}"
         if fmt.name not in self.formats:
             with self._building:
-                self._live.output(self.project or self._load(), brief.path, fmt.name)
+                project = self.project or self._load()
+                # Made on a thread that lives as long as the preview: the workers it starts
+                # are killed when the thread that forked them ends (PR_SET_PDEATHSIG follows
+                # the thread), and a request's thread ends with the request, so every second
+                # PDF failed with "the worker process stopped before the task reached it".
+                self._maker.submit(self._live.output, project, brief.path, fmt.name).result()
         try:
             return read_inside(self.out / name, self.out, OUTPUT_BYTES)
         except Refused as exc:
@@ -325,6 +333,7 @@ class Preview:
         with self.changed:
             self.closing = True
             self.changed.notify_all()
+        self._maker.shutdown(wait=True)
         self._live.close()
 
 

@@ -299,3 +299,14 @@ def thailand(shown: serve.Preview) -> serve.Served:
     found = shown.find("", "thailand")
     assert found is not None
     return found
+
+
+def test_word_briefs_asked_for_one_after_another_are_all_made(tmp_path: Path) -> None:
+    # Each request runs on a thread of its own; workers forked from it were killed when it
+    # ended (the parent-death signal follows the thread), so every second one failed (review 8).
+    project = team_project(tmp_path / "project")
+    with serving(project, "--jobs", "1") as url:
+        for _ in range(3):
+            with urllib.request.urlopen(f"{url}thailand.docx", timeout=120) as answer:
+                assert answer.status == 200
+                assert answer.read(2) == b"PK"  # a Word package (a zip)
