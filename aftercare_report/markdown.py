@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from aftercare_report import inert
 
@@ -156,7 +156,27 @@ def link(text: str, url: str) -> str:
     """Return a Markdown link to a web or mail address, or the escaped text alone for others."""
     if not url or inert.unsafe_url(url) or not _WEB.match(url):
         return escape(text)
-    return f"[{escape(text)}](<{quote(url, safe=_URL_SAFE)}>)"
+    return f"[{escape(text)}](<{quote(_ascii_host(url), safe=_URL_SAFE)}>)"
+
+
+def _ascii_host(url: str) -> str:
+    """The URL with a non-ASCII host in its ASCII form (``xn--``), as a browser sends it.
+
+    Percent-encoding a host (``m%C3%BCnchen.de``) makes a link no browser follows, and the
+    Markdown check refuses it; the path and query are percent-encoded as before.
+    """
+    import idna  # UTS #46 and IDNA 2008, as browsers encode hosts
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host.isascii():
+        return url
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+        port = f":{parts.port}" if parts.port else ""
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return url  # the URL check has refused such a host already
+    return urlunsplit(parts._replace(netloc=ascii_host + port))
 
 
 _WEB = re.compile(r"^(https?|mailto):", re.IGNORECASE)

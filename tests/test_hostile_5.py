@@ -825,3 +825,16 @@ def test_a_project_file_line_of_spaces_after_a_bracket_is_read_at_once(tmp_path:
     lines = _key_lines(text)
     assert time.process_time() - start < 1.0
     assert lines == {"brand": 1, "organisation": 2, "limits": 5}
+
+
+def test_a_source_on_an_international_host_builds_in_markdown(tmp_path: Path) -> None:
+    # Review 8 L1: the host was percent-encoded, and the Markdown check refused its own link.
+    profile = tmp_path / "thailand.yaml"
+    url = "https://www.jica.go.jp/english/mobile/news/field/2018/190301_01.html"
+    text = THAILAND.read_text(encoding="utf-8")
+    profile.write_text(text.replace(url, "https://m\u00fcnchen.de/bericht"), encoding="utf-8")
+    args = ["build", str(profile), "--format", "md", "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "thailand.md").read_text(encoding="utf-8")
+    assert "(<https://xn--mnchen-3ya.de/bericht>)" in page
