@@ -159,6 +159,16 @@ def _lookalike_host(url: str) -> tuple[str, str] | None:
                 f"the host name part '{_short(label)}' is written in Cyrillic or Greek letters "
                 "that look like Latin ones: check the link goes where its text says",
             )
+    # Any other name outside ASCII: a list of look-alikes is never complete (a dotless i, a
+    # letter with a dot below, a Cyrillic word with one letter off the list all passed one),
+    # so every internationalised host is said, for a reviewer to check it is the site meant.
+    for label in map(_unicode_label, host.lower().split(".")):
+        if not label.isascii():
+            return (
+                "look-alike",
+                f"the host name part '{_short(label)}' is not in plain ASCII letters, so it may "
+                "look like another site's name: check the link goes where its text says",
+            )
     return None
 
 

@@ -838,3 +838,32 @@ def test_a_source_on_an_international_host_builds_in_markdown(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     page = (tmp_path / "out" / "thailand.md").read_text(encoding="utf-8")
     assert "(<https://xn--mnchen-3ya.de/bericht>)" in page
+
+
+# Review 9 M1: look-alike names a list cannot enumerate -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.j\u0131ca.go.jp/english/",  # a dotless i
+        "https://www.n\u1ea1tion.com/",  # a with a dot below
+        "https://\u0456\u043e\u043c.int/",  # Cyrillic, one letter off the look-alike list
+        "https://\u03ba\u03c5\u03bd\u03bf.com/",  # Greek
+        "https://xn--jca-jua.go.jp/",  # the ASCII form of the dotless-i name
+    ],
+)
+def test_every_host_outside_plain_ascii_is_flagged_for_review(url: str) -> None:
+    from aftercare_report import lookalikes
+
+    found = lookalikes.problem(url, url=True)
+    assert found is not None and found[0] == "look-alike", url
+
+
+def test_validate_strict_refuses_the_reviews_dotless_i(tmp_path: Path) -> None:
+    profile = tmp_path / "thailand.yaml"
+    url = "https://www.jica.go.jp/english/mobile/news/field/2018/190301_01.html"
+    text = THAILAND.read_text(encoding="utf-8")
+    profile.write_text(text.replace(url, url.replace("jica", "j\u0131ca")), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--strict", str(profile)])
+    assert result.exit_code == 1 and "not in plain ASCII letters" in result.output, result.output
