@@ -192,6 +192,7 @@ def test_help_keeps_examples_on_their_own_lines(command: list[str]) -> None:
         assert "\n  Examples:\n    aftercare-report " in result.stdout
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_reader_that_stops_early_gets_no_error_message() -> None:
     # `aftercare-report translations check es | head -1`: the pipe closes under the tool, which
     # stops quietly (status 1, as rich does) instead of reporting an internal error.

@@ -17,6 +17,7 @@ def invoke(*args: str) -> object:
     return CliRunner().invoke(cli, list(args))
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_build_html_and_json(tmp_path: Path) -> None:
     result = invoke("build", "thailand", "india", "--format", "html,json", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from aftercare_report.cli import cli
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_compare_names_the_comparative_brief(tmp_path: Path) -> None:
     args = ["compare", "thailand", "india", "--format", "json", "--name", "asia-2026"]
     result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path)])
@@ -24,6 +25,7 @@ def test_compare_names_the_comparative_brief(tmp_path: Path) -> None:
     assert clash.exit_code == 2 and "a country brief has that name" in clash.stderr
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_config_is_accepted_after_the_command(tmp_path: Path) -> None:
     config = tmp_path / "team.toml"
     config.write_text("[project]\nstale_years = 1\n")

@@ -73,6 +73,7 @@ def index_of(country: str = "thailand") -> tuple[float, str]:
     return data["index"]["value"], health["name"]
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_changed_level_and_source_are_named_between_two_revisions(team: Path) -> None:
     before, _ = index_of()
     changed = change_level_and_source(team)

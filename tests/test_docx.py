@@ -33,6 +33,7 @@ def thailand(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return build_docx(tmp_path_factory.mktemp("docx"), "thailand")["thailand"]
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_two_builds_give_the_same_bytes(thailand: bytes, tmp_path: Path) -> None:
     assert build_docx(tmp_path, "thailand", "--force")["thailand"] == thailand
     with zipfile.ZipFile(io.BytesIO(thailand)) as archive:
@@ -83,6 +84,7 @@ def test_a_word_brief_has_headings_numbered_steps_tables_chart_and_metadata(
     assert 'w:lang w:val="en"' in document.styles.element.xml
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_profile_text_enters_as_text(tmp_path: Path) -> None:
     hostile = '</w:t></w:r><w:r><w:t>injected</w:t> <b>bold?</b> & "quotes"'
     summary = "summary: >-\n  Testland funds shelters but closes cases when survivors leave them."
@@ -118,6 +120,7 @@ def test_the_brand_of_the_project_file_colours_the_headings(tmp_path: Path) -> N
     assert document.core_properties.author == "Coalition"
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_reference_document_that_loads_remote_content_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "templates"
     folder.mkdir()

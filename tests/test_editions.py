@@ -144,6 +144,7 @@ def test_page_two_shows_since_the_last_edition_and_the_reply_beside_the_steps(de
     assert annex.count("Page 2:") == 2
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_last_page_two_step_no_longer_recommended_is_listed_with_its_status(demo: Path) -> None:
     record = demo / "published" / "2024" / "testland.json"
     data = json.loads(record.read_text())
@@ -159,6 +160,7 @@ def test_a_last_page_two_step_no_longer_recommended_is_listed_with_its_status(de
     assert "- **Met:** End mandatory and closed shelter stays" in md
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_request_without_a_reply_is_said_and_nothing_is_said_without_either(demo: Path) -> None:
     edit(demo / "profiles" / "testland.yaml", {"reply": None})
     asked = section(html(demo), "what-to-do")
@@ -198,6 +200,7 @@ def test_without_editions_the_json_says_none(
     assert plain["reply_requested"] is None
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_the_comparative_counts_the_follow_up_per_country(demo: Path) -> None:
     other = demo / "profiles" / "otherland.yaml"
     other.write_text(VALID.read_text().replace("Testland", "Otherland").replace("TST", "OTH"))
@@ -210,6 +213,7 @@ def test_the_comparative_counts_the_follow_up_per_country(demo: Path) -> None:
     assert cells["Otherland"] == ["No follow-up recorded."]
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_markdown_and_french_briefs_carry_the_follow_up(demo: Path) -> None:
     assert run("build", "--format", "md").exit_code == 0
     md = (demo / "briefs" / "testland.md").read_text()

@@ -191,6 +191,7 @@ def test_a_catalog_over_the_size_limit_is_not_parsed(tmp_path: Path) -> None:
         i18n.read_catalog(path, "fr")
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_fc_query_runs_under_a_memory_limit(tmp_path: Path) -> None:
     bomb = woff_bomb(tmp_path / "fonts" / "bomb.woff")
     code = (
@@ -249,6 +250,7 @@ def build_json(out: Path, *args: str) -> Result:
         (20, (), "it is nested 20 levels deep, more than 8"),
     ],
 )
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_deeply_nested_manifest_is_ignored_and_rebuilt(
     tmp_path: Path, levels: int, force: tuple[str, ...], reason: str
 ) -> None:
@@ -261,6 +263,7 @@ def test_a_deeply_nested_manifest_is_ignored_and_rebuilt(
     assert json.loads((tmp_path / manifest.MANIFEST_NAME).read_text())["outputs"]
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_manifest_larger_than_its_folder_justifies_is_not_parsed(tmp_path: Path) -> None:
     assert build_json(tmp_path).exit_code == 0
     path = tmp_path / manifest.MANIFEST_NAME
@@ -390,6 +393,7 @@ def _status(bind: str, port: int, host_header: str) -> int:
 
 
 @pytest.mark.parametrize("bind", ["0.0.0.0", "::", "::ffff:127.0.0.1"])
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_serve_checks_the_host_on_every_binding(tmp_path: Path, bind: str) -> None:
     if ":" in bind and not socket.has_ipv6:
         pytest.skip("no IPv6 on this machine")

@@ -89,6 +89,7 @@ def _md_project(tmp_path: Path, template: str) -> list[str]:
     ],
     ids=["javascript", "toml", "before extends"],
 )
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_template_cannot_write_front_matter(tmp_path: Path, template: str) -> None:
     result = CliRunner().invoke(cli, _md_project(tmp_path, template))
     assert result.exit_code == 1, result.output
@@ -96,6 +97,7 @@ def test_a_template_cannot_write_front_matter(tmp_path: Path, template: str) -> 
     assert not (tmp_path / "out" / "thailand.md").exists()
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_template_overriding_the_old_front_matter_block_is_told(tmp_path: Path) -> None:
     template = (
         '{% extends "default:country.md" %}{% block front_matter_extra %}'
@@ -341,6 +343,7 @@ def test_a_reference_document_with_the_reviews_payload_stops_the_build(tmp_path:
     assert not (tmp_path / "out" / "thailand.docx").exists()
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_picture_behind_a_hyperlink_relationship_stops_the_build(tmp_path: Path) -> None:
     # Review 6 M1: the relationship passes as a link to the web; the picture using it would be
     # fetched by LibreOffice on opening.
@@ -527,6 +530,7 @@ def _places(data: object, path: tuple[object, ...] = ()) -> list[tuple[object, .
     return found
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_manifest_fields_of_every_wrong_type_are_ignored_with_one_warning(
     built_manifest: tuple[Path, bytes], tmp_path: Path
 ) -> None:
@@ -563,6 +567,7 @@ def test_manifest_fields_of_every_wrong_type_are_ignored_with_one_warning(
                 assert isinstance(entry.size, int) and isinstance(entry.input, str)
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_manifest_with_a_numeric_seal_is_rebuilt_with_one_warning(tmp_path: Path) -> None:
     import json
 
@@ -827,6 +832,7 @@ def test_a_project_file_line_of_spaces_after_a_bracket_is_read_at_once(tmp_path:
     assert lines == {"brand": 1, "organisation": 2, "limits": 5}
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_source_on_an_international_host_builds_in_markdown(tmp_path: Path) -> None:
     # Review 8 L1: the host was percent-encoded, and the Markdown check refused its own link.
     profile = tmp_path / "thailand.yaml"

@@ -345,6 +345,7 @@ def test_a_team_adds_its_own_language_end_to_end(tmp_path: Path) -> None:
     assert "DE Befunde" in (tmp_path / "o" / "testland.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_misspelt_placeholder_in_a_team_catalog_is_reported_with_its_line(
     tmp_path: Path,
 ) -> None:

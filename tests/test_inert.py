@@ -157,6 +157,7 @@ def test_the_html_brief_carries_the_policy_first_in_its_head(tmp_path: Path) -> 
     "before",
     ["<!--<head>-->", "<!--", "<head>", "x", "<!DOCTYPE html><html><head><title>t</title>"],
 )
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_nothing_a_template_writes_can_come_before_the_policy(tmp_path: Path, before: str) -> None:
     folder = tmp_path / "tpl"
     folder.mkdir()
@@ -167,6 +168,7 @@ def test_nothing_a_template_writes_can_come_before_the_policy(tmp_path: Path, be
     assert not (tmp_path / "out" / "thailand.html").exists()
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_team_base_without_the_policy_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "tpl"
     folder.mkdir()
@@ -196,6 +198,7 @@ def test_the_switch_is_suggested_only_when_it_would_let_the_brief_through(
     assert "active content" in message and "allow_scripts" not in message
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_the_switch_allows_scripts(tmp_path: Path) -> None:
     allow = ("--allow", "allow_scripts")
     result = build(tmp_path, "<script>ok()</script>", "[security]\nallow_scripts = true\n", allow)
@@ -204,6 +207,7 @@ def test_the_switch_allows_scripts(tmp_path: Path) -> None:
     assert "<script>ok()</script>" in html and "script-src 'unsafe-inline'" in html
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_template_image_is_inlined_and_a_lookalike_in_a_comment_is_left(tmp_path: Path) -> None:
     folder = tmp_path / "tpl"
     folder.mkdir()

@@ -96,6 +96,7 @@ def test_every_language_says_the_same_of_each_country(tmp_path: Path) -> None:
     assert facts("fr") == facts("es")
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_one_language_keeps_the_folder_as_it_was(tmp_path: Path) -> None:
     result = run(
         "build", "thailand", "--language", "fr", "--format", "html", "--out", str(tmp_path)
@@ -106,6 +107,7 @@ def test_one_language_keeps_the_folder_as_it_was(tmp_path: Path) -> None:
     assert 'class="languages"' not in page.read_text()
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_project_published_in_two_languages_builds_both_then_one(tmp_path: Path) -> None:
     root = project_in(tmp_path / "team", 'languages = ["fr", "en"]')
     first = run("build", "--format", "html", cwd=root)

@@ -135,6 +135,7 @@ def test_a_team_overrides_one_block_of_the_markdown_brief(tmp_path: Path) -> Non
     assert "## What this means" in text and "### A6. What we do not know" in text
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_javascript_link_in_a_markdown_template_stops_the_build(tmp_path: Path) -> None:
     args = ["build", "thailand", "india", "--format", "md", "--out", str(tmp_path / "out")]
     args += ["--templates", str(TESTS / "templates" / "markdown")]

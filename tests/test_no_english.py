@@ -207,6 +207,7 @@ def test_the_list_of_english_words_is_the_tools_own() -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_country_and_a_comparison_print_none_of_the_tools_english(
     tmp_path: Path, language: str
 ) -> None:

@@ -160,6 +160,7 @@ def test_every_rule_holds_for_the_bundled_countries(reports: dict[str, CountryRe
 
 @FAST
 @given(st.data())
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_every_rule_holds_for_bundled_countries_with_other_measures(
     bundled: dict[str, Profile], data: st.DataObject
 ) -> None:

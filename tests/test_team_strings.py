@@ -81,6 +81,7 @@ def test_init_and_update_extract_the_team_strings_and_check_follows_them(team: P
     assert 'msgid "Funded by donors."' in (team / "translations" / "fr.po").read_text()
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_translated_team_string_is_printed_translated(team: Path) -> None:
     run(team, "translations", "init", "fr")
     po = team / "translations" / "fr.po"

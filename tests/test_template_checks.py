@@ -73,6 +73,7 @@ def test_an_unknown_attribute_names_the_line_and_the_closest_field(project: Path
     )
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_missing_image_is_named_once_as_the_team_wrote_it(project: Path) -> None:
     code, err = build(
         project,
@@ -83,6 +84,7 @@ def test_a_missing_image_is_named_once_as_the_team_wrote_it(project: Path) -> No
     assert err.strip() == f"error: country.html: not found: templates/extra/missing.png {SUBJECT}"
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_the_html_brief_inlines_the_images_and_fonts_templates_use(project: Path) -> None:
     (project / "templates" / "img").mkdir(parents=True)
     (project / "templates" / "img" / "map.png").write_bytes(PNG)

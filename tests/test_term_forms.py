@@ -164,6 +164,7 @@ def test_a_gender_that_is_not_f_or_m_is_an_error_at_its_line(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("case", ["en", "fr-m", "es-m"])
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_brief_with_a_teams_terms_reads_correctly(tmp_path: Path, case: str) -> None:
     (tmp_path / "profiles").mkdir()
     shutil.copy(VALID, tmp_path / "profiles" / "testland.yaml")

@@ -173,6 +173,7 @@ def test_a_forked_worker_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
     assert all_gone(descendants(os.getpid()) - before)
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_pool_closed_while_its_first_worker_warms_up_leaves_no_process() -> None:
     before = descendants(os.getpid())
     with Pool(3, 2**32, lambda: time.sleep(0.5)) as pool:
@@ -222,6 +223,7 @@ def _one_page() -> PdfResult:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_the_longest_pdf_starts_as_soon_as_its_html_exists_when_a_worker_is_free(
     jobs: int, tmp_path: Path
 ) -> None:
