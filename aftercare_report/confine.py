@@ -198,6 +198,32 @@ def write_new(root: Path, relative: Path, data: bytes, *, replace: bool = False)
     return root / relative
 
 
+def check_writable(root: Path, relative: Path) -> None:
+    """Refuse at once what :func:`write_new` would refuse on the way to ``relative``.
+
+    A command that writes several files checks them all first, so a symlink planted at the
+    last one stops it before the first is written, not half way (nothing is created here).
+
+    Raises:
+        Refused: A symlink on the way or at the file, a non-folder where a folder must be, or
+            something other than a regular file at the file.
+    """
+    here = root
+    *folders, name = relative.parts
+    for depth, part in enumerate([*folders, name]):
+        here = here / part
+        try:
+            mode = here.lstat().st_mode
+        except FileNotFoundError:
+            return  # nothing further down exists yet: write_new creates it
+        if stat.S_ISLNK(mode):
+            raise Refused(f"'{part}' is a symlink; nothing is written through one")
+        if depth < len(folders) and not stat.S_ISDIR(mode):
+            raise Refused(f"'{part}' is not a folder")
+    if not stat.S_ISREG(here.lstat().st_mode):
+        raise Refused(f"'{name}' is not a regular file")
+
+
 def _write_below(dir_fd: int, name: str, data: bytes, replace: bool) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:

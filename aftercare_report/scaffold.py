@@ -413,6 +413,7 @@ def init_project(
         text = profile_skeleton(framework, country.name, country.iso3, country.region, today)
         files[f"profiles/{slug_of(country.name)}.yaml"] = text
     planned = [*files, ".github/workflows/briefs.yml", *ci_files.tool_files(tool_source)]
+    _check_writable(folder, planned)
     existing = [folder / name for name in planned if (folder / name).exists()]
     if existing and not force:
         first, more = display_path(existing[0]), len(existing) - 1
@@ -428,6 +429,15 @@ def init_project(
     return [write_new(folder / name, text, force=True, root=folder) for name, text in files.items()]
 
 
+def _check_writable(folder: Path, names: list[str]) -> None:
+    """Refuse a symlink in the way of any file before the first is written, not half way."""
+    for name in names:
+        try:
+            confine.check_writable(folder, Path(name))
+        except confine.Refused as exc:
+            raise UsageError(f"{display_path(folder / name)}: not written: {exc}") from None
+
+
 def pin_tools(folder: Path, tool_source: str | None = None) -> list[Path]:
     """Rewrite only ``tools/``: pin the running tool (or ``tool_source``) for CI and hooks.
 
@@ -435,4 +445,5 @@ def pin_tools(folder: Path, tool_source: str | None = None) -> list[Path]:
     team's and stay as they are.
     """
     _, files = ci_files.pin_tool(tool_source)
+    _check_writable(folder, list(files))
     return [write_new(folder / name, text, force=True, root=folder) for name, text in files.items()]

@@ -356,6 +356,19 @@ def test_init_writes_through_no_symlink(tmp_path: Path, planted: str) -> None:
     assert not (elsewhere / "target").exists()
 
 
+@pytest.mark.parametrize("planted", [".gitignore", ".github/workflows/briefs.yml", "tools"])
+def test_a_symlink_at_any_file_init_writes_stops_it_before_the_first(
+    tmp_path: Path, planted: str
+) -> None:
+    project = tmp_path / "team"
+    (project / planted).parent.mkdir(parents=True, exist_ok=True)
+    (project / planted).symlink_to(tmp_path / "nowhere")  # dangling: exists() says no
+    result = run("init", str(project), "--force")
+    assert result.exit_code == 2 and "is a symlink" in result.output
+    written = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
+    assert written == []  # not half a project
+
+
 def test_init_force_replaces_no_file_through_a_symlink(tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
