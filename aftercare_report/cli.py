@@ -1097,7 +1097,7 @@ def _team_messages(project: Project) -> tuple[Any, ...]:
     """The messages of the team's own templates (``_()`` in an override)."""
     from aftercare_report import templating
 
-    return templating.team_messages(project.templates)
+    return templating.team_messages(project.templates, project.limits)
 
 
 @translations.command("init")

@@ -444,18 +444,28 @@ def _warnings(project: Project) -> tuple[str, ...]:
     )
 
 
+UNTRANSLATED_SHOWN = 20
+"""Untranslated team messages a build names one by one (``translations check`` lists all)."""
+
+
 def _untranslated(project: Project, runs: Sequence[Project]) -> list[str]:
     """The messages of the team's templates a language has no translation of, as lines."""
     from aftercare_report import templating, translations
 
-    team = templating.team_messages(project.templates) if project.templates else ()
+    team = templating.team_messages(project.templates, project.limits) if project.templates else ()
     if not team:
         return []
-    return [
-        f"{f.path}:{f.line}: {f.message}"
-        for run in runs
-        for f in translations.untranslated(language(run), team)
-    ]
+    lines = []
+    for run in runs:
+        found = translations.untranslated(language(run), team)
+        lines += [f"{f.path}:{f.line}: {f.message}" for f in found[:UNTRANSLATED_SHOWN]]
+        if len(found) > UNTRANSLATED_SHOWN:
+            lines.append(
+                f"{len(found) - UNTRANSLATED_SHOWN:,} more messages of the team's templates are "
+                f"not translated into {translations.language_name(run.language)}: "
+                f"'aftercare-report translations check {run.language}' lists them all"
+            )
+    return lines
 
 
 def _joined(results: Iterable[BuildResult], warned: Sequence[str] = ()) -> BuildResult:

@@ -227,7 +227,14 @@ def untranslated(language: Language, team: Sequence[TeamMessage]) -> list[Findin
     messages = language.translations
     own = next((p for p in language.catalogs if p.is_file()), None)
     catalog = i18n.read_catalog(own, language.code) if own else None
+    places: dict[tuple[Any, str | None], int] = {}
+    for message in team:  # how often each message is written: it is warned of once
+        key = (message.id, message.context)
+        places[key] = places.get(key, 0) + 1
     for message in team:
+        count = places.pop((message.id, message.context), 0)
+        if not count:
+            continue  # warned of at its first place
         if isinstance(message.id, tuple):
             translated = messages.ngettext(*message.id, 1) != message.id[0]
         elif message.context is not None:
@@ -244,9 +251,11 @@ def untranslated(language: Language, team: Sequence[TeamMessage]) -> list[Findin
                     f"run 'aftercare-report translations update {language.code}', then translate it"
                 )
             text = (
-                f"“{message.text}” is not translated into {_name(language.code)}, so briefs "
-                f"print it in English: {fix}"
+                f"“{message.text}” is not translated into {language_name(language.code)}, so "
+                f"briefs print it in English: {fix}"
             )
+            if count > 1:
+                text += f" (it is written in {count:,} places; this is the first)"
             where = display_path(message.path)
             out.append(Finding(where, message.line, 1, "", text, Severity.WARNING, "team-string"))
     return out
@@ -400,8 +409,8 @@ def usable(
     shipped = any(i18n.catalog_path(c).is_file() for c in (code, code.split("-")[0]))
     if not team and not shipped:
         message = (
-            f"no translation into {_name(code)} ({code}): run 'aftercare-report translations "
-            f"init {code}' and translate the files it writes (shipped: "
+            f"no translation into {language_name(code)} ({code}): run 'aftercare-report "
+            f"translations init {code}' and translate the files it writes (shipped: "
             f"{', '.join(i18n.shipped())})"
         )
         raise InputError([Finding(where, 0, 0, "", message, code="no-catalog")])
@@ -412,8 +421,8 @@ def usable(
         broken = [f for f in report.findings if f.code == "placeholder"]
         if missing:
             message = (
-                f"{missing} of {report.total} messages are not translated into {_name(code)}: "
-                f"run 'aftercare-report translations check {code}'"
+                f"{missing} of {report.total} messages are not translated into "
+                f"{language_name(code)}: run 'aftercare-report translations check {code}'"
             )
             raise InputError([Finding(display_path(path), 0, 0, "", message, code="untranslated")])
         if broken:  # a placeholder the message does not have would stop the build mid-sentence
@@ -426,11 +435,11 @@ def _check_code(code: str, where: str = "--language") -> None:
         raise InputError([Finding(where, 0, 0, "", message, code="unknown-language")])
     language = Language(code)
     if language.rtl:
-        message = RTL_MESSAGE.format(name=_name(code))
+        message = RTL_MESSAGE.format(name=language_name(code))
         raise InputError([Finding(where, 0, 0, "", message, code="right-to-left")])
 
 
-def _name(code: str) -> str:
+def language_name(code: str) -> str:
     """The language's English name (``French``)."""
     from babel import Locale
 
@@ -496,7 +505,7 @@ def skeleton(framework: Path, language: str) -> str:
             node = node.setdefault(part, {})
         node[source[-1]] = " ".join(str(overlay.value_at(data, target)).split())
     head = [
-        f"# The framework's texts in {_name(language)}: translate each one, keeping any",
+        f"# The framework's texts in {language_name(language)}: translate each one, keeping any",
         "# {placeholder} (see README, 'Briefs in your language').",
         f"language: {language}",
         f"framework: {data.get('id', '')}",

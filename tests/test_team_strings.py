@@ -94,3 +94,43 @@ def test_a_translated_team_string_is_printed_translated(team: Path) -> None:
     built = run(team, "build", "--format", "html")
     assert "Prepared by our team" not in built.output
     assert "Préparé par notre équipe." in (team / "out" / "testland.html").read_text()
+
+
+def test_a_message_written_in_many_places_is_warned_of_once(team: Path) -> None:
+    (team / "templates" / "extra.html").write_text('{{ _("Our partners") }}\n' * 40)
+    built = run(team, "build", "--format", "html")
+    warned = [line for line in built.output.splitlines() if "“Our partners”" in line]
+    assert len(warned) == 1, built.output
+    assert "templates/extra.html:1:" in warned[0]
+    assert "written in 40 places" in " ".join(built.output.split())
+
+
+def test_a_build_names_twenty_untranslated_messages_and_counts_the_rest(team: Path) -> None:
+    text = "".join(f'{{{{ _("Partner {i}") }}}}\n' for i in range(45))
+    (team / "templates" / "extra.html").write_text(text)
+    built = run(team, "build", "--format", "html")
+    output = " ".join(built.output.split())
+    # the override's three come first, then 17 of extra.html's 45: 20 are named
+    assert "“Partner 16”" in output and "“Partner 17”" not in output
+    assert "28 more messages of the team's templates are not translated into French" in output
+
+
+def test_an_expression_nested_too_deeply_is_a_located_error_not_an_internal_one(
+    team: Path,
+) -> None:
+    deep = "{{ _('a') ~ " + "(" * 100_000 + "x" + ")" * 100_000 + " }}\n"
+    (team / "templates" / "extra.html").write_text(deep)
+    built = run(team, "build", "--format", "html")
+    assert built.exit_code == 1
+    assert "templates/extra.html: an expression is nested too deeply to read" in built.output
+    assert "internal error" not in built.output
+
+
+def test_reading_a_large_templates_messages_is_held_to_the_render_limit(team: Path) -> None:
+    (team / "templates" / "extra.html").write_text('{{ _("a") }}\n' * 150_000)  # 1.8 MB
+    config = team / "aftercare-report.toml"
+    config.write_text(config.read_text() + "[limits]\nrender_seconds = 0.5\n")
+    built = run(team, "build", "--format", "html")
+    assert built.exit_code == 1
+    assert "reading the messages of the team's templates: stopped after" in built.output
+    assert not (team / "briefs").exists() and not (team / "out").exists()
