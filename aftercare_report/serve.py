@@ -19,11 +19,13 @@ import collections
 import concurrent.futures
 import contextlib
 import html
+import io
 import ipaddress
 import re
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -81,6 +83,10 @@ RELOAD_JS = """\
     events.addEventListener("reload", () => {
       events.close();
       show().then(listen, () => location.reload());
+    });
+    events.addEventListener("error", () => {
+      // A refusal (503: every stream slot taken) closes the stream for good; ask again later.
+      if (events.readyState === EventSource.CLOSED) setTimeout(listen, 2000);
     });
   };
   listen();
@@ -501,10 +507,14 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 64  # a burst is accepted and answered (503 over the cap), not dropped
     max_connections = 32
     """Open pages (one event stream each) and requests at once; a browser opens six a host."""
+    max_streams = 24
+    """Event streams at once: the other slots stay free for pages and downloads, so open
+    streams (a tab each) can never leave the analyst without an answer."""
 
     def server_activate(self) -> None:
         """Listen, with the connection slots counted from here."""
         self.slots = threading.BoundedSemaphore(self.max_connections)
+        self.streams = threading.BoundedSemaphore(self.max_streams)
         super().server_activate()
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -530,6 +540,42 @@ _BUSY = (
 )
 
 
+class _HeaderDeadline(io.RawIOBase):
+    """A connection's bytes, with the request line and headers due within ``seconds``.
+
+    A socket's timeout restarts with every byte, so a client sending a header a byte at a time
+    would hold its connection slot for ever; each read here waits only for what is left of the
+    request's time. The body and event streams have the plain timeout again.
+    """
+
+    def __init__(self, connection: socket.socket, seconds: float) -> None:
+        super().__init__()
+        self.connection, self.seconds = connection, seconds
+        self.deadline: float | None = None
+
+    def start(self) -> None:
+        """A request begins: its headers are due within ``seconds`` from now."""
+        self.deadline = time.monotonic() + self.seconds
+
+    def stop(self) -> None:
+        """The headers are in."""
+        self.deadline = None
+        self.connection.settimeout(self.seconds)
+
+    def readable(self) -> bool:
+        """Always: this is a reader."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Read what is there, waiting no longer than the request has left."""
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request's headers took too long")
+            self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
+
+
 class _Server6(_Server):
     address_family = socket.AF_INET6
 
@@ -545,6 +591,24 @@ class _Handler(BaseHTTPRequestHandler):
     """Seconds a connection may send nothing (or a stalled write wait) before it is closed;
     an event stream writes a comment every ``_KEEPALIVE`` seconds and reads nothing."""
 
+    def setup(self) -> None:
+        """Read the connection through :class:`_HeaderDeadline`."""
+        super().setup()
+        self._reader = _HeaderDeadline(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        """Read and answer one request; its request line and headers must arrive in time."""
+        self._reader.start()
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        """Read the headers and parse the request; once they are in, the deadline is off."""
+        try:
+            return super().parse_request()
+        finally:
+            self._reader.stop()
+
     def do_HEAD(self) -> None:
         """Answer HEAD as GET would, headers only: link checkers ask with HEAD."""
         self.head_only = True
@@ -554,6 +618,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Route a GET request."""
         if not self._host_allowed():
             self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain", b"unknown host name\n")
+            return
+        if not self._same_origin():
+            self._send(HTTPStatus.FORBIDDEN, "text/plain", b"requests from other sites: no\n")
             return
         path, _, query = self.path.partition("?")
         preview, languages = self.preview, self.preview.languages
@@ -616,6 +683,12 @@ class _Handler(BaseHTTPRequestHandler):
             return name.lower() in self.hosts
         return True
 
+    def _same_origin(self) -> bool:
+        # A page of another site may not open event streams (each holds a slot) or ask for
+        # briefs: its requests carry its Origin; the preview's own carry none, or its own.
+        origin = self.headers.get("Origin")
+        return origin is None or origin == "http://" + self.headers.get("Host", "")
+
     def _brief(self, brief: Served, fmt: Format) -> None:
         if fmt == PREVIEW:
             generation = self.preview.generation
@@ -639,6 +712,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self, since: int, page: str) -> None:
         """Tell the page to reload once its brief (or every page) changed after ``since``."""
+        server: Any = self.server
+        if not server.streams.acquire(blocking=False):
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", b"too many open pages\n")
+            return
+        try:
+            self._stream(since, page)
+        finally:
+            server.streams.release()
+
+    def _stream(self, since: int, page: str) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
