@@ -257,8 +257,7 @@ def _elements(root: ET.Element, external: set[str]) -> Iterator[str]:
                 yield f"attribute {shown} of <{tag.localname}> names a place"
             elif (
                 not refused  # said once: the element itself is refused
-                and name.namespace in _RELATIONSHIP_NAMES
-                and value in external
+                and value in external  # by any attribute: VML's o:relid names one too
                 and (tag.namespace, tag.localname) not in _LINKS
             ):
                 yield (

@@ -221,6 +221,17 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
             "word/_rels/footer1.xml.rels", _rels(("rIdPix", "hyperlink", "http://127.0.0.1/p.png"))
         ),
     ],
+    # Review 9 L3: VML names a relationship in the Office namespace's o:relid as well.
+    "VML picture behind o:relid": [
+        _in_footer(
+            '<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:imagedata '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" o:relid="rIdPix"/>'
+            "</v:shape></w:pict></w:r></w:p>"
+        ),
+        _add(
+            "word/_rels/footer1.xml.rels", _rels(("rIdPix", "hyperlink", "http://127.0.0.1/p.png"))
+        ),
+    ],
     # Review 7 M2: a part in UTF-16, which readers parse and python-docx copies unread.
     "a UTF-16 footer with INCLUDEPICTURE (review 7)": [_utf16_footer],
     "x:-prefixed attached template (review M2)": [
