@@ -225,15 +225,23 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _check_structure(text: str, name: str) -> None:
-    """Check syntax and nesting depth with the event stream, before any tree is built.
+    """Check syntax, nesting depth and size with the event stream, before any tree is built.
 
     The parser is iterative, so a document nested 100,000 levels deep is refused here rather than
     overflowing the stack of a recursive composer.
     """
-    depth = 0
+    depth = nodes = 0
     bare: list[Finding] = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                nodes += 1  # keys and values as written; aliases are counted when built
+                if nodes > MAX_NODES:  # stop here: composing them all takes seconds a MB
+                    line, col = _pos(event.start_mark)
+                    msg = (
+                        f"holds more than {MAX_NODES:,} values; a country profile needs about 2,000"
+                    )
+                    raise InputError([Finding(name, line, col, "", msg, code="too-large")])
             if getattr(event, "tag", None) == "!":
                 # A bare '!' makes its value a string whatever it looks like ("key: !" loads
                 # as ''), a tag the composer no longer shows: refused here, where it is seen.

@@ -125,3 +125,24 @@ def test_a_json_brief_past_html_mb_is_refused_and_nothing_written(
     )
     assert "([limits] html_mb); nothing was written" in result.output
     assert not list(tmp_path.glob("out/*.json"))
+
+
+def test_a_profile_of_a_million_empty_lists_is_refused_before_it_is_composed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Security review 9, L2: 2 MB of `[],` took 4 s to compose, three times, before the value
+    # count refused it; 32 such files kept CI busy for two minutes.
+    from aftercare_report import loading
+
+    def composed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file was composed")
+
+    monkeypatch.setattr(loading.yaml, "compose", composed)
+    path = tmp_path / "profiles" / "wide.yaml"
+    path.parent.mkdir()
+    path.write_text("x: [" + "[]," * 699_000 + "[]]\n")
+    with pytest.raises(InputError) as refused:
+        loading.load_yaml(path)
+    (finding,) = refused.value.findings
+    assert (finding.line, finding.column) == (1, 149_996)
+    assert "holds more than 50,000 values" in finding.message
