@@ -194,7 +194,7 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     differently is refused as well: a ``<`` that CommonMark leaves as text but a lenient
     processor takes for a tag (``<svg/onload=...>``), a ``{`` that starts an attribute list
     (Hugo's headings, kramdown's ``{: onclick=...}``), and the template syntax that Liquid
-    (Jekyll), Hugo shortcodes and Eleventy run (``{{``, ``{%``).
+    (Jekyll), Hugo shortcodes and Eleventy run (``{{``, ``{%``), and EJS or ERB (``<%``).
 
     Args:
         text: The rendered Markdown.
@@ -204,7 +204,7 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     found, body = _front_matter(text)
     syntax = _lines(body, _TEMPLATE_SYNTAX.finditer(body))
     found += [
-        (line, f"'{match[0]}' is template syntax that {_GENERATORS} run: escape it")
+        (line, f"'{match[0].lstrip(chr(92))}' is template syntax that {_GENERATORS} run: escape it")
         for line, match in itertools.islice(syntax, inert.MAX_PROBLEMS)
     ]
     parser = _parser()
@@ -263,8 +263,10 @@ def _joined(parser: MarkdownIt, body: str, tokens: list[Token]) -> list[Token]:
     return state.tokens
 
 
-_GENERATORS = "Jekyll (Liquid), Hugo (shortcodes) and Eleventy"
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%")
+_GENERATORS = "Jekyll (Liquid), Hugo (shortcodes), Eleventy and EJS or ERB sites"
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|(?<!\\)(?:\\\\)*<%")
+"""Liquid, Nunjucks and Hugo (``{{``, ``{%``), and EJS or ERB (``<%``, unless its ``<`` is
+escaped: an odd number of backslashes before it)."""
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?][^\s<>]{0,20}")
 _QUOTED = r'"(?:[^"\\\x00-\x1f\x7f{}<>]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}))*"'
 _FIELD = re.compile(rf"([a-z0-9_]+):(?: ({_QUOTED}))?")

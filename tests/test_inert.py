@@ -302,6 +302,8 @@ def test_docs_list_every_element_a_template_may_write() -> None:
     [
         ("Text {{< youtube id >}} here.", "template syntax"),
         ("{% include_relative secret.txt %}", "template syntax"),
+        ("Key: <%= process.env.GITHUB_TOKEN %>", "template syntax"),  # review 8 L2: EJS
+        ("Key: \\\\<%- x %>", "template syntax"),  # an escaped backslash, then EJS
         ('## A heading {onclick="x()"}', "attribute list"),
         ('A paragraph\n{: onmouseover="x()"}', "attribute list"),
         ("<svg/onload=x()>", "a tag to other Markdown processors"),
@@ -326,7 +328,7 @@ def test_markdown_names_the_line_of_the_markdown() -> None:
 
 
 def test_escaped_profile_text_and_front_matter_pass_as_markdown() -> None:
-    hostile = "<svg/onload=x()> {{ 7*7 }} {% x %} {: onclick=x} [a](javascript:x) ![p](http://e/p)"
+    hostile = "<svg/onload=x()> {{ 7*7 }} {% x %} <%= x %> {: onclick=x} [a](javascript:x) ![p](http://e/p)"
     front = f"---\ntitle: {markdown.yaml_string(hostile)}\n---\n"
     page = f"{front}\n# {markdown.escape(hostile)}\n\n{markdown.link('a', 'https://e.example/')}\n"
     assert markdown.problems(page) == []
