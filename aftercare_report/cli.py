@@ -1095,9 +1095,9 @@ def _translations_folder() -> Path:
 
 def _team_messages(project: Project) -> tuple[Any, ...]:
     """The messages of the team's own templates (``_()`` in an override)."""
-    from aftercare_report import templating
+    from aftercare_report import pipeline
 
-    return templating.team_messages(project.templates, project.limits)
+    return pipeline.team_messages(project)
 
 
 @translations.command("init")

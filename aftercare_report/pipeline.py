@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # `gaps` and `list` use analyse() and must not import the ren
     from aftercare_report.profile_overlay import Translation
     from aftercare_report.report import CountryReport
     from aftercare_report.settings import Brand
+    from aftercare_report.translations import TeamMessage
 
 
 class Progress(Protocol):
@@ -444,15 +445,44 @@ def _warnings(project: Project) -> tuple[str, ...]:
     )
 
 
+EXTRACT_IN_PROCESS_BYTES = 256 * 1024
+"""Template text whose messages are read in this process; more is read in a worker under the
+render limits (Jinja parses about 6 s a MB, and a folder may hold 2,000 files of 2 MB)."""
+
+
+def team_messages(project: Project) -> tuple[TeamMessage, ...]:
+    """The messages of the team's own templates, read within the project's render limits.
+
+    Raises:
+        TemplateError: A template cannot be read or parsed.
+        BuildError: Parsing passed the time or memory limit.
+    """
+    from aftercare_report import templating, workers  # a worker only for much template text
+
+    if not project.templates:
+        return ()
+    sources = templating.team_sources(project.templates)
+    if sum(len(source) for _, source in sources) <= EXTRACT_IN_PROCESS_BYTES:
+        return templating.messages_of(sources)
+    task = workers.Task(
+        templating.messages_of,
+        (sources,),
+        subject="reading the messages of the team's templates",
+        seconds=project.limits.render_seconds,
+        limit_name="[limits] render_seconds",
+    )
+    return workers.run_all([task], workers=1, memory_bytes=project.limits.memory_bytes)[0]
+
+
 UNTRANSLATED_SHOWN = 20
 """Untranslated team messages a build names one by one (``translations check`` lists all)."""
 
 
 def _untranslated(project: Project, runs: Sequence[Project]) -> list[str]:
     """The messages of the team's templates a language has no translation of, as lines."""
-    from aftercare_report import templating, translations
+    from aftercare_report import translations
 
-    team = templating.team_messages(project.templates, project.limits) if project.templates else ()
+    team = team_messages(project)
     if not team:
         return []
     lines = []

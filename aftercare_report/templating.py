@@ -401,30 +401,33 @@ TEMPLATE_SUFFIXES = (".html", ".md")
 """Files of a template folder that are templates (the rest are styles, fonts and images)."""
 
 
-EXTRACT_IN_PROCESS_BYTES = 256 * 1024
-"""Template text whose messages are read in the building process; more is read in a worker under
-the render limits (Jinja parses about 6 s/MB, and a folder may hold 2,000 files of 2 MB)."""
 _TRANSLATABLE = re.compile(r"_\s*\(|gettext|trans")
 """What a template that writes a translatable message contains (``_(``, ``ngettext(``,
 ``pgettext(``, ``{% trans %}``); a file without any of them is not parsed for messages."""
 
 
-def team_messages(folders: Sequence[Path], limits: Limits | None = None) -> tuple[TeamMessage, ...]:
+def team_messages(folders: Sequence[Path]) -> tuple[TeamMessage, ...]:
     """Every message the templates of the team's folders write, with its file and line.
 
     ``{{ _("Prepared by our team") }}`` in an override is translated like the tool's own
     messages, so ``translations init`` and ``update`` add it to the team's catalog and a build
-    in another language warns while it is untranslated. Each file is read as templates are
-    (inside its folder, never hidden, bounded) and only parsed. Parsing is bounded like
-    rendering: more than :data:`EXTRACT_IN_PROCESS_BYTES` of template text is parsed in a worker
-    under ``limits`` (a pull request's templates are untrusted).
-
-    Args:
-        folders: The team's template folders.
-        limits: The time and memory parsing may take (the defaults when None).
+    in another language warns while it is untranslated. Parsing takes about 6 s a MB in this
+    process: a build reads them with ``pipeline.team_messages``, which parses much template
+    text in a worker under the render limits.
 
     Raises:
         TemplateError: A template cannot be read or parsed (the message names its line).
+    """
+    return messages_of(team_sources(folders))
+
+
+def team_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
+    """The team's templates that may write a message, each with its text.
+
+    Each file is read as templates are (inside its folder, never hidden, bounded).
+
+    Raises:
+        TemplateError: A template cannot be read.
     """
     sources: list[tuple[Path, str]] = []
     for folder in folders:
@@ -441,23 +444,15 @@ def team_messages(folders: Sequence[Path], limits: Limits | None = None) -> tupl
                 raise TemplateError(f"{display_path(path)}: refused: {exc}") from None
             if _TRANSLATABLE.search(source):
                 sources.append((path, source))
-    if sum(len(source) for _, source in sources) <= EXTRACT_IN_PROCESS_BYTES:
-        return _extracted(sources)
-    from aftercare_report import workers  # only a large folder pays for a worker
-
-    limits = limits or Limits()
-    task = workers.Task(
-        _extracted,
-        (sources,),
-        subject="reading the messages of the team's templates",
-        seconds=limits.render_seconds,
-        limit_name="[limits] render_seconds",
-    )
-    return workers.run_all([task], workers=1, memory_bytes=limits.memory_bytes)[0]
+    return sources
 
 
-def _extracted(sources: Sequence[tuple[Path, str]]) -> tuple[TeamMessage, ...]:
-    """The messages of templates already read (see :func:`team_messages`)."""
+def messages_of(sources: Sequence[tuple[Path, str]]) -> tuple[TeamMessage, ...]:
+    """The messages of templates already read (see :func:`team_messages`).
+
+    Raises:
+        TemplateError: A template cannot be parsed (the message names its line).
+    """
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     found: list[TeamMessage] = []
     for path, source in sources:
