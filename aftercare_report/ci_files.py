@@ -291,9 +291,15 @@ jobs:
       # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from
       # a repository variable a pull request cannot change (e.g. "render_seconds=120").
       AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
+      # Python never imports from the checkout: a pip/ or json.py a pull request adds at the top
+      # of the repository would otherwise run in place of pip's and json's own.
+      PYTHONSAFEPATH: "1"
     steps:
 {checks}
-      - run: aftercare-report build
+      - name: Build into an empty {out}/ (whatever the project file says; nothing committed there)
+        run: |
+          rm -rf {out}
+          aftercare-report build --out {out}
       - uses: {upload-artifact}
         with:
           name: briefs
@@ -321,6 +327,9 @@ env:
   # Raised [limits] or allow_scripts in aftercare-report.toml apply only if allowed here, from a
   # repository variable a pull request cannot change (e.g. "render_seconds=120").
   AFTERCARE_REPORT_ALLOW: ${{ vars.AFTERCARE_REPORT_ALLOW }}
+  # Python never imports from the checkout: a pip/ or json.py a pull request adds at the top of
+  # the repository would otherwise run in place of pip's and json's own.
+  PYTHONSAFEPATH: "1"
 jobs:
   validate:
     runs-on: ubuntu-24.04
@@ -343,6 +352,8 @@ jobs:
       - uses: {checkout}
         with:
           persist-credentials: false   # keep the token out of .git/config
+      - name: Nothing committed into {out}/ is published (the cache fills it next)
+        run: rm -rf {out}
 {setup}
       - name: Which briefs the project builds (a shard's cache holds its share of this set)
         id: plan
@@ -358,7 +369,7 @@ jobs:
           path: {out}/
           key: ${{ steps.plan.outputs.key }}-${{ github.sha }}
           restore-keys: ${{ steps.plan.outputs.key }}-
-      - run: aftercare-report build --shard "$SHARD"
+      - run: aftercare-report build --shard "$SHARD" --out {out}
       - uses: {upload-artifact}
         with:
           name: briefs-${{ matrix.shard }}
@@ -423,8 +434,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# -I: Python imports nothing from the project folder, where a pull request could have put a
+# pip/ or aftercare_report/ of its own to run in place of the real ones.
+PYTHON = [sys.executable, "-I"]
+
+
 def install(pinned: str) -> bool:
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    pip = [*PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if "--hash=" in pinned:
         steps = [
             [*pip, "--require-hashes", "--no-deps", "-r", "tools/requirements.txt"],
@@ -443,7 +459,7 @@ def main() -> int:
             print("could not install aftercare-report from tools/requirements.txt", file=sys.stderr)
             return 1
         stamp.write_text(pinned, encoding="utf-8")
-    command = [sys.executable, "-m", "aftercare_report", *sys.argv[1:]]
+    command = [*PYTHON, "-m", "aftercare_report", *sys.argv[1:]]
     return subprocess.run(command, cwd=ROOT).returncode
 
 

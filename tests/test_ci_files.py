@@ -271,11 +271,7 @@ def test_the_workflow_steps_write_what_a_pull_request_changes_to_the_job_summary
     workflow = root / ".github" / "workflows" / "briefs.yml"
     for step in _steps_github_runs(workflow, "briefs", event):
         script = step["run"]
-        if (
-            "pip install" in script
-            or "apt-get" in script
-            or script.startswith("aftercare-report build")
-        ):
+        if "pip install" in script or "apt-get" in script or "aftercare-report build" in script:
             continue
         done = subprocess.run(
             ["bash", "-e", "-c", script], cwd=root, env=env, capture_output=True, text=True
@@ -438,3 +434,89 @@ def test_a_code_owner_that_is_not_one_is_refused_and_nothing_is_written(
     assert result.exit_code == 2
     assert "give @user, @org/team or an email address" in result.output
     assert not (tmp_path / "team").exists()
+
+
+SHADOW = 'import sys\nprint("RAN FROM THE CHECKOUT")\nsys.exit(0)\n'
+
+
+@pytest.mark.parametrize("shards", [1, 3])
+def test_no_python_the_workflow_runs_imports_from_the_checkout(tmp_path: Path, shards: int) -> None:
+    """Security review 10a, H1: a pip/ or json.py at the top of a pull request ran in CI."""
+    root = tmp_path / "team"
+    args = ["--shards", str(shards), "--tool-source", "git+https://x.org/a/b@v1"]
+    assert run("init", str(root), *args).exit_code == 0
+    (root / "json.py").write_text(SHADOW)
+    (root / "pip").mkdir()
+    (root / "pip" / "__init__.py").write_text("")
+    (root / "pip" / "__main__.py").write_text(SHADOW)
+    data = yaml.safe_load((root / ".github" / "workflows" / "briefs.yml").read_text())
+    for job in data["jobs"].values():
+        env = {**data.get("env", {}), **job.get("env", {})}
+        assert env.get("PYTHONSAFEPATH") == "1"
+        # Each Python the jobs start, started as a step starts it, in the checkout.
+        for command in ('python -c "import json; print(json.dumps(1))"', "python -m pip --version"):
+            done = subprocess.run(
+                ["bash", "-c", command.replace("python", sys.executable, 1)],
+                cwd=root,
+                env={"PATH": os.environ["PATH"], "PYTHONSAFEPATH": env["PYTHONSAFEPATH"]},
+                capture_output=True,
+                text=True,
+            )
+            assert "RAN FROM THE CHECKOUT" not in done.stdout, command
+            assert done.returncode == 0, done.stderr
+
+
+def test_the_pre_commit_hook_runs_python_isolated_from_the_project_folder(
+    project: Path,
+) -> None:
+    hook = (project / "tools" / "pre-commit-hook.py").read_text()
+    assert 'PYTHON = [sys.executable, "-I"]' in hook
+    assert "sys.executable," not in hook.replace('PYTHON = [sys.executable, "-I"]', "")
+
+
+@pytest.mark.slow  # the workflow's build step, run for real
+def test_the_workflow_publishes_only_what_its_build_wrote_into_its_own_folder(
+    tmp_path: Path,
+) -> None:
+    """Security review 10a, M1: the project file chose `out`; CI uploaded briefs/ as found."""
+    root = tmp_path / "team"
+    assert run("init", str(root)).exit_code == 0
+    config = root / "aftercare-report.toml"
+    config.write_text(config.read_text().replace('out = "briefs"', 'out = "elsewhere"'))
+    (root / "briefs").mkdir()
+    (root / "briefs" / "index.html").write_text("<script>alert(1)</script>")  # git add -f
+    data = yaml.safe_load((root / ".github" / "workflows" / "briefs.yml").read_text())
+    steps = data["jobs"]["briefs"]["steps"]
+    (build,) = [s for s in steps if "aftercare-report build" in s.get("run", "")]
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-e", "-c", build["run"]],
+        cwd=root,
+        env={**env, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert steps[-1]["with"]["path"] == "briefs/"  # what is uploaded
+    published = sorted(p.name for p in (root / "briefs").iterdir())
+    assert "index.html" not in published and "manifest.json" in published
+    assert any(name.endswith(".pdf") for name in published)
+    assert not (root / "elsewhere").exists()
+
+
+def test_the_matrix_workflow_empties_its_folder_before_the_cache_and_builds_into_it(
+    tmp_path: Path,
+) -> None:
+    matrix = tmp_path / "matrix"
+    assert run("init", str(matrix), "--shards", "2").exit_code == 0
+    data = yaml.safe_load((matrix / ".github" / "workflows" / "briefs.yml").read_text())
+    steps = data["jobs"]["build"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    emptied = runs.index("rm -rf briefs")
+    restored = next(
+        i
+        for i, s in enumerate(steps)
+        if "cache" in s.get("uses", "") and s["with"]["path"] == "briefs/"
+    )
+    assert emptied < restored  # the checkout's briefs/ goes, then the sealed cache fills it
+    assert 'aftercare-report build --shard "$SHARD" --out briefs' in runs

@@ -84,6 +84,12 @@ def test_the_first_hour_from_the_wheel(tmp_path: Path) -> None:
 
     # What the pre-commit hook (and, with the same two pip commands, the workflow) does: install
     # the pinned wheel, checked against its sha256, into an environment of its own, and run it.
+    # A pull request's own aftercare_report/ and pip/ at the top of the project never run in
+    # their place (security review 10a, H1).
+    for shadow in ("aftercare_report", "pip"):
+        (team / shadow).mkdir()
+        (team / shadow / "__init__.py").write_text("")
+        (team / shadow / "__main__.py").write_text('print("RAN FROM THE CHECKOUT")\n')
     fresh = tmp_path / "hook-env"
     venv.create(fresh, with_pip=True)
     python = fresh / "bin" / "python"
@@ -92,6 +98,7 @@ def test_the_first_hour_from_the_wheel(tmp_path: Path) -> None:
     done = subprocess.run(hook, cwd=team, env=clean, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 files checked: 0 errors, 0 warnings" in done.stdout
+    assert "RAN FROM THE CHECKOUT" not in done.stdout
     # A wheel that does not match its pinned hash is refused.
     (team / "tools" / wheel.name).write_bytes(wheel.read_bytes() + b"\0")
     (team / "tools" / "requirements.txt").write_text(
