@@ -57,7 +57,7 @@ class Entry:
         size: Bytes.
         pages: Page count (PDF only).
         warnings: Rendering warnings (PDF only), kept so ``--strict`` sees them on reuse.
-        seal: A keyed hash of name, input and output hashes (see :func:`seal`).
+        seal: A keyed hash of all the above and the name (see :func:`seal`).
     """
 
     format: str
@@ -77,7 +77,9 @@ def seal(name: str, entry: Entry) -> str:
     hold (``AFTERCARE_REPORT_CACHE_KEY``, or a random key kept in the user's cache folder)
     cannot be forged, so a forged entry is simply made again.
     """
-    message = f"{name}\0{entry.format}\0{entry.input}\0{entry.sha256}\0{entry.size}"
+    # Everything reuse trusts: the page count is printed and the warnings decide --strict.
+    told = json.dumps([entry.pages, list(entry.warnings)], ensure_ascii=False)
+    message = f"{name}\0{entry.format}\0{entry.input}\0{entry.sha256}\0{entry.size}\0{told}"
     return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
 
 

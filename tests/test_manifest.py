@@ -31,6 +31,23 @@ def test_a_forged_file_with_its_hash_in_the_manifest_is_not_reused(tmp_path: Pat
     assert not manifest.reusable(tmp_path, "a.pdf", forged, "inputs")
 
 
+def test_an_entry_whose_warnings_were_emptied_is_not_reused(tmp_path: Path) -> None:
+    # Security review 10a, L3: emptied warnings let --strict pass on a PDF that had some.
+    (tmp_path / "a.pdf").write_bytes(b"%PDF real")
+    entry = manifest.Entry("pdf", "inputs", manifest.sha256(b"%PDF real"), 9, 3, ("refused",))
+    real = dataclasses.replace(entry, seal=manifest.seal("a.pdf", entry))
+    assert not manifest.reusable(tmp_path, "a.pdf", real, "inputs")  # made again, warned again
+    emptied = dataclasses.replace(real, warnings=())
+    assert not manifest.reusable(tmp_path, "a.pdf", emptied, "inputs")
+
+
+def test_an_entry_whose_page_count_was_edited_is_not_reused(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF real")
+    real = sealed("a.pdf", b"%PDF real")
+    assert manifest.reusable(tmp_path, "a.pdf", real, "inputs")
+    assert not manifest.reusable(tmp_path, "a.pdf", dataclasses.replace(real, pages=999), "inputs")
+
+
 def test_other_inputs_are_not_reused(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(b"%PDF real")
     assert not manifest.reusable(tmp_path, "a.pdf", sealed("a.pdf", b"%PDF real"), "changed")
