@@ -461,7 +461,12 @@ def print_diff(diff: EditionDiff, fmt: str) -> None:
         _job_summary(diff_text.markdown(diff))
         plain = diff_text.Markup(printable, str, str, lambda level, text: text)
         title = "Briefs changed" if diff.changed else "Briefs unchanged"
-        line = _escape_data(diff_text.summary(diff, plain))
+        if not diff.changed and diff.files:  # the assessments are the same; the wording may not be
+            title = "Assessments unchanged, files changed"
+        said = diff_text.summary(diff, plain)
+        if diff.files:
+            said += f" Files changed (read them too): {', '.join(diff.files)}."
+        line = _escape_data(said)
         stdout.out(f"::notice title={title}::{line}", highlight=False)
     else:
         terminal = diff_text.Markup(

@@ -192,12 +192,16 @@ class EditionDiff:
         new: What the new side is.
         countries: Countries added, removed or changed, by name.
         unchanged: Names of the countries in both with no change in substance.
+        files: Between two git revisions (or a revision and the working tree): the files of
+            the project that differ, which may change a brief's wording (a template, a
+            translation, a profile's summary) where the assessments show no change.
     """
 
     old: str
     new: str
     countries: tuple[CountryDiff, ...]
     unchanged: tuple[str, ...]
+    files: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -573,7 +577,8 @@ def as_json(diff: EditionDiff) -> dict[str, Any]:
         ``old`` and ``new`` (what each side is), ``changed`` (anything of substance),
         ``countries`` (each with ``change``, ``old`` and ``new`` index, ``index_changed``,
         ``changes``, ``recommendations``, ``new_gaps``, ``resolved_gaps`` and ``sources``)
-        and ``unchanged`` (names).
+        ``unchanged`` (names) and ``files`` (the project's files that differ between two git
+        revisions; empty for built folders).
     """
     return {
         "old": diff.old,
@@ -584,4 +589,5 @@ def as_json(diff: EditionDiff) -> dict[str, Any]:
             for country in diff.countries
         ],
         "unchanged": list(diff.unchanged),
+        "files": list(diff.files),
     }

@@ -87,7 +87,19 @@ def lines(diff: EditionDiff, mk: Markup) -> list[str]:
         out += country_lines(country, mk)
     if diff.countries and diff.unchanged:
         out += [f"Unchanged: {mk.escape(', '.join(diff.unchanged))}.", ""]
+    if diff.files:
+        out += [files_sentence(mk), ""]
+        out += [f"- {mk.escape(name)}" for name in diff.files] + [""]
     return out
+
+
+def files_sentence(mk: Markup) -> str:
+    """What the comparison of assessments cannot show: the files that changed, to be read."""
+    return (
+        f"{mk.strong('Files changed')}: read them too. A change of template, "
+        "translation or profile wording (a summary, a quote) changes what the briefs say "
+        "without changing any assessment, so it is not in the comparison above."
+    )
 
 
 def summary(diff: EditionDiff, mk: Markup) -> str:

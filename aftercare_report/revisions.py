@@ -45,10 +45,12 @@ class Side:
     Attributes:
         label: What it is, as a reviewer reads it ("HEAD~1 (3f2a9c1)", "out/").
         countries: Its countries as published, by ISO3 code.
+        commit: The git commit it was read from ("" for a folder, a file or the working tree).
     """
 
     label: str
     countries: Published
+    commit: str = ""
 
 
 def side(spec: str | None, project: Callable[[], Project], allowed: Sequence[str] = ()) -> Side:
@@ -89,7 +91,28 @@ def compare(
     from aftercare_report.diff import compare as compare_sides
 
     before, after = side(old, project, allowed), side(new, project, allowed)
-    return compare_sides(before.countries, after.countries, before.label, after.label)
+    found = compare_sides(before.countries, after.countries, before.label, after.label)
+    if before.commit and (after.commit or new is None):
+        return replace(found, files=_changed_files(project(), before, after))
+    return found
+
+
+FILES_SHOWN = 20
+"""Changed files a comparison names one by one; the rest are counted."""
+
+
+def _changed_files(project: Project, before: Side, after: Side) -> tuple[str, ...]:
+    """The files of the project's folder that differ between two sides read from git."""
+    assert project.path is not None  # a side was read from git, so the project is in one
+    folder = project.path.parent
+    top = _git(folder, "rev-parse", "--show-toplevel").strip()
+    inside = folder.resolve().relative_to(Path(top).resolve()).as_posix()
+    sides = [before.commit, *([after.commit] if after.commit else [])]
+    listed = _git(top, "diff", "--name-only", "-z", *sides, "--", inside or ".")
+    names = [name for name in listed.split("\0") if name]
+    if len(names) > FILES_SHOWN:
+        names = [*names[:FILES_SHOWN], f"and {len(names) - FILES_SHOWN:,} more"]
+    return tuple(names)
 
 
 def assessed(project: Project) -> Published:
@@ -129,13 +152,13 @@ def at_revision(revision: str, project: Project, allowed: Sequence[str] = ()) ->
     commit = _commit(top, revision)
     label = f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7]
     if not _git(top, "ls-tree", "--name-only", commit, "--", inside.as_posix(), check=False):
-        return Side(f"{label}, before the project", {})  # every country is new since
+        return Side(f"{label}, before the project", {}, commit)  # every country is new since
     with tempfile.TemporaryDirectory(prefix="aftercare-report-diff-") as tmp:
         folder = Path(tmp)
         _extract(top, commit, inside.parent, folder)
         config = folder / inside.name
         try:
-            return Side(label, assessed(load_project(config, tuple(allowed))))
+            return Side(label, assessed(load_project(config, tuple(allowed))), commit)
         except InputError as exc:
             raise InputError(
                 _renamed(exc, folder, f"{revision}:{_prefix(inside.parent)}")

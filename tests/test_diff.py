@@ -90,6 +90,33 @@ def test_a_changed_level_and_source_are_named_between_two_revisions(team: Path) 
     assert not markdown.problems(md)  # no link or raw HTML a reviewer could be sent to
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
+def test_a_change_of_wording_alone_is_not_reported_as_briefs_unchanged(
+    team: Path, tmp_path: Path
+) -> None:
+    # Security review 10a, L8: a false sentence in a template and a new summary passed as
+    # "Briefs unchanged" in the job summary reviewers read.
+    template = team / "templates" / "country.html"
+    template.write_text(template.read_text() + "\n<p>Thailand has ended re-trafficking.</p>\n")
+    profile = team / "profiles" / "thailand.yaml"
+    data = yaml.safe_load(profile.read_text())
+    data["summary"] = data["summary"] + " Survivors are fully supported."
+    profile.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    git(team, "commit", "-q", "-am", "wording only")
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = run("diff", "HEAD~1", "HEAD", "--format", "github", env=env)
+    assert result.exit_code == 0, result.output
+    notice = result.stdout.strip()
+    assert notice.startswith("::notice title=Assessments unchanged, files changed::")
+    assert "profiles/thailand.yaml" in notice and "templates/country.html" in notice
+    text = summary.read_text()
+    assert "No change in substance" in text and "**Files changed**: read them too" in text
+    assert "- profiles/thailand.yaml" in text and "- templates/country.html" in text
+    same = json.loads(run("diff", "HEAD", "HEAD", "--format", "json").stdout)
+    assert same["files"] == []  # nothing changed, nothing listed
+
+
 @pytest.mark.slow
 def test_an_unchanged_revision_reports_no_change_and_exit_codes_follow_git_diff(
     team: Path,
