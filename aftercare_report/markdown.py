@@ -14,6 +14,7 @@ or mail links, whatever put them there.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import re
@@ -60,20 +61,33 @@ def _line_start(match: re.Match[str]) -> str:
 def yaml_string(text: str) -> str:
     """Return ``text`` as a double-quoted YAML string, for the front matter.
 
-    JSON's quoting is YAML's (1.2, and 1.1 for these escapes); the line and paragraph
-    separators and NEL, which YAML 1.1 reads as line breaks, are escaped as well, and so are
-    braces and angle brackets (``\\x7b``...), so that no template language finds its syntax
-    (``{{``, ``{%``, ``<%``, ``${``) in the file, whatever the value holds.
+    A site's layout prints these values, often raw (Jekyll's minima prints ``page.author``
+    unescaped) and sometimes as Markdown (Hugo renders a front-matter ``summary``; Jekyll's
+    ``markdownify``). So the value itself is written as HTML that shows the text and does
+    nothing else: ``<``, ``>``, ``"`` and ``'`` as character references (``&lt;``...), which
+    keeps it inert in HTML text and in a quoted attribute, and ``[``, ``]``, ``{`` and ``}`` as
+    well, so that Markdown makes no link, image or kramdown attribute list of it and no
+    template language finds its syntax (``{{``, ``{%``, ``<%``, ``${``), in the file or in the
+    value. ``&`` is left as it is, so that ordinary names do not change. The cost: a layout
+    that escapes values shows ``&lt;`` where the text had ``<``, which is rare in titles,
+    names and findings. JSON's quoting is YAML's (1.2, and 1.1 for these escapes); the line
+    and paragraph separators, NEL and the other C1 controls, which YAML 1.1 reads as line
+    breaks or refuses, are escaped as well.
     """
-    quoted = json.dumps(text, ensure_ascii=False)
+    quoted = json.dumps(text.translate(_HTML_REFERENCES), ensure_ascii=False)
     return quoted.translate(_YAML_ESCAPES)
 
 
+_HTML_REFERENCES = {
+    **{ord(c): f"&#{ord(c)};" for c in "'[]{}"},
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+}
 _YAML_ESCAPES = {
-    0x85: "\\x85",
     0x2028: "\\u2028",
     0x2029: "\\u2029",
-    **{ord(c): f"\\x{ord(c):02x}" for c in "{}<>"},
+    **{c: f"\\x{c:02x}" for c in range(0x7F, 0xA0)},
 }
 
 FRONT_MATTER_KEYS = (
@@ -208,8 +222,11 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
         for line, match in itertools.islice(syntax, inert.MAX_PROBLEMS)
     ]
     parser = _parser()
-    tokens = parser.parse(body)
+    env: dict[str, object] = {}
+    tokens = parser.parse(body, env)
     found += itertools.islice(_read_otherwise(tokens), inert.MAX_PROBLEMS)
+    kramdown = _read_by_kramdown(body, tokens, env, allow_scripts)
+    found += itertools.islice(kramdown, inert.MAX_PROBLEMS)
     html, blocks = _render_by_block(parser, _joined(parser, body, tokens))
     starts = [offset for offset, _ in blocks]
 
@@ -217,7 +234,8 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
         return blocks[bisect.bisect_right(starts, offset) - 1][1]
 
     found += inert.fragment_findings(html, line_of, allow_scripts=allow_scripts)
-    return [f"line {line}: {message}" for line, message in sorted(found, key=lambda f: f[0])]
+    once = dict.fromkeys(sorted(found, key=lambda f: f[0]))  # code is read twice
+    return [f"line {line}: {message}" for line, message in once]
 
 
 def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
@@ -241,8 +259,9 @@ def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
                     "escape the '<' as '\\<'"
                 ),
             )
-        if "{" in token.content:
-            shown = token.content[token.content.index("{") :][:20]
+        brace = _BRACE.search(token.content)  # '{:' is reported for the whole page
+        if brace:
+            shown = token.content[brace.start() :][:20]
             yield (
                 line,
                 (
@@ -250,6 +269,130 @@ def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
                     "processors, which can give an element any attribute: escape the '{' as '\\{'"
                 ),
             )
+
+
+def _read_by_kramdown(
+    body: str, tokens: list[Token], env: dict[str, object], allow_scripts: bool
+) -> Iterator[tuple[int, str]]:
+    """What kramdown (Jekyll's and GitHub Pages' Markdown reader) reads otherwise.
+
+    Where CommonMark reads code or raw HTML, kramdown may read Markdown: the rest of a page
+    after a code fence that is never closed, the lines of an HTML block after its element has
+    ended, the indented code under a footnote. And kramdown has syntax of its own: ``{:``
+    starts an attribute list (any attribute, handlers too) or an extension
+    (``{::nomarkdown}`` passes raw HTML), and it takes lines for link definitions that
+    CommonMark does not (``[r]: javascript:x()// y``). So rather than follow kramdown construct
+    by construct, the check refuses its syntax anywhere and fences left open, and reads all
+    that CommonMark leaves as code or raw HTML a second time, as HTML and as Markdown: both
+    readings must be inert too.
+    """
+    references = env.get("references", {})
+    assert isinstance(references, dict)
+    lines = body.split("\n")
+    yield from _kramdown_syntax(body, references, allow_scripts)
+    for token in _all(tokens):
+        line = token.map[0] + 1 if token.map else 1
+        if token.type == "fence" and not _closed(lines, token):
+            yield (line, f"this code fence ('{token.markup}') is never closed: {_FENCE_OPEN}")
+        if token.type in ("fence", "code_block", "code_inline"):
+            code = f"{token.info}\n{token.content}" if token.type == "fence" else token.content
+            yield from _as_html(code, line, allow_scripts)
+            yield from _as_markdown(code, line, references, allow_scripts, raw_html=True)
+        elif token.type in ("html_block", "html_inline") and "[" in token.content:
+            yield from _as_markdown(token.content, line, references, allow_scripts, raw_html=False)
+
+
+_FENCE_OPEN = (
+    "CommonMark reads the rest of the page as code, kramdown (Jekyll, GitHub Pages) as "
+    "Markdown, where raw HTML runs; close it with the same fence"
+)
+_AS_CODE = "in code, which kramdown (Jekyll, GitHub Pages) may read as Markdown and HTML: "
+_AS_TEXT = (
+    "in raw HTML, whose lines kramdown (Jekyll, GitHub Pages) reads as Markdown once an "
+    "element ends (leave a blank line after the HTML): "
+)
+_KRAMDOWN_BRACE = re.compile(r"(?<!\\)(?:\\\\)*\{:")
+"""kramdown's attribute lists, attribute definitions and extensions, unless the ``{`` is
+escaped (an odd number of backslashes before it)."""
+_BRACE = re.compile(r"\{(?!:)")
+_SPACES = re.compile(r"\s+")
+_KRAMDOWN_DEFINITION = re.compile(
+    r"^[ \t>*+\-0-9.)]*\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.MULTILINE
+)
+"""A line kramdown may read as a link definition, also in a list item or a quotation, with the
+start of its address, which holds the scheme and the host (kramdown takes the rest of the line
+too, spaces and all, where CommonMark sees no definition). Footnotes (``[^1]:``) are not
+links."""
+
+
+def _kramdown_syntax(
+    body: str, references: dict[str, dict[str, object]], allow_scripts: bool
+) -> Iterator[tuple[int, str]]:
+    """The ``{:`` of kramdown anywhere, and its link definitions, each judged as a link."""
+    for line, match in _lines(body, _KRAMDOWN_BRACE.finditer(body)):
+        yield (
+            line,
+            f"'{_shown(body, match.end() - 2)}' is kramdown's attribute list or extension "
+            "(Jekyll, GitHub Pages), which can give an element any attribute or pass raw HTML: "
+            "escape the '{' as '\\{'",
+        )
+    commonmark = {ref["map"][0] + 1 for ref in references.values() if isinstance(ref["map"], list)}
+    for line, match in _lines(body, _KRAMDOWN_DEFINITION.finditer(body)):
+        if line not in commonmark:
+            yield (
+                line,
+                f"'{_shown(body, match.start(), 30).strip()}' is a link definition to kramdown "
+                "(Jekyll, GitHub Pages) but not to CommonMark: give it a plain address after a "
+                "blank line, or escape the '[' as '\\['",
+            )
+        # kramdown writes the address as it stands, character references and all
+        url = _SPACES.sub("%20", match[1] if match[1] is not None else match[2])
+        url = url.replace('"', "&quot;").replace("<", "&lt;")
+        link = inert.fragment_findings(f'<a href="{url}">', int, allow_scripts=allow_scripts)
+        yield from ((line, f"in this link definition: {message}") for _, message in link)
+
+
+def _shown(text: str, start: int, size: int = 20) -> str:
+    """What a message quotes: ``size`` characters from ``start``, to the end of the line."""
+    return text[start : start + size].split("\n")[0]
+
+
+def _closed(lines: list[str], fence: Token) -> bool:
+    """Whether a fence ends with a closing fence of its own (not the end of a page or list)."""
+    assert fence.map is not None
+    last = fence.map[1] - 1
+    mark = re.escape(fence.markup[0])
+    closing = re.compile(rf"[ \t>]*{mark}{{{len(fence.markup)},}}[ \t]*")
+    return last > fence.map[0] and bool(closing.fullmatch(lines[last]))
+
+
+def _as_html(code: str, line: int, allow_scripts: bool) -> Iterator[tuple[int, str]]:
+    """Code read as raw HTML, as kramdown reads it where its reading of the code ends."""
+    ends = [i for i, c in enumerate(code) if c == "\n"]
+    found = inert.fragment_findings(
+        code, lambda at: line + bisect.bisect_left(ends, at), allow_scripts=allow_scripts
+    )
+    return ((at, _AS_CODE + message) for at, message in found)
+
+
+def _as_markdown(
+    text: str, line: int, references: dict[str, object], allow_scripts: bool, *, raw_html: bool
+) -> Iterator[tuple[int, str]]:
+    """Code or raw HTML read as Markdown, with the page's link definitions.
+
+    Each line is read left-aligned, so that no indentation makes it code in this reading.
+    """
+    parser = _reader(raw_html=raw_html)
+    env: dict[str, object] = {"references": dict(references)}
+    flat = "\n".join(part.lstrip() for part in text.split("\n"))
+    rendered, blocks = _render_by_block(parser, parser.parse(flat, env))
+    starts = [offset for offset, _ in blocks]
+
+    def line_of(offset: int) -> int:
+        return line + blocks[bisect.bisect_right(starts, offset) - 1][1] - 1
+
+    found = inert.fragment_findings(rendered, line_of, allow_scripts=allow_scripts)
+    return ((at, (_AS_CODE if raw_html else _AS_TEXT) + message) for at, message in found)
 
 
 def _joined(parser: MarkdownIt, body: str, tokens: list[Token]) -> list[Token]:
@@ -268,7 +411,13 @@ _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|(?<!\\)(?:\\\\)*<%")
 """Liquid, Nunjucks and Hugo (``{{``, ``{%``), and EJS or ERB (``<%``, unless its ``<`` is
 escaped: an odd number of backslashes before it)."""
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?][^\s<>]{0,20}")
-_QUOTED = r'"(?:[^"\\\x00-\x1f\x7f{}<>]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}))*"'
+_QUOTED = (
+    r'"(?:[^"\\\x00-\x1f\x7f\'<>\[\]{}]'
+    r"|\\(?:[\\/bfnrt]|u(?!00(?:2[27]|3[cCeE]|5[bBdD]|7[bBdD]))[0-9a-fA-F]{4}"
+    r'|x(?!(?:2[27]|3[cCeE]|5[bBdD]|7[bBdD]))[0-9a-fA-F]{2}))*"'
+)
+"""A value as :func:`yaml_string` writes it: no character, written or escaped, that HTML,
+Markdown or a template language reads as markup (``<>"'[]{}``)."""
 _FIELD = re.compile(rf"([a-z0-9_]+):(?: ({_QUOTED}))?")
 _ITEM = re.compile(rf"  - {_QUOTED}")
 _OPENS_BLOCK = re.compile(r"[\ufeff \t]*(?:---|\+\+\+|;;;|\{)")
@@ -349,6 +498,16 @@ def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # judged as HTML
     return parser.disable("text_join")
+
+
+@functools.cache
+def _reader(*, raw_html: bool) -> MarkdownIt:
+    """A CommonMark parser for a second reading: with raw HTML, or with tags read as text."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": raw_html}).enable(["table", "strikethrough"])
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # judged as HTML
+    return parser
 
 
 def _render_by_block(parser: MarkdownIt, tokens: list[Token]) -> tuple[str, list[tuple[int, int]]]:
