@@ -207,8 +207,9 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     links only to the web, mail, the site or the brief itself. What other processors read
     differently is refused as well: a ``<`` that CommonMark leaves as text but a lenient
     processor takes for a tag (``<svg/onload=...>``), a ``{`` that starts an attribute list
-    (Hugo's headings, kramdown's ``{: onclick=...}``), and the template syntax that Liquid
-    (Jekyll), Hugo shortcodes and Eleventy run (``{{``, ``{%``), and EJS or ERB (``<%``).
+    (Hugo's headings, kramdown's ``{: onclick=...}``), what kramdown (Jekyll, GitHub Pages)
+    reads otherwise (:func:`_read_by_kramdown`), and the template syntax that Liquid (Jekyll),
+    Hugo shortcodes and Eleventy run (``{{``, ``{%``), and EJS or ERB (``<%``).
 
     Args:
         text: The rendered Markdown.
