@@ -294,8 +294,9 @@ def _read_by_kramdown(
     for token in _all(tokens):
         line = token.map[0] + 1 if token.map else 1
         if token.type == "fence" and not _closed(lines, token):
+            # what follows is the rest of the page, read twice: one message says it all
             yield (line, f"this code fence ('{token.markup}') is never closed: {_FENCE_OPEN}")
-        if token.type in ("fence", "code_block", "code_inline"):
+        elif token.type in ("fence", "code_block", "code_inline"):
             code = f"{token.info}\n{token.content}" if token.type == "fence" else token.content
             yield from _as_html(code, line, allow_scripts)
             yield from _as_markdown(code, line, references, allow_scripts, raw_html=True)
@@ -344,7 +345,7 @@ def _kramdown_syntax(
                 line,
                 f"'{_shown(body, match.start(), 30).strip()}' is a link definition to kramdown "
                 "(Jekyll, GitHub Pages) but not to CommonMark: give it a plain address after a "
-                "blank line, or escape the '[' as '\\['",
+                "blank line, or put a backslash before its '['",
             )
         # kramdown writes the address as it stands, character references and all
         url = _SPACES.sub("%20", match[1] if match[1] is not None else match[2])
