@@ -297,8 +297,9 @@ def _protection(
         line = lines.get(setting) or lines.get(section, 0)  # `limits = {...}` has one line
         return Finding(name, line, 1 if line else 0, key, message, severity, "protection")
 
-    errors = [at(key, msg) for key, msg in protection.refused(asked, scripts, allowed)]
-    notes = tuple(at(k, m, Severity.NOTE) for k, m in protection.raised(asked, scripts))
+    ignored = data.validate_.ignore
+    errors = [at(k, m) for k, m in protection.refused(asked, scripts, allowed, ignored)]
+    notes = tuple(at(k, m, Severity.NOTE) for k, m in protection.raised(asked, scripts, ignored))
     return errors, notes
 
 
