@@ -135,6 +135,23 @@ def test_a_project_file_alone_cannot_silence_the_bidi_and_look_alike_warnings(
     assert warned.exit_code == 1 and "U+202E" in warned.output
 
 
+@pytest.mark.parametrize(
+    ("setting", "key"),
+    [
+        ('[edition]\nprevious = "2025"\nprevious_json = ".git/config"\n', "edition.previous_json"),
+        ('[project]\nframework = "a/.env/framework.yaml"\n', "project.framework"),
+    ],
+)
+def test_a_project_file_may_not_name_a_hidden_input(tmp_path: Path, setting: str, key: str) -> None:
+    # Security review 10b, L8.2: previous_json = ".git/config" was opened and parsed.
+    path = tmp_path / "aftercare-report.toml"
+    path.write_text(setting)
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    (finding,) = [f for f in caught.value.findings if f.key == key]
+    assert finding.line == 3 - setting.startswith("[project]") and "is hidden" in finding.message
+
+
 def test_an_allowance_that_is_not_understood_is_a_usage_error() -> None:
     result = run("--allow", "render_seconds=1e9", "validate")
     assert result.exit_code == 2 and "render_seconds must be a number above 0" in result.output
