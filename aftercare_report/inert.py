@@ -489,6 +489,15 @@ def _decoded(value: str) -> str | None:
     return html.unescape(value)
 
 
+def link_problem(url: str) -> str:
+    """Why a link a reader follows may not go to ``url`` (as ``<a href>`` in a brief), or "".
+
+    For links written outside HTML (a Word package's hyperlink relationships).
+    """
+    problem = _url_problem(url, "link", "screen", False)
+    return f"{_scheme(url)}: links are refused" if problem == "scheme" else problem
+
+
 _WEB_ADDRESS = re.compile(r"(?:https?:)?//", re.IGNORECASE)
 _ATTACH = re.compile(r"[?&](?:attach|attachment)[^=&]*=", re.IGNORECASE)
 """A ``mailto:`` parameter some mail clients read as a local file to attach."""
