@@ -125,3 +125,22 @@ def test_the_manifest_is_read_again_under_the_lock(
     monkeypatch.undo()
     entries = real_read(tmp_path)
     assert {"thailand.json", "india.json", "thailand.html", "india.html"} <= set(entries)
+
+
+def test_a_folder_where_an_output_goes_stops_the_build_before_any_brief_is_replaced(
+    tmp_path: Path,
+) -> None:
+    # Security review 10a, L5: thailand.html was replaced, then thailand.json failed.
+    out = tmp_path / "out"
+    args = ["build", "thailand", "--format", "html,json", "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    before = (out / "thailand.html").read_bytes()
+    (out / "thailand.json").unlink()
+    (out / "thailand.json").mkdir()  # planted in the output folder
+    (out / "manifest.json").unlink()  # so that every brief is made again
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text('[project]\nprofiles = ["bundled"]\n\n[brand]\norganisation = "Acme v2"\n')
+    result = CliRunner().invoke(cli, ["--config", str(config), *args])
+    assert result.exit_code == 1
+    assert "thailand.json: cannot write: not a file" in " ".join(result.output.split())
+    assert (out / "thailand.html").read_bytes() == before  # the old edition, whole
