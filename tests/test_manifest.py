@@ -144,3 +144,31 @@ def test_a_folder_where_an_output_goes_stops_the_build_before_any_brief_is_repla
     assert result.exit_code == 1
     assert "thailand.json: cannot write: not a file" in " ".join(result.output.split())
     assert (out / "thailand.html").read_bytes() == before  # the old edition, whole
+
+
+def test_clean_removes_the_briefs_of_languages_no_longer_published(tmp_path: Path) -> None:
+    # Security review 10a, L6: briefs/en/ and briefs/fr/ stayed beside the new briefs/.
+    import shutil
+
+    from .conftest import VALID
+
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(VALID, tmp_path / "profiles" / "testland.yaml")
+    config = tmp_path / "aftercare-report.toml"
+    both = '[project]\nprofiles = ["profiles"]\nout = "briefs"\nlanguages = ["en", "fr"]\n'
+    config.write_text(both)
+    args = ["--config", str(config), "build", "--format", "html", "--clean"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    briefs = tmp_path / "briefs"
+    assert (briefs / "fr" / "testland.html").is_file()
+    (briefs / "fr" / "notes.txt").write_text("kept: not the tool's")
+    config.write_text(both.replace('languages = ["en", "fr"]', 'language = "en"'))
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    left = sorted(str(p.relative_to(briefs)) for p in briefs.rglob("*") if p.is_file())
+    assert left == ["fr/notes.txt", "manifest.json", "testland.html"]
+    assert "removed" in result.output
+    # And back: the English-only briefs go when the project is published in two languages.
+    config.write_text(both)
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert not (briefs / "testland.html").exists() and (briefs / "en" / "testland.html").is_file()
