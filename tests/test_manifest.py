@@ -172,3 +172,13 @@ def test_clean_removes_the_briefs_of_languages_no_longer_published(tmp_path: Pat
     config.write_text(both)
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert not (briefs / "testland.html").exists() and (briefs / "en" / "testland.html").is_file()
+
+
+def test_a_planted_folder_of_many_files_justifies_no_large_manifest(tmp_path: Path) -> None:
+    # Security review 10a, L4: 5,000 files let a 2-million-value manifest be parsed (419 MB).
+    for i in range(5000):
+        (tmp_path / f"f{i}.html").touch()
+    values = ",".join(["[]"] * 300_000)  # 1.2 MB: within the old bound of 2 million values
+    (tmp_path / manifest.MANIFEST_NAME).write_text(f'{{"schema_version": 2, "x": [{values}]}}')
+    with pytest.warns(manifest.CacheWarning, match="values its folder justifies"):
+        assert manifest.read(tmp_path) == {}
