@@ -522,6 +522,7 @@ def test_the_matrix_workflow_empties_its_folder_before_the_cache_and_builds_into
     assert 'aftercare-report build --shard "$SHARD" --out briefs' in runs
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_shards_cache_is_keyed_on_the_project_file_too(tmp_path: Path) -> None:
     # Security review 10a, L6: a change of languages kept the old briefs/<lang>/ in the cache.
     root = tmp_path / "team"

@@ -127,6 +127,7 @@ def test_the_manifest_is_read_again_under_the_lock(
     assert {"thailand.json", "india.json", "thailand.html", "india.html"} <= set(entries)
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_a_folder_where_an_output_goes_stops_the_build_before_any_brief_is_replaced(
     tmp_path: Path,
 ) -> None:
@@ -146,6 +147,7 @@ def test_a_folder_where_an_output_goes_stops_the_build_before_any_brief_is_repla
     assert (out / "thailand.html").read_bytes() == before  # the old edition, whole
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
 def test_clean_removes_the_briefs_of_languages_no_longer_published(tmp_path: Path) -> None:
     # Security review 10a, L6: briefs/en/ and briefs/fr/ stayed beside the new briefs/.
     import shutil
