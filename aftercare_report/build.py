@@ -21,6 +21,7 @@ import functools
 import importlib
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -260,6 +261,7 @@ def _write_all(
     """Write the outputs and the manifest while holding the folder's lock."""
     with manifest.locked(out):
         manifest.remove_stale_temps(out)
+        _check_targets(out, outputs)
         written = [_write(out, o, old.get(o.name)) for o in outputs]
         # Read again under the lock: a build that finished meanwhile added its entries.
         current = manifest.read(out)
@@ -272,6 +274,32 @@ def _write_all(
             builds[options.inputs] = {o.name: o.entry.sha256 for o in outputs}
         write_atomic(out / manifest.MANIFEST_NAME, manifest.render(entries, builds))
     return written
+
+
+def _check_targets(out: Path, outputs: Sequence[_Output]) -> None:
+    """Refuse before anything is renamed what would stop a rename half way through the edition.
+
+    A folder (or a device, a socket) where an output goes cannot be replaced by a file; found
+    after some outputs were renamed, the folder would hold a mix of old and new briefs.
+
+    Raises:
+        BuildError: Every such target, named.
+    """
+    blocked = []
+    for output in outputs:
+        if output.file is None:
+            continue
+        try:
+            mode = (out / output.name).lstat().st_mode
+        except FileNotFoundError:
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):  # a link is replaced, not followed
+            blocked.append(display_path(out / output.name))
+    if blocked:
+        raise BuildError(
+            f"{', '.join(blocked)}: cannot write: not a file (a folder?); nothing was written, "
+            "the old briefs are as they were: remove it and build again"
+        )
 
 
 def _clean(out: Path, entries: dict[str, manifest.Entry], stems: frozenset[str]) -> list[Written]:

@@ -310,8 +310,8 @@ MATRIX_WORKFLOW = """\
 # Validate the profiles on every pull request (annotations on the diff), say in the job summary
 # what the pull request changes in the briefs, then build them on {shards} runners at once
 # (`build --shard K/{shards}`); a last job joins the shards' briefs into one artifact. Each shard
-# keeps its briefs and their manifest in the Actions cache, per set of briefs (adding a profile
-# deals the briefs out anew), so an unchanged brief is not made again; the cache is sealed with
+# keeps its briefs and their manifest in the Actions cache, per set of briefs and project file
+# (adding a profile deals the briefs out anew), so an unchanged brief is not made again; the cache is sealed with
 # the AFTERCARE_REPORT_CACHE_KEY secret (set one: `openssl rand -hex 32`), which the runners
 # share on pushes to main and a pull request's jobs never get.
 # Written by `aftercare-report init --shards {shards}`. The tool comes from
@@ -359,7 +359,10 @@ jobs:
         id: plan
         run: |
           aftercare-report list --json > "$RUNNER_TEMP/list.json"
-          plan=$(python -c "$SLUGS" "$RUNNER_TEMP/list.json" | sha256sum | cut -c1-16)
+          # The set of briefs and the project file (its languages and out): a cache of another
+          # setting would bring back the folders of languages the project no longer publishes.
+          plan=$({ python -c "$SLUGS" "$RUNNER_TEMP/list.json"; cat aftercare-report.toml; } \
+            | sha256sum | cut -c1-16)
           echo "key=briefs-$plan-${SHARD%/*}-of-${SHARD#*/}" >> "$GITHUB_OUTPUT"
         env:
           SLUGS: 'import json, sys; print(sorted(r["slug"] for r in json.load(open(sys.argv[1]))))'

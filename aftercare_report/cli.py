@@ -133,8 +133,9 @@ def _late_allow(ctx: click.Context, param: click.Parameter, value: tuple[str, ..
     metavar="SETTING",
     callback=_late_allow,
     expose_value=False,
-    help="Let the project file weaken protection: allow_scripts, or a limit raised to at most "
-    "a value (render_seconds=120); repeatable. Also read from AFTERCARE_REPORT_ALLOW.",
+    help="Let the project file weaken protection: allow_scripts, a limit raised to at most "
+    "a value (render_seconds=120), or ignore=CODE of a protected warning (look-alike, "
+    "bidi-control, invisible-character); repeatable. Also read from AFTERCARE_REPORT_ALLOW.",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, quiet: bool, config_path: Path | None) -> None:

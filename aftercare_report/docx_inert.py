@@ -30,6 +30,8 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 
+from aftercare_report import inert
+
 _OPC = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HYPERLINK = {
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
@@ -126,6 +128,11 @@ def problems(package: bytes) -> list[str]:
                     )
                 elif data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
                     parts.append((info.filename, data))  # not an image or other binary part
+                elif data.startswith(b"\x1f\x8b") or info.filename.lower().endswith(".svgz"):
+                    found.append(
+                        f"{info.filename}: a compressed part (gzip, as in .svgz), which readers "
+                        "unpack and this check cannot read: save the image uncompressed"
+                    )
     except zipfile.BadZipFile as exc:
         return [f"not a Word package: {exc}"]
     trees: dict[str, ET.Element] = {}
@@ -228,10 +235,16 @@ def _relationships(root: ET.Element) -> Iterator[str]:
                     f"an external {shown}, loaded when the document opens; only hyperlinks "
                     "to web or mail addresses may point outside the document"
                 )
+            elif problem := inert.link_problem(target):  # the rules of a template's <a href>
+                yield f"a {shown}: {problem}"
         elif mode != "Internal":
             yield f"a {shown} with target mode {mode!r}"
         elif _ADDRESS.search(target):
             yield f"a {shown} that names a place outside the document"
+
+
+_STYLE_LOADS = re.compile(r"@import|url\s*\(|image(?:-set)?\s*\(|\\", re.IGNORECASE)
+"""What in a style sheet's text could load something (a backslash: a CSS escape hiding one)."""
 
 
 def _elements(root: ET.Element, external: set[str]) -> Iterator[str]:
@@ -244,6 +257,11 @@ def _elements(root: ET.Element, external: set[str]) -> Iterator[str]:
     """
     for element in root.iter():
         tag = _Name(element.tag)
+        if tag.localname == "style" and _STYLE_LOADS.search(element.text or ""):
+            yield (
+                "a <style> whose text could load something (@import, url(), image() or a CSS "
+                "escape): keep images' styles to plain colours and shapes"
+            )
         refused = tag.namespace in _WORD and tag.localname in _LOADS
         if refused:
             yield f"{_LOADS[tag.localname]} is refused"

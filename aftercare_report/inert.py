@@ -22,6 +22,7 @@ import bisect
 import html
 import html.entities
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -332,6 +333,8 @@ class _Check:
             self.add(tag.start, f"rel=opener on <{tag.name}> is refused (write noopener)")
         elif name == "href" and tag.name in ("a", "link"):
             self._url(tag, attr, "link")
+        elif tag.name == "meta" and name == "content":
+            self._meta_url(tag, attr)
         elif name == "src" and tag.name == "img":
             self._url(tag, attr, "image")
         elif name == "style":
@@ -378,6 +381,16 @@ class _Check:
             self.add(tag.start, f"{_scheme(url)}: link in {where} is refused")
         elif problem:
             self.add(tag.start, f"{problem} in {where}={_short(url)} is refused")
+
+    def _meta_url(self, tag: Tag, attr: Attr) -> None:
+        """An address in ``<meta content>`` (``og:image``): link previews fetch it."""
+        value = html.unescape(attr.value or "").strip()
+        if not _WEB_ADDRESS.match(value):
+            return  # text, not an address (a description, a viewport)
+        url = value if not value.startswith("//") else "https:" + value
+        found = weburl.problem(url)
+        if found:
+            self.add(tag.start, f"<meta content>={_short(value)} is refused: {found}")
 
     def _referrer(self, tag: Tag, where: str, value: str) -> None:
         """Refuse a referrer policy that tells linked sites more than which site linked them."""
@@ -476,6 +489,20 @@ def _decoded(value: str) -> str | None:
     return html.unescape(value)
 
 
+def link_problem(url: str) -> str:
+    """Why a link a reader follows may not go to ``url`` (as ``<a href>`` in a brief), or "".
+
+    For links written outside HTML (a Word package's hyperlink relationships).
+    """
+    problem = _url_problem(url, "link", "screen", False)
+    return f"{_scheme(url)}: links are refused" if problem == "scheme" else problem
+
+
+_WEB_ADDRESS = re.compile(r"(?:https?:)?//", re.IGNORECASE)
+_ATTACH = re.compile(r"[?&](?:attach|attachment)[^=&]*=", re.IGNORECASE)
+"""A ``mailto:`` parameter some mail clients read as a local file to attach."""
+
+
 def _url_problem(url: str, kind: _Kind, medium: Medium, javascript: bool) -> str:
     """Why ``url`` may not stand where it does, or "" if it may.
 
@@ -493,6 +520,8 @@ def _url_problem(url: str, kind: _Kind, medium: Medium, javascript: bool) -> str
         if scheme in ("http", "https"):
             found = weburl.problem(url)  # the host a browser goes to is the one it reads as
             return f"a link that reads as one host and goes to another ({found})" if found else ""
+        if scheme == "mailto" and _ATTACH.search(urllib.parse.unquote(url)):
+            return "a mail link that attaches a file of the reader's (attach=)"
         if scheme in web or (javascript and scheme == "javascript"):
             return ""
         if not scheme and url.startswith(_OTHER_HOST):

@@ -242,13 +242,15 @@ class CacheWarning(UserWarning):
 
 MANIFEST_BASE_BYTES = 1024 * 1024
 """Size any manifest may have, whatever the folder holds."""
-MANIFEST_BYTES_PER_FILE = 8 * 1024
+MANIFEST_BYTES_PER_FILE = 4 * 1024
 """More size allowed per file in the output folder: an entry is about 400 bytes and each build
-record adds about 100 per output."""
+record adds about 100 per output (room for 36 records of builds of different inputs)."""
 MANIFEST_BASE_VALUES = 2000
 """Values (lists, objects and items) any manifest may hold."""
-MANIFEST_VALUES_PER_FILE = 400
-"""More values allowed per file in the output folder (an entry holds about 12)."""
+MANIFEST_VALUES_PER_FILE = 48
+"""More values allowed per file in the output folder: an entry holds about 12, and each build
+record one per output. Parsed JSON takes about 100 bytes a value, so a planted folder of 5,000
+files justifies at most about 25 MB in the building process."""
 MANIFEST_FILES_COUNTED = 5000
 """Most files of the output folder that earn a manifest more room (300 briefs in 5 formats)."""
 MANIFEST_DEPTH = 8

@@ -9,8 +9,10 @@ command line and the tests drive the same pipeline.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -399,8 +401,9 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         None if request.force else _unchanged(run.out, d, request)
         for run, d in zip(runs, digests, strict=True)
     ]
-    if all(done):
-        return _joined((r for r in done if r), warned)  # nothing read, rendered or started
+    cleaned = _other_languages(project) if request.clean and not request.shard else []
+    if all(done):  # nothing read, rendered or started
+        return _joined([*(r for r in done if r), BuildResult(tuple(cleaned), ())], warned)
     from aftercare_report import build as make
     from aftercare_report.i18n import translating, using
 
@@ -431,7 +434,60 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
         with progress(steps) as advance:
             for i, briefs in planned.items():  # render, make PDFs, write
                 done[i] = make.build(briefs, options[i], advance, pool)
-    return _joined((r for r in done if r), warned)
+    return _joined([*(r for r in done if r), BuildResult(tuple(cleaned), ())], warned)
+
+
+_LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})?")
+
+
+def _other_languages(project: Project) -> list[Written]:
+    """With ``--clean``: remove the briefs of languages the project no longer publishes.
+
+    A project published in French and English writes ``briefs/fr/`` and ``briefs/en/``; in
+    English alone, ``briefs/``. When that changes, the folders (or files) of the old setting
+    would otherwise stay and be published beside the new ones. As ``--clean`` does for briefs,
+    only files a folder's manifest proves this tool wrote are removed, then the manifest, then
+    the folder if nothing else is in it.
+    """
+    keep = {project.out_for(code) for code in project.published} or {project.out}
+    try:
+        below = sorted(
+            p
+            for p in project.out.iterdir()
+            if _LANGUAGE_FOLDER.fullmatch(p.name) and p.is_dir() and not p.is_symlink()
+        )
+    except OSError:
+        return []  # no output folder yet: nothing to remove
+    removed: list[Written] = []
+    for folder in [project.out, *below]:
+        if folder in keep or not (folder / manifest.MANIFEST_NAME).is_file():
+            continue
+        removed += _remove_ours(folder)
+    return removed
+
+
+def _remove_ours(folder: Path) -> list[Written]:
+    """Remove every output the manifest of ``folder`` proves ours, then what is left of it."""
+    from aftercare_report.build import write_atomic
+
+    with manifest.locked(folder):
+        entries = manifest.read(folder)
+        names = manifest.removable(folder, entries, frozenset())
+        removed = []
+        for name in names:
+            try:
+                (folder / name).unlink()
+            except OSError as exc:
+                raise BuildError(f"{display_path(folder / name)}: cannot remove: {exc}") from None
+            entry = entries.pop(name)
+            removed.append(Written(folder / name, entry.format, entry.pages, 0, removed=True))
+        if entries:
+            write_atomic(folder / manifest.MANIFEST_NAME, manifest.render(entries))
+        else:
+            (folder / manifest.MANIFEST_NAME).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only if empty: a file someone else put there stays, and its folder
+    return removed
 
 
 def _warnings(project: Project) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from aftercare_report import colours, protection
 from aftercare_report import terms as terminology
 from aftercare_report.canonical import HOST_PATTERN
-from aftercare_report.confine import Refused, read_input
+from aftercare_report.confine import Refused, hidden, read_input
 from aftercare_report.errors import Finding, InputError, Severity, display_path
 from aftercare_report.fonts import (
     FAMILY,
@@ -297,8 +297,9 @@ def _protection(
         line = lines.get(setting) or lines.get(section, 0)  # `limits = {...}` has one line
         return Finding(name, line, 1 if line else 0, key, message, severity, "protection")
 
-    errors = [at(key, msg) for key, msg in protection.refused(asked, scripts, allowed)]
-    notes = tuple(at(k, m, Severity.NOTE) for k, m in protection.raised(asked, scripts))
+    ignored = data.validate_.ignore
+    errors = [at(k, m) for k, m in protection.refused(asked, scripts, allowed, ignored)]
+    notes = tuple(at(k, m, Severity.NOTE) for k, m in protection.raised(asked, scripts, ignored))
     return errors, notes
 
 
@@ -520,10 +521,16 @@ def _outside(name: str, lines: dict[str, int], base: Path, data: ConfigFile) -> 
     out = []
     root = base.resolve()
     for key, value in named:
+        line = lines.get(key, 0)
+        section = "edition" if key == "previous_json" else "project"
         if Path(value).is_absolute() or not (base / value).resolve().is_relative_to(root):
-            line = lines.get(key, 0)
             msg = f"'{value}' is outside the project folder; use a path inside it"
-            section = "edition" if key == "previous_json" else "project"
+            out.append(Finding(name, line, 1 if line else 0, f"{section}.{key}", msg))
+        elif key != "out" and hidden(value):  # .git/config, .env: never read as an input
+            msg = (
+                f"'{value}' is hidden (a name starting with '.', where git and tools keep "
+                "settings and secrets); inputs are read only from visible paths"
+            )
             out.append(Finding(name, line, 1 if line else 0, f"{section}.{key}", msg))
     return out
 

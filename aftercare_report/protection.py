@@ -36,6 +36,12 @@ UNITS: Mapping[str, str] = {
     "html_mb": " MB",
 }
 DEFAULTS = Limits()
+IGNORE = "ignore"
+"""The allowance (``ignore=CODE``) that lets a project file silence a protected warning."""
+PROTECTED_CODES = frozenset({"bidi-control", "invisible-character", "look-alike"})
+"""Warnings a project file alone may not silence (``[validate] ignore``): each says that text
+or a link reads as something other than what it is, so a pull request silencing them could
+publish a reversed source title or a link that reads as another site's."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,13 @@ class Allowance:
         limits: For each limit allowed above its default, the highest value allowed.
         scripts: Whether scripts may go into HTML briefs.
         given: Where the allowance came from, for messages (``--allow``, the variable).
+        ignore: Protected warning codes the project file may silence.
     """
 
     limits: Mapping[str, float] = field(default_factory=dict)
     scripts: bool = False
     given: tuple[str, ...] = ()
+    ignore: frozenset[str] = frozenset()
 
 
 def allowance(items: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> Allowance:
@@ -67,15 +75,30 @@ def allowance(items: Iterable[str] = (), environ: Mapping[str, str] | None = Non
     limits: dict[str, float] = {}
     scripts = False
     given = []
+    ignore: set[str] = set()
     for where, values in (("--allow", list(items)), (ALLOW_VARIABLE, from_env)):
         for item in values:
+            name, sep, code = item.strip().partition("=")
+            if name == IGNORE and sep:
+                ignore.add(_code(code, item, where))
+                continue
             name, value = _item(item.strip(), where)
             scripts = scripts or name == SCRIPTS
             if value is not None:
                 limits[name] = max(value, limits.get(name, value))
         if values:
             given.append(where)
-    return Allowance(limits, scripts, tuple(given))
+    return Allowance(limits, scripts, tuple(given), frozenset(ignore))
+
+
+def _code(code: str, item: str, where: str) -> str:
+    if code not in PROTECTED_CODES:
+        known = ", ".join(sorted(PROTECTED_CODES))
+        raise UsageError(
+            f"{where}: {item[:60]!r}: only a protected warning needs allowing ({known}); "
+            "others a project file may ignore as it is"
+        )
+    return code
 
 
 def _item(item: str, where: str) -> tuple[str, float | None]:
@@ -84,7 +107,10 @@ def _item(item: str, where: str) -> tuple[str, float | None]:
         return name, None
     if name not in CEILINGS or not sep:
         known = ", ".join(f"{n}=VALUE" for n in CEILINGS)
-        raise UsageError(f"{where}: {item[:60]!r}: allow {SCRIPTS} or a limit: {known}")
+        raise UsageError(
+            f"{where}: {item[:60]!r}: allow {SCRIPTS}, a limit ({known}) or {IGNORE}=CODE "
+            "of a protected warning"
+        )
     try:
         value = float(text)
     except ValueError:
@@ -113,18 +139,28 @@ def effective_limits(asked: Mapping[str, float], allowed: Allowance) -> Limits:
     return Limits(**{k: type(getattr(DEFAULTS, k))(v) for k, v in values.items()})
 
 
-def refused(asked: Mapping[str, float], scripts: bool, allowed: Allowance) -> list[tuple[str, str]]:
+def refused(
+    asked: Mapping[str, float],
+    scripts: bool,
+    allowed: Allowance,
+    ignored: Iterable[str] = (),
+) -> list[tuple[str, str]]:
     """Say which settings of a project file weaken protection beyond what the run allows.
 
     Args:
         asked: The limits the project file sets, by name (only those it sets).
         scripts: Whether the project file sets ``allow_scripts = true``.
         allowed: What the run allows.
+        ignored: The warning codes the project file's ``[validate] ignore`` lists.
 
     Returns:
-        (key, message) for each: ``limits.render_seconds`` or ``security.allow_scripts``.
+        (key, message) for each: ``limits.render_seconds``, ``security.allow_scripts`` or
+        ``validate.ignore``.
     """
     out = []
+    for code in sorted(PROTECTED_CODES.intersection(ignored) - allowed.ignore):
+        setting = f"ignore = [{code!r}] silences a warning that text reads as it is not"
+        out.append(("validate.ignore", _message(setting, f"{IGNORE}={code}")))
     for name, value in asked.items():
         default = getattr(DEFAULTS, name)
         ceiling = max(default, allowed.limits.get(name, default))
@@ -142,13 +178,18 @@ def refused(asked: Mapping[str, float], scripts: bool, allowed: Allowance) -> li
     return out
 
 
-def raised(asked: Mapping[str, float], scripts: bool) -> list[tuple[str, str]]:
+def raised(
+    asked: Mapping[str, float], scripts: bool, ignored: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """Say which settings of a project file weaken protection (allowed or not), for review.
 
     Returns:
-        (key, message) for each limit set above its default, and for ``allow_scripts = true``.
+        (key, message) for each limit set above its default, for ``allow_scripts = true`` and
+        for each protected warning ``[validate] ignore`` silences.
     """
     out = []
+    for code in sorted(PROTECTED_CODES.intersection(ignored)):
+        out.append(("validate.ignore", f"silences the {code!r} warning: {_REVIEW}"))
     for name, value in asked.items():
         default = getattr(DEFAULTS, name)
         if value > default:

@@ -333,6 +333,8 @@ class Preview:
         finally:
             with self.changed:
                 self.viewed[page] -= 1
+                if not self.viewed[page]:
+                    del self.viewed[page]
 
     def close(self) -> None:
         """Let every waiting page go, and stop the workers."""
@@ -684,10 +686,17 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _same_origin(self) -> bool:
-        # A page of another site may not open event streams (each holds a slot) or ask for
-        # briefs: its requests carry its Origin; the preview's own carry none, or its own.
+        # A page of another site may not open event streams (each holds a slot) or make the
+        # preview render (an <img src=".../thailand.pdf"> costs seconds of CPU): its requests
+        # carry its Origin, or Sec-Fetch-Site. Only going to a page (a link the analyst
+        # follows, a bookmark) is let through from elsewhere.
         origin = self.headers.get("Origin")
-        return origin is None or origin == "http://" + self.headers.get("Host", "")
+        if origin is not None and origin != "http://" + self.headers.get("Host", ""):
+            return False
+        if self.headers.get("Sec-Fetch-Site") not in ("cross-site", "same-site"):
+            return True
+        followed = self.headers.get("Sec-Fetch-Mode") == "navigate"
+        return followed and self.headers.get("Sec-Fetch-Dest") == "document"
 
     def _brief(self, brief: Served, fmt: Format) -> None:
         if fmt == PREVIEW:
@@ -712,6 +721,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self, since: int, page: str) -> None:
         """Tell the page to reload once its brief (or every page) changed after ``since``."""
+        lang, _, stem = page.rpartition("/")
+        if page and self.preview.find(lang, stem) is None:
+            page = ""  # not a brief of this preview: nothing to count it as
         server: Any = self.server
         if not server.streams.acquire(blocking=False):
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", b"too many open pages\n")

@@ -520,3 +520,40 @@ def test_the_matrix_workflow_empties_its_folder_before_the_cache_and_builds_into
     )
     assert emptied < restored  # the checkout's briefs/ goes, then the sealed cache fills it
     assert 'aftercare-report build --shard "$SHARD" --out briefs' in runs
+
+
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
+def test_a_shards_cache_is_keyed_on_the_project_file_too(tmp_path: Path) -> None:
+    # Security review 10a, L6: a change of languages kept the old briefs/<lang>/ in the cache.
+    root = tmp_path / "team"
+    assert (
+        run(
+            "init", str(root), "--shards", "2", "--tool-source", "git+https://x.org/a/b@v1"
+        ).exit_code
+        == 0
+    )
+    data = yaml.safe_load((root / ".github" / "workflows" / "briefs.yml").read_text())
+    (plan,) = [s for s in data["jobs"]["build"]["steps"] if s.get("id") == "plan"]
+
+    def key() -> str:
+        output = tmp_path / "output"
+        output.unlink(missing_ok=True)
+        env = {
+            **plan["env"],
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "HOME": str(tmp_path),
+            "SHARD": "1/2",
+            "RUNNER_TEMP": str(tmp_path),
+            "GITHUB_OUTPUT": str(output),
+        }
+        done = subprocess.run(
+            ["bash", "-e", "-c", plan["run"]], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return output.read_text()
+
+    first = key()
+    assert key() == first  # the same project, the same cache
+    config = root / "aftercare-report.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'languages = ["en", "fr"]'))
+    assert key() != first

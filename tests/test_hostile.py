@@ -97,6 +97,61 @@ def test_validate_for_github_annotates_settings_that_weaken_protection(tmp_path:
     assert note.startswith("::notice file=") and "line=5," in note and "30 s to 120 s" in note
 
 
+def test_a_project_file_alone_cannot_silence_the_bidi_and_look_alike_warnings(
+    tmp_path: Path,
+) -> None:
+    # Security review 10b, M2: `ignore = [...]` hid a reversed title and a Cyrillic host.
+    path = project_with(
+        tmp_path, '[validate]\nignore = ["bidi-control", "look-alike", "stale-source"]\n'
+    )
+    profile = tmp_path / "profiles" / "testland.yaml"
+    text = profile.read_text()
+    title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+    profile.write_text(text.replace(title, title.rstrip() + " \u202eevil", 1))
+    refused = run("--config", str(path), "validate", "--strict", "--format", "github")
+    assert refused.exit_code == 1
+    errors = [line for line in refused.stdout.splitlines() if line.startswith("::error")]
+    assert len(errors) == 2 and all("aftercare-report.toml,line=5," in line for line in errors)
+    assert "--allow ignore=bidi-control" in refused.stdout
+    assert "--allow ignore=look-alike" in refused.stdout
+    allowed = run(
+        "--config",
+        str(path),
+        "validate",
+        "--format",
+        "github",
+        "--allow",
+        "ignore=bidi-control",
+        "--allow",
+        "ignore=look-alike",
+    )
+    assert allowed.exit_code == 0, allowed.output
+    assert "U+202E" not in allowed.stdout  # silenced, as the run allowed
+    notes = [line for line in allowed.stdout.splitlines() if "validate.ignore" in line]
+    assert len(notes) == 2 and all(line.startswith("::notice file=") for line in notes)
+    # Without the ignore line, the warning is there to see.
+    path.write_text(path.read_text().replace('"bidi-control", ', ""))
+    warned = run("--config", str(path), "validate", "--strict", "--allow", "ignore=look-alike")
+    assert warned.exit_code == 1 and "U+202E" in warned.output
+
+
+@pytest.mark.parametrize(
+    ("setting", "key"),
+    [
+        ('[edition]\nprevious = "2025"\nprevious_json = ".git/config"\n', "edition.previous_json"),
+        ('[project]\nframework = "a/.env/framework.yaml"\n', "project.framework"),
+    ],
+)
+def test_a_project_file_may_not_name_a_hidden_input(tmp_path: Path, setting: str, key: str) -> None:
+    # Security review 10b, L8.2: previous_json = ".git/config" was opened and parsed.
+    path = tmp_path / "aftercare-report.toml"
+    path.write_text(setting)
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    (finding,) = [f for f in caught.value.findings if f.key == key]
+    assert finding.line == 3 - setting.startswith("[project]") and "is hidden" in finding.message
+
+
 def test_an_allowance_that_is_not_understood_is_a_usage_error() -> None:
     result = run("--allow", "render_seconds=1e9", "validate")
     assert result.exit_code == 2 and "render_seconds must be a number above 0" in result.output

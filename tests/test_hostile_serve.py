@@ -25,6 +25,14 @@ class _Preview:
     error = None
     closing = False
     generation = 0
+    project = None
+    last: _Preview | None = None
+
+    def __init__(self) -> None:
+        self.viewed: list[str] = []
+
+    def find(self, lang: str, stem: str) -> serve.Served | None:
+        return serve.Served(lang, stem, stem.title()) if stem == "thailand" else None
 
     def wait(self, since: int, timeout: float, page: str = "") -> int:
         time.sleep(min(timeout, 0.05))
@@ -32,13 +40,15 @@ class _Preview:
 
     @contextmanager
     def viewing(self, page: str) -> Iterator[None]:
+        self.viewed.append(page)
         yield
 
 
 @contextmanager
 def running(**limits: Any) -> Iterator[tuple[str, int]]:
     server_class = type("Server", (serve._Server,), limits)
-    attributes = {"preview": _Preview(), "hosts": frozenset({"localhost"}), "timeout": 0.5}
+    _Preview.last = _Preview()
+    attributes = {"preview": _Preview.last, "hosts": frozenset({"localhost"}), "timeout": 0.5}
     handler = type("Handler", (serve._Handler,), attributes)
     server = server_class(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
@@ -57,6 +67,39 @@ def ask(address: tuple[str, int], request: bytes) -> bytes:
 
 
 RELOAD = b"GET /__reload.js HTTP/1.0\r\nHost: localhost\r\n\r\n"
+
+
+def test_an_image_or_script_of_another_site_cannot_make_the_preview_render() -> None:
+    # Security review 10a, L7: <img src="http://127.0.0.1:8765/thailand.pdf"> started a render.
+    with running() as address:
+        host = f"Host: localhost:{address[1]}\r\n".encode()
+        embedded = (
+            b"Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: image\r\n"
+        )
+        answer = ask(address, b"GET /thailand.pdf HTTP/1.0\r\n" + host + embedded + b"\r\n")
+        assert answer.startswith(b"HTTP/1.0 403")
+        followed = b"Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: navigate\r\n"
+        followed += b"Sec-Fetch-Dest: document\r\n"
+        answer = ask(address, b"GET /__reload.js HTTP/1.0\r\n" + host + followed + b"\r\n")
+        assert answer.startswith(b"HTTP/1.0 200")  # a link the analyst follows still works
+
+
+def test_only_a_brief_of_the_preview_is_counted_as_open() -> None:
+    with running() as address:
+        for page in (b"/nope-1.html", b"/thailand.html"):
+            request = (
+                b"GET /__events?since=0&page=" + page + b" HTTP/1.0\r\nHost: localhost\r\n\r\n"
+            )
+            with socket.create_connection(address, timeout=5) as stream:
+                stream.sendall(request)
+                assert stream.recv(100).startswith(b"HTTP/1.0 200")
+        preview = _Preview.last
+        assert preview is not None
+        deadline = time.monotonic() + 5
+        while len(preview.viewed) < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)  # the stream counts its page just after its headers
+        time.sleep(0.1)
+        assert preview.viewed == ["thailand"]  # no entry per made-up page
 
 
 def test_headers_sent_a_byte_at_a_time_lose_the_connection_at_the_deadline() -> None:

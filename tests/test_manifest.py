@@ -125,3 +125,62 @@ def test_the_manifest_is_read_again_under_the_lock(
     monkeypatch.undo()
     entries = real_read(tmp_path)
     assert {"thailand.json", "india.json", "thailand.html", "india.html"} <= set(entries)
+
+
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
+def test_a_folder_where_an_output_goes_stops_the_build_before_any_brief_is_replaced(
+    tmp_path: Path,
+) -> None:
+    # Security review 10a, L5: thailand.html was replaced, then thailand.json failed.
+    out = tmp_path / "out"
+    args = ["build", "thailand", "--format", "html,json", "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    before = (out / "thailand.html").read_bytes()
+    (out / "thailand.json").unlink()
+    (out / "thailand.json").mkdir()  # planted in the output folder
+    (out / "manifest.json").unlink()  # so that every brief is made again
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text('[project]\nprofiles = ["bundled"]\n\n[brand]\norganisation = "Acme v2"\n')
+    result = CliRunner().invoke(cli, ["--config", str(config), *args])
+    assert result.exit_code == 1
+    assert "thailand.json: cannot write: not a file" in " ".join(result.output.split())
+    assert (out / "thailand.html").read_bytes() == before  # the old edition, whole
+
+
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
+def test_clean_removes_the_briefs_of_languages_no_longer_published(tmp_path: Path) -> None:
+    # Security review 10a, L6: briefs/en/ and briefs/fr/ stayed beside the new briefs/.
+    import shutil
+
+    from .conftest import VALID
+
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(VALID, tmp_path / "profiles" / "testland.yaml")
+    config = tmp_path / "aftercare-report.toml"
+    both = '[project]\nprofiles = ["profiles"]\nout = "briefs"\nlanguages = ["en", "fr"]\n'
+    config.write_text(both)
+    args = ["--config", str(config), "build", "--format", "html", "--clean"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    briefs = tmp_path / "briefs"
+    assert (briefs / "fr" / "testland.html").is_file()
+    (briefs / "fr" / "notes.txt").write_text("kept: not the tool's")
+    config.write_text(both.replace('languages = ["en", "fr"]', 'language = "en"'))
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    left = sorted(str(p.relative_to(briefs)) for p in briefs.rglob("*") if p.is_file())
+    assert left == ["fr/notes.txt", "manifest.json", "testland.html"]
+    assert "removed" in result.output
+    # And back: the English-only briefs go when the project is published in two languages.
+    config.write_text(both)
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert not (briefs / "testland.html").exists() and (briefs / "en" / "testland.html").is_file()
+
+
+def test_a_planted_folder_of_many_files_justifies_no_large_manifest(tmp_path: Path) -> None:
+    # Security review 10a, L4: 5,000 files let a 2-million-value manifest be parsed (419 MB).
+    for i in range(5000):
+        (tmp_path / f"f{i}.html").touch()
+    values = ",".join(["[]"] * 300_000)  # 1.2 MB: within the old bound of 2 million values
+    (tmp_path / manifest.MANIFEST_NAME).write_text(f'{{"schema_version": 2, "x": [{values}]}}')
+    with pytest.warns(manifest.CacheWarning, match="values its folder justifies"):
+        assert manifest.read(tmp_path) == {}
