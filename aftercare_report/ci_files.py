@@ -311,9 +311,9 @@ MATRIX_WORKFLOW = """\
 # what the pull request changes in the briefs, then build them on {shards} runners at once
 # (`build --shard K/{shards}`); a last job joins the shards' briefs into one artifact. Each shard
 # keeps its briefs and their manifest in the Actions cache, per set of briefs and project file
-# (adding a profile deals the briefs out anew), so an unchanged brief is not made again; the cache is sealed with
-# the AFTERCARE_REPORT_CACHE_KEY secret (set one: `openssl rand -hex 32`), which the runners
-# share on pushes to main and a pull request's jobs never get.
+# (adding a profile deals the briefs out anew), so an unchanged brief is not made again; the
+# cache is sealed with the AFTERCARE_REPORT_CACHE_KEY secret (set one: `openssl rand -hex 32`),
+# which the runners share on pushes to main and a pull request's jobs never get.
 # Written by `aftercare-report init --shards {shards}`. The tool comes from
 # tools/requirements.txt (never a name on a package index); actions are pinned by commit.
 name: briefs
