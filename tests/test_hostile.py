@@ -299,8 +299,8 @@ def build_json(out: Path, *args: str) -> Result:
 @pytest.mark.parametrize(
     ("levels", "force", "reason"),
     [
-        (100_000, (), "it holds more than the 2,800 values its folder justifies"),
-        (100_000, ("--force",), "it holds more than the 2,800 values its folder justifies"),
+        (100_000, (), "it holds more than the 2,096 values its folder justifies"),
+        (100_000, ("--force",), "it holds more than the 2,096 values its folder justifies"),
         (2_000, (), "it is nested too deeply"),
         (20, (), "it is nested 20 levels deep, more than 8"),
     ],
