@@ -64,26 +64,45 @@ def yaml_string(text: str) -> str:
     A site's layout prints these values, often raw (Jekyll's minima prints ``page.author``
     unescaped) and sometimes as Markdown (Hugo renders a front-matter ``summary``; Jekyll's
     ``markdownify``). So the value itself is written as HTML that shows the text and does
-    nothing else: ``<``, ``>``, ``"`` and ``'`` as character references (``&lt;``...), which
-    keeps it inert in HTML text and in a quoted attribute, and ``[``, ``]``, ``{`` and ``}`` as
-    well, so that Markdown makes no link, image or kramdown attribute list of it and no
-    template language finds its syntax (``{{``, ``{%``, ``<%``, ``${``), in the file or in the
-    value. ``&`` is left as it is, so that ordinary names do not change. The cost: a layout
-    that escapes values shows ``&lt;`` where the text had ``<``, which is rare in titles,
-    names and findings. JSON's quoting is YAML's (1.2, and 1.1 for these escapes); the line
-    and paragraph separators, NEL and the other C1 controls, which YAML 1.1 reads as line
+    nothing else: ``<`` and ``>`` as character references (``&lt;``), which keeps it inert
+    in HTML text; straight quotes as typographic ones (U+2018, U+2019, U+201C, U+201D), which
+    end no quoted attribute; and ``[``, ``]``, ``{`` and ``}`` as references too, so that
+    Markdown makes no link, image or kramdown attribute list of it and no template language
+    finds its syntax (``{{``, ``{%``, ``<%``, ``${``), in the file or in the value. ``&`` is
+    left as it is, so that ordinary names do not change. The cost: a layout that escapes values
+    shows ``&lt;`` where the text had ``<``, which is rare in titles, names and findings.
+    JSON's quoting is YAML's (1.2, and 1.1 for these escapes); the line and paragraph
+    separators, NEL and the other C1 controls, which YAML 1.1 reads as line
     breaks or refuses, are escaped as well.
     """
-    quoted = json.dumps(text.translate(_HTML_REFERENCES), ensure_ascii=False)
+    typographic = _QUOTE.sub(_curly, text)
+    quoted = json.dumps(typographic.translate(_HTML_REFERENCES), ensure_ascii=False)
     return quoted.translate(_YAML_ESCAPES)
 
 
 _HTML_REFERENCES = {
-    **{ord(c): f"&#{ord(c)};" for c in "'[]{}"},
+    **{ord(c): f"&#{ord(c)};" for c in "[]{}"},
     ord("<"): "&lt;",
     ord(">"): "&gt;",
-    ord('"'): "&quot;",
 }
+_QUOTE = re.compile(r"""(?P<before>^|[\s(\[{\u2014\u2013/-])?(?P<mark>["'])""")
+"""A straight quote, and whether it opens (at the start, after a space or an opening mark)."""
+
+
+def _curly(match: re.Match[str]) -> str:
+    """A straight quote as its typographic form: "Côte d'Ivoire" with U+2019, "closed" in U+201C/D.
+
+    Typographic quotes end no HTML attribute, so a value stays inert in a quoted attribute
+    printed raw, and a layout that escapes values shows them as they are (a reference such as
+    ``&#39;`` would show as written there, in "Côte d'Ivoire" of all names).
+    """
+    before = match["before"]
+    opening = before is not None
+    if match["mark"] == "'":
+        return (before or "") + ("\u2018" if opening else "\u2019")
+    return (before or "") + ("\u201c" if opening else "\u201d")
+
+
 _YAML_ESCAPES = {
     0x2028: "\\u2028",
     0x2029: "\\u2029",
