@@ -280,6 +280,11 @@ def secret_risk(folder: Path, project_root: Path | None, project_file: str) -> s
     real = folder.resolve()
     if project_root is not None and project_root.resolve().is_relative_to(real):
         return "it is or contains the project folder"
+    if ".git" in real.parts or ((real / "HEAD").is_file() and (real / "objects").is_dir()):
+        return "it is a git folder (where CI's checkout keeps its token)"
+    root = project_root.resolve() if project_root is not None else None
+    if root is not None and real.is_relative_to(root) and hidden(real.relative_to(root)):
+        return f"it is the hidden folder '{real.relative_to(root)}' (through a link)"
     if (real / ".git").exists():
         return "it holds .git (where CI's checkout keeps its token)"
     try:

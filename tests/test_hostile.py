@@ -152,6 +152,29 @@ def test_a_project_file_may_not_name_a_hidden_input(tmp_path: Path, setting: str
     assert finding.line == 3 - setting.startswith("[project]") and "is hidden" in finding.message
 
 
+def test_a_link_to_the_git_folder_is_no_template_folder_or_input(tmp_path: Path) -> None:
+    # Security review 11a, H1: `tpl -> .git` and {% include "config" %} published CI's token.
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "tpl").symlink_to(".git")
+    (tmp_path / "fw.yaml").symlink_to(".git/config")
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text('[project]\nprofiles = ["bundled"]\ntemplates = ["tpl", "templates"]\n')
+    with pytest.raises(InputError) as caught:
+        load_project(config)
+    assert "'tpl' leads to the hidden '.git'" in caught.value.findings[0].message
+    config.write_text('[project]\nprofiles = ["bundled"]\nframework = "fw.yaml"\n')
+    with pytest.raises(InputError) as caught:
+        load_project(config)
+    assert "'fw.yaml' leads to the hidden '.git/config'" in caught.value.findings[0].message
+    # Named on the command line, outside any project: a git folder is still refused.
+    out = tmp_path / "out"
+    args = ["build", "thailand", "--format", "html", "--templates", str(tmp_path / "tpl")]
+    result = run(*args, "--out", str(out))
+    assert result.exit_code == 1 and "it is a git folder" in result.output
+    assert not out.exists()
+
+
 def test_an_allowance_that_is_not_understood_is_a_usage_error() -> None:
     result = run("--allow", "render_seconds=1e9", "validate")
     assert result.exit_code == 2 and "render_seconds must be a number above 0" in result.output
