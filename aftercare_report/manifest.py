@@ -152,17 +152,29 @@ def folder_digest(folders: Iterable[Path]) -> str:
     ``/proc/kmsg`` would hang the build. Each is hashed by its kind instead of its content.
     """
     digest = hashlib.sha256()
+    hashed: dict[Path, bytes] = {}  # by real path: a file linked 2,000 times is read once
     for folder in folders:
         for path in folder_files(folder):
             relative = path.relative_to(folder)
             if not hidden(relative):
-                digest.update(str(relative).encode() + b"\0" + _content(path, folder) + b"\0")
+                content = _content(path, folder, hashed)
+                digest.update(str(relative).encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
 
 
-def _content(path: Path, folder: Path) -> bytes:
+def _content(path: Path, folder: Path, hashed: dict[Path, bytes]) -> bytes:
     try:
         real = inside(path, folder)
+        if real in hashed:
+            return hashed[real]
+        hashed[real] = _hashed(real)
+        return hashed[real]
+    except (Refused, OSError) as exc:
+        return f"<refused: {exc}>".encode()
+
+
+def _hashed(real: Path) -> bytes:
+    try:
         mode = real.stat().st_mode
         if stat.S_ISDIR(mode):
             return b"<folder>"

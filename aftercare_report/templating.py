@@ -430,6 +430,8 @@ def team_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
         TemplateError: A template cannot be read.
     """
     sources: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    total = 0
     for folder in folders:
         try:
             files = [p for p in folder_files(folder) if p.suffix in TEMPLATE_SUFFIXES]
@@ -438,13 +440,29 @@ def team_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
         for path in files:
             if hidden(path.relative_to(folder)) or not path.is_file():
                 continue
+            real = path.resolve()
+            if real in seen:
+                continue  # a link to a template read already, or a folder named twice
+            seen.add(real)
             try:
                 source = read_inside(path, folder, TEMPLATE_BYTES).decode("utf-8")
             except (Refused, UnicodeDecodeError) as exc:
                 raise TemplateError(f"{display_path(path)}: refused: {exc}") from None
             if _TRANSLATABLE.search(source):
+                total += len(source)
+                if total > TEAM_TEMPLATE_CHARACTERS:
+                    raise TemplateError(
+                        f"{display_path(folder)}: the team's templates that write messages hold "
+                        f"more than {TEAM_TEMPLATE_CHARACTERS:,} characters together; a team's "
+                        "overrides are a few kB"
+                    )
                 sources.append((path, source))
     return sources
+
+
+TEAM_TEMPLATE_CHARACTERS = 16 * 1024 * 1024
+"""Most text of the team's templates read for their messages (Jinja parses about 6 s a MB, so
+more could not be read within the render limit anyway)."""
 
 
 def messages_of(sources: Sequence[tuple[Path, str]]) -> tuple[TeamMessage, ...]:

@@ -184,3 +184,26 @@ def test_a_planted_folder_of_many_files_justifies_no_large_manifest(tmp_path: Pa
     (tmp_path / manifest.MANIFEST_NAME).write_text(f'{{"schema_version": 2, "x": [{values}]}}')
     with pytest.warns(manifest.CacheWarning, match="values its folder justifies"):
         assert manifest.read(tmp_path) == {}
+
+
+def test_the_template_digest_reads_a_file_linked_many_times_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Security review 11a, L: one 10 MB file and 1,990 links cost 43 s a build.
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "big.css").write_bytes(b"x" * 1000)
+    for i in range(50):
+        (folder / f"link-{i}.css").symlink_to("big.css")
+    reads = []
+    original = manifest.read_regular
+
+    def counted(path: Path, limit: int) -> bytes:
+        reads.append(path)
+        return original(path, limit)
+
+    monkeypatch.setattr(manifest, "read_regular", counted)
+    first = manifest.folder_digest([folder, folder])
+    assert len(reads) == 1
+    (folder / "big.css").write_bytes(b"y" * 1000)
+    assert manifest.folder_digest([folder, folder]) != first  # still the content's digest

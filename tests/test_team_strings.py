@@ -134,3 +134,30 @@ def test_reading_a_large_templates_messages_is_held_to_the_render_limit(team: Pa
     assert built.exit_code == 1
     assert "reading the messages of the team's templates: stopped after" in built.output
     assert not (team / "briefs").exists() and not (team / "out").exists()
+
+
+def test_links_and_folders_named_twice_are_read_for_messages_once(team: Path) -> None:
+    # Security review 11a, M1: 300 links to a 2 MB template, in a folder named five times, took
+    # the building process to 5.8 GB.
+    from aftercare_report.templating import team_sources
+
+    templates = team / "templates"
+    (templates / "big.html").write_text('{{ _("a") }}\n' * 1000)
+    for i in range(300):
+        (templates / f"link-{i}.html").symlink_to("big.html")
+    for i in range(3):
+        (team / f"t{i}").symlink_to("templates")
+    folders = [templates, *(team / f"t{i}" for i in range(3))]
+    read = [path.name for path, _ in team_sources(folders)]
+    assert sorted(read) == ["big.html", "country.html"]
+
+
+def test_the_team_templates_read_for_messages_are_bounded_together(team: Path) -> None:
+    from aftercare_report.errors import TemplateError
+    from aftercare_report.templating import TEAM_TEMPLATE_CHARACTERS, team_sources
+
+    text = '{{ _("a") }}\n' * (1024 * 1024 // 13)  # 1 MB each, distinct files
+    for i in range(TEAM_TEMPLATE_CHARACTERS // len(text) + 1):
+        (team / "templates" / f"part-{i}.html").write_text(text + str(i))
+    with pytest.raises(TemplateError, match="hold more than"):
+        team_sources([team / "templates"])
