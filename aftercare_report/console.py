@@ -7,6 +7,7 @@ same code serves an analyst's terminal and a CI log.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -53,11 +54,17 @@ def escape(text: str) -> str:
     """Make untrusted text safe to print: one rule for every line the tool prints.
 
     Control characters and newlines are shown escaped (``\\n``), as in findings, so a country
-    name cannot start a new line; ``::`` is split with a zero-width space, so a line that wraps
+    name cannot start a new line; every ``::`` (and ``##[``) is split with a zero-width space,
+    even in ``:::``, so a line that wraps
     in a narrow CI log cannot start with a GitHub Actions command (``::error::``); and rich
     markup is escaped, so ``[red]`` prints as written.
     """
-    return _markup_escape(printable(text).replace("::", ":\u200b:"))
+    return _markup_escape(_COMMAND.sub("\\g<0>\u200b", printable(text)))
+
+
+_COMMAND = re.compile(r":(?=:)|#(?=#\[)")
+"""Where a workflow command could start: between two colons (``:::`` too, each pair) and in
+``##[``, the runner's older form; a zero-width space goes after each such character."""
 
 
 def print_error(exc: AftercareError) -> None:

@@ -12,6 +12,7 @@ import hmac
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -173,6 +174,26 @@ def test_a_link_to_the_git_folder_is_no_template_folder_or_input(tmp_path: Path)
     result = run(*args, "--out", str(out))
     assert result.exit_code == 1 and "it is a git folder" in result.output
     assert not out.exists()
+
+
+def test_no_printed_line_of_a_build_can_start_a_workflow_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Security review 11a, M2: ':::' kept a '::' and the file table wrapped it to a line start.
+    from aftercare_report.console import escape
+    from aftercare_report.resources import bundled
+
+    assert "::" not in escape(":::error::") and "##[" not in escape("##[error]x")
+    (tmp_path / "profiles").mkdir()
+    name = "a" * 43 + ":::error title=pwned:::Injected.yaml"
+    shutil.copy(bundled("profiles") / "thailand.yaml", tmp_path / "profiles" / name)
+    (tmp_path / "aftercare-report.toml").write_text('[project]\nprofiles = ["profiles"]\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("build", "--out", "briefs", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert "Injected" in result.output
+    assert not [line for line in result.output.splitlines() if re.match(r"\s*(::|##\[)", line)]
 
 
 def test_an_allowance_that_is_not_understood_is_a_usage_error() -> None:
