@@ -396,6 +396,12 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
     if request.strict and warned:
         raise BuildError("warnings are errors with --strict: " + "; ".join(warned))
     runs = [in_language(project, code) for code in project.every_language]
+    for run in runs:
+        if run.out != project.out and run.out.is_symlink():  # briefs/fr -> anywhere
+            raise BuildError(
+                f"{display_path(run.out)}: a symlink; briefs are never written through one "
+                "(remove it: the build makes the folder)"
+            )
     digests = [_digest(run, request) for run in runs]
     done = [
         None if request.force else _unchanged(run.out, d, request)

@@ -207,3 +207,26 @@ def test_the_template_digest_reads_a_file_linked_many_times_once(
     assert len(reads) == 1
     (folder / "big.css").write_bytes(b"y" * 1000)
     assert manifest.folder_digest([folder, folder]) != first  # still the content's digest
+
+
+def test_a_language_folder_that_is_a_symlink_is_never_written_through(tmp_path: Path) -> None:
+    # Security review 11a, M3: briefs/fr -> /any/dir had index.html overwritten there.
+    import shutil
+
+    from .conftest import VALID
+
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(VALID, tmp_path / "profiles" / "index.yaml")
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text(
+        '[project]\nprofiles = ["profiles"]\nout = "briefs"\nlanguages = ["en", "fr"]\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("keep me")
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "briefs" / "fr").symlink_to(elsewhere)
+    result = CliRunner().invoke(cli, ["--config", str(config), "build", "--format", "html"])
+    assert result.exit_code == 1 and "briefs/fr: a symlink" in " ".join(result.output.split())
+    assert (elsewhere / "index.html").read_text() == "keep me"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["index.html"]
