@@ -64,6 +64,9 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
     return hasher.hexdigest()
 
 
+_YAML = (".yaml", ".yml")
+
+
 def _files(paths: Iterable[Path]) -> list[Path]:
     """Files and the files directly inside folders (as profile folders are read), in order.
 
@@ -76,7 +79,12 @@ def _files(paths: Iterable[Path]) -> list[Path]:
             found.extend(sorted(p for p in path.iterdir() if not p.is_dir()))
         elif path.exists() or path.is_symlink():
             found.append(path)
-            found.extend(sorted(path.parent.glob(f"{glob.escape(path.stem)}.*{path.suffix}")))
+            beside = f"{glob.escape(path.stem)}.*"  # .yaml or .yml, whatever the profile's is
+            found.extend(
+                sorted(
+                    p for p in path.parent.glob(beside) if p.suffix in _YAML and p.stem != path.stem
+                )
+            )
     return found
 
 

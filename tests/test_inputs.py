@@ -156,3 +156,17 @@ def test_any_changed_byte_builds_what_depends_on_it(
     clean = root.parent / "clean"
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("out"))
     assert rebuilt == _outcome(clean / "aftercare-report.toml")
+
+
+def test_a_translation_spelled_yml_beside_a_yaml_profile_is_an_input(tmp_path: Path) -> None:
+    # Security review 11a, L: thailand.fr.yml beside thailand.yaml was left out of the digest.
+    from aftercare_report import inputs
+
+    profile = tmp_path / "thailand.yaml"
+    shutil.copy(bundled("profiles") / "thailand.yaml", profile)
+    overlay = tmp_path / "thailand.fr.yml"
+    overlay.write_text("summary: Un résumé.\n")
+    project = Project(language="fr")
+    before = inputs.digest(project, "", [str(profile)])
+    overlay.write_text("summary: Un autre résumé.\n")
+    assert inputs.digest(project, "", [str(profile)]) != before
