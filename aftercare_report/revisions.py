@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -210,43 +209,73 @@ def _git(cwd: Path | str, *args: str, check: bool = True) -> str:
 
 
 def _extract(top: str, commit: str, inside: Path, folder: Path) -> None:
-    """Write the regular files of the project folder at ``commit`` into ``folder``."""
-    tree = f"{commit}:{inside.as_posix()}" if inside.as_posix() not in ("", ".") else commit
-    command = ["git", "-C", top, "archive", "--format=tar", tree]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
-        assert proc.stdout is not None
-        try:
-            _untar(proc.stdout, folder)
-        finally:
-            proc.stdout.close()
-            errors = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            proc.wait()
-    if proc.returncode != 0:
-        raise UsageError(f"git archive: {errors.strip() or 'failed'}")
+    """Write the regular files of the project folder at ``commit`` into ``folder``.
 
-
-def _untar(stream: IO[bytes], folder: Path) -> None:
-    """Extract regular files only, each inside ``folder``; links, devices and big files stay out.
-
-    A file larger than any input the tool reads is left out (the loaders would refuse it); so
-    are symlinks, which no input is read through.
+    Read from git's objects as they are (``ls-tree``, then ``cat-file --batch``), not through
+    ``git archive``, which applies the revision's own ``.gitattributes``: a pull request's
+    ``export-ignore`` would hide its changed profiles from the comparison, and
+    ``export-subst`` would rewrite them. Links, submodules and files larger than any input are
+    left out, and the sizes are known before any file is read, so the limits hold first.
     """
-    total = files = 0
-    with tarfile.open(fileobj=stream, mode="r|") as archive:
-        for member in archive:
-            name = PurePosixPath(member.name)
-            if not member.isfile() or name.is_absolute() or ".." in name.parts:
-                continue
-            if member.size > max(INPUT_BYTES, PUBLISHED_JSON_BYTES):
-                continue
-            total, files = total + member.size, files + 1
-            if total > REVISION_BYTES or files > REVISION_FILES:
-                raise UsageError(
-                    f"the project at this revision holds more than {REVISION_FILES:,} files "
-                    f"or {REVISION_BYTES // 2**20:,} MB"
-                )
-            target = folder.joinpath(*name.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            data = archive.extractfile(member)
-            if data is not None:
-                target.write_bytes(data.read())
+    tree = f"{commit}:{inside.as_posix()}" if inside.as_posix() not in ("", ".") else commit
+    wanted = _blobs(_git(top, "ls-tree", "-r", "-z", "--long", tree))
+    if not wanted:
+        return
+    with tempfile.TemporaryFile() as ids:
+        ids.write(b"".join(oid.encode() + b"\n" for oid, _ in wanted))
+        ids.seek(0)
+        command = ["git", "-C", top, "cat-file", "--batch"]
+        with subprocess.Popen(command, stdin=ids, stdout=subprocess.PIPE) as proc:
+            assert proc.stdout is not None
+            try:
+                for oid, name in wanted:
+                    _write_blob(proc.stdout, oid, folder.joinpath(*name.parts))
+            finally:
+                proc.stdout.close()
+                proc.wait()
+
+
+def _blobs(listing: str) -> list[tuple[str, PurePosixPath]]:
+    """The regular files of an ``ls-tree -r -z --long`` listing worth reading, within limits.
+
+    Raises:
+        UsageError: More files or bytes than :data:`REVISION_FILES` or :data:`REVISION_BYTES`.
+    """
+    wanted = []
+    total = 0
+    for entry in filter(None, listing.split("\0")):
+        meta, _, path = entry.partition("\t")
+        mode, kind, oid, size = meta.split()
+        name = PurePosixPath(path)
+        if kind != "blob" or mode not in ("100644", "100755") or not size.isdigit():
+            continue  # a link, a submodule
+        if name.is_absolute() or {"..", ".git"} & set(name.parts):
+            continue
+        if int(size) > max(INPUT_BYTES, PUBLISHED_JSON_BYTES):
+            continue  # larger than anything the tool reads: its loader would refuse it
+        total += int(size)
+        wanted.append((oid, name))
+        if total > REVISION_BYTES or len(wanted) > REVISION_FILES:
+            raise UsageError(
+                f"the project at this revision holds more than {REVISION_FILES:,} files "
+                f"or {REVISION_BYTES // 2**20:,} MB"
+            )
+    return wanted
+
+
+def _write_blob(stream: IO[bytes], oid: str, target: Path) -> None:
+    """Copy the next object of a ``cat-file --batch`` stream (it must be ``oid``) to ``target``."""
+    header = stream.readline().split()
+    if len(header) != 3 or header[0].decode() != oid or header[1] != b"blob":
+        raise UsageError(f"git cat-file: unexpected answer for {oid[:12]}")
+    size = int(header[2])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        left = size
+        while left:
+            chunk = stream.read(min(left, 1 << 20))
+            if not chunk:
+                raise UsageError(f"git cat-file: {oid[:12]} ended early")
+            out.write(chunk)
+            left -= len(chunk)
+    stream.read(1)  # the newline after each object

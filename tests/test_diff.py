@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from click.testing import CliRunner, Result
 from aftercare_report import markdown
 from aftercare_report.cli import cli
 from aftercare_report.resources import bundled
-from aftercare_report.revisions import _untar
+from aftercare_report.revisions import _extract
 
 TOOL = "git+https://example.org/aftercare-report@v1"  # no wheel to make: init is quick
 
@@ -247,29 +245,25 @@ def test_a_json_that_is_no_assessment_is_refused_with_its_place(tmp_path: Path) 
     assert run("diff", str(broken), str(bad)).exit_code == 1
 
 
-def test_a_revision_is_read_without_links_devices_or_paths_outside(tmp_path: Path) -> None:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        for name, kind in (
-            ("profiles/ok.yaml", tarfile.REGTYPE),
-            ("profiles/link.yaml", tarfile.SYMTYPE),
-            ("../outside.yaml", tarfile.REGTYPE),
-            ("/etc/absolute.yaml", tarfile.REGTYPE),
-            ("fifo", tarfile.FIFOTYPE),
-        ):
-            info = tarfile.TarInfo(name)
-            info.type = kind
-            data = b"x: 1\n" if kind == tarfile.REGTYPE else b""
-            info.size = len(data)
-            if kind == tarfile.SYMTYPE:
-                info.linkname = "/etc/passwd"
-            archive.addfile(info, io.BytesIO(data))
-    buffer.seek(0)
+def test_a_revision_is_read_without_links_or_its_own_git_attributes(tmp_path: Path) -> None:
+    # Security review 11a, L: the revision's `.gitattributes` (export-ignore) hid a changed
+    # profile from `git archive`; links are left out.
+    root = tmp_path / "repo"
+    (root / "profiles").mkdir(parents=True)
+    (root / "profiles" / "ok.yaml").write_text("x: 1\n")
+    (root / "profiles" / "hidden.yaml").write_text("x: $Format:%H$\n")
+    (root / "profiles" / "link.yaml").symlink_to("/etc/passwd")
+    (root / ".gitattributes").write_text("profiles/hidden.yaml export-ignore export-subst\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "x")
+    commit = git(root, "rev-parse", "HEAD").strip()
     target = tmp_path / "project"
     target.mkdir()
-    _untar(buffer, target)
-    found = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    assert found == ["project/profiles/ok.yaml"]
+    _extract(str(root), commit, Path(), target)
+    found = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    assert found == [".gitattributes", "profiles/hidden.yaml", "profiles/ok.yaml"]
+    assert (target / "profiles" / "hidden.yaml").read_text() == "x: $Format:%H$\n"
 
 
 def test_two_files_compare_without_reading_the_project_around_them(
