@@ -25,6 +25,7 @@ namespaces, not prefixes (``<x:attachedTemplate>`` is the same element as
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -118,6 +119,7 @@ def problems(package: bytes) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(package)) as archive:
             parts = []
+            binary: dict[str, bytes] = {}
             for info in archive.infolist():
                 data = archive.read(info)
                 if _wide_xml(data):
@@ -133,6 +135,8 @@ def problems(package: bytes) -> list[str]:
                         f"{info.filename}: a compressed part (gzip, as in .svgz), which readers "
                         "unpack and this check cannot read: save the image uncompressed"
                     )
+                else:
+                    binary[info.filename] = data[:64]  # judged by its use, once rels are read
     except zipfile.BadZipFile as exc:
         return [f"not a Word package: {exc}"]
     trees: dict[str, ET.Element] = {}
@@ -142,6 +146,8 @@ def problems(package: bytes) -> list[str]:
             found.append(f"{name}: {problem}")
         else:
             trees[name] = root
+    uses = _uses({name: root for name, root in trees.items() if name.endswith(".rels")})
+    found += (problem for name, head in binary.items() if (problem := _binary(name, head, uses)))
     external = {name: _external_ids(root) for name, root in trees.items() if name.endswith(".rels")}
     for name, root in trees.items():
         if name.endswith(".rels"):
@@ -153,6 +159,69 @@ def problems(package: bytes) -> list[str]:
         if len(found) >= MAX_PROBLEMS:
             break
     return found[:MAX_PROBLEMS]
+
+
+_RASTER = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",  # TIFF
+    b"MM\x00*",
+    b"\xd7\xcd\xc6\x9a",  # WMF, placeable
+    b"\x01\x00\x09\x00",  # WMF
+    b"\x02\x00\x09\x00",
+)
+"""How the images Word keeps begin (EMF and WebP are recognised further in)."""
+_OPAQUE_USES = frozenset({"printerSettings", "font"})
+"""Relationships to parts a reader takes as bytes of their own (printer settings, embedded
+fonts), never as XML or as an image."""
+_IMAGE_USES = frozenset({"image", "thumbnail"})
+
+
+def _uses(rels: dict[str, ET.Element]) -> dict[str, set[str]]:
+    """For each part of the package, the types of the internal relationships that target it."""
+    uses: dict[str, set[str]] = {}
+    for name, root in rels.items():
+        folder = name.rpartition("_rels/")[0]  # the source part's folder ("" for the package)
+        for element in root.iter():
+            if _Name(element.tag).localname != "Relationship":
+                continue
+            if element.get("TargetMode", "Internal") != "Internal":
+                continue
+            target = element.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else folder + target
+            part = posixpath.normpath(path)
+            kind = element.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+            uses.setdefault(part, set()).add(kind)
+    return uses
+
+
+def _binary(name: str, head: bytes, uses: dict[str, set[str]]) -> str:
+    """Why a part that is not UTF-8 XML may not be in the package, or "" if it may.
+
+    Readers take a part as what its relationships say it is, and read XML in any encoding they
+    detect (EBCDIC, a header LibreOffice then follows out of the document): so a part that does
+    not start as UTF-8 XML passes only as an image that starts as one, or as printer settings
+    or a font, which no reader parses as XML.
+    """
+    kinds = uses.get(name, set())
+    if kinds and kinds <= _OPAQUE_USES:
+        return ""
+    image = (
+        head.startswith(_RASTER)
+        or (head.startswith(b"\x01\x00\x00\x00") and head[40:44] == b" EMF")
+        or (head.startswith(b"RIFF") and head[8:12] == b"WEBP")
+    )
+    if kinds <= _IMAGE_USES and image:
+        return ""
+    used = ", ".join(sorted(kinds)) or "no relationship"
+    return (
+        f"{name}: neither UTF-8 XML nor an image ({used}), so this check cannot read it while a "
+        "reader may (XML in another encoding, or a part of another kind): save the reference "
+        "document again in Word or LibreOffice"
+    )
 
 
 _WIDE = (

