@@ -279,6 +279,16 @@ def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
                     "escape the '<' as '\\<'"
                 ),
             )
+        unlinked = _UNLINKED.search(token.content)
+        if unlinked:
+            yield (
+                line,
+                (
+                    f"'{token.content[unlinked.start() :][:30]}' is text here but a link to "
+                    "kramdown (Jekyll, GitHub Pages), which takes an address up to its ')', "
+                    "spaces and all: write the address without spaces, or escape the '[' as '\\['"
+                ),
+            )
         brace = _BRACE.search(token.content)  # '{:' is reported for the whole page
         if brace:
             shown = token.content[brace.start() :][:20]
@@ -336,6 +346,9 @@ _KRAMDOWN_BRACE = re.compile(r"(?<!\\)(?:\\\\)*\{:")
 """kramdown's attribute lists, attribute definitions and extensions, unless the ``{`` is
 escaped (an odd number of backslashes before it)."""
 _BRACE = re.compile(r"\{(?!:)")
+_UNLINKED = re.compile(r"\][(\[]")
+"""A ``](`` or ``][`` that CommonMark left as text (it would have made a link token): a link,
+or a reference to one, to kramdown, which reads addresses with spaces."""
 _SPACES = re.compile(r"\s+")
 _KRAMDOWN_DEFINITION = re.compile(
     r"^[ \t>*+\-0-9.)]*\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.MULTILINE

@@ -52,6 +52,11 @@ REVIEW = {
 """The review's three payloads (section 1.1), each with what the refusal says."""
 
 NEIGHBOURS = {
+    # Security review 11b, M2: CommonMark ends an address at a space, kramdown at its ')'.
+    "a link with a space in its address": (
+        "Read the [full report](javascript:alert(document.domain)// x) for more.\n"
+    ),
+    "a reference with a space in its address": "[full report][r x]\n\n[r x]: javascript:x\n",
     "a definition CommonMark reads as text": "[r]: javascript:alert(1)// x\n\nRead [it][r].\n",
     "an image definition to elsewhere": "[p]: https://evil.example/p.gif x\n\n![a][p]\n",
     "an encoded definition after HTML": "<p></p>\n[r]: java&#115;cript:alert(1)\n\n[a][r]\n",
