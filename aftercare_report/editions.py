@@ -327,6 +327,8 @@ def _load(path: Path, root: Path | None) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise _error(path, "nested too deeply to be an assessment") from None
+    except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
+        raise _error(path, "holds a number too long to be an assessment's") from None
     if not isinstance(data, dict):
         raise _error(path, "expected a JSON object (a country's assessment or a comparison)")
     return data

@@ -441,9 +441,9 @@ def _joined(parser: MarkdownIt, body: str, tokens: list[Token]) -> list[Token]:
 
 
 _GENERATORS = "Jekyll (Liquid), Hugo (shortcodes), Eleventy and EJS or ERB sites"
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|(?<!\\)(?:\\\\)*<%")
-"""Liquid, Nunjucks and Hugo (``{{``, ``{%``), and EJS or ERB (``<%``, unless its ``<`` is
-escaped: an odd number of backslashes before it)."""
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|(?<!\\)(?:\\\\)*<%")
+"""Liquid, Nunjucks and Hugo (``{{``, ``{%``, Nunjucks' comment ``{#``), and EJS or ERB
+(``<%``, unless its ``<`` is escaped: an odd number of backslashes before it)."""
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?][^\s<>]{0,20}")
 _QUOTED = (
     r'"(?:[^"\\\x00-\x1f\x7f\'<>\[\]{}]'

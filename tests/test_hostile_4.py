@@ -145,3 +145,12 @@ def test_new_still_writes_into_a_real_folder_and_one_outside_the_project(
     outside = CliRunner().invoke(cli, ["new", "Peru", "--to", str(tmp_path / "other")])
     assert outside.exit_code == 0, outside.output
     assert (tmp_path / "other" / "peru.yaml").is_file()
+
+
+def test_a_published_json_with_a_number_of_5000_digits_is_a_located_error(tmp_path: Path) -> None:
+    # Security review 11b, L1: an internal error, and `diff --exit-code` said "changed" (1).
+    path = tmp_path / "thailand.json"
+    path.write_text('{"schema_version": 2, "x": ' + "9" * 5000 + "}")
+    result = CliRunner().invoke(cli, ["diff", str(path), str(path), "--exit-code"])
+    assert result.exit_code == 2, result.output
+    assert "holds a number too long" in result.output and "internal error" not in result.output

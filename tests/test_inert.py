@@ -303,6 +303,7 @@ def test_docs_list_every_element_a_template_may_write() -> None:
         ("Text {{< youtube id >}} here.", "template syntax"),
         ("{% include_relative secret.txt %}", "template syntax"),
         ("Key: <%= process.env.GITHUB_TOKEN %>", "template syntax"),  # review 8 L2: EJS
+        ("<div>{# hides the rest from Eleventy's Nunjucks #}</div>", "template syntax"),
         ("Key: \\\\<%- x %>", "template syntax"),  # an escaped backslash, then EJS
         ('## A heading {onclick="x()"}', "attribute list"),
         ('A paragraph\n{: onmouseover="x()"}', "attribute list"),
