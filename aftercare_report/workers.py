@@ -194,9 +194,11 @@ class Pool:
         now = time.monotonic()
         for _, _, task, end in self.busy.values():
             if now >= end:
+                setting = task.limit_name.rpartition(" ")[2]
                 raise BuildError(
                     f"{task.subject}: stopped after {task.seconds:g} s, its time limit "
-                    f"({task.limit_name} in the project file raises it)"
+                    f"({task.limit_name} in the project file raises it, when the run allows "
+                    f"it: --allow {setting}=SECONDS)"
                 )
 
     def _start(self) -> _Worker:
@@ -375,7 +377,8 @@ def _out_of_memory(task: Task[Any], memory_bytes: int) -> BuildError:
     mb = memory_bytes // (1024 * 1024)
     return BuildError(
         f"{task.subject}: ran out of memory at the limit of {mb:,} MB "
-        "([limits] memory_mb in the project file raises it)"
+        "([limits] memory_mb in the project file raises it, when the run allows it: "
+        "--allow memory_mb=MB)"
     )
 
 
