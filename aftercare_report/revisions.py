@@ -72,8 +72,30 @@ def side(spec: str | None, project: Callable[[], Project], allowed: Sequence[str
         return Side(WORKING_TREE, assessed(project()))
     path = Path(spec)
     if path.exists() or path.is_symlink():
+        if _names_a_revision(spec):
+            # A pull request can add a folder named HEAD (or main) holding the old edition's
+            # JSON, to stand for the revision CI compares: "no change" then hides its own.
+            raise UsageError(
+                f"{spec!r} is both a file or folder and a git revision: write './{spec}' for "
+                f"the file or folder, or '{spec}^{{commit}}' for the revision"
+            )
         return Side(display_path(path), editions.read(path))
     return at_revision(spec, project(), allowed)
+
+
+def _names_a_revision(spec: str) -> bool:
+    """Whether git, in the working folder's repository, reads ``spec`` as a commit."""
+    if spec.startswith(("-", "./", "/", "../")):
+        return False  # written as a path ("./HEAD")
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}"],
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return False
+    return done.returncode == 0
 
 
 def compare(

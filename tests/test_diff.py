@@ -304,3 +304,25 @@ def test_a_revision_before_the_project_has_every_country_added(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert "before the project" in result.stdout and "5 added, 0 unchanged" in result.stdout
     assert "### Thailand (added)" in result.stdout
+
+
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
+def test_a_folder_named_like_the_revision_cannot_stand_for_it(team: Path) -> None:
+    # Security review 12a, M1: a committed folder HEAD/ with the old edition's JSON made the
+    # workflow's `diff HEAD^1 HEAD` say "no change" about a pull request that changed an index.
+    out = team / "old"
+    assert run("build", "--format", "json", "--out", str(out)).exit_code == 0
+    change_level_and_source(team)
+    (team / "HEAD").mkdir()
+    for json_file in out.glob("*.json"):
+        if json_file.name != "manifest.json":
+            (team / "HEAD" / json_file.name).write_bytes(json_file.read_bytes())
+    git(team, "add", "-A")
+    git(team, "commit", "-q", "-m", "a change, and a folder named HEAD")
+    result = run("diff", "HEAD^1", "HEAD", "--exit-code")
+    assert result.exit_code == 2
+    assert "'HEAD' is both a file or folder and a git revision" in result.stderr
+    explicit = run("diff", "HEAD^1", "HEAD^{commit}", "--exit-code")
+    assert explicit.exit_code == 1  # the revision: Thailand's change is there
+    folder = run("diff", "./HEAD", "./HEAD", "--exit-code")
+    assert folder.exit_code == 0  # and the folder, written as one
