@@ -34,6 +34,10 @@ MAX_DEPTH = 32
 """Deepest nesting accepted; profiles need about 5 levels."""
 MAX_NODES = 50_000
 """Most values a document may expand to, counting every alias use (stops 'billion laughs')."""
+ALIAS_GROWTH = 2
+ALIAS_ALLOWANCE = 10_000
+"""Aliases may make a document at most twice what is written, and 10,000 more (values, or
+characters of text): enough to repeat a source or a list, never to multiply the file."""
 MAX_EXPANDED = 4 * MAX_BYTES
 """Most characters of text a document may expand to through aliases (one long anchored string
 reused many times would otherwise multiply every output built from it)."""
@@ -180,14 +184,20 @@ CACHED_BYTES = 512 * 1024
 def _parse(raw: bytes, path: Path, cwd: Path) -> Document:
     name = display_path(path)
     text = _decode(raw, name)
-    _check_structure(text, name)
+    written = _check_structure(text, name)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:  # e.g. a second document, an undefined alias
         raise InputError([_syntax_finding(exc, name)]) from None
     if root is None:
         raise InputError([Finding(name, 1, 1, "", "file has no content", code="empty")])
-    builder = _Builder(name)
+    # Aliases may repeat what is written, not multiply it: a run reads up to 300 profiles, so a
+    # bound per file that lets each expand eightfold adds up to gigabytes in the building process.
+    builder = _Builder(
+        name,
+        max_nodes=min(MAX_NODES, ALIAS_GROWTH * written + ALIAS_ALLOWANCE),
+        max_characters=min(MAX_EXPANDED, ALIAS_GROWTH * len(text) + ALIAS_ALLOWANCE),
+    )
     data = builder.build(root, ())
     if builder.findings:
         raise InputError(builder.findings)
@@ -224,7 +234,7 @@ def _decode(raw: bytes, name: str) -> str:
     return text
 
 
-def _check_structure(text: str, name: str) -> None:
+def _check_structure(text: str, name: str) -> int:
     """Check syntax, nesting depth and size with the event stream, before any tree is built.
 
     The parser is iterative, so a document nested 100,000 levels deep is refused here rather than
@@ -262,6 +272,7 @@ def _check_structure(text: str, name: str) -> None:
         raise InputError([Finding(name, 0, 0, "", f"invalid YAML: {exc}", code="syntax")]) from None
     if bare:
         raise InputError(bare)
+    return nodes
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, name: str) -> Finding:
@@ -324,8 +335,11 @@ def yaml_1_1(node: yaml.ScalarNode) -> str | None:
 class _Builder:
     """Turn a composed node tree into plain data, recording positions and refusing what's unsafe."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(
+        self, name: str, max_nodes: int = MAX_NODES, max_characters: int = MAX_EXPANDED
+    ) -> None:
         self.name = name
+        self.max_nodes, self.max_characters = max_nodes, max_characters
         self.values: dict[KeyPath, Position] = {}
         self.keys: dict[KeyPath, Position] = {}
         self.findings: list[Finding] = []
@@ -338,10 +352,12 @@ class _Builder:
             self.characters += len(node.value)
         # Only aliases can make a small file this large, wide or deep: refuse before the memory
         # or the stack runs out. The event check saw the nesting of the text, not of aliases.
-        if self.visited > MAX_NODES:
-            self._stop(node, path, f"expands to more than {MAX_NODES:,} values through aliases")
-        if self.characters > MAX_EXPANDED:
-            self._stop(node, path, f"expands to more than {MAX_EXPANDED:,} characters of text")
+        if self.visited > self.max_nodes:
+            what = f"{self.max_nodes:,} values"
+            self._stop(node, path, f"expands to more than {what} through aliases")
+        if self.characters > self.max_characters:
+            what = f"{self.max_characters:,} characters of text"
+            self._stop(node, path, f"expands to more than {what} through aliases")
         if len(path) > MAX_DEPTH:
             self._stop(node, path, f"nested more than {MAX_DEPTH} levels deep through aliases")
         self.values[path] = _pos(node.start_mark)

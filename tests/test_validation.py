@@ -176,6 +176,21 @@ def test_aliases_cannot_multiply_text(framework: Framework, tmp_path: Path) -> N
     assert "characters of text" in finding.message
 
 
+def test_aliases_may_repeat_what_is_written_but_not_multiply_it(
+    framework: Framework, tmp_path: Path
+) -> None:
+    # Security review 12a, L1: 215 profiles, each expanding within the old per-file bound,
+    # took 1.69 GB and 5 minutes in the building process.
+    text = "summary: &s " + "x" * 200_000 + "\n" + "".join(f"k{i}: *s\n" for i in range(5))
+    path = tmp_path / "fivefold.yaml"
+    path.write_text(text)  # 1.2 MB once expanded: under the old bound of 8 MB
+    (finding,) = catalog.check_profiles([path], framework).errors
+    assert "characters of text through aliases" in finding.message
+    once = tmp_path / "once.yaml"
+    once.write_text("summary: &s " + "x" * 200_000 + "\nother: *s\n")  # twice: allowed
+    assert not any("aliases" in f.message for f in catalog.check_profiles([once], framework).errors)
+
+
 def test_a_device_is_not_read(framework: Framework, tmp_path: Path) -> None:
     link = tmp_path / "zero.yaml"
     link.symlink_to("/dev/zero")
