@@ -295,6 +295,9 @@ def secret_risk(folder: Path, project_root: Path | None, project_file: str) -> s
         relative = entry.relative_to(real)
         if hidden(relative):
             return f"it holds the hidden file or folder '{relative}'"
+        if entry.is_symlink() and entry.is_dir() and not entry.resolve().is_relative_to(real):
+            # no template can read through it, and `serve` would watch all it leads to
+            return f"it holds '{relative}', a link to a folder outside it"
         if entry.name == project_file:
             return f"it holds the project file '{relative}'"
     return None

@@ -196,6 +196,18 @@ def test_no_printed_line_of_a_build_can_start_a_workflow_command(
     assert not [line for line in result.output.splitlines() if re.match(r"\s*(::|##\[)", line)]
 
 
+def test_a_template_folder_with_a_link_to_a_folder_outside_it_is_refused(tmp_path: Path) -> None:
+    # Security review 12a, L2: `templates/root -> /` made `serve` watch the whole disk and stop
+    # with an internal error.
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "root").symlink_to("/")
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text('[project]\nprofiles = ["bundled"]\ntemplates = ["templates"]\n')
+    with pytest.raises(InputError) as caught:
+        load_project(config)
+    assert "it holds 'root', a link to a folder outside it" in caught.value.findings[0].message
+
+
 def test_an_allowance_that_is_not_understood_is_a_usage_error() -> None:
     result = run("--allow", "render_seconds=1e9", "validate")
     assert result.exit_code == 2 and "render_seconds must be a number above 0" in result.output
