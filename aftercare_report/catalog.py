@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 RESERVED_SLUGS = frozenset({"comparative", "manifest"})
+_ODD_IN_NAMES = re.compile(r'[\x00-\x1f\x7f-\x9f:\\"<>|?*\s]')
+"""What a profile's file name may not hold: control characters and white space, and what
+Windows refuses in names (':' also starts workflow commands in a CI log)."""
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")
 """What Python makes of file-name bytes that are not UTF-8 (surrogate escapes)."""
 """File names a build writes for itself: a profile called so would overwrite them."""
@@ -376,11 +379,18 @@ def _check_one(
     language: str | Sequence[str] = "en",
     rules: canonical.Rules | None = None,
 ) -> OneFile:
-    if path.stem in RESERVED_SLUGS:
+    if path.stem.lower() in RESERVED_SLUGS:  # also Manifest.yaml: one file on macOS
         msg = f"'{path.stem}' is a name the build uses for its own outputs; rename the file"
         return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     if _NOT_UTF8.search(path.stem):  # bytes no UTF-8 text holds: no brief or JSON can bear them
         msg = "the file name is not UTF-8 text, so no brief can bear it: rename the file"
+        return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
+    odd = _ODD_IN_NAMES.search(path.stem)
+    if odd:  # the brief's files are named after it: in a CI log, a share, another system
+        msg = (
+            f"the file name holds {odd[0]!r}, which the files of its brief cannot bear "
+            "everywhere they go: name it with letters, digits, '-' and '_'"
+        )
         return None, None, [Finding(display_path(path), 0, 0, "", msg, code="reserved-name")]
     try:
         doc = load_yaml(path)

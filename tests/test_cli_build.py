@@ -141,9 +141,11 @@ def test_a_newline_in_a_file_name_forges_no_ci_command(tmp_path: Path) -> None:
     (folder / "t\n::error::x.yaml").write_text(valid.read_text())
     out = tmp_path / "out"
     result = invoke("build", "--profiles", str(folder), "--format", "json", "--out", str(out))
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    # Refused (no brief can bear the name), and the message naming it forges nothing either.
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
     _no_forged_command(result.output)  # type: ignore[attr-defined]
     assert "t\\n:" in result.output  # type: ignore[attr-defined]
+    assert not out.exists()
 
 
 @pytest.mark.slow

@@ -191,9 +191,21 @@ def test_no_printed_line_of_a_build_can_start_a_workflow_command(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "80")
     result = run("build", "--out", "briefs", "--format", "html")
-    assert result.exit_code == 0, result.output
+    # Such a name is refused now (review 12a, L3); its message is printed escaped all the same.
+    assert result.exit_code == 1 and "the file name holds ':'" in result.output
     assert "Injected" in result.output
     assert not [line for line in result.output.splitlines() if re.match(r"\s*(::|##\[)", line)]
+
+
+@pytest.mark.parametrize("name", ["Manifest.yaml", "new\nline.yaml", "a b.yaml", "x:y.yaml"])
+def test_a_profile_whose_name_its_briefs_cannot_bear_is_refused(tmp_path: Path, name: str) -> None:
+    # Security review 12a, L3: newlines and '::' went into output names; Manifest.yaml is
+    # manifest.json's brief on a disk that ignores case.
+    shutil.copy(VALID, tmp_path / name)
+    result = run("validate", str(tmp_path / name))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "rename the file" in said or "name it with letters" in said
 
 
 def test_a_template_folder_with_a_link_to_a_folder_outside_it_is_refused(tmp_path: Path) -> None:
