@@ -526,13 +526,14 @@ def _outside(name: str, lines: dict[str, int], base: Path, data: ConfigFile) -> 
         if Path(value).is_absolute() or not (base / value).resolve().is_relative_to(root):
             msg = f"'{value}' is outside the project folder; use a path inside it"
             out.append(Finding(name, line, 1 if line else 0, f"{section}.{key}", msg))
-        elif key != "out" and (
-            hidden(value) or hidden(real := (base / value).resolve().relative_to(root))
-        ):  # .git/config, .env, or a link to one: never read as an input
+        elif hidden(value) or hidden(
+            real := (base / value).resolve().relative_to(root)
+        ):  # .git/config, .env, or a link to one: never read, nor written to (.git/hooks)
             what = "is hidden" if hidden(value) else f"leads to the hidden '{real}'"
+            use = "briefs are written" if key == "out" else "inputs are read"
             msg = (
                 f"'{value}' {what} (a name starting with '.', where git and tools keep "
-                "settings and secrets); inputs are read only from visible paths"
+                f"settings and secrets); {use} only in visible folders"
             )
             out.append(Finding(name, line, 1 if line else 0, f"{section}.{key}", msg))
     return out

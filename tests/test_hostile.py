@@ -141,6 +141,7 @@ def test_a_project_file_alone_cannot_silence_the_bidi_and_look_alike_warnings(
     [
         ('[edition]\nprevious = "2025"\nprevious_json = ".git/config"\n', "edition.previous_json"),
         ('[project]\nframework = "a/.env/framework.yaml"\n', "project.framework"),
+        ('[project]\nout = ".git/hooks"\n', "project.out"),  # review 12a, L4
     ],
 )
 def test_a_project_file_may_not_name_a_hidden_input(tmp_path: Path, setting: str, key: str) -> None:
