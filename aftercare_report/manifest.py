@@ -210,7 +210,7 @@ def _installed() -> dict[str, str]:
 
 
 def rendering_stack() -> str:
-    """Fingerprint what renders PDFs besides our inputs: library versions and installed fonts.
+    """Fingerprint what renders briefs besides our inputs: library versions and installed fonts.
 
     Installing the Thai fonts or HarfBuzz subsetting changes a PDF without changing any input
     file; without this, a cached PDF full of empty glyph boxes would be reused.
@@ -218,7 +218,9 @@ def rendering_stack() -> str:
     digest = hashlib.sha256(__version__.encode())
     versions = _installed()
     makers = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen")
-    for package in (*makers, "python-docx", "lxml", "pillow"):
+    # and what renders and escapes every format: templates, translations, Markdown, hosts
+    text = ("jinja2", "markupsafe", "babel", "markdown-it-py", "idna", "pyyaml", "pydantic")
+    for package in (*makers, *text, "python-docx", "lxml", "pillow"):
         digest.update(f"{package}={versions.get(package, 'none')}\0".encode())
     for folder in FONT_FOLDERS:
         if folder.is_dir():

@@ -230,3 +230,14 @@ def test_a_language_folder_that_is_a_symlink_is_never_written_through(tmp_path: 
     assert result.exit_code == 1 and "briefs/fr: a symlink" in " ".join(result.output.split())
     assert (elsewhere / "index.html").read_text() == "keep me"
     assert sorted(p.name for p in elsewhere.iterdir()) == ["index.html"]
+
+
+@pytest.mark.parametrize("package", ["jinja2", "markdown-it-py", "babel", "idna"])
+def test_a_new_version_of_a_library_that_renders_briefs_makes_them_again(
+    monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    # Security review 12a, L6: an upgraded Jinja or Markdown reader kept old briefs as current.
+    versions = dict(manifest._installed())
+    before = manifest.rendering_stack()
+    monkeypatch.setattr(manifest, "_installed", lambda: {**versions, package: "999"})
+    assert manifest.rendering_stack() != before
