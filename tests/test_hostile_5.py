@@ -805,6 +805,7 @@ NUMERIC_HOSTS = [
     "https://127.0.0.1/",
     "https://www.state.gov:99999/",  # ports a browser cannot open
     "https://www.state.gov:0x50/",
+    "https://www.state.gov:6000/",  # a port browsers refuse (X11; review 12a, Info)
     # Review 7, Lows: the reader's own machine under other names and IPv6 forms of 127.0.0.1,
     # and a user name where the URL has no '//'
     "https://localhost/",
