@@ -234,6 +234,9 @@ class _Check:
 
     def __post_init__(self) -> None:
         self.found: list[tuple[int, str]] = []
+        self._open_svg: list[tuple[str, str]] = []  # (name, id) of the SVG elements open
+        self._holding_use: set[str] = set()  # ids of SVG elements that are or hold a <use>
+        self._uses: list[tuple[int, str]] = []  # (offset, id) each <use> draws
 
     def document(self, text: str) -> list[str]:
         """Check a whole document, which must begin with the bundled head and its policy."""
@@ -255,10 +258,39 @@ class _Check:
             if isinstance(token, Flaw):
                 self.add(token.start, f"{token.message} is refused: browsers may read it otherwise")
             elif isinstance(token, Tag):
+                if token.namespace == "svg":
+                    self._svg_tree(token)
                 if not token.closing:
                     self._tag(token, fragment)
             elif token.kind == "raw" and token.parent == "style":
                 self._css(token.content, token.start, "<style>")
+        said: set[str] = set()
+        for start, target in self._uses:
+            if target in self._holding_use and target not in said:
+                said.add(target)
+                self.add(
+                    start,
+                    f"<use> of '#{target}', which holds a <use> itself, is refused: uses of "
+                    "uses multiply (a 2 kB chart can draw a million shapes and hang a browser)",
+                )
+
+    def _svg_tree(self, tag: Tag) -> None:
+        """Follow which SVG elements hold a ``<use>``, and what each ``<use>`` draws."""
+        if tag.closing:
+            names = [name for name, _ in self._open_svg]
+            if tag.name in names:
+                del self._open_svg[len(names) - 1 - names[::-1].index(tag.name) :]
+            return
+        own = tag.get("id")
+        ident = html.unescape(own.value or "") if own else ""
+        if tag.name == "use":
+            self._holding_use.update(i for _, i in (*self._open_svg, ("use", ident)) if i)
+            href = tag.get("href") or tag.get("xlink:href")
+            target = html.unescape(href.value or "") if href else ""
+            if target.startswith("#"):
+                self._uses.append((tag.start, target[1:]))
+        if not tag.self_closing:
+            self._open_svg.append((tag.name, ident))
 
     def _head(self, head: Sequence[Token], text: str) -> bool:
         """The first tokens must be the doctype, <html>, <head>, the charset and the policy."""

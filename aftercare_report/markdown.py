@@ -350,12 +350,12 @@ _UNLINKED = re.compile(r"\][(\[]")
 """A ``](`` or ``][`` that CommonMark left as text (it would have made a link token): a link,
 or a reference to one, to kramdown, which reads addresses with spaces."""
 _SPACES = re.compile(r"\s+")
-_KRAMDOWN_DEFINITION = re.compile(
-    r"^[ \t>*+\-0-9.)]*\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.MULTILINE
-)
-"""A line kramdown may read as a link definition, also in a list item or a quotation, with the
-start of its address, which holds the scheme and the host (kramdown takes the rest of the line
-too, spaces and all, where CommonMark sees no definition). Footnotes (``[^1]:``) are not
+_KRAMDOWN_DEFINITION = re.compile(r"(?<!\\)(?:\\\\)*\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))")
+"""What kramdown may read as a link definition, with the start of its address, which holds the
+scheme and the host (kramdown takes the rest of the line too, spaces and all, where CommonMark
+sees no definition). Anywhere on a line, not only at its start: kramdown also reads one in a list
+item, a quotation, a definition list's ``: `` body and a footnote's ``[^1]: `` body, so every
+``[label]:`` whose ``[`` is not escaped is judged. Footnotes themselves (``[^1]:``) are not
 links."""
 
 

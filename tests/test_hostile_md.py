@@ -52,6 +52,11 @@ REVIEW = {
 """The review's three payloads (section 1.1), each with what the refusal says."""
 
 NEIGHBOURS = {
+    # Security review 12b, M1: kramdown reads a definition in a definition list's or a
+    # footnote's body; CommonMark reads text.
+    "a definition in a definition list": "Read [method].\n\nMethod\n: [method]: javascript:x\n",
+    "an image definition in a definition list": "![logo]\n\nLogo\n: [logo]: http://e.example/p\n",
+    "a definition in a footnote": "See [r].[^m]\n\n[^m]: [r]: javascript:alert(1)\n",
     # Security review 11b, M2: CommonMark ends an address at a space, kramdown at its ')'.
     "a link with a space in its address": (
         "Read the [full report](javascript:alert(document.domain)// x) for more.\n"
