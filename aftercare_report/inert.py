@@ -363,6 +363,9 @@ class _Check:
             self._referrer(tag, f"<{tag.name} referrerpolicy>", attr.value or "")
         elif name == "rel" and "opener" in lower(html.unescape(attr.value or "")).split():
             self.add(tag.start, f"rel=opener on <{tag.name}> is refused (write noopener)")
+        elif name == "target" and lower(html.unescape(attr.value or "").strip()) not in _TARGETS:
+            # a named window gives the page it opens `window.opener`: it could replace the brief
+            self.add(tag.start, f'target="{_short(attr.value or "")}" is refused: _blank or _self')
         elif name == "href" and tag.name in ("a", "link"):
             self._url(tag, attr, "link")
         elif tag.name == "meta" and name == "content":
@@ -530,6 +533,8 @@ def link_problem(url: str) -> str:
     return f"{_scheme(url)}: links are refused" if problem == "scheme" else problem
 
 
+_TARGETS = ("", "_blank", "_self")
+"""Where a link may open: a new tab (browsers open it without ``window.opener``) or here."""
 _WEB_ADDRESS = re.compile(r"(?:https?:)?//", re.IGNORECASE)
 _ATTACH = re.compile(r"[?&](?:attach|attachment)[^=&]*=", re.IGNORECASE)
 """A ``mailto:`` parameter some mail clients read as a local file to attach."""
