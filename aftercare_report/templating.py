@@ -158,7 +158,8 @@ def _check_power(left: Any, right: Any) -> None:
         _refuse(f"power too large: the result would pass {MAX_POWER_BITS} bits")
 
 
-_PRINTF = re.compile(r"%[#0 +\-]*(\*|\d+)?(?:\.(\*|\d+))?")
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(\*|\d+)?(?:\.(\*|\d+))?")
+"""A printf conversion, named (``%(key)9s``) or not, with its width and precision."""
 _DIGITS = re.compile(r"\d+")
 
 

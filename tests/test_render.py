@@ -183,6 +183,7 @@ def test_hidden_templates_are_never_loaded(framework: Framework, tmp_path: Path)
         ("{{ '%999999999d' % 1 }}", "format width"),
         ("{{ '%*d' % (10**9, 1) }}", "format width"),
         ("{{ '%999999999d'|format(1) }}", "format width"),
+        ("{{ '%(k)999999999s' % {'k': 1} }}", "format width"),  # review 12b, L2: named
         ("{{ '{:>999999999}'.format(1) }}", "format spec"),
         ("{{ 'x'|center(10**9) }}", "width"),
         ("{{ 'x'.rjust(10**9) }}", "width"),
