@@ -791,11 +791,15 @@ def served_page(built: str, generation: int) -> str:
     The ``<meta>`` policy of the brief forbids every script and would apply on top of the
     header's, so it is taken out of the served copy only; the file on disk keeps it.
     """
+    script = f'<script src="/__reload.js?since={generation}"></script>'
+    # In the policy's place: a brief must begin with the bundled head and its policy (the build
+    # checks it), so there, and only there, the script is among tags, never inside a value
+    # (a '</body>' written in an attribute would put it there: the rest would become markup).
     for allow_scripts in (False, True):
-        built = built.replace(inert.csp_meta(allow_scripts=allow_scripts), "", 1)
-    script = f'<script src="/__reload.js?since={generation}"></script>\n'
-    end = built.lower().rfind("</body>")
-    return built[:end] + script + built[end:] if end >= 0 else built + script
+        policy = inert.csp_meta(allow_scripts=allow_scripts)
+        if policy in built:
+            return built.replace(policy, script, 1)
+    return built  # not a brief's head: served as it is, without reloading
 
 
 _UTF8 = frozenset({"application/json"})

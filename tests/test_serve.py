@@ -57,7 +57,19 @@ def test_served_page_swaps_the_policy_and_adds_the_script_only_in_memory() -> No
     built = f"<html><head>{inert.csp_meta()}</head><body><p>x</p></body></html>"
     served = serve.served_page(built, 3)
     assert inert.csp_meta() in built and inert.csp_meta() not in served
-    assert served.endswith('<script src="/__reload.js?since=3"></script>\n</body></html>')
+    assert served == (
+        '<html><head><script src="/__reload.js?since=3"></script></head><body><p>x</p></body></html>'
+    )
+
+
+def test_a_body_end_written_in_a_value_does_not_move_the_reload_script_into_it() -> None:
+    # Security review 13a, M1: the script went before the last '</body>' of the text, inside a
+    # title attribute, and the rest of the value became markup (a meta refresh elsewhere).
+    payload = "<p title=\"</body><meta http-equiv=refresh content='0;url=https://e.example/'>\">"
+    built = f"<html><head>{inert.csp_meta()}</head><body>{payload}x</p>"
+    served = serve.served_page(built, 3)
+    assert served.endswith(f"<body>{payload}x</p>")  # the value is as it was built
+    assert served.count("<script") == 1 and "<head><script src=" in served
 
 
 def test_loopback_addresses() -> None:
