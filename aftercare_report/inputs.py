@@ -23,7 +23,7 @@ from pathlib import Path
 from aftercare_report import manifest
 from aftercare_report.config import TRANSLATIONS, Project
 from aftercare_report.confine import Refused, read_input
-from aftercare_report.limits import INPUT_BYTES
+from aftercare_report.limits import INPUT_BYTES, PUBLISHED_JSON_BYTES
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -56,8 +56,8 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
     for path in _files([*profile_paths, *(Path(n) for n in named)]):
         add(f"profile {path}", _read(path))
     record = project.edition.previous_json  # the previous edition, which follow-ups quote
-    for path in _files([record] if record else []):
-        add(f"edition {path}", _read(path, _within(path, project.root)))
+    for path in _files([record] if record else []):  # read up to what the build reads
+        add(f"edition {path}", _read(path, _within(path, project.root), PUBLISHED_JSON_BYTES))
     add("templates", manifest.folder_digest([*project.templates, bundled("templates")]).encode())
     add("tool", _tool_digest().encode())
     add("stack", manifest.rendering_stack().encode())
@@ -95,16 +95,23 @@ def _within(path: Path, root: Path | None) -> Path | None:
     return root
 
 
-def _read(path: Path, root: Path | None = None) -> bytes:
+def _read(path: Path, root: Path | None = None, limit: int = INPUT_BYTES) -> bytes:
     """The file's SHA-256, or why it is not read (the full build then reports it).
 
     Read as the build reads inputs (:func:`confine.read_input`): no symlink is followed and
     only regular files are opened, so a profile linked to ``/proc/kmsg`` cannot hang the check.
     """
     try:
-        return hashlib.sha256(read_input(path, INPUT_BYTES, root)).digest()
+        return hashlib.sha256(read_input(path, limit, root)).digest()
     except Refused as exc:
-        return f"<refused: {exc}>".encode()
+        # A file refused here changes the digest when it changes all the same: a build that
+        # reads it with a larger limit must not find its outputs "unchanged".
+        try:
+            found = path.lstat()
+            seen = f"{found.st_size}\0{found.st_mtime_ns}\0{found.st_ino}"
+        except OSError:
+            seen = "missing"
+        return f"<refused: {exc}>\0{seen}".encode()
 
 
 def _tool_digest() -> str:

@@ -170,3 +170,20 @@ def test_a_translation_spelled_yml_beside_a_yaml_profile_is_an_input(tmp_path: P
     before = inputs.digest(project, "", [str(profile)])
     overlay.write_text("summary: Un autre résumé.\n")
     assert inputs.digest(project, "", [str(profile)]) != before
+
+
+def test_a_previous_edition_over_2_mb_is_still_an_input(tmp_path: Path) -> None:
+    # Security review 13a, M2: a previous_json of 2.1 MB was hashed as "refused", so editing it
+    # left every brief "unchanged" (and the shards' cache published them).
+    from aftercare_report import inputs
+
+    project_dir = tmp_path / "ed"
+    shutil.copytree(Path(__file__).parent / "editions", project_dir)
+    record = project_dir / "published" / "2024" / "testland.json"
+    data = json.loads(record.read_text())
+    data["padding"] = "x" * 2_100_000
+    record.write_text(json.dumps(data))
+    project = load_project(project_dir / "aftercare-report.toml")
+    before = inputs.digest(project, "", [])
+    record.write_text(record.read_text().replace("x" * 10, "y" * 10, 1))  # same size
+    assert inputs.digest(project, "", []) != before
