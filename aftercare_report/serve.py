@@ -21,6 +21,7 @@ import contextlib
 import html
 import io
 import ipaddress
+import os
 import re
 import socket
 import tempfile
@@ -437,6 +438,7 @@ def _watch(targets: tuple[Path, ...]) -> Iterator[set[tuple[Change, str]]]:
         yield from watchfiles.watch(
             *_folders(targets),
             watch_filter=_relevant(targets),
+            recursive=False,
             debounce=_DEBOUNCE_MS,
             step=_STEP_MS,
             rust_timeout=_WAKE_MS,
@@ -464,9 +466,20 @@ def _start(
 
 
 def _folders(targets: Iterable[Path]) -> list[Path]:
-    # Watch the folder of a watched file: editors save by writing a new file and renaming it
-    # over the old one, which ends a watch on the file itself.
-    return sorted({t if t.is_dir() else t.parent for t in targets})
+    """Each folder to watch, on its own: every folder below a watched one, none through a link.
+
+    The folder of a watched file is watched (editors save by writing a new file and renaming
+    it over the old one, which ends a watch on the file itself), but not what is below it: the
+    project file's folder is the whole project, and a recursive watch would follow a link in it
+    to ``/`` (and stop at the first folder it may not read).
+    """
+    folders: set[Path] = set()
+    for target in targets:
+        if not target.is_dir():
+            folders.add(target.parent)
+            continue
+        folders.update(Path(walked[0]) for walked in os.walk(target, followlinks=False))
+    return sorted(folders)
 
 
 def _report_build(error: str | None, report: Callable[[str], None]) -> None:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from aftercare_report import serve
@@ -153,3 +154,15 @@ def test_a_page_of_another_site_may_not_open_event_streams_or_ask_for_anything()
             address, b"GET /__reload.js HTTP/1.0\r\nHost: " + host + b"\r\n" + own + b"\r\n"
         )
         assert answer.startswith(b"HTTP/1.0 200")
+
+
+def test_the_preview_watches_no_folder_through_a_link(tmp_path: Path) -> None:
+    # Security review 13a, L2: a link to / in the project folder made serve watch the whole
+    # disk, and stop with an internal error at /proc.
+    (tmp_path / "templates" / "parts").mkdir(parents=True)
+    (tmp_path / "link").symlink_to("/")
+    (tmp_path / "templates" / "usr").symlink_to("/usr")
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text("")
+    watched = serve._folders([config, tmp_path / "templates"])
+    assert watched == [tmp_path, tmp_path / "templates", tmp_path / "templates" / "parts"]
