@@ -31,7 +31,9 @@ _JOINERS = "\u200c\u200d"
 _SPACES = "\u00a0\u2007\u202f"
 """No-break spaces: right in text (French puts one before ``:``), wrong in a URL."""
 _SUSPECT = re.compile(f"[{_INVISIBLE}{_BIDI}{_JOINERS}{_SPACES}]")
-_CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+_CONFUSABLE_SCRIPTS = frozenset(
+    {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "LISU", "CANADIAN"}
+)
 """Scripts whose letters look alike: one word mixing them is a look-alike, not a word."""
 _LATIN_LOOKALIKES = frozenset(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb\u051b\u051d\u04cf"
@@ -133,6 +135,13 @@ def _mixed(word: str) -> str | None:
                 f"'{_short(word)}' has {_describe(char)}, which only looks like '{plain}': "
                 f"write '{plain}'"
             )
+    if any(c.isascii() and c.isalpha() for c in word):
+        for char in word:
+            if _phonetic(char):  # U+0251 alpha, U+0261 script g: letters of phoneticians
+                return (
+                    f"'{_short(word)}' has {_describe(char)}, a phonetic letter that looks like "
+                    "a plain one: a look-alike of another word"
+                )
     scripts: dict[str, str] = {}
     for char in word:
         script = _script(char)
@@ -180,6 +189,11 @@ def _unicode_label(label: str) -> str:
         except UnicodeError:
             return label
     return label
+
+
+def _phonetic(char: str) -> bool:
+    """Whether a letter is of the IPA or phonetic extensions (U+0250-02AF, U+1D00-1DBF)."""
+    return "\u0250" <= char <= "\u02af" or "\u1d00" <= char <= "\u1dbf"
 
 
 def _script(char: str) -> str:

@@ -221,6 +221,24 @@ def test_a_template_folder_with_a_link_to_a_folder_outside_it_is_refused(tmp_pat
     assert "it holds 'root', a link to a folder outside it" in caught.value.findings[0].message
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Tr\u0251fficking in Persons Report",  # LATIN SMALL LETTER ALPHA
+        "Traf\u0261icking in Persons Report",  # LATIN SMALL LETTER SCRIPT G
+        "\u1d00nnual report",  # LATIN LETTER SMALL CAPITAL A
+        "Tr\ua4eefficking in Persons Report",  # LISU LETTER A
+        "Tr\u15c5fficking in Persons Report",  # CANADIAN SYLLABICS CARRIER GHO (looks like A)
+    ],
+)
+def test_phonetic_lisu_and_syllabics_letters_in_a_latin_word_are_look_alikes(title: str) -> None:
+    # Security review 13a, L5: a fake TIP report title with U+0251 passed validate --strict.
+    from aftercare_report import lookalikes
+
+    found = lookalikes.problem(title)
+    assert found is not None and found[0] == "look-alike"
+
+
 def test_an_allowance_that_is_not_understood_is_a_usage_error() -> None:
     result = run("--allow", "render_seconds=1e9", "validate")
     assert result.exit_code == 2 and "render_seconds must be a number above 0" in result.output

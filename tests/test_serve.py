@@ -57,9 +57,8 @@ def test_served_page_swaps_the_policy_and_adds_the_script_only_in_memory() -> No
     built = f"<html><head>{inert.csp_meta()}</head><body><p>x</p></body></html>"
     served = serve.served_page(built, 3)
     assert inert.csp_meta() in built and inert.csp_meta() not in served
-    assert served == (
-        '<html><head><script src="/__reload.js?since=3"></script></head><body><p>x</p></body></html>'
-    )
+    script = '<script src="/__reload.js?since=3"></script>'
+    assert served == f"<html><head>{script}</head><body><p>x</p></body></html>"
 
 
 def test_a_body_end_written_in_a_value_does_not_move_the_reload_script_into_it() -> None:
