@@ -1120,9 +1120,11 @@ def translations_init(language: str) -> None:
 
     project = _project()
     folder, own = _translations_folder(), _team_messages(project)
-    written = team.init(language, folder, project.framework, own)
+    # Everything is read and checked before the first file is written: never half a start.
     framework = catalog.load_framework(project.framework)
     profiles = catalog.load_profiles(project.profiles, framework, project.stale_years)
+    team.check_profile_targets(language, profiles)
+    written = team.init(language, folder, project.framework, own)
     written += team.start_profiles(language, profiles)
     for path in written:
         click.echo(f"wrote {errors_printable(str(path))}")

@@ -138,6 +138,34 @@ def init(
     return [po, yaml_path]
 
 
+def check_profile_targets(language: str, profiles: Sequence[Profile]) -> None:
+    """Refuse now what :func:`start_profiles` would refuse half way (a symlink in the way).
+
+    Raises:
+        InputError: Every translation that could not be written, each named.
+    """
+    found = []
+    for target in _profile_targets(language, profiles):
+        try:
+            confine.check_writable(target.parent, Path(target.name))
+        except confine.Refused as exc:
+            found.append(Finding(display_path(target), 0, 0, "", f"not written: {exc}"))
+    if found:
+        raise InputError(found)
+
+
+def _profile_targets(language: str, profiles: Sequence[Profile]) -> list[Path]:
+    base, targets = language.split("-")[0], []
+    for profile in profiles:
+        path = profile.path
+        if path is None or _shipped(path) or profile.language.split("-")[0] == base:
+            continue
+        if language in profile_overlay.paths_for(path):
+            continue
+        targets.append(path.with_name(f"{path.stem}.{language}.yaml"))
+    return targets
+
+
 def start_profiles(language: str, profiles: Sequence[Profile]) -> list[Path]:
     """Write a translation to fill in beside each profile that has none in ``language``.
 

@@ -161,3 +161,14 @@ def test_the_team_templates_read_for_messages_are_bounded_together(team: Path) -
         (team / "templates" / f"part-{i}.html").write_text(text + str(i))
     with pytest.raises(TemplateError, match="hold more than"):
         team_sources([team / "templates"])
+
+
+def test_translations_init_writes_nothing_when_a_profile_cannot_be_read(team: Path) -> None:
+    # Security review 13a, L4: fr.po and framework.fr.yaml were written, then it failed.
+    (team / "elsewhere.yaml").write_text("country: X\n")
+    (team / "profiles" / "testland.fr.yaml").symlink_to(team / "elsewhere.yaml")
+    result = run(team, "translations", "init", "fr")
+    assert result.exit_code == 1, result.output
+    assert "symlink" in result.output
+    translations = team / "translations"
+    assert not translations.exists() or not any(translations.iterdir())
