@@ -367,14 +367,22 @@ def _fields(root: ET.Element) -> Iterator[str]:
     made_name: list[bool] = []
     for element in root.iter():
         tag = _Name(element.tag)
+        pieces = open_fields[-1] if open_fields else None
+        if pieces is not None and tag.localname == "AlternateContent":
+            # Word reads one branch, the check would read them all joined: a safe name in a
+            # branch no reader takes could cover a refused one in the branch Word takes.
+            yield "a field whose instruction has alternative content (mc:AlternateContent)"
+            continue
         if tag.namespace not in _WORD:
             continue
-        pieces = open_fields[-1] if open_fields else None
+        if pieces is not None and tag.localname in ("del", "delInstrText", "moveFrom"):
+            yield "a field whose instruction holds deleted text (tracked changes): accept them"
+            continue
         if tag.localname == "fldSimple":
             for key, value in element.attrib.items():  # any namespace: no reader's guess
                 if _Name(key).localname == "instr":
                     yield from _judge(value, made=False)
-        elif tag.localname in ("instrText", "delInstrText") and pieces is not None:
+        elif tag.localname == "instrText" and pieces is not None:
             pieces.append(element.text or "")
         elif tag.localname == "fldChar":
             kind = _attribute(element, "fldCharType")

@@ -301,6 +301,26 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
         _add("word/media/x.png", "<svg/>".encode("cp037")),
         _add("word/_rels/document.xml.rels", _internal_rels(("rIdX", "image", "media/x.png"))),
     ],
+    # Review 13b, F1: a safe name in the branch no reader takes, the field in the other.
+    "a field's instruction split over alternative content": [
+        _in_footer(
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><mc:AlternateContent '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:zz="urn:example:not-understood"><mc:Choice Requires="zz"><w:r><w:instrText>'
+            " PAGE </w:instrText></w:r></mc:Choice><mc:Fallback><w:r><w:instrText>"
+            'INCLUDEPICTURE "http://127.0.0.1:8765/p.png" \\d </w:instrText></w:r>'
+            '</mc:Fallback></mc:AlternateContent><w:r><w:fldChar w:fldCharType="separate"/>'
+            '</w:r><w:r><w:t>x</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        )
+    ],
+    "a safe field name in deleted text": [
+        _in_footer(
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:del w:id="1" w:author="a">'
+            "<w:r><w:delInstrText> PAGE </w:delInstrText></w:r></w:del><w:r><w:instrText>"
+            '\\* MERGEFORMAT INCLUDEPICTURE "http://127.0.0.1/p.png"</w:instrText></w:r><w:r>'
+            '<w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        )
+    ],
     # Review 7 M2: a part in UTF-16, which readers parse and python-docx copies unread.
     "a UTF-16 footer with INCLUDEPICTURE (review 7)": [_utf16_footer],
     "x:-prefixed attached template (review M2)": [
