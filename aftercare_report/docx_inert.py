@@ -121,6 +121,13 @@ def problems(package: bytes) -> list[str]:
             parts = []
             binary: dict[str, bytes] = {}
             for info in archive.infolist():
+                lowered = info.filename.lower()
+                if any(part in lowered for part in _ACTIVE_PARTS):
+                    found.append(
+                        f"{info.filename}: an Office add-in or macro part, which Word may load "
+                        "or run: a reference document holds styles, headers and footers only"
+                    )
+                    continue
                 data = archive.read(info)
                 if _wide_xml(data):
                     found.append(
@@ -161,6 +168,8 @@ def problems(package: bytes) -> list[str]:
     return found[:MAX_PROBLEMS]
 
 
+_ACTIVE_PARTS = ("webextension", "taskpane", "vbaproject", "vbadata", "activex")
+"""Parts of an Office add-in (shown in a task pane on opening), of macros or of controls."""
 _RASTER = (
     b"\x89PNG\r\n\x1a\n",
     b"\xff\xd8\xff",  # JPEG

@@ -321,6 +321,15 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
             '<w:fldChar w:fldCharType="end"/></w:r></w:p>'
         )
     ],
+    # Review 13b, F2: an Office add-in that Word shows in a task pane on opening.
+    "an Office add-in task pane": [
+        _add(
+            "word/webextensions/taskpanes.xml",
+            b'<wetp:taskpanes xmlns:wetp="http://schemas.microsoft.com/office/webextensions/'
+            b'taskpanes/2010/11"><wetp:taskpane visibility="1"/></wetp:taskpanes>',
+        )
+    ],
+    "a macro project": [_add("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros")],
     # Review 7 M2: a part in UTF-16, which readers parse and python-docx copies unread.
     "a UTF-16 footer with INCLUDEPICTURE (review 7)": [_utf16_footer],
     "x:-prefixed attached template (review M2)": [
