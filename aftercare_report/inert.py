@@ -387,6 +387,12 @@ class _Check:
                 self._handler(tag, attr)
             elif not (name in _SVG_ATTRIBUTES or _open_prefix(name)):
                 self.add(tag.start, f"attribute {name}= on SVG <{tag.name}> is refused")
+            elif (
+                name == "target" and lower(html.unescape(attr.value or "").strip()) not in _TARGETS
+            ):
+                self.add(
+                    tag.start, f'target="{_short(attr.value or "")}" is refused: _blank or _self'
+                )
             elif name in _NAMESPACES:
                 if html.unescape(attr.value or "") != _NAMESPACES[name]:
                     self.add(tag.start, f"{name}= on SVG <{tag.name}> names another namespace")

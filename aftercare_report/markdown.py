@@ -236,6 +236,17 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
             (``[security] allow_scripts``, when the run allows it).
     """
     found, body = _front_matter(text)
+    found += [
+        (
+            line,
+            f"'{_shown(body, match.start(), 30)}': a character reference in a link's address, "
+            "which kramdown (Jekyll, GitHub Pages) keeps and a browser decodes (java&#x0A;script: "
+            "is javascript:): write the address plainly",
+        )
+        for line, match in itertools.islice(
+            _lines(body, _REFERENCE_IN_ADDRESS.finditer(body)), inert.MAX_PROBLEMS
+        )
+    ]
     syntax = _lines(body, _TEMPLATE_SYNTAX.finditer(body))
     found += [
         (line, f"'{match[0].lstrip(chr(92))}' is template syntax that {_GENERATORS} run: escape it")
@@ -346,6 +357,8 @@ _KRAMDOWN_BRACE = re.compile(r"(?<!\\)(?:\\\\)*\{:")
 """kramdown's attribute lists, attribute definitions and extensions, unless the ``{`` is
 escaped (an odd number of backslashes before it)."""
 _BRACE = re.compile(r"\{(?!:)")
+_REFERENCE_IN_ADDRESS = re.compile(r"\]\(\s*<?[^)>\s]*&(?:#|[A-Za-z][A-Za-z0-9]*;)")
+"""An inline link's or image's address holding a character reference (``&#x0A;``, ``&Tab;``)."""
 _UNLINKED = re.compile(r"\][(\[]")
 """A ``](`` or ``][`` that CommonMark left as text (it would have made a link token): a link,
 or a reference to one, to kramdown, which reads addresses with spaces."""

@@ -52,6 +52,10 @@ REVIEW = {
 """The review's three payloads (section 1.1), each with what the refusal says."""
 
 NEIGHBOURS = {
+    # Security review 14b: kramdown keeps a character reference in an address, a browser decodes it.
+    "a reference in a link's address": "[Read](java&#x0A;script:void(document.title='P'))\n",
+    "a named reference in a link's address": "[Read](java&Tab;script:alert(1))\n",
+    "a reference in an image's address": "![chart](/&#x0A;/evil.example/pixel.png)\n",
     # Security review 12b, M1: kramdown reads a definition in a definition list's or a
     # footnote's body; CommonMark reads text.
     "a definition in a definition list": "Read [method].\n\nMethod\n: [method]: javascript:x\n",
