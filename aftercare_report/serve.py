@@ -479,6 +479,14 @@ def _folders(targets: Iterable[Path]) -> list[Path]:
             folders.add(target.parent)
             continue
         folders.update(Path(walked[0]) for walked in os.walk(target, followlinks=False))
+    for folder in folders:
+        try:
+            str(folder).encode("utf-8")
+        except UnicodeEncodeError:  # the watcher takes names as UTF-8 text
+            raise AftercareError(
+                f"cannot watch the project's files: the folder name '{printable(str(folder))}' "
+                "is not UTF-8 text: rename it"
+            ) from None
     return sorted(folders)
 
 

@@ -653,7 +653,7 @@ def test_yaml_1_1_forms_are_refused_with_what_to_write() -> None:
 @pytest.mark.slow
 def test_serve_stops_with_a_message_at_a_file_name_it_cannot_watch(tmp_path: Path) -> None:
     path = project_with(tmp_path, "")
-    (tmp_path / os.fsdecode(b"\xff")).mkdir()
+    (tmp_path / "profiles" / os.fsdecode(b"\xff")).mkdir()  # in a folder serve watches
     command = [sys.executable, "-m", "aftercare_report", "--config", str(path), "serve"]
     start = time.monotonic()
     done = subprocess.run([*command, "--port", "0"], capture_output=True, text=True, timeout=60)
