@@ -34,6 +34,9 @@ MAX_DEPTH = 32
 """Deepest nesting accepted; profiles need about 5 levels."""
 MAX_NODES = 50_000
 """Most values a document may expand to, counting every alias use (stops 'billion laughs')."""
+MAX_FILE_FINDINGS = 100
+"""Findings the reading of one file reports one by one (a file that repeats a key 25,000 times
+would otherwise make as many, held and printed by the building process)."""
 ALIAS_GROWTH = 2
 ALIAS_ALLOWANCE = 10_000
 """Aliases may make a document at most twice what is written, and 10,000 more (values, or
@@ -199,6 +202,9 @@ def _parse(raw: bytes, path: Path, cwd: Path) -> Document:
         max_characters=min(MAX_EXPANDED, ALIAS_GROWTH * len(text) + ALIAS_ALLOWANCE),
     )
     data = builder.build(root, ())
+    if builder.more:  # 25,000 repeats of one key made as many findings, held and printed
+        msg = f"and {builder.more:,} more problems of this kind in the file: fix these first"
+        builder.findings.append(Finding(name, 0, 0, "", msg, code="too-many"))
     if builder.findings:
         raise InputError(builder.findings)
     if not isinstance(data, dict):
@@ -257,7 +263,8 @@ def _check_structure(text: str, name: str) -> int:
                 # as ''), a tag the composer no longer shows: refused here, where it is seen.
                 line, col = _pos(event.start_mark)
                 msg = "YAML tag '!' is not allowed: profiles are plain data, write the value alone"
-                bare.append(Finding(name, line, col, "", msg, code="refused-tag"))
+                if len(bare) < MAX_FILE_FINDINGS:
+                    bare.append(Finding(name, line, col, "", msg, code="refused-tag"))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -345,6 +352,7 @@ class _Builder:
         self.findings: list[Finding] = []
         self.visited = 0
         self.characters = 0
+        self.more = 0  # findings past the cap, counted
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.visited += 1
@@ -387,7 +395,7 @@ class _Builder:
                     f"duplicate key '{key}' (first at line {first_seen[key]}); "
                     "YAML would silently keep only the last one"
                 )
-                self.findings.append(self._at(line, col, (*path, key), msg, "duplicate-key"))
+                self._note(self._at(line, col, (*path, key), msg, "duplicate-key"))
                 continue
             first_seen[key] = line
             self.keys[(*path, key)] = (line, col)
@@ -435,7 +443,14 @@ class _Builder:
 
     def _fail(self, node: yaml.Node, path: KeyPath, message: str, code: str = "refused") -> None:
         line, col = _pos(node.start_mark)
-        self.findings.append(self._at(line, col, path, message, code))
+        self._note(self._at(line, col, path, message, code))
+
+    def _note(self, finding: Finding) -> None:
+        """Keep a finding, up to :data:`MAX_FILE_FINDINGS`; count the rest."""
+        if len(self.findings) < MAX_FILE_FINDINGS:
+            self.findings.append(finding)
+        else:
+            self.more += 1
 
     def _at(self, line: int, col: int, path: KeyPath, message: str, code: str) -> Finding:
         return Finding(self.name, line, col, dotted(path), message, code=code)

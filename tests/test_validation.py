@@ -505,3 +505,15 @@ def test_a_step_names_the_framework_text_whose_standard_it_cites(
     (error,) = catalog.check_profiles([path], framework).errors
     assert error.key == "recommendations[0].standard_of" and error.line > 0
     assert "did you mean 'social-twelve-months-support'" in error.message
+
+
+def test_a_key_repeated_24000_times_is_a_hundred_findings_and_a_count(
+    framework: Framework, tmp_path: Path
+) -> None:
+    # Security review 14a, M1: one finding per repeat, uncapped: 40 such files took 8.4 GB.
+    path = tmp_path / "repeats.yaml"
+    path.write_text("a: 1\n" * 24_000)  # 48,000 values: under the 50,000 a file may hold
+    errors = list(catalog.check_profiles([path], framework).errors)
+    duplicates = [e for e in errors if e.code == "duplicate-key"]
+    assert len(duplicates) == 100
+    assert any("and 23,899 more problems of this kind" in e.message for e in errors)
