@@ -20,9 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
 from aftercare_report import editions
-from aftercare_report.config import Project, load_project
+from aftercare_report.config import TRANSLATIONS, Project, load_project
 from aftercare_report.editions import Published
-from aftercare_report.errors import Finding, InputError, UsageError, display_path
+from aftercare_report.errors import Finding, InputError, UsageError, display_path, printable
 from aftercare_report.limits import (
     INPUT_BYTES,
     PUBLISHED_JSON_BYTES,
@@ -130,7 +130,16 @@ def _changed_files(project: Project, before: Side, after: Side) -> tuple[str, ..
     inside = folder.resolve().relative_to(Path(top).resolve()).as_posix()
     sides = [before.commit, *([after.commit] if after.commit else [])]
     listed = _git(top, "diff", "--name-only", "-z", *sides, "--", inside or ".")
-    names = [name for name in listed.split("\0") if name]
+    names = [printable(name) for name in listed.split("\0") if name]  # escapes, bidi controls
+    # What changes wording without an assessment first (templates, catalogs, the project file),
+    # so that twenty other files cannot push a template out of the names shown.
+    top_real = Path(top).resolve()
+    shaping = [
+        p.resolve().relative_to(top_real).as_posix() + "/"
+        for p in (*project.templates, folder / TRANSLATIONS)
+        if p.resolve().is_relative_to(top_real)
+    ]
+    names.sort(key=lambda name: not name.startswith(tuple(shaping)) and not name.endswith(".toml"))
     if len(names) > FILES_SHOWN:
         names = [*names[:FILES_SHOWN], f"and {len(names) - FILES_SHOWN:,} more"]
     return tuple(names)

@@ -100,6 +100,10 @@ def test_a_change_of_wording_alone_is_not_reported_as_briefs_unchanged(
     data = yaml.safe_load(profile.read_text())
     data["summary"] = data["summary"] + " Survivors are fully supported."
     profile.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    for i in range(25):  # files that sort before templates/ cannot hide it (review 14a, L3)
+        (team / "profiles" / f"a{i:02}.txt").write_text("notes\n")
+    (team / "evil\u202elmth.txt").write_text("x\n")  # its name is shown escaped (L1)
+    git(team, "add", "-A")
     git(team, "commit", "-q", "-am", "wording only")
     summary = tmp_path / "summary.md"
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
@@ -107,10 +111,10 @@ def test_a_change_of_wording_alone_is_not_reported_as_briefs_unchanged(
     assert result.exit_code == 0, result.output
     notice = result.stdout.strip()
     assert notice.startswith("::notice title=Assessments unchanged, files changed::")
-    assert "profiles/thailand.yaml" in notice and "templates/country.html" in notice
+    assert "templates/country.html" in notice and "\\u202e" in notice and "\u202e" not in notice
     text = summary.read_text()
     assert "No change in substance" in text and "**Files changed**: read them too" in text
-    assert "- profiles/thailand.yaml" in text and "- templates/country.html" in text
+    assert "- templates/country.html" in text and "more" in text
     same = json.loads(run("diff", "HEAD", "HEAD", "--format", "json").stdout)
     assert same["files"] == []  # nothing changed, nothing listed
 
