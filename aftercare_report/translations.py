@@ -145,7 +145,7 @@ def check_profile_targets(language: str, profiles: Sequence[Profile]) -> None:
         InputError: Every translation that could not be written, each named.
     """
     found = []
-    for target in _profile_targets(language, profiles):
+    for _, target in _profile_targets(language, profiles):
         try:
             confine.check_writable(target.parent, Path(target.name))
         except confine.Refused as exc:
@@ -154,7 +154,8 @@ def check_profile_targets(language: str, profiles: Sequence[Profile]) -> None:
         raise InputError(found)
 
 
-def _profile_targets(language: str, profiles: Sequence[Profile]) -> list[Path]:
+def _profile_targets(language: str, profiles: Sequence[Profile]) -> list[tuple[Profile, Path]]:
+    """Each profile that has no translation into ``language`` yet, with the one to write."""
     base, targets = language.split("-")[0], []
     for profile in profiles:
         path = profile.path
@@ -162,7 +163,7 @@ def _profile_targets(language: str, profiles: Sequence[Profile]) -> list[Path]:
             continue
         if language in profile_overlay.paths_for(path):
             continue
-        targets.append(path.with_name(f"{path.stem}.{language}.yaml"))
+        targets.append((profile, path.with_name(f"{path.stem}.{language}.yaml")))
     return targets
 
 
@@ -177,14 +178,8 @@ def start_profiles(language: str, profiles: Sequence[Profile]) -> list[Path]:
     Raises:
         InputError: A file could not be written (never through a symlink).
     """
-    base, written = language.split("-")[0], []
-    for profile in profiles:
-        path = profile.path
-        if path is None or _shipped(path) or profile.language.split("-")[0] == base:
-            continue
-        if language in profile_overlay.paths_for(path):
-            continue
-        target = path.with_name(f"{path.stem}.{language}.yaml")
+    written = []
+    for profile, target in _profile_targets(language, profiles):
         data = profile_overlay.skeleton(profile, language).encode("utf-8")
         try:
             written.append(confine.write_new(target.parent, Path(target.name), data))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -308,21 +309,8 @@ def test_a_matrix_workflow_passes_actionlint_and_keys_each_shard_on_the_set_of_b
     key = data["jobs"]["build"]["env"]["AFTERCARE_REPORT_CACHE_KEY"]
     assert "github.event_name == 'push' && secrets.AFTERCARE_REPORT_CACHE_KEY" in key
     assert all("secrets." not in json.dumps(data["jobs"][job]) for job in ("validate", "briefs"))
-    (plan,) = [s for s in data["jobs"]["build"]["steps"] if s.get("id") == "plan"]
-    output = tmp_path / "output"
-    env = {
-        **plan["env"],
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(tmp_path),
-        "SHARD": "2/4",
-        "RUNNER_TEMP": str(tmp_path),
-        "GITHUB_OUTPUT": str(output),
-    }
-    done = subprocess.run(
-        ["bash", "-e", "-c", plan["run"]], cwd=root, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert re.fullmatch(r"key=briefs-[0-9a-f]{16}-2-of-4\n", output.read_text())
+    key = _plan_key(data, root, tmp_path, "2/4")
+    assert re.fullmatch(r"key=briefs-[0-9a-f]{16}-2-of-4\n", key)
     upload = data["jobs"]["build"]["steps"][-1]["with"]["path"]
     assert "!briefs/manifest.json" in upload  # each shard's manifest stays in its cache
     join = data["jobs"]["briefs"]["steps"][0]
@@ -533,27 +521,28 @@ def test_a_shards_cache_is_keyed_on_the_project_file_too(tmp_path: Path) -> None
         == 0
     )
     data = yaml.safe_load((root / ".github" / "workflows" / "briefs.yml").read_text())
-    (plan,) = [s for s in data["jobs"]["build"]["steps"] if s.get("id") == "plan"]
-
-    def key() -> str:
-        output = tmp_path / "output"
-        output.unlink(missing_ok=True)
-        env = {
-            **plan["env"],
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "HOME": str(tmp_path),
-            "SHARD": "1/2",
-            "RUNNER_TEMP": str(tmp_path),
-            "GITHUB_OUTPUT": str(output),
-        }
-        done = subprocess.run(
-            ["bash", "-e", "-c", plan["run"]], cwd=root, env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        return output.read_text()
-
-    first = key()
-    assert key() == first  # the same project, the same cache
+    first = _plan_key(data, root, tmp_path, "1/2")
+    assert _plan_key(data, root, tmp_path, "1/2") == first  # the same project, the same cache
     config = root / "aftercare-report.toml"
     config.write_text(config.read_text().replace('language = "en"', 'languages = ["en", "fr"]'))
-    assert key() != first
+    assert _plan_key(data, root, tmp_path, "1/2") != first
+
+
+def _plan_key(workflow: dict[str, Any], root: Path, tmp_path: Path, shard: str) -> str:
+    """Run the matrix workflow's "plan" step as a shard would, and return what it outputs."""
+    (plan,) = [s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "plan"]
+    output = tmp_path / "output"
+    output.unlink(missing_ok=True)
+    env = {
+        **plan["env"],
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "SHARD": shard,
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", plan["run"]], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return output.read_text()

@@ -119,9 +119,9 @@ RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _rels(*relationships: tuple[str, str, str]) -> bytes:
+def _rels(*relationships: tuple[str, str, str], mode: str = "External") -> bytes:
     body = "".join(
-        f'<Relationship Id="{rid}" Type="{RELS}/{kind}" Target="{target}" TargetMode="External"/>'
+        f'<Relationship Id="{rid}" Type="{RELS}/{kind}" Target="{target}" TargetMode="{mode}"/>'
         for rid, kind, target in relationships
     )
     return (
@@ -132,15 +132,7 @@ def _rels(*relationships: tuple[str, str, str]) -> bytes:
 
 
 def _internal_rels(*relationships: tuple[str, str, str]) -> bytes:
-    body = "".join(
-        f'<Relationship Id="{rid}" Type="{RELS}/{kind}" Target="{target}"/>'
-        for rid, kind, target in relationships
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships '
-        f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}'
-        "</Relationships>"
-    ).encode()
+    return _rels(*relationships, mode="Internal")
 
 
 def _in_footer(xml: str) -> Callable[[dict[str, bytes]], None]:
