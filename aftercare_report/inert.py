@@ -363,9 +363,8 @@ class _Check:
             self._referrer(tag, f"<{tag.name} referrerpolicy>", attr.value or "")
         elif name == "rel" and "opener" in lower(html.unescape(attr.value or "")).split():
             self.add(tag.start, f"rel=opener on <{tag.name}> is refused (write noopener)")
-        elif name == "target" and lower(html.unescape(attr.value or "").strip()) not in _TARGETS:
-            # a named window gives the page it opens `window.opener`: it could replace the brief
-            self.add(tag.start, f'target="{_short(attr.value or "")}" is refused: _blank or _self')
+        elif name == "target" and (name in allowed or name in _GLOBAL):
+            self._target(tag, attr)
         elif name == "href" and tag.name in ("a", "link"):
             self._url(tag, attr, "link")
         elif tag.name == "meta" and name == "content":
@@ -387,12 +386,8 @@ class _Check:
                 self._handler(tag, attr)
             elif not (name in _SVG_ATTRIBUTES or _open_prefix(name)):
                 self.add(tag.start, f"attribute {name}= on SVG <{tag.name}> is refused")
-            elif (
-                name == "target" and lower(html.unescape(attr.value or "").strip()) not in _TARGETS
-            ):
-                self.add(
-                    tag.start, f'target="{_short(attr.value or "")}" is refused: _blank or _self'
-                )
+            elif name == "target":
+                self._target(tag, attr)
             elif name in _NAMESPACES:
                 if html.unescape(attr.value or "") != _NAMESPACES[name]:
                     self.add(tag.start, f"{name}= on SVG <{tag.name}> names another namespace")
@@ -405,6 +400,11 @@ class _Check:
                     self._url(tag, attr, kind)
             else:
                 self._style_attribute(tag, attr)  # presentation attributes are CSS values
+
+    def _target(self, tag: Tag, attr: Attr) -> None:
+        # a named window gives the page it opens `window.opener`: it could replace the brief
+        if lower(html.unescape(attr.value or "").strip()) not in _TARGETS:
+            self.add(tag.start, f'target="{_short(attr.value or "")}" is refused: _blank or _self')
 
     def _handler(self, tag: Tag, attr: Attr) -> None:
         if not self.allow_scripts:
