@@ -7,6 +7,7 @@ This is the one place that turns paths into typed objects: everything downstream
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -570,9 +571,16 @@ def select(
     unknown: list[Finding] = []
     for name in wanted:
         path = Path(name)
-        if path.suffix in PROFILE_SUFFIXES or path.is_file():
+        named = name.casefold() in index
+        # A bare word is a country first: a file planted in the working directory under a
+        # country's name must not stand in for that country's profile unnoticed.
+        written_as_path = path.suffix in PROFILE_SUFFIXES or "/" in name or os.sep in name
+        if named and not written_as_path and path.exists():
+            msg = f"names both a country and a file here; write ./{name} for the file"
+            unknown.append(Finding(name, 0, 0, "", msg, code="ambiguous-name"))
+        elif written_as_path or (not named and path.is_file()):
             chosen.extend(load_profiles([path], framework))
-        elif name.casefold() in index:
+        elif named:
             chosen.append(index[name.casefold()])
         else:
             hint = did_you_mean(name.casefold(), [p.slug for p in available])

@@ -181,6 +181,21 @@ def test_gaps_accepts_a_profile_path(monkeypatch: pytest.MonkeyPatch) -> None:
     assert plain(result).startswith("Testland · as of 2024-06-30\nAftercare index 33.6")
 
 
+def test_a_file_named_like_a_country_does_not_stand_in_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Security review 12a, L5: `gaps thailand` read a planted ./thailand (another country's
+    # numbers under Thailand's name) in place of the project's Thailand profile.
+    (tmp_path / "thailand").write_text(VALID.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("gaps", "thailand")
+    assert result.exit_code == 1
+    assert "thailand: names both a country and a file here; write ./thailand" in result.stderr
+    assert result.stdout == ""
+    data = run_json("gaps", "./thailand")
+    assert (data["country"], data["index"]["value"]) == ("Testland", 33.6)
+
+
 # --- list -----------------------------------------------------------------------------------
 
 
