@@ -280,14 +280,19 @@ def _check_targets(out: Path, outputs: Sequence[_Output]) -> None:
     """Refuse before anything is renamed what would stop a rename half way through the edition.
 
     A folder (or a device, a socket) where an output goes cannot be replaced by a file; found
-    after some outputs were renamed, the folder would hold a mix of old and new briefs.
+    after some outputs were renamed, the folder would hold a mix of old and new briefs. A file
+    this build reuses must still be the one it decided to reuse.
 
     Raises:
         BuildError: Every such target, named.
     """
-    blocked = []
+    blocked, changed = [], []
     for output in outputs:
         if output.file is None:
+            # Reuse was decided before the lock: a build into this folder that finished since
+            # may have replaced the file, which this build would then record as its own.
+            if not manifest.reusable(out, output.name, output.reused_entry, output.input):
+                changed.append(display_path(out / output.name))
             continue
         try:
             mode = (out / output.name).lstat().st_mode
@@ -299,6 +304,11 @@ def _check_targets(out: Path, outputs: Sequence[_Output]) -> None:
         raise BuildError(
             f"{', '.join(blocked)}: cannot write: not a file (a folder?); nothing was written, "
             "the old briefs are as they were: remove it and build again"
+        )
+    if changed:
+        raise BuildError(
+            f"{', '.join(changed)}: changed on disk while this build ran (another build into "
+            "the same folder?); nothing was written: build again"
         )
 
 

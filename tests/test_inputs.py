@@ -70,6 +70,34 @@ def test_an_output_edited_on_disk_is_made_again(tmp_path: Path) -> None:
     assert page.read_bytes() == original
 
 
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
+def test_a_file_replaced_by_another_build_meanwhile_is_not_recorded_as_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Security review 13a, L3: reuse is decided before the folder's lock; a build into the same
+    # folder that finished meanwhile could replace a file this build then recorded as its own.
+    args = ("build", "thailand", "--out", str(tmp_path))
+    build(*args[1:], "--format", "docx")
+    word = tmp_path / "thailand.docx"
+    before = word.read_bytes()
+    other_build = b"another build's Word brief"
+    real = pipeline.manifest.remove_stale_temps
+
+    def the_other_build_finishes(folder: Path) -> None:
+        word.write_bytes(other_build)  # just before this build takes the lock
+        real(folder)
+
+    monkeypatch.setattr(pipeline.manifest, "remove_stale_temps", the_other_build_finishes)
+    # The JSON is new: this build makes it and reuses the Word brief.
+    result = CliRunner().invoke(cli, [*args, "--format", "docx,json"])
+    assert result.exit_code == 1, result.output
+    assert "thailand.docx: changed on disk while this build ran" in " ".join(result.output.split())
+    assert word.read_bytes() == other_build and not (tmp_path / "thailand.json").exists()
+    monkeypatch.setattr(pipeline.manifest, "remove_stale_temps", real)
+    build(*args[1:], "--format", "docx,json")
+    assert word.read_bytes() == before  # the next build makes it again
+
+
 def test_a_forged_build_record_is_not_trusted(tmp_path: Path) -> None:
     build("thailand", *HTML_JSON, "--out", str(tmp_path))
     path = tmp_path / "manifest.json"
