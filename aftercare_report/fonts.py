@@ -48,6 +48,10 @@ QUERY_SECONDS = 10
 QUERY_MEMORY_KB = 256 * 1024
 """Address space ``fc-query`` may use on one team font: every installed font (the largest Noto
 fonts included) reads in under 128 MB, and a WOFF zlib bomb that would take gigabytes stops."""
+CHARSET_RANGES = 10_000
+"""Most separate ranges of code points a team font's character set may hold: the installed
+fonts have at most a few hundred (a script is a few runs); a font that maps every other code
+point makes hundreds of thousands, which every command would read and merge in this process."""
 LIST_SECONDS = 60
 """Longest ``fc-list`` may take (it rebuilds fontconfig's cache when fonts were just added)."""
 
@@ -254,6 +258,11 @@ def _query(data: bytes) -> FontFile:
             "font?)"
         )
     family, weight, slant, charset = parts
+    if charset.count(" ") >= CHARSET_RANGES:
+        raise FontError(
+            f"its character set is in more than {CHARSET_RANGES:,} pieces (a real font's is in "
+            "a few hundred): is it made to cover every other character?"
+        )
     try:
         coverage = charset_coverage([charset])
     except ValueError:

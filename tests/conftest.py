@@ -95,13 +95,14 @@ def _some_font_has(char: str) -> bool:
     return found.returncode != 0 or bool(found.stdout.strip())
 
 
-def make_font(path: Path, family: str, text: str) -> Path:
+def make_font(path: Path, family: str, text: str, *, one_glyph: bool = False) -> Path:
     """Write a small TrueType font with a box glyph for each character of ``text`` and space.
 
     Args:
         path: The font file to write.
         family: Its family name.
         text: The characters it covers.
+        one_glyph: Map every character to one box glyph (a large map, a small font).
     """
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -113,8 +114,8 @@ def make_font(path: Path, family: str, text: str) -> Path:
     pen.lineTo((500, 0))
     pen.closePath()
     box = pen.glyph()
-    chars = {ord(c): f"u{ord(c):04X}" for c in dict.fromkeys(" " + text)}
-    names = [".notdef", *chars.values()]
+    chars = {ord(c): "box" if one_glyph else f"u{ord(c):04X}" for c in dict.fromkeys(" " + text)}
+    names = [".notdef", *dict.fromkeys(chars.values())]
     builder = FontBuilder(1000, isTTF=True)
     builder.setupGlyphOrder(names)
     builder.setupCharacterMap(chars)
