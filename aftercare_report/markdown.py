@@ -34,6 +34,17 @@ tables, template syntax of static-site generators, strikethrough, entities, head
 _LINE_START = re.compile(r"^(\s*)(?:([+\-])(?=\s|$)|(\d{1,9})([.)])(?=\s|$)|(=)(?==*$))")
 """What starts a list, a setext heading or an ordered list when a value begins a line."""
 _SPACE = re.compile(r"\s+")
+_AUTOLINKED = re.compile(
+    # Each run of name characters is tried once, from its start (the look-behind): a long run
+    # with no "@" costs its length, not its square.
+    r"((?:(?:https?|ftp)://|www\.)[^\s<>`{}\\|\[\]]++|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++)",
+    re.IGNORECASE,
+)
+"""What sites' Markdown makes a link of in plain text (GFM's extended autolinks): a web address
+(its characters up to white space or what Markdown or a template language would read: ``<``,
+`````, ``{``, ``|``, brackets, a backslash) or a mail address."""
+_AFTER_ADDRESS = ".,:;!?'\")*_~"
+"""What ends a sentence or a parenthesis after an address rather than being part of it."""
 _TAGS = re.compile(r"(</?strong>|</?em>|%\(\w+\)s|%%)")
 """What a message keeps: its emphasis (as Markdown), its named placeholders and ``%%``."""
 _MARKS = {"<strong>": "**", "</strong>": "**", "<em>": "*", "</em>": "*"}
@@ -45,10 +56,21 @@ def escape(text: str) -> str:
     """Return ``text`` as Markdown that shows exactly these characters and does nothing else.
 
     Every run of white space becomes one space, so a value never starts a block of its own.
+    A web or mail address is set as code: GitHub (a job summary), Hugo's default Markdown and
+    markdown-it's linkify make a link of a bare ``https://``, ``www.`` or ``name@host`` in text,
+    and no escape stops the address form (GitHub links ``a\\@b.org``); code is never linked.
     """
     flat = _SPACE.sub(" ", text)
-    escaped = _ACTIVE.sub(r"\\\1", flat).replace("{%", "{\\%")  # Liquid's tags start with {%
-    return _LINE_START.sub(_line_start, escaped, count=1)
+    pieces = _AUTOLINKED.split(flat)  # text, address, text, address... text
+    for i in range(1, len(pieces), 2):
+        address = pieces[i].rstrip(_AFTER_ADDRESS)  # "(see www.x.org)." ends the sentence
+        pieces[i + 1] = pieces[i][len(address) :] + pieces[i + 1]
+        pieces[i] = address
+    out = [
+        f"`{piece}`" if i % 2 else _ACTIVE.sub(r"\\\1", piece).replace("{%", "{\\%")
+        for i, piece in enumerate(pieces)  # an address holds no backtick; Liquid's tags: {%
+    ]
+    return _LINE_START.sub(_line_start, "".join(out), count=1)
 
 
 def _line_start(match: re.Match[str]) -> str:

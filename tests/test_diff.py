@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -211,7 +212,10 @@ def test_text_from_a_json_cannot_become_markup_or_a_workflow_command(tmp_path: P
     assert run("build", "thailand", "--format", "json", "--out", str(out)).exit_code == 0
     data = json.loads((out / "thailand.json").read_text())
     data["country"] = "[click](javascript:alert(1)) <img src=x onerror=alert(1)>\n::error::forged"
-    data["components"][0]["evidence"] = "![x](https://evil.example/x.png) **bold**"
+    data["components"][0]["evidence"] = (
+        "![x](https://evil.example/x.png) **bold** approve at https://evil.example/login, "
+        "www.evil.example or review@evil.example"
+    )
     (tmp_path / "hostile.json").write_text(json.dumps(data))
     md = run("diff", str(out / "thailand.json"), str(tmp_path / "hostile.json"), "--format", "md")
     assert md.exit_code == 0, md.output
@@ -227,6 +231,9 @@ def test_text_from_a_json_cannot_become_markup_or_a_workflow_command(tmp_path: P
         env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert not any(line.startswith("::error") for line in github.stdout.splitlines())
+    # GitHub's own Markdown links bare addresses in text (security review 14a): none here.
+    shown = cmarkgfm.github_flavored_markdown_to_html(summary.read_text())
+    assert "review@evil.example" in shown and "<a " not in shown and "<img" not in shown
     text = run("diff", str(out / "thailand.json"), str(tmp_path / "hostile.json"))
     assert not any(line.lstrip().startswith("::error") for line in text.stdout.splitlines())
 

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -108,14 +109,42 @@ def test_profile_text_is_escaped_for_markdown(tmp_path: Path) -> None:
     assert "{{" not in text and "{%" not in text  # nothing for Liquid or Hugo to run
     tokens = _all(GFM.parse(body))
     kinds = {t.type for t in tokens}
-    assert not kinds & {"html_block", "html_inline", "image", "code_inline", "em", "s"}
+    assert not kinds & {"html_block", "html_inline", "image", "em", "s"}
+    # The one piece of code is the address, which code keeps from being linked.
+    assert [t.content for t in tokens if t.type == "code_inline"] == ["https://e.x/t.png"]
     assert not [t for t in tokens if t.type == "link_open" and "javascript" in str(t.attrs)]
     html = GFM.render(body)
-    shown = "&lt;script&gt;alert(1)&lt;/script&gt; [click](javascript:alert(1)) ![x]("
+    shown = "&lt;script&gt;alert(1)&lt;/script&gt; [click](javascript:alert(1)) ![x](<code>"
     assert shown in html  # the characters are all there, as text
     assert (
         "{{ site.title }} {% include x %} *bold* _it_ `code` &amp;lt;b&amp;gt; \\ # heading" in html
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("approve at https://evil.example/login, today", "https://evil.example/login"),
+        ("see www.evil.example.", "www.evil.example"),
+        ("write to review@evil.example (the team)", "review@evil.example"),
+        ("ftp://files.evil.example/x", "ftp://files.evil.example/x"),
+        ("(HTTPS://EVIL.EXAMPLE/X)", "HTTPS://EVIL.EXAMPLE/X"),
+    ],
+)
+def test_a_bare_address_in_text_is_shown_and_never_linked(text: str, address: str) -> None:
+    # Security review 14a: GitHub's job summary (and Hugo, and markdown-it's linkify) make a
+    # link of a bare address in text; a backslash does not stop "name@host" in GitHub.
+    escaped = markdown.escape(text)
+    html = cmarkgfm.github_flavored_markdown_to_html(escaped)
+    assert "<a " not in html
+    assert f"<code>{address}</code>" in html
+    assert re.sub(r"</?(?:p|code)>", "", html).strip() == text
+
+
+def test_escape_reads_a_long_run_of_name_characters_in_linear_time() -> None:
+    # Each run is tried once from its start; from every position, it took its length squared.
+    for text in ("a." * 200_000, "a@a" * 100_000, "www." * 200_000):
+        assert markdown.escape(text)
 
 
 def test_escape_keeps_identifiers_and_numbers_readable() -> None:
