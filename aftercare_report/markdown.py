@@ -52,16 +52,21 @@ _URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"
 """Characters left as they are in a link destination (the rest is percent-encoded)."""
 
 
-def escape(text: str) -> str:
+def escape(text: str, *, in_link: bool = False) -> str:
     """Return ``text`` as Markdown that shows exactly these characters and does nothing else.
 
     Every run of white space becomes one space, so a value never starts a block of its own.
     A web or mail address is set as code: GitHub (a job summary), Hugo's default Markdown and
     markdown-it's linkify make a link of a bare ``https://``, ``www.`` or ``name@host`` in text,
     and no escape stops the address form (GitHub links ``a\\@b.org``); code is never linked.
+
+    Args:
+        text: The text.
+        in_link: It is a link's text, where no address becomes a link of its own (a link
+            holds no link), so addresses stay as they read.
     """
     flat = _SPACE.sub(" ", text)
-    pieces = _AUTOLINKED.split(flat)  # text, address, text, address... text
+    pieces = [flat] if in_link else _AUTOLINKED.split(flat)  # text, address, ... text
     for i in range(1, len(pieces), 2):
         address = pieces[i].rstrip(_AFTER_ADDRESS)  # "(see www.x.org)." ends the sentence
         pieces[i + 1] = pieces[i][len(address) :] + pieces[i + 1]
@@ -211,7 +216,7 @@ def link(text: str, url: str) -> str:
     """Return a Markdown link to a web or mail address, or the escaped text alone for others."""
     if not url or inert.unsafe_url(url) or not _WEB.match(url):
         return escape(text)
-    return f"[{escape(text)}](<{quote(_ascii_host(url), safe=_URL_SAFE)}>)"
+    return f"[{escape(text, in_link=True)}](<{quote(_ascii_host(url), safe=_URL_SAFE)}>)"
 
 
 def _ascii_host(url: str) -> str:

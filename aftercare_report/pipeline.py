@@ -414,7 +414,7 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
     from aftercare_report.i18n import translating, using
 
     todo = [i for i, result in enumerate(done) if result is None]
-    warned = (*warned, *_untranslated(project, [runs[i] for i in todo]))
+    warned = (*warned, *_untranslated(project, [runs[i] for i in todo]), *_template_links(project))
     if request.strict and warned:
         raise BuildError("warnings are errors with --strict: " + "; ".join(warned))
     options = {i: build_options(runs[i], request, digests[i]) for i in todo}
@@ -534,6 +534,16 @@ def team_messages(project: Project) -> tuple[TeamMessage, ...]:
         limit_name="[limits] render_seconds",
     )
     return workers.run_all([task], workers=1, memory_bytes=project.limits.memory_bytes)[0]
+
+
+def _template_links(project: Project) -> list[str]:
+    """Links the team's templates write that read as one host and go to another, as lines."""
+    from aftercare_report import template_links
+
+    found = template_links.findings(project.templates)
+    return [
+        f"{f.path}:{f.line}: {f.message}" if f.line else f"{f.path}: {f.message}" for f in found
+    ]
 
 
 UNTRANSLATED_SHOWN = 20

@@ -422,13 +422,22 @@ def team_messages(folders: Sequence[Path]) -> tuple[TeamMessage, ...]:
     return messages_of(team_sources(folders))
 
 
-def team_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
+def team_sources(
+    folders: Sequence[Path], holding: re.Pattern[str] = _TRANSLATABLE, what: str = "write messages"
+) -> list[tuple[Path, str]]:
     """The team's templates that may write a message, each with its text.
 
-    Each file is read as templates are (inside its folder, never hidden, bounded).
+    Each file is read as templates are (inside its folder, never hidden, bounded), once however
+    many links or folders lead to it.
+
+    Args:
+        folders: The team's template folders.
+        holding: What a template's text holds for it to be kept (by default, a message).
+        what: What the kept templates do, for the message when they hold too much text.
 
     Raises:
-        TemplateError: A template cannot be read.
+        TemplateError: A template cannot be read, or those kept hold more than
+            ``TEAM_TEMPLATE_CHARACTERS`` together.
     """
     sources: list[tuple[Path, str]] = []
     seen: set[Path] = set()
@@ -449,11 +458,11 @@ def team_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
                 source = read_inside(path, folder, TEMPLATE_BYTES).decode("utf-8")
             except (Refused, UnicodeDecodeError) as exc:
                 raise TemplateError(f"{display_path(path)}: refused: {exc}") from None
-            if _TRANSLATABLE.search(source):
+            if holding.search(source):
                 total += len(source)
                 if total > TEAM_TEMPLATE_CHARACTERS:
                     raise TemplateError(
-                        f"{display_path(folder)}: the team's templates that write messages hold "
+                        f"{display_path(folder)}: the team's templates that {what} hold "
                         f"more than {TEAM_TEMPLATE_CHARACTERS:,} characters together; a team's "
                         "overrides are a few kB"
                     )
@@ -463,7 +472,7 @@ def team_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
 
 TEAM_TEMPLATE_CHARACTERS = 16 * 1024 * 1024
 """Most text of the team's templates read for their messages (Jinja parses about 6 s a MB, so
-more could not be read within the render limit anyway)."""
+more could not be read within the render limit anyway), or for their links."""
 
 
 def messages_of(sources: Sequence[tuple[Path, str]]) -> tuple[TeamMessage, ...]:

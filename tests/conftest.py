@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 import time
@@ -10,8 +11,10 @@ import types
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from aftercare_report import catalog
+from aftercare_report.cli import cli
 from aftercare_report.model import Framework, Profile
 
 TESTS = Path(__file__).resolve().parent
@@ -34,6 +37,32 @@ def testland(framework: Framework) -> Profile:
 @pytest.fixture(scope="session")
 def bundled(framework: Framework) -> dict[str, Profile]:
     return {p.slug: p for p in catalog.load_profiles([], framework)}
+
+
+def team_project(root: Path, templates: dict[str, str], settings: str = "") -> Path:
+    """Write a team's project in ``root``: Testland's profile and these template files.
+
+    Args:
+        root: The project folder.
+        templates: Each template's name in ``templates/`` and its text.
+        settings: More lines of the project file's ``[project]`` table.
+    """
+    (root / "profiles").mkdir()
+    shutil.copy(VALID, root / "profiles" / "testland.yaml")
+    (root / "templates").mkdir()
+    for name, text in templates.items():
+        (root / "templates" / name).write_text(text)
+    (root / "aftercare-report.toml").write_text(
+        f'[project]\nprofiles = ["profiles"]\ntemplates = ["templates"]\n{settings}'
+    )
+    return root
+
+
+def run_in(root: Path, *args: str) -> Result:
+    """Run the command line in ``root`` (its working folder), as a team does in its project."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        return CliRunner().invoke(cli, list(args))
 
 
 def cli_in_subprocess(

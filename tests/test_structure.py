@@ -79,7 +79,7 @@ LAYERS = [
     (
         "rendering",
         "i18n_templates templating html_tokens assets inert markdown pdf pdf_render svg_picture "
-        "docx_render docx_inert diff_text",
+        "docx_render docx_inert diff_text template_links",
     ),
     ("building", "inputs manifest workers build pipeline live serve revisions"),
     ("interface", "cli console scaffold migrate ci_files wheel __main__ __init__"),

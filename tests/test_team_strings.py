@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from aftercare_report.cli import cli
 from aftercare_report.templating import team_messages
 
-from .conftest import VALID
+from .conftest import run_in, team_project
 
 OVERRIDE = """\
 {% extends "default:country.html" %}
@@ -23,22 +20,12 @@ OVERRIDE = """\
 """
 
 
-def run(root: Path, *args: str) -> Result:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        return CliRunner().invoke(cli, list(args))
+run = run_in
 
 
 @pytest.fixture
 def team(tmp_path: Path) -> Path:
-    (tmp_path / "profiles").mkdir()
-    shutil.copy(VALID, tmp_path / "profiles" / "testland.yaml")
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "country.html").write_text(OVERRIDE)
-    (tmp_path / "aftercare-report.toml").write_text(
-        '[project]\nprofiles = ["profiles"]\ntemplates = ["templates"]\nlanguage = "fr"\n'
-    )
-    return tmp_path
+    return team_project(tmp_path, {"country.html": OVERRIDE}, 'language = "fr"\n')
 
 
 def test_the_messages_of_team_templates_are_found_with_their_lines(team: Path) -> None:
