@@ -59,7 +59,13 @@ def escape(text: str) -> str:
     in a narrow CI log cannot start with a GitHub Actions command (``::error::``); and rich
     markup is escaped, so ``[red]`` prints as written.
     """
-    return _markup_escape(_COMMAND.sub("\\g<0>\u200b", printable(text)))
+    escaped = _markup_escape(_COMMAND.sub("\\g<0>\u200b", printable(text)))
+    return _BACKSLASH_BRACKET.sub(r"\\\\[", escaped)
+
+
+_BACKSLASH_BRACKET = re.compile(r"\\\[(?![a-z#/@])")
+"""A backslash before a ``[`` that opens no tag, which rich drops as it prints (``'\\['``
+printed as ``'['``): doubled, it prints as written. Before a tag, rich's escape has done it."""
 
 
 _COMMAND = re.compile(r":(?=:)|#(?=#\[)")

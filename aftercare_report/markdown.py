@@ -18,6 +18,7 @@ import functools
 import itertools
 import json
 import re
+import string
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -28,9 +29,12 @@ if TYPE_CHECKING:
     from aftercare_report.build import Brief, Setting
     from aftercare_report.context import BriefContext
 
-_ACTIVE = re.compile(r"([\\`*_\[\]<>|{}~&#])")
-"""Characters escaped wherever they stand: code, emphasis, links, raw HTML and autolinks,
-tables, template syntax of static-site generators, strikethrough, entities, headings."""
+_ACTIVE = re.compile(r"([\\`*_\[\]>|{}~#])")
+"""Characters backslash-escaped wherever they stand: code, emphasis, links, tables, template
+syntax of static-site generators, strikethrough, headings."""
+_REFERENCES = {ord("&"): "&amp;", ord("<"): "&lt;"}
+"""Characters written as references: ``<`` (raw HTML, autolinks; EJS and ERB read ``\\<%`` as a
+tag, since they run before Markdown) and ``&`` (entities; kramdown shows ``\\&`` as written)."""
 _LINE_START = re.compile(r"^(\s*)(?:([+\-])(?=\s|$)|(\d{1,9})([.)])(?=\s|$)|(=)(?==*$))")
 """What starts a list, a setext heading or an ordered list when a value begins a line."""
 _SPACE = re.compile(r"\s+")
@@ -72,7 +76,7 @@ def escape(text: str, *, in_link: bool = False) -> str:
         pieces[i + 1] = pieces[i][len(address) :] + pieces[i + 1]
         pieces[i] = address
     out = [
-        f"`{piece}`" if i % 2 else _ACTIVE.sub(r"\\\1", piece).replace("{%", "{\\%")
+        f"`{piece}`" if i % 2 else _escape_kept(piece).replace("{%", "{\\%")
         for i, piece in enumerate(pieces)  # an address holds no backtick; Liquid's tags: {%
     ]
     return _LINE_START.sub(_line_start, "".join(out), count=1)
@@ -208,8 +212,8 @@ def message(text: str) -> str:
 
 
 def _escape_kept(text: str) -> str:
-    # A message keeps its spaces (a placeholder may stand right after one).
-    return _ACTIVE.sub(r"\\\1", text)
+    """Text escaped, its spaces kept (a message's placeholder may stand right after one)."""
+    return _ACTIVE.sub(r"\\\1", text.translate(_REFERENCES))
 
 
 def link(text: str, url: str) -> str:
@@ -250,7 +254,9 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     rest is rendered to HTML as CommonMark renders it, and that HTML (raw HTML a team
     template added, links, images) is checked as the HTML going into a site's page
     (:func:`aftercare_report.inert.fragment_problems`): no scripts, handlers or remote loads,
-    links only to the web, mail, the site or the brief itself. What other processors read
+    links only to the web, mail, the site or the brief itself. Before that, the page must keep
+    to the subset of Markdown every processor reads alike (:func:`_outside_the_subset`): no raw
+    HTML, and every ``[`` a link written whole on one line. What other processors read
     differently is refused as well: a ``<`` that CommonMark leaves as text but a lenient
     processor takes for a tag (``<svg/onload=...>``), a ``{`` that starts an attribute list
     (Hugo's headings, kramdown's ``{: onclick=...}``), what kramdown (Jekyll, GitHub Pages)
@@ -263,13 +269,10 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
             (``[security] allow_scripts``, when the run allows it).
     """
     found, body = _front_matter(text)
+    outside = list(itertools.islice(_outside_the_subset(body, allow_scripts), inert.MAX_PROBLEMS))
+    found += outside
     found += [
-        (
-            line,
-            f"'{_shown(body, match.start(), 30)}': a character reference in a link's address, "
-            "which kramdown (Jekyll, GitHub Pages) keeps and a browser decodes (java&#x0A;script: "
-            "is javascript:): write the address plainly",
-        )
+        (line, _REFERENCE_MESSAGE.format(shown=_shown(body, match.start(), 30)))
         for line, match in itertools.islice(
             _lines(body, _REFERENCE_IN_ADDRESS.finditer(body)), inert.MAX_PROBLEMS
         )
@@ -279,6 +282,8 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
         (line, f"'{match[0].lstrip(chr(92))}' is template syntax that {_GENERATORS} run: escape it")
         for line, match in itertools.islice(syntax, inert.MAX_PROBLEMS)
     ]
+    if outside:  # the readings below take such text for what it is not, some in square time
+        return [f"line {line}: {message}" for line, message in sorted(found, key=lambda f: f[0])]
     parser = _parser()
     env: dict[str, object] = {}
     tokens = parser.parse(body, env)
@@ -294,6 +299,105 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
     found += inert.fragment_findings(html, line_of, allow_scripts=allow_scripts)
     once = dict.fromkeys(sorted(found, key=lambda f: f[0]))  # code is read twice
     return [f"line {line}: {message}" for line, message in once]
+
+
+_PUNCTUATION_BUT_LT = r"[!-/:;=>?@\[-`{-~]"
+_LINK_TEXT = rf"(?:\\{_PUNCTUATION_BUT_LT}|[^\[\]\\<`\n])*+"
+_WHOLE_LINK = re.compile(rf"\[{_LINK_TEXT}\]\((?:<([^<>\s\\]*+)>|([^\s()<>\\\[\]]++))\)")
+"""A link (or, after ``!``, an image) as every Markdown processor reads it: on one line, its
+text without an unescaped bracket, a code span or a ``<``, its address plain (in ``<...>`` or
+without parentheses), with no backslash and no title."""
+_PLAIN_BRACKETS = re.compile(rf"\[(?!\^)({_LINK_TEXT})\](?![(\[:])")
+"""Brackets every processor shows as written (a citation, ``[1, 5]``): no link, image,
+reference, definition or footnote follows or starts in them (none is defined: definitions are
+refused)."""
+_SUBSET_SPECIAL = re.compile(r"[\\<\[\]]")
+_CLOSING = re.compile(r"[^\[\]<\\\n]*+\]")
+
+
+def _outside_the_subset(body: str, allow_scripts: bool) -> Iterator[tuple[int, str]]:
+    """What leaves the Markdown that CommonMark, kramdown, goldmark and the rest read alike.
+
+    Each finding comes with its line. Processors disagree most about raw HTML (kramdown's tag
+    grammar is stricter than a browser's, and a tag it rejects becomes Markdown) and about
+    what a ``[`` starts (a link with a title, a link definition, an image whose address
+    kramdown counts differently, a footnote, an abbreviation): in each disagreement, text
+    that one reading leaves inert is markup to another. A brief needs neither, so the subset
+    has none: no ``<`` but the one that opens a link's address, written or escaped (EJS and
+    ERB read ``\\<%`` as a tag; write ``&lt;``), and every ``[`` not escaped starts a link or
+    image written whole on one line, ``[text](<address>)`` (see :data:`_WHOLE_LINK`), whose
+    address is judged as a link's or an image's is in HTML, or brackets shown as written
+    (``[1, 5]``, see :data:`_PLAIN_BRACKETS`). Any other ``]`` is escaped too. One pass, left
+    to right.
+    """
+    at, line, counted, escaped_to, tag_line = 0, 1, 0, -1, 0
+    while (special := _SUBSET_SPECIAL.search(body, at)) is not None:
+        at = special.start()
+        line += body.count("\n", counted, at)
+        counted = at
+        char = special[0]
+        if char == "\\":
+            after = body[at + 1 : at + 2]
+            if after == "<" and line != tag_line:
+                yield (line, _NO_TAG.format(shown=_shown(body, at)))
+                tag_line = line
+            if after and after in string.punctuation:
+                at, escaped_to = at + 2, at + 2  # an escape pair: the character is text
+            else:
+                at += 1
+            continue
+        link = _WHOLE_LINK.match(body, at) if char == "[" else None
+        plain = _PLAIN_BRACKETS.match(body, at) if char == "[" and not link else None
+        image = body[at - 1 : at] == "!" and escaped_to != at
+        if link:
+            yield from _judged(link, image, line, allow_scripts)
+            at = link.end()
+        elif plain and plain[1].strip() not in ("", "x", "X") and not image:  # a task's box
+            at = plain.end()
+        elif char == "[":
+            yield (line, _NOT_A_LINK.format(shown=_shown(body, at, 30)))
+            closing = _CLOSING.match(body, at + 1)  # its ']' is the same problem, said once
+            at = closing.end() if closing else at + 1
+        elif char == "]":
+            yield (line, f"'{_shown(body, at)}': a ']' outside a link: escape it as '\\]'")
+            at += 1
+        else:  # "<": said once a line (an element's end tag is the same problem)
+            if line != tag_line:
+                yield (line, _NO_TAG.format(shown=_shown(body, at)))
+            at, tag_line = at + 1, line
+
+
+_CHARACTER_REFERENCE = re.compile(r"&(?:#|[A-Za-z][A-Za-z0-9]*;)")
+_REFERENCE_MESSAGE = (
+    "'{shown}': a character reference in a link's address, which kramdown (Jekyll, GitHub "
+    "Pages) keeps and a browser decodes (java&#x0A;script: is javascript:): write the address "
+    "plainly"
+)
+_NO_TAG = (
+    "'{shown}': raw HTML (or a '<'), which Markdown processors read differently (kramdown, "
+    "Jekyll's, makes Markdown of a tag it rejects; EJS and ERB run '<%' escaped or not): a "
+    "Markdown brief has none; write '&lt;' for a '<'"
+)
+_NOT_A_LINK = (
+    "'{shown}': a '[' that does not start a link written whole on one line, [text](<address>) "
+    "with no title, nor brackets shown as written ([1, 5]) (processors disagree on titles, "
+    "link definitions, footnotes and task lists): write the link so, or escape the '[' as "
+    "'\\['"
+)
+
+
+def _judged(
+    link: re.Match[str], image: bool, line: int, allow_scripts: bool
+) -> Iterator[tuple[int, str]]:
+    """A whole link's or image's address, judged as HTML judges it in ``<a href>``/``<img src>``."""
+    url = link[1] if link[1] is not None else link[2]
+    if _CHARACTER_REFERENCE.search(url):
+        yield (line, _REFERENCE_MESSAGE.format(shown=url[:30]))
+        return
+    url = url.replace("&", "&amp;").replace('"', "%22")  # as Markdown writes it into HTML
+    element = f'<img src="{url}" alt="">' if image else f'<a href="{url}">'
+    found = inert.fragment_findings(element, int, allow_scripts=allow_scripts)
+    yield from ((line, message) for _, message in found)
 
 
 def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
@@ -314,7 +418,7 @@ def _read_otherwise(tokens: list[Token]) -> Iterator[tuple[int, str]]:
                 line,
                 (
                     f"'{tag[0]}' is text here but a tag to other Markdown processors: "
-                    "escape the '<' as '\\<'"
+                    "write the '<' as '&lt;'"
                 ),
             )
         unlinked = _UNLINKED.search(token.content)
@@ -384,16 +488,20 @@ _KRAMDOWN_BRACE = re.compile(r"(?<!\\)(?:\\\\)*\{:")
 """kramdown's attribute lists, attribute definitions and extensions, unless the ``{`` is
 escaped (an odd number of backslashes before it)."""
 _BRACE = re.compile(r"\{(?!:)")
-_REFERENCE_IN_ADDRESS = re.compile(r"\]\(\s*<?[^)>\s]*&(?:#|[A-Za-z][A-Za-z0-9]*;)")
+_REFERENCE_IN_ADDRESS = re.compile(r"\]\(\s*+<?[^()\[\]<>\s]*&(?:#|[A-Za-z][A-Za-z0-9]*;)")
 """An inline link's or image's address holding a character reference (``&#x0A;``, ``&Tab;``)."""
 _UNLINKED = re.compile(r"\][(\[]")
 """A ``](`` or ``][`` that CommonMark left as text (it would have made a link token): a link,
 or a reference to one, to kramdown, which reads addresses with spaces."""
 _SPACES = re.compile(r"\s+")
-_KRAMDOWN_DEFINITION = re.compile(r"(?<!\\)(?:\\\\)*\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))")
+_KRAMDOWN_DEFINITION = re.compile(
+    r"(?<!\\)(?:\\\\)*\[(?!\^)[^\[\]\n]++\]:[ \t]*+(?:<([^>\n]*+)>|(\S++))"
+)
 """What kramdown may read as a link definition, with the start of its address, which holds the
 scheme and the host (kramdown takes the rest of the line too, spaces and all, where CommonMark
-sees no definition). Anywhere on a line, not only at its start: kramdown also reads one in a list
+sees no definition). A label is read from its last ``[`` (kramdown's may hold one; the address
+judged is the same), so that a line of ``[`` is read once. Anywhere on a line, not only at its
+start: kramdown also reads one in a list
 item, a quotation, a definition list's ``: `` body and a footnote's ``[^1]: `` body, so every
 ``[label]:`` whose ``[`` is not escaped is judged. Footnotes themselves (``[^1]:``) are not
 links."""
@@ -481,9 +589,10 @@ def _joined(parser: MarkdownIt, body: str, tokens: list[Token]) -> list[Token]:
 
 
 _GENERATORS = "Jekyll (Liquid), Hugo (shortcodes), Eleventy and EJS or ERB sites"
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|(?<!\\)(?:\\\\)*<%")
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|<%")
 """Liquid, Nunjucks and Hugo (``{{``, ``{%``, Nunjucks' comment ``{#``), and EJS or ERB
-(``<%``, unless its ``<`` is escaped: an odd number of backslashes before it)."""
+(``<%``, escaped or not: they read the file before any Markdown, and a backslash is nothing to
+them)."""
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?][^\s<>]{0,20}")
 _QUOTED = (
     r'"(?:[^"\\\x00-\x1f\x7f\'<>\[\]{}]'

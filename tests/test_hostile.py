@@ -660,3 +660,20 @@ def test_serve_stops_with_a_message_at_a_file_name_it_cannot_watch(tmp_path: Pat
     assert done.returncode == 1 and time.monotonic() - start < 60
     assert "cannot watch the project's files" in done.stderr
     assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["escape the '[' as '\\['", "\\[x] and \\\\[b] and [red]r[/]", "a \\[X] b \\\\['"],
+)
+def test_printed_text_keeps_its_backslashes_and_brackets(text: str) -> None:
+    # rich drops a backslash before a '[' as it prints: the Markdown check's advice to write
+    # '\[' printed as "write '['".
+    from rich.console import Console
+
+    from aftercare_report.console import escape
+
+    out = Console(width=200, highlight=False)
+    with out.capture() as captured:
+        out.print(escape(text))
+    assert captured.get().rstrip("\n") == text

@@ -31,25 +31,27 @@ HEAD = '---\ntitle: "T"\n---\n\n# T\n\nSome text.\n\n'
 REVIEW = {
     "(a) an unclosed fence hides a script": (
         "```\n<script>document.body.dataset.pwned = 'script-tag:' + document.domain</script>\n",
-        "never closed",
+        "raw HTML",
     ),
     "(a) an unclosed fence hides a handler": (
         '```\n<img src="x" onerror="document.body.dataset.pwned = 1">\n',
-        "never closed",
+        "raw HTML",
     ),
     "(b) an attribute list after an HTML line": (
         "<style>@keyframes k { from { opacity: 1 } to { opacity: 1 } }</style>\n\n<p></p>\n"
         '{: style="animation: k 1ms" onanimationstart="document.body.dataset.pwned = 1"}\n',
-        "kramdown's attribute list",
+        "raw HTML",
     ),
-    "(b) on a paragraph": ('<p></p>\n{: onmouseover="alert(1)"}\n', "kramdown's attribute list"),
-    "(b) on a line break": ('<br/>\n{: onfocus="alert(1)" tabindex="0"}\n', "attribute list"),
+    "(b) on a paragraph": ('<p></p>\n{: onmouseover="alert(1)"}\n', "raw HTML"),
+    "(b) on a line break": ('<br/>\n{: onfocus="alert(1)" tabindex="0"}\n', "raw HTML"),
+    "(b) with no HTML": ('A paragraph.\n{: onmouseover="alert(1)"}\n', "kramdown's attribute list"),
     "(c) a link definition after an HTML line": (
         "<p></p>\n[r]: javascript:alert(document.domain)\n\nRead [the full report][r].\n",
-        "link definition to kramdown",
+        "raw HTML",
     ),
 }
-"""The review's three payloads (section 1.1), each with what the refusal says."""
+"""The review's three payloads (section 1.1), each with what the refusal says (since review 15b,
+raw HTML is refused before anything else is read)."""
 
 NEIGHBOURS = {
     # Security review 14b: kramdown keeps a character reference in an address, a browser decodes it.
@@ -98,14 +100,64 @@ NEIGHBOURS = {
 """The same kinds of construct, found by reading kramdown's syntax: each must be refused, or
 (the slow test checks) come out of kramdown inert."""
 
+SUBSET = {
+    # Security review 15b: text CommonMark consumes unchecked (an image's alt text, a link's
+    # title, a definition's label and title, an HTML block's attribute values), which kramdown
+    # reads as Markdown and HTML once it does not take the construct for one.
+    "H1 an image's alt text": (
+        '![<img src="x" onerror="document.title=`H1-RAN`">](data:image/png;base64,iVBORw0KGgo=\\()'
+    ),
+    "H1 a link in an image's alt text": (
+        "![[Read more](javascript:alert(document.domain))](data:image/png;base64,iVBORw0KGgo=\\()"
+    ),
+    "H2 a definition's title over three lines": (
+        "[method]: https://example.org/method 'The method\n"
+        '<img src="x" onerror="document.title=`H2-RAN`">\nas published\''
+    ),
+    "H2 a definition's title on the next line": (
+        '[r]: https://example.org/\n"a\n[x](javascript:alert(1))\nb"'
+    ),
+    "H2 a label with an escaped bracket": '[a\\]<img src="x" onerror="alert(1)">]: https://e.org/',
+    "H2 a label over two lines": '[a\n<img src="x" onerror="alert(1)">]: https://example.org/',
+    "H2 a title with an escaped parenthesis": (
+        '[x](https://example.org/ (t \\( <img src="x" onerror="alert`1`">))'
+    ),
+    "H3 a tag kramdown rejects": (
+        '<div class="note" title="<img src=\'x\' onerror=\'document.title=`H3-RAN`\'>"lang="en">\n'
+        "Prepared with the Survivor Advisory Group.\n</div>"
+    ),
+    "H3 an attribute name kramdown rejects": (
+        "<pre data-x@y=\"1\" title=\"<img src='x' onerror='alert(1)'>\">\n</pre>"
+    ),
+    "M1 EJS or ERB behind a backslash": (
+        "Prepared by \\<%= process.env.DEPLOY_TOKEN %> for the coalition."
+    ),
+    "a task list's checkbox": "- [ ] item",
+    # What the check accepted before the subset, each inert to CommonMark and kramdown alike,
+    # refused now that a Markdown brief carries no raw HTML and no link but a whole one.
+    "an HTML block with text": '<div class="note">\nPrepared by the coalition.\n</div>',
+    "a link definition": '[report]: https://example.org/report "Report"\n\nSee the [report].',
+    "an escaped tag": 'Text \\<img src=x onerror="alert(1)"\\>',
+    "an autolink": "<https://example.org/>",
+    "a comment": "<!-- note -->",
+    "a footnote": "Text[^1].\n\n[^1]: Note.",
+}
+"""What leaves the Markdown every processor reads alike: refused, whatever CommonMark makes of
+it."""
+
 ACCEPTED = {
     "code": "Some `code` here.\n\n```\nplain code\n```\n",
-    "an HTML block with text": '<div class="note">\nPrepared by the coalition.\n</div>\n',
-    "a link definition": '[report]: https://example.org/report "Report"\n\nSee the [report].\n',
-    "escaped text inside a div": '<div>\n\n\\<img src=x onerror="alert(1)"\\>\n\n</div>\n',
     "a table": "| a | b |\n| --- | --- |\n| 1 | 2 |\n",
     "a quotation": "> Quote\n>\n> — Source\n",
-    "a closed fence with HTML-free code": "~~~~\nx < y && y > z\n~~~~\n",
+    "a closed fence with tag-free code": "~~~~\nx > y && y > z\n~~~~\n",
+    "links": "See the [report](<https://example.org/report>) and [this](https://example.org/x).\n",
+    "a link in parentheses": "(See the [report](<https://example.org/a_(b)>).)\n",
+    "an image of data": "![chart](<data:image/png;base64,iVBORw0KGgo=>)\n",
+    "an image of the site": "![logo](/assets/logo.png)\n",
+    "escaped brackets and references": "\\[1\\] and 1 &lt; 2 &amp; 3 \\> 2, \\!\\[x\\]\n",
+    "citations": "Text [1, 5], a table cell [4] and [a note] (plain).\n",
+    "a query": "[r](<https://example.org/s?a=1&b=2>)\n",
+    "an escaped image mark": "Wow\\![report](<https://example.org/>)\n",
 }
 """What a team may write: accepted by the check, and inert under kramdown too (slow test)."""
 
@@ -124,6 +176,32 @@ def test_the_reviews_payloads_are_refused(fixture: str, said: str) -> None:
 @pytest.mark.parametrize("fixture", NEIGHBOURS.values(), ids=NEIGHBOURS.keys())
 def test_what_kramdown_reads_otherwise_is_refused(fixture: str) -> None:
     assert markdown.problems(page(fixture)), fixture
+
+
+@pytest.mark.parametrize("fixture", SUBSET.values(), ids=SUBSET.keys())
+def test_what_leaves_the_markdown_every_processor_reads_alike_is_refused(fixture: str) -> None:
+    found = markdown.problems(page(fixture + "\n"))
+    assert any("raw HTML" in p or "a '[' that does not start a link" in p for p in found), found
+
+
+def test_the_subset_says_where_and_what_to_write() -> None:
+    found = markdown.problems(page("Fine.\n\nA <b>tag</b> and [a note]: here\n"))
+    assert found[0].startswith("line 11: '<b>tag</b> and [a no': raw HTML")
+    assert "write '&lt;' for a '<'" in found[0]
+    assert len(found) == 2  # the '<' once a line, and the '[' with its ']'
+    assert found[1].startswith("line 11: '[a note]: here': a '[' that does not start a link")
+    assert "[text](<address>)" in found[1] and "escape the '[' as '\\['" in found[1]
+
+
+def test_a_whole_links_address_is_judged() -> None:
+    found = markdown.problems(page("[x](<javascript:alert(1)>) ![p](<https://e.example/p.gif>)\n"))
+    assert any("javascript" in p for p in found) and any("remote" in p for p in found), found
+
+
+def test_the_subset_is_read_in_linear_time() -> None:
+    # One pass: each '[' tries one link, which stops at the next bracket, '<' or line end.
+    for text in ("[a](" + "b" * 50 + "[") * 20_000, "[" * 500_000, "\\" * 500_000:
+        assert len(markdown.problems(text)) <= 2 * inert.MAX_PROBLEMS + 10
 
 
 @pytest.mark.parametrize("fixture", ACCEPTED.values(), ids=ACCEPTED.keys())
@@ -154,11 +232,20 @@ def _override(tmp_path: Path, payload: str) -> list[str]:
     return [*args, "--out", str(tmp_path / "out")]
 
 
-def test_a_template_with_an_unclosed_fence_stops_the_build(tmp_path: Path) -> None:
-    fixture, _ = REVIEW["(a) an unclosed fence hides a script"]
+@pytest.mark.parametrize(
+    ("fixture", "said"),
+    [
+        ("```\nplain code\n", "is never closed"),
+        (SUBSET["H1 an image's alt text"], "raw HTML"),
+        (SUBSET["M1 EJS or ERB behind a backslash"], "raw HTML"),
+    ],
+)
+def test_a_template_outside_the_subset_stops_the_build(
+    tmp_path: Path, fixture: str, said: str
+) -> None:
     result = CliRunner().invoke(cli, _override(tmp_path, fixture))
     assert result.exit_code == 1, result.output
-    assert "country.md" in result.stderr and "is never closed" in result.stderr
+    assert "country.md" in result.stderr and said in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "out" / "thailand.md").exists()
 

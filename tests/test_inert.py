@@ -307,14 +307,16 @@ def test_docs_list_every_element_a_template_may_write() -> None:
         ("Key: \\\\<%- x %>", "template syntax"),  # an escaped backslash, then EJS
         ('## A heading {onclick="x()"}', "attribute list"),
         ('A paragraph\n{: onmouseover="x()"}', "attribute list"),
-        ("<svg/onload=x()>", "a tag to other Markdown processors"),
+        ("<svg/onload=x()>", "raw HTML"),  # review 15b: no raw HTML in a Markdown brief
         ("![pixel](https://evil.example/p.gif)", "a remote load"),
-        ("[x](javascript:alert(1))", "javascript: link"),
-        ("<javascript:alert(1)>", "javascript: link"),
-        ("[x][r]\n\n[r]: java&#115;cript:alert(1)", "javascript: link"),
+        ("[x](javascript:alert(1))", "does not start a link"),  # parentheses in the address
+        ("[x](<javascript:alert(1)>)", "javascript: link"),
+        ("<javascript:alert(1)>", "raw HTML"),
+        ("[x][r]\n\n[r]: java&#115;cript:alert(1)", "does not start a link"),
+        ("[x](<java&#115;cript:alert(1)>)", "a character reference in a link's address"),
         ("[x](data:text/html,x)", "data: link"),
-        ('<img src="data:," onerror="x()">', "event handler"),
-        ("<style>\np { background: url(https://evil.example/b.png) }\n</style>", "remote load"),
+        ('<img src="data:," onerror="x()">', "raw HTML"),
+        ("<style>\np { background: url(https://evil.example/b.png) }\n</style>", "raw HTML"),
     ],
 )
 def test_markdown_refuses_what_a_site_would_run_or_fetch(markdown_text: str, found: str) -> None:
@@ -325,7 +327,7 @@ def test_markdown_refuses_what_a_site_would_run_or_fetch(markdown_text: str, fou
 
 def test_markdown_names_the_line_of_the_markdown() -> None:
     text = '# T\n\nOne.\n\nTwo.\n\n<iframe src="https://evil.example"></iframe>\n'
-    assert markdown.problems(text)[0].startswith("line 7: <iframe> is refused")
+    assert markdown.problems(text)[0].startswith("line 7: '<iframe src=\"https:/': raw HTML")
 
 
 def test_escaped_profile_text_and_front_matter_pass_as_markdown() -> None:
