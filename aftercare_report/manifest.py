@@ -281,13 +281,21 @@ def read(out: Path) -> dict[str, Entry]:
     """
     outputs = _load(out).get("outputs", {})
     entries = {n: _entry(f) for n, f in outputs.items()} if isinstance(outputs, dict) else None
-    if entries is None or None in entries.values():
+    if entries is None or None in entries.values() or not all(map(_file_name, entries)):
         _ignored(out, "its entries are not in the manifest's format")
         return {}
     return {name: entry for name, entry in entries.items() if entry is not None}
 
 
 _HASH = re.compile(r"[0-9a-f]{64}")
+_NAME = re.compile(r"[^\x00-\x1f\x7f/\\]{1,255}")
+
+
+def _file_name(name: str) -> bool:
+    """Whether an entry names a file of the folder itself (no path, NUL or control character)."""
+    return bool(_NAME.fullmatch(name)) and name not in (".", "..")
+
+
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "format": (str,),
     "input": (str,),
@@ -594,7 +602,7 @@ def kept(out: Path, entries: dict[str, Entry]) -> dict[str, Entry]:
         try:
             if Path(name).name == name and stat.S_ISREG((out / name).lstat().st_mode):
                 out_entries[name] = entry
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name (read() refuses one)
             continue
     return out_entries
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 from pathlib import Path
@@ -241,3 +242,26 @@ def test_a_new_version_of_a_library_that_renders_briefs_makes_them_again(
     before = manifest.rendering_stack()
     monkeypatch.setattr(manifest, "_installed", lambda: {**versions, package: "999"})
     assert manifest.rendering_stack() != before
+
+
+@pytest.mark.parametrize("name", ["a\x00.html", "../a.pdf", "sub/a.pdf", "a\nb.pdf", ".."])
+def test_a_manifest_naming_no_file_of_its_folder_is_ignored(tmp_path: Path, name: str) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF real")
+    entries = {"a.pdf": sealed("a.pdf", b"%PDF real"), name: sealed(name, b"%PDF real")}
+    (tmp_path / manifest.MANIFEST_NAME).write_bytes(manifest.render(entries))
+    with pytest.warns(manifest.CacheWarning, match="not in the manifest's format"):
+        assert manifest.read(tmp_path) == {}
+
+
+@pytest.mark.slow  # seconds of work: the fast set stays under a minute
+def test_a_manifest_with_a_nul_in_a_name_is_replaced_by_the_next_build(tmp_path: Path) -> None:
+    # Security review 15a, L1: a name with a NUL broke every later build with an internal
+    # error, after the new briefs were in place, and the manifest stayed.
+    assert run_build(tmp_path, "thailand").exit_code == 0  # type: ignore[attr-defined]
+    path = tmp_path / manifest.MANIFEST_NAME
+    data = json.loads(path.read_text())
+    data["outputs"]["a\x00.html"] = data["outputs"]["thailand.html"]
+    path.write_text(json.dumps(data))
+    result = run_build(tmp_path, "thailand")  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    assert "a\x00.html" not in json.loads(path.read_text())["outputs"]
