@@ -185,6 +185,12 @@ def check_out(project: Project) -> None:
     inputs += [("profiles", p) for p in project.profiles]
     inputs += [("templates", t) for t in project.templates]
     inputs += [("the framework", project.framework)] if project.framework else []
+    # A build into the previous edition's record would overwrite it (a maintainer's local
+    # build, the pre-commit hook); into the catalogs, it would add to them.
+    previous = project.edition.previous_json
+    inputs += [("the previous edition's JSON", previous)] if previous else []
+    translations = translations_folder(project)
+    inputs += [("translations", translations)] if translations else []
     for what, path in inputs:
         if path is None:
             continue

@@ -107,9 +107,18 @@ def _project_file(tmp_path: Path, text: str) -> Path:
         ("[project]\nprofiles = ['briefs/p']\nout = 'briefs'\n", "profiles"),
         ("[project]\ntemplates = ['t/x']\nout = 't'\n", "templates"),
         ("[project]\ntemplates = ['t']\nout = 't/out'\n", "be inside templates"),
+        # Security review 15a, L3: a local build overwrote the previous edition's record.
+        (
+            "[project]\nout = 'editions/2025'\n[edition]\nprevious = '2025'\n"
+            "previous_json = 'editions/2025'\n",
+            "the previous edition's JSON",
+        ),
+        ("[project]\nout = 'translations'\n", "translations"),
     ],
 )
 def test_out_may_not_hold_inputs(tmp_path: Path, text: str, holds: str) -> None:
+    (tmp_path / "editions" / "2025").mkdir(parents=True)
+    (tmp_path / "translations").mkdir()
     with pytest.raises(InputError, match=f"would (hold )?{holds}"):
         load_project(_project_file(tmp_path, text))
 
