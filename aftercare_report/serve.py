@@ -893,16 +893,26 @@ def error_page(message: str, generation: int, language: Language = ENGLISH) -> s
     The page is in ``language``; the error as the tool reports it in the terminal, in English.
     """
     text = html.escape(printable_lines(message))
-    with using(language):
-        heading, title = _("The build failed"), _("Build failed") + " — aftercare-report serve"
-        advice = _(
-            "Fix the file named below and save: this page reloads when the next build succeeds."
-        )
+    try:
+        heading, title, advice = _error_words(language)
+    except AftercareError:  # the team's catalog is what failed: say so in English
+        heading, title, advice = _error_words(ENGLISH)
+        language = ENGLISH
     body = (
         f"<h1>{html.escape(heading)}</h1>\n<p>{html.escape(advice)}</p>\n"
         f'<pre lang="en">{text}</pre>'
     )
     return _page(title, body, generation, language.code)
+
+
+def _error_words(language: Language) -> tuple[str, str, str]:
+    """The error page's heading, title and advice in ``language`` (its catalogs are read)."""
+    with using(language):
+        heading, title = _("The build failed"), _("Build failed") + " — aftercare-report serve"
+        advice = _(
+            "Fix the file named below and save: this page reloads when the next build succeeds."
+        )
+    return heading, title, advice
 
 
 def printable_lines(message: str) -> str:

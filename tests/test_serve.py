@@ -123,3 +123,32 @@ def test_the_index_links_every_brief_in_every_format(tmp_path: Path) -> None:
             assert data.headers["Content-Type"] == "application/json; charset=utf-8"
         status, _ = fetch(url + "testland.odt")
         assert status == 404
+
+
+BAD_CATALOG = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    'msgid "Briefs"\nmsgstr "<img src=x>"\n'
+)
+
+
+def test_the_error_page_of_a_bad_catalog_is_in_english(tmp_path: Path) -> None:
+    # Security review 15a, L2: the error page was made in the project's language, whose bad
+    # catalog raised inside every request: no page at all, a traceback per request.
+    from aftercare_report.i18n import resolve
+
+    (tmp_path / "en.po").write_text(BAD_CATALOG)
+    page = serve.error_page(
+        "en.po:6:1: the translation adds markup", 1, resolve("en", {}, tmp_path)
+    )
+    assert "<h1>The build failed</h1>" in page and "en.po:6:1: the translation adds" in page
+
+
+@pytest.mark.slow
+def test_serve_answers_with_the_error_while_a_team_catalog_is_bad(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "en.po").write_text(BAD_CATALOG)
+    with serving(tmp_path, "--jobs", "1") as url:
+        eventually(lambda: fetch(url)[0] == 500)
+        page = fetch(url)[1]
+        assert "translations/en.po:5:1: the translation adds markup" in page, page
