@@ -62,12 +62,14 @@ _LINK_TARGET = re.compile(r"(?:https?://|mailto:)[^\s\\]", re.IGNORECASE)
 _ADDRESS = re.compile(r"://|^\s*(?:\\\\|//|[a-z][a-z0-9+.-]*:(?![0-9]))", re.IGNORECASE)
 """A relationship target that names a place: a URL, a protocol-relative or UNC path, any scheme."""
 _PLACE = re.compile(
-    r"://|^\s*(?:\\\\|//|(?:file|mhtml|mk|ms-[a-z-]+|its|res|smb|javascript|vbscript|"
-    r"search(?:-ms)?|jar|ldap|ftp|onenote):)",
+    r"://|^\s*(?:\\\\|//|/\\|\\/|(?:https?|file|mhtml|mk|ms-[a-z-]+|its|res|smb|javascript|"
+    r"vbscript|search(?:-ms)?|jar|ldap|ftp|onenote):)",
     re.IGNORECASE,
 )
 """An attribute value that names a place (attribute values also hold names like
-``dcterms:W3CDTF``, so only schemes that load count, and anything with ``://``)."""
+``dcterms:W3CDTF``, so only schemes that load count, and anything with ``://``): also
+``http:\\host``, ``http:host``, ``/\\host`` and ``\\/host``, which a browser reads as another
+host (see ``inert._OTHER_HOST``)."""
 _SCHEMA_NAMES = (
     "http://schemas.openxmlformats.org/",
     "http://schemas.microsoft.com/",

@@ -385,6 +385,17 @@ DOCX_ATTACKS: dict[str, list[Callable[[dict[str, bytes]], None]]] = {
             'o:href="http://127.0.0.1/v.png"/></v:shape></w:pict>'
         )
     ],
+    # Review 15b, L2: forms a browser reads as another host, known to the HTML check.
+    **{
+        f"VML image at {address}": [
+            _in_footer(
+                '<w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
+                'xmlns:o="urn:schemas-microsoft-com:office:office"><v:imagedata '
+                f'o:href="{address}"/></v:shape></w:pict>'
+            )
+        ]
+        for address in ("http:\\\\127.0.0.1/v.png", "http:127.0.0.1/v.png", "/\\127.0.0.1/v.png")
+    },
     "document type with an entity": [
         _add(
             "word/comments.xml",
