@@ -80,7 +80,12 @@ def seal(name: str, entry: Entry) -> str:
     # Everything reuse trusts: the page count is printed and the warnings decide --strict.
     told = json.dumps([entry.pages, list(entry.warnings)], ensure_ascii=False)
     message = f"{name}\0{entry.format}\0{entry.input}\0{entry.sha256}\0{entry.size}\0{told}"
-    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+    return _sealed("entry", message)
+
+
+def _sealed(kind: str, message: str) -> str:
+    """The keyed hash of a message of one kind: an entry's never reads as a build record's."""
+    return hmac.new(_key(), f"{kind}\0{message}".encode(), hashlib.sha256).hexdigest()
 
 
 KEY_BYTES = 32
@@ -455,7 +460,7 @@ def removable(out: Path, entries: dict[str, Entry], stems: frozenset[str]) -> li
 def seal_build(digest: str, outputs: dict[str, str]) -> str:
     """Return the keyed hash of a build record: its input digest and each output's hash."""
     message = digest + "".join(f"\0{name}\0{outputs[name]}" for name in sorted(outputs))
-    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+    return _sealed("build", message)
 
 
 def read_builds(out: Path) -> dict[str, dict[str, str]]:

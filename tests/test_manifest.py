@@ -265,3 +265,11 @@ def test_a_manifest_with_a_nul_in_a_name_is_replaced_by_the_next_build(tmp_path:
     result = run_build(tmp_path, "thailand")  # type: ignore[attr-defined]
     assert result.exit_code == 0, result.output
     assert "a\x00.html" not in json.loads(path.read_text())["outputs"]
+
+
+def test_an_entrys_seal_never_seals_a_build_record() -> None:
+    # Security review 15a, Info: one key seals both; the same text must not seal both.
+    entry = sealed("a.pdf", b"%PDF real")
+    told = json.dumps([entry.pages, list(entry.warnings)])
+    same_text = {"pdf": f"{entry.input}\0{entry.sha256}\0{entry.size}\0{told}"}
+    assert manifest.seal_build("a.pdf", same_text) != entry.seal
