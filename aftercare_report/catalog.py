@@ -35,12 +35,13 @@ if TYPE_CHECKING:
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 RESERVED_SLUGS = frozenset({"comparative", "manifest"})
-_ODD_IN_NAMES = re.compile(r'[\x00-\x1f\x7f-\x9f:\\"<>|?*\s]')
-"""What a profile's file name may not hold: control characters and white space, and what
-Windows refuses in names (':' also starts workflow commands in a CI log)."""
+"""File names a build writes for itself: a profile called so would overwrite them."""
+_ODD_IN_NAMES = re.compile(r'[\x00-\x1f\x7f-\x9f:\\"<>|?*#\[\]\s]')
+"""What a profile's file name may not hold: control characters and white space, what Windows
+refuses in names (':' also starts workflow commands in a CI log, and '##[' the runner's older
+ones), and '#', '[' and ']', which end or break the address of its brief on a web server."""
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")
 """What Python makes of file-name bytes that are not UTF-8 (surrogate escapes)."""
-"""File names a build writes for itself: a profile called so would overwrite them."""
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,10 @@ def test_no_printed_line_of_a_build_can_start_a_workflow_command(
     assert not [line for line in result.output.splitlines() if re.match(r"\s*(::|##\[)", line)]
 
 
-@pytest.mark.parametrize("name", ["Manifest.yaml", "new\nline.yaml", "a b.yaml", "x:y.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    ["Manifest.yaml", "new\nline.yaml", "a b.yaml", "x:y.yaml", "##[error].yaml", "a#b.yaml"],
+)
 def test_a_profile_whose_name_its_briefs_cannot_bear_is_refused(tmp_path: Path, name: str) -> None:
     # Security review 12a, L3: newlines and '::' went into output names; Manifest.yaml is
     # manifest.json's brief on a disk that ignores case.
