@@ -190,7 +190,14 @@ def _hashed(real: Path) -> bytes:
         return f"<refused: {exc}>".encode()
 
 
-FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+FONT_FOLDERS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "fonts",
+    Path.home() / ".fonts",
+    Path("/etc/fonts"),  # fontconfig's configuration: which font stands in for which
+)
+"""Where fontconfig finds fonts and its rules, as a PDF's layout depends on them."""
 
 
 @functools.cache
@@ -220,7 +227,8 @@ def rendering_stack() -> str:
     Installing the Thai fonts or HarfBuzz subsetting changes a PDF without changing any input
     file; without this, a cached PDF full of empty glyph boxes would be reused.
     """
-    digest = hashlib.sha256(__version__.encode())
+    # Python's own version too: its Unicode data decides scripts, widths and escapes.
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
     versions = _installed()
     makers = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen")
     # and what renders and escapes every format: templates, translations, Markdown, hosts

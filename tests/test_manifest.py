@@ -244,6 +244,24 @@ def test_a_new_version_of_a_library_that_renders_briefs_makes_them_again(
     assert manifest.rendering_stack() != before
 
 
+def test_fonts_of_the_users_folder_and_pythons_version_make_briefs_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Security review 13a, I4 and 15a, Info: a font installed in ~/.local/share/fonts, or a
+    # Python whose Unicode data differs, left PDFs "unchanged".
+    before = manifest.rendering_stack()
+    monkeypatch.setattr(manifest.sys, "version", "3.99.0")
+    assert manifest.rendering_stack() != before
+    monkeypatch.undo()
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    monkeypatch.setattr(manifest, "FONT_FOLDERS", (*manifest.FONT_FOLDERS, fonts))
+    before = manifest.rendering_stack()
+    (fonts / "Team.ttf").write_bytes(b"\0" * 10)
+    assert manifest.rendering_stack() != before
+    assert any(".local/share/fonts" in str(f) for f in manifest.FONT_FOLDERS)
+
+
 @pytest.mark.parametrize("name", ["a\x00.html", "../a.pdf", "sub/a.pdf", "a\nb.pdf", ".."])
 def test_a_manifest_naming_no_file_of_its_folder_is_ignored(tmp_path: Path, name: str) -> None:
     (tmp_path / "a.pdf").write_bytes(b"%PDF real")
