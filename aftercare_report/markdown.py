@@ -106,7 +106,7 @@ def yaml_string(text: str) -> str:
     separators, NEL and the other C1 controls, which YAML 1.1 reads as line
     breaks or refuses, are escaped as well.
     """
-    typographic = _QUOTE.sub(_curly, text)
+    typographic = _QUOTE.sub(_curly, text).replace("\\", "\uff3c")  # no TeX for MathJax
     quoted = json.dumps(typographic.translate(_HTML_REFERENCES), ensure_ascii=False)
     return quoted.translate(_YAML_ESCAPES)
 
@@ -212,8 +212,18 @@ def message(text: str) -> str:
 
 
 def _escape_kept(text: str) -> str:
-    """Text escaped, its spaces kept (a message's placeholder may stand right after one)."""
-    return _ACTIVE.sub(r"\\\1", text.translate(_REFERENCES))
+    """Text escaped, its spaces kept (a message's placeholder may stand right after one).
+
+    A backslash is set as code (`` `\\` ``): shown as text, ``\\(`` and ``\\href`` are TeX to
+    MathJax on the site that publishes the brief (``\\href`` links to any address), and
+    MathJax reads no code.
+    """
+    escaped = _ACTIVE.sub(r"\\\1", text.translate(_REFERENCES))
+    return _BACKSLASHES.sub(lambda run: f"`{run[0][::2]}`", escaped)
+
+
+_BACKSLASHES = re.compile(r"(?:\\\\)+")
+"""A run of escaped backslashes (each ``\\\\``), written as one code span of the backslashes."""
 
 
 def link(text: str, url: str) -> str:
@@ -302,7 +312,7 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
 
 
 _PUNCTUATION_BUT_LT = r"[!-/:;=>?@\[-`{-~]"
-_LINK_TEXT = rf"(?:\\{_PUNCTUATION_BUT_LT}|[^\[\]\\<`\n])*+"
+_LINK_TEXT = rf"(?:`\\++`|\\{_PUNCTUATION_BUT_LT}|[^\[\]\\<`\n])*+"
 _WHOLE_LINK = re.compile(rf"\[{_LINK_TEXT}\]\((?:<([^<>\s\\]*+)>|([^\s()<>\\\[\]]++))\)")
 """A link (or, after ``!``, an image) as every Markdown processor reads it: on one line, its
 text without an unescaped bracket, a code span or a ``<``, its address plain (in ``<...>`` or
@@ -311,6 +321,7 @@ _PLAIN_BRACKETS = re.compile(rf"\[(?!\^)({_LINK_TEXT})\](?![(\[:])")
 """Brackets every processor shows as written (a citation, ``[1, 5]``): no link, image,
 reference, definition or footnote follows or starts in them (none is defined: definitions are
 refused)."""
+_BACKSLASH_RUN = re.compile(r"\\+")
 _SUBSET_SPECIAL = re.compile(r"[\\<\[\]]")
 _CLOSING = re.compile(r"[^\[\]<\\\n]*+\]")
 
@@ -330,17 +341,24 @@ def _outside_the_subset(body: str, allow_scripts: bool) -> Iterator[tuple[int, s
     (``[1, 5]``, see :data:`_PLAIN_BRACKETS`). Any other ``]`` is escaped too. One pass, left
     to right.
     """
-    at, line, counted, escaped_to, tag_line = 0, 1, 0, -1, 0
+    at, line, counted, escaped_to, tag_line, tex_line = 0, 1, 0, -1, 0, 0
     while (special := _SUBSET_SPECIAL.search(body, at)) is not None:
         at = special.start()
         line += body.count("\n", counted, at)
         counted = at
         char = special[0]
         if char == "\\":
+            run = _BACKSLASH_RUN.match(body, at) if body[at - 1 : at] == "`" else None
+            if run and body[run.end() : run.end() + 1] == "`":
+                at = run.end() + 1  # a code span of backslashes, as escape() writes them
+                continue
             after = body[at + 1 : at + 2]
             if after == "<" and line != tag_line:
                 yield (line, _NO_TAG.format(shown=_shown(body, at)))
                 tag_line = line
+            elif (after == "\\" or (after.isascii() and after.isalpha())) and line != tex_line:
+                yield (line, _NO_TEX.format(shown=_shown(body, at)))
+                tex_line = line
             if after and after in string.punctuation:
                 at, escaped_to = at + 2, at + 2  # an escape pair: the character is text
             else:
@@ -378,6 +396,12 @@ _NO_TAG = (
     "Jekyll's, makes Markdown of a tag it rejects; EJS and ERB run '<%' escaped or not): a "
     "Markdown brief has none; write '&lt;' for a '<'"
 )
+_NO_TEX = (
+    "'{shown}': a backslash shown as text, which MathJax on a site reads as TeX ('\\(' "
+    "starts math, '\\href' makes a link of any address): write a backslash as code, `\\`"
+)
+
+
 _NOT_A_LINK = (
     "'{shown}': a '[' that does not start a link written whole on one line, [text](<address>) "
     "with no title, nor brackets shown as written ([1, 5]) (processors disagree on titles, "

@@ -110,14 +110,16 @@ def test_profile_text_is_escaped_for_markdown(tmp_path: Path) -> None:
     tokens = _all(GFM.parse(body))
     kinds = {t.type for t in tokens}
     assert not kinds & {"html_block", "html_inline", "image", "em", "s"}
-    # The one piece of code is the address, which code keeps from being linked.
-    assert [t.content for t in tokens if t.type == "code_inline"] == ["https://e.x/t.png"]
+    # Code: the address, which code keeps from being linked, and the backslash, which
+    # MathJax would read as TeX (review 16b, M1).
+    assert [t.content for t in tokens if t.type == "code_inline"] == ["https://e.x/t.png", "\\"]
     assert not [t for t in tokens if t.type == "link_open" and "javascript" in str(t.attrs)]
     html = GFM.render(body)
     shown = "&lt;script&gt;alert(1)&lt;/script&gt; [click](javascript:alert(1)) ![x](<code>"
     assert shown in html  # the characters are all there, as text
     assert (
-        "{{ site.title }} {% include x %} *bold* _it_ `code` &amp;lt;b&amp;gt; \\ # heading" in html
+        "{{ site.title }} {% include x %} *bold* _it_ `code` &amp;lt;b&amp;gt; <code>\\</code> # "
+        "heading" in html
     )
 
 
@@ -139,6 +141,34 @@ def test_a_bare_address_in_text_is_shown_and_never_linked(text: str, address: st
     assert "<a " not in html
     assert f"<code>{address}</code>" in html
     assert re.sub(r"</?(?:p|code)>", "", html).strip() == text
+
+
+MATHJAX = "see \\(\\href{javascript:alert(document.domain)}{the TIP 2023 report}\\) and $$\\x$$"
+
+
+def test_profile_text_gives_mathjax_no_tex_to_read() -> None:
+    # Security review 16b, M1: MathJax on the publishing site made a javascript: link of
+    # TeX in profile text shown as written. A backslash is code, which MathJax does not read.
+    html = GFM.render(markdown.escape(MATHJAX))
+    outside_code = re.sub(r"<code>[^<]*</code>", "", html)
+    assert "\\" not in outside_code
+    assert html.count("<code>\\</code>") == 4  # and the text shows every backslash
+    assert markdown.problems(markdown.escape(MATHJAX) + "\n") == []
+    assert "\\" not in markdown.yaml_string(MATHJAX)  # a layout prints the front matter raw
+    assert markdown.yaml_string("C:\\x") == '"C:\uff3cx"'
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "Read the \\\\(\\href\\{javascript:alert(1)\\}\\{full report\\}\\\\).",
+        "A \\\\ shown",
+        "C:\\Users",
+    ],
+)
+def test_a_template_that_shows_a_backslash_is_refused(template: str) -> None:
+    (found,) = markdown.problems(template + "\n")
+    assert "which MathJax on a site reads as TeX" in found
 
 
 def test_escape_reads_a_long_run_of_name_characters_in_linear_time() -> None:
