@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from aftercare_report import colours, protection
+from aftercare_report import colours, lookalikes, protection
 from aftercare_report import terms as terminology
 from aftercare_report.canonical import HOST_PATTERN
 from aftercare_report.confine import Refused, hidden, read_input
@@ -348,8 +348,39 @@ def parse(path: Path, allowed: Allowance | None = None) -> Project:
     findings += problems
     if findings:
         raise InputError(findings)
-    notes = _font_notes(name, lines.get("fonts", 0), fonts)
+    notes = [*_font_notes(name, lines.get("fonts", 0), fonts), *_lookalikes(name, lines, raw)]
     return replace(_project(path, data, fonts, allowed, lines), review=(*review, *notes))
+
+
+LOOKALIKES_SHOWN = 20
+"""Look-alike warnings of the project file named one by one."""
+
+
+def _lookalikes(name: str, lines: dict[str, int], raw: dict[str, Any]) -> list[Finding]:
+    """Warn about invisible, bidi-control and look-alike characters in the project's text.
+
+    The organisation, the review statement, terms and the institutions replies were asked of
+    reach every brief, as profile text does, and are read the same way
+    (:func:`aftercare_report.lookalikes.problem`).
+    """
+    found = []
+    for key, text in _texts(raw):
+        problem = lookalikes.problem(text, url=key.endswith("url"))
+        if problem:
+            code, message = problem
+            found.append(Finding(name, lines.get(key, 0), 0, key, message, Severity.WARNING, code))
+    return found[:LOOKALIKES_SHOWN]
+
+
+def _texts(value: Any, key: str = "") -> list[tuple[str, str]]:
+    """Every string in a parsed TOML value, with the key it stands under."""
+    if isinstance(value, str):
+        return [(key, value)]
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _texts(v, str(k))]
+    if isinstance(value, list):
+        return [pair for v in value for pair in _texts(v, key)]
+    return []
 
 
 def _team_fonts(

@@ -206,3 +206,23 @@ def test_a_failing_colour_comes_with_one_that_passes(tmp_path: Path) -> None:
     parsed = colours.parse(suggested)
     assert parsed is not None and colours.contrast(parsed, colours.WHITE) >= 4.5
     assert colours.problems("navy", "#c0504d") == []
+
+
+def test_look_alike_text_in_the_project_file_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    # Security review 16b, L1: the organisation, review statement and institutions reach every
+    # brief, but only profile text was read for invisible and look-alike characters.
+    text = (
+        "[project]\nreview_statement = 'Reviewed by the \u0430dvisory group.'\n"
+        "[brand]\norganisation = 'Coalit\u200bion'\n"
+    )
+    project = load_project(_project_file(tmp_path, text))
+    found = {(f.line, f.key, f.code) for f in project.review}
+    assert found == {
+        (4, "organisation", "invisible-character"),
+        (2, "review_statement", "look-alike"),
+    }
+    result = CliRunner().invoke(
+        cli, ["--config", str(tmp_path / "aftercare-report.toml"), "validate", "--strict"]
+    )
+    assert result.exit_code == 1
+    assert "aftercare-report.toml:4" in result.output and "invisible" in result.output
