@@ -22,7 +22,8 @@ class Limits:
         render_seconds: Wall-clock time one brief's templates may take to render.
         pdf_seconds: Wall-clock time one PDF may take to make.
         memory_mb: Address space of each worker process (rendering and PDF making).
-        html_mb: Largest HTML a template may produce.
+        html_mb: Largest output of one brief in one format (the HTML a template produces, the
+            JSON, the images a PDF embeds and the PDF itself).
     """
 
     render_seconds: float = 30.0

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from aftercare_report.i18n import _, current
+from aftercare_report.limits import Limits
 from aftercare_report.outputs import Made
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class PdfRequest:
         variant: ``pdf/ua-1`` or ``pdf/a-3b``.
         attachments: (file name, bytes) pairs embedded in the PDF, e.g. the source profile.
         lang: Document language.
+        max_bytes: Largest PDF, and most image bytes it may embed (``[limits] html_mb``).
     """
 
     html: str
@@ -52,6 +54,7 @@ class PdfRequest:
     variant: PdfVariant = "pdf/ua-1"
     attachments: tuple[tuple[str, bytes], ...] = field(default=())
     lang: str = "en"
+    max_bytes: int = Limits().html_chars
 
     def fingerprint(self) -> Sequence[bytes]:
         """Everything the PDF depends on; absolute paths are left out so CI runners agree."""
@@ -61,7 +64,7 @@ class PdfRequest:
             self.html.encode(),
             *(b"css\0" + text.encode() for text, _ in self.stylesheets),
             *(b"att\0" + name.encode() + b"\0" + data for name, data in self.attachments),
-            json.dumps([*meta, *self.keywords]).encode(),
+            json.dumps([*meta, *self.keywords, self.max_bytes]).encode(),
         )
 
 
@@ -97,4 +100,5 @@ def request(brief: Brief, html: str, setting: Setting) -> PdfRequest:
         variant=setting.options.variant,
         attachments=brief.attachments,
         lang=ctx.lang,
+        max_bytes=setting.options.limits.html_chars,
     )

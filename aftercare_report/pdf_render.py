@@ -29,7 +29,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from aftercare_report.confine import Refused, hidden, inside, read_regular
 from aftercare_report.errors import BuildError, display_path
-from aftercare_report.limits import ASSET_BYTES
+from aftercare_report.fonts import FONT_SUFFIXES
+from aftercare_report.limits import ASSET_BYTES, MB
 from aftercare_report.pdf import PdfRequest, PdfResult
 
 
@@ -87,11 +88,15 @@ class ConfinedFetcher(URLFetcher):
     PDF depend on where the checkout lives.
     """
 
-    def __init__(self, roots: Sequence[Path]) -> None:
+    def __init__(self, roots: Sequence[Path], max_bytes: int | None = None) -> None:
         super().__init__(allowed_protocols=("data", "file"))
         self.roots = tuple(r.resolve() for r in roots)
         self.refused: dict[str, str] = {}
         """What was not served: the URL asked for, and the message for the person who wrote it."""
+        self.max_bytes = max_bytes
+        self.served = 0
+        """Bytes of files other than fonts served: a PDF embeds each once per address used
+        (``big.jpg?1``, ``big.jpg?2``), so ``max_bytes`` bounds them all together."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         """Serve ``url`` if it is a ``data:`` URL or a file inside a template folder."""
@@ -108,8 +113,23 @@ class ConfinedFetcher(URLFetcher):
             data = read_regular(path, ASSET_BYTES)
         except Refused as exc:
             self._refuse(url, f"refused to fetch {display_path(path)}: {exc}")
+        if self.max_bytes is not None and path.suffix.lower() not in FONT_SUFFIXES:
+            self.served += len(data)  # fonts are subset: what is embedded is a part of them
+            if self.served > self.max_bytes:
+                self._refuse(url, f"refused to fetch {display_path(path)}: {self.over}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(canonical, data, {"Content-Type": mime})
+
+    @property
+    def over(self) -> str:
+        """Why the images served are too many, or "" while they are within ``max_bytes``."""
+        if self.max_bytes is None or self.served <= self.max_bytes:
+            return ""
+        return (
+            f"the images passed the limit of {self.max_bytes // MB:,} MB ([limits] html_mb); "
+            "a PDF embeds an image once for each address it is used under (big.jpg?1, "
+            "big.jpg#2): use one address per image"
+        )
 
     def _refuse(self, url: str, message: str) -> NoReturn:
         self.refused[url] = message
@@ -277,7 +297,7 @@ def make_pdf(request: PdfRequest) -> PdfResult:
         BuildError: WeasyPrint failed.
     """
     stamp = dt.datetime.combine(request.date, dt.time(12, 0), tzinfo=dt.UTC)
-    fetcher = ConfinedFetcher(request.roots)
+    fetcher = ConfinedFetcher(request.roots, request.max_bytes)
     with _captured_warnings() as log, _source_date_epoch(int(stamp.timestamp())):
         try:
             styles = _styles(request)
@@ -320,6 +340,15 @@ def make_pdf(request: PdfRequest) -> PdfResult:
         except Exception as exc:  # WeasyPrint raises many types; the message is what helps
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             raise BuildError(f"PDF rendering failed for '{request.title}': {reason}") from exc
+    # The building process receives the PDF whole, and it is published: held to the limit the
+    # other formats are held to.
+    too_big = fetcher.over or (
+        f"it passed the limit of {request.max_bytes // MB:,} MB ([limits] html_mb)"
+        if len(data) > request.max_bytes
+        else ""
+    )
+    if too_big:
+        raise BuildError(f"the PDF of '{request.title}': {too_big}; nothing was written")
     # WeasyPrint logs each refused file again under its internal URL: the fetcher's message
     # names the file as the team wrote it, once.
     refused = {*fetcher.refused, *styles.refused}

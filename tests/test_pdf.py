@@ -403,3 +403,39 @@ def test_the_fetcher_serves_no_hidden_special_or_outside_file(tmp_path: Path) ->
     for name in (".env", ".git/config", "pipe.png", "environ.png", "sub/../.env"):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(virtual_base(0) + name)
+
+
+def test_an_image_under_many_addresses_cannot_swell_the_pdf_past_the_limit(
+    tmp_path: Path,
+) -> None:
+    # Security review 16a, M1: a 7 MB image under 40 addresses made 297 MB PDFs; the building
+    # process received each whole, and only the worker's memory stopped a larger one.
+    import os
+
+    from PIL import Image
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    noise = Image.frombytes("RGB", (600, 600), os.urandom(600 * 600 * 3))
+    noise.save(templates / "big.jpg", quality=95)  # about 0.5 MB
+    (templates / "country.html").write_text(
+        '{% extends "default:country.html" %}\n{% block closing %}{{ super() }}\n'
+        '{% if medium == "print" %}{% for i in range(4) %}'
+        '<img src="big.jpg?{{ i }}" alt="x" style="width:1cm">{% endfor %}{% endif %}\n'
+        "{% endblock %}\n"
+    )
+    config = tmp_path / "aftercare-report.toml"
+    config.write_text("[limits]\nhtml_mb = 1\n")  # lowering a limit needs no --allow
+    out = tmp_path / "out"
+    args = ["--config", str(config), "build", "thailand", "--format", "pdf", "--out", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--templates", str(templates)])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "the images passed the limit of 1 MB ([limits] html_mb)" in said
+    assert "use one address per image" in said
+    assert not (out / "thailand.pdf").exists()
+    (templates / "country.html").write_text(  # the same image under one address: embedded once
+        (templates / "country.html").read_text().replace("big.jpg?{{ i }}", "big.jpg")
+    )
+    assert CliRunner().invoke(cli, [*args, "--templates", str(templates)]).exit_code == 0
+    assert (out / "thailand.pdf").stat().st_size < 1024 * 1024
