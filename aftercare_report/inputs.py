@@ -5,12 +5,14 @@ with the same digest only hashes those files on disk and returns: no profile is 
 template rendered, no worker started, WeasyPrint never imported.
 
 Correctness comes first, so the digest is deliberately wide: every byte of the project file, of
-each profile file (and every file in a profile folder), of profiles named on the command line,
+each profile file (and every YAML file in a profile folder, as a build reads them, up to the bytes
+it reads), of profiles named on the command line,
 of the framework and its translations (the team's catalogs and overlays), of every file in the
 template folders (the team's and the bundled ones), of
 the tool's own package, the rendering stack (library versions, fonts), and the settings and
 options of the run. A change anywhere costs one full build (whose PDFs may still be reused
-one by one), never a stale brief.
+one by one), never a stale brief. Each file is read once per build, however many times the
+project names its folder and whatever the number of languages.
 """
 
 from __future__ import annotations
@@ -23,41 +25,60 @@ from pathlib import Path
 from aftercare_report import manifest
 from aftercare_report.config import TRANSLATIONS, Project
 from aftercare_report.confine import Refused, read_input
-from aftercare_report.limits import INPUT_BYTES, PUBLISHED_JSON_BYTES
+from aftercare_report.limits import INPUT_BYTES, PROFILE_TOTAL_BYTES, PUBLISHED_JSON_BYTES
 from aftercare_report.resources import DEFAULT_FRAMEWORK, bundled
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def digest(project: Project, options: str, named: Sequence[str]) -> str:
+def digest(
+    project: Project,
+    options: str,
+    named: Sequence[str],
+    hashed: dict[tuple[str, int], bytes] | None = None,
+) -> str:
     """Return the hex digest of every input of a build.
 
     Args:
         project: Settings with command-line overrides applied (all of them are hashed).
         options: The build's options as text (countries, formats, variant, shard...).
         named: Countries and peers as given: those naming files or folders are read too.
+        hashed: Files hashed already, kept by the caller across the digests of one build (its
+            languages read the same files): each file is read once per build.
     """
     hasher = hashlib.sha256()
+    hashed = {} if hashed is None else hashed
 
     def add(label: str, data: bytes) -> None:
         hasher.update(f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape") + data)
 
+    def read(path: Path, root: Path | None = None, limit: int = INPUT_BYTES) -> bytes:
+        key = (str(path.absolute()), limit)
+        if key not in hashed:
+            hashed[key] = _read(path, root, limit)
+        return hashed[key]
+
     add("project", repr(project).encode())
     add("options", options.encode())
     if project.path is not None:
-        add("project-file", _read(project.path))
+        add("project-file", read(project.path))
     framework = project.framework or DEFAULT_FRAMEWORK
-    add("framework", _read(framework))
+    add("framework", read(framework))
     # The team's catalogs and framework overlays, and overlays beside a framework of its own.
     overlays = sorted(framework.parent.glob(f"{framework.stem}.*.yaml"))
     for path in _files([*([project.root / TRANSLATIONS] if project.root else []), *overlays]):
-        add(f"translation {path}", _read(path, _within(path, project.root)))
+        add(f"translation {path}", read(path, _within(path, project.root)))
     profile_paths = project.profiles or (bundled("profiles"),)
-    for path in _files([*profile_paths, *(Path(n) for n in named)]):
-        add(f"profile {path}", _read(path))
+    total = 0
+    for path in _files([*profile_paths, *(Path(n) for n in named)], _YAML):
+        total += _size(path)
+        if total > PROFILE_TOTAL_BYTES:  # the build refuses them: no need to read them all
+            add("profiles", f"more than {PROFILE_TOTAL_BYTES} bytes, from {path}".encode())
+            break
+        add(f"profile {path}", read(path))
     record = project.edition.previous_json  # the previous edition, which follow-ups quote
     for path in _files([record] if record else []):  # read up to what the build reads
-        add(f"edition {path}", _read(path, _within(path, project.root), PUBLISHED_JSON_BYTES))
+        add(f"edition {path}", read(path, _within(path, project.root), PUBLISHED_JSON_BYTES))
     add("templates", manifest.folder_digest([*project.templates, bundled("templates")]).encode())
     add("tool", _tool_digest().encode())
     add("stack", manifest.rendering_stack().encode())
@@ -67,16 +88,32 @@ def digest(project: Project, options: str, named: Sequence[str]) -> str:
 _YAML = (".yaml", ".yml")
 
 
-def _files(paths: Iterable[Path]) -> list[Path]:
+def _files(paths: Iterable[Path], suffixes: tuple[str, ...] = ()) -> list[Path]:
     """Files and the files directly inside folders (as profile folders are read), in order.
 
     A file comes with the files named after it beside it (``thailand.fr.yaml`` beside
-    ``thailand.yaml``: its translations, read with it).
+    ``thailand.yaml``: its translations, read with it). A folder named twice (``profiles``
+    and ``./profiles``, or a hundred times) is listed once.
+
+    Args:
+        paths: Files and folders.
+        suffixes: In folders, only files with these (as profile folders are read); all if
+            empty.
     """
     found: list[Path] = []
+    listed: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if not p.is_dir()))
+            if path.resolve() in listed:
+                continue
+            listed.add(path.resolve())
+            found.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if not p.is_dir() and (not suffixes or p.suffix in suffixes)
+                )
+            )
         elif path.exists() or path.is_symlink():
             found.append(path)
             beside = f"{glob.escape(path.stem)}.*"  # .yaml or .yml, whatever the profile's is
@@ -86,6 +123,14 @@ def _files(paths: Iterable[Path]) -> list[Path]:
                 )
             )
     return found
+
+
+def _size(path: Path) -> int:
+    """A file's size as listed (a link's own), 0 if it is gone."""
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return 0
 
 
 def _within(path: Path, root: Path | None) -> Path | None:

@@ -402,7 +402,8 @@ def build(project: Project, request: BuildRequest, progress: Progress) -> BuildR
                 f"{display_path(run.out)}: a symlink; briefs are never written through one "
                 "(remove it: the build makes the folder)"
             )
-    digests = [_digest(run, request) for run in runs]
+    hashed: dict[tuple[str, int], bytes] = {}  # every language reads the same files
+    digests = [_digest(run, request, hashed) for run in runs]
     done = [
         None if request.force else _unchanged(run.out, d, request)
         for run, d in zip(runs, digests, strict=True)
@@ -611,10 +612,13 @@ def build_options(project: Project, request: BuildRequest, digest: str) -> Build
     )
 
 
-def _digest(project: Project, request: BuildRequest) -> str:
+def _digest(
+    project: Project, request: BuildRequest, hashed: dict[tuple[str, int], bytes] | None = None
+) -> str:
     """Digest every input of the build; options that change no output are left out."""
     settings = dataclasses.replace(request, jobs=1, force=False, clean=False)
-    return inputs.digest(project, repr(settings), (*request.countries, *(request.peers or ())))
+    named = (*request.countries, *(request.peers or ()))
+    return inputs.digest(project, repr(settings), named, hashed)
 
 
 def _unchanged(out: Path, digest: str, request: BuildRequest) -> BuildResult | None:

@@ -215,3 +215,49 @@ def test_a_previous_edition_over_2_mb_is_still_an_input(tmp_path: Path) -> None:
     before = inputs.digest(project, "", [])
     record.write_text(record.read_text().replace("x" * 10, "y" * 10, 1))  # same size
     assert inputs.digest(project, "", []) != before
+
+
+def test_the_digest_reads_each_profile_file_once_however_often_it_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Security review 16a, L1: a folder named 100 times, holding 50 blobs of 2 MB, was hashed
+    # once per listing and per language before any bound: 50 s for three languages.
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    shutil.copy(bundled("profiles") / "thailand.yaml", folder)
+    for i in range(5):
+        (folder / f"pad{i}.bin").write_bytes(b"x" * 1000)  # no profile: the build reads none
+    listed = ", ".join(['"profiles"', '"./profiles"'] * 50)
+    (tmp_path / "aftercare-report.toml").write_text(
+        f'[project]\nprofiles = [{listed}]\nlanguages = ["en", "fr", "es"]\n'
+    )
+    read: list[Path] = []
+    real = pipeline.inputs._read
+
+    def counted(path: Path, *args: object) -> bytes:
+        read.append(path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.inputs, "_read", counted)
+    project = load_project(tmp_path / "aftercare-report.toml")
+    runs = [pipeline.in_language(project, code) for code in project.every_language]
+    hashed: dict[tuple[str, int], bytes] = {}
+    digests = [pipeline._digest(run, pipeline.BuildRequest(), hashed) for run in runs]
+    assert len(set(digests)) == 3  # one for each language, all from one reading
+    profiles = [p for p in read if p.parent.name == "profiles"]
+    assert [p.name for p in profiles] == ["thailand.yaml"]
+
+
+def test_profiles_past_the_bytes_the_build_reads_are_not_all_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build refuses profiles past PROFILE_TOTAL_BYTES: the digest stops reading there.
+    monkeypatch.setattr(pipeline.inputs, "PROFILE_TOTAL_BYTES", 130_000)
+    for i in range(5):
+        (tmp_path / f"p{i}.yaml").write_bytes(b"x" * 60_000)
+    project = Project(profiles=(tmp_path,))
+    before = pipeline.inputs.digest(project, "", ())
+    (tmp_path / "p4.yaml").write_bytes(b"y" * 60_000)  # past the bound: not read
+    assert pipeline.inputs.digest(project, "", ()) == before
+    (tmp_path / "p1.yaml").write_bytes(b"y" * 60_000)  # within it: read
+    assert pipeline.inputs.digest(project, "", ()) != before
