@@ -136,6 +136,17 @@ def test_a_project_file_alone_cannot_silence_the_bidi_and_look_alike_warnings(
     assert warned.exit_code == 1 and "U+202E" in warned.output
 
 
+def test_a_project_file_alone_cannot_silence_the_copy_source_warning(tmp_path: Path) -> None:
+    # Security review 16a, L2: the only warning that a source titled as a State Department
+    # report is held elsewhere could be silenced by a pull request's project file.
+    path = project_with(tmp_path, '[validate]\nignore = ["copy-source"]\n')
+    refused = run("--config", str(path), "validate")
+    assert refused.exit_code == 1
+    assert "--allow ignore=copy-source" in refused.output
+    allowed = run("--config", str(path), "--allow", "ignore=copy-source", "validate")
+    assert allowed.exit_code == 0, allowed.output
+
+
 @pytest.mark.parametrize(
     ("setting", "key"),
     [
