@@ -695,9 +695,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _host_allowed(self) -> bool:
-        # On every binding (see allowed_hosts): a name that is not this machine's is refused.
+        # On every binding (see allowed_hosts): a name that is not this machine's is refused,
+        # and so is a header that is more than a name and a port (evil@localhost, no browser's).
+        given = self.headers.get("Host", "")
+        if any(c in given for c in "@/\\?# \t"):
+            return False
         try:
-            name = urlsplit("//" + self.headers.get("Host", "")).hostname or ""
+            name = urlsplit("//" + given).hostname or ""
         except ValueError:
             return False
         try:

@@ -78,7 +78,9 @@ def test_loopback_addresses() -> None:
 
 
 def _only_this_machines_names_are_answered(url: str) -> None:
-    for host, status in [("attacker.example", 421), ("localhost:1", 200), ("[::1]:8", 200)]:
+    hosts = [("attacker.example", 421), ("localhost:1", 200), ("[::1]:8", 200)]
+    hosts += [("evil@localhost", 421), ("localhost/x", 421)]  # review 16a, I2: no browser's
+    for host, status in hosts:
         request = urllib.request.Request(url, headers={"Host": host})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
