@@ -25,6 +25,7 @@ from aftercare_report.errors import (
     printable,
 )
 from aftercare_report.i18n import current
+from aftercare_report.protection import PROTECTED_CODES
 
 if TYPE_CHECKING:  # types only: `gaps` and `validate` must not import the renderer
     from rich.table import Table  # imported where used: a no-op build prints no table
@@ -112,7 +113,10 @@ def print_findings(
     if fmt == "json":
         stdout.out(json.dumps([_as_dict(f) for f in checked.findings], indent=2), highlight=False)
     elif fmt == "github":
-        for finding in checked.findings:
+        # GitHub shows only the first ten annotations of each kind a step prints: the warnings
+        # that text reads as something it is not go first, so others cannot push them out.
+        first = sorted(checked.findings, key=lambda f: f.code not in PROTECTED_CODES)
+        for finding in first:
             stdout.out(github_annotation(finding), highlight=False)
         for line in (bundled, _sources_summary(checked), _summary(checked, strict)):
             if line:

@@ -207,3 +207,20 @@ def test_a_reader_that_stops_early_gets_no_error_message() -> None:
         errors = tool.stderr.read().decode()
         assert tool.wait(timeout=60) in (0, 1)
     assert "internal error" not in errors and "Traceback" not in errors
+
+
+def test_github_annotations_put_the_warnings_of_misreading_first(capsys) -> None:  # type: ignore[no-untyped-def]
+    # Security review 16a, I1: GitHub shows ten warnings a step; twelve stale sources before a
+    # look-alike host pushed it out of what a reviewer sees.
+    from aftercare_report import console
+    from aftercare_report.catalog import Checked
+    from aftercare_report.errors import Finding, Severity
+
+    stale = [
+        Finding("p.yaml", i, 1, "sources", "old", Severity.WARNING, "stale-source")
+        for i in range(1, 13)
+    ]
+    host = Finding("p.yaml", 40, 1, "url", "Cyrillic", Severity.WARNING, "look-alike")
+    console.print_findings(Checked((), (*stale, host), 1), "github", strict=True)
+    warnings = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::warn")]
+    assert ",line=40," in warnings[0] and len(warnings) == 13
