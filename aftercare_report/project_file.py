@@ -15,7 +15,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from aftercare_report import colours, lookalikes, protection
 from aftercare_report import terms as terminology
@@ -137,11 +145,21 @@ class BrandSection(_Section):
     )
 
 
+def _not_a_switch(value: Any) -> Any:
+    """Refuse ``true``/``false`` where a number of seconds goes (lax floats take them as 1, 0)."""
+    if isinstance(value, bool):
+        raise ValueError("a number of seconds, not true or false")
+    return value
+
+
+_Seconds = Annotated[float, BeforeValidator(_not_a_switch)]
+
+
 class LimitsSection(_Section):
     """``[limits]``: bounds on each worker process; the defaults fit big briefs many times."""
 
-    render_seconds: float = Field(default=Limits.render_seconds, gt=0, le=3600, strict=False)
-    pdf_seconds: float = Field(default=Limits.pdf_seconds, gt=0, le=7200, strict=False)
+    render_seconds: _Seconds = Field(default=Limits.render_seconds, gt=0, le=3600, strict=False)
+    pdf_seconds: _Seconds = Field(default=Limits.pdf_seconds, gt=0, le=7200, strict=False)
     memory_mb: int = Field(default=Limits.memory_mb, ge=256, le=65536)
     html_mb: int = Field(default=Limits.html_mb, ge=1, le=1024)
 

@@ -226,3 +226,11 @@ def test_look_alike_text_in_the_project_file_is_a_warning_at_its_line(tmp_path: 
     )
     assert result.exit_code == 1
     assert "aftercare-report.toml:4" in result.output and "invisible" in result.output
+
+
+@pytest.mark.parametrize("value", ["true", "false"])
+def test_a_limit_in_seconds_is_a_number_not_a_switch(tmp_path: Path, value: str) -> None:
+    # Security review 16b, Info: `render_seconds = true` was read as 1 second.
+    path = _project_file(tmp_path, f"[limits]\nrender_seconds = {value}\n")
+    with pytest.raises(InputError, match="a number of seconds, not true or false"):
+        load_project(path)
