@@ -400,8 +400,6 @@ _NO_TEX = (
     "'{shown}': a backslash shown as text, which MathJax on a site reads as TeX ('\\(' "
     "starts math, '\\href' makes a link of any address): write a backslash as code, `\\`"
 )
-
-
 _NOT_A_LINK = (
     "'{shown}': a '[' that does not start a link written whole on one line, [text](<address>) "
     "with no title, nor brackets shown as written ([1, 5]) (processors disagree on titles, "
