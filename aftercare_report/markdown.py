@@ -99,9 +99,11 @@ def yaml_string(text: str) -> str:
     in HTML text; straight quotes as typographic ones (U+2018, U+2019, U+201C, U+201D), which
     end no quoted attribute; and ``[``, ``]``, ``{`` and ``}`` as references too, so that
     Markdown makes no link, image or kramdown attribute list of it and no template language
-    finds its syntax (``{{``, ``{%``, ``<%``, ``${``), in the file or in the value. ``&`` is
-    left as it is, so that ordinary names do not change. The cost: a layout that escapes values
-    shows ``&lt;`` where the text had ``<``, which is rare in titles, names and findings.
+    finds its syntax (``{{``, ``{%``, ``<%``, ``${``), in the file or in the value; ``&`` as
+    ``&amp;``, so that no character reference in the text (``&#92;``, a backslash MathJax reads
+    as TeX) is decoded by the page; a backslash as the fullwidth reverse solidus (U+FF3C). The
+    cost: a layout that escapes values shows ``&lt;`` where the text had ``<`` and ``&amp;``
+    for ``&``.
     JSON's quoting is YAML's (1.2, and 1.1 for these escapes); the line and paragraph
     separators, NEL and the other C1 controls, which YAML 1.1 reads as line
     breaks or refuses, are escaped as well.
@@ -115,6 +117,7 @@ _HTML_REFERENCES = {
     **{ord(c): f"&#{ord(c)};" for c in "[]{}"},
     ord("<"): "&lt;",
     ord(">"): "&gt;",
+    ord("&"): "&amp;",
 }
 _QUOTE = re.compile(r"""(?P<before>^|[\s(\[{\u2014\u2013/-])?(?P<mark>["'])""")
 """A straight quote, and whether it opens (at the start, after a space or an opening mark)."""
@@ -219,10 +222,21 @@ def _escape_kept(text: str) -> str:
     MathJax reads no code.
     """
     escaped = _ACTIVE.sub(r"\\\1", text.translate(_REFERENCES))
+    escaped = _BRACES.sub(_alternating, escaped)
     return _BACKSLASHES.sub(lambda run: f"`{run[0][::2]}`", escaped)
 
 
+_BRACES = re.compile(r"(?:\\\{){2,}")
+"""Escaped braces in a row: every second one is set as code, so no page shows ``{{`` in one
+piece of text (Vue, under VitePress and VuePress, runs ``{{ ... }}`` it finds in a page)."""
 _BACKSLASHES = re.compile(r"(?:\\\\)+")
+
+
+def _alternating(run: re.Match[str]) -> str:
+    """Escaped braces in a row with every second one as code: ``\\{`{`\\{`` for ``{{{``."""
+    return "".join("\\{" if i % 2 == 0 else "`{`" for i in range(len(run[0]) // 2))
+
+
 """A run of escaped backslashes (each ``\\\\``), written as one code span of the backslashes."""
 
 
@@ -322,7 +336,9 @@ _PLAIN_BRACKETS = re.compile(rf"\[(?!\^)({_LINK_TEXT})\](?![(\[:])")
 reference, definition or footnote follows or starts in them (none is defined: definitions are
 refused)."""
 _BACKSLASH_RUN = re.compile(r"\\+")
-_SUBSET_SPECIAL = re.compile(r"[\\<\[\]]")
+_SUBSET_SPECIAL = re.compile(r"[\\<\[\]&]")
+_PLAIN_REFERENCE = re.compile(r"&(?:amp|lt|gt|quot);")
+"""The character references the subset keeps: what escape() writes, and a quote."""
 _CLOSING = re.compile(r"[^\[\]<\\\n]*+\]")
 
 
@@ -341,7 +357,8 @@ def _outside_the_subset(body: str, allow_scripts: bool) -> Iterator[tuple[int, s
     (``[1, 5]``, see :data:`_PLAIN_BRACKETS`). Any other ``]`` is escaped too. One pass, left
     to right.
     """
-    at, line, counted, escaped_to, tag_line, tex_line = 0, 1, 0, -1, 0, 0
+    at, line, counted, escaped_to = 0, 1, 0, -1
+    tag_line = tex_line = reference_line = 0  # each said once a line
     while (special := _SUBSET_SPECIAL.search(body, at)) is not None:
         at = special.start()
         line += body.count("\n", counted, at)
@@ -359,6 +376,8 @@ def _outside_the_subset(body: str, allow_scripts: bool) -> Iterator[tuple[int, s
             elif (after == "\\" or (after.isascii() and after.isalpha())) and line != tex_line:
                 yield (line, _NO_TEX.format(shown=_shown(body, at)))
                 tex_line = line
+            elif after == "{" and body.startswith("\\{", at + 2):
+                yield (line, _NO_INTERPOLATION.format(shown=_shown(body, at)))
             if after and after in string.punctuation:
                 at, escaped_to = at + 2, at + 2  # an escape pair: the character is text
             else:
@@ -378,6 +397,12 @@ def _outside_the_subset(body: str, allow_scripts: bool) -> Iterator[tuple[int, s
             at = closing.end() if closing else at + 1
         elif char == "]":
             yield (line, f"'{_shown(body, at)}': a ']' outside a link: escape it as '\\]'")
+            at += 1
+        elif char == "&":
+            reference = _CHARACTER_REFERENCE.match(body, at)
+            if reference and not _PLAIN_REFERENCE.match(body, at) and line != reference_line:
+                yield (line, _NO_REFERENCE.format(shown=_shown(body, at)))
+                reference_line = line
             at += 1
         else:  # "<": said once a line (an element's end tag is the same problem)
             if line != tag_line:
@@ -399,6 +424,15 @@ _NO_TAG = (
 _NO_TEX = (
     "'{shown}': a backslash shown as text, which MathJax on a site reads as TeX ('\\(' "
     "starts math, '\\href' makes a link of any address): write a backslash as code, `\\`"
+)
+_NO_REFERENCE = (
+    "'{shown}': a character reference, which the page decodes after every check and every "
+    "template language has read it (&#92; is a backslash for MathJax, &#123;&#123; braces for "
+    "Vue): write the character itself; only &amp;, &lt;, &gt; and &quot; are kept"
+)
+_NO_INTERPOLATION = (
+    "'{shown}': braces shown as '{{{{', which Vue (VitePress, VuePress) runs as code when it "
+    "builds the site: set one of them as code, `{{`"
 )
 _NOT_A_LINK = (
     "'{shown}': a '[' that does not start a link written whole on one line, [text](<address>) "
@@ -486,7 +520,9 @@ def _read_by_kramdown(
     yield from _kramdown_syntax(body, references, allow_scripts)
     for token in _all(tokens):
         line = token.map[0] + 1 if token.map else 1
-        if token.type == "fence" and not _closed(lines, token):
+        if token.type == "fence" and token.info.strip() not in ("", "text"):
+            yield (line, _LABELLED_FENCE.format(label=token.info.strip()[:20]))
+        elif token.type == "fence" and not _closed(lines, token):
             # what follows is the rest of the page, read twice: one message says it all
             yield (line, f"this code fence ('{token.markup}') is never closed: {_FENCE_OPEN}")
         elif token.type in ("fence", "code_block", "code_inline"):
@@ -497,6 +533,10 @@ def _read_by_kramdown(
             yield from _as_markdown(token.content, line, references, allow_scripts, raw_html=False)
 
 
+_LABELLED_FENCE = (
+    "a code fence labelled '{label}': sites hand labelled fences to renderers (Mermaid draws "
+    "a diagram and fetches its images, math and chart renderers run): leave the label out"
+)
 _FENCE_OPEN = (
     "CommonMark reads the rest of the page as code, kramdown (Jekyll, GitHub Pages) as "
     "Markdown, where raw HTML runs; close it with the same fence"
@@ -617,7 +657,7 @@ _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|<%")
 them)."""
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?][^\s<>]{0,20}")
 _QUOTED = (
-    r'"(?:[^"\\\x00-\x1f\x7f\'<>\[\]{}]'
+    r'"(?:[^"\\\x00-\x1f\x7f\'<>\[\]{}&]|&(?:lt|gt|amp|#91|#93|#123|#125);'
     r"|\\(?:[\\/bfnrt]|u(?!00(?:2[27]|3[cCeE]|5[bBdD]|7[bBdD]))[0-9a-fA-F]{4}"
     r'|x(?!(?:2[27]|3[cCeE]|5[bBdD]|7[bBdD]))[0-9a-fA-F]{2}))*"'
 )

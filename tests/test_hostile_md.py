@@ -309,7 +309,7 @@ def test_a_front_matter_value_printed_raw_by_a_layout_is_inert(value: str) -> No
 def test_a_front_matter_value_rendered_as_markdown_makes_no_markup(value: str) -> None:
     rendered = MarkdownIt("commonmark", {"html": True}).render(value)  # Hugo's .Summary
     assert rendered.count("<") == 2, rendered  # <p> and </p>, nothing else
-    assert markdown.problems(f"{value}\n") == []
+    assert inert.fragment_problems(rendered) == []
 
 
 @pytest.mark.slow  # a ruby process
@@ -327,7 +327,7 @@ def _attributes(fragment: str) -> str:
 def test_yaml_string_keeps_markup_out_of_the_file_and_the_value() -> None:
     quoted = markdown.yaml_string('Côte d\'Ivoire & <b>"x"</b> [a] {b}\u2028\x85')
     assert quoted == (
-        '"Côte d\u2019Ivoire & &lt;b&gt;\u201dx\u201d&lt;/b&gt; &#91;a&#93; &#123;b&#125;'
+        '"Côte d\u2019Ivoire &amp; &lt;b&gt;\u201dx\u201d&lt;/b&gt; &#91;a&#93; &#123;b&#125;'
         '\\u2028\\x85"'
     )
     assert markdown.problems(f"---\ntitle: {quoted}\n---\n\n# T\n") == []
@@ -397,3 +397,40 @@ def test_kramdown_runs_the_reviews_payloads_that_the_check_refuses() -> None:
     rendered = kramdown([page(f) for f, _ in REVIEW.values()])
     for name, output in zip(REVIEW, rendered, strict=True):
         assert inert.fragment_problems(output), (name, output)
+
+
+# Security review 17b: what a site's own processing makes of the page after the check.
+
+SITE_PROCESSING = {
+    "H1 references MathJax reads as TeX": (
+        "Read &#92;(&#92;href&#123;javascript:alert(1)&#125;&#123;x&#125;&#92;).",
+        "a character reference",
+    ),
+    "H1 a named reference": ("A &bsol;(x&bsol;)", "a character reference"),
+    "H2 escaped braces Vue runs": ("Total \\{\\{ 7*7 \\}\\}", "which Vue"),
+    "H2 references Vue runs": ("Total &#123;&#123; 7*7 &#125;&#125;", "a character reference"),
+    "M1 a Mermaid diagram that fetches": (
+        '```mermaid\nflowchart TD\n  A@{ img: "http://127.0.0.1/m.png", label: "x" }\n```',
+        "a code fence labelled 'mermaid'",
+    ),
+}
+
+
+@pytest.mark.parametrize(("fixture", "said"), SITE_PROCESSING.values(), ids=SITE_PROCESSING.keys())
+def test_what_a_sites_processing_would_run_is_refused(fixture: str, said: str) -> None:
+    found = markdown.problems(page(fixture + "\n"))
+    assert any(said in p for p in found), found
+
+
+def test_profile_text_shows_no_braces_in_a_row_and_no_reference() -> None:
+    # Vue (VitePress) runs {{ }} it finds in the page's text; escape() keeps each brace, in
+    # two pieces of text; references in the text are shown, never decoded.
+    text = "a {{ ''.constructor.constructor('x')() }} b {{{ &#92;( &#123;"
+    html = MarkdownIt("commonmark").render(markdown.escape(text))
+    assert "{{" not in html and "&#92;" not in html.replace("&amp;#92;", "")
+    assert html.count("{") == text.count("{")  # every brace is still shown
+    assert markdown.problems(markdown.escape(text) + "\n") == []
+    value = markdown.yaml_string(text)
+    assert "&#92;" not in value.replace("&amp;#92;", "") and "{" not in value
+    assert markdown.problems(f"---\ntitle: {value}\n---\n\n# T\n") == []
+    assert markdown.problems('---\ntitle: "&#92;(x"\n---\n\n# T\n')  # not what the tool writes

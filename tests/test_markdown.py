@@ -110,15 +110,21 @@ def test_profile_text_is_escaped_for_markdown(tmp_path: Path) -> None:
     tokens = _all(GFM.parse(body))
     kinds = {t.type for t in tokens}
     assert not kinds & {"html_block", "html_inline", "image", "em", "s"}
-    # Code: the address, which code keeps from being linked, and the backslash, which
-    # MathJax would read as TeX (review 16b, M1).
-    assert [t.content for t in tokens if t.type == "code_inline"] == ["https://e.x/t.png", "\\"]
+    # Code: the address, which code keeps from being linked, the second brace of '{{', which
+    # Vue would run (review 17b, H2), and the backslash, which MathJax would read as TeX
+    # (review 16b, M1).
+    assert [t.content for t in tokens if t.type == "code_inline"] == [
+        "https://e.x/t.png",
+        "{",
+        "\\",
+    ]
     assert not [t for t in tokens if t.type == "link_open" and "javascript" in str(t.attrs)]
     html = GFM.render(body)
     shown = "&lt;script&gt;alert(1)&lt;/script&gt; [click](javascript:alert(1)) ![x](<code>"
     assert shown in html  # the characters are all there, as text
     assert (
-        "{{ site.title }} {% include x %} *bold* _it_ `code` &amp;lt;b&amp;gt; <code>\\</code> # "
+        "{<code>{</code> site.title }} {% include x %} *bold* _it_ `code` &amp;lt;b&amp;gt; "
+        "<code>\\</code> # "
         "heading" in html
     )
 
