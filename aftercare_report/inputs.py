@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -65,15 +66,18 @@ def digest(
     framework = project.framework or DEFAULT_FRAMEWORK
     add("framework", read(framework))
     # The team's catalogs and framework overlays, and overlays beside a framework of its own.
-    overlays = sorted(framework.parent.glob(f"{framework.stem}.*.yaml"))
+    overlays = sorted(framework.parent.glob(f"{glob.escape(framework.stem)}.*.yaml"))
     for path in _files([*([project.root / TRANSLATIONS] if project.root else []), *overlays]):
         add(f"translation {path}", read(path, _within(path, project.root)))
     profile_paths = project.profiles or (bundled("profiles"),)
     total = 0
     for path in _files([*profile_paths, *(Path(n) for n in named)], _YAML):
         total += _size(path)
-        if total > PROFILE_TOTAL_BYTES:  # the build refuses them: no need to read them all
-            add("profiles", f"more than {PROFILE_TOTAL_BYTES} bytes, from {path}".encode())
+        if total > PROFILE_TOTAL_BYTES:
+            # More than a build reads: stop reading, and never call the outputs unchanged (a
+            # file beside a profile that the build does not read counts here, so what follows
+            # it may be a profile the build reads).
+            add("profiles", secrets.token_bytes(32))
             break
         add(f"profile {path}", read(path))
     record = project.edition.previous_json  # the previous edition, which follow-ups quote

@@ -23,7 +23,7 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
-from aftercare_report import i18n, overlay, pipeline, translations
+from aftercare_report import errors, i18n, overlay, pipeline, translations
 from aftercare_report.build import Brief
 from aftercare_report.cli import cli
 from aftercare_report.config import Project, load_project
@@ -426,3 +426,17 @@ def test_pdf_tags_the_brief_and_the_quoted_evidence_with_their_languages(tmp_pat
     assert result.exit_code == 0, result.output
     document, passages = _struct_languages(tmp_path / "thailand.pdf")
     assert document == "fr" and passages == {"en"}
+
+
+def test_a_catalog_that_defines_a_message_twice_is_refused_at_the_repeat(tmp_path: Path) -> None:
+    # Security review 17a, M3: Babel merges each repeat into the first, copying its locations:
+    # 38,711 repeats of one message took `validate` 8 minutes in the building process.
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    entry = '#: a.py:1\nmsgid "Briefs"\nmsgstr "Notes"\n\n'
+    po = tmp_path / "fr.po"
+    po.write_text(head + entry + entry * 20_000)
+    with pytest.raises(errors.InputError) as caught:
+        i18n.read_catalog(po, "fr")
+    (finding,) = caught.value.findings
+    # Babel dates a message by the line after it: the repeat is at lines 9-11.
+    assert 9 <= finding.line <= 12 and "defined a second time here" in finding.message

@@ -248,16 +248,31 @@ def test_the_digest_reads_each_profile_file_once_however_often_it_is_named(
     assert [p.name for p in profiles] == ["thailand.yaml"]
 
 
-def test_profiles_past_the_bytes_the_build_reads_are_not_all_hashed(
+def test_profiles_past_the_bytes_the_build_reads_are_never_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The build refuses profiles past PROFILE_TOTAL_BYTES: the digest stops reading there.
+    # Security review 17a, M1: the digest stopped at 64 MB, counting a file beside a profile
+    # that the build never reads; the profiles after it were left out, and edits to them
+    # published nothing. Past the bytes, the digest is never the same twice.
     monkeypatch.setattr(pipeline.inputs, "PROFILE_TOTAL_BYTES", 130_000)
     for i in range(5):
         (tmp_path / f"p{i}.yaml").write_bytes(b"x" * 60_000)
     project = Project(profiles=(tmp_path,))
+    assert pipeline.inputs.digest(project, "", ()) != pipeline.inputs.digest(project, "", ())
+    for i in (2, 3, 4):
+        (tmp_path / f"p{i}.yaml").unlink()  # 120,000 bytes: within
+    assert pipeline.inputs.digest(project, "", ()) == pipeline.inputs.digest(project, "", ())
+
+
+def test_the_overlay_of_a_framework_with_brackets_in_its_name_is_in_the_digest(
+    tmp_path: Path,
+) -> None:
+    # Security review 17a, M2: the overlay's name was a glob pattern, unescaped.
+    framework = tmp_path / "fw[x].yaml"
+    framework.write_text(DEFAULT_FRAMEWORK.read_text())
+    overlay = tmp_path / "fw[x].fr.yaml"
+    overlay.write_text("name: a\n")
+    project = Project(framework=framework)
     before = pipeline.inputs.digest(project, "", ())
-    (tmp_path / "p4.yaml").write_bytes(b"y" * 60_000)  # past the bound: not read
-    assert pipeline.inputs.digest(project, "", ()) == before
-    (tmp_path / "p1.yaml").write_bytes(b"y" * 60_000)  # within it: read
+    overlay.write_text("name: b\n")
     assert pipeline.inputs.digest(project, "", ()) != before
