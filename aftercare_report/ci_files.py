@@ -399,7 +399,7 @@ jobs:
 
 
 PRE_COMMIT = """\
-# pre-commit (https://pre-commit.com): check the profiles, the project file and the templates
+# pre-commit (https://pre-commit.com): check the profiles, translations, project file and templates
 # before each commit. Written by `aftercare-report init`. No activated venv is needed:
 # pre-commit makes the hooks an environment, and tools/pre-commit-hook.py installs this
 # project's pinned aftercare-report into it on first use (tools/requirements.txt). The second
@@ -408,16 +408,16 @@ repos:
   - repo: local
     hooks:
       - id: aftercare-report-validate
-        name: aftercare-report validate (profiles, project file)
+        name: aftercare-report validate (profiles, translations, project file)
         entry: python tools/pre-commit-hook.py validate --strict
         language: python
-        files: ^(profiles/.*\\.ya?ml|aftercare-report\\.toml)$
+        files: ^(profiles/.*\\.ya?ml|translations/.*|aftercare-report\\.toml)$
         pass_filenames: false
       - id: aftercare-report-templates
         name: aftercare-report build --format html (templates)
         entry: python tools/pre-commit-hook.py build --format html --quiet
         language: python
-        files: ^(templates/.*|profiles/.*\\.ya?ml|aftercare-report\\.toml)$
+        files: ^(templates/.*|profiles/.*\\.ya?ml|translations/.*|aftercare-report\\.toml)$
         pass_filenames: false
 """
 

@@ -698,7 +698,7 @@ class _Handler(BaseHTTPRequestHandler):
         # On every binding (see allowed_hosts): a name that is not this machine's is refused,
         # and so is a header that is more than a name and a port (evil@localhost, no browser's).
         given = self.headers.get("Host", "")
-        if any(c in given for c in "@/\\?# \t"):
+        if any(c in given for c in "@/\\?# \t") or given.rpartition("]")[2].count(":") > 1:
             return False
         try:
             name = urlsplit("//" + given).hostname or ""

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from aftercare_report import ci_files
 from aftercare_report.cli import cli
 from aftercare_report.resources import bundled
 from aftercare_report.wheel import wheel_bytes, wheel_name
@@ -546,3 +547,12 @@ def _plan_key(workflow: dict[str, Any], root: Path, tmp_path: Path, shard: str) 
     )
     assert done.returncode == 0, done.stderr
     return output.read_text()
+
+
+@pytest.mark.parametrize(
+    "changed", ["profiles/thailand.yaml", "translations/fr.po", "aftercare-report.toml"]
+)
+def test_the_pre_commit_hooks_run_when_an_input_changes(changed: str) -> None:
+    # Security review 17a, I5: a commit changing only a catalog ran no hook.
+    hooks = yaml.safe_load(ci_files.PRE_COMMIT)["repos"][0]["hooks"]
+    assert all(re.search(hook["files"], changed) for hook in hooks)

@@ -80,6 +80,7 @@ def test_loopback_addresses() -> None:
 def _only_this_machines_names_are_answered(url: str) -> None:
     hosts = [("attacker.example", 421), ("localhost:1", 200), ("[::1]:8", 200)]
     hosts += [("evil@localhost", 421), ("localhost/x", 421)]  # review 16a, I2: no browser's
+    hosts += [("localhost:80:80", 421), ("[::1]:8:8", 421)]  # review 17a
     for host, status in hosts:
         request = urllib.request.Request(url, headers={"Host": host})
         try:
