@@ -162,6 +162,7 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
         later += edition_findings(doc, profile, project.edition, previous)
     later += _stray_requests(project, {p.slug for p in checked.profiles})
     later += _translated_text(project)
+    later += _template_link_findings(project)
     return checked.adding(later)
 
 
@@ -541,10 +542,26 @@ def _template_links(project: Project) -> list[str]:
     """Links the team's templates write that read as one host and go to another, as lines."""
     from aftercare_report import template_links
 
-    found = template_links.findings(project.templates)
+    found = template_links.findings(project.templates)  # a template refused stops the build
     return [
         f"{f.path}:{f.line}: {f.message}" if f.line else f"{f.path}: {f.message}" for f in found
     ]
+
+
+def _template_link_findings(project: Project) -> list[Finding]:
+    """The same, as findings: ``validate --strict`` (CI's check of a pull request) fails on them.
+
+    A template the links cannot be read from is an error found here too (the build would stop
+    on it).
+    """
+    from aftercare_report import template_links
+    from aftercare_report.errors import TemplateError
+
+    try:
+        return template_links.findings(project.templates)
+    except TemplateError as exc:
+        where = display_path(project.path) if project.path else "templates"
+        return [Finding(where, 0, 0, "templates", str(exc), code="template")]
 
 
 UNTRANSLATED_SHOWN = 20

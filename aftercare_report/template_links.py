@@ -19,7 +19,6 @@ from pathlib import Path
 
 from aftercare_report import lookalikes, weburl
 from aftercare_report.errors import Finding, Severity, display_path
-from aftercare_report.templating import team_sources
 
 _ADDRESS = r"""(?:"([^"\n<>]{1,2048})"|'([^'\n<>]{1,2048})'|([^\s"'<>`=]{1,2048}))"""
 """An attribute's value, quoted or not. Each form stops at its own quote, a tag's end or the next
@@ -59,6 +58,10 @@ def findings(folders: Sequence[Path]) -> list[Finding]:
     Raises:
         TemplateError: A template cannot be read, or they hold too much text.
     """
+    if not folders:
+        return []
+    from aftercare_report.templating import team_sources  # Jinja: only with a team's templates
+
     out: list[Finding] = []
     more = 0
     for path, source in team_sources(folders, _LINKING, "write links"):

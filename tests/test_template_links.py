@@ -92,3 +92,12 @@ def test_unclosed_attributes_are_read_in_linear_time(tmp_path: Path) -> None:
     # Every scan is bounded per match: 1 MB of open quotes and anchors is read once.
     (tmp_path / "page.html").write_text('<a href="https://x' * 50_000 + "<a href=x>" * 50_000)
     assert template_links.findings([tmp_path]) == []
+
+
+def test_validate_strict_fails_on_them_as_ci_runs_it(team: Path) -> None:
+    # Security review 17a, L1: the workflow builds without --strict, so the build's warning
+    # left CI green; CI's validate --strict now fails.
+    result = run(team, "validate", "--strict", "--format", "github")
+    assert result.exit_code == 1
+    warned = [line for line in result.stdout.splitlines() if line.startswith("::warning")]
+    assert any("templates/country.html,line=4," in line and "state.gov" in line for line in warned)
