@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from aftercare_report.build import Brief, Setting
     from aftercare_report.context import BriefContext
 
-_ACTIVE = re.compile(r"([\\`*_\[\]>|{}~#])")
+_ACTIVE = re.compile(r"([\\`*_\[\]>|{}~#$])")
 """Characters backslash-escaped wherever they stand: code, emphasis, links, tables, template
-syntax of static-site generators, strikethrough, headings."""
+syntax of static-site generators, strikethrough, headings, kramdown's math (``$$``)."""
 _REFERENCES = {ord("&"): "&amp;", ord("<"): "&lt;"}
 """Characters written as references: ``<`` (raw HTML, autolinks; EJS and ERB read ``\\<%`` as a
 tag, since they run before Markdown) and ``&`` (entities; kramdown shows ``\\&`` as written)."""
@@ -293,7 +293,22 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
             (``[security] allow_scripts``, when the run allows it).
     """
     found, body = _front_matter(text)
-    outside = list(itertools.islice(_outside_the_subset(body, allow_scripts), inert.MAX_PROBLEMS))
+    outside = list(
+        itertools.islice(
+            itertools.chain(
+                _outside_the_subset(body, allow_scripts),
+                (
+                    (line, _LABELLED_FENCE.format(label=m[1][:20]))
+                    for line, m in _lines(body, _FENCE_LABEL.finditer(body))
+                ),
+                (
+                    (line, _CONTROL_MESSAGE.format(char=ord(m[0])))
+                    for line, m in _lines(body, _CONTROL.finditer(body))
+                ),
+            ),
+            inert.MAX_PROBLEMS,
+        )
+    )
     found += outside
     found += [
         (line, _REFERENCE_MESSAGE.format(shown=_shown(body, match.start(), 30)))
@@ -533,6 +548,16 @@ def _read_by_kramdown(
             yield from _as_markdown(token.content, line, references, allow_scripts, raw_html=False)
 
 
+_FENCE_LABEL = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*([^\s`~][^\n]*)", re.MULTILINE)
+"""A line that opens a labelled code fence to some processor, whatever CommonMark makes of it
+(kramdown reads ```` ```mermaid?` ```` as one, CommonMark as text)."""
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters and line separators, which processors read differently: kramdown ends a
+code fence at ``~~~`` and a form feed, CommonMark does not."""
+_CONTROL_MESSAGE = (
+    "a control character (U+{char:04X}), which Markdown processors read differently (kramdown "
+    "ends a code fence at one): delete it"
+)
 _LABELLED_FENCE = (
     "a code fence labelled '{label}': sites hand labelled fences to renderers (Mermaid draws "
     "a diagram and fetches its images, math and chart renderers run): leave the label out"

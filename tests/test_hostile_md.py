@@ -434,3 +434,26 @@ def test_profile_text_shows_no_braces_in_a_row_and_no_reference() -> None:
     assert "&#92;" not in value.replace("&amp;#92;", "") and "{" not in value
     assert markdown.problems(f"---\ntitle: {value}\n---\n\n# T\n") == []
     assert markdown.problems('---\ntitle: "&#92;(x"\n---\n\n# T\n')  # not what the tool writes
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        # Security review 18b, M1: kramdown reads a labelled fence CommonMark takes for text,
+        # and ends a fence at a form feed; a Mermaid diagram fetched an image on the site.
+        '```mermaid?`\ngraph TD\n  B --> A("`Shelter\n~~~\n`")\n  C@{ img: "https://e.x/p.png" }\n'
+        "```\n~~~",
+        "~~~\n~~~\x0c\n```mermaid\ngraph TD\n```\n~~~",
+        "```python\nprint(1)\n```",
+    ],
+)
+def test_a_labelled_fence_or_a_control_character_is_refused_whatever_commonmark_reads(
+    fixture: str,
+) -> None:
+    found = markdown.problems(page(fixture + "\n"))
+    assert any("code fence labelled" in p or "control character" in p for p in found), found
+
+
+def test_profile_text_gives_kramdown_no_math() -> None:
+    # Security review 18b, L1: "$$5 to $$10" became math under kramdown ("5 to10").
+    assert markdown.escape("$$5 to $$10") == "\\$\\$5 to \\$\\$10"
