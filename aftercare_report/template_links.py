@@ -33,14 +33,6 @@ _ANCHOR = re.compile(r"<a\b([^<>]{0,4096})>([^<]{1,2048})</a\s*>", re.IGNORECASE
 next ``<``, so the template is read once."""
 _MARKDOWN = re.compile(r"\[([^\[\]\n]{0,2048})\]\(\s*<?(https?://[^\s)>]{1,2048})")
 """A Markdown link or image: its text and its web address."""
-_TEXT_ADDRESS = re.compile(
-    r"(https?://|www\.)?((?:[\w-]{1,63}\.){1,16}(?:[^\W\d_]{2,63}|xn--[\w-]{1,59}))\.?"
-    r"(?:[/:?#]\S{0,2048})?",
-    re.IGNORECASE,
-)
-"""Link text that is itself an address: ``https://www.state.gov/reports``, ``state.gov``."""
-_FILE_TYPE = re.compile(r"pdf|docx?|odt|rtf|txt|md|[ct]sv|xlsx?|ods|pptx?|odp|html?|xml|json|zip")
-"""What ends a file's name (``report.pdf``), which link text names more often than a host."""
 _NEWLINE = re.compile("\n")
 SHOWN = 20
 """Links a build names one by one; one more warning counts the rest."""
@@ -111,22 +103,6 @@ def _written_out(url: str) -> bool:
 
 def _mismatch(text: str, url: str) -> str:
     """Say how a link's text names another host than the one it goes to, or ""."""
-    shown = _TEXT_ADDRESS.fullmatch(text.strip())
-    goes = weburl.host(url) if _written_out(url) and _written_out(text) else ""
-    if not shown or not goes:
+    if not (_written_out(url) and _written_out(text)):
         return ""
-    prefix, named = shown[1], shown[2].lower().removeprefix("www.")
-    if not prefix and _FILE_TYPE.fullmatch(named.rpartition(".")[2]):
-        return ""
-    real = goes.removeprefix("www.")
-    if (
-        "." not in named
-        or named == real
-        or real.endswith("." + named)
-        or named.endswith("." + real)
-    ):
-        return ""
-    return (
-        f"the link's text names {named} but it goes to {real}: a reader who trusts the text "
-        "goes elsewhere; write the address the link goes to, or words"
-    )
+    return weburl.other_host_named(text, url)

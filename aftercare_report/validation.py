@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from aftercare_report import lookalikes
+from aftercare_report import lookalikes, weburl
 from aftercare_report.editions import Published, PublishedRecommendation
 from aftercare_report.errors import Finding, Severity
 from aftercare_report.evidence import evidence_gaps, placeholder_texts
@@ -421,6 +421,11 @@ def profile_warnings(
     out.extend(_legacy_findings(doc, profile))
     out.extend(_placeholder_findings(doc))
     out += lookalikes.findings(doc)
+    for sid, source in profile.sources.items():
+        named = weburl.other_host_named(source.title, source.url)
+        if named:  # the Markdown brief shows the title as the link: it reads as that site
+            where = ("sources", sid, "title")
+            out.append(doc.finding(where, named, severity=Severity.WARNING, code="look-alike"))
     used = {ref for _, ref in [*_source_refs(doc.data, ()), *_quote_sources(doc.data)]}
     for sid in profile.sources:
         if sid not in used:

@@ -325,3 +325,42 @@ BLOCKED_PORTS = frozenset(
 
 def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_TEXT_ADDRESS = re.compile(
+    r"(https?://|www\.)?((?:[\w-]{1,63}\.){1,16}(?:[^\W\d_]{2,63}|xn--[\w-]{1,59}))\.?"
+    r"(?:[/:?#]\S{0,2048})?",
+    re.IGNORECASE,
+)
+"""Text that is itself an address: ``https://www.state.gov/reports``, ``state.gov``."""
+_FILE_TYPE = re.compile(r"pdf|docx?|odt|rtf|txt|md|[ct]sv|xlsx?|ods|pptx?|odp|html?|xml|json|zip")
+"""What ends a file's name (``report.pdf``), which link text names more often than a host."""
+
+
+def other_host_named(text: str, url: str) -> str:
+    """Say how ``text``, read as an address, names another host than ``url`` goes to, or "".
+
+    For a link's text or a source's title that is itself an address
+    (``https://www.state.gov/reports``, ``state.gov``): a reader who trusts it goes elsewhere.
+    Subdomains of one site agree (``2017-2021.state.gov`` and ``state.gov``), and so does text
+    that names a file (``report.pdf``).
+    """
+    shown = _TEXT_ADDRESS.fullmatch(text.strip())
+    goes = host(url)
+    if not shown or not goes:
+        return ""
+    prefix, named = shown[1], shown[2].lower().removeprefix("www.")
+    if not prefix and _FILE_TYPE.fullmatch(named.rpartition(".")[2]):
+        return ""
+    real = goes.removeprefix("www.")
+    if (
+        "." not in named
+        or named == real
+        or real.endswith("." + named)
+        or named.endswith("." + real)
+    ):
+        return ""
+    return (
+        f"the text names {named} but the link goes to {real}: a reader who trusts the text goes "
+        "elsewhere; write the address the link goes to, or words"
+    )

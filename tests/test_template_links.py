@@ -38,7 +38,7 @@ def test_a_template_link_that_reads_as_another_host_is_a_warning_at_its_line(
     output = " ".join(built.output.split())
     assert f"warning: templates/country.html:3: the host name part '{APPLE}'" in output
     assert (
-        "warning: templates/country.html:4: the link's text names state.gov but it goes to "
+        "warning: templates/country.html:4: the text names state.gov but the link goes to "
         "evil.example"
     ) in output
     strict = run(team, "build", "--format", "html", "--strict", "--out", "strict")

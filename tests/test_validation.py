@@ -517,3 +517,22 @@ def test_a_key_repeated_24000_times_is_a_hundred_findings_and_a_count(
     duplicates = [e for e in errors if e.code == "duplicate-key"]
     assert len(duplicates) == 100
     assert any("and 23,899 more problems of this kind" in e.message for e in errors)
+
+
+def test_a_source_titled_as_an_address_on_another_host_is_a_look_alike(
+    framework: Framework, tmp_path: Path
+) -> None:
+    # Security review 18b, L2: the Markdown brief shows the title as the link's text, so a
+    # title reading https://www.state.gov/... sent readers to another host, unremarked.
+    text = VALID.read_text().replace(
+        "    title: Testland aftercare review",
+        "    title: https://www.state.gov/reports/2024-trafficking-in-persons-report/",
+    )
+    path = tmp_path / "titled.yaml"
+    path.write_text(text)
+    checked = catalog.check_profiles([path], framework)
+    (found,) = [w for w in checked.warnings if w.key.endswith(".title")]
+    assert found.code == "look-alike" and "names state.gov but the link goes to" in found.message
+    assert not [
+        w for w in catalog.check_profiles([VALID], framework).warnings if w.key.endswith(".title")
+    ]
