@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,7 +163,46 @@ def validate(project: Project, *, fonts: Coverage | None = None) -> Checked:
     later += _stray_requests(project, {p.slug for p in checked.profiles})
     later += _translated_text(project)
     later += _template_link_findings(project)
+    later += _misreadings(project, previous)
     return checked.adding(later)
+
+
+MISREADINGS_SHOWN = 20
+"""Look-alike warnings of the framework and the previous edition named one by one."""
+
+
+def _misreadings(project: Project, previous: Published | None) -> list[Finding]:
+    """Invisible, bidi and look-alike characters in the team's framework and previous edition.
+
+    Both reach briefs as profile text does (a part's name, the previous edition's
+    recommendations quoted in the follow-up), and come from pull requests too.
+    """
+    from aftercare_report import lookalikes
+    from aftercare_report.loading import load_yaml
+
+    out: list[Finding] = []
+    if project.framework is not None:
+        out += lookalikes.findings(load_yaml(project.framework))
+    if previous is not None and project.edition.previous_json is not None:
+        where = display_path(project.edition.previous_json)
+        for iso3, country in previous.items():
+            for key, text in _strings(country.model_dump(), iso3):
+                found = lookalikes.problem(text, url=key.endswith("url"))
+                if found:
+                    out.append(Finding(where, 0, 0, key, found[1], Severity.WARNING, found[0]))
+    return out[:MISREADINGS_SHOWN]
+
+
+def _strings(value: object, key: str) -> Iterator[tuple[str, str]]:
+    """Every string in a JSON-like value, with the dotted key it stands under."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{key}.{k}")
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{key}[{i}]")
 
 
 def _translated_text(project: Project) -> list[Finding]:

@@ -400,10 +400,10 @@ def text_warnings(language: str, folder: Path | None, framework: Path | None) ->
         folder: The project's ``translations`` folder, or None.
         framework: The team's framework file, or None for the bundled one.
     """
-    if language.split("-")[0] == i18n.SOURCE_LANGUAGE:
-        return []
     po = folder / f"{language}.po" if folder else None
-    out = catalog_warnings(po, language) if po and po.is_file() else []
+    out = catalog_warnings(po, language) if po and po.is_file() else []  # en.po too: its words
+    if language.split("-")[0] == i18n.SOURCE_LANGUAGE:  # replace the tool's own in English
+        return out
     found = overlay.overlay_path(framework or DEFAULT_FRAMEWORK, language, folder)
     if found is not None:
         out += lookalikes.findings(overlay.load(found))

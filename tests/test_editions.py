@@ -310,3 +310,40 @@ def test_a_profile_recommendation_may_not_take_a_framework_id(tmp_path: Path) ->
     result = run("validate", str(path))
     assert result.exit_code == 1
     assert "'consent-open-shelters' is the id of a recommendation of the framework" in result.stdout
+
+
+def test_misleading_characters_in_the_previous_edition_are_warned_of(demo: Path) -> None:
+    # Security review 18a, M1: the previous edition's recommendations reach page 2's
+    # follow-up, but only profiles were read for bidi and look-alike characters.
+    record = demo / "published" / "2024" / "testland.json"
+    record.write_text(
+        record.read_text().replace("Give every survivor", "Give \u202eevery survivor")
+    )
+    result = run("validate", "--strict")
+    assert result.exit_code == 1
+    assert "published/2024" in result.stdout and "U+202E" in result.stdout
+
+
+def test_misleading_characters_in_a_team_framework_and_english_catalog_are_warned_of(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aftercare_report.resources import DEFAULT_FRAMEWORK
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(VALID, tmp_path / "profiles")
+    framework = DEFAULT_FRAMEWORK.read_text()
+    name = next(line for line in framework.splitlines() if line.strip().startswith("name:"))
+    (tmp_path / "framework.yaml").write_text(framework.replace(name, name + " \u200b", 1))
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "en.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Not met"\nmsgstr "Not \u202e.tem"\n'
+    )
+    (tmp_path / "aftercare-report.toml").write_text(
+        '[project]\nprofiles = ["profiles"]\nframework = "framework.yaml"\n'
+    )
+    result = run("validate", "--strict")
+    assert result.exit_code == 1
+    assert "framework.yaml" in result.stdout and "U+200B" in result.stdout
+    assert "translations/en.po" in result.stdout and "U+202E" in result.stdout
