@@ -41,7 +41,7 @@ _SPACE = re.compile(r"\s+")
 _AUTOLINKED = re.compile(
     # Each run of name characters is tried once, from its start (the look-behind): a long run
     # with no "@" costs its length, not its square.
-    r"((?:(?:https?|ftp)://|www\.)[^\s<>`{}\\|\[\]]++|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++)",
+    r"((?:(?:https?|ftp)://|www\.)[^\s<>`{}\\|\[\]]*+|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++)",
     re.IGNORECASE,
 )
 """What sites' Markdown makes a link of in plain text (GFM's extended autolinks): a web address

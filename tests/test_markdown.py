@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import cmarkgfm
@@ -137,6 +138,8 @@ def test_profile_text_is_escaped_for_markdown(tmp_path: Path) -> None:
         ("write to review@evil.example (the team)", "review@evil.example"),
         ("ftp://files.evil.example/x", "ftp://files.evil.example/x"),
         ("(HTTPS://EVIL.EXAMPLE/X)", "HTTPS://EVIL.EXAMPLE/X"),
+        # Security review 18a, L3: GitHub linked "www." before a "<" (shown as &lt;).
+        ("see www.<login.attacker.example/x> now", "www"),
     ],
 )
 def test_a_bare_address_in_text_is_shown_and_never_linked(text: str, address: str) -> None:
@@ -146,7 +149,7 @@ def test_a_bare_address_in_text_is_shown_and_never_linked(text: str, address: st
     html = cmarkgfm.github_flavored_markdown_to_html(escaped)
     assert "<a " not in html
     assert f"<code>{address}</code>" in html
-    assert re.sub(r"</?(?:p|code)>", "", html).strip() == text
+    assert unescape(re.sub(r"</?(?:p|code)>", "", html)).strip() == text
 
 
 MATHJAX = "see \\(\\href{javascript:alert(document.domain)}{the TIP 2023 report}\\) and $$\\x$$"
