@@ -79,7 +79,15 @@ def escape(text: str, *, in_link: bool = False) -> str:
         f"`{piece}`" if i % 2 else _escape_kept(piece).replace("{%", "{\\%")
         for i, piece in enumerate(pieces)  # an address holds no backtick; Liquid's tags: {%
     ]
-    return _LINE_START.sub(_line_start, "".join(out), count=1)
+    joined = _ESM_START.sub(r"`\1`", _COMPONENT_COLON.sub(r"\\:", "".join(out)), count=1)
+    return _LINE_START.sub(_line_start, joined, count=1)
+
+
+_COMPONENT_COLON = re.compile(r"(?<![\w:/\\]):(?=[A-Za-z])")
+"""A colon that could start a Nuxt Content component (``:iframe``), escaped in profile text."""
+_ESM_START = re.compile(r"^(\s*(?:import|export))\b")
+"""A value that begins a line with ``import`` or ``export``, which MDX (Docusaurus reads
+``.md`` as MDX) runs as JavaScript: the word is set as code."""
 
 
 def _line_start(match: re.Match[str]) -> str:
@@ -304,6 +312,10 @@ def problems(text: str, *, allow_scripts: bool = False) -> list[str]:
                 (
                     (line, _CONTROL_MESSAGE.format(char=ord(m[0])))
                     for line, m in _lines(body, _CONTROL.finditer(body))
+                ),
+                (
+                    (line, _SITE_SYNTAX_MESSAGE.format(shown=_shown(body, m.start(), 20).strip()))
+                    for line, m in _lines(body, _SITE_SYNTAX.finditer(body))
                 ),
             ),
             inert.MAX_PROBLEMS,
@@ -554,6 +566,18 @@ _FENCE_LABEL = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*([^\s`~][^\n]*)", re.MU
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 """Control characters and line separators, which processors read differently: kramdown ends a
 code fence at ``~~~`` and a form feed, CommonMark does not."""
+_SITE_SYNTAX = re.compile(
+    r"^[ \t>]*(?:import|export)\b|^[ \t>]*::|@\[|(?<![\w:/\\]):[A-Za-z][\w-]*+\\?[\[{]",
+    re.MULTILINE,
+)
+"""What a site generator runs that is text to Markdown: a line starting ``import`` or
+``export`` (MDX: JavaScript, and Docusaurus reads ``.md`` as MDX), ``@[code](path)`` (VuePress
+publishes the file), and ``::name`` or ``:name[...]``/``:name{...}`` (Nuxt Content's
+components: an iframe, a remote image)."""
+_SITE_SYNTAX_MESSAGE = (
+    "'{shown}': syntax a site generator runs (MDX's import and export, VuePress's @[code], "
+    "Nuxt Content's ::components): a Markdown brief has none"
+)
 _CONTROL_MESSAGE = (
     "a control character (U+{char:04X}), which Markdown processors read differently (kramdown "
     "ends a code fence at one): delete it"

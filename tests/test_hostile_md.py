@@ -457,3 +457,26 @@ def test_a_labelled_fence_or_a_control_character_is_refused_whatever_commonmark_
 def test_profile_text_gives_kramdown_no_math() -> None:
     # Security review 18b, L1: "$$5 to $$10" became math under kramdown ("5 to10").
     assert markdown.escape("$$5 to $$10") == "\\$\\$5 to \\$\\$10"
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        # Security review 19b: what MDX (Docusaurus), VuePress and Nuxt Content run.
+        'export const pwned = eval(atob("aW1w"))',
+        "import x from '/etc/passwd'",
+        "@[code](/proc/self/environ)",
+        "::iframe\n---\nsrc: https://evil.example/login\n---\n::",
+        "See :iframe{src=https://e.x} and :img[x]",
+    ],
+)
+def test_what_a_site_generator_runs_is_refused(fixture: str) -> None:
+    found = markdown.problems(page(fixture + "\n"))
+    assert any("syntax a site generator runs" in p for p in found), found
+
+
+def test_profile_text_starts_no_mdx_statement_and_no_component() -> None:
+    text = 'export const pwned = eval(atob("aW1w")) and :iframe{src=x}'
+    escaped = markdown.escape(text)
+    assert escaped.startswith("`export` const") and "\\:iframe" in escaped
+    assert markdown.problems(page(escaped + "\n")) == []
