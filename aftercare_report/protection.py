@@ -38,11 +38,13 @@ UNITS: Mapping[str, str] = {
 DEFAULTS = Limits()
 IGNORE = "ignore"
 """The allowance (``ignore=CODE``) that lets a project file silence a protected warning."""
-PROTECTED_CODES = frozenset({"bidi-control", "invisible-character", "look-alike", "copy-source"})
+PROTECTED_CODES = frozenset(
+    {"bidi-control", "invisible-character", "look-alike", "copy-source", "link-text"}
+)
 """Warnings a project file alone may not silence (``[validate] ignore``): each says that text
 or a link reads as something other than what it is, so a pull request silencing them could
-publish a reversed source title, a link that reads as another site's, or a source titled as an
-official report that is a copy held elsewhere."""
+publish a reversed source title, a link that reads as another site's (or whose text names
+another site), or a source titled as an official report that is a copy held elsewhere."""
 
 
 @dataclass(frozen=True)

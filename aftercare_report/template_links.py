@@ -28,9 +28,18 @@ _ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 _HREF = re.compile(r"\bhref\s*=\s*" + _ADDRESS, re.IGNORECASE)
-_ANCHOR = re.compile(r"<a\b([^<>]{0,4096})>([^<]{1,2048})</a\s*>", re.IGNORECASE)
-"""A link and its text, when the text is plain (no element inside): each scan stops at the
-next ``<``, so the template is read once."""
+_ANCHOR = re.compile(
+    r"<a\b([^<>]{0,4096})>([^<]{0,2048}(?:<(?!/a\s*>)[^<>]{0,200}>[^<]{0,2048}){0,20})</a\s*>",
+    re.IGNORECASE,
+)
+"""A link and its text, elements inside it (``<span>``) included: each scan passes at most 20
+tags, so the template is read a bounded number of times."""
+_PRINTED_LITERAL = re.compile(r"\{\{-?\s*(?:\"([^\"\n]{0,2048})\"|'([^'\n]{0,2048})')\s*-?\}\}")
+"""A string literal a template prints as it is (``{{ "https://www.state.gov" }}``)."""
+_TEMPLATE_PART = re.compile(
+    r"\{\{.{0,2048}?\}\}|\{%.{0,2048}?%\}|\{#.{0,2048}?#\}|<[^<>]{0,2048}>", re.DOTALL
+)
+"""A template expression, statement or comment, or a tag: what a reader does not see as text."""
 _MARKDOWN = re.compile(r"\[([^\[\]\n]{0,2048})\]\(\s*<?(https?://[^\s)>]{1,2048})")
 """A Markdown link or image: its text and its web address."""
 _NEWLINE = re.compile("\n")
@@ -72,9 +81,22 @@ def findings(folders: Sequence[Path]) -> list[Finding]:
 
 
 def _problems(source: str) -> Iterator[tuple[int, str, str]]:
-    """Each (offset, message, code) of what in one template's text reads as another host."""
+    """Each (offset, message, code) of what in one template's text reads as another host.
+
+    Links are read as a reader sees them: a string literal the template prints counts as its
+    text, and expressions, comments and tags in the text are left out (``{{ '' }}`` after an
+    address changes nothing). And any line with a bidi control, an invisible character or a
+    word mixing scripts is said, as in profiles (a reversed address reads as another).
+    """
+    at = 0
+    for line in source.splitlines(keepends=True):
+        if not line.isascii():
+            found = lookalikes.problem(line)
+            if found:
+                yield at, found[1], found[0]
+        at += len(line)
     for match in _ATTRIBUTE.finditer(source):
-        url = html.unescape(next(v for v in match.groups() if v is not None))
+        url = _seen(next(v for v in match.groups() if v is not None))
         if _written_out(url) and weburl.host(url):
             found = lookalikes.problem(url, url=True)
             if found:
@@ -82,8 +104,8 @@ def _problems(source: str) -> Iterator[tuple[int, str, str]]:
     for match in _ANCHOR.finditer(source):
         href = _HREF.search(match[1])
         if href:
-            url = html.unescape(next(v for v in href.groups() if v is not None))
-            mismatch = _mismatch(html.unescape(match[2]), url)
+            url = _seen(next(v for v in href.groups() if v is not None))
+            mismatch = _mismatch(_seen(match[2]), url)
             if mismatch:
                 yield match.start(), mismatch, "link-text"
     for match in _MARKDOWN.finditer(source):
@@ -94,6 +116,12 @@ def _problems(source: str) -> Iterator[tuple[int, str, str]]:
         mismatch = _mismatch(text, url)
         if mismatch:
             yield match.start(), mismatch, "link-text"
+
+
+def _seen(text: str) -> str:
+    """Template text as a reader sees it: printed literals as text, other template parts gone."""
+    printed = _PRINTED_LITERAL.sub(lambda m: m[1] if m[1] is not None else m[2], text)
+    return html.unescape(_TEMPLATE_PART.sub("", printed)).strip()
 
 
 def _written_out(url: str) -> bool:

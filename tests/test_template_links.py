@@ -101,3 +101,29 @@ def test_validate_strict_fails_on_them_as_ci_runs_it(team: Path) -> None:
     assert result.exit_code == 1
     warned = [line for line in result.stdout.splitlines() if line.startswith("::warning")]
     assert any("templates/country.html,line=4," in line and "state.gov" in line for line in warned)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Security review 19a, M2: template syntax in a link skipped both checks.
+        ("<a href=\"https://evil.example/\">https://www.state.gov/x{{ '' }}</a>", "link-text"),
+        (f"<a href=\"https://{APPLE}.com/{{{{ '' }}}}\">Apple</a>", "look-alike"),
+        ('<a href="https://evil.example/"><span>https://www.state.gov/</span></a>', "link-text"),
+        ('<a href="https://evil.example/">{{ "https://www.state.gov/x" }}</a>', "link-text"),
+        # 19a, M3: a right-to-left override shows /vog.etats.www//:sptth as state.gov's address.
+        ('<a href="https://evil.example/">\u202e/vog.etats.www//:sptth\u202c</a>', "bidi-control"),
+    ],
+)
+def test_links_are_read_as_a_reader_sees_them(text: str, code: str, tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(f"intro\n{text}\n")
+    found = template_links.findings([tmp_path])
+    assert code in {f.code for f in found}, found
+
+
+def test_a_project_file_alone_cannot_silence_the_link_text_warning(team: Path) -> None:
+    # Security review 19a, M1: `ignore = ["link-text"]` made CI's validate --strict pass.
+    config = team / "aftercare-report.toml"
+    config.write_text(config.read_text() + '[validate]\nignore = ["link-text"]\n')
+    result = run(team, "validate", "--strict")
+    assert result.exit_code == 1 and "--allow ignore=link-text" in result.output
