@@ -440,3 +440,12 @@ def test_a_catalog_that_defines_a_message_twice_is_refused_at_the_repeat(tmp_pat
     (finding,) = caught.value.findings
     # Babel dates a message by the line after it: the repeat is at lines 9-11.
     assert 9 <= finding.line <= 12 and "defined a second time here" in finding.message
+
+
+def test_a_catalogs_look_alike_warnings_are_capped(tmp_path: Path) -> None:
+    # Security review 19a, L2: a 2 MB catalog gave 49,000 warnings in every command.
+    from aftercare_report import lookalikes
+
+    found = lookalikes.line_findings("fr.po", [(i, "Not \u202e.tem") for i in range(1, 500)])
+    assert len(found) == lookalikes.SHOWN + 1
+    assert found[-1].message.startswith("and 399 more such texts in this file")
